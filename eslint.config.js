@@ -1,0 +1,54 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/__generated__/**', '.data/**', '.turbo/**', 'coverage/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    // One place reads the environment: each service's env.ts (and the test helpers).
+    files: ['**/*.ts'],
+    ignores: [
+      '**/src/env.ts',
+      '**/test/**',
+      'packages/database/src/testing.ts',
+      'packages/service-kit/src/env.ts',
+      '**/prisma.config.ts',
+      '**/codegen.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration in src/env.ts only.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read configuration in src/env.ts only.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs', '**/test/**'],
+    rules: { 'no-console': 'off' },
+  },
+  prettier,
+);

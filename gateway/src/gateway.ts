@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { createTokenVerifier, type Principal, type TokenVerifier } from '@railgraph/auth';
+import {
+  DomainError,
+  REQUEST_ID_HEADER,
+  startGraphQLService,
+  type Logger,
+  type RequestContext,
+  type RunningService,
+  type ServiceMetrics,
+} from '@railgraph/service-kit';
+import type { GatewayEnv } from './env.js';
+import { corsFor } from './cors.js';
+import { subgraphNames, type SubgraphName } from './subgraphs.js';
+
+export interface GatewayContext extends RequestContext {
+  principal: Principal | null;
+}
+
+/** Passes the caller's token and the request id on to every subgraph call. */
+class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({
+    request,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+    if (!('requestId' in context)) return; // health checks and schema loading carry no request
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+  }
+
+  /**
+   * A subgraph answers a request it refuses (an argument value its scalar rejects, a bad
+   * token) with a 4xx and GraphQL errors in the body. Those errors reach the client with their
+   * own code rather than as an opaque failure, and never with the subgraph's URL or body.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body = await this.parseBody(response).catch(() => null);
+    const first = typeof body === 'object' && body !== null ? (body as SubgraphErrorBody).errors?.[0] : undefined;
+    const code = first?.extensions?.code;
+    if (response.status < 500 && first?.message && typeof code === 'string') {
+      // The gateway already validated the operation against the supergraph, so a subgraph's
+      // validation failure can only be an argument value its own scalar rejected.
+      const clientCode = code === 'GRAPHQL_VALIDATION_FAILED' ? 'BAD_USER_INPUT' : code;
+      return new GraphQLError(first.message, { extensions: { code: clientCode } });
+    }
+    const fallback =
+      response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'SERVICE_UNAVAILABLE';
+    return new GraphQLError(fallback === 'SERVICE_UNAVAILABLE' ? 'A service is unavailable; try again' : fallback, {
+      extensions: { code: fallback },
+    });
+  }
+}
+
+type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+
+interface SubgraphErrorBody {
+  errors?: Array<{ message?: string; extensions?: { code?: unknown } }>;
+}
+
+export interface GatewayOptions {
+  env: GatewayEnv;
+  log: Logger;
+  metrics: ServiceMetrics;
+  supergraphFile: string;
+  tokenVerifier?: TokenVerifier;
+}
+
+export async function startGateway({
+  env,
+  log,
+  metrics,
+  supergraphFile,
+  tokenVerifier,
+}: GatewayOptions): Promise<RunningService> {
+  const supergraphSdl = await readFile(supergraphFile, 'utf8');
+  const verifier = tokenVerifier ?? createTokenVerifier(env.auth);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger: log,
+    buildService: ({ name }) => new ForwardingDataSource({ url: env.subgraphUrls[name as SubgraphName] }),
+  });
+
+  return startGraphQLService<GatewayContext>({
+    service: 'gateway',
+    host: env.host,
+    port: env.port,
+    log,
+    metrics,
+    graph: { gateway },
+    development: env.nodeEnv !== 'production',
+    routes: (app) => app.use(corsFor(env.corsOrigins)),
+    // The bearer token is checked once here, before planning: a bad token never reaches a subgraph.
+    buildContext: async (base) => {
+      try {
+        return { ...base, principal: await verifier.principalOf(base.authorization) };
+      } catch (error) {
+        if (error instanceof DomainError) {
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+        }
+        throw error;
+      }
+    },
+    readiness: subgraphNames.map((name) => ({
+      name,
+      check: async () => {
+        const url = new URL('/readyz', env.subgraphUrls[name]);
+        const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+        if (!response.ok) throw new Error(`${name} answered ${response.status}`);
+      },
+    })),
+  });
+}

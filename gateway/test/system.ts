@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface RunningSystem {
+  launcher: ChildProcess;
+  ports: Record<'gateway' | 'users' | 'trains' | 'inventory' | 'prices' | 'tickets', number>;
+  dataDir: string;
+  output: () => string;
+  gatewayUrl: string;
+  exited: Promise<number | null>;
+  cleanup: () => Promise<void>;
+}
+
+async function freePortBlock(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const free = await Promise.all(Array.from({ length: count }, (_, i) => portIsFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free block of ports');
+}
+
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Starts the whole system the way `npm start` does, on free ports and a fresh data folder. */
+export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
+  const base = await freePortBlock(6);
+  const ports = {
+    gateway: base,
+    users: base + 1,
+    trains: base + 2,
+    inventory: base + 3,
+    prices: base + 4,
+    tickets: base + 5,
+  };
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-e2e-'));
+  const launcher = spawn(process.execPath, [path.join(repoRoot, 'packages/launcher/dist/main.js')], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+      GATEWAY_PORT: String(ports.gateway),
+      USERS_PORT: String(ports.users),
+      TRAINS_PORT: String(ports.trains),
+      INVENTORY_PORT: String(ports.inventory),
+      PRICES_PORT: String(ports.prices),
+      TICKETS_PORT: String(ports.tickets),
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  launcher.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  launcher.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (text.includes('Railgraph is ready')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`launcher exited with ${code} before ready:\n${text}`));
+    });
+  });
+  return {
+    launcher,
+    ports,
+    dataDir,
+    output: () => text,
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    exited,
+    cleanup: async () => {
+      if (launcher.exitCode === null) launcher.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+export async function graphql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
+  return { status: response.status, ...body };
+}
+
+/** Resolves once every port refuses connections, or rejects after `ms`. */
+export async function portsClosed(ports: number[], ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const free = await Promise.all(ports.map(portIsFree));
+    if (free.every(Boolean)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`ports still in use: ${ports.join(', ')}`);
+}

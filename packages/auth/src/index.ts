@@ -1,0 +1,15 @@
+export {
+  ACCESS_TOKEN_ISSUER,
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_TYPE,
+  principalOfClaims,
+  type AccessTokenClaims,
+} from './claims.js';
+export { requireTraveller, requireScope, type Principal, type Traveller } from './principal.js';
+export {
+  createTokenVerifier,
+  createLocalTokenVerifier,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+} from './verifier.js';

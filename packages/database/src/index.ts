@@ -1,0 +1,3 @@
+export * from './sql.js';
+export * from './migrate.js';
+export * from './database.js';

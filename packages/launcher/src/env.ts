@@ -1,0 +1,21 @@
+import { envFields, parseEnv, z } from '@railgraph/service-kit';
+
+/** The launcher reads the same port settings the services read, to wire them to each other. */
+export const launcherEnvSchema = z.object({
+  GATEWAY_PORT: envFields.port(4000),
+  USERS_PORT: envFields.port(4001),
+  TRAINS_PORT: envFields.port(4002),
+  INVENTORY_PORT: envFields.port(4003),
+  PRICES_PORT: envFields.port(4004),
+  TICKETS_PORT: envFields.port(4005),
+  DATA_DIR: envFields.dataDir('.data'),
+  READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(120),
+});
+
+export type LauncherEnv = z.output<typeof launcherEnvSchema>;
+
+export const readLauncherEnv = (source: Record<string, string | undefined> = process.env): LauncherEnv =>
+  parseEnv(launcherEnvSchema, source);
+
+/** The environment handed on to every child process (they validate their own part). */
+export const inheritedEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env });

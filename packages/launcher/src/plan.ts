@@ -1,0 +1,43 @@
+import path from 'node:path';
+import type { LauncherEnv } from './env.js';
+
+export interface ProcessPlan {
+  name: string;
+  entry: string;
+  port: number;
+  /** Started after every process of an earlier stage is ready. */
+  stage: number;
+}
+
+const local = (port: number, route: string) => `http://127.0.0.1:${port}${route}`;
+
+/** What `npm start` runs: five subgraphs, then the gateway. */
+export function processPlan(repoRoot: string, env: LauncherEnv): ProcessPlan[] {
+  const subgraph = (name: string, port: number): ProcessPlan => ({
+    name,
+    entry: path.join(repoRoot, 'subgraphs', name, 'dist', 'index.js'),
+    port,
+    stage: 0,
+  });
+  return [
+    subgraph('users', env.USERS_PORT),
+    subgraph('trains', env.TRAINS_PORT),
+    subgraph('inventory', env.INVENTORY_PORT),
+    subgraph('prices', env.PRICES_PORT),
+    subgraph('tickets', env.TICKETS_PORT),
+    { name: 'gateway', entry: path.join(repoRoot, 'gateway', 'dist', 'index.js'), port: env.GATEWAY_PORT, stage: 1 },
+  ];
+}
+
+/** Peer URLs derived from the chosen ports; explicit settings in the environment win. */
+export function peerUrls(env: LauncherEnv): Record<string, string> {
+  return {
+    USERS_URL: local(env.USERS_PORT, '/graphql'),
+    TRAINS_URL: local(env.TRAINS_PORT, '/graphql'),
+    INVENTORY_URL: local(env.INVENTORY_PORT, '/graphql'),
+    PRICES_URL: local(env.PRICES_PORT, '/graphql'),
+    TICKETS_URL: local(env.TICKETS_PORT, '/graphql'),
+    USERS_JWKS_URL: local(env.USERS_PORT, '/.well-known/jwks.json'),
+    PRICES_JWKS_URL: local(env.PRICES_PORT, '/.well-known/jwks.json'),
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from '@railgraph/service-kit';
+
+/**
+ * A price quote: what `prices` offered for one class of one journey and these
+ * passengers, signed so that `tickets` charges exactly that price without asking again.
+ */
+export type SeatClassName = 'STANDARD' | 'FIRST';
+export type PassengerTypeName = 'ADULT' | 'CHILD' | 'YOUTH' | 'SENIOR';
+
+export interface JourneyKey {
+  runId: string;
+  fromStop: number;
+  toStop: number;
+}
+
+export interface QuoteClaims {
+  quoteId: string;
+  journey: JourneyKey;
+  seatClass: SeatClassName;
+  passengers: PassengerTypeName[];
+  total: { amountMinor: number; currency: string };
+  /** Minor units per passenger, in request order; sums to `total.amountMinor`. */
+  breakdown: number[];
+  /** Version of the fare rule set the price came from. */
+  ruleVersion: number;
+  expiresAt: Date;
+}
+
+export const QUOTE_ISSUER = 'urn:railgraph:prices';
+/** The JWS `typ` header of a quote, so no other token prices might sign passes as one. */
+export const QUOTE_TOKEN_TYPE = 'railgraph-quote+jwt';
+export const QUOTE_ALGORITHM = 'ES256';
+
+const minorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** The JWT payload besides the registered claims (`iss`, `jti`, `iat`, `exp`). */
+export const quotePayloadSchema = z
+  .object({
+    jti: z.string().min(1),
+    exp: z.number().int(),
+    journey: z.object({
+      runId: z.string().min(1),
+      fromStop: z.number().int().min(0),
+      toStop: z.number().int().min(1),
+    }),
+    seatClass: z.enum(['STANDARD', 'FIRST']),
+    passengers: z.array(z.enum(['ADULT', 'CHILD', 'YOUTH', 'SENIOR'])).min(1),
+    total: z.object({ amountMinor: minorUnits, currency: z.string().regex(/^[A-Z]{3}$/) }),
+    breakdown: z.array(minorUnits),
+    ruleVersion: z.number().int().min(1),
+  })
+  .refine((p) => p.journey.fromStop < p.journey.toStop, 'fromStop must precede toStop')
+  .refine((p) => p.breakdown.length === p.passengers.length, 'one breakdown entry per passenger')
+  .refine(
+    (p) => p.breakdown.reduce((sum, amount) => sum + amount, 0) === p.total.amountMinor,
+    'breakdown must sum to total',
+  );
+
+export type QuotePayload = z.output<typeof quotePayloadSchema>;
+
+export function claimsOfPayload(payload: QuotePayload): QuoteClaims {
+  return {
+    quoteId: payload.jti,
+    journey: { ...payload.journey },
+    seatClass: payload.seatClass,
+    passengers: [...payload.passengers],
+    total: { ...payload.total },
+    breakdown: [...payload.breakdown],
+    ruleVersion: payload.ruleVersion,
+    expiresAt: new Date(payload.exp * 1000),
+  };
+}

@@ -1,0 +1,113 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { DomainError, ErrorCode } from '@railgraph/service-kit';
+import {
+  QUOTE_ALGORITHM,
+  QUOTE_ISSUER,
+  QUOTE_TOKEN_TYPE,
+  claimsOfPayload,
+  quotePayloadSchema,
+  type JourneyKey,
+  type PassengerTypeName,
+  type QuoteClaims,
+} from './claims.js';
+
+/** What the booking asks for; the quote must be for exactly this. */
+export interface QuoteRequest {
+  /** The journey the caller means, when it names one; otherwise the quote's own journey is booked. */
+  journey?: JourneyKey;
+  passengers: PassengerTypeName[];
+}
+
+export interface QuoteVerifier {
+  /**
+   * The quote's claims when it was signed by prices, has not expired and matches the
+   * request. Throws DomainError QUOTE_INVALID, QUOTE_EXPIRED or QUOTE_MISMATCH, or
+   * SERVICE_UNAVAILABLE when prices' keys cannot be fetched.
+   */
+  verify(token: string, request: QuoteRequest): Promise<QuoteClaims>;
+}
+
+export interface QuoteVerifierOptions {
+  clock?: () => Date;
+}
+
+/** Verifies against prices' published JWKS, fetched and cached by jose. */
+export function createQuoteVerifier(opts: { jwksUrl: string } & QuoteVerifierOptions): QuoteVerifier {
+  return verifierOver(createRemoteJWKSet(new URL(opts.jwksUrl)), opts.clock);
+}
+
+/** Verifies against a JWKS held in memory (tests, or a pinned key set). */
+export function createLocalQuoteVerifier(jwks: { keys: object[] }, opts: QuoteVerifierOptions = {}): QuoteVerifier {
+  return verifierOver(createLocalJWKSet(jwks as JSONWebKeySet), opts.clock);
+}
+
+function verifierOver(keys: JWTVerifyGetKey, clock: () => Date = () => new Date()): QuoteVerifier {
+  return {
+    async verify(token, request) {
+      let payload: unknown;
+      try {
+        ({ payload } = await jwtVerify(token, keys, {
+          algorithms: [QUOTE_ALGORITHM],
+          issuer: QUOTE_ISSUER,
+          typ: QUOTE_TOKEN_TYPE,
+          requiredClaims: ['exp', 'jti'],
+          currentDate: clock(),
+        }));
+      } catch (error) {
+        throw verificationError(error);
+      }
+      const parsed = quotePayloadSchema.safeParse(payload);
+      if (!parsed.success) throw invalid('The quote token carries no valid quote');
+      const claims = claimsOfPayload(parsed.data);
+      assertMatches(claims, request);
+      return claims;
+    },
+  };
+}
+
+function invalid(message: string): DomainError {
+  return new DomainError(ErrorCode.QUOTE_INVALID, message);
+}
+
+function verificationError(error: unknown): DomainError {
+  if (error instanceof joseErrors.JWTExpired) {
+    return new DomainError(ErrorCode.QUOTE_EXPIRED, 'The quote has expired; ask for fares again');
+  }
+  // The key set could not be fetched: prices is unreachable, the quote may well be fine.
+  if (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    !(error instanceof joseErrors.JOSEError)
+  ) {
+    return new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Quotes cannot be checked right now; try again');
+  }
+  return invalid('The quote token is not a valid quote from prices');
+}
+
+function assertMatches(claims: QuoteClaims, request: QuoteRequest): void {
+  const { journey } = claims;
+  const wanted = request.journey;
+  if (
+    wanted &&
+    (journey.runId !== wanted.runId || journey.fromStop !== wanted.fromStop || journey.toStop !== wanted.toStop)
+  ) {
+    throw new DomainError(ErrorCode.QUOTE_MISMATCH, 'The quote is for another journey', {
+      quoted: journey,
+    });
+  }
+  const samePassengers =
+    claims.passengers.length === request.passengers.length &&
+    claims.passengers.every((type, i) => type === request.passengers[i]);
+  if (!samePassengers) {
+    throw new DomainError(ErrorCode.QUOTE_MISMATCH, 'The quote is for other passengers', {
+      quotedPassengers: claims.passengers,
+    });
+  }
+}

@@ -1,0 +1,219 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import {
+  createLocalQuoteVerifier,
+  createQuoteVerifier,
+  signQuote,
+  type QuoteClaims,
+  type QuoteRequest,
+  type QuoteSigningKey,
+} from '../src/index.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const now = new Date('2026-12-01T08:00:00Z');
+const clock = () => now;
+
+const claims: QuoteClaims = {
+  quoteId: 'q-1',
+  journey: { runId: 'IC501:2026-12-01', fromStop: 0, toStop: 3 },
+  seatClass: 'STANDARD',
+  passengers: ['ADULT', 'CHILD'],
+  total: { amountMinor: 4500, currency: 'EUR' },
+  breakdown: [3000, 1500],
+  ruleVersion: 1,
+  expiresAt: new Date('2026-12-01T08:15:00Z'),
+};
+const request: QuoteRequest = {
+  journey: { runId: 'IC501:2026-12-01', fromStop: 0, toStop: 3 },
+  passengers: ['ADULT', 'CHILD'],
+};
+
+async function makeKey(kid: string): Promise<{ key: QuoteSigningKey; publicJwk: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  return { key: { kid, privateKey }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const decodePart = (part: string) =>
+  JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+
+async function codeOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+    return 'no error';
+  } catch (error) {
+    return (error as { extensions?: { code?: unknown } }).extensions?.code;
+  }
+}
+
+describe('quotes', () => {
+  let prices: { key: QuoteSigningKey; publicJwk: JWK };
+  let other: { key: QuoteSigningKey; publicJwk: JWK };
+  let token: string;
+
+  beforeAll(async () => {
+    prices = await makeKey('prices-1');
+    other = await makeKey('other-1');
+    token = await signQuote(claims, prices.key);
+  });
+
+  const verifier = () => createLocalQuoteVerifier({ keys: [prices.publicJwk] }, { clock });
+
+  it('returns the signed claims for a matching request', async () => {
+    const verified = await verifier().verify(token, request);
+    expect(verified).toEqual(claims);
+  });
+
+  it('signs ES256 with the key id in the header', () => {
+    const header = decodePart(token.split('.')[0] ?? '');
+    expect(header).toMatchObject({ alg: 'ES256', kid: 'prices-1' });
+  });
+
+  const alterations: Array<[string, (payload: Record<string, unknown>) => void]> = [
+    [
+      'total',
+      (p) => {
+        p['total'] = { amountMinor: 1, currency: 'EUR' };
+      },
+    ],
+    [
+      'currency',
+      (p) => {
+        p['total'] = { amountMinor: 4500, currency: 'USD' };
+      },
+    ],
+    [
+      'breakdown',
+      (p) => {
+        p['breakdown'] = [4000, 500];
+      },
+    ],
+    [
+      'seat class',
+      (p) => {
+        p['seatClass'] = 'FIRST';
+      },
+    ],
+    [
+      'journey',
+      (p) => {
+        p['journey'] = { runId: 'IC501:2026-12-01', fromStop: 0, toStop: 2 };
+      },
+    ],
+    [
+      'passengers',
+      (p) => {
+        p['passengers'] = ['ADULT', 'ADULT'];
+      },
+    ],
+    [
+      'expiry',
+      (p) => {
+        p['exp'] = (p['exp'] as number) + 3600;
+      },
+    ],
+    [
+      'rule version',
+      (p) => {
+        p['ruleVersion'] = 2;
+      },
+    ],
+    [
+      'quote id',
+      (p) => {
+        p['jti'] = 'q-2';
+      },
+    ],
+  ];
+  it.each(alterations)(
+    'rejects a quote whose %s was altered under the old signature as QUOTE_INVALID',
+    async (_name, alter) => {
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const changed = decodePart(payload);
+      alter(changed);
+      const forged = `${header}.${b64(changed)}.${signature}`;
+      expect(await codeOf(verifier().verify(forged, request))).toBe('QUOTE_INVALID');
+    },
+  );
+
+  it('rejects a quote signed by another key as QUOTE_INVALID', async () => {
+    const foreign = await signQuote(claims, other.key);
+    expect(await codeOf(verifier().verify(foreign, request))).toBe('QUOTE_INVALID');
+  });
+
+  it('rejects a quote signed by another key under the published key id as QUOTE_INVALID', async () => {
+    const impostor = await signQuote(claims, { kid: 'prices-1', privateKey: other.key.privateKey as CryptoKey });
+    expect(await codeOf(verifier().verify(impostor, request))).toBe('QUOTE_INVALID');
+  });
+
+  it('rejects an unsigned quote (alg none) as QUOTE_INVALID', async () => {
+    const payload = token.split('.')[1] ?? '';
+    const unsigned = `${b64({ alg: 'none', typ: 'railgraph-quote+jwt' })}.${payload}.`;
+    expect(await codeOf(verifier().verify(unsigned, request))).toBe('QUOTE_INVALID');
+  });
+
+  it('rejects a quote from another issuer as QUOTE_INVALID', async () => {
+    const [, payload] = token.split('.') as [string, string];
+    const body = decodePart(payload);
+    // Re-sign honestly with prices' key but another issuer: only the issuer check can catch it.
+    const { SignJWT } = await import('jose');
+    const wrongIssuer = await new SignJWT({ ...body, iss: 'urn:someone-else' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'prices-1', typ: 'railgraph-quote+jwt' })
+      .sign(prices.key.privateKey);
+    expect(await codeOf(verifier().verify(wrongIssuer, request))).toBe('QUOTE_INVALID');
+  });
+
+  it('rejects garbage as QUOTE_INVALID', async () => {
+    expect(await codeOf(verifier().verify('not-a-token', request))).toBe('QUOTE_INVALID');
+    expect(await codeOf(verifier().verify('', request))).toBe('QUOTE_INVALID');
+  });
+
+  it('rejects an expired quote as QUOTE_EXPIRED', async () => {
+    const late = createLocalQuoteVerifier(
+      { keys: [prices.publicJwk] },
+      { clock: () => new Date('2026-12-01T08:15:01Z') },
+    );
+    expect(await codeOf(late.verify(token, request))).toBe('QUOTE_EXPIRED');
+  });
+
+  it('rejects a quote for another journey as QUOTE_MISMATCH', async () => {
+    for (const journey of [
+      { runId: 'IC503:2026-12-01', fromStop: 0, toStop: 3 },
+      { runId: 'IC501:2026-12-01', fromStop: 1, toStop: 3 },
+      { runId: 'IC501:2026-12-01', fromStop: 0, toStop: 2 },
+    ]) {
+      expect(await codeOf(verifier().verify(token, { ...request, journey }))).toBe('QUOTE_MISMATCH');
+    }
+  });
+
+  it('rejects a quote for other passengers as QUOTE_MISMATCH', async () => {
+    for (const passengers of [
+      ['ADULT'],
+      ['ADULT', 'ADULT'],
+      ['CHILD', 'ADULT'],
+      ['ADULT', 'CHILD', 'CHILD'],
+    ] as const) {
+      expect(await codeOf(verifier().verify(token, { ...request, passengers: [...passengers] }))).toBe(
+        'QUOTE_MISMATCH',
+      );
+    }
+  });
+
+  it('verifies against a JWKS served over HTTP and reports an unreachable one as SERVICE_UNAVAILABLE', async () => {
+    const server = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [prices.publicJwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const remote = createQuoteVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, clock });
+      expect((await remote.verify(token, request)).quoteId).toBe('q-1');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const down = createQuoteVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, clock });
+    expect(await codeOf(down.verify(token, request))).toBe('SERVICE_UNAVAILABLE');
+  });
+});

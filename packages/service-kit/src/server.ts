@@ -1,0 +1,215 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Request, type RequestHandler } from 'express';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from './logger.js';
+import type { ServiceMetrics } from './metrics.js';
+import { operationMetricsPlugin } from './metrics.js';
+import { maskInternalError, isClientError } from './errors.js';
+import type { RequestContext } from './context.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A named dependency `/readyz` checks, e.g. the database or a peer service. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+export interface GraphQLServiceOptions<TContext extends RequestContext> {
+  service: string;
+  host: string;
+  port: number;
+  log: Logger;
+  metrics: ServiceMetrics;
+  /** A federated subgraph schema, or an Apollo gateway. */
+  graph: { schema: GraphQLSchema } | { gateway: GatewayInterface };
+  buildContext: (base: RequestContext, req: Request) => Promise<TContext> | TContext;
+  readiness?: ReadinessCheck[];
+  /** Landing page and introspection: on outside production. */
+  development: boolean;
+  plugins?: ApolloServerPlugin<TContext>[];
+  /** Extra routes mounted before `/graphql` (e.g. JWKS, OAuth token endpoint, CORS). */
+  routes?: (app: Express) => void;
+  /** Largest accepted JSON body. */
+  bodyLimit?: string;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  /** Stop accepting, drain in-flight requests, stop Apollo. Stores are closed by the caller. */
+  stop: () => Promise<void>;
+}
+
+function requestIdOf(req: Request): string {
+  const given = req.header(REQUEST_ID_HEADER);
+  return given && requestIdPattern.test(given) ? given : randomUUID();
+}
+
+/**
+ * One log line per operation (name, type, outcome, duration) under the request's id, and each
+ * error that is not part of the contract logged in full before it is masked.
+ */
+function operationLogPlugin<TContext extends RequestContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse(ctx) {
+          const errors = ctx.errors ?? [];
+          ctx.contextValue.log?.info(
+            {
+              operation: ctx.operationName ?? null,
+              type: ctx.operation?.operation ?? null,
+              outcome: errors.length === 0 ? 'success' : String(errors[0]?.extensions['code'] ?? 'error'),
+              durationMs: Math.round((performance.now() - started) * 10) / 10,
+            },
+            'graphql operation',
+          );
+        },
+        async didEncounterErrors(ctx) {
+          for (const error of ctx.errors) {
+            const code = error.extensions['code'];
+            if (!isClientError({ message: error.message, extensions: { code } })) {
+              ctx.contextValue.log.error(
+                { err: error.originalError ?? error, path: error.path },
+                'internal error while executing operation',
+              );
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+export async function startGraphQLService<TContext extends RequestContext>(
+  options: GraphQLServiceOptions<TContext>,
+): Promise<RunningService> {
+  const { log, metrics } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<TContext>({
+    ...('schema' in options.graph ? { schema: options.graph.schema } : { gateway: options.graph.gateway }),
+    introspection: options.development,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskInternalError,
+    csrfPrevention: true,
+    // Signals belong to onShutdown, which drains and then closes the stores in order.
+    stopOnTerminationSignals: false,
+    logger: log,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      operationMetricsPlugin(metrics) as ApolloServerPlugin<TContext>,
+      operationLogPlugin<TContext>(),
+      options.development
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+        : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
+      ...(options.plugins ?? []),
+    ],
+  });
+  await apollo.start();
+
+  const requestScope: RequestHandler = (req, res, next) => {
+    const requestId = requestIdOf(req);
+    res.locals['requestId'] = requestId;
+    res.locals['log'] = log.child({ requestId });
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const endTimer = metrics.httpRequestDuration.startTimer({ method: req.method });
+    res.on('finish', () => {
+      endTimer({ route: routeOf(req.originalUrl.split('?')[0] ?? ''), status: String(res.statusCode) });
+    });
+    next();
+  };
+  app.use(requestScope);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: options.service });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await Promise.all(
+      (options.readiness ?? []).map(async ({ name, check }) => {
+        try {
+          await check();
+          return { name, ok: true };
+        } catch (error) {
+          log.warn({ err: error, check: name }, 'readiness check failed');
+          return { name, ok: false };
+        }
+      }),
+    );
+    const ready = checks.every((c) => c.ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  options.routes?.(app);
+
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const base: RequestContext = {
+          requestId: res.locals['requestId'] as string,
+          log: res.locals['log'] as Logger,
+          authorization: req.header('authorization') ?? undefined,
+        };
+        return options.buildContext(base, req);
+      },
+    }),
+  );
+
+  // Body-parser failures (malformed JSON, too large) get a typed JSON answer, not an HTML 500.
+  app.use(((error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = typeof error?.status === 'number' ? error.status : 500;
+    if (status >= 500) log.error({ err: error }, 'unhandled HTTP error');
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    res.status(status).json({
+      errors: [{ message: status < 500 ? String(error.message) : 'Internal server error', extensions: { code } }],
+    });
+  }) as express.ErrorRequestHandler);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host}:${port}`;
+  log.info({ url: `${url}/graphql` }, `${options.service} listening`);
+
+  return {
+    url,
+    port,
+    httpServer,
+    stop: async () => {
+      await apollo.stop();
+    },
+  };
+}
+
+function routeOf(path: string): string {
+  return ['/graphql', '/healthz', '/readyz', '/metrics', '/.well-known/jwks.json', '/oauth/token'].includes(path)
+    ? path
+    : 'other';
+}
+
+export type { BaseContext };

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'graphql';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { createMetrics } from '../src/metrics.js';
+import { DomainError, ErrorCode } from '../src/errors.js';
+import { startSubgraph } from '../src/subgraph.js';
+import type { RunningService } from '../src/server.js';
+
+const logLines: Array<Record<string, unknown>> = [];
+const sink = new Writable({
+  write(chunk, _enc, done) {
+    for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+    done();
+  },
+});
+const log = pino({ level: 'info', redact: ['authorization'] }, sink);
+
+let releaseSlow: () => void = () => undefined;
+let ready = true;
+
+const typeDefs = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+  type Query {
+    station(code: String!): Station
+    broken: String
+    soldOut: String
+    slow: String
+    requestId: String
+  }
+  type Station @key(fields: "code") {
+    code: String!
+    name: String!
+  }
+`);
+const resolvers = {
+  Query: {
+    station: (_: unknown, { code }: { code: string }) => (code === 'AMS' ? { code, name: 'Amsterdam Centraal' } : null),
+    broken: () => {
+      throw new Error('relation "secret_table" does not exist');
+    },
+    soldOut: () => {
+      throw new DomainError(ErrorCode.SOLD_OUT, 'No seats left');
+    },
+    slow: () => new Promise<string>((resolve) => (releaseSlow = () => resolve('done'))),
+    requestId: (_: unknown, __: unknown, ctx: { requestId: string }) => ctx.requestId,
+  },
+  Station: { __resolveReference: (ref: { code: string }) => ({ code: ref.code, name: 'Amsterdam Centraal' }) },
+};
+
+let service: RunningService;
+
+/** The value of the first sample of `metric` carrying all of `labels`, in Prometheus text format. */
+function sample(text: string, metric: string, labels: Record<string, string>): number | undefined {
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${metric}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${service.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+beforeAll(async () => {
+  service = await startSubgraph({
+    service: 'kit-test',
+    settings: { host: '127.0.0.1', port: 0, logLevel: 'info', nodeEnv: 'test' },
+    log,
+    metrics: createMetrics('kit-test'),
+    typeDefs,
+    resolvers,
+    buildContext: (base) => base,
+    readiness: [
+      {
+        name: 'store',
+        check: async () => {
+          if (!ready) throw new Error('store down');
+        },
+      },
+    ],
+  });
+});
+afterAll(async () => {
+  await service?.stop();
+});
+
+describe('subgraph server', () => {
+  it('answers /healthz and reports readiness from its checks', async () => {
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+    ready = false;
+    const notReady = await fetch(`${service.url}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ status: 'not ready', checks: [{ name: 'store', ok: false }] });
+    ready = true;
+  });
+
+  it('resolves entities through _entities', async () => {
+    const response = await post({
+      query: 'query($r:[_Any!]!){_entities(representations:$r){... on Station{code name}}}',
+      variables: { r: [{ __typename: 'Station', code: 'AMS' }] },
+    });
+    expect(await response.json()).toEqual({ data: { _entities: [{ code: 'AMS', name: 'Amsterdam Centraal' }] } });
+  });
+
+  it('rejects a malformed query with GRAPHQL_PARSE_FAILED', async () => {
+    const body = (await (await post({ query: '{ station(code: "AMS" { code }' })).json()) as {
+      errors: Array<{ extensions: { code: string } }>;
+    };
+    expect(body.errors[0]?.extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('rejects an unknown field with GRAPHQL_VALIDATION_FAILED', async () => {
+    const body = (await (await post({ query: '{ station(code: "AMS") { platform } }' })).json()) as {
+      errors: Array<{ extensions: { code: string } }>;
+    };
+    expect(body.errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('rejects a wrong argument type with BAD_USER_INPUT', async () => {
+    const response = await post({ query: 'query($c:String!){ station(code: $c) { code } }', variables: { c: 42 } });
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(response.status).toBeLessThan(500);
+    expect(body.errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers a malformed JSON body with a typed 400', async () => {
+    const response = await post('{"query": ');
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('rejects a body over 1 MB with 413', async () => {
+    const response = await post({ query: `{ broken } # ${'x'.repeat(1_100_000)}` });
+    expect(response.status).toBe(413);
+  });
+
+  it('masks internal errors and logs them with the request id', async () => {
+    const response = await post({ query: '{ broken }' }, { 'x-request-id': 'req-broken-1' });
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    expect(body.errors[0]).toMatchObject({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(JSON.stringify(body)).not.toContain('secret_table');
+    expect(JSON.stringify(body)).not.toContain('stacktrace');
+    const logged = logLines.find((l) => l['requestId'] === 'req-broken-1' && l['level'] === 50);
+    expect(JSON.stringify(logged)).toContain('secret_table');
+  });
+
+  it('passes domain errors with their code', async () => {
+    const body = (await (await post({ query: '{ soldOut }' })).json()) as {
+      errors: Array<{ extensions: { code: string } }>;
+    };
+    expect(body.errors[0]?.extensions.code).toBe('SOLD_OUT');
+  });
+
+  it('keeps a caller request id and creates one when absent', async () => {
+    const given = await post({ query: '{ requestId }' }, { 'x-request-id': 'abc-123' });
+    expect(given.headers.get('x-request-id')).toBe('abc-123');
+    expect(await given.json()).toEqual({ data: { requestId: 'abc-123' } });
+    const created = await post({ query: '{ requestId }' });
+    expect(created.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('exposes HTTP and GraphQL histograms by operation and outcome', async () => {
+    await post({ query: 'query StationName { station(code: "AMS") { name } }' });
+    await post({ query: 'query Boom { soldOut }' });
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(
+      sample(text, 'graphql_operation_duration_seconds_count', { operation: 'StationName', outcome: 'success' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'graphql_operation_duration_seconds_count', { operation: 'Boom', outcome: 'client_error' }),
+    ).toBe(1);
+    expect(sample(text, 'http_request_duration_seconds_count', { route: '/graphql', status: '200' })).toBeGreaterThan(
+      0,
+    );
+  });
+});
+
+describe('graceful stop', () => {
+  it('drains an in-flight request before closing', async () => {
+    const extra = await startSubgraph({
+      service: 'kit-drain',
+      settings: { host: '127.0.0.1', port: 0, logLevel: 'silent', nodeEnv: 'test' },
+      log,
+      metrics: createMetrics('kit-drain'),
+      typeDefs,
+      resolvers,
+      buildContext: (base) => base,
+    });
+    const inFlight = fetch(`${extra.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ slow }' }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopped = extra.stop();
+    releaseSlow();
+    expect(await (await inFlight).json()).toEqual({ data: { slow: 'done' } });
+    await stopped;
+    await expect(fetch(`${extra.url}/healthz`)).rejects.toThrow();
+  });
+});

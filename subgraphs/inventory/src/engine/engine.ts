@@ -1,0 +1,112 @@
+import { DomainError, ErrorCode } from '@railgraph/service-kit';
+import type { RunCapacity, RunLayout, SeatClass, SeatPosition } from './layout.js';
+
+/**
+ * Seat inventory per run, class and leg (DESIGN §6). The in-process engine implements it
+ * now; a Redis engine (one Lua script per operation, keys under `{run:<id>}`) will
+ * implement the same contract and be checked against the in-process one.
+ *
+ * A run is initialised lazily from the first layout it is used with. Every method is
+ * atomic: concurrent calls never see each other half done.
+ */
+export interface InventoryEngine {
+  /** Per class, seats free on every leg from `fromStop` to `toStop`. */
+  availability(layout: RunCapacity, fromStop: number, toStop: number): Promise<ClassAvailability[]>;
+  /** Every seat in layout order with whether it is free on every leg of the journey. */
+  seatMap(layout: RunLayout, fromStop: number, toStop: number): Promise<SeatMapEntry[]>;
+  /**
+   * Holds seats all-or-nothing. The same `holdId` with the same request returns the
+   * existing hold; with a different request it is BAD_USER_INPUT. SOLD_OUT when too few
+   * seats are free on every leg, SEAT_TAKEN when a named seat is taken on any leg,
+   * BAD_USER_INPUT for unknown seats or stops.
+   */
+  hold(layout: RunLayout, request: HoldRequest): Promise<Hold>;
+  /** Sells a hold's seats. Idempotent; NOT_FOUND for an unknown hold. */
+  confirm(holdId: string): Promise<Hold>;
+  /**
+   * Returns a hold's seats to sale, held or confirmed (a cancellation). Idempotent;
+   * NOT_FOUND for an unknown hold.
+   */
+  release(holdId: string): Promise<Hold>;
+  /** A hold by id, or null. */
+  getHold(holdId: string): Promise<Hold | null>;
+  /**
+   * Unconfirmed holds past their expiry, oldest first. They still keep their seats: the
+   * reaper releases one only after `tickets` says no booking owns it.
+   */
+  expiredHolds(now: Date, limit: number): Promise<Hold[]>;
+  /** Taken seats per class and leg of a run, or null when the run was never used. */
+  occupancy(runId: string): Promise<RunOccupancy | null>;
+  /** Resolves when the engine can serve; rejects when it cannot. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ClassAvailability {
+  seatClass: SeatClass;
+  seatsLeft: number;
+  capacity: number;
+}
+
+export interface SeatMapEntry {
+  coach: number;
+  seatClass: SeatClass;
+  label: string;
+  position: SeatPosition;
+  seatId: string;
+  free: boolean;
+}
+
+export interface HoldRequest {
+  holdId: string;
+  fromStop: number;
+  toStop: number;
+  seatClass: SeatClass;
+  /** How many seats, when `seats` is absent. */
+  count?: number | undefined;
+  /** Explicit seats `<coach>-<label>`. */
+  seats?: readonly string[] | undefined;
+  ttlMs: number;
+  now: Date;
+}
+
+export type HoldStatus = 'HELD' | 'CONFIRMED' | 'RELEASED';
+
+export interface HeldSeat {
+  coach: number;
+  label: string;
+  seatClass: SeatClass;
+}
+
+export interface Hold {
+  holdId: string;
+  runId: string;
+  fromStop: number;
+  toStop: number;
+  seatClass: SeatClass;
+  status: HoldStatus;
+  seats: HeldSeat[];
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface RunOccupancy {
+  runId: string;
+  legCount: number;
+  classes: Array<{ seatClass: SeatClass; capacity: number; takenByLeg: number[][] }>;
+}
+
+/** Most seats one hold may take: a booking seats at most nine passengers. */
+export const MAX_SEATS_PER_HOLD = 9;
+export const DEFAULT_HOLD_TTL_MS = 120_000;
+
+export const soldOut = (seatClass: SeatClass, wanted: number, left: number) =>
+  new DomainError(ErrorCode.SOLD_OUT, `Only ${left} ${seatClass} seats are left on this journey; ${wanted} wanted`, {
+    seatClass,
+    seatsLeft: left,
+  });
+
+export const seatTaken = (seatIds: string[]) =>
+  new DomainError(ErrorCode.SEAT_TAKEN, `Seat ${seatIds.join(', ')} is taken on part of this journey`, {
+    seats: seatIds,
+  });

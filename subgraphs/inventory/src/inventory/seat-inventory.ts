@@ -1,0 +1,112 @@
+import { badInput, DomainError, ErrorCode, type ServiceMetrics } from '@railgraph/service-kit';
+import type { ClassAvailability, Hold, InventoryEngine, SeatMapEntry } from '../engine/engine.js';
+import type { SeatClass } from '../engine/layout.js';
+import type { JourneyModel, TrainRunModel } from '../layouts/representation.js';
+import type { RunLayoutSource } from '../layouts/trains-layouts.js';
+
+/** One coach of a seat map. */
+export interface SeatMapCoach {
+  number: number;
+  seatClass: SeatClass;
+  seats: SeatMapEntry[];
+}
+
+export interface HoldSeatsCommand {
+  holdId: string;
+  runId: string;
+  fromStop: number;
+  toStop: number;
+  seatClass: SeatClass;
+  count?: number | null | undefined;
+  seats?: readonly string[] | null | undefined;
+  ttlSeconds?: number | null | undefined;
+}
+
+/** What the resolvers call: the engine plus layouts, input checks and business counters. */
+export interface SeatInventory {
+  availability(journey: JourneyModel): Promise<ClassAvailability[]>;
+  seatMap(run: TrainRunModel, fromStop: number, toStop: number, seatClass: SeatClass | null): Promise<SeatMapCoach[]>;
+  holdSeats(command: HoldSeatsCommand, requestId: string): Promise<Hold>;
+  confirmHold(holdId: string): Promise<Hold>;
+  releaseHold(holdId: string): Promise<Hold>;
+}
+
+export interface SeatInventoryDeps {
+  engine: InventoryEngine;
+  layouts: RunLayoutSource;
+  metrics: ServiceMetrics;
+  defaultHoldTtlSeconds: number;
+  clock?: () => Date;
+}
+
+const MAX_HOLD_TTL_SECONDS = 3600;
+const holdIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
+  const { engine, layouts } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const holdsTotal = deps.metrics.counter('inventory_holds_total', 'Seat hold attempts by outcome', [
+    'outcome',
+  ] as const);
+  const soldOutTotal = deps.metrics.counter(
+    'inventory_sold_out_total',
+    'Holds refused because too few seats were free',
+  );
+
+  return {
+    async availability(journey) {
+      if (!journey.capacity) throw badInput('Journey.availability needs the run layout in the representation');
+      return engine.availability(journey.capacity, journey.fromStop, journey.toStop);
+    },
+
+    async seatMap(run, fromStop, toStop, seatClass) {
+      if (!run.layout) throw badInput('TrainRun.seatMap needs the run layout in the representation');
+      const entries = await engine.seatMap(run.layout, fromStop, toStop);
+      return run.layout.coaches
+        .filter((coach) => seatClass === null || coach.seatClass === seatClass)
+        .map((coach) => ({
+          number: coach.number,
+          seatClass: coach.seatClass,
+          seats: entries.filter((entry) => entry.coach === coach.number),
+        }));
+    },
+
+    async holdSeats(command, requestId) {
+      try {
+        if (!holdIdPattern.test(command.holdId)) throw badInput('holdId must be 1-128 letters, digits or . _ : -');
+        const ttlSeconds = command.ttlSeconds ?? deps.defaultHoldTtlSeconds;
+        if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_HOLD_TTL_SECONDS) {
+          throw badInput(`ttlSeconds must be 1-${MAX_HOLD_TTL_SECONDS}; got ${ttlSeconds}`);
+        }
+        const layout = await layouts.layoutOf(command.runId, requestId);
+        const hold = await engine.hold(layout, {
+          holdId: command.holdId,
+          fromStop: command.fromStop,
+          toStop: command.toStop,
+          seatClass: command.seatClass,
+          count: command.count ?? undefined,
+          seats: command.seats ?? undefined,
+          ttlMs: ttlSeconds * 1000,
+          now: clock(),
+        });
+        holdsTotal.inc({ outcome: 'held' });
+        return hold;
+      } catch (error) {
+        const outcome = outcomeOf(error);
+        holdsTotal.inc({ outcome });
+        if (outcome === 'sold_out') soldOutTotal.inc();
+        throw error;
+      }
+    },
+
+    confirmHold: (holdId) => engine.confirm(holdId),
+    releaseHold: (holdId) => engine.release(holdId),
+  };
+}
+
+function outcomeOf(error: unknown): string {
+  if (!(error instanceof DomainError)) return 'failed';
+  if (error.code === ErrorCode.SOLD_OUT) return 'sold_out';
+  if (error.code === ErrorCode.SEAT_TAKEN) return 'seat_taken';
+  return 'rejected';
+}

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryEngine } from '../src/engine/memory.js';
+import type { HoldRequest } from '../src/engine/engine.js';
+import { errorCode, now, runLayout } from './fixtures.js';
+
+const layout = runLayout();
+const request = (overrides: Partial<HoldRequest>): HoldRequest => ({
+  holdId: 'h1',
+  fromStop: 0,
+  toStop: 4,
+  seatClass: 'STANDARD',
+  count: 1,
+  ttlMs: 120_000,
+  now,
+  ...overrides,
+});
+
+const standardLeft = async (engine: ReturnType<typeof createMemoryEngine>, from: number, to: number) =>
+  (await engine.availability(layout, from, to)).find((a) => a.seatClass === 'STANDARD')?.seatsLeft;
+
+describe('in-process inventory engine', () => {
+  it('reports full capacity per class for a run never sold', async () => {
+    const engine = createMemoryEngine();
+    expect(await engine.availability(layout, 0, 4)).toEqual([
+      { seatClass: 'STANDARD', seatsLeft: 24, capacity: 24 },
+      { seatClass: 'FIRST', seatsLeft: 8, capacity: 8 },
+    ]);
+  });
+
+  it('keeps a seat sold A->B free for B->C', async () => {
+    const engine = createMemoryEngine();
+    const first = await engine.hold(
+      layout,
+      request({ holdId: 'ab', fromStop: 0, toStop: 2, seats: ['2-1A'], count: undefined }),
+    );
+    expect(first.seats).toEqual([{ coach: 2, label: '1A', seatClass: 'STANDARD' }]);
+    const second = await engine.hold(
+      layout,
+      request({ holdId: 'bc', fromStop: 2, toStop: 4, seats: ['2-1A'], count: undefined }),
+    );
+    expect(second.seats).toEqual([{ coach: 2, label: '1A', seatClass: 'STANDARD' }]);
+    expect(
+      await errorCode(
+        engine.hold(layout, request({ holdId: 'ac', fromStop: 1, toStop: 3, seats: ['2-1A'], count: undefined })),
+      ),
+    ).toBe('SEAT_TAKEN');
+  });
+
+  it('counts a seat taken on any leg of the journey as not left', async () => {
+    const engine = createMemoryEngine();
+    await engine.hold(layout, request({ holdId: 'mid', fromStop: 1, toStop: 2, count: 3 }));
+    expect(await standardLeft(engine, 0, 1)).toBe(24);
+    expect(await standardLeft(engine, 0, 2)).toBe(21);
+    expect(await standardLeft(engine, 1, 4)).toBe(21);
+    expect(await standardLeft(engine, 2, 4)).toBe(24);
+  });
+
+  it('shows a seat as taken in the seat map only where its legs overlap the journey', async () => {
+    const engine = createMemoryEngine();
+    await engine.hold(layout, request({ holdId: 'x', fromStop: 0, toStop: 1, seats: ['3-2B'], count: undefined }));
+    const freeOf = async (from: number, to: number) =>
+      (await engine.seatMap(layout, from, to)).find((s) => s.seatId === '3-2B')?.free;
+    expect(await freeOf(0, 4)).toBe(false);
+    expect(await freeOf(1, 4)).toBe(true);
+    const map = await engine.seatMap(layout, 0, 4);
+    expect(map).toHaveLength(32);
+    expect(map[0]).toEqual({
+      coach: 1,
+      seatClass: 'FIRST',
+      label: '1A',
+      position: 'WINDOW',
+      seatId: '1-1A',
+      free: true,
+    });
+  });
+
+  it('seats a group together in one coach when one has room', async () => {
+    const engine = createMemoryEngine();
+    // Leave coach 2 with 5 free seats, coach 3 empty: a group of 6 goes to coach 3.
+    await engine.hold(layout, request({ holdId: 'fill', count: 7 }));
+    const group = await engine.hold(layout, request({ holdId: 'group', count: 6 }));
+    expect(new Set(group.seats.map((s) => s.coach))).toEqual(new Set([3]));
+    expect(group.seats.map((s) => s.label)).toEqual(['1A', '1B', '1C', '1D', '2A', '2B']);
+  });
+
+  it('splits a group over coaches when no coach has room, still all-or-nothing', async () => {
+    const engine = createMemoryEngine();
+    await engine.hold(layout, request({ holdId: 'a', count: 9 }));
+    await engine.hold(layout, request({ holdId: 'b', count: 9 }));
+    // Each group of 9 filled most of one coach: 3 seats are left in coach 2 and 3 in coach 3.
+    const left = await standardLeft(engine, 0, 4);
+    expect(left).toBe(6);
+    const split = await engine.hold(layout, request({ holdId: 'c', count: 5 }));
+    expect(split.seats).toHaveLength(5);
+    expect(new Set(split.seats.map((s) => s.coach))).toEqual(new Set([2, 3]));
+    expect(await standardLeft(engine, 0, 4)).toBe(1);
+  });
+
+  it('refuses a hold with SOLD_OUT and takes nothing when too few seats are free on every leg', async () => {
+    const engine = createMemoryEngine();
+    await engine.hold(layout, request({ holdId: 'most', fromStop: 1, toStop: 2, count: 9 }));
+    await engine.hold(layout, request({ holdId: 'more', fromStop: 1, toStop: 2, count: 9 }));
+    await engine.hold(layout, request({ holdId: 'rest', fromStop: 1, toStop: 2, count: 4 }));
+    expect(await errorCode(engine.hold(layout, request({ holdId: 'late', fromStop: 0, toStop: 4, count: 3 })))).toBe(
+      'SOLD_OUT',
+    );
+    expect(await engine.getHold('late')).toBeNull();
+    expect(await standardLeft(engine, 0, 1)).toBe(24);
+    expect(await standardLeft(engine, 2, 4)).toBe(24);
+    // On legs where seats are free, the same request succeeds.
+    expect(
+      (await engine.hold(layout, request({ holdId: 'later', fromStop: 2, toStop: 4, count: 3 }))).seats,
+    ).toHaveLength(3);
+  });
+
+  it('refuses named seats with SEAT_TAKEN if any is taken on any leg, taking none of them', async () => {
+    const engine = createMemoryEngine();
+    await engine.hold(layout, request({ holdId: 'x', fromStop: 3, toStop: 4, seats: ['2-3C'], count: undefined }));
+    const attempt = engine.hold(layout, request({ holdId: 'y', seats: ['2-3B', '2-3C'], count: undefined }));
+    await expect(attempt).rejects.toMatchObject({ extensions: { code: 'SEAT_TAKEN', seats: ['2-3C'] } });
+    const map = await engine.seatMap(layout, 0, 4);
+    expect(map.find((s) => s.seatId === '2-3B')?.free).toBe(true);
+  });
+
+  it('returns the same hold for the same holdId and request', async () => {
+    const engine = createMemoryEngine();
+    const first = await engine.hold(layout, request({ holdId: 'same', count: 2 }));
+    const again = await engine.hold(
+      layout,
+      request({ holdId: 'same', count: 2, now: new Date(now.getTime() + 5_000) }),
+    );
+    expect(again).toEqual(first);
+    expect(await standardLeft(engine, 0, 4)).toBe(22);
+  });
+
+  it('rejects a different request under an existing holdId as BAD_USER_INPUT', async () => {
+    const engine = createMemoryEngine();
+    await engine.hold(layout, request({ holdId: 'same', count: 2 }));
+    expect(await errorCode(engine.hold(layout, request({ holdId: 'same', count: 3 })))).toBe('BAD_USER_INPUT');
+    expect(await errorCode(engine.hold(layout, request({ holdId: 'same', count: 2, toStop: 3 })))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(await errorCode(engine.hold(layout, request({ holdId: 'same', count: 2, seatClass: 'FIRST' })))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(await standardLeft(engine, 0, 4)).toBe(22);
+  });
+
+  it('rejects unknown seats, seats of another class, repeated seats and bad stops as BAD_USER_INPUT', async () => {
+    const engine = createMemoryEngine();
+    const bad = (overrides: Partial<HoldRequest>) =>
+      errorCode(engine.hold(layout, request({ count: undefined, ...overrides })));
+    expect(await bad({ seats: ['9-1A'] })).toBe('BAD_USER_INPUT');
+    expect(await bad({ seats: ['1A'] })).toBe('BAD_USER_INPUT');
+    expect(await bad({ seats: ['1-1A'] })).toBe('BAD_USER_INPUT');
+    expect(await bad({ seats: ['2-1A', '2-1A'] })).toBe('BAD_USER_INPUT');
+    expect(await bad({ count: 0 })).toBe('BAD_USER_INPUT');
+    expect(await bad({ count: 10 })).toBe('BAD_USER_INPUT');
+    expect(await bad({})).toBe('BAD_USER_INPUT');
+    expect(await bad({ count: 1, fromStop: 2, toStop: 2 })).toBe('BAD_USER_INPUT');
+    expect(await bad({ count: 1, fromStop: -1, toStop: 2 })).toBe('BAD_USER_INPUT');
+    expect(await bad({ count: 1, fromStop: 0, toStop: 5 })).toBe('BAD_USER_INPUT');
+    expect(await errorCode(engine.availability(layout, 3, 1))).toBe('BAD_USER_INPUT');
+    expect(await errorCode(engine.seatMap(layout, 0, 9))).toBe('BAD_USER_INPUT');
+    expect(await standardLeft(engine, 0, 4)).toBe(24);
+  });
+
+  it('keeps a confirmed hold taken and confirms idempotently', async () => {
+    const engine = createMemoryEngine();
+    await engine.hold(layout, request({ holdId: 'c', count: 2 }));
+    expect((await engine.confirm('c')).status).toBe('CONFIRMED');
+    expect((await engine.confirm('c')).status).toBe('CONFIRMED');
+    expect(await standardLeft(engine, 0, 4)).toBe(22);
+    expect(await errorCode(engine.confirm('nope'))).toBe('NOT_FOUND');
+  });
+
+  it('returns the seats of a released hold, also of a confirmed one, exactly once', async () => {
+    const engine = createMemoryEngine();
+    await engine.hold(layout, request({ holdId: 'held', count: 2 }));
+    await engine.hold(layout, request({ holdId: 'sold', count: 3 }));
+    await engine.confirm('sold');
+    expect((await engine.release('held')).status).toBe('RELEASED');
+    expect((await engine.release('sold')).status).toBe('RELEASED');
+    expect(await standardLeft(engine, 0, 4)).toBe(24);
+    // A second release changes nothing even after the seats were resold.
+    await engine.hold(layout, request({ holdId: 'resold', count: 5 }));
+    expect((await engine.release('held')).status).toBe('RELEASED');
+    expect(await standardLeft(engine, 0, 4)).toBe(19);
+    expect(await errorCode(engine.release('nope'))).toBe('NOT_FOUND');
+    expect(await errorCode(engine.confirm('held'))).toBe('BAD_USER_INPUT');
+  });
+
+  it('keeps an expired unconfirmed hold taken and lists it for the reaper', async () => {
+    const engine = createMemoryEngine();
+    await engine.hold(layout, request({ holdId: 'short', count: 2, ttlMs: 1_000 }));
+    await engine.hold(layout, request({ holdId: 'long', count: 2, ttlMs: 600_000 }));
+    await engine.hold(layout, request({ holdId: 'sold', count: 2, ttlMs: 1_000 }));
+    await engine.confirm('sold');
+    const later = new Date(now.getTime() + 60_000);
+    expect((await engine.expiredHolds(later, 10)).map((h) => h.holdId)).toEqual(['short']);
+    expect(await standardLeft(engine, 0, 4)).toBe(18);
+    expect((await engine.confirm('short')).status).toBe('CONFIRMED');
+  });
+
+  it('reports taken seats per leg and class', async () => {
+    const engine = createMemoryEngine();
+    expect(await engine.occupancy(layout.runId)).toBeNull();
+    await engine.hold(
+      layout,
+      request({ holdId: 'f', seatClass: 'FIRST', fromStop: 1, toStop: 3, seats: ['1-1B'], count: undefined }),
+    );
+    const occupancy = await engine.occupancy(layout.runId);
+    expect(occupancy?.classes.find((c) => c.seatClass === 'FIRST')?.takenByLeg).toEqual([[], [1], [1], []]);
+  });
+});

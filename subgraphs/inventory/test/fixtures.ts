@@ -1,0 +1,38 @@
+import type { CoachLayout, RunLayout, SeatClass } from '../src/engine/layout.js';
+
+const positions = ['WINDOW', 'AISLE', 'AISLE', 'WINDOW'] as const;
+
+/** A coach with rows of four seats labelled 1A 1B 1C 1D 2A ... */
+export function coach(number: number, seatClass: SeatClass, seatCount: number): CoachLayout {
+  return {
+    number,
+    seatClass,
+    seatCount,
+    seats: Array.from({ length: seatCount }, (_, i) => ({
+      label: `${Math.floor(i / 4) + 1}${'ABCD'[i % 4]}`,
+      position: positions[i % 4] ?? 'AISLE',
+    })),
+  };
+}
+
+/** Run with 4 legs: one FIRST coach of 8 and two STANDARD coaches of 12 by default. */
+export function runLayout(overrides: Partial<RunLayout> = {}): RunLayout {
+  return {
+    runId: 'IC1:2026-12-01',
+    legCount: 4,
+    consistId: 'consist-a',
+    coaches: [coach(1, 'FIRST', 8), coach(2, 'STANDARD', 12), coach(3, 'STANDARD', 12)],
+    ...overrides,
+  };
+}
+
+export const now = new Date('2026-12-01T07:00:00Z');
+
+export async function errorCode(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+    return 'no error';
+  } catch (error) {
+    return (error as { extensions?: { code?: unknown } }).extensions?.code ?? error;
+  }
+}

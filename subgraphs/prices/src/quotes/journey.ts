@@ -1,0 +1,47 @@
+import { badInput, z } from '@railgraph/service-kit';
+import type { PricedJourney } from './offers.js';
+
+/** A journey as the router hands it over, with the `@requires` fields when it sent them. */
+export interface JourneyEntity {
+  runId: string;
+  fromStop: number;
+  toStop: number;
+  distanceKm: number | null;
+  availability: PricedJourney['availability'] | null;
+}
+
+const required = z.object({
+  distanceKm: z.number().min(0),
+  availability: z.array(z.object({ seatClass: z.enum(['STANDARD', 'FIRST']), seatsLeft: z.number().int() })),
+});
+
+export function journeyFromRepresentation(rep: {
+  runId: string;
+  fromStop: number;
+  toStop: number;
+  distanceKm?: unknown;
+  availability?: unknown;
+}): JourneyEntity {
+  const base = { runId: String(rep.runId), fromStop: rep.fromStop, toStop: rep.toStop };
+  if (rep.distanceKm === undefined && rep.availability === undefined)
+    return { ...base, distanceKm: null, availability: null };
+  const parsed = required.safeParse({ distanceKm: rep.distanceKm, availability: rep.availability });
+  if (!parsed.success) throw badInput(`Journey representation is malformed: ${z.prettifyError(parsed.error)}`);
+  return { ...base, ...parsed.data };
+}
+
+/** The journey with what pricing needs, or BAD_USER_INPUT when the representation lacked it. */
+export function pricedJourney(journey: JourneyEntity): PricedJourney {
+  if (journey.distanceKm === null || journey.availability === null) {
+    throw badInput('Journey.fares needs distanceKm and availability in the representation');
+  }
+  if (
+    !Number.isInteger(journey.fromStop) ||
+    !Number.isInteger(journey.toStop) ||
+    journey.fromStop < 0 ||
+    journey.fromStop >= journey.toStop
+  ) {
+    throw badInput(`Stops must satisfy 0 <= fromStop < toStop; got ${journey.fromStop} -> ${journey.toStop}`);
+  }
+  return { ...journey, distanceKm: journey.distanceKm, availability: journey.availability };
+}

@@ -1,0 +1,70 @@
+import { fileURLToPath } from 'node:url';
+import {
+  loadSchemaFile,
+  startSubgraph,
+  type Logger,
+  type RunningService,
+  type ServiceMetrics,
+} from '@railgraph/service-kit';
+import { openDatabase } from '@railgraph/database';
+import { JWKS_PATH, loadSigningKeys } from '@railgraph/signing-keys';
+import { PrismaClient } from './__generated__/prisma/client.js';
+import type { PricesContext } from './context.js';
+import type { PricesEnv } from './env.js';
+import { cachedFareRules } from './fares/rules.js';
+import { seedFareRules } from './fares/seed.js';
+import { createFareOffers } from './quotes/offers.js';
+import { resolvers } from './resolvers/index.js';
+
+const migrationsDir = fileURLToPath(new URL('../../../prisma/prices/migrations', import.meta.url));
+
+export interface PricesOverrides {
+  clock?: () => Date;
+}
+
+export async function startPrices(
+  env: PricesEnv,
+  { log, metrics }: { log: Logger; metrics: ServiceMetrics },
+  overrides: PricesOverrides = {},
+): Promise<RunningService> {
+  const db = await openDatabase(env.database);
+  const prisma = new PrismaClient({ adapter: db.adapter });
+  try {
+    const migrated = await db.migrate(migrationsDir);
+    if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'applied migrations');
+    if (await seedFareRules(prisma)) log.info('seeded the first fare rule set');
+    const keys = await loadSigningKeys(db.sql);
+    log.info({ kid: keys.current.kid }, 'quote signing key loaded');
+
+    const fareOffers = createFareOffers({
+      rules: cachedFareRules(prisma),
+      signingKey: keys.current,
+      quoteTtlMs: env.quoteTtlSeconds * 1000,
+      ...(overrides.clock ? { clock: overrides.clock } : {}),
+    });
+    return await startSubgraph<PricesContext>({
+      service: 'prices',
+      settings: env,
+      log,
+      metrics,
+      typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
+      resolvers,
+      buildContext: (base) => ({ ...base, fareOffers }),
+      readiness: [{ name: 'database', check: () => db.ping() }],
+      routes: (app) => {
+        app.get(JWKS_PATH, (_req, res) => {
+          res.setHeader('cache-control', 'public, max-age=300');
+          res.json(keys.jwks);
+        });
+      },
+      close: async () => {
+        await prisma.$disconnect();
+        await db.close();
+      },
+    });
+  } catch (error) {
+    await prisma.$disconnect().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceBasics, type RunningService } from '@railgraph/service-kit';
+import { createQuoteVerifier, createLocalQuoteVerifier } from '@railgraph/quotes';
+import { readPricesEnv } from '../src/env.js';
+import { startPrices } from '../src/service.js';
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+interface Offer {
+  seatClass: 'STANDARD' | 'FIRST';
+  total: { amountMinor: number; currency: string };
+  breakdown: Array<{ passenger: string; amount: { amountMinor: number; currency: string } }>;
+  expiresAt: string;
+  quoteToken: string;
+}
+
+const faresQuery = /* GraphQL */ `
+  query ($r: [_Any!]!, $p: [PassengerInput!]!) {
+    _entities(representations: $r) {
+      ... on Journey {
+        runId
+        fromStop
+        toStop
+        fares(passengers: $p) {
+          seatClass
+          total {
+            amountMinor
+            currency
+          }
+          breakdown {
+            passenger
+            amount {
+              amountMinor
+              currency
+            }
+          }
+          expiresAt
+          quoteToken
+        }
+      }
+    }
+  }
+`;
+const journey = (overrides: Record<string, unknown> = {}) => ({
+  __typename: 'Journey',
+  runId: 'IC501:2026-12-01',
+  fromStop: 1,
+  toStop: 4,
+  distanceKm: 200,
+  availability: [
+    { seatClass: 'STANDARD', seatsLeft: 40 },
+    { seatClass: 'FIRST', seatsLeft: 2 },
+  ],
+  ...overrides,
+});
+
+let service: RunningService;
+
+async function fares(representation: Record<string, unknown>, passengers: string[]) {
+  const response = await fetch(`${service.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: faresQuery,
+      variables: { r: [representation], p: passengers.map((type) => ({ type })) },
+    }),
+  });
+  return (await response.json()) as GraphQLResponse<{ _entities: Array<{ fares: Offer[] } | null> }>;
+}
+
+beforeAll(async () => {
+  const env = readPricesEnv({ PRICES_PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: 'memory://' });
+  expect(env.database.dataDir).toBe('memory:///prices');
+  service = await startPrices(env, serviceBasics('prices', env));
+});
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+describe('prices subgraph', () => {
+  it('offers every class with seats for all passengers, priced per passenger, from the representation', async () => {
+    const before = Date.now();
+    const result = await fares(journey(), ['ADULT', 'CHILD']);
+    expect(result.errors).toBeUndefined();
+    const offers = result.data?._entities[0]?.fares ?? [];
+    expect(
+      offers.map((o) => [o.seatClass, o.total, o.breakdown.map((b) => [b.passenger, b.amount.amountMinor])]),
+    ).toEqual([
+      [
+        'STANDARD',
+        { amountMinor: 4500, currency: 'EUR' },
+        [
+          ['ADULT', 3000],
+          ['CHILD', 1500],
+        ],
+      ],
+      [
+        'FIRST',
+        { amountMinor: 7200, currency: 'EUR' },
+        [
+          ['ADULT', 4800],
+          ['CHILD', 2400],
+        ],
+      ],
+    ]);
+    const expiresAt = new Date(offers[0]?.expiresAt ?? 0).getTime();
+    expect(expiresAt).toBeGreaterThan(before + 14 * 60_000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+  });
+
+  it('leaves out a class with fewer seats left than passengers', async () => {
+    const result = await fares(journey(), ['ADULT', 'ADULT', 'SENIOR']);
+    expect(result.data?._entities[0]?.fares.map((o) => o.seatClass)).toEqual(['STANDARD']);
+    const none = await fares(journey({ availability: [{ seatClass: 'STANDARD', seatsLeft: 0 }] }), ['ADULT']);
+    expect(none.data?._entities[0]?.fares).toEqual([]);
+  });
+
+  it('signs quotes that verify against the published JWKS and bind journey, class, passengers and price', async () => {
+    const result = await fares(journey(), ['YOUTH', 'SENIOR']);
+    const offer = result.data?._entities[0]?.fares.find((o) => o.seatClass === 'FIRST');
+    expect(offer).toBeDefined();
+    const verifier = createQuoteVerifier({ jwksUrl: `${service.url}/.well-known/jwks.json` });
+    const claims = await verifier.verify(offer?.quoteToken ?? '', {
+      journey: { runId: 'IC501:2026-12-01', fromStop: 1, toStop: 4 },
+      passengers: ['YOUTH', 'SENIOR'],
+    });
+    expect(claims).toMatchObject({
+      journey: { runId: 'IC501:2026-12-01', fromStop: 1, toStop: 4 },
+      seatClass: 'FIRST',
+      passengers: ['YOUTH', 'SENIOR'],
+      total: offer?.total,
+      breakdown: offer?.breakdown.map((b) => b.amount.amountMinor),
+      ruleVersion: 1,
+    });
+    expect(claims.expiresAt.toISOString().replace('.000Z', 'Z')).toBe(offer?.expiresAt);
+
+    const jwks = (await (await fetch(`${service.url}/.well-known/jwks.json`)).json()) as {
+      keys: Array<Record<string, unknown>>;
+    };
+    expect(jwks.keys.length).toBeGreaterThan(0);
+    for (const key of jwks.keys) expect(key).not.toHaveProperty('d');
+    const local = createLocalQuoteVerifier(jwks);
+    await expect(
+      local.verify(offer?.quoteToken ?? '', {
+        journey: { runId: 'IC501:2026-12-01', fromStop: 1, toStop: 4 },
+        passengers: ['SENIOR', 'YOUTH'],
+      }),
+    ).rejects.toMatchObject({
+      extensions: { code: 'QUOTE_MISMATCH' },
+    });
+  });
+
+  it('answers bad requests with contract errors', async () => {
+    const codeOf = async (rep: Record<string, unknown>, passengers: string[]) =>
+      (await fares(rep, passengers)).errors?.[0]?.extensions?.code;
+    expect(await codeOf(journey(), [])).toBe('BAD_USER_INPUT');
+    expect(
+      await codeOf(
+        journey(),
+        Array.from({ length: 10 }, () => 'ADULT'),
+      ),
+    ).toBe('BAD_USER_INPUT');
+    expect(await codeOf(journey(), ['PENSIONER'])).toBe('BAD_USER_INPUT');
+    expect(await codeOf(journey({ distanceKm: -5 }), ['ADULT'])).toBe('BAD_USER_INPUT');
+    expect(await codeOf(journey({ distanceKm: undefined, availability: undefined }), ['ADULT'])).toBe('BAD_USER_INPUT');
+    expect(await codeOf(journey({ fromStop: 3, toStop: 1 }), ['ADULT'])).toBe('BAD_USER_INPUT');
+    const raw = async (body: string) =>
+      (
+        (await (
+          await fetch(`${service.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          })
+        ).json()) as GraphQLResponse<unknown>
+      ).errors?.[0]?.extensions?.code;
+    expect(await raw(JSON.stringify({ query: '{ _entities(' }))).toBe('GRAPHQL_PARSE_FAILED');
+    expect(await raw(JSON.stringify({ query: '{ _service { nope } }' }))).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('is ready when its database answers', async () => {
+    const response = await fetch(`${service.url}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ checks: [{ name: 'database', ok: true }] });
+  });
+});

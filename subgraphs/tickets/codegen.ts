@@ -1,0 +1,26 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const config: CodegenConfig = {
+  schema: 'subgraphs/tickets/schema.graphql',
+  generates: {
+    'subgraphs/tickets/src/__generated__/resolvers-types.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        federation: true,
+        useTypeImports: true,
+        enumsAsTypes: true,
+        contextType: '../context.js#TicketsContext',
+        scalars: { DateTime: 'Date' },
+        mappers: {
+          Booking: '../booking/bookings.js#BookingWithTickets',
+          Ticket: '../booking/views.js#TicketRow',
+          TicketValidation: '../booking/bookings.js#TicketValidationResult',
+          Journey: '../booking/views.js#JourneyKeyView',
+          Money: '../booking/views.js#MoneyView',
+          User: '../booking/views.js#UserRef',
+        },
+      },
+    },
+  },
+};
+export default config;

@@ -1,0 +1,298 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { JWK, CryptoKey } from 'jose';
+import type { QuoteVerifier, PassengerTypeName } from '@railgraph/quotes';
+import { badInput, DomainError, ErrorCode, notFound, type Logger } from '@railgraph/service-kit';
+import { Prisma, type PrismaClient, type Booking, type Ticket } from '../__generated__/prisma/client.js';
+import type { InventoryClient } from './inventory-client.js';
+import { enqueue, type OutboxRelay } from './outbox.js';
+import { sameOwner, type BookingOwner } from './owner.js';
+import { assertMove } from './status.js';
+import { readTicketCode, signTicketCode } from './ticket-code.js';
+
+export type BookingWithTickets = Booking & { tickets: Ticket[] };
+
+export interface BookJourneyRequest {
+  quoteToken: string;
+  passengers: PassengerTypeName[];
+  idempotencyKey: string;
+  seats?: string[] | null | undefined;
+}
+
+export interface TicketValidationResult {
+  valid: boolean;
+  reason: string | null;
+  ticket: (Ticket & { booking: Booking }) | null;
+}
+
+export interface BookingDeps {
+  prisma: PrismaClient;
+  inventory: InventoryClient;
+  quotes: QuoteVerifier;
+  relay: OutboxRelay;
+  signingKey: { kid: string; privateKey: CryptoKey };
+  jwks: { keys: JWK[] };
+  holdTtlSeconds: number;
+  log: Logger;
+  onOutcome?: (outcome: string) => void;
+}
+
+const MAX_PASSENGERS = 9;
+const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+const seatIdPattern = /^\d{1,3}-[0-9]{1,3}[A-Z]$/;
+
+/** sha256 of the request as the client sent it, to tell a retry from a reused key. */
+function requestHashOf(request: BookJourneyRequest): string {
+  const canonical = JSON.stringify([request.quoteToken, request.passengers, request.seats ?? []]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function validate(request: BookJourneyRequest): void {
+  if (!idempotencyKeyPattern.test(request.idempotencyKey)) {
+    throw badInput('idempotencyKey must be 8-128 characters of letters, digits, ".", "_", ":" or "-"');
+  }
+  if (request.passengers.length < 1 || request.passengers.length > MAX_PASSENGERS) {
+    throw badInput(`A booking has 1 to ${MAX_PASSENGERS} passengers`);
+  }
+  if (request.seats && request.seats.length > 0) {
+    if (request.seats.length !== request.passengers.length) {
+      throw badInput('Name one seat per passenger, or none to have seats assigned');
+    }
+    const bad = request.seats.find((seat) => !seatIdPattern.test(seat));
+    if (bad) throw badInput(`Seat ${bad} is not a seat id like 3-12A`);
+    if (new Set(request.seats).size !== request.seats.length) throw badInput('The same seat is named twice');
+  }
+}
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+/**
+ * The booking saga (DESIGN §4): idempotency, quote check, hold, one transaction writing
+ * the booking, its tickets and the "confirm hold" outbox row, then the confirmation.
+ * Every failure before the commit releases the hold and records a typed error.
+ */
+export class Bookings {
+  constructor(private readonly deps: BookingDeps) {}
+
+  async book(owner: BookingOwner, request: BookJourneyRequest, requestId: string): Promise<BookingWithTickets> {
+    validate(request);
+    const requestHash = requestHashOf(request);
+    const earlier = await this.findByKey(owner, request.idempotencyKey);
+    if (earlier) return this.replay(earlier, requestHash);
+
+    const quote = await this.deps.quotes.verify(request.quoteToken, { passengers: request.passengers });
+    const breakdownSum = quote.breakdown.reduce((sum: number, amount: number) => sum + amount, 0);
+    if (quote.breakdown.length !== request.passengers.length || breakdownSum !== quote.total.amountMinor) {
+      throw new DomainError(ErrorCode.QUOTE_INVALID, 'The quote does not add up; ask for a new price');
+    }
+
+    // Claiming the key first makes concurrent retries meet at the unique index.
+    const bookingId = randomUUID();
+    try {
+      await this.deps.prisma.booking.create({
+        data: {
+          id: bookingId,
+          ownerKind: owner.kind,
+          ownerId: owner.id,
+          idempotencyKey: request.idempotencyKey,
+          requestHash,
+          status: 'PENDING',
+          quoteId: quote.quoteId,
+          runId: quote.journey.runId,
+          fromStop: quote.journey.fromStop,
+          toStop: quote.journey.toStop,
+          seatClass: quote.seatClass,
+          totalMinor: quote.total.amountMinor,
+          currency: quote.total.currency,
+          holdId: bookingId,
+        },
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.findByKey(owner, request.idempotencyKey);
+      if (!winner) throw error;
+      return this.replay(winner, requestHash);
+    }
+
+    let seats;
+    try {
+      seats = await this.deps.inventory.hold(
+        {
+          holdId: bookingId,
+          runId: quote.journey.runId,
+          fromStop: quote.journey.fromStop,
+          toStop: quote.journey.toStop,
+          seatClass: quote.seatClass,
+          count: request.passengers.length,
+          seats: request.seats ?? undefined,
+          ttlSeconds: this.deps.holdTtlSeconds,
+        },
+        requestId,
+      );
+      if (seats.length !== request.passengers.length)
+        throw new Error(`inventory held ${seats.length} seats for ${request.passengers.length} passengers`);
+    } catch (error) {
+      await this.fail(bookingId, error, requestId);
+      throw error;
+    }
+
+    let confirmId: string;
+    try {
+      const ticketRows = await Promise.all(
+        request.passengers.map(async (passenger, i) => {
+          const seat = seats[i]!;
+          const id = randomUUID();
+          const code = await signTicketCode(
+            {
+              ticketId: id,
+              runId: quote.journey.runId,
+              fromStop: quote.journey.fromStop,
+              toStop: quote.journey.toStop,
+              coach: seat.coach,
+              seat: seat.label,
+              passenger,
+            },
+            this.deps.signingKey,
+          );
+          return {
+            id,
+            bookingId,
+            passengerType: passenger,
+            coach: seat.coach,
+            seatLabel: seat.label,
+            fareMinor: quote.breakdown[i]!,
+            currency: quote.total.currency,
+            code,
+          };
+        }),
+      );
+      confirmId = await this.deps.prisma.$transaction(async (tx) => {
+        assertMove('PENDING', 'CONFIRMED');
+        const moved = await tx.booking.updateMany({
+          where: { id: bookingId, status: 'PENDING' },
+          data: { status: 'CONFIRMED' },
+        });
+        if (moved.count !== 1) throw new Error(`booking ${bookingId} left PENDING while it was being confirmed`);
+        await tx.ticket.createMany({ data: ticketRows });
+        return enqueue(tx, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
+      });
+    } catch (error) {
+      await this.fail(bookingId, error, requestId);
+      throw error;
+    }
+    this.deps.onOutcome?.('confirmed');
+    await this.deps.relay.deliver(confirmId, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
+    return this.mustLoad(bookingId);
+  }
+
+  /** Marks an attempt FAILED and releases its hold (through the outbox, so it survives a crash). */
+  private async fail(bookingId: string, error: unknown, requestId: string): Promise<void> {
+    const code = error instanceof DomainError ? error.code : ErrorCode.SERVICE_UNAVAILABLE;
+    const message = error instanceof DomainError ? error.message : 'The booking could not be completed; try again';
+    this.deps.onOutcome?.(code === ErrorCode.SOLD_OUT || code === ErrorCode.SEAT_TAKEN ? code.toLowerCase() : 'failed');
+    const releaseId = await this.deps.prisma.$transaction(async (tx) => {
+      await tx.booking.updateMany({
+        where: { id: bookingId, status: 'PENDING' },
+        data: { status: 'FAILED', failureCode: code, failureMessage: message },
+      });
+      return enqueue(tx, 'RELEASE_HOLD', { holdId: bookingId, requestId });
+    });
+    await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: bookingId, requestId });
+  }
+
+  /** What a retry with a known key gets: the first attempt's result. */
+  private replay(earlier: BookingWithTickets, requestHash: string): BookingWithTickets {
+    if (earlier.requestHash !== requestHash) {
+      throw new DomainError(
+        ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        'This idempotency key was used for a different booking request',
+      );
+    }
+    if (earlier.status === 'PENDING') {
+      throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'This booking is still being made; retry in a moment', {
+        bookingId: earlier.id,
+      });
+    }
+    if (earlier.status === 'FAILED' && earlier.failureCode) {
+      const code = earlier.failureCode as ErrorCode;
+      throw code in ErrorCode && code !== ErrorCode.INTERNAL_SERVER_ERROR
+        ? new DomainError(
+            code as Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>,
+            earlier.failureMessage ?? 'The booking failed',
+          )
+        : new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The booking failed');
+    }
+    return earlier;
+  }
+
+  async cancel(owner: BookingOwner, bookingId: string, requestId: string): Promise<BookingWithTickets> {
+    const booking = await this.forOwner(owner, bookingId);
+    if (!booking) throw notFound('Booking', bookingId);
+    const releaseId = await this.deps.prisma.$transaction(async (tx) => {
+      assertMove(booking.status, 'CANCELLED');
+      const moved = await tx.booking.updateMany({
+        where: { id: bookingId, status: booking.status },
+        data: { status: 'CANCELLED' },
+      });
+      if (moved.count !== 1)
+        throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'The booking changed meanwhile; look at it again');
+      return enqueue(tx, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
+    });
+    await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
+    return this.mustLoad(bookingId);
+  }
+
+  /** A booking if the owner made it; null otherwise, so others cannot learn it exists. */
+  async forOwner(owner: BookingOwner, bookingId: string): Promise<BookingWithTickets | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(bookingId)) return null;
+    const booking = await this.deps.prisma.booking.findUnique({
+      where: { id: bookingId },
+      include: { tickets: { orderBy: { createdAt: 'asc' } } },
+    });
+    return booking && sameOwner(owner, booking) ? booking : null;
+  }
+
+  async manyById(ids: readonly string[]): Promise<BookingWithTickets[]> {
+    return this.deps.prisma.booking.findMany({ where: { id: { in: [...ids] } }, include: { tickets: true } });
+  }
+
+  listForOwner(owner: BookingOwner, first: number): Promise<BookingWithTickets[]> {
+    if (first < 1 || first > 50) throw badInput('first must be between 1 and 50');
+    return this.deps.prisma.booking.findMany({
+      where: { ownerKind: owner.kind, ownerId: owner.id, status: { notIn: ['FAILED'] } },
+      orderBy: { createdAt: 'desc' },
+      take: first,
+      include: { tickets: true },
+    });
+  }
+
+  async validateTicket(code: string): Promise<TicketValidationResult> {
+    const claims = await readTicketCode(code, this.deps.jwks);
+    if (!claims) return { valid: false, reason: 'Not a genuine ticket code', ticket: null };
+    const ticket = await this.deps.prisma.ticket.findUnique({
+      where: { id: claims.ticketId },
+      include: { booking: true },
+    });
+    if (!ticket) return { valid: false, reason: 'No such ticket', ticket: null };
+    if (ticket.booking.status !== 'CONFIRMED') {
+      return { valid: false, reason: `The booking is ${ticket.booking.status.toLowerCase()}`, ticket };
+    }
+    return { valid: true, reason: null, ticket };
+  }
+
+  private findByKey(owner: BookingOwner, idempotencyKey: string): Promise<BookingWithTickets | null> {
+    return this.deps.prisma.booking.findUnique({
+      where: { ownerKind_ownerId_idempotencyKey: { ownerKind: owner.kind, ownerId: owner.id, idempotencyKey } },
+      include: { tickets: true },
+    });
+  }
+
+  private async mustLoad(bookingId: string): Promise<BookingWithTickets> {
+    const booking = await this.deps.prisma.booking.findUnique({
+      where: { id: bookingId },
+      include: { tickets: { orderBy: { createdAt: 'asc' } } },
+    });
+    if (!booking) throw new Error(`booking ${bookingId} vanished`);
+    return booking;
+  }
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@railgraph/service-kit';
+import type { PrismaClient } from '../__generated__/prisma/client.js';
+import type { InventoryClient } from './inventory-client.js';
+
+/**
+ * Saga steps that must happen even if this process dies after the booking committed:
+ * confirming a hold (a sale) and releasing one (a cancellation or compensation). The rows
+ * are written in the same transaction as the booking change; the relay retries them with
+ * backoff until inventory acknowledges. Both inventory operations are idempotent, so a
+ * step done twice is harmless.
+ */
+export type OutboxKind = 'CONFIRM_HOLD' | 'RELEASE_HOLD';
+export interface OutboxPayload {
+  holdId: string;
+  requestId: string;
+}
+
+type Tx = Pick<PrismaClient, 'outboxMessage'>;
+
+export async function enqueue(tx: Tx, kind: OutboxKind, payload: OutboxPayload): Promise<string> {
+  const id = randomUUID();
+  await tx.outboxMessage.create({ data: { id, kind, payload: { ...payload } } });
+  return id;
+}
+
+export function backoffMs(attempts: number): number {
+  return Math.min(500 * 2 ** Math.min(attempts, 10), 60_000);
+}
+
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly inventory: InventoryClient,
+    private readonly log: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** Runs one step now; on failure leaves it for the relay. Returns whether it was done. */
+  async deliver(id: string, kind: OutboxKind, payload: OutboxPayload): Promise<boolean> {
+    try {
+      if (kind === 'CONFIRM_HOLD') await this.inventory.confirm(payload.holdId, payload.requestId);
+      else await this.inventory.release(payload.holdId, payload.requestId);
+      await this.prisma.outboxMessage.deleteMany({ where: { id } });
+      return true;
+    } catch (error) {
+      const row = await this.prisma.outboxMessage.findUnique({ where: { id } });
+      if (row) {
+        await this.prisma.outboxMessage.update({
+          where: { id },
+          data: {
+            attempts: row.attempts + 1,
+            nextAttemptAt: new Date(Date.now() + backoffMs(row.attempts)),
+            lastError: error instanceof Error ? error.message : String(error),
+          },
+        });
+      }
+      this.log.warn(
+        { err: error, outboxId: id, kind, holdId: payload.holdId },
+        'outbox step failed; the relay will retry',
+      );
+      return false;
+    }
+  }
+
+  /** Delivers every due row once. */
+  async drain(now = new Date()): Promise<number> {
+    const due = await this.prisma.outboxMessage.findMany({
+      where: { nextAttemptAt: { lte: now } },
+      orderBy: { nextAttemptAt: 'asc' },
+      take: 50,
+    });
+    let delivered = 0;
+    for (const row of due) {
+      if (await this.deliver(row.id, row.kind as OutboxKind, row.payload as unknown as OutboxPayload)) delivered += 1;
+    }
+    return delivered;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.running = this.drain()
+        .then(() => undefined)
+        .catch((error: unknown) => this.log.error({ err: error }, 'outbox relay pass failed'))
+        .finally(() => {
+          this.running = undefined;
+          this.timer = setTimeout(tick, this.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, this.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    clearTimeout(this.timer);
+  }
+
+  backlog(): Promise<number> {
+    return this.prisma.outboxMessage.count();
+  }
+}

@@ -1,0 +1,36 @@
+import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@railgraph/auth';
+
+export const ticketsEnvSchema = z
+  .object({
+    TICKETS_HOST: envFields.host(),
+    TICKETS_PORT: envFields.port(4005),
+    TICKETS_DATABASE_URL: envFields.databaseUrl(),
+    DATA_DIR: envFields.dataDir('.data'),
+    LOG_LEVEL: envFields.logLevel(),
+    NODE_ENV: envFields.nodeEnv(),
+    INVENTORY_URL: envFields.url().default('http://127.0.0.1:4003/graphql'),
+    USERS_JWKS_URL: envFields.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+    PRICES_JWKS_URL: envFields.url().default('http://127.0.0.1:4004/.well-known/jwks.json'),
+    TOKEN_ISSUER: z.string().min(1).default(ACCESS_TOKEN_ISSUER),
+    TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
+    HOLD_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+    OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  })
+  .transform((env) => ({
+    host: env.TICKETS_HOST,
+    port: env.TICKETS_PORT,
+    logLevel: env.LOG_LEVEL,
+    nodeEnv: env.NODE_ENV,
+    database: { url: env.TICKETS_DATABASE_URL, dataDir: `${env.DATA_DIR}/tickets` },
+    inventoryUrl: env.INVENTORY_URL,
+    auth: { jwksUrl: env.USERS_JWKS_URL, issuer: env.TOKEN_ISSUER, audience: env.TOKEN_AUDIENCE },
+    pricesJwksUrl: env.PRICES_JWKS_URL,
+    holdTtlSeconds: env.HOLD_TTL_SECONDS,
+    relayIntervalMs: env.OUTBOX_RELAY_INTERVAL_MS,
+  }));
+
+export type TicketsEnv = z.output<typeof ticketsEnvSchema>;
+
+export const readTicketsEnv = (source: Record<string, string | undefined> = process.env): TicketsEnv =>
+  parseEnv(ticketsEnvSchema, source);

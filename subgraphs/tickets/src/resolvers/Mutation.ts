@@ -1,0 +1,18 @@
+import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { ownerWithScope } from '../booking/owner.js';
+
+export const Mutation: MutationResolvers = {
+  bookJourney: (_parent, { input }, ctx) =>
+    ctx.bookings.book(
+      ownerWithScope(ctx.principal, 'bookings:write'),
+      {
+        quoteToken: input.quoteToken,
+        passengers: input.passengers.map((p) => p.type),
+        idempotencyKey: input.idempotencyKey,
+        seats: input.seats,
+      },
+      ctx.requestId,
+    ),
+  cancelBooking: (_parent, { id }, ctx) =>
+    ctx.bookings.cancel(ownerWithScope(ctx.principal, 'bookings:write'), id, ctx.requestId),
+};

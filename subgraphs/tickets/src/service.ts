@@ -1,0 +1,89 @@
+import { fileURLToPath } from 'node:url';
+import { createTokenVerifier, type TokenVerifier } from '@railgraph/auth';
+import { openDatabase } from '@railgraph/database';
+import { createQuoteVerifier, type QuoteVerifier } from '@railgraph/quotes';
+import { JWKS_PATH, loadSigningKeys } from '@railgraph/signing-keys';
+import {
+  loadSchemaFile,
+  startSubgraph,
+  type Logger,
+  type RunningService,
+  type ServiceMetrics,
+} from '@railgraph/service-kit';
+import { PrismaClient } from './__generated__/prisma/client.js';
+import { Bookings } from './booking/bookings.js';
+import { inventoryOverHttp, type InventoryClient } from './booking/inventory-client.js';
+import { OutboxRelay } from './booking/outbox.js';
+import { createLoaders, type TicketsContext } from './context.js';
+import type { TicketsEnv } from './env.js';
+import { resolvers } from './resolvers/index.js';
+
+const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
+const typeDefs = loadSchemaFile(new URL('../schema.graphql', import.meta.url));
+
+/** Collaborators a test may replace; the defaults talk to the real peers. */
+export interface TicketsOverrides {
+  inventory?: InventoryClient;
+  quotes?: QuoteVerifier;
+  tokens?: TokenVerifier;
+}
+
+export interface RunningTickets extends RunningService {
+  bookings: Bookings;
+  relay: OutboxRelay;
+  prisma: PrismaClient;
+}
+
+export async function startTickets(
+  env: TicketsEnv,
+  { log, metrics }: { log: Logger; metrics: ServiceMetrics },
+  overrides: TicketsOverrides = {},
+): Promise<RunningTickets> {
+  const db = await openDatabase(env.database);
+  const migration = await db.migrate(migrationsDir);
+  if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'migrations applied');
+  const prisma = new PrismaClient({ adapter: db.adapter });
+  const keys = await loadSigningKeys(db.sql);
+
+  const bookingsCounter = metrics.counter('tickets_bookings_total', 'Booking attempts by outcome', [
+    'outcome',
+  ] as const);
+  const inventory = overrides.inventory ?? inventoryOverHttp(env.inventoryUrl);
+  const relay = new OutboxRelay(prisma, inventory, log, env.relayIntervalMs);
+  const bookings = new Bookings({
+    prisma,
+    inventory,
+    quotes: overrides.quotes ?? createQuoteVerifier({ jwksUrl: env.pricesJwksUrl }),
+    relay,
+    signingKey: keys.current,
+    jwks: keys.jwks,
+    holdTtlSeconds: env.holdTtlSeconds,
+    log,
+    onOutcome: (outcome) => bookingsCounter.inc({ outcome }),
+  });
+  const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
+
+  const service = await startSubgraph<TicketsContext>({
+    service: 'tickets',
+    settings: env,
+    log,
+    metrics,
+    typeDefs,
+    resolvers,
+    buildContext: async (base) => ({
+      ...base,
+      principal: await tokens.principalOf(base.authorization),
+      bookings,
+      loaders: createLoaders(bookings),
+    }),
+    readiness: [{ name: 'database', check: () => db.ping() }],
+    routes: (app) => app.get(JWKS_PATH, (_req, res) => void res.json(keys.jwks)),
+    close: async () => {
+      await relay.stop();
+      await prisma.$disconnect();
+      await db.close();
+    },
+  });
+  relay.start();
+  return { ...service, bookings, relay, prisma };
+}

@@ -1,0 +1,34 @@
+import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@railgraph/auth';
+
+export const usersEnvSchema = z
+  .object({
+    USERS_HOST: envFields.host(),
+    USERS_PORT: envFields.port(4001),
+    USERS_DATABASE_URL: envFields.databaseUrl(),
+    DATA_DIR: envFields.dataDir('.data'),
+    LOG_LEVEL: envFields.logLevel(),
+    NODE_ENV: envFields.nodeEnv(),
+    TOKEN_ISSUER: z.string().min(1).default(ACCESS_TOKEN_ISSUER),
+    TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
+    USERS_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+    USERS_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  })
+  .transform((env) => ({
+    host: env.USERS_HOST,
+    port: env.USERS_PORT,
+    logLevel: env.LOG_LEVEL,
+    nodeEnv: env.NODE_ENV,
+    database: { url: env.USERS_DATABASE_URL, dataDir: `${env.DATA_DIR}/users` },
+    tokens: {
+      issuer: env.TOKEN_ISSUER,
+      audience: env.TOKEN_AUDIENCE,
+      accessTokenTtlSeconds: env.USERS_ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: env.USERS_REFRESH_TOKEN_TTL_DAYS,
+    },
+  }));
+
+export type UsersEnv = z.output<typeof usersEnvSchema>;
+
+export const readUsersEnv = (source: Record<string, string | undefined> = process.env): UsersEnv =>
+  parseEnv(usersEnvSchema, source);

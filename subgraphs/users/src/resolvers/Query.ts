@@ -1,0 +1,9 @@
+import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+
+export const Query: QueryResolvers = {
+  // A client token has no user behind it, so it has no `me` either.
+  me: async (_parent, _args, ctx) => {
+    const principal = await ctx.principal();
+    return principal?.kind === 'traveller' ? ctx.accountById.load(principal.userId) : null;
+  },
+};

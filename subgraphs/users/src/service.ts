@@ -1,0 +1,101 @@
+import { fileURLToPath } from 'node:url';
+import {
+  loadSchemaFile,
+  startSubgraph,
+  type Logger,
+  type RunningService,
+  type ServiceMetrics,
+} from '@railgraph/service-kit';
+import { openDatabase } from '@railgraph/database';
+import { createLocalTokenVerifier } from '@railgraph/auth';
+import { PrismaClient } from './__generated__/prisma/client.js';
+import type { UsersEnv } from './env.js';
+import { buildUsersContext, type UsersContext } from './context.js';
+import { resolvers } from './resolvers/index.js';
+import { createAccounts } from './accounts/accounts.js';
+import { loadSigningKeys } from '@railgraph/signing-keys';
+import { createRefreshTokens } from './tokens/refresh-tokens.js';
+import { createSessions } from './tokens/sessions.js';
+
+export const JWKS_PATH = '/.well-known/jwks.json';
+const migrationsDir = fileURLToPath(new URL('../../../prisma/users/migrations', import.meta.url));
+
+export interface UsersBasics {
+  log: Logger;
+  metrics: ServiceMetrics;
+  /** The service's notion of now; tests move it to expire tokens. */
+  clock?: () => Date;
+}
+
+/** Opens the users database, migrates it, loads (or creates) the signing key and serves the subgraph. */
+export async function startUsers(
+  env: UsersEnv,
+  { log, metrics, clock = () => new Date() }: UsersBasics,
+): Promise<RunningService> {
+  const db = await openDatabase(env.database);
+  const prisma = new PrismaClient({ adapter: db.adapter });
+  const close = async () => {
+    await prisma.$disconnect();
+    await db.close();
+  };
+  try {
+    const migrated = await db.migrate(migrationsDir);
+    if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'migrated the users database');
+
+    const keys = await loadSigningKeys(db.sql, clock());
+    log.info({ kid: keys.current.kid, published: keys.jwks.keys.length }, 'signing keys loaded');
+    const verifier = createLocalTokenVerifier(keys.jwks, {
+      issuer: env.tokens.issuer,
+      audience: env.tokens.audience,
+      clock,
+    });
+
+    const accounts = createAccounts(prisma, {
+      signups: metrics.counter('users_signups_total', 'Accounts created'),
+      logins: metrics.counter('users_logins_total', 'Sign-in attempts by outcome', ['outcome'] as const),
+    });
+    const replays = metrics.counter(
+      'users_refresh_token_replays_total',
+      'Spent refresh tokens presented again (family revoked)',
+    );
+    const refreshTokens = createRefreshTokens(prisma, env.tokens.refreshTokenTtlDays, {
+      replayed: (details) => {
+        replays.inc();
+        log.warn(details, 'a spent refresh token was presented again; its family is revoked');
+      },
+    });
+    const sessions = createSessions({
+      keys: () => keys,
+      refreshTokens,
+      accountsByIds: accounts.byIds,
+      accessTokens: {
+        issuer: env.tokens.issuer,
+        audience: env.tokens.audience,
+        ttlSeconds: env.tokens.accessTokenTtlSeconds,
+      },
+      clock,
+    });
+
+    return await startSubgraph<UsersContext>({
+      service: 'users',
+      settings: env,
+      log,
+      metrics,
+      typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
+      resolvers,
+      buildContext: (base) => buildUsersContext(base, { accounts, sessions, verifier: () => verifier }),
+      readiness: [{ name: 'database', check: () => db.ping() }],
+      routes: (app) => {
+        app.get(JWKS_PATH, (_req, res) => {
+          // Short enough that a key added for a rotation reaches verifiers well before it signs.
+          res.setHeader('cache-control', 'public, max-age=300');
+          res.json(keys.jwks);
+        });
+      },
+      close,
+    });
+  } catch (error) {
+    await close().catch((closeError: unknown) => log.error({ err: closeError }, 'closing the users database failed'));
+    throw error;
+  }
+}

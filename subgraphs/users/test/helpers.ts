@@ -1,0 +1,70 @@
+import { serviceBasics, type RunningService } from '@railgraph/service-kit';
+import { readUsersEnv } from '../src/env.js';
+import { startUsers } from '../src/service.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+export interface RunningUsers {
+  service: RunningService;
+  metricsText(): Promise<string>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    authorization?: string,
+  ): Promise<GraphQLResponse<T>>;
+}
+
+/** The users service on a free port; `DATA_DIR=memory://` keeps PGlite in memory. */
+export async function startTestUsers(vars: Record<string, string> = {}, clock?: () => Date): Promise<RunningUsers> {
+  const env = readUsersEnv({ USERS_PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...vars });
+  const basics = serviceBasics('users', env);
+  const service = await startUsers(env, { ...basics, ...(clock ? { clock } : {}) });
+  return {
+    service,
+    metricsText: () => basics.metrics.registry.metrics(),
+    graphql: async (query, variables = {}, authorization) => {
+      const response = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse<never>;
+    },
+  };
+}
+
+export const SESSION_FIELDS = 'accessToken refreshToken expiresIn user { id email name }';
+
+export interface SessionPayload {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: { id: string; email: string; name: string };
+}
+
+export const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { ${SESSION_FIELDS} } }`;
+export const LOG_IN = `mutation($input: LogInInput!) { logIn(input: $input) { ${SESSION_FIELDS} } }`;
+export const REFRESH = `mutation($token: String!) { refreshSession(refreshToken: $token) { ${SESSION_FIELDS} } }`;
+export const LOG_OUT = `mutation($token: String!) { logOut(refreshToken: $token) }`;
+export const ME = '{ me { id email name } }';
+
+export const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
+
+let counter = 0;
+/** A fresh email per call, so tests sharing one service do not collide. */
+export const uniqueEmail = (label = 'traveller') => `${label}-${Date.now()}-${(counter += 1)}@example.com`;
+
+export async function signUp(
+  users: RunningUsers,
+  email = uniqueEmail(),
+  password = 'correct horse battery',
+): Promise<SessionPayload> {
+  const response = await users.graphql<{ signUp: SessionPayload }>(SIGN_UP, {
+    input: { email, password, name: 'Ada Lovelace' },
+  });
+  if (!response.data?.signUp) throw new Error(`sign-up failed: ${JSON.stringify(response.errors)}`);
+  return response.data.signUp;
+}
