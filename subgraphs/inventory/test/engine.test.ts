@@ -22,8 +22,8 @@ describe('in-process inventory engine', () => {
   it('reports full capacity per class for a run never sold', async () => {
     const engine = createMemoryEngine();
     expect(await engine.availability(layout, 0, 4)).toEqual([
-      { seatClass: 'STANDARD', seatsLeft: 24, capacity: 24 },
-      { seatClass: 'FIRST', seatsLeft: 8, capacity: 8 },
+      { seatClass: 'STANDARD', seatsLeft: 24, capacity: 24, loadFactor: 0 },
+      { seatClass: 'FIRST', seatsLeft: 8, capacity: 8, loadFactor: 0 },
     ]);
   });
 

@@ -46,6 +46,8 @@ export interface ClassAvailability {
   seatClass: SeatClass;
   seatsLeft: number;
   capacity: number;
+  /** Seat-legs taken (sold or held) over seat-legs offered on the journey's legs, 0..1. */
+  loadFactor: number;
 }
 
 export interface SeatMapEntry {

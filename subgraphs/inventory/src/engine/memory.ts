@@ -124,7 +124,11 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
       return SEAT_CLASSES.map((seatClass): ClassAvailability => {
         const { capacity, legs } = classOf(run, seatClass);
         const taken = countTaken(legMask(legs, fromStop, toStop, capacity));
-        return { seatClass, seatsLeft: capacity - taken, capacity };
+        let takenSeatLegs = 0;
+        for (let leg = fromStop; leg < toStop; leg++) takenSeatLegs += countTaken(legs[leg]!);
+        const offeredSeatLegs = capacity * (toStop - fromStop);
+        const loadFactor = offeredSeatLegs === 0 ? 0 : takenSeatLegs / offeredSeatLegs;
+        return { seatClass, seatsLeft: capacity - taken, capacity, loadFactor };
       });
     },
 
