@@ -13,3 +13,10 @@ export {
   type TokenVerifier,
   type TokenVerifierOptions,
 } from './verifier.js';
+export {
+  SERVICE_SCOPES,
+  createServiceTokenSource,
+  ServiceTokenError,
+  type ServiceCredentials,
+  type ServiceTokenSource,
+} from './service-token.js';
