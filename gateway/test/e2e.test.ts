@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, portsClosed, startSystem, type RunningSystem } from './system.js';
+import { graphql, portsClosed, processesGone, startSystem, type RunningSystem } from './system.js';
 
 /**
  * The walking skeleton, end to end: every process started as `npm start` starts it, every
@@ -234,6 +234,7 @@ describe('the walking skeleton through the gateway', () => {
     system.launcher.kill('SIGTERM');
     expect(await system.exited).toBe(0);
     await portsClosed(Object.values(system.ports), 5_000);
+    await processesGone(system.dataDir, 5_000);
     expect(system.output()).toContain('all services stopped');
   });
 });
@@ -245,6 +246,7 @@ describe('when the launcher dies without cleaning up', () => {
       orphaned.launcher.kill('SIGKILL');
       await orphaned.exited;
       await portsClosed(Object.values(orphaned.ports), 15_000);
+      await processesGone(orphaned.dataDir, 15_000);
     } finally {
       await orphaned.cleanup();
     }

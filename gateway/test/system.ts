@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,6 +88,10 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     exited,
     cleanup: async () => {
       if (launcher.exitCode === null) launcher.kill('SIGKILL');
+      // A failed test must not leave services running on the machine.
+      await processesGone(dataDir, 15_000).catch(async () => {
+        for (const pid of await processesOf(dataDir)) process.kill(pid, 'SIGKILL');
+      });
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -115,6 +119,28 @@ export async function graphql<T = Record<string, unknown>>(
 }
 
 /** Resolves once every port refuses connections, or rejects after `ms`. */
+/** Live processes started for this system: every one carries its DATA_DIR in its environment (Linux /proc). */
+export async function processesOf(dataDir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '');
+    if (environ.split('\0').includes(`DATA_DIR=${dataDir}`)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Waits until no process of the system is left. */
+export async function processesGone(dataDir: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  let left = await processesOf(dataDir);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    left = await processesOf(dataDir);
+  }
+  if (left.length > 0) throw new Error(`processes left behind: ${left.join(', ')}`);
+}
+
 export async function portsClosed(ports: number[], ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
