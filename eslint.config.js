@@ -47,7 +47,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', '**/test/**'],
+    files: ['scripts/**/*.mjs', 'bench/**', '**/test/**'],
     rules: { 'no-console': 'off' },
   },
   prettier,
