@@ -13,6 +13,7 @@ import {
 import { PrismaClient } from './__generated__/prisma/client.js';
 import { Bookings } from './booking/bookings.js';
 import { inventoryOverHttp, type InventoryClient } from './booking/inventory-client.js';
+import { StalledBookingSweeper } from './booking/expiry.js';
 import { OutboxRelay } from './booking/outbox.js';
 import { createLoaders, type TicketsContext } from './context.js';
 import type { TicketsEnv } from './env.js';
@@ -62,6 +63,15 @@ export async function startTickets(
     onOutcome: (outcome) => bookingsCounter.inc({ outcome }),
   });
   const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
+  const expiredCounter = metrics.counter('tickets_bookings_expired_total', 'Stalled booking attempts expired');
+  const sweeper = new StalledBookingSweeper(
+    prisma,
+    relay,
+    log,
+    env.holdTtlSeconds * 1000,
+    env.relayIntervalMs,
+    (count) => expiredCounter.inc(count),
+  );
 
   const service = await startSubgraph<TicketsContext>({
     service: 'tickets',
@@ -79,11 +89,13 @@ export async function startTickets(
     readiness: [{ name: 'database', check: () => db.ping() }],
     routes: (app) => app.get(JWKS_PATH, (_req, res) => void res.json(keys.jwks)),
     close: async () => {
+      await sweeper.stop();
       await relay.stop();
       await prisma.$disconnect();
       await db.close();
     },
   });
   relay.start();
+  sweeper.start();
   return { ...service, bookings, relay, prisma };
 }

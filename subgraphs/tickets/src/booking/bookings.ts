@@ -213,7 +213,7 @@ export class Bookings {
         bookingId: earlier.id,
       });
     }
-    if (earlier.status === 'FAILED' && earlier.failureCode) {
+    if ((earlier.status === 'FAILED' || earlier.status === 'EXPIRED') && earlier.failureCode) {
       const code = earlier.failureCode as ErrorCode;
       throw code in ErrorCode && code !== ErrorCode.INTERNAL_SERVER_ERROR
         ? new DomainError(

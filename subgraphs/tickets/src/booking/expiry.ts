@@ -1,0 +1,83 @@
+import type { Logger } from '@railgraph/service-kit';
+import type { PrismaClient } from '../__generated__/prisma/client.js';
+import { enqueue, type OutboxRelay } from './outbox.js';
+import { assertMove } from './status.js';
+
+/**
+ * Ends booking attempts left PENDING by a process that died between claiming the
+ * idempotency key and committing the booking (DESIGN §5, invariant 5). Once an attempt is
+ * older than the hold TTL its hold has lapsed anyway, so it can never be confirmed: it
+ * becomes EXPIRED and its hold is released through the outbox. The move is conditional on
+ * the status still being PENDING, so it cannot race a confirmation.
+ */
+export async function expireStalledBookings(
+  prisma: PrismaClient,
+  relay: OutboxRelay,
+  { holdTtlMs, now = new Date(), limit = 100 }: { holdTtlMs: number; now?: Date; limit?: number },
+): Promise<string[]> {
+  const stalled = await prisma.booking.findMany({
+    where: { status: 'PENDING', createdAt: { lt: new Date(now.getTime() - holdTtlMs) } },
+    select: { id: true, holdId: true },
+    orderBy: { createdAt: 'asc' },
+    take: limit,
+  });
+  const expired: string[] = [];
+  for (const booking of stalled) {
+    assertMove('PENDING', 'EXPIRED');
+    const payload = { holdId: booking.holdId, requestId: `expiry-${booking.id}` };
+    const releaseId = await prisma.$transaction(async (tx) => {
+      const moved = await tx.booking.updateMany({
+        where: { id: booking.id, status: 'PENDING' },
+        data: {
+          status: 'EXPIRED',
+          failureCode: 'SERVICE_UNAVAILABLE',
+          failureMessage: 'The booking could not be completed in time; nothing was charged',
+        },
+      });
+      return moved.count === 1 ? enqueue(tx, 'RELEASE_HOLD', payload) : null;
+    });
+    if (!releaseId) continue;
+    expired.push(booking.id);
+    await relay.deliver(releaseId, 'RELEASE_HOLD', payload);
+  }
+  return expired;
+}
+
+/** Runs the sweep on a timer until stopped. */
+export class StalledBookingSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly relay: OutboxRelay,
+    private readonly log: Logger,
+    private readonly holdTtlMs: number,
+    private readonly intervalMs: number,
+    private readonly onExpired: (count: number) => void = () => undefined,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.running = expireStalledBookings(this.prisma, this.relay, { holdTtlMs: this.holdTtlMs })
+        .then((expired) => {
+          if (expired.length === 0) return;
+          this.onExpired(expired.length);
+          this.log.warn({ bookings: expired }, 'stalled booking attempts expired and their holds released');
+        })
+        .catch((error: unknown) => this.log.error({ err: error }, 'stalled booking sweep failed'))
+        .finally(() => {
+          this.running = undefined;
+          this.timer = setTimeout(tick, this.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, this.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    clearTimeout(this.timer);
+  }
+}

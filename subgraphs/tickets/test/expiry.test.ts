@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type ServiceDatabase } from '@railgraph/database';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { createLogger } from '@railgraph/service-kit';
+import { PrismaClient } from '../src/__generated__/prisma/client.js';
+import { expireStalledBookings } from '../src/booking/expiry.js';
+import type { InventoryClient } from '../src/booking/inventory-client.js';
+import { OutboxRelay } from '../src/booking/outbox.js';
+
+const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
+const pgAvailable = await postgresForTests();
+const log = createLogger('tickets-test', 'silent');
+const holdTtlMs = 120_000;
+const now = new Date('2026-12-01T08:00:00Z');
+
+/** Inventory as the saga sees it: records the releases it is asked for. */
+function recordingInventory(): InventoryClient & { released: string[] } {
+  const released: string[] = [];
+  return {
+    released,
+    hold: async () => [],
+    confirm: async () => undefined,
+    release: async (holdId) => {
+      released.push(holdId);
+    },
+  };
+}
+
+async function pendingBooking(prisma: PrismaClient, createdAt: Date, status: 'PENDING' | 'CONFIRMED' = 'PENDING') {
+  const id = randomUUID();
+  await prisma.booking.create({
+    data: {
+      id,
+      ownerKind: 'TRAVELLER',
+      ownerId: 'traveller-1',
+      idempotencyKey: `key-${id}`,
+      requestHash: 'hash',
+      status,
+      quoteId: 'quote',
+      runId: 'IC501:2026-12-01',
+      fromStop: 0,
+      toStop: 2,
+      seatClass: 'STANDARD',
+      totalMinor: 1000,
+      currency: 'EUR',
+      holdId: id,
+      createdAt,
+    },
+  });
+  return id;
+}
+
+function expirySuite(name: string, open: () => Promise<{ db: ServiceDatabase; drop?: () => Promise<void> }>) {
+  describe(`stalled booking attempts (${name})`, () => {
+    let db: ServiceDatabase;
+    let prisma: PrismaClient;
+    let drop: (() => Promise<void>) | undefined;
+
+    beforeAll(async () => {
+      ({ db, drop } = await open());
+      await db.migrate(migrationsDir);
+      prisma = new PrismaClient({ adapter: db.adapter });
+    });
+    afterAll(async () => {
+      await prisma?.$disconnect();
+      await db?.close();
+      await drop?.();
+    });
+
+    it('expire once older than the hold TTL, release their hold, and leave younger and confirmed ones alone', async () => {
+      const inventory = recordingInventory();
+      const relay = new OutboxRelay(prisma, inventory, log, 1_000);
+      const stalled = await pendingBooking(prisma, new Date(now.getTime() - holdTtlMs - 1));
+      const young = await pendingBooking(prisma, new Date(now.getTime() - holdTtlMs + 1_000));
+      const confirmed = await pendingBooking(prisma, new Date(now.getTime() - 10 * holdTtlMs), 'CONFIRMED');
+
+      expect(await expireStalledBookings(prisma, relay, { holdTtlMs, now })).toEqual([stalled]);
+      const statuses = await prisma.booking.findMany({ where: { id: { in: [stalled, young, confirmed] } } });
+      expect(Object.fromEntries(statuses.map((b) => [b.id, b.status]))).toEqual({
+        [stalled]: 'EXPIRED',
+        [young]: 'PENDING',
+        [confirmed]: 'CONFIRMED',
+      });
+      expect(inventory.released).toEqual([stalled]);
+      expect(await prisma.outboxMessage.count()).toBe(0);
+
+      // A second sweep finds nothing more to do.
+      expect(await expireStalledBookings(prisma, relay, { holdTtlMs, now })).toEqual([]);
+      expect(inventory.released).toEqual([stalled]);
+    });
+
+    it('keep the release in the outbox when inventory cannot be reached', async () => {
+      const unreachable: InventoryClient = {
+        hold: async () => [],
+        confirm: async () => undefined,
+        release: async () => {
+          throw new Error('inventory is down');
+        },
+      };
+      const relay = new OutboxRelay(prisma, unreachable, log, 1_000);
+      const stalled = await pendingBooking(prisma, new Date(now.getTime() - holdTtlMs - 1));
+      expect(await expireStalledBookings(prisma, relay, { holdTtlMs, now })).toEqual([stalled]);
+      const [row] = await prisma.outboxMessage.findMany();
+      expect(row).toMatchObject({ kind: 'RELEASE_HOLD', attempts: 1 });
+      expect(row?.payload).toMatchObject({ holdId: stalled });
+
+      const recovered = recordingInventory();
+      await new OutboxRelay(prisma, recovered, log, 1_000).drain(new Date(Date.now() + 3_600_000));
+      expect(recovered.released).toEqual([stalled]);
+      expect(await prisma.outboxMessage.count()).toBe(0);
+    });
+
+    it('never expire an attempt that a concurrent confirmation won', async () => {
+      const inventory = recordingInventory();
+      const relay = new OutboxRelay(prisma, inventory, log, 1_000);
+      const ids = await Promise.all(
+        Array.from({ length: 20 }, () => pendingBooking(prisma, new Date(now.getTime() - holdTtlMs - 1))),
+      );
+      // Confirm half of them while the sweep runs.
+      const [expired] = await Promise.all([
+        expireStalledBookings(prisma, relay, { holdTtlMs, now }),
+        ...ids
+          .filter((_, i) => i % 2 === 0)
+          .map((id) => prisma.booking.updateMany({ where: { id, status: 'PENDING' }, data: { status: 'CONFIRMED' } })),
+      ]);
+      const rows = await prisma.booking.findMany({ where: { id: { in: ids } } });
+      for (const row of rows) expect(['CONFIRMED', 'EXPIRED']).toContain(row.status);
+      const expiredIds = rows.filter((r) => r.status === 'EXPIRED').map((r) => r.id);
+      expect(new Set(expired)).toEqual(new Set(expiredIds));
+      expect(new Set(inventory.released)).toEqual(new Set(expiredIds));
+    });
+  });
+}
+
+expirySuite('PGlite', async () => ({ db: await openDatabase({ dataDir: 'memory://' }) }));
+
+if (pgAvailable) {
+  let testDb: TestDatabase;
+  expirySuite('PostgreSQL', async () => {
+    testDb = await createTestDatabase('tickets_expiry');
+    return { db: await openDatabase({ url: testDb.url, dataDir: 'memory://' }), drop: () => testDb.drop() };
+  });
+}
