@@ -1,5 +1,9 @@
 import { envFields, parseEnv, z } from '@railgraph/service-kit';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@railgraph/auth';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, SERVICE_SCOPES } from '@railgraph/auth';
+
+const clientId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and "-"');
+// Long enough to be unguessable, short enough for the password hasher (128 characters).
+const clientSecret = z.string().min(16).max(128);
 
 export const usersEnvSchema = z
   .object({
@@ -13,6 +17,11 @@ export const usersEnvSchema = z
     TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
     USERS_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
     USERS_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+    // The service clients of tickets and inventory (contracts: service-to-service auth).
+    TICKETS_CLIENT_ID: clientId.default('tickets'),
+    TICKETS_CLIENT_SECRET: clientSecret.optional(),
+    INVENTORY_CLIENT_ID: clientId.default('inventory'),
+    INVENTORY_CLIENT_SECRET: clientSecret.optional(),
   })
   .transform((env) => ({
     host: env.USERS_HOST,
@@ -26,6 +35,20 @@ export const usersEnvSchema = z
       accessTokenTtlSeconds: env.USERS_ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.USERS_REFRESH_TOKEN_TTL_DAYS,
     },
+    serviceClients: [
+      {
+        id: env.TICKETS_CLIENT_ID,
+        name: 'tickets service',
+        secret: env.TICKETS_CLIENT_SECRET,
+        scopes: [SERVICE_SCOPES.inventoryInternal],
+      },
+      {
+        id: env.INVENTORY_CLIENT_ID,
+        name: 'inventory service',
+        secret: env.INVENTORY_CLIENT_SECRET,
+        scopes: [SERVICE_SCOPES.bookingsInternal],
+      },
+    ].flatMap(({ secret, ...client }) => (secret ? [{ ...client, secret }] : [])),
   }));
 
 export type UsersEnv = z.output<typeof usersEnvSchema>;

@@ -16,9 +16,16 @@ import { createAccounts } from './accounts/accounts.js';
 import { loadSigningKeys } from '@railgraph/signing-keys';
 import { createRefreshTokens } from './tokens/refresh-tokens.js';
 import { createSessions } from './tokens/sessions.js';
+import { createClients, type Clients } from './clients/clients.js';
+import { mountTokenEndpoint } from './oauth/token-endpoint.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 const migrationsDir = fileURLToPath(new URL('../../../prisma/users/migrations', import.meta.url));
+
+/** The running service, with the client registry the `clients:create` command also uses. */
+export interface RunningUsersService extends RunningService {
+  clients: Clients;
+}
 
 export interface UsersBasics {
   log: Logger;
@@ -31,7 +38,7 @@ export interface UsersBasics {
 export async function startUsers(
   env: UsersEnv,
   { log, metrics, clock = () => new Date() }: UsersBasics,
-): Promise<RunningService> {
+): Promise<RunningUsersService> {
   const db = await openDatabase(env.database);
   const prisma = new PrismaClient({ adapter: db.adapter });
   const close = async () => {
@@ -64,19 +71,30 @@ export async function startUsers(
         log.warn(details, 'a spent refresh token was presented again; its family is revoked');
       },
     });
+    const accessTokens = {
+      issuer: env.tokens.issuer,
+      audience: env.tokens.audience,
+      ttlSeconds: env.tokens.accessTokenTtlSeconds,
+    };
     const sessions = createSessions({
       keys: () => keys,
       refreshTokens,
       accountsByIds: accounts.byIds,
-      accessTokens: {
-        issuer: env.tokens.issuer,
-        audience: env.tokens.audience,
-        ttlSeconds: env.tokens.accessTokenTtlSeconds,
-      },
+      accessTokens,
       clock,
     });
 
-    return await startSubgraph<UsersContext>({
+    const clients = createClients(prisma);
+    for (const spec of env.serviceClients) {
+      const client = await clients.upsertService(spec);
+      log.info({ clientId: client.id, scopes: client.scopes }, 'service client registered');
+    }
+    const tokenRequests = metrics.counter('users_token_requests_total', 'Token endpoint answers by grant and outcome', [
+      'grant',
+      'outcome',
+    ] as const);
+
+    const running = await startSubgraph<UsersContext>({
       service: 'users',
       settings: env,
       log,
@@ -91,9 +109,26 @@ export async function startUsers(
           res.setHeader('cache-control', 'public, max-age=300');
           res.json(keys.jwks);
         });
+        mountTokenEndpoint(
+          app,
+          {
+            clients,
+            sessions,
+            keys: () => keys,
+            accessTokens,
+            clock,
+            onOutcome: ({ grantType, clientId, error }) => {
+              const grant = ['client_credentials', 'refresh_token'].includes(grantType) ? grantType : 'other';
+              tokenRequests.inc({ grant, outcome: error ?? 'issued' });
+              log.info({ grant, clientId, outcome: error ?? 'issued' }, 'token request');
+            },
+          },
+          log,
+        );
       },
       close,
     });
+    return { ...running, clients };
   } catch (error) {
     await close().catch((closeError: unknown) => log.error({ err: closeError }, 'closing the users database failed'));
     throw error;
