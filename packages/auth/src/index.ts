@@ -13,6 +13,7 @@ export {
   type TokenVerifier,
   type TokenVerifierOptions,
 } from './verifier.js';
+export { principalOfRequest } from './request.js';
 export {
   SERVICE_SCOPES,
   createServiceTokenSource,
