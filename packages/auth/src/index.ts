@@ -14,6 +14,7 @@ export {
   type TokenVerifierOptions,
 } from './verifier.js';
 export { principalOfRequest } from './request.js';
+export { accessTokenEnvFields, accessTokenSettingsOf } from './env.js';
 export {
   SERVICE_SCOPES,
   createServiceTokenSource,

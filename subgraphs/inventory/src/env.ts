@@ -1,5 +1,5 @@
 import { envFields, parseEnv, z } from '@railgraph/service-kit';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@railgraph/auth';
+import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 export const inventoryEnvSchema = z
   .object({
@@ -9,9 +9,7 @@ export const inventoryEnvSchema = z
     NODE_ENV: envFields.nodeEnv(),
     TRAINS_URL: envFields.url().default('http://127.0.0.1:4002/graphql'),
     INVENTORY_HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
-    USERS_JWKS_URL: envFields.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
-    TOKEN_ISSUER: z.string().min(1).default(ACCESS_TOKEN_ISSUER),
-    TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
+    ...accessTokenEnvFields,
   })
   .transform((env) => ({
     host: env.INVENTORY_HOST,
@@ -20,7 +18,7 @@ export const inventoryEnvSchema = z
     nodeEnv: env.NODE_ENV,
     trainsUrl: env.TRAINS_URL,
     holdTtlSeconds: env.INVENTORY_HOLD_TTL_SECONDS,
-    auth: { jwksUrl: env.USERS_JWKS_URL, issuer: env.TOKEN_ISSUER, audience: env.TOKEN_AUDIENCE },
+    auth: accessTokenSettingsOf(env),
   }));
 
 export type InventoryEnv = z.output<typeof inventoryEnvSchema>;
