@@ -1,9 +1,18 @@
 import { envFields, parseEnv, z } from '@railgraph/service-kit';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, SERVICE_SCOPES } from '@railgraph/auth';
+import { parseKeyEncryptionKey } from '@railgraph/signing-keys';
 
 const clientId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and "-"');
 // Long enough to be unguessable, short enough for the password hasher (128 characters).
 const clientSecret = z.string().min(16).max(128);
+const keyEncryptionKey = z.string().transform((text, ctx) => {
+  try {
+    return parseKeyEncryptionKey(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 export const usersEnvSchema = z
   .object({
@@ -22,6 +31,12 @@ export const usersEnvSchema = z
     TICKETS_CLIENT_SECRET: clientSecret.optional(),
     INVENTORY_CLIENT_ID: clientId.default('inventory'),
     INVENTORY_CLIENT_SECRET: clientSecret.optional(),
+    // AES-256-GCM key sealing the signing keys at rest; required in production.
+    USERS_KEY_ENCRYPTION_KEY: keyEncryptionKey.optional(),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.USERS_KEY_ENCRYPTION_KEY !== undefined, {
+    path: ['USERS_KEY_ENCRYPTION_KEY'],
+    message: 'required in production: 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)',
   })
   .transform((env) => ({
     host: env.USERS_HOST,
@@ -35,6 +50,7 @@ export const usersEnvSchema = z
       accessTokenTtlSeconds: env.USERS_ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.USERS_REFRESH_TOKEN_TTL_DAYS,
     },
+    keyEncryptionKey: env.USERS_KEY_ENCRYPTION_KEY,
     serviceClients: [
       {
         id: env.TICKETS_CLIENT_ID,

@@ -13,18 +13,28 @@ import type { UsersEnv } from './env.js';
 import { buildUsersContext, type UsersContext } from './context.js';
 import { resolvers } from './resolvers/index.js';
 import { createAccounts } from './accounts/accounts.js';
-import { loadSigningKeys } from '@railgraph/signing-keys';
+import { loadSigningKeys, type SigningKeyOptions, type SigningKeyRing } from '@railgraph/signing-keys';
 import { createRefreshTokens } from './tokens/refresh-tokens.js';
 import { createSessions } from './tokens/sessions.js';
 import { createClients, type Clients } from './clients/clients.js';
 import { mountTokenEndpoint } from './oauth/token-endpoint.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
+/**
+ * A new key is published this long before it signs: longer than a verifier's cool-down
+ * between two fetches of the key set (30 s in jose), so no verifier meets a token whose key
+ * it cannot fetch yet.
+ */
+export const KEY_PUBLISH_LEAD_MS = 60_000;
+/** How often each instance re-reads the keys, to pick up a rotation made by `keys:rotate`. */
+const KEY_RELOAD_INTERVAL_MS = 30_000;
 const migrationsDir = fileURLToPath(new URL('../../../prisma/users/migrations', import.meta.url));
 
 /** The running service, with the client registry the `clients:create` command also uses. */
 export interface RunningUsersService extends RunningService {
   clients: Clients;
+  /** Re-reads the signing keys now (each instance also does every 30 s). */
+  reloadKeys(): Promise<void>;
 }
 
 export interface UsersBasics {
@@ -41,7 +51,9 @@ export async function startUsers(
 ): Promise<RunningUsersService> {
   const db = await openDatabase(env.database);
   const prisma = new PrismaClient({ adapter: db.adapter });
+  let stopReloading = () => {};
   const close = async () => {
+    stopReloading();
     await prisma.$disconnect();
     await db.close();
   };
@@ -49,13 +61,28 @@ export async function startUsers(
     const migrated = await db.migrate(migrationsDir);
     if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'migrated the users database');
 
-    const keys = await loadSigningKeys(db.sql, clock());
+    const keyOptions: SigningKeyOptions = { encryptionKey: env.keyEncryptionKey, publishLeadMs: KEY_PUBLISH_LEAD_MS };
+    if (!env.keyEncryptionKey && env.database.url) {
+      log.warn('USERS_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted');
+    }
+    const verifierOver = (ring: SigningKeyRing) =>
+      createLocalTokenVerifier(ring.jwks, { issuer: env.tokens.issuer, audience: env.tokens.audience, clock });
+    let keys = await loadSigningKeys(db.sql, clock(), keyOptions);
+    let verifier = verifierOver(keys);
     log.info({ kid: keys.current.kid, published: keys.jwks.keys.length }, 'signing keys loaded');
-    const verifier = createLocalTokenVerifier(keys.jwks, {
-      issuer: env.tokens.issuer,
-      audience: env.tokens.audience,
-      clock,
-    });
+    const reloadKeys = async () => {
+      const next = await loadSigningKeys(db.sql, clock(), keyOptions);
+      if (next.current.kid !== keys.current.kid || next.jwks.keys.length !== keys.jwks.keys.length) {
+        log.info({ kid: next.current.kid, published: next.jwks.keys.length }, 'signing keys changed');
+      }
+      keys = next;
+      verifier = verifierOver(next);
+    };
+    const reloading = setInterval(() => {
+      reloadKeys().catch((error: unknown) => log.error({ err: error }, 'reloading the signing keys failed'));
+    }, KEY_RELOAD_INTERVAL_MS);
+    reloading.unref();
+    stopReloading = () => clearInterval(reloading);
 
     const accounts = createAccounts(prisma, {
       signups: metrics.counter('users_signups_total', 'Accounts created'),
@@ -128,7 +155,7 @@ export async function startUsers(
       },
       close,
     });
-    return { ...running, clients };
+    return { ...running, clients, reloadKeys };
   } catch (error) {
     await close().catch((closeError: unknown) => log.error({ err: closeError }, 'closing the users database failed'));
     throw error;
