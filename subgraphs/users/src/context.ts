@@ -9,6 +9,8 @@ export interface UsersContext extends RequestContext {
   sessions: Sessions;
   /** Accounts by id, batched per request; null for an unknown id. */
   accountById: DataLoader<string, Account | null>;
+  /** The client's address, for sign-in throttling: the hop the gateway appended, else the peer. */
+  clientAddress: string | undefined;
   /**
    * The caller, from the bearer token, checked on first use: a stale token must not break
    * `logIn` or `refreshSession`, which do not need one.
@@ -22,13 +24,23 @@ export interface UsersServices {
   verifier: () => TokenVerifier;
 }
 
-export function buildUsersContext(base: RequestContext, services: UsersServices): UsersContext {
+/** The last X-Forwarded-For entry is the one our gateway (the hop in front of users) added. */
+export function clientAddressOf(forwardedFor: string | undefined, peer: string | undefined): string | undefined {
+  const hops = (forwardedFor ?? '')
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return hops[hops.length - 1] ?? peer;
+}
+
+export function buildUsersContext(base: RequestContext, services: UsersServices, clientAddress?: string): UsersContext {
   let principal: Promise<Principal | null> | undefined;
   return {
     ...base,
     accounts: services.accounts,
     sessions: services.sessions,
     accountById: new DataLoader((ids) => services.accounts.byIds(ids)),
+    clientAddress,
     principal: () => (principal ??= services.verifier().principalOf(base.authorization)),
   };
 }

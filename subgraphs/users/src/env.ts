@@ -33,6 +33,11 @@ export const usersEnvSchema = z
     INVENTORY_CLIENT_SECRET: clientSecret.optional(),
     // AES-256-GCM key sealing the signing keys at rest; required in production.
     USERS_KEY_ENCRYPTION_KEY: keyEncryptionKey.optional(),
+    // Failed sign-ins counted per account and per client address; in Redis when configured.
+    REDIS_URL: envFields.redisUrl(),
+    USERS_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+    USERS_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+    USERS_LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.USERS_KEY_ENCRYPTION_KEY !== undefined, {
     path: ['USERS_KEY_ENCRYPTION_KEY'],
@@ -51,6 +56,12 @@ export const usersEnvSchema = z
       refreshTokenTtlDays: env.USERS_REFRESH_TOKEN_TTL_DAYS,
     },
     keyEncryptionKey: env.USERS_KEY_ENCRYPTION_KEY,
+    redisUrl: env.REDIS_URL,
+    loginThrottle: {
+      perAccount: env.USERS_LOGIN_FAILURES_PER_ACCOUNT,
+      perAddress: env.USERS_LOGIN_FAILURES_PER_ADDRESS,
+      windowSeconds: env.USERS_LOGIN_THROTTLE_WINDOW_SECONDS,
+    },
     serviceClients: [
       {
         id: env.TICKETS_CLIENT_ID,

@@ -10,7 +10,9 @@ import { openDatabase } from '@railgraph/database';
 import { createLocalTokenVerifier } from '@railgraph/auth';
 import { PrismaClient } from './__generated__/prisma/client.js';
 import type { UsersEnv } from './env.js';
-import { buildUsersContext, type UsersContext } from './context.js';
+import { buildUsersContext, clientAddressOf, type UsersContext } from './context.js';
+import { Redis } from 'ioredis';
+import { createLoginThrottle, databaseThrottleStore, redisThrottleStore } from './accounts/throttle.js';
 import { resolvers } from './resolvers/index.js';
 import { createAccounts } from './accounts/accounts.js';
 import { loadSigningKeys, type SigningKeyOptions, type SigningKeyRing } from '@railgraph/signing-keys';
@@ -52,8 +54,10 @@ export async function startUsers(
   const db = await openDatabase(env.database);
   const prisma = new PrismaClient({ adapter: db.adapter });
   let stopReloading = () => {};
+  let redis: Redis | undefined;
   const close = async () => {
     stopReloading();
+    await redis?.quit().catch(() => undefined);
     await prisma.$disconnect();
     await db.close();
   };
@@ -84,10 +88,20 @@ export async function startUsers(
     reloading.unref();
     stopReloading = () => clearInterval(reloading);
 
-    const accounts = createAccounts(prisma, {
-      signups: metrics.counter('users_signups_total', 'Accounts created'),
-      logins: metrics.counter('users_logins_total', 'Sign-in attempts by outcome', ['outcome'] as const),
-    });
+    if (env.redisUrl) redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2 });
+    const throttle = createLoginThrottle(
+      redis ? redisThrottleStore(redis) : databaseThrottleStore(db.sql),
+      env.loginThrottle,
+    );
+    const accounts = createAccounts(
+      prisma,
+      {
+        signups: metrics.counter('users_signups_total', 'Accounts created'),
+        logins: metrics.counter('users_logins_total', 'Sign-in attempts by outcome', ['outcome'] as const),
+      },
+      throttle,
+      clock,
+    );
     const replays = metrics.counter(
       'users_refresh_token_replays_total',
       'Spent refresh tokens presented again (family revoked)',
@@ -128,8 +142,16 @@ export async function startUsers(
       metrics,
       typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
       resolvers,
-      buildContext: (base) => buildUsersContext(base, { accounts, sessions, verifier: () => verifier }),
-      readiness: [{ name: 'database', check: () => db.ping() }],
+      buildContext: (base, req) =>
+        buildUsersContext(
+          base,
+          { accounts, sessions, verifier: () => verifier },
+          clientAddressOf(req.header('x-forwarded-for'), req.socket.remoteAddress),
+        ),
+      readiness: [
+        { name: 'database', check: () => db.ping() },
+        ...(redis ? [{ name: 'redis', check: async () => void (await redis?.ping()) }] : []),
+      ],
       routes: (app) => {
         app.get(JWKS_PATH, (_req, res) => {
           // Short enough that a key added for a rotation reaches verifiers well before it signs.

@@ -4,7 +4,9 @@ export const Mutation: MutationResolvers = {
   signUp: async (_parent, { input }, ctx) => ctx.sessions.start(await ctx.accounts.signUp(input)),
 
   logIn: async (_parent, { input }, ctx) =>
-    ctx.sessions.start(await ctx.accounts.authenticate(input.email, input.password)),
+    ctx.sessions.start(
+      await ctx.accounts.authenticate(input.email, input.password, { clientAddress: ctx.clientAddress }),
+    ),
 
   refreshSession: (_parent, { refreshToken }, ctx) => ctx.sessions.refresh(refreshToken),
 
