@@ -3,10 +3,12 @@ import type { RequestContext } from '@railgraph/service-kit';
 import type { Principal, TokenVerifier } from '@railgraph/auth';
 import type { Account, Accounts } from './accounts/accounts.js';
 import type { Sessions } from './tokens/sessions.js';
+import type { SavedPassengers } from './accounts/saved-passengers.js';
 
 export interface UsersContext extends RequestContext {
   accounts: Accounts;
   sessions: Sessions;
+  savedPassengers: SavedPassengers;
   /** Accounts by id, batched per request; null for an unknown id. */
   accountById: DataLoader<string, Account | null>;
   /** The client's address, for sign-in throttling: the hop the gateway appended, else the peer. */
@@ -21,6 +23,7 @@ export interface UsersContext extends RequestContext {
 export interface UsersServices {
   accounts: Accounts;
   sessions: Sessions;
+  savedPassengers: SavedPassengers;
   verifier: () => TokenVerifier;
 }
 
@@ -39,6 +42,7 @@ export function buildUsersContext(base: RequestContext, services: UsersServices,
     ...base,
     accounts: services.accounts,
     sessions: services.sessions,
+    savedPassengers: services.savedPassengers,
     accountById: new DataLoader((ids) => services.accounts.byIds(ids)),
     clientAddress,
     principal: () => (principal ??= services.verifier().principalOf(base.authorization)),

@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { createLoginThrottle, databaseThrottleStore, redisThrottleStore } from './accounts/throttle.js';
 import { resolvers } from './resolvers/index.js';
 import { createAccounts } from './accounts/accounts.js';
+import { createSavedPassengers } from './accounts/saved-passengers.js';
 import { loadSigningKeys, type SigningKeyOptions, type SigningKeyRing } from '@railgraph/signing-keys';
 import { createRefreshTokens } from './tokens/refresh-tokens.js';
 import { createSessions } from './tokens/sessions.js';
@@ -37,6 +38,8 @@ export interface RunningUsersService extends RunningService {
   clients: Clients;
   /** Re-reads the signing keys now (each instance also does every 30 s). */
   reloadKeys(): Promise<void>;
+  /** The keys this instance signs and verifies with right now (in process only). */
+  signingKeys(): SigningKeyRing;
 }
 
 export interface UsersBasics {
@@ -125,6 +128,7 @@ export async function startUsers(
       clock,
     });
 
+    const savedPassengers = createSavedPassengers(prisma);
     const clients = createClients(prisma);
     for (const spec of env.serviceClients) {
       const client = await clients.upsertService(spec);
@@ -145,7 +149,7 @@ export async function startUsers(
       buildContext: (base, req) =>
         buildUsersContext(
           base,
-          { accounts, sessions, verifier: () => verifier },
+          { accounts, sessions, savedPassengers, verifier: () => verifier },
           clientAddressOf(req.header('x-forwarded-for'), req.socket.remoteAddress),
         ),
       readiness: [
@@ -177,7 +181,7 @@ export async function startUsers(
       },
       close,
     });
-    return { ...running, clients, reloadKeys };
+    return { ...running, clients, reloadKeys, signingKeys: () => keys };
   } catch (error) {
     await close().catch((closeError: unknown) => log.error({ err: closeError }, 'closing the users database failed'));
     throw error;

@@ -5,6 +5,7 @@ import { hash } from '@node-rs/argon2';
 import { LOG_IN, codeOf, signUp, startTestUsers, uniqueEmail, type RunningUsers } from './helpers.js';
 import { sessionFlowTests } from './session-flow.js';
 import { oauthFlowTests } from './oauth-flow.js';
+import { accessFlowTests } from './access-flow.js';
 
 const ticketsSecret = 'tickets-secret-for-the-postgres-suite';
 
@@ -27,6 +28,8 @@ describe.runIf(pgAvailable)('users on PostgreSQL', () => {
   sessionFlowTests(() => users);
 
   describe('OAuth token endpoint', () => oauthFlowTests(() => users, ticketsSecret));
+
+  describe('saved passengers and bad tokens', () => accessFlowTests(() => users));
 
   it('stores only a hash of each refresh token, and argon2id hashes of passwords', async () => {
     const session = await signUp(users);

@@ -19,6 +19,7 @@ import {
 } from './helpers.js';
 import { sessionFlowTests } from './session-flow.js';
 import { oauthFlowTests } from './oauth-flow.js';
+import { accessFlowTests } from './access-flow.js';
 
 const ticketsSecret = 'tickets-secret-for-the-embedded-suite';
 
@@ -37,6 +38,8 @@ describe('users on embedded PGlite', () => {
   sessionFlowTests(() => users);
 
   describe('OAuth token endpoint', () => oauthFlowTests(() => users, ticketsSecret));
+
+  describe('saved passengers and bad tokens', () => accessFlowTests(() => users));
 
   it('issues an ES256 access token naming its key, issuer, audience, user and scopes', async () => {
     const session = await signUp(users);

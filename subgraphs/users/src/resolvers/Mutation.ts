@@ -1,3 +1,4 @@
+import { requireTraveller } from '@railgraph/auth';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 
 export const Mutation: MutationResolvers = {
@@ -12,6 +13,14 @@ export const Mutation: MutationResolvers = {
 
   logOut: async (_parent, { refreshToken }, ctx) => {
     await ctx.sessions.end(refreshToken);
+    return true;
+  },
+
+  addSavedPassenger: async (_parent, { input }, ctx) =>
+    ctx.savedPassengers.add(requireTraveller(await ctx.principal()).userId, input),
+
+  removeSavedPassenger: async (_parent, { id }, ctx) => {
+    await ctx.savedPassengers.remove(requireTraveller(await ctx.principal()).userId, id);
     return true;
   },
 };
