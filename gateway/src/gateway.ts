@@ -17,6 +17,8 @@ import { subgraphNames, type SubgraphName } from './subgraphs.js';
 
 export interface GatewayContext extends RequestContext {
   principal: Principal | null;
+  /** X-Forwarded-For as users should see it: what arrived, plus the address the gateway saw. */
+  forwardedFor: string | undefined;
 }
 
 /** Passes the caller's token and the request id on to every subgraph call. */
@@ -28,6 +30,8 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!('requestId' in context)) return; // health checks and schema loading carry no request
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+    // users throttles sign-ins per client address: the last hop is the one the gateway saw.
+    if (context.forwardedFor) request.http?.headers.set('x-forwarded-for', context.forwardedFor);
   }
 
   /**
@@ -92,9 +96,12 @@ export async function startGateway({
     development: env.nodeEnv !== 'production',
     routes: (app) => app.use(corsFor(env.corsOrigins)),
     // The bearer token is checked once here, before planning: a bad token never reaches a subgraph.
-    buildContext: async (base) => {
+    buildContext: async (base, req) => {
+      const peer = req.socket.remoteAddress;
+      const arrived = req.header('x-forwarded-for');
+      const forwardedFor = [arrived, peer].filter(Boolean).join(', ') || undefined;
       try {
-        return { ...base, principal: await verifier.principalOf(base.authorization) };
+        return { ...base, forwardedFor, principal: await verifier.principalOf(base.authorization) };
       } catch (error) {
         if (error instanceof DomainError) {
           throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });

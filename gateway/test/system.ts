@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,6 +12,8 @@ export interface RunningSystem {
   launcher: ChildProcess;
   ports: Record<'gateway' | 'users' | 'trains' | 'inventory' | 'prices' | 'tickets', number>;
   dataDir: string;
+  /** The service clients' secrets this start made up (contracts: service-to-service auth). */
+  serviceSecrets: { tickets: string; inventory: string };
   output: () => string;
   gatewayUrl: string;
   exited: Promise<number | null>;
@@ -46,6 +49,10 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     tickets: base + 5,
   };
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-e2e-'));
+  const serviceSecrets = {
+    tickets: randomBytes(32).toString('base64url'),
+    inventory: randomBytes(32).toString('base64url'),
+  };
   const launcher = spawn(process.execPath, [path.join(repoRoot, 'packages/launcher/dist/main.js')], {
     cwd: repoRoot,
     env: {
@@ -59,6 +66,8 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
       INVENTORY_PORT: String(ports.inventory),
       PRICES_PORT: String(ports.prices),
       TICKETS_PORT: String(ports.tickets),
+      TICKETS_CLIENT_SECRET: serviceSecrets.tickets,
+      INVENTORY_CLIENT_SECRET: serviceSecrets.inventory,
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,6 +92,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     launcher,
     ports,
     dataDir,
+    serviceSecrets,
     output: () => text,
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
     exited,

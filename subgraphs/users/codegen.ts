@@ -14,6 +14,7 @@ const config: CodegenConfig = {
         mappers: {
           User: '../accounts/accounts.js#Account',
           AuthPayload: '../tokens/sessions.js#Session',
+          SavedPassenger: '../accounts/saved-passengers.js#SavedPassenger as SavedPassengerModel',
         },
       },
     },

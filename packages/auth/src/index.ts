@@ -13,6 +13,8 @@ export {
   type TokenVerifier,
   type TokenVerifierOptions,
 } from './verifier.js';
+export { principalOfRequest } from './request.js';
+export { accessTokenEnvFields, accessTokenSettingsOf } from './env.js';
 export {
   SERVICE_SCOPES,
   createServiceTokenSource,

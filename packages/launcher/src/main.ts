@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvError } from '@railgraph/service-kit';
 import { inheritedEnvironment, readLauncherEnv } from './env.js';
-import { peerUrls, processPlan } from './plan.js';
+import { peerUrls, processPlan, serviceClientSecrets } from './plan.js';
 import { Supervisor, tailOf } from './supervisor.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -24,7 +24,12 @@ async function main(): Promise<number> {
   }
   const startedAt = performance.now();
   const logDir = path.resolve(repoRoot, env.DATA_DIR, 'logs');
-  const childEnv = { ...peerUrls(env), ...inheritedEnvironment(), DATA_DIR: path.resolve(repoRoot, env.DATA_DIR) };
+  const childEnv = {
+    ...peerUrls(env),
+    ...serviceClientSecrets(),
+    ...inheritedEnvironment(),
+    DATA_DIR: path.resolve(repoRoot, env.DATA_DIR),
+  };
   let failed: ((reason: Error) => void) | undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
   failure.catch(() => undefined);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { LauncherEnv } from './env.js';
 
@@ -39,5 +40,17 @@ export function peerUrls(env: LauncherEnv): Record<string, string> {
     TICKETS_URL: local(env.TICKETS_PORT, '/graphql'),
     USERS_JWKS_URL: local(env.USERS_PORT, '/.well-known/jwks.json'),
     PRICES_JWKS_URL: local(env.PRICES_PORT, '/.well-known/jwks.json'),
+    USERS_TOKEN_URL: local(env.USERS_PORT, '/oauth/token'),
+  };
+}
+
+/**
+ * Fresh secrets for the service clients of tickets and inventory, made at every start and
+ * handed to users (which registers them) and to the owning service; explicit settings win.
+ */
+export function serviceClientSecrets(): Record<string, string> {
+  return {
+    TICKETS_CLIENT_SECRET: randomBytes(32).toString('base64url'),
+    INVENTORY_CLIENT_SECRET: randomBytes(32).toString('base64url'),
   };
 }

@@ -1,4 +1,5 @@
 import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 export const inventoryEnvSchema = z
   .object({
@@ -8,6 +9,7 @@ export const inventoryEnvSchema = z
     NODE_ENV: envFields.nodeEnv(),
     TRAINS_URL: envFields.url().default('http://127.0.0.1:4002/graphql'),
     INVENTORY_HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+    ...accessTokenEnvFields,
   })
   .transform((env) => ({
     host: env.INVENTORY_HOST,
@@ -16,6 +18,7 @@ export const inventoryEnvSchema = z
     nodeEnv: env.NODE_ENV,
     trainsUrl: env.TRAINS_URL,
     holdTtlSeconds: env.INVENTORY_HOLD_TTL_SECONDS,
+    auth: accessTokenSettingsOf(env),
   }));
 
 export type InventoryEnv = z.output<typeof inventoryEnvSchema>;

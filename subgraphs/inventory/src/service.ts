@@ -1,3 +1,4 @@
+import { createTokenVerifier, principalOfRequest, type TokenVerifier } from '@railgraph/auth';
 import {
   loadSchemaFile,
   startSubgraph,
@@ -22,6 +23,7 @@ export interface InventoryOverrides {
   engine?: InventoryEngine;
   layouts?: RunLayoutSource;
   clock?: () => Date;
+  tokens?: TokenVerifier;
 }
 
 export async function startInventory(
@@ -37,6 +39,7 @@ export async function startInventory(
     defaultHoldTtlSeconds: env.holdTtlSeconds,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
+  const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
   const running = await startSubgraph<InventoryContext>({
     service: 'inventory',
     settings: env,
@@ -44,7 +47,11 @@ export async function startInventory(
     metrics,
     typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
     resolvers,
-    buildContext: (base) => ({ ...base, inventory }),
+    buildContext: async (base) => ({
+      ...base,
+      principal: await principalOfRequest(tokens, base.authorization),
+      inventory,
+    }),
     readiness: [{ name: 'engine', check: () => engine.ready() }],
     close: () => engine.close(),
   });

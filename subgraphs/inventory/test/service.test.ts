@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceBasics } from '@railgraph/service-kit';
+import { createTestTokenIssuer, type TestTokenIssuer } from '@railgraph/auth/testing';
 import { readInventoryEnv } from '../src/env.js';
 import { startInventory, type InventoryService } from '../src/service.js';
 import { classSeats } from '../src/engine/layout.js';
@@ -22,6 +23,9 @@ interface GraphQLResponse<T = Record<string, unknown>> {
 
 let trains: Awaited<ReturnType<typeof startTrainsStub>>;
 let service: InventoryService;
+let tokens: TestTokenIssuer;
+// The internal operations need the tickets service's scope; every call here carries it.
+let ticketsService: string;
 
 async function gql<T = Record<string, unknown>>(
   query: string,
@@ -29,7 +33,7 @@ async function gql<T = Record<string, unknown>>(
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(`${service.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: ticketsService },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<T>;
@@ -116,7 +120,9 @@ const trainRunRepresentation = (of = layout) => ({
 beforeAll(async () => {
   trains = await startTrainsStub([layout, crowded]);
   const env = readInventoryEnv({ INVENTORY_PORT: '0', LOG_LEVEL: 'silent', TRAINS_URL: trains.url });
-  service = await startInventory(env, serviceBasics('inventory', env));
+  tokens = await createTestTokenIssuer();
+  ticketsService = await tokens.client('tickets', ['inventory:internal']);
+  service = await startInventory(env, serviceBasics('inventory', env), { tokens: tokens.verifier });
 });
 
 afterAll(async () => {

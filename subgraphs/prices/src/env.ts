@@ -1,4 +1,5 @@
 import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 export const pricesEnvSchema = z
   .object({
@@ -8,6 +9,7 @@ export const pricesEnvSchema = z
     DATA_DIR: envFields.dataDir('.data'),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
+    ...accessTokenEnvFields,
     PRICES_QUOTE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   })
   .transform((env) => ({
@@ -16,6 +18,7 @@ export const pricesEnvSchema = z
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
     database: { url: env.PRICES_DATABASE_URL, dataDir: `${env.DATA_DIR}/prices` },
+    auth: accessTokenSettingsOf(env),
     quoteTtlSeconds: env.PRICES_QUOTE_TTL_SECONDS,
   }));
 

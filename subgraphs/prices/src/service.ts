@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { createTokenVerifier, principalOfRequest, type TokenVerifier } from '@railgraph/auth';
 import {
   loadSchemaFile,
   startSubgraph,
@@ -20,6 +21,8 @@ const migrationsDir = fileURLToPath(new URL('../../../prisma/prices/migrations',
 
 export interface PricesOverrides {
   clock?: () => Date;
+  /** Verifies bearer tokens; by default against users' published JWKS. */
+  tokens?: TokenVerifier;
 }
 
 export async function startPrices(
@@ -42,6 +45,7 @@ export async function startPrices(
       quoteTtlMs: env.quoteTtlSeconds * 1000,
       ...(overrides.clock ? { clock: overrides.clock } : {}),
     });
+    const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
     return await startSubgraph<PricesContext>({
       service: 'prices',
       settings: env,
@@ -49,7 +53,11 @@ export async function startPrices(
       metrics,
       typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
       resolvers,
-      buildContext: (base) => ({ ...base, fareOffers }),
+      buildContext: async (base) => ({
+        ...base,
+        principal: await principalOfRequest(tokens, base.authorization),
+        fareOffers,
+      }),
       readiness: [{ name: 'database', check: () => db.ping() }],
       routes: (app) => {
         app.get(JWKS_PATH, (_req, res) => {

@@ -16,6 +16,10 @@ export const ticketsEnvSchema = z
     TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
     HOLD_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    // Tickets' own OAuth client at users, for inventory's internal operations (contracts).
+    USERS_TOKEN_URL: envFields.url().default('http://127.0.0.1:4001/oauth/token'),
+    TICKETS_CLIENT_ID: z.string().min(1).default('tickets'),
+    TICKETS_CLIENT_SECRET: z.string().min(16).max(128).optional(),
   })
   .transform((env) => ({
     host: env.TICKETS_HOST,
@@ -24,6 +28,9 @@ export const ticketsEnvSchema = z
     nodeEnv: env.NODE_ENV,
     database: { url: env.TICKETS_DATABASE_URL, dataDir: `${env.DATA_DIR}/tickets` },
     inventoryUrl: env.INVENTORY_URL,
+    serviceClient: env.TICKETS_CLIENT_SECRET
+      ? { tokenUrl: env.USERS_TOKEN_URL, clientId: env.TICKETS_CLIENT_ID, clientSecret: env.TICKETS_CLIENT_SECRET }
+      : null,
     auth: { jwksUrl: env.USERS_JWKS_URL, issuer: env.TOKEN_ISSUER, audience: env.TOKEN_AUDIENCE },
     pricesJwksUrl: env.PRICES_JWKS_URL,
     holdTtlSeconds: env.HOLD_TTL_SECONDS,

@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { createTokenVerifier, type TokenVerifier } from '@railgraph/auth';
+import {
+  SERVICE_SCOPES,
+  createServiceTokenSource,
+  createTokenVerifier,
+  principalOfRequest,
+  type TokenVerifier,
+} from '@railgraph/auth';
 import { openDatabase } from '@railgraph/database';
 import { createQuoteVerifier, type QuoteVerifier } from '@railgraph/quotes';
 import { JWKS_PATH, loadSigningKeys } from '@railgraph/signing-keys';
@@ -49,7 +55,13 @@ export async function startTickets(
   const bookingsCounter = metrics.counter('tickets_bookings_total', 'Booking attempts by outcome', [
     'outcome',
   ] as const);
-  const inventory = overrides.inventory ?? inventoryOverHttp(env.inventoryUrl);
+  if (!env.serviceClient && !overrides.inventory) {
+    log.warn('TICKETS_CLIENT_SECRET is not set: inventory will refuse to hold seats for bookings');
+  }
+  const serviceTokens = env.serviceClient
+    ? createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.inventoryInternal })
+    : null;
+  const inventory = overrides.inventory ?? inventoryOverHttp(env.inventoryUrl, serviceTokens);
   const relay = new OutboxRelay(prisma, inventory, log, env.relayIntervalMs);
   const bookings = new Bookings({
     prisma,
@@ -82,7 +94,7 @@ export async function startTickets(
     resolvers,
     buildContext: async (base) => ({
       ...base,
-      principal: await tokens.principalOf(base.authorization),
+      principal: await principalOfRequest(tokens, base.authorization),
       bookings,
       loaders: createLoaders(bookings),
     }),

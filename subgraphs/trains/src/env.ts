@@ -1,4 +1,5 @@
 import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 export const trainsEnvSchema = z
   .object({
@@ -8,6 +9,7 @@ export const trainsEnvSchema = z
     DATA_DIR: envFields.dataDir('.data'),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
+    ...accessTokenEnvFields,
   })
   .transform((env) => ({
     host: env.TRAINS_HOST,
@@ -15,6 +17,7 @@ export const trainsEnvSchema = z
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
     database: { url: env.TRAINS_DATABASE_URL, dataDir: `${env.DATA_DIR}/trains` },
+    auth: accessTokenSettingsOf(env),
   }));
 
 export type TrainsEnv = z.output<typeof trainsEnvSchema>;

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { createTokenVerifier, type TokenVerifier } from '@railgraph/auth';
 import { openDatabase } from '@railgraph/database';
 import {
   loadSchemaFile,
@@ -21,6 +22,8 @@ const typeDefs = loadSchemaFile(new URL('../schema.graphql', import.meta.url));
 export interface TrainsOptions {
   /** The clock the demo network's calendars start from; the real one by default. */
   now?: () => Date;
+  /** Verifies bearer tokens; by default against users' published JWKS. */
+  tokens?: TokenVerifier;
 }
 
 export interface RunningTrains extends RunningService {
@@ -51,7 +54,7 @@ export async function startTrains(
     metrics,
     typeDefs,
     resolvers,
-    buildContext: trainsContextFactory(store, timetable),
+    buildContext: trainsContextFactory(store, timetable, options.tokens ?? createTokenVerifier(env.auth)),
     readiness: [{ name: 'database', check: () => db.ping() }],
     close: async () => {
       await prisma.$disconnect();

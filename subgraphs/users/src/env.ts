@@ -1,5 +1,18 @@
 import { envFields, parseEnv, z } from '@railgraph/service-kit';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@railgraph/auth';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, SERVICE_SCOPES } from '@railgraph/auth';
+import { parseKeyEncryptionKey } from '@railgraph/signing-keys';
+
+const clientId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and "-"');
+// Long enough to be unguessable, short enough for the password hasher (128 characters).
+const clientSecret = z.string().min(16).max(128);
+const keyEncryptionKey = z.string().transform((text, ctx) => {
+  try {
+    return parseKeyEncryptionKey(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 export const usersEnvSchema = z
   .object({
@@ -13,6 +26,22 @@ export const usersEnvSchema = z
     TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
     USERS_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
     USERS_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+    // The service clients of tickets and inventory (contracts: service-to-service auth).
+    TICKETS_CLIENT_ID: clientId.default('tickets'),
+    TICKETS_CLIENT_SECRET: clientSecret.optional(),
+    INVENTORY_CLIENT_ID: clientId.default('inventory'),
+    INVENTORY_CLIENT_SECRET: clientSecret.optional(),
+    // AES-256-GCM key sealing the signing keys at rest; required in production.
+    USERS_KEY_ENCRYPTION_KEY: keyEncryptionKey.optional(),
+    // Failed sign-ins counted per account and per client address; in Redis when configured.
+    REDIS_URL: envFields.redisUrl(),
+    USERS_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+    USERS_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+    USERS_LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.USERS_KEY_ENCRYPTION_KEY !== undefined, {
+    path: ['USERS_KEY_ENCRYPTION_KEY'],
+    message: 'required in production: 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)',
   })
   .transform((env) => ({
     host: env.USERS_HOST,
@@ -26,6 +55,27 @@ export const usersEnvSchema = z
       accessTokenTtlSeconds: env.USERS_ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.USERS_REFRESH_TOKEN_TTL_DAYS,
     },
+    keyEncryptionKey: env.USERS_KEY_ENCRYPTION_KEY,
+    redisUrl: env.REDIS_URL,
+    loginThrottle: {
+      perAccount: env.USERS_LOGIN_FAILURES_PER_ACCOUNT,
+      perAddress: env.USERS_LOGIN_FAILURES_PER_ADDRESS,
+      windowSeconds: env.USERS_LOGIN_THROTTLE_WINDOW_SECONDS,
+    },
+    serviceClients: [
+      {
+        id: env.TICKETS_CLIENT_ID,
+        name: 'tickets service',
+        secret: env.TICKETS_CLIENT_SECRET,
+        scopes: [SERVICE_SCOPES.inventoryInternal],
+      },
+      {
+        id: env.INVENTORY_CLIENT_ID,
+        name: 'inventory service',
+        secret: env.INVENTORY_CLIENT_SECRET,
+        scopes: [SERVICE_SCOPES.bookingsInternal],
+      },
+    ].flatMap(({ secret, ...client }) => (secret ? [{ ...client, secret }] : [])),
   }));
 
 export type UsersEnv = z.output<typeof usersEnvSchema>;

@@ -10,15 +10,37 @@ import { openDatabase } from '@railgraph/database';
 import { createLocalTokenVerifier } from '@railgraph/auth';
 import { PrismaClient } from './__generated__/prisma/client.js';
 import type { UsersEnv } from './env.js';
-import { buildUsersContext, type UsersContext } from './context.js';
+import { buildUsersContext, clientAddressOf, type UsersContext } from './context.js';
+import { Redis } from 'ioredis';
+import { createLoginThrottle, databaseThrottleStore, redisThrottleStore } from './accounts/throttle.js';
 import { resolvers } from './resolvers/index.js';
 import { createAccounts } from './accounts/accounts.js';
-import { loadSigningKeys } from '@railgraph/signing-keys';
+import { createSavedPassengers } from './accounts/saved-passengers.js';
+import { loadSigningKeys, type SigningKeyOptions, type SigningKeyRing } from '@railgraph/signing-keys';
 import { createRefreshTokens } from './tokens/refresh-tokens.js';
 import { createSessions } from './tokens/sessions.js';
+import { createClients, type Clients } from './clients/clients.js';
+import { mountTokenEndpoint } from './oauth/token-endpoint.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
+/**
+ * A new key is published this long before it signs: longer than a verifier's cool-down
+ * between two fetches of the key set (30 s in jose), so no verifier meets a token whose key
+ * it cannot fetch yet.
+ */
+export const KEY_PUBLISH_LEAD_MS = 60_000;
+/** How often each instance re-reads the keys, to pick up a rotation made by `keys:rotate`. */
+const KEY_RELOAD_INTERVAL_MS = 30_000;
 const migrationsDir = fileURLToPath(new URL('../../../prisma/users/migrations', import.meta.url));
+
+/** The running service, with the client registry the `clients:create` command also uses. */
+export interface RunningUsersService extends RunningService {
+  clients: Clients;
+  /** Re-reads the signing keys now (each instance also does every 30 s). */
+  reloadKeys(): Promise<void>;
+  /** The keys this instance signs and verifies with right now (in process only). */
+  signingKeys(): SigningKeyRing;
+}
 
 export interface UsersBasics {
   log: Logger;
@@ -31,10 +53,14 @@ export interface UsersBasics {
 export async function startUsers(
   env: UsersEnv,
   { log, metrics, clock = () => new Date() }: UsersBasics,
-): Promise<RunningService> {
+): Promise<RunningUsersService> {
   const db = await openDatabase(env.database);
   const prisma = new PrismaClient({ adapter: db.adapter });
+  let stopReloading = () => {};
+  let redis: Redis | undefined;
   const close = async () => {
+    stopReloading();
+    await redis?.quit().catch(() => undefined);
     await prisma.$disconnect();
     await db.close();
   };
@@ -42,18 +68,43 @@ export async function startUsers(
     const migrated = await db.migrate(migrationsDir);
     if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'migrated the users database');
 
-    const keys = await loadSigningKeys(db.sql, clock());
+    const keyOptions: SigningKeyOptions = { encryptionKey: env.keyEncryptionKey, publishLeadMs: KEY_PUBLISH_LEAD_MS };
+    if (!env.keyEncryptionKey && env.database.url) {
+      log.warn('USERS_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted');
+    }
+    const verifierOver = (ring: SigningKeyRing) =>
+      createLocalTokenVerifier(ring.jwks, { issuer: env.tokens.issuer, audience: env.tokens.audience, clock });
+    let keys = await loadSigningKeys(db.sql, clock(), keyOptions);
+    let verifier = verifierOver(keys);
     log.info({ kid: keys.current.kid, published: keys.jwks.keys.length }, 'signing keys loaded');
-    const verifier = createLocalTokenVerifier(keys.jwks, {
-      issuer: env.tokens.issuer,
-      audience: env.tokens.audience,
-      clock,
-    });
+    const reloadKeys = async () => {
+      const next = await loadSigningKeys(db.sql, clock(), keyOptions);
+      if (next.current.kid !== keys.current.kid || next.jwks.keys.length !== keys.jwks.keys.length) {
+        log.info({ kid: next.current.kid, published: next.jwks.keys.length }, 'signing keys changed');
+      }
+      keys = next;
+      verifier = verifierOver(next);
+    };
+    const reloading = setInterval(() => {
+      reloadKeys().catch((error: unknown) => log.error({ err: error }, 'reloading the signing keys failed'));
+    }, KEY_RELOAD_INTERVAL_MS);
+    reloading.unref();
+    stopReloading = () => clearInterval(reloading);
 
-    const accounts = createAccounts(prisma, {
-      signups: metrics.counter('users_signups_total', 'Accounts created'),
-      logins: metrics.counter('users_logins_total', 'Sign-in attempts by outcome', ['outcome'] as const),
-    });
+    if (env.redisUrl) redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2 });
+    const throttle = createLoginThrottle(
+      redis ? redisThrottleStore(redis) : databaseThrottleStore(db.sql),
+      env.loginThrottle,
+    );
+    const accounts = createAccounts(
+      prisma,
+      {
+        signups: metrics.counter('users_signups_total', 'Accounts created'),
+        logins: metrics.counter('users_logins_total', 'Sign-in attempts by outcome', ['outcome'] as const),
+      },
+      throttle,
+      clock,
+    );
     const replays = metrics.counter(
       'users_refresh_token_replays_total',
       'Spent refresh tokens presented again (family revoked)',
@@ -64,36 +115,73 @@ export async function startUsers(
         log.warn(details, 'a spent refresh token was presented again; its family is revoked');
       },
     });
+    const accessTokens = {
+      issuer: env.tokens.issuer,
+      audience: env.tokens.audience,
+      ttlSeconds: env.tokens.accessTokenTtlSeconds,
+    };
     const sessions = createSessions({
       keys: () => keys,
       refreshTokens,
       accountsByIds: accounts.byIds,
-      accessTokens: {
-        issuer: env.tokens.issuer,
-        audience: env.tokens.audience,
-        ttlSeconds: env.tokens.accessTokenTtlSeconds,
-      },
+      accessTokens,
       clock,
     });
 
-    return await startSubgraph<UsersContext>({
+    const savedPassengers = createSavedPassengers(prisma);
+    const clients = createClients(prisma);
+    for (const spec of env.serviceClients) {
+      const client = await clients.upsertService(spec);
+      log.info({ clientId: client.id, scopes: client.scopes }, 'service client registered');
+    }
+    const tokenRequests = metrics.counter('users_token_requests_total', 'Token endpoint answers by grant and outcome', [
+      'grant',
+      'outcome',
+    ] as const);
+
+    const running = await startSubgraph<UsersContext>({
       service: 'users',
       settings: env,
       log,
       metrics,
       typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
       resolvers,
-      buildContext: (base) => buildUsersContext(base, { accounts, sessions, verifier: () => verifier }),
-      readiness: [{ name: 'database', check: () => db.ping() }],
+      buildContext: (base, req) =>
+        buildUsersContext(
+          base,
+          { accounts, sessions, savedPassengers, verifier: () => verifier },
+          clientAddressOf(req.header('x-forwarded-for'), req.socket.remoteAddress),
+        ),
+      readiness: [
+        { name: 'database', check: () => db.ping() },
+        ...(redis ? [{ name: 'redis', check: async () => void (await redis?.ping()) }] : []),
+      ],
       routes: (app) => {
         app.get(JWKS_PATH, (_req, res) => {
           // Short enough that a key added for a rotation reaches verifiers well before it signs.
           res.setHeader('cache-control', 'public, max-age=300');
           res.json(keys.jwks);
         });
+        mountTokenEndpoint(
+          app,
+          {
+            clients,
+            sessions,
+            keys: () => keys,
+            accessTokens,
+            clock,
+            onOutcome: ({ grantType, clientId, error }) => {
+              const grant = ['client_credentials', 'refresh_token'].includes(grantType) ? grantType : 'other';
+              tokenRequests.inc({ grant, outcome: error ?? 'issued' });
+              log.info({ grant, clientId, outcome: error ?? 'issued' }, 'token request');
+            },
+          },
+          log,
+        );
       },
       close,
     });
+    return { ...running, clients, reloadKeys, signingKeys: () => keys };
   } catch (error) {
     await close().catch((closeError: unknown) => log.error({ err: closeError }, 'closing the users database failed'));
     throw error;

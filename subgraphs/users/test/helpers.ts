@@ -1,6 +1,6 @@
-import { serviceBasics, type RunningService } from '@railgraph/service-kit';
+import { serviceBasics } from '@railgraph/service-kit';
 import { readUsersEnv } from '../src/env.js';
-import { startUsers } from '../src/service.js';
+import { startUsers, type RunningUsersService } from '../src/service.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -8,7 +8,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 export interface RunningUsers {
-  service: RunningService;
+  service: RunningUsersService;
   metricsText(): Promise<string>;
   graphql<T = Record<string, unknown>>(
     query: string,
@@ -67,4 +67,34 @@ export async function signUp(
   });
   if (!response.data?.signUp) throw new Error(`sign-up failed: ${JSON.stringify(response.errors)}`);
   return response.data.signUp;
+}
+
+export interface TokenAnswer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+/** A form-encoded request to `/oauth/token`, with Basic client credentials when given. */
+export async function tokenRequest(
+  users: RunningUsers,
+  params: Record<string, string> | string,
+  basic?: { clientId: string; secret: string },
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<TokenAnswer> {
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (basic) {
+    const pair = `${encodeURIComponent(basic.clientId)}:${encodeURIComponent(basic.secret)}`;
+    headers['authorization'] = `Basic ${Buffer.from(pair).toString('base64')}`;
+  }
+  const response = await fetch(`${users.service.url}/oauth/token`, {
+    method: 'POST',
+    headers,
+    body: typeof params === 'string' ? params : new URLSearchParams(params).toString(),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }

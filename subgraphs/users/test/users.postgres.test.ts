@@ -4,6 +4,10 @@ import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgr
 import { hash } from '@node-rs/argon2';
 import { LOG_IN, codeOf, signUp, startTestUsers, uniqueEmail, type RunningUsers } from './helpers.js';
 import { sessionFlowTests } from './session-flow.js';
+import { oauthFlowTests } from './oauth-flow.js';
+import { accessFlowTests } from './access-flow.js';
+
+const ticketsSecret = 'tickets-secret-for-the-postgres-suite';
 
 const pgAvailable = await postgresForTests();
 
@@ -13,7 +17,7 @@ describe.runIf(pgAvailable)('users on PostgreSQL', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase('users');
-    users = await startTestUsers({ USERS_DATABASE_URL: testDb.url });
+    users = await startTestUsers({ USERS_DATABASE_URL: testDb.url, TICKETS_CLIENT_SECRET: ticketsSecret });
   });
 
   afterAll(async () => {
@@ -22,6 +26,10 @@ describe.runIf(pgAvailable)('users on PostgreSQL', () => {
   });
 
   sessionFlowTests(() => users);
+
+  describe('OAuth token endpoint', () => oauthFlowTests(() => users, ticketsSecret));
+
+  describe('saved passengers and bad tokens', () => accessFlowTests(() => users));
 
   it('stores only a hash of each refresh token, and argon2id hashes of passwords', async () => {
     const session = await signUp(users);

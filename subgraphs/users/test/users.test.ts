@@ -18,12 +18,16 @@ import {
   type SessionPayload,
 } from './helpers.js';
 import { sessionFlowTests } from './session-flow.js';
+import { oauthFlowTests } from './oauth-flow.js';
+import { accessFlowTests } from './access-flow.js';
+
+const ticketsSecret = 'tickets-secret-for-the-embedded-suite';
 
 let now = new Date();
 let users: RunningUsers;
 
 beforeAll(async () => {
-  users = await startTestUsers({}, () => now);
+  users = await startTestUsers({ TICKETS_CLIENT_SECRET: ticketsSecret }, () => now);
 });
 
 afterAll(async () => {
@@ -32,6 +36,10 @@ afterAll(async () => {
 
 describe('users on embedded PGlite', () => {
   sessionFlowTests(() => users);
+
+  describe('OAuth token endpoint', () => oauthFlowTests(() => users, ticketsSecret));
+
+  describe('saved passengers and bad tokens', () => accessFlowTests(() => users));
 
   it('issues an ES256 access token naming its key, issuer, audience, user and scopes', async () => {
     const session = await signUp(users);

@@ -1,7 +1,20 @@
+import { SERVICE_SCOPES, requireScope } from '@railgraph/auth';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 
+// Internal operations: only a service holding `inventory:internal` (tickets) may call them.
+const internal = SERVICE_SCOPES.inventoryInternal;
+
 export const Mutation: MutationResolvers = {
-  holdSeats: (_parent, { input }, { inventory, requestId }) => inventory.holdSeats(input, requestId),
-  confirmHold: (_parent, { holdId }, { inventory }) => inventory.confirmHold(holdId),
-  releaseHold: (_parent, { holdId }, { inventory }) => inventory.releaseHold(holdId),
+  holdSeats: (_parent, { input }, { inventory, principal, requestId }) => {
+    requireScope(principal, internal);
+    return inventory.holdSeats(input, requestId);
+  },
+  confirmHold: (_parent, { holdId }, { inventory, principal }) => {
+    requireScope(principal, internal);
+    return inventory.confirmHold(holdId);
+  },
+  releaseHold: (_parent, { holdId }, { inventory, principal }) => {
+    requireScope(principal, internal);
+    return inventory.releaseHold(holdId);
+  },
 };

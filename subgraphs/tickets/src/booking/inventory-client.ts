@@ -1,4 +1,5 @@
-import { callSubgraph } from '@railgraph/service-kit';
+import { ServiceTokenError, type ServiceTokenSource } from '@railgraph/auth';
+import { DomainError, ErrorCode, callSubgraph, type SubgraphCall } from '@railgraph/service-kit';
 
 export interface HeldSeat {
   coach: number;
@@ -49,12 +50,35 @@ const releaseMutation = /* GraphQL */ `
   }
 `;
 
-export function inventoryOverHttp(url: string): InventoryClient {
+/**
+ * Inventory over HTTP, each call carrying tickets' service token (`inventory:internal`).
+ * Inventory answering UNAUTHENTICATED means the token went stale (a key rotation, a users
+ * restart): the token is fetched anew and the call tried once more.
+ */
+export function inventoryOverHttp(url: string, tokens: ServiceTokenSource | null): InventoryClient {
+  const authorization = async (): Promise<string | undefined> => {
+    if (!tokens) return undefined;
+    try {
+      return await tokens.authorization();
+    } catch (error) {
+      if (!(error instanceof ServiceTokenError)) throw error;
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Seat inventory cannot be reached right now; try again');
+    }
+  };
+  const call = async <TData>(request: Omit<SubgraphCall, 'authorization'>): Promise<TData> => {
+    try {
+      return await callSubgraph<TData>(url, { ...request, authorization: await authorization() });
+    } catch (error) {
+      if (!tokens || !(error instanceof DomainError) || error.code !== ErrorCode.UNAUTHENTICATED) throw error;
+      tokens.invalidate();
+      return callSubgraph<TData>(url, { ...request, authorization: await authorization() });
+    }
+  };
   return {
     async hold(request, requestId) {
       const { seats, count, ...rest } = request;
       const input = seats && seats.length > 0 ? { ...rest, seats } : { ...rest, count };
-      const data = await callSubgraph<{ holdSeats: { seats: HeldSeat[] } }>(url, {
+      const data = await call<{ holdSeats: { seats: HeldSeat[] } }>({
         query: holdMutation,
         variables: { input },
         requestId,
@@ -62,10 +86,10 @@ export function inventoryOverHttp(url: string): InventoryClient {
       return data.holdSeats.seats;
     },
     async confirm(holdId, requestId) {
-      await callSubgraph(url, { query: confirmMutation, variables: { holdId }, requestId });
+      await call({ query: confirmMutation, variables: { holdId }, requestId });
     },
     async release(holdId, requestId) {
-      await callSubgraph(url, { query: releaseMutation, variables: { holdId }, requestId });
+      await call({ query: releaseMutation, variables: { holdId }, requestId });
     },
   };
 }

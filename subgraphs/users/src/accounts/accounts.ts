@@ -4,6 +4,7 @@ import { Prisma, type PrismaClient } from '../__generated__/prisma/client.js';
 import { checkEmail, normaliseEmail } from './email.js';
 import { checkName } from './name.js';
 import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './password.js';
+import type { LoginThrottle } from './throttle.js';
 
 /** A user as the rest of the service sees it: never with the password hash. */
 export interface Account {
@@ -26,13 +27,16 @@ export interface AccountCounters {
   signups: { inc(): void };
   logins: { inc(labels: { outcome: LoginOutcome }): void };
 }
-export type LoginOutcome = 'success' | 'wrong_credentials';
+export type LoginOutcome = 'success' | 'wrong_credentials' | 'rate_limited';
 
 export interface Accounts {
   /** Creates the account; BAD_USER_INPUT for a bad email, name or password, or a taken email. */
   signUp(details: SignUpDetails): Promise<Account>;
-  /** The account these credentials open; UNAUTHENTICATED for an unknown email or a wrong password alike. */
-  authenticate(email: string, password: string): Promise<Account>;
+  /**
+   * The account these credentials open; UNAUTHENTICATED for an unknown email or a wrong
+   * password alike, RATE_LIMITED after too many failures for the account or the address.
+   */
+  authenticate(email: string, password: string, attempt?: { clientAddress?: string | undefined }): Promise<Account>;
   /** Accounts by id, in the order asked, null where none exists. */
   byIds(ids: readonly string[]): Promise<Array<Account | null>>;
 }
@@ -42,7 +46,12 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const wrongCredentials = () => unauthenticated('Email or password is wrong');
 const emailTaken = () => badInput('An account with this email already exists', { field: 'email' });
 
-export function createAccounts(prisma: PrismaClient, counters: AccountCounters): Accounts {
+export function createAccounts(
+  prisma: PrismaClient,
+  counters: AccountCounters,
+  throttle: LoginThrottle,
+  clock: () => Date = () => new Date(),
+): Accounts {
   // Checked against when the email is unknown, so that answer takes as long as a wrong password.
   let decoyHash: Promise<string> | undefined;
   const decoy = () => (decoyHash ??= hashPassword(randomBytes(32).toString('base64url')));
@@ -65,13 +74,23 @@ export function createAccounts(prisma: PrismaClient, counters: AccountCounters):
       }
     },
 
-    async authenticate(rawEmail, password) {
-      const user = await prisma.user.findUnique({ where: { email: normaliseEmail(rawEmail) } });
+    async authenticate(rawEmail, password, attempt = {}) {
+      const email = normaliseEmail(rawEmail);
+      const address = attempt.clientAddress;
+      try {
+        await throttle.check(email, address, clock());
+      } catch (error) {
+        counters.logins.inc({ outcome: 'rate_limited' });
+        throw error;
+      }
+      const user = await prisma.user.findUnique({ where: { email } });
       const matches = await verifyPassword(user?.passwordHash ?? (await decoy()), password);
       if (!user || !matches) {
+        await throttle.failed(email, address, clock());
         counters.logins.inc({ outcome: 'wrong_credentials' });
         throw wrongCredentials();
       }
+      await throttle.succeeded(email);
       if (needsRehash(user.passwordHash)) {
         await prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
       }

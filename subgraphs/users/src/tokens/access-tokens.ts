@@ -15,6 +15,26 @@ export interface AccessTokenSettings {
 export interface IssuedAccessToken {
   token: string;
   expiresIn: number;
+  scopes: readonly string[];
+}
+
+async function issue(
+  keys: SigningKeyRing,
+  subject: string,
+  claims: { scope: string; client_id?: string },
+  settings: AccessTokenSettings,
+  now: Date,
+): Promise<string> {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: keys.current.kid, typ: ACCESS_TOKEN_TYPE })
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setSubject(subject)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + settings.ttlSeconds)
+    .setJti(randomUUID())
+    .sign(keys.current.privateKey);
 }
 
 /** An ES256 JWT for a traveller: `sub` is the user id; no `client_id`, which marks client tokens. */
@@ -23,16 +43,20 @@ export async function issueTravellerToken(
   userId: string,
   settings: AccessTokenSettings,
   now: Date,
+  scopes: readonly string[] = TRAVELLER_SCOPES,
 ): Promise<IssuedAccessToken> {
-  const issuedAt = Math.floor(now.getTime() / 1000);
-  const token = await new SignJWT({ scope: TRAVELLER_SCOPES.join(' ') })
-    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: keys.current.kid, typ: ACCESS_TOKEN_TYPE })
-    .setIssuer(settings.issuer)
-    .setAudience(settings.audience)
-    .setSubject(userId)
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + settings.ttlSeconds)
-    .setJti(randomUUID())
-    .sign(keys.current.privateKey);
-  return { token, expiresIn: settings.ttlSeconds };
+  const token = await issue(keys, userId, { scope: scopes.join(' ') }, settings, now);
+  return { token, expiresIn: settings.ttlSeconds, scopes };
+}
+
+/** An ES256 JWT for an OAuth client: `sub` and `client_id` are the client id (RFC 9068 §2.2). */
+export async function issueClientToken(
+  keys: SigningKeyRing,
+  clientId: string,
+  scopes: readonly string[],
+  settings: AccessTokenSettings,
+  now: Date,
+): Promise<IssuedAccessToken> {
+  const token = await issue(keys, clientId, { scope: scopes.join(' '), client_id: clientId }, settings, now);
+  return { token, expiresIn: settings.ttlSeconds, scopes };
 }

@@ -1,0 +1,212 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, repoRoot, startSystem, type RunningSystem } from './system.js';
+
+/**
+ * Who may do what, end to end: partners with client credentials book and see only their
+ * own bookings, travellers only theirs, internal operations only for services. Partner
+ * clients are made with `npm run clients:create` before the system starts.
+ */
+const run = promisify(execFile);
+const PASSWORD = 'correct horse battery staple';
+
+interface PartnerClient {
+  clientId: string;
+  secret: string;
+}
+
+let dataDir: string;
+let system: RunningSystem;
+let acme: PartnerClient;
+let globex: PartnerClient;
+let planner: PartnerClient;
+const secretsSeen: string[] = [];
+
+async function createClient(name: string, scopes: string): Promise<PartnerClient> {
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(repoRoot, 'subgraphs/users/dist/cli/clients-create.js'), '--name', name, '--scopes', scopes],
+    { cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' } },
+  );
+  const clientId = /client_id:\s+(\S+)/.exec(stdout)?.[1];
+  const secret = /client_secret:\s+(\S+)/.exec(stdout)?.[1];
+  if (!clientId || !secret) throw new Error(`clients:create printed no credentials:\n${stdout}`);
+  secretsSeen.push(secret);
+  return { clientId, secret };
+}
+
+async function clientToken(client: PartnerClient, scope?: string) {
+  const response = await fetch(`http://127.0.0.1:${system.ports.users}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }).toString(),
+  });
+  const body = (await response.json()) as { access_token?: string; error?: string };
+  if (body.access_token) secretsSeen.push(body.access_token);
+  return { status: response.status, body };
+}
+
+async function bearerOf(client: PartnerClient): Promise<string> {
+  const { body } = await clientToken(client);
+  if (!body.access_token) throw new Error(`no token for ${client.clientId}: ${body.error}`);
+  return `Bearer ${body.access_token}`;
+}
+
+async function traveller(email: string): Promise<string> {
+  const result = await graphql<{ signUp: { accessToken: string; refreshToken: string } }>(
+    system.gatewayUrl,
+    'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken } }',
+    { input: { email, password: PASSWORD, name: 'Traveller' } },
+  );
+  const session = result.data?.signUp;
+  if (!session) throw new Error(`sign-up failed: ${JSON.stringify(result.errors)}`);
+  secretsSeen.push(session.accessToken, session.refreshToken);
+  return `Bearer ${session.accessToken}`;
+}
+
+const tomorrow = () => new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
+
+/** A fresh quote for one adult on some journey tomorrow. */
+async function quoteToken(authorization: string): Promise<string> {
+  const stations = await graphql<{ stations: Array<{ code: string }> }>(system.gatewayUrl, '{ stations { code } }');
+  const [from, ...others] = stations.data?.stations.map((s) => s.code) ?? [];
+  for (const to of others) {
+    const found = await graphql<{ searchJourneys: Array<{ fares: Array<{ quoteToken: string }> }> }>(
+      system.gatewayUrl,
+      'query($from: String!, $to: String!, $date: Date!) { searchJourneys(from: $from, to: $to, date: $date, first: 1) { fares(passengers: [{ type: ADULT }]) { quoteToken } } }',
+      { from, to, date: tomorrow() },
+      { authorization },
+    );
+    const token = found.data?.searchJourneys[0]?.fares[0]?.quoteToken;
+    if (token) return token;
+  }
+  throw new Error('no journey with fares tomorrow');
+}
+
+const BOOK = 'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id status } }';
+const BOOKING = 'query($id: ID!) { booking(id: $id) { id status } }';
+const CANCEL = 'mutation($id: ID!) { cancelBooking(id: $id) { id status } }';
+
+async function book(authorization: string, key: string) {
+  return graphql<{ bookJourney: { id: string; status: string } }>(
+    system.gatewayUrl,
+    BOOK,
+    { input: { quoteToken: await quoteToken(authorization), passengers: [{ type: 'ADULT' }], idempotencyKey: key } },
+    { authorization },
+  );
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-access-'));
+  acme = await createClient('Acme Travel', 'journeys:read bookings:read bookings:write');
+  globex = await createClient('Globex Journeys', 'journeys:read bookings:read bookings:write');
+  planner = await createClient('Route Planner', 'journeys:read');
+  system = await startSystem({ DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
+  secretsSeen.push(system.serviceSecrets.tickets, system.serviceSecrets.inventory);
+}, 240_000);
+
+afterAll(async () => {
+  await system?.cleanup();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('access through the gateway', () => {
+  it('lets a partner book with a client-credentials token and read its booking back', async () => {
+    const authorization = await bearerOf(acme);
+    const booked = await book(authorization, 'acme-booking-0001');
+    expect(booked.errors).toBeUndefined();
+    expect(booked.data?.bookJourney.status).toBe('CONFIRMED');
+    const read = await graphql(system.gatewayUrl, BOOKING, { id: booked.data?.bookJourney.id }, { authorization });
+    expect(read.data).toEqual({ booking: { id: booked.data?.bookJourney.id, status: 'CONFIRMED' } });
+  });
+
+  it('does not show or cancel one partner’s booking for another partner', async () => {
+    const acmeAuth = await bearerOf(acme);
+    const globexAuth = await bearerOf(globex);
+    const { data } = await book(acmeAuth, 'acme-booking-0002');
+    const id = data?.bookJourney.id;
+    expect(await graphql(system.gatewayUrl, BOOKING, { id }, { authorization: globexAuth })).toMatchObject({
+      data: { booking: null },
+    });
+    const cancel = await graphql(system.gatewayUrl, CANCEL, { id }, { authorization: globexAuth });
+    expect(cancel.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const still = await graphql(system.gatewayUrl, BOOKING, { id }, { authorization: acmeAuth });
+    expect(still.data).toEqual({ booking: { id, status: 'CONFIRMED' } });
+  });
+
+  it('does not show or cancel one traveller’s booking for another traveller', async () => {
+    const ada = await traveller('ada@example.com');
+    const bob = await traveller('bob@example.com');
+    const { data } = await book(ada, 'ada-booking-0001');
+    const id = data?.bookJourney.id;
+    expect(data?.bookJourney.status).toBe('CONFIRMED');
+    expect(await graphql(system.gatewayUrl, BOOKING, { id }, { authorization: bob })).toMatchObject({
+      data: { booking: null },
+    });
+    expect(
+      (await graphql(system.gatewayUrl, CANCEL, { id }, { authorization: bob })).errors?.[0]?.extensions?.code,
+    ).toBe('NOT_FOUND');
+    const mine = await graphql<{ me: { bookings: Array<{ id: string }> } }>(
+      system.gatewayUrl,
+      '{ me { bookings { id } } }',
+      {},
+      { authorization: bob },
+    );
+    expect(mine.data?.me.bookings).toEqual([]);
+    expect((await graphql(system.gatewayUrl, BOOKING, { id }, { authorization: ada })).data).toEqual({
+      booking: { id, status: 'CONFIRMED' },
+    });
+  });
+
+  it('refuses a partner a scope it was not granted, and a booking without bookings:write', async () => {
+    const asked = await clientToken(planner, 'journeys:read bookings:write');
+    expect(asked.status).toBe(400);
+    expect(asked.body.error).toBe('invalid_scope');
+    const authorization = await bearerOf(planner);
+    const booked = await book(authorization, 'planner-booking-1');
+    expect(booked.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses a wrong client secret with invalid_client', async () => {
+    const answer = await clientToken({ clientId: acme.clientId, secret: `${acme.secret}-guess` });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error).toBe('invalid_client');
+    const service = await clientToken({ clientId: 'tickets', secret: 'not the tickets secret at all' });
+    expect(service.body.error).toBe('invalid_client');
+  });
+
+  it('refuses a traveller (FORBIDDEN) and an anonymous caller (UNAUTHENTICATED) the internal inventory operations', async () => {
+    const authorization = await traveller('eve@example.com');
+    const inventoryUrl = `http://127.0.0.1:${system.ports.inventory}/graphql`;
+    for (const query of [
+      'mutation { releaseHold(holdId: "any-hold") { holdId } }',
+      'mutation { confirmHold(holdId: "any-hold") { holdId } }',
+      'mutation { holdSeats(input: { holdId: "eve-hold", runId: "x:2026-12-01", fromStop: 0, toStop: 1, seatClass: STANDARD, count: 1, ttlSeconds: 60 }) { holdId } }',
+    ]) {
+      const answer = await graphql(inventoryUrl, query, {}, { authorization });
+      expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const anonymous = await graphql(inventoryUrl, query);
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('never writes passwords, secrets or tokens to any log', async () => {
+    // A failed sign-in and a bad token, so the logs have had every chance.
+    await graphql(system.gatewayUrl, 'mutation($input: LogInInput!) { logIn(input: $input) { accessToken } }', {
+      input: { email: 'ada@example.com', password: `${PASSWORD}!` },
+    });
+    const logDir = path.join(dataDir, 'logs');
+    const logs = await Promise.all((await readdir(logDir)).map((file) => readFile(path.join(logDir, file), 'utf8')));
+    const text = logs.join('\n');
+    expect(text).toContain('token request');
+    expect(secretsSeen.length).toBeGreaterThan(8);
+    for (const secret of [PASSWORD, `${PASSWORD}!`, ...secretsSeen]) expect(text).not.toContain(secret);
+  });
+});

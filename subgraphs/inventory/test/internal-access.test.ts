@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceBasics } from '@railgraph/service-kit';
+import { createTestTokenIssuer, type TestTokenIssuer } from '@railgraph/auth/testing';
+import { readInventoryEnv } from '../src/env.js';
+import { startInventory, type InventoryService } from '../src/service.js';
+import { runLayout } from './fixtures.js';
+import { startTrainsStub } from './trains-stub.js';
+
+const layout = runLayout();
+let trains: Awaited<ReturnType<typeof startTrainsStub>>;
+let service: InventoryService;
+let tokens: TestTokenIssuer;
+
+interface Answer {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+async function gql(query: string, variables: Record<string, unknown>, authorization?: string): Promise<Answer> {
+  const response = await fetch(`${service.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as Omit<Answer, 'status'>) };
+}
+
+const hold = (holdId: string) => ({
+  input: { holdId, runId: layout.runId, fromStop: 0, toStop: 2, seatClass: 'STANDARD', count: 2, ttlSeconds: 60 },
+});
+const HOLD = 'mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { holdId } }';
+const CONFIRM = 'mutation($holdId: ID!) { confirmHold(holdId: $holdId) { holdId } }';
+const RELEASE = 'mutation($holdId: ID!) { releaseHold(holdId: $holdId) { holdId } }';
+const SEATS_LEFT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Journey { availability { seatClass seatsLeft } } } }`;
+
+async function standardSeatsLeft(): Promise<number | undefined> {
+  const answer = await gql(SEATS_LEFT, {
+    r: [
+      {
+        __typename: 'Journey',
+        runId: layout.runId,
+        fromStop: 0,
+        toStop: 2,
+        run: {
+          legCount: layout.legCount,
+          consist: {
+            id: layout.consistId,
+            coaches: layout.coaches.map(({ number, seatClass, seatCount }) => ({ number, seatClass, seatCount })),
+          },
+        },
+      },
+    ],
+  });
+  const entities = (answer.data?.['_entities'] ?? []) as Array<{
+    availability: Array<{ seatClass: string; seatsLeft: number }>;
+  }>;
+  return entities[0]?.availability.find((a) => a.seatClass === 'STANDARD')?.seatsLeft;
+}
+
+beforeAll(async () => {
+  trains = await startTrainsStub([layout]);
+  tokens = await createTestTokenIssuer();
+  const env = readInventoryEnv({ INVENTORY_PORT: '0', LOG_LEVEL: 'silent', TRAINS_URL: trains.url });
+  service = await startInventory(env, serviceBasics('inventory', env), { tokens: tokens.verifier });
+});
+
+afterAll(async () => {
+  await service?.stop();
+  await trains?.stop();
+});
+
+describe('inventory internal operations', () => {
+  it('hold, confirm and release seats for the tickets service (inventory:internal)', async () => {
+    const tickets = await tokens.client('tickets', ['inventory:internal']);
+    expect((await gql(HOLD, hold('hold-by-tickets'), tickets)).errors).toBeUndefined();
+    expect((await gql(CONFIRM, { holdId: 'hold-by-tickets' }, tickets)).errors).toBeUndefined();
+    expect((await gql(RELEASE, { holdId: 'hold-by-tickets' }, tickets)).errors).toBeUndefined();
+  });
+
+  it.each([
+    ['no token', async () => undefined, 'UNAUTHENTICATED'],
+    ['a traveller', () => tokens.traveller('user-1'), 'FORBIDDEN'],
+    ['a partner with bookings:write', () => tokens.client('acme-travel-123abc', ['bookings:write']), 'FORBIDDEN'],
+    ['the inventory client (bookings:internal)', () => tokens.client('inventory', ['bookings:internal']), 'FORBIDDEN'],
+  ])('refuses %s with %s and holds nothing', async (_label, authorization, code) => {
+    const before = await standardSeatsLeft();
+    const header = await authorization();
+    for (const [query, variables] of [
+      [HOLD, hold(`hold-${code}`)],
+      [CONFIRM, { holdId: 'hold-by-someone' }],
+      [RELEASE, { holdId: 'hold-by-someone' }],
+    ] as const) {
+      const answer = await gql(query, variables, header);
+      expect(answer.errors?.[0]?.extensions?.code).toBe(code);
+    }
+    expect(await standardSeatsLeft()).toBe(before);
+  });
+
+  it('answers a forged token with UNAUTHENTICATED and HTTP 401 before any operation runs', async () => {
+    const other = await createTestTokenIssuer();
+    const answer = await gql(HOLD, hold('hold-forged'), await other.client('tickets', ['inventory:internal']));
+    expect(answer.status).toBe(401);
+    expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
