@@ -13,20 +13,26 @@ ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot
 ARG WEB_IMAGE=nginxinc/nginx-unprivileged:1.27-alpine
 
 # Only the package manifests, so the dependency layers are rebuilt only when they change.
-FROM ${NODE_IMAGE} AS manifests
+# This stage and the build run on the builder's own platform (the output is JavaScript);
+# only the production install below runs per target platform (native optional packages).
+FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS manifests
 WORKDIR /src
 COPY . .
 RUN find . -type f ! -name package.json ! -name package-lock.json -delete \
  && find . -depth -type d -empty -delete
 
 # The whole monorepo built once: codegen, Prisma clients, tsc, the web bundle.
-FROM ${NODE_IMAGE} AS build
+FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build
 WORKDIR /src
 ENV CI=true TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
 COPY --from=manifests /src ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
+
+# The build's output without its dependencies, for the per-service trees to pick from.
+FROM build AS build-output
+RUN find . -name node_modules -type d -prune -exec rm -rf {} +
 
 # One service's production dependencies, trimmed (docker/prune-runtime.mjs), and its tree.
 FROM ${NODE_IMAGE} AS service-tree
@@ -37,7 +43,7 @@ COPY --from=manifests /src ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace "${WORKSPACE}"
 COPY docker/prune-runtime.mjs docker/assemble.mjs /tools/
-COPY --from=build /src /src
+COPY --from=build-output /src /src
 RUN node /tools/prune-runtime.mjs /app \
  && node /tools/assemble.mjs "${WORKSPACE}" /src /app \
  && rm -f /app/package-lock.json
