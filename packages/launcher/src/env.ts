@@ -19,3 +19,15 @@ export const readLauncherEnv = (source: Record<string, string | undefined> = pro
 
 /** The environment handed on to every child process (they validate their own part). */
 export const inheritedEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env });
+
+/** `npm run monitor`: the ports above to scrape, and where the local Prometheus listens. */
+export const monitorEnvSchema = launcherEnvSchema.extend({
+  PROMETHEUS_PORT: envFields.port(9090),
+  PROMETHEUS_BIN: z.string().min(1).default('prometheus'),
+  MONITOR_SCRAPE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+});
+
+export type MonitorEnv = z.output<typeof monitorEnvSchema>;
+
+export const readMonitorEnv = (source: Record<string, string | undefined> = process.env): MonitorEnv =>
+  parseEnv(monitorEnvSchema, source);

@@ -1,4 +1,4 @@
-import { Registry, Histogram, Counter, collectDefaultMetrics } from 'prom-client';
+import { Registry, Histogram, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
 
 export interface ServiceMetrics {
@@ -6,6 +6,11 @@ export interface ServiceMetrics {
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
   graphqlOperationDuration: Histogram<'operation' | 'type' | 'outcome'>;
   counter<L extends string>(name: string, help: string, labelNames?: readonly L[]): Counter<L>;
+  /**
+   * A gauge read when Prometheus scrapes, e.g. a queue's length. A failed read keeps the
+   * last value, so one slow store does not fail the whole scrape.
+   */
+  observedGauge(name: string, help: string, read: () => Promise<number>): Gauge;
 }
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -35,6 +40,16 @@ export function createMetrics(service: string): ServiceMetrics {
     graphqlOperationDuration,
     counter: (name, help, labelNames) =>
       new Counter({ name, help, labelNames: labelNames ?? [], registers: [registry] }),
+    observedGauge: (name, help, read) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        async collect() {
+          const value = await read().catch(() => undefined);
+          if (value !== undefined) this.set(value);
+        },
+      }),
   };
 }
 

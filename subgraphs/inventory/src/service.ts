@@ -32,6 +32,16 @@ export async function startInventory(
   overrides: InventoryOverrides = {},
 ): Promise<InventoryService> {
   const engine = overrides.engine ?? createMemoryEngine();
+  const clock = overrides.clock ?? (() => new Date());
+  metrics.observedGauge(
+    'inventory_expired_hold_age_seconds',
+    'How long the oldest expired, unconfirmed hold has waited for the reaper to release it (0 when none)',
+    async () => {
+      const now = clock();
+      const [oldest] = await engine.expiredHolds(now, 1);
+      return oldest ? Math.max(0, (now.getTime() - oldest.expiresAt.getTime()) / 1000) : 0;
+    },
+  );
   const inventory = createSeatInventory({
     engine,
     layouts: overrides.layouts ?? trainsLayoutSource(env.trainsUrl),

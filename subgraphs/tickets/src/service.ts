@@ -63,6 +63,11 @@ export async function startTickets(
     : null;
   const inventory = overrides.inventory ?? inventoryOverHttp(env.inventoryUrl, serviceTokens);
   const relay = new OutboxRelay(prisma, inventory, log, env.relayIntervalMs);
+  metrics.observedGauge(
+    'tickets_outbox_backlog',
+    'Saga steps in the outbox that inventory has not acknowledged yet',
+    () => relay.backlog(),
+  );
   const bookings = new Bookings({
     prisma,
     inventory,

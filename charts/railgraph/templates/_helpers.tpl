@@ -1,0 +1,287 @@
+{{/*
+Names, labels and the pieces every workload shares.
+*/}}
+
+{{- define "railgraph.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "railgraph.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "railgraph.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every object. */}}
+{{- define "railgraph.labels" -}}
+helm.sh/chart: {{ include "railgraph.chart" . }}
+{{ include "railgraph.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: railgraph
+{{- end }}
+
+{{- define "railgraph.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "railgraph.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Labels of one component: (dict "root" $ "component" "tickets") */}}
+{{- define "railgraph.componentLabels" -}}
+{{ include "railgraph.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "railgraph.componentSelectorLabels" -}}
+{{ include "railgraph.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* <fullname>-<component> */}}
+{{- define "railgraph.componentName" -}}
+{{- printf "%s-%s" (include "railgraph.fullname" .root) .component | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+The workloads: port, whether it serves /metrics, owns a PostgreSQL database, uses Redis,
+and which other workloads call it (the NetworkPolicy lets only those in). The calls are
+the ones the code makes: the gateway queries every subgraph; every service fetches the
+JWKS or a service token from users; inventory asks trains for run layouts and tickets for
+hold owners; tickets holds seats in inventory and fetches prices' quote-signing JWKS.
+*/}}
+{{- define "railgraph.components" -}}
+gateway:
+  port: 4000
+  metrics: true
+  database: false
+  redis: false
+  uid: 65532
+  callers: []
+  fromIngress: true
+users:
+  port: 4001
+  metrics: true
+  database: true
+  redis: true
+  uid: 65532
+  callers: [gateway, trains, inventory, prices, tickets]
+  fromIngress: false
+trains:
+  port: 4002
+  metrics: true
+  database: true
+  redis: false
+  uid: 65532
+  callers: [gateway, inventory]
+  fromIngress: false
+inventory:
+  port: 4003
+  metrics: true
+  database: false
+  redis: true
+  uid: 65532
+  callers: [gateway, tickets]
+  fromIngress: false
+prices:
+  port: 4004
+  metrics: true
+  database: true
+  redis: false
+  uid: 65532
+  callers: [gateway, tickets]
+  fromIngress: false
+tickets:
+  port: 4005
+  metrics: true
+  database: true
+  redis: false
+  uid: 65532
+  callers: [gateway, inventory]
+  fromIngress: false
+web:
+  port: 8080
+  metrics: false
+  database: false
+  redis: false
+  uid: 101
+  callers: []
+  fromIngress: true
+{{- end }}
+
+{{/* The enabled components as a dict (web can be turned off). */}}
+{{- define "railgraph.enabledComponents" -}}
+{{- $all := fromYaml (include "railgraph.components" .) }}
+{{- if not .Values.web.enabled }}{{- $_ := unset $all "web" }}{{- end }}
+{{- toYaml $all }}
+{{- end }}
+
+{{- define "railgraph.image" -}}
+{{- $tag := default .root.Chart.AppVersion .root.Values.image.tag }}
+{{- printf "%s/%s-%s:%s" .root.Values.image.registry .root.Values.image.repositoryPrefix .component $tag }}
+{{- end }}
+
+{{- define "railgraph.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "railgraph.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding the service secrets and, for external stores, their URLs. */}}
+{{- define "railgraph.secretName" -}}
+{{- default (printf "%s-secrets" (include "railgraph.fullname" .)) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/* Names of the Bitnami sub-charts' objects, as their common.names.dependency.fullname makes them. */}}
+{{- define "railgraph.postgresql.fullname" -}}
+{{- if .Values.postgresql.fullnameOverride }}
+{{- .Values.postgresql.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else if contains "postgresql" .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-postgresql" .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{- define "railgraph.redis.fullname" -}}
+{{- if .Values.redis.fullnameOverride }}
+{{- .Values.redis.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else if contains "redis" .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-redis" .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{- define "railgraph.redisEnabled" -}}
+{{- if or .Values.redis.enabled .Values.externalRedis.enabled }}true{{- end }}
+{{- end }}
+
+{{/* http://<fullname>-<component>:<port><path> */}}
+{{- define "railgraph.url" -}}
+{{- $components := fromYaml (include "railgraph.components" .root) }}
+{{- printf "http://%s:%v%s" (include "railgraph.componentName" (dict "root" .root "component" .component)) (get (get $components .component) "port") .path }}
+{{- end }}
+
+{{- define "railgraph.corsOrigins" -}}
+{{- if .Values.gateway.corsOrigins }}
+{{- join "," .Values.gateway.corsOrigins }}
+{{- else }}
+{{- printf "https://%s" .Values.ingress.hosts.web }}
+{{- end }}
+{{- end }}
+
+{{/*
+The database URL of a service as env entries: from the in-chart PostgreSQL (its generated
+password, referenced by the URL) or from the existing secret.
+*/}}
+{{- define "railgraph.databaseEnv" -}}
+{{- $service := .component }}
+{{- $root := .root }}
+{{- if $root.Values.postgresql.enabled }}
+- name: DATABASE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ default (include "railgraph.postgresql.fullname" $root) $root.Values.postgresql.auth.existingSecret }}
+      key: password
+- name: {{ upper $service }}_DATABASE_URL
+  value: {{ printf "postgresql://%s:$(DATABASE_PASSWORD)@%s:5432/%s" $root.Values.postgresql.auth.username (include "railgraph.postgresql.fullname" $root) $service | quote }}
+{{- else }}
+- name: {{ upper $service }}_DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "railgraph.secretName" $root }}
+      key: {{ $service }}-database-url
+{{- end }}
+{{- end }}
+
+{{- define "railgraph.redisEnv" -}}
+{{- $root := .root }}
+{{- if $root.Values.redis.enabled }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ default (include "railgraph.redis.fullname" $root) $root.Values.redis.auth.existingSecret }}
+      key: redis-password
+- name: REDIS_URL
+  value: {{ printf "redis://:$(REDIS_PASSWORD)@%s-master:6379/0" (include "railgraph.redis.fullname" $root) | quote }}
+{{- else if $root.Values.externalRedis.enabled }}
+- name: REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "railgraph.secretName" $root }}
+      key: redis-url
+{{- end }}
+{{- end }}
+
+{{- define "railgraph.secretEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "railgraph.secretName" .root }}
+      key: {{ .key }}
+{{- end }}
+
+{{/* Values that cannot be checked by the JSON schema alone. */}}
+{{- define "railgraph.validateValues" -}}
+{{- $problems := list }}
+{{- if and (not .Values.postgresql.enabled) (not .Values.secrets.existingSecret) }}
+{{- $problems = append $problems "secrets.existingSecret must name a Secret with the database URLs when postgresql.enabled is false" }}
+{{- end }}
+{{- if and .Values.externalRedis.enabled (not .Values.secrets.existingSecret) }}
+{{- $problems = append $problems "externalRedis.enabled needs secrets.existingSecret with a redis-url key" }}
+{{- end }}
+{{- if and .Values.redis.enabled .Values.externalRedis.enabled }}
+{{- $problems = append $problems "enable either redis (in-chart) or externalRedis, not both" }}
+{{- end }}
+{{- if not (include "railgraph.redisEnabled" .) }}
+{{- $inventory := .Values.inventory }}
+{{- if or (and $inventory.autoscaling.enabled (gt (int $inventory.autoscaling.maxReplicas) 1)) (and (not $inventory.autoscaling.enabled) (gt (int $inventory.replicas) 1)) }}
+{{- $problems = append $problems "inventory may run more than one replica only with Redis (redis.enabled or externalRedis.enabled): the in-process seat engine would sell a seat once per replica" }}
+{{- end }}
+{{- end }}
+{{- range $name, $_ := fromYaml (include "railgraph.components" .) }}
+{{- $w := get $.Values $name }}
+{{- if and $w.autoscaling.enabled (gt (int $w.autoscaling.minReplicas) (int $w.autoscaling.maxReplicas)) }}
+{{- $problems = append $problems (printf "%s.autoscaling.minReplicas is above maxReplicas" $name) }}
+{{- end }}
+{{- end }}
+{{- if and .Values.ingress.enabled .Values.certManager.enabled .Values.certManager.clusterIssuer.create (not .Values.certManager.clusterIssuer.email) }}
+{{- $problems = append $problems "certManager.clusterIssuer.email is required to create an ACME ClusterIssuer" }}
+{{- end }}
+{{- if $problems }}
+{{- fail (printf "\nrailgraph: invalid values:\n  - %s" (join "\n  - " $problems)) }}
+{{- end }}
+{{- end }}
+
+{{/* The KongPlugins every route runs, in the order Kong is told about them. */}}
+{{- define "railgraph.kongPlugins" -}}
+{{- $fullname := include "railgraph.fullname" . }}
+{{- $plugins := list (printf "%s-correlation-id" $fullname) (printf "%s-cors" $fullname) (printf "%s-request-size" $fullname) }}
+{{- if .Values.ingress.rateLimiting.enabled }}
+{{- $plugins = append $plugins (printf "%s-rate-limiting" $fullname) }}
+{{- end }}
+{{- if .Values.ingress.consumers }}
+{{- $plugins = append $plugins (printf "%s-key-auth" $fullname) }}
+{{- range .Values.ingress.consumers }}
+{{- $plugins = append $plugins (printf "%s-rate-limiting-%s" $fullname .username) }}
+{{- end }}
+{{- end }}
+{{- join "," $plugins }}
+{{- end }}
+
+{{- define "railgraph.tlsSecretName" -}}
+{{- default (printf "%s-tls" (include "railgraph.fullname" .)) .Values.ingress.tls.secretName }}
+{{- end }}
