@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { loadSigningKeys } from '@railgraph/signing-keys';
 import { createLocalQuoteVerifier } from '@railgraph/quotes';
 import { DEFAULT_FARE_RULES } from '../src/fares/default-rules.js';
-import type { FareRules } from '../src/fares/fare.js';
+import { fareForJourney, type FareRules } from '../src/fares/fare.js';
 import { cachedFareRules, loadFareRules, publishFareRules } from '../src/fares/rules.js';
 import { seedFareRules } from '../src/fares/seed.js';
 import { createFareOffers, type PricedJourney } from '../src/quotes/offers.js';
@@ -61,6 +61,51 @@ async function migrateAndSeed(settings: DatabaseSettings) {
   } finally {
     await prisma.$disconnect();
     await db.close();
+  }
+}
+
+/**
+ * A database migrated and seeded before demand pricing and passenger ages (only the first
+ * migration, the first seed's rows) keeps its fares after the second migration: one neutral
+ * demand band, and the seeded categories' ages.
+ */
+async function upgradeKeepsFares(settings: DatabaseSettings) {
+  const firstOnly = await mkdtemp(path.join(tmpdir(), 'prices-migrations-'));
+  const db = await openDatabase(settings);
+  const prisma = new PrismaClient({ adapter: db.adapter });
+  try {
+    await cp(path.join(migrationsDir, '20261125000000_init'), path.join(firstOnly, '20261125000000_init'), {
+      recursive: true,
+    });
+    await db.migrate(firstOnly);
+    await db.sql.exec(`
+      INSERT INTO "FareRuleSet" ("id", "version", "validFrom", "currency", "minimumFareMinor", "roundingUnitMinor")
+        VALUES (1, 1, '2026-11-25 00:00:00', 'EUR', 250, 10);
+      INSERT INTO "DistanceBand" ("ruleSetId", "seatClass", "fromKm", "toKm", "ratePerKmMilliMinor") VALUES
+        (1, 'STANDARD', 0, 100, 18000), (1, 'STANDARD', 100, 300, 12000), (1, 'STANDARD', 300, NULL, 8000),
+        (1, 'FIRST', 0, 100, 28800), (1, 'FIRST', 100, 300, 19200), (1, 'FIRST', 300, NULL, 12800);
+      INSERT INTO "PassengerReduction" ("ruleSetId", "passengerType", "percent") VALUES
+        (1, 'ADULT', 0), (1, 'CHILD', 50), (1, 'YOUTH', 25), (1, 'SENIOR', 30);
+    `);
+    expect((await db.migrate(migrationsDir)).applied).toEqual(['20261125120000_demand_bands_and_passenger_ages']);
+    const [rules] = await loadFareRules(prisma);
+    expect(rules).toMatchObject({
+      version: 1,
+      validFrom: '2026-11-25',
+      demandBands: [{ fromLoadBasisPoints: 0, multiplierBasisPoints: 10_000 }],
+      passengerCategories: DEFAULT_FARE_RULES.passengerCategories,
+    });
+    const full = fareForJourney(rules!, {
+      distanceKm: 200,
+      seatClass: 'STANDARD',
+      passengers: [{ type: 'ADULT' }, { type: 'CHILD' }],
+      loadFactor: 0.95,
+    });
+    expect(full.passengers.map((p) => p.amountMinor)).toEqual([3000, 1500]);
+  } finally {
+    await prisma.$disconnect();
+    await db.close();
+    await rm(firstOnly, { recursive: true, force: true });
   }
 }
 
@@ -181,6 +226,10 @@ describe('prices database on embedded PGlite', () => {
     await tariffChange({ dataDir: 'memory://' });
   });
 
+  it('keeps the fares of a database seeded before demand pricing when migrating it', async () => {
+    await upgradeKeepsFares({ dataDir: 'memory://' });
+  });
+
   it('keeps its quote signing key across restarts', async () => {
     await keyKeptAcrossRestarts(readPricesEnv({ PRICES_PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir }));
   });
@@ -203,6 +252,15 @@ describe.runIf(pgAvailable)('prices database on PostgreSQL', () => {
     const other = await createTestDatabase('prices');
     try {
       await tariffChange({ url: other.url, dataDir: 'unused' });
+    } finally {
+      await other.drop();
+    }
+  });
+
+  it('keeps the fares of a database seeded before demand pricing when migrating it', async () => {
+    const other = await createTestDatabase('prices');
+    try {
+      await upgradeKeepsFares({ url: other.url, dataDir: 'unused' });
     } finally {
       await other.drop();
     }
