@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { graphql, startSystem, type RunningSystem } from '../../gateway/test/system.js';
 
@@ -7,9 +9,8 @@ import { graphql, startSystem, type RunningSystem } from '../../gateway/test/sys
  * Latency of `Journey.fares` for a full results page (20 journeys, both classes, 3
  * passengers) through the gateway, against the same search without fares measured in the
  * same run, requests interleaved so that machine noise falls on every variant alike.
- * FARES_BENCH_ROUNDS (default 300) sets the measured requests per variant.
  */
-const ROUNDS = Number(process.env['FARES_BENCH_ROUNDS'] ?? 300);
+const ROUNDS = 300;
 const WARMUP = 30;
 const PAGE = 20;
 const passengers = [{ type: 'ADULT' }, { type: 'CHILD', age: 7 }, { type: 'SENIOR' }];
@@ -122,7 +123,43 @@ it('measures fares for a full results page against the same search without fares
       ]),
     ),
   };
-  const out = process.env['FARES_BENCH_OUT'];
-  if (out) await writeFile(out, JSON.stringify(report, null, 2));
+  // Also kept in the temp folder, to copy figures from.
+  await writeFile(path.join(os.tmpdir(), 'railgraph-fares-bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+});
+
+it('measures pricing and signing a page of offers inside prices, without the network', async () => {
+  const { generateKeyPair } = await import('jose');
+  const { createFareOffers } = await import('../../subgraphs/prices/src/quotes/offers.js');
+  const { DEFAULT_FARE_RULES } = await import('../../subgraphs/prices/src/fares/default-rules.js');
+  const { privateKey } = await generateKeyPair('ES256');
+  const offers = createFareOffers({
+    rules: { rulesFor: async () => DEFAULT_FARE_RULES },
+    signingKey: { kid: 'bench', privateKey },
+    quoteTtlMs: 15 * 60_000,
+  });
+  const journey = (i: number) => ({
+    runId: `IC${500 + i}:2026-12-01`,
+    fromStop: 0,
+    toStop: 3,
+    serviceDate: '2026-12-01',
+    distanceKm: 150 + i,
+    availability: [
+      { seatClass: 'STANDARD' as const, seatsLeft: 50, loadFactor: 0.3 },
+      { seatClass: 'FIRST' as const, seatsLeft: 20, loadFactor: 0.6 },
+    ],
+  });
+  const priced = [{ type: 'ADULT' as const }, { type: 'CHILD' as const, age: 7 }, { type: 'SENIOR' as const }];
+  const page = () => Promise.all(Array.from({ length: PAGE }, (_, i) => offers.offersFor(journey(i), priced)));
+  for (let i = 0; i < WARMUP; i += 1) await page();
+  const samples: number[] = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    const started = performance.now();
+    expect((await page()).flat()).toHaveLength(2 * PAGE);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  process.stdout.write(
+    `${JSON.stringify({ inProcessPage: { p50: percentile(samples, 50), p99: percentile(samples, 99), n: samples.length } })}\n`,
+  );
 });
