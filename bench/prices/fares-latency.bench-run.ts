@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -65,6 +65,21 @@ async function busiestPair(): Promise<{ from: string; to: string; count: number 
   return best;
 }
 
+/** Error lines of every service's log, to tell why a request failed. */
+async function serviceErrors(): Promise<string> {
+  const dir = path.join(system.dataDir, 'logs');
+  const files = await readdir(dir).catch(() => []);
+  const lines = await Promise.all(
+    files.map(async (file) =>
+      (await readFile(path.join(dir, file), 'utf8'))
+        .split('\n')
+        .filter((line) => /"level":(50|60)/.test(line))
+        .map((line) => `${file}: ${line}`),
+    ),
+  );
+  return lines.flat().slice(-20).join('\n');
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
@@ -81,6 +96,7 @@ it('measures fares for a full results page against the same search without fares
       variant.endsWith('fares') ? variables : withoutPassengers,
     );
     const ms = performance.now() - started;
+    if (result.errors) process.stdout.write(`${variant} failed; service errors:\n${await serviceErrors()}\n`);
     expect(result.errors).toBeUndefined();
     expect(result.data?.searchJourneys).toHaveLength(pair.count);
     return { ms, result };
