@@ -230,6 +230,26 @@ describe('prices database on embedded PGlite', () => {
     await upgradeKeepsFares({ dataDir: 'memory://' });
   });
 
+  it('keeps pricing with the rules last read when a refresh fails, and fails only a first read', async () => {
+    const db = await openDatabase({ dataDir: 'memory://' });
+    const prisma = new PrismaClient({ adapter: db.adapter });
+    try {
+      await db.migrate(migrationsDir);
+      await seedFareRules(prisma);
+      const source = cachedFareRules(prisma, 0);
+      expect((await source.rulesFor('2026-12-01'))?.version).toBe(1);
+      await db.sql.exec('ALTER TABLE "FareRuleSet" RENAME TO "FareRuleSetGone"');
+      expect((await source.rulesFor('2026-12-01'))?.version).toBe(1);
+      await expect(cachedFareRules(prisma, 0).rulesFor('2026-12-01')).rejects.toThrow();
+      await db.sql.exec('ALTER TABLE "FareRuleSetGone" RENAME TO "FareRuleSet"');
+      await publishFareRules(prisma, ruleSetTwo, { validFrom: '2026-06-01' });
+      expect((await source.rulesFor('2026-12-01'))?.version).toBe(2);
+    } finally {
+      await prisma.$disconnect();
+      await db.close();
+    }
+  });
+
   it('keeps its quote signing key across restarts', async () => {
     await keyKeptAcrossRestarts(readPricesEnv({ PRICES_PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir }));
   });

@@ -111,19 +111,37 @@ export async function publishFareRules(
   });
 }
 
-/** Rule sets change rarely: read them from the database at most every `refreshMs`. */
+/**
+ * Rule sets change rarely: read them from the database at most every `refreshMs`. When a
+ * refresh fails (the database is briefly unreachable), the last rule sets read keep pricing
+ * and the next call tries again; only a first read that fails fails the call.
+ */
 export function cachedFareRules(prisma: PrismaClient, refreshMs = 60_000): FareRuleSource {
+  let lastGood: DatedFareRules[] | null = null;
   let loaded: { at: number; ruleSets: Promise<DatedFareRules[]> } | null = null;
+  const current = async (): Promise<DatedFareRules[]> => {
+    if (!loaded || Date.now() - loaded.at >= refreshMs) {
+      const ruleSets = loadFareRules(prisma);
+      loaded = { at: Date.now(), ruleSets };
+      ruleSets.then(
+        (read) => {
+          lastGood = read;
+        },
+        () => {
+          loaded = null;
+        },
+      );
+    }
+    try {
+      return await loaded.ruleSets;
+    } catch (error) {
+      if (lastGood) return lastGood;
+      throw error;
+    }
+  };
   return {
     async rulesFor(serviceDate) {
-      if (!loaded || Date.now() - loaded.at >= refreshMs) {
-        const ruleSets = loadFareRules(prisma);
-        loaded = { at: Date.now(), ruleSets };
-        ruleSets.catch(() => {
-          loaded = null;
-        });
-      }
-      return rulesValidOn(await loaded.ruleSets, serviceDate);
+      return rulesValidOn(await current(), serviceDate);
     },
   };
 }
