@@ -13,11 +13,17 @@ export interface JourneyKey {
   toStop: number;
 }
 
+/** A passenger as quoted: the category and, when the traveller gave it, the age in years. */
+export interface QuotedPassenger {
+  type: PassengerTypeName;
+  age?: number | undefined;
+}
+
 export interface QuoteClaims {
   quoteId: string;
   journey: JourneyKey;
   seatClass: SeatClassName;
-  passengers: PassengerTypeName[];
+  passengers: QuotedPassenger[];
   total: { amountMinor: number; currency: string };
   /** Minor units per passenger, in request order; sums to `total.amountMinor`. */
   breakdown: number[];
@@ -44,7 +50,14 @@ export const quotePayloadSchema = z
       toStop: z.number().int().min(1),
     }),
     seatClass: z.enum(['STANDARD', 'FIRST']),
-    passengers: z.array(z.enum(['ADULT', 'CHILD', 'YOUTH', 'SENIOR'])).min(1),
+    passengers: z
+      .array(
+        z.strictObject({
+          type: z.enum(['ADULT', 'CHILD', 'YOUTH', 'SENIOR']),
+          age: z.number().int().min(0).max(150).optional(),
+        }),
+      )
+      .min(1),
     total: z.object({ amountMinor: minorUnits, currency: z.string().regex(/^[A-Z]{3}$/) }),
     breakdown: z.array(minorUnits),
     ruleVersion: z.number().int().min(1),
@@ -63,10 +76,20 @@ export function claimsOfPayload(payload: QuotePayload): QuoteClaims {
     quoteId: payload.jti,
     journey: { ...payload.journey },
     seatClass: payload.seatClass,
-    passengers: [...payload.passengers],
+    passengers: payload.passengers.map(quotedPassenger),
     total: { ...payload.total },
     breakdown: [...payload.breakdown],
     ruleVersion: payload.ruleVersion,
     expiresAt: new Date(payload.exp * 1000),
   };
+}
+
+/** A passenger with no age field when none was given, so equal passengers compare equal. */
+export function quotedPassenger(passenger: {
+  type: PassengerTypeName;
+  age?: number | null | undefined;
+}): QuotedPassenger {
+  return passenger.age === null || passenger.age === undefined
+    ? { type: passenger.type }
+    : { type: passenger.type, age: passenger.age };
 }

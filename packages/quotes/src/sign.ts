@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { SignJWT, type CryptoKey } from 'jose';
-import { QUOTE_ALGORITHM, QUOTE_ISSUER, QUOTE_TOKEN_TYPE, type QuoteClaims } from './claims.js';
+import { QUOTE_ALGORITHM, QUOTE_ISSUER, QUOTE_TOKEN_TYPE, quotedPassenger, type QuoteClaims } from './claims.js';
 
 export interface QuoteSigningKey {
   kid: string;
@@ -21,7 +21,7 @@ export async function signQuote(claims: QuoteClaims, key: QuoteSigningKey): Prom
   return new SignJWT({
     journey: { runId: claims.journey.runId, fromStop: claims.journey.fromStop, toStop: claims.journey.toStop },
     seatClass: claims.seatClass,
-    passengers: claims.passengers,
+    passengers: claims.passengers.map(quotedPassenger),
     total: { amountMinor: claims.total.amountMinor, currency: claims.total.currency },
     breakdown: claims.breakdown,
     ruleVersion: claims.ruleVersion,

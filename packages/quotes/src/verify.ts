@@ -12,6 +12,7 @@ import {
   QUOTE_ISSUER,
   QUOTE_TOKEN_TYPE,
   claimsOfPayload,
+  quotedPassenger,
   quotePayloadSchema,
   type JourneyKey,
   type PassengerTypeName,
@@ -22,7 +23,12 @@ import {
 export interface QuoteRequest {
   /** The journey the caller means, when it names one; otherwise the quote's own journey is booked. */
   journey?: JourneyKey;
-  passengers: PassengerTypeName[];
+  /**
+   * The passengers in quote order. A passenger's age must be given exactly when the quote
+   * has it (a child under 4 is free only with the age that made it so); a bare type is a
+   * passenger without an age.
+   */
+  passengers: Array<PassengerTypeName | { type: PassengerTypeName; age?: number | null | undefined }>;
 }
 
 export interface QuoteVerifier {
@@ -102,9 +108,10 @@ function assertMatches(claims: QuoteClaims, request: QuoteRequest): void {
       quoted: journey,
     });
   }
+  const requested = request.passengers.map((p) => quotedPassenger(typeof p === 'string' ? { type: p } : p));
   const samePassengers =
-    claims.passengers.length === request.passengers.length &&
-    claims.passengers.every((type, i) => type === request.passengers[i]);
+    claims.passengers.length === requested.length &&
+    claims.passengers.every((p, i) => p.type === requested[i]?.type && p.age === requested[i]?.age);
   if (!samePassengers) {
     throw new DomainError(ErrorCode.QUOTE_MISMATCH, 'The quote is for other passengers', {
       quotedPassengers: claims.passengers,

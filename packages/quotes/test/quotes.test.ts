@@ -18,15 +18,15 @@ const claims: QuoteClaims = {
   quoteId: 'q-1',
   journey: { runId: 'IC501:2026-12-01', fromStop: 0, toStop: 3 },
   seatClass: 'STANDARD',
-  passengers: ['ADULT', 'CHILD'],
+  passengers: [{ type: 'ADULT' }, { type: 'CHILD' }, { type: 'CHILD', age: 2 }],
   total: { amountMinor: 4500, currency: 'EUR' },
-  breakdown: [3000, 1500],
+  breakdown: [3000, 1500, 0],
   ruleVersion: 1,
   expiresAt: new Date('2026-12-01T08:15:00Z'),
 };
 const request: QuoteRequest = {
   journey: { runId: 'IC501:2026-12-01', fromStop: 0, toStop: 3 },
-  passengers: ['ADULT', 'CHILD'],
+  passengers: ['ADULT', 'CHILD', { type: 'CHILD', age: 2 }],
 };
 
 async function makeKey(kid: string): Promise<{ key: QuoteSigningKey; publicJwk: JWK }> {
@@ -86,7 +86,7 @@ describe('quotes', () => {
     [
       'breakdown',
       (p) => {
-        p['breakdown'] = [4000, 500];
+        p['breakdown'] = [4000, 500, 0];
       },
     ],
     [
@@ -104,7 +104,19 @@ describe('quotes', () => {
     [
       'passengers',
       (p) => {
-        p['passengers'] = ['ADULT', 'ADULT'];
+        p['passengers'] = [{ type: 'ADULT' }, { type: 'ADULT' }, { type: 'CHILD', age: 2 }];
+      },
+    ],
+    [
+      'passenger age',
+      (p) => {
+        p['passengers'] = [{ type: 'ADULT' }, { type: 'CHILD' }, { type: 'CHILD', age: 3 }];
+      },
+    ],
+    [
+      'currency only',
+      (p) => {
+        (p['total'] as { currency: string }).currency = 'GBP';
       },
     ],
     [
@@ -188,16 +200,24 @@ describe('quotes', () => {
   });
 
   it('rejects a quote for other passengers as QUOTE_MISMATCH', async () => {
-    for (const passengers of [
+    const others: QuoteRequest['passengers'][] = [
       ['ADULT'],
-      ['ADULT', 'ADULT'],
-      ['CHILD', 'ADULT'],
       ['ADULT', 'CHILD', 'CHILD'],
-    ] as const) {
-      expect(await codeOf(verifier().verify(token, { ...request, passengers: [...passengers] }))).toBe(
-        'QUOTE_MISMATCH',
-      );
+      ['CHILD', 'ADULT', { type: 'CHILD', age: 2 }],
+      ['ADULT', 'CHILD', { type: 'CHILD', age: 3 }],
+      ['ADULT', { type: 'CHILD', age: 5 }, { type: 'CHILD', age: 2 }],
+      ['ADULT', 'CHILD', { type: 'CHILD', age: 2 }, 'ADULT'],
+    ];
+    for (const passengers of others) {
+      expect(await codeOf(verifier().verify(token, { ...request, passengers }))).toBe('QUOTE_MISMATCH');
     }
+  });
+
+  it('matches passengers given as bare types or with a null age to passengers quoted without one', async () => {
+    const verified = await verifier().verify(token, {
+      passengers: [{ type: 'ADULT', age: null }, { type: 'CHILD' }, { type: 'CHILD', age: 2 }],
+    });
+    expect(verified.passengers).toEqual(claims.passengers);
   });
 
   it('verifies against a JWKS served over HTTP and reports an unreachable one as SERVICE_UNAVAILABLE', async () => {

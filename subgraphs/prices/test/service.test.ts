@@ -11,7 +11,7 @@ interface GraphQLResponse<T> {
 interface Offer {
   seatClass: 'STANDARD' | 'FIRST';
   total: { amountMinor: number; currency: string };
-  breakdown: Array<{ passenger: string; amount: { amountMinor: number; currency: string } }>;
+  breakdown: Array<{ passenger: string; age: number | null; amount: { amountMinor: number; currency: string } }>;
   expiresAt: string;
   quoteToken: string;
 }
@@ -31,6 +31,7 @@ const faresQuery = /* GraphQL */ `
           }
           breakdown {
             passenger
+            age
             amount {
               amountMinor
               currency
@@ -50,21 +51,26 @@ const journey = (overrides: Record<string, unknown> = {}) => ({
   toStop: 4,
   distanceKm: 200,
   availability: [
-    { seatClass: 'STANDARD', seatsLeft: 40 },
-    { seatClass: 'FIRST', seatsLeft: 2 },
+    { seatClass: 'STANDARD', seatsLeft: 40, loadFactor: 0.2 },
+    { seatClass: 'FIRST', seatsLeft: 2, loadFactor: 0.1 },
   ],
   ...overrides,
 });
 
 let service: RunningService;
 
-async function fares(representation: Record<string, unknown>, passengers: string[]) {
+type PassengerArg = string | { type: string; age?: number };
+
+async function fares(representation: Record<string, unknown>, passengers: PassengerArg[]) {
   const response = await fetch(`${service.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       query: faresQuery,
-      variables: { r: [representation], p: passengers.map((type) => ({ type })) },
+      variables: {
+        r: [representation],
+        p: passengers.map((passenger) => (typeof passenger === 'string' ? { type: passenger } : passenger)),
+      },
     }),
   });
   return (await response.json()) as GraphQLResponse<{ _entities: Array<{ fares: Offer[] } | null> }>;
@@ -111,10 +117,61 @@ describe('prices subgraph', () => {
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
   });
 
+  it('prices a class by its own load factor: a fuller class costs more', async () => {
+    const loaded = (standardLoad: number) =>
+      journey({
+        availability: [
+          { seatClass: 'STANDARD', seatsLeft: 40, loadFactor: standardLoad },
+          { seatClass: 'FIRST', seatsLeft: 10, loadFactor: 0 },
+        ],
+      });
+    const totals = async (standardLoad: number) =>
+      (await fares(loaded(standardLoad), ['ADULT'])).data?._entities[0]?.fares.map((o) => [
+        o.seatClass,
+        o.total.amountMinor,
+      ]);
+    // 200 km: STANDARD 30.00 plain, +10 % from half taken, +40 % from 90 %; FIRST 48.00.
+    expect(await totals(0.49)).toEqual([
+      ['STANDARD', 3000],
+      ['FIRST', 4800],
+    ]);
+    expect(await totals(0.5)).toEqual([
+      ['STANDARD', 3300],
+      ['FIRST', 4800],
+    ]);
+    expect(await totals(0.95)).toEqual([
+      ['STANDARD', 4200],
+      ['FIRST', 4800],
+    ]);
+  });
+
+  it('lets a child under 4 travel free when its age is given, and binds the age into the quote', async () => {
+    const result = await fares(journey(), ['ADULT', { type: 'CHILD', age: 3 }, { type: 'CHILD', age: 7 }]);
+    expect(result.errors).toBeUndefined();
+    const standard = result.data?._entities[0]?.fares.find((o) => o.seatClass === 'STANDARD');
+    expect(standard?.breakdown.map((b) => [b.passenger, b.age, b.amount.amountMinor])).toEqual([
+      ['ADULT', null, 3000],
+      ['CHILD', 3, 0],
+      ['CHILD', 7, 1500],
+    ]);
+    expect(standard?.total.amountMinor).toBe(4500);
+    const jwks = (await (await fetch(`${service.url}/.well-known/jwks.json`)).json()) as { keys: object[] };
+    const verifier = createLocalQuoteVerifier(jwks);
+    const claims = await verifier.verify(standard?.quoteToken ?? '', {
+      passengers: ['ADULT', { type: 'CHILD', age: 3 }, { type: 'CHILD', age: 7 }],
+    });
+    expect(claims.passengers).toEqual([{ type: 'ADULT' }, { type: 'CHILD', age: 3 }, { type: 'CHILD', age: 7 }]);
+    await expect(
+      verifier.verify(standard?.quoteToken ?? '', { passengers: ['ADULT', 'CHILD', { type: 'CHILD', age: 7 }] }),
+    ).rejects.toMatchObject({ extensions: { code: 'QUOTE_MISMATCH' } });
+  });
+
   it('leaves out a class with fewer seats left than passengers', async () => {
     const result = await fares(journey(), ['ADULT', 'ADULT', 'SENIOR']);
     expect(result.data?._entities[0]?.fares.map((o) => o.seatClass)).toEqual(['STANDARD']);
-    const none = await fares(journey({ availability: [{ seatClass: 'STANDARD', seatsLeft: 0 }] }), ['ADULT']);
+    const none = await fares(journey({ availability: [{ seatClass: 'STANDARD', seatsLeft: 0, loadFactor: 1 }] }), [
+      'ADULT',
+    ]);
     expect(none.data?._entities[0]?.fares).toEqual([]);
   });
 
@@ -130,7 +187,7 @@ describe('prices subgraph', () => {
     expect(claims).toMatchObject({
       journey: { runId: 'IC501:2026-12-01', fromStop: 1, toStop: 4 },
       seatClass: 'FIRST',
-      passengers: ['YOUTH', 'SENIOR'],
+      passengers: [{ type: 'YOUTH' }, { type: 'SENIOR' }],
       total: offer?.total,
       breakdown: offer?.breakdown.map((b) => b.amount.amountMinor),
       ruleVersion: 1,
@@ -154,7 +211,7 @@ describe('prices subgraph', () => {
   });
 
   it('answers bad requests with contract errors', async () => {
-    const codeOf = async (rep: Record<string, unknown>, passengers: string[]) =>
+    const codeOf = async (rep: Record<string, unknown>, passengers: PassengerArg[]) =>
       (await fares(rep, passengers)).errors?.[0]?.extensions?.code;
     expect(await codeOf(journey(), [])).toBe('BAD_USER_INPUT');
     expect(
@@ -167,6 +224,14 @@ describe('prices subgraph', () => {
     expect(await codeOf(journey({ distanceKm: -5 }), ['ADULT'])).toBe('BAD_USER_INPUT');
     expect(await codeOf(journey({ distanceKm: undefined, availability: undefined }), ['ADULT'])).toBe('BAD_USER_INPUT');
     expect(await codeOf(journey({ fromStop: 3, toStop: 1 }), ['ADULT'])).toBe('BAD_USER_INPUT');
+    expect(await codeOf(journey({ runId: 'IC501' }), ['ADULT'])).toBe('BAD_USER_INPUT');
+    expect(await codeOf(journey({ runId: 'IC501:2026-02-30' }), ['ADULT'])).toBe('BAD_USER_INPUT');
+    expect(await codeOf(journey(), [{ type: 'CHILD', age: 12 }])).toBe('BAD_USER_INPUT');
+    expect(await codeOf(journey(), [{ type: 'SENIOR', age: 40 }])).toBe('BAD_USER_INPUT');
+    expect(
+      await codeOf(journey({ availability: [{ seatClass: 'STANDARD', seatsLeft: 3, loadFactor: 1.5 }] }), ['ADULT']),
+    ).toBe('BAD_USER_INPUT');
+    expect(await codeOf(journey({ runId: 'IC501:2025-12-31' }), ['ADULT'])).toBe('NOT_FOUND');
     const raw = async (body: string) =>
       (
         (await (

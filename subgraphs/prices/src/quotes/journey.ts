@@ -12,7 +12,13 @@ export interface JourneyEntity {
 
 const required = z.object({
   distanceKm: z.number().min(0),
-  availability: z.array(z.object({ seatClass: z.enum(['STANDARD', 'FIRST']), seatsLeft: z.number().int() })),
+  availability: z.array(
+    z.object({
+      seatClass: z.enum(['STANDARD', 'FIRST']),
+      seatsLeft: z.number().int(),
+      loadFactor: z.number().min(0).max(1),
+    }),
+  ),
 });
 
 export function journeyFromRepresentation(rep: {
@@ -30,6 +36,16 @@ export function journeyFromRepresentation(rep: {
   return { ...base, ...parsed.data };
 }
 
+const runIdPattern = /^.+:(\d{4}-\d{2}-\d{2})$/;
+
+/** The service date of a run id `<trainId>:<YYYY-MM-DD>`, or null when it has none. */
+export function serviceDateOfRun(runId: string): string | null {
+  const date = runIdPattern.exec(runId)?.[1];
+  if (!date) return null;
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date) ? date : null;
+}
+
 /** The journey with what pricing needs, or BAD_USER_INPUT when the representation lacked it. */
 export function pricedJourney(journey: JourneyEntity): PricedJourney {
   if (journey.distanceKm === null || journey.availability === null) {
@@ -43,5 +59,7 @@ export function pricedJourney(journey: JourneyEntity): PricedJourney {
   ) {
     throw badInput(`Stops must satisfy 0 <= fromStop < toStop; got ${journey.fromStop} -> ${journey.toStop}`);
   }
-  return { ...journey, distanceKm: journey.distanceKm, availability: journey.availability };
+  const serviceDate = serviceDateOfRun(journey.runId);
+  if (!serviceDate) throw badInput(`Run id ${journey.runId} is not <trainId>:<YYYY-MM-DD>`);
+  return { ...journey, serviceDate, distanceKm: journey.distanceKm, availability: journey.availability };
 }

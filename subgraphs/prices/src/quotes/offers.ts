@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { badInput } from '@railgraph/service-kit';
+import { badInput, DomainError, ErrorCode } from '@railgraph/service-kit';
 import { signQuote, type QuoteSigningKey } from '@railgraph/quotes';
-import { fareForJourney, SEAT_CLASSES, type PassengerType, type SeatClass } from '../fares/fare.js';
+import {
+  assertEligible,
+  faresForJourney,
+  PassengerNotEligible,
+  type Passenger,
+  type PassengerType,
+  type SeatClass,
+} from '../fares/fare.js';
 import type { FareRuleSource } from '../fares/rules.js';
 
 export interface Money {
@@ -13,7 +20,7 @@ export interface Money {
 export interface FareOffer {
   seatClass: SeatClass;
   total: Money;
-  breakdown: Array<{ passenger: PassengerType; amount: Money }>;
+  breakdown: Array<{ passenger: PassengerType; age: number | null; amount: Money }>;
   expiresAt: Date;
   quoteToken: string;
 }
@@ -22,13 +29,15 @@ export interface PricedJourney {
   runId: string;
   fromStop: number;
   toStop: number;
+  /** `YYYY-MM-DD`, from the run id: picks the fare rules. */
+  serviceDate: string;
   distanceKm: number;
-  availability: ReadonlyArray<{ seatClass: SeatClass; seatsLeft: number }>;
+  availability: ReadonlyArray<{ seatClass: SeatClass; seatsLeft: number; loadFactor: number }>;
 }
 
 export interface FareOffers {
   /** One offer per class with seats for every passenger; 1-9 passengers. */
-  offersFor(journey: PricedJourney, passengers: readonly PassengerType[]): Promise<FareOffer[]>;
+  offersFor(journey: PricedJourney, passengers: readonly Passenger[]): Promise<FareOffer[]>;
 }
 
 export const MAX_PASSENGERS = 9;
@@ -48,38 +57,56 @@ export function createFareOffers(deps: {
       if (!Number.isFinite(journey.distanceKm) || journey.distanceKm < 0) {
         throw badInput(`Journey distance must be a non-negative number of km; got ${journey.distanceKm}`);
       }
+      const rules = await deps.rules.rulesFor(journey.serviceDate);
+      if (!rules) {
+        throw new DomainError(ErrorCode.NOT_FOUND, `No fares are published for travel on ${journey.serviceDate}`, {
+          serviceDate: journey.serviceDate,
+        });
+      }
+      try {
+        for (const passenger of passengers) assertEligible(rules, passenger);
+      } catch (error) {
+        if (error instanceof PassengerNotEligible) throw badInput(error.message);
+        throw error;
+      }
       const now = clock();
-      const rules = await deps.rules.rulesAt(now);
       // JWT expiry is in whole seconds; the offer shows exactly the token's expiry.
       const expiresAt = new Date(Math.floor((now.getTime() + deps.quoteTtlMs) / 1000) * 1000);
-      const bookable = SEAT_CLASSES.filter((seatClass) =>
-        journey.availability.some((a) => a.seatClass === seatClass && a.seatsLeft >= passengers.length),
+      const loadFactors = Object.fromEntries(journey.availability.map((a) => [a.seatClass, a.loadFactor]));
+      const bookable = new Set(
+        journey.availability.filter((a) => a.seatsLeft >= passengers.length).map((a) => a.seatClass),
       );
+      const fares = faresForJourney(rules, { distanceKm: journey.distanceKm, passengers, loadFactors });
       return Promise.all(
-        bookable.map(async (seatClass): Promise<FareOffer> => {
-          const fare = fareForJourney(rules, { distanceKm: journey.distanceKm, seatClass, passengers });
-          const money = (amountMinor: number): Money => ({ amountMinor, currency: fare.currency });
-          const quoteToken = await signQuote(
-            {
-              quoteId: randomUUID(),
-              journey: { runId: journey.runId, fromStop: journey.fromStop, toStop: journey.toStop },
-              seatClass,
-              passengers: [...passengers],
+        fares
+          .filter((fare) => bookable.has(fare.seatClass))
+          .map(async (fare): Promise<FareOffer> => {
+            const money = (amountMinor: number): Money => ({ amountMinor, currency: fare.currency });
+            const quoteToken = await signQuote(
+              {
+                quoteId: randomUUID(),
+                journey: { runId: journey.runId, fromStop: journey.fromStop, toStop: journey.toStop },
+                seatClass: fare.seatClass,
+                passengers: passengers.map((p) => ({ type: p.type, age: p.age ?? undefined })),
+                total: money(fare.totalMinor),
+                breakdown: fare.passengers.map((p) => p.amountMinor),
+                ruleVersion: fare.ruleVersion,
+                expiresAt,
+              },
+              deps.signingKey,
+            );
+            return {
+              seatClass: fare.seatClass,
               total: money(fare.totalMinor),
-              breakdown: fare.passengers.map((p) => p.amountMinor),
-              ruleVersion: fare.ruleVersion,
+              breakdown: fare.passengers.map((p) => ({
+                passenger: p.passenger.type,
+                age: p.passenger.age ?? null,
+                amount: money(p.amountMinor),
+              })),
               expiresAt,
-            },
-            deps.signingKey,
-          );
-          return {
-            seatClass,
-            total: money(fare.totalMinor),
-            breakdown: fare.passengers.map((p) => ({ passenger: p.passenger, amount: money(p.amountMinor) })),
-            expiresAt,
-            quoteToken,
-          };
-        }),
+              quoteToken,
+            };
+          }),
       );
     },
   };

@@ -7,6 +7,6 @@ export const Journey: JourneyResolvers = {
   fares: (journey, { passengers }, { fareOffers }) =>
     fareOffers.offersFor(
       pricedJourney(journey),
-      passengers.map((p) => p.type),
+      passengers.map((p) => ({ type: p.type, age: p.age ?? null })),
     ),
 };

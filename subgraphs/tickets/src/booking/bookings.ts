@@ -14,6 +14,8 @@ export type BookingWithTickets = Booking & { tickets: Ticket[] };
 export interface BookJourneyRequest {
   quoteToken: string;
   passengers: PassengerTypeName[];
+  /** Each passenger's age as given (null when not), in passenger order; must match the quote. */
+  passengerAges?: Array<number | null> | undefined;
   idempotencyKey: string;
   seats?: string[] | null | undefined;
 }
@@ -42,7 +44,12 @@ const seatIdPattern = /^\d{1,3}-[0-9]{1,3}[A-Z]$/;
 
 /** sha256 of the request as the client sent it, to tell a retry from a reused key. */
 function requestHashOf(request: BookJourneyRequest): string {
-  const canonical = JSON.stringify([request.quoteToken, request.passengers, request.seats ?? []]);
+  const canonical = JSON.stringify([
+    request.quoteToken,
+    request.passengers,
+    request.seats ?? [],
+    ...(request.passengerAges?.some((age) => age !== null) ? [request.passengerAges] : []),
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -80,7 +87,9 @@ export class Bookings {
     const earlier = await this.findByKey(owner, request.idempotencyKey);
     if (earlier) return this.replay(earlier, requestHash);
 
-    const quote = await this.deps.quotes.verify(request.quoteToken, { passengers: request.passengers });
+    const quote = await this.deps.quotes.verify(request.quoteToken, {
+      passengers: request.passengers.map((type, i) => ({ type, age: request.passengerAges?.[i] ?? null })),
+    });
     const breakdownSum = quote.breakdown.reduce((sum: number, amount: number) => sum + amount, 0);
     if (quote.breakdown.length !== request.passengers.length || breakdownSum !== quote.total.amountMinor) {
       throw new DomainError(ErrorCode.QUOTE_INVALID, 'The quote does not add up; ask for a new price');

@@ -8,6 +8,7 @@ export const Mutation: MutationResolvers = {
       {
         quoteToken: input.quoteToken,
         passengers: input.passengers.map((p) => p.type),
+        passengerAges: input.passengers.map((p) => p.age ?? null),
         idempotencyKey: input.idempotencyKey,
         seats: input.seats,
       },
