@@ -10,5 +10,5 @@ export interface TrainsContext extends RequestContext {
 
 /** Builds each request's context: fresh loaders over the shared store and timetable. */
 export function trainsContextFactory(store: TimetableStore, timetable: Timetable) {
-  return (base: RequestContext): TrainsContext => ({ ...base, loaders: createLoaders(store), timetable });
+  return (base: RequestContext): TrainsContext => ({ ...base, loaders: createLoaders(store, timetable), timetable });
 }

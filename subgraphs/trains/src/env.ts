@@ -1,4 +1,5 @@
 import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { DEFAULT_CONSIST_RULES, parseConsistRules } from './gtfs/consists.js';
 
 export const trainsEnvSchema = z
   .object({
@@ -6,6 +7,20 @@ export const trainsEnvSchema = z
     TRAINS_PORT: envFields.port(4002),
     TRAINS_DATABASE_URL: envFields.databaseUrl(),
     DATA_DIR: envFields.dataDir('.data'),
+    /** Default consist per GTFS route type for imported trains, e.g. `101=HS-2F8S,*=RE-1F3S`. */
+    TRAINS_GTFS_CONSISTS: z
+      .string()
+      .default(DEFAULT_CONSIST_RULES)
+      .transform((rules, context) => {
+        try {
+          return { rules, consists: parseConsistRules(DEFAULT_CONSIST_RULES, rules) };
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** How often to look for a newly imported timetable, in seconds; 0 loads it only at start. */
+    TRAINS_RELOAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
   })
@@ -15,6 +30,9 @@ export const trainsEnvSchema = z
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
     database: { url: env.TRAINS_DATABASE_URL, dataDir: `${env.DATA_DIR}/trains` },
+    reloadSeconds: env.TRAINS_RELOAD_SECONDS,
+    consists: env.TRAINS_GTFS_CONSISTS.consists,
+    consistRules: env.TRAINS_GTFS_CONSISTS.rules,
   }));
 
 export type TrainsEnv = z.output<typeof trainsEnvSchema>;

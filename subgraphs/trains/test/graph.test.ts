@@ -161,19 +161,23 @@ describe('entity references', () => {
     expect(again).toEqual(hit);
   });
 
-  it('loads the trains of many run references in one batch', async () => {
-    const spy = vi.spyOn(trains.store, 'trainsByIds');
+  it('resolves many run references from the in-memory timetable, in one batch, without reading the database', async () => {
+    const fromMemory = vi.spyOn(trains.timetable, 'trainsByIds');
+    const fromDatabase = vi.spyOn(trains.store, 'trainsByIds');
     try {
-      await entities('... on TrainRun { id legCount }', [
+      const response = await entities('... on TrainRun { id legCount }', [
         { __typename: 'TrainRun', id: `EC101:${TUESDAY}` },
         { __typename: 'TrainRun', id: `EC103:${TUESDAY}` },
         { __typename: 'TrainRun', id: `GW201:${TUESDAY}` },
         { __typename: 'TrainRun', id: `EC101:2026-03-25` },
       ]);
-      expect(spy).toHaveBeenCalledTimes(1);
-      expect([...(spy.mock.calls[0]?.[0] ?? [])].sort()).toEqual(['EC101', 'EC103', 'GW201']);
+      expect(JSON.stringify(response)).toContain(`GW201:${TUESDAY}`);
+      expect(fromMemory).toHaveBeenCalledTimes(1);
+      expect([...(fromMemory.mock.calls[0]?.[0] ?? [])].sort()).toEqual(['EC101', 'EC103', 'GW201']);
+      expect(fromDatabase).not.toHaveBeenCalled();
     } finally {
-      spy.mockRestore();
+      fromMemory.mockRestore();
+      fromDatabase.mockRestore();
     }
   });
 });
@@ -227,7 +231,7 @@ describe('request errors', () => {
 
 describe('seeding', () => {
   it('leaves an already seeded database alone', async () => {
-    const seeded = await seedDemoNetworkOnce(trains.store, '2026-05-01', createLogger('trains', 'silent'));
+    const seeded = await seedDemoNetworkOnce(trains.store, trains.sql, '2026-05-01', createLogger('trains', 'silent'));
     expect(seeded).toBe(false);
     const [train] = await trains.store.trainsByIds(['EC101']);
     expect(train?.calendar.validFrom).toBe('2026-03-19');
