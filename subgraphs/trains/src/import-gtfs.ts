@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     process.stdout.write(
       report.outcome === 'unchanged'
         ? `feed ${report.feedId}: already imported with the same content; nothing changed (${where})\n`
-        : `feed ${report.feedId}: ${report.outcome} ${report.trains} trains, ${report.stopTimes} stop times, ${report.stations} stations into ${where} in ${(report.milliseconds / 1000).toFixed(1)} s (${perSecond} stop times/s); restart the trains service to serve it\n`,
+        : `feed ${report.feedId}: ${report.outcome} ${report.trains} trains, ${report.stopTimes} stop times, ${report.stations} stations into ${where} in ${(report.milliseconds / 1000).toFixed(1)} s (${perSecond} stop times/s); a running trains service serves it after its next reload check (TRAINS_RELOAD_SECONDS) or restart\n`,
     );
     return 0;
   } catch (error) {
