@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '@railgraph/service-kit';
-import { errorCodes, graphql, SEED_DAY, startTestTrains } from './helpers.js';
+import { createLogger, serviceBasics } from '@railgraph/service-kit';
+import { errorCodes, graphql, SEED_DAY, SEEDED_AT, startTestTrains } from './helpers.js';
+import { BASIC_FEED_DIR } from './gtfs-fixture.js';
+import { readTrainsEnv } from '../src/env.js';
+import { importGtfs } from '../src/gtfs/import.js';
 import { seedDemoNetworkOnce } from '../src/store/seed.js';
-import type { RunningTrains } from '../src/service.js';
+import { startTrains, type RunningTrains } from '../src/service.js';
 
 let trains: RunningTrains;
 
@@ -244,5 +247,30 @@ describe('health', () => {
     const response = await fetch(`${trains.url}/readyz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ready', checks: [{ name: 'database', ok: true }] });
+  });
+});
+
+describe('a feed imported while the service runs', () => {
+  it('is served after the next reload check, without a restart', async () => {
+    const env = readTrainsEnv({ TRAINS_PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', TRAINS_RELOAD_SECONDS: '1' });
+    const running = await startTrains(
+      { ...env, database: { url: undefined, dataDir: 'memory://' } },
+      serviceBasics('trains', { logLevel: 'silent' }),
+      { now: () => SEEDED_AT },
+    );
+    try {
+      const query = '{ stations(search: "liège") { code } }';
+      expect((await graphql(running, query)).data).toEqual({ stations: [] });
+      await importGtfs(running.sql, BASIC_FEED_DIR, { consists: env.consists });
+      await vi.waitFor(
+        async () => expect((await graphql(running, query)).data).toEqual({ stations: [{ code: 'LGG' }] }),
+        {
+          timeout: 20_000,
+          interval: 250,
+        },
+      );
+    } finally {
+      await running.stop();
+    }
   });
 });

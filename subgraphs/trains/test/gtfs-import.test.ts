@@ -77,6 +77,16 @@ describe.each(stores)('GTFS import on $name', ({ postgres }) => {
     expect(byId.get('T3')?.stops.map((s) => s.stationCode)).toEqual(['LDN', 'YRK', 'EDB']);
   });
 
+  it('finds stations by a prefix of their code, name or a word of the name, ignoring case and accents', async () => {
+    const codes = async (search: string) => (await timetable()).stations(search, 10).map((s) => s.code);
+    expect(await codes('liege')).toEqual(['LGG']);
+    expect(await codes('LIÈGE-GUI')).toEqual(['LGG']);
+    expect(await codes('guillemins')).toEqual(['LGG']);
+    expect(await codes('yrk')).toEqual(['YRK']);
+    expect(await codes('e')).toEqual(['EDB']); // Edinburgh; not York, which only contains an e
+    expect(await codes('ondon')).toEqual([]);
+  });
+
   it('reads times past 24:00 as the following day', async () => {
     const found = await search('LDN', 'EDB', '2026-06-16');
     expect(found.find((j) => j.runId === 'T2:2026-06-16')).toEqual({
