@@ -2,11 +2,14 @@
 //
 //   npm run build && node bench/trains/run.mjs --scales 1,10,100 [--queries 300] [--no-pglite]
 //
-// Per scale: generates a synthetic feed (generate-feed.mjs), imports it into a fresh
-// file-backed PGlite and a fresh PostgreSQL database (stop times per second), then starts
-// the whole system with the launcher on the PostgreSQL timetable and times searchJourneys
-// one request at a time, on the trains subgraph directly and through the gateway,
-// alternating so both see the same machine noise. Everything it creates is removed.
+// Per scale: generates a synthetic feed (generate-feed.mjs), times the search in this
+// process over the service's index, and imports the feed into a fresh file-backed PGlite
+// and a fresh PostgreSQL database (stop times per second). Then one trains subgraph per
+// scale is started on its PostgreSQL timetable, all at once, and searchJourneys is timed
+// one request at a time, round-robin over the scales, so every size sees the same machine
+// noise. Last, the whole system (launcher) is started on the largest timetable and each
+// search is sent to the subgraph and through the gateway in turn. Everything it creates
+// is removed.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
@@ -149,7 +152,9 @@ function summary(samples) {
 }
 
 const results = [];
-for (const [position, scale] of scales.entries()) {
+const databases = [];
+const feeds = [];
+for (const scale of scales) {
   const scratch = await mkdtemp(path.join(tmpdir(), `trains-bench-${scale}x-`));
   const database = `rg_bench_trains_${scale}x_${process.pid}`;
   const feed = generateFeed(scale, start);
@@ -160,7 +165,6 @@ for (const [position, scale] of scales.entries()) {
     stopTimesPerDay: feed.stopTimes,
     loadAverageAtStart: os.loadavg()[0].toFixed(1),
   };
-  let system = null;
   try {
     await writeFeed(feed, path.join(scratch, 'feed'));
     log(`${scale}x: ${feed.stations} stations, ${feed.trains} trains, ${feed.stopTimes} stop times a day`);
@@ -203,44 +207,99 @@ for (const [position, scale] of scales.entries()) {
     const again = await timedImport({ url: url.toString(), dataDir: 'unused' }, path.join(scratch, 'feed'));
     row.reimportUnchanged = { outcome: again.outcome, seconds: again.milliseconds / 1000 };
 
-    const base = Number(values['base-port']) + position * 10;
-    const launchedAt = performance.now();
-    system = launch({
-      GATEWAY_PORT: String(base),
-      USERS_PORT: String(base + 1),
-      TRAINS_PORT: String(base + 2),
-      INVENTORY_PORT: String(base + 3),
-      PRICES_PORT: String(base + 4),
-      TICKETS_PORT: String(base + 5),
-      DATA_DIR: path.join(scratch, 'system'),
-      TRAINS_DATABASE_URL: url.toString(),
-      LOG_LEVEL: 'warn',
-    });
-    await system.ready;
-    row.systemStartSeconds = +((performance.now() - launchedAt) / 1000).toFixed(1);
-    log(`  system ready in ${row.systemStartSeconds} s`);
-    const direct = `http://127.0.0.1:${base + 2}/graphql`;
-    const gateway = `http://127.0.0.1:${base}/graphql`;
-    const plan = searches(feed, queryCount);
-    for (const variables of plan.slice(0, 30)) {
-      await timeSearch(direct, variables);
-      await timeSearch(gateway, variables);
-    }
-    const onSubgraph = [];
-    const viaGateway = [];
-    for (const variables of plan) {
-      onSubgraph.push(await timeSearch(direct, variables));
-      viaGateway.push(await timeSearch(gateway, variables));
-    }
-    row.subgraph = summary(onSubgraph);
-    row.gateway = summary(viaGateway);
-    log(`  searchJourneys subgraph ${JSON.stringify(row.subgraph)} gateway ${JSON.stringify(row.gateway)}`);
+    row.databaseUrl = url.toString();
   } finally {
-    await system?.stop();
-    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).catch(() => undefined);
     await rm(scratch, { recursive: true, force: true });
   }
-  row.loadAverageAtEnd = os.loadavg()[0].toFixed(1);
+  databases.push(database);
+  feeds.push(feed);
   results.push(row);
 }
+
+async function until(check, what) {
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} not ready in 240 s`);
+}
+
+const children = [];
+try {
+  // One trains subgraph per scale, side by side.
+  const subgraphs = results.map((row, position) => {
+    const port = Number(values['base-port']) + 20 + position;
+    const child = spawn(process.execPath, [path.join(trainsDist, 'index.js')], {
+      cwd: root,
+      env: { ...process.env, TRAINS_PORT: String(port), TRAINS_DATABASE_URL: row.databaseUrl, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    children.push(child);
+    return { row, url: `http://127.0.0.1:${port}/graphql`, ready: `http://127.0.0.1:${port}/readyz` };
+  });
+  for (const subgraph of subgraphs) await until(async () => (await fetch(subgraph.ready)).ok, subgraph.url);
+  log(`subgraphs ready; ${queryCount} searches per scale, round-robin`);
+  const plans = feeds.map((feed) => searches(feed, queryCount + 30));
+  const samples = subgraphs.map(() => []);
+  for (let round = 0; round < queryCount + 30; round += 1) {
+    for (const [k, subgraph] of subgraphs.entries()) {
+      const sample = await timeSearch(subgraph.url, plans[k][round]);
+      if (round >= 30) samples[k].push(sample);
+    }
+  }
+  subgraphs.forEach((subgraph, k) => {
+    subgraph.row.subgraph = summary(samples[k]);
+    log(`  ${subgraph.row.scale}x subgraph ${JSON.stringify(subgraph.row.subgraph)}`);
+  });
+  for (const child of children.splice(0)) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  // The gateway's share, on the largest timetable.
+  const largest = results.at(-1);
+  const base = Number(values['base-port']);
+  const scratch = await mkdtemp(path.join(tmpdir(), 'trains-bench-system-'));
+  const system = launch({
+    GATEWAY_PORT: String(base),
+    USERS_PORT: String(base + 1),
+    TRAINS_PORT: String(base + 2),
+    INVENTORY_PORT: String(base + 3),
+    PRICES_PORT: String(base + 4),
+    TICKETS_PORT: String(base + 5),
+    DATA_DIR: scratch,
+    TRAINS_DATABASE_URL: largest.databaseUrl,
+    LOG_LEVEL: 'warn',
+  });
+  try {
+    const launchedAt = performance.now();
+    await system.ready;
+    largest.systemStartSeconds = +((performance.now() - launchedAt) / 1000).toFixed(1);
+    const plan = searches(feeds.at(-1), queryCount + 30);
+    const direct = [];
+    const gateway = [];
+    for (const [round, variables] of plan.entries()) {
+      const d = await timeSearch(`http://127.0.0.1:${base + 2}/graphql`, variables);
+      const g = await timeSearch(`http://127.0.0.1:${base}/graphql`, variables);
+      if (round >= 30) {
+        direct.push(d);
+        gateway.push(g);
+      }
+    }
+    largest.gatewayComparison = { subgraph: summary(direct), gateway: summary(gateway) };
+    log(`  ${largest.scale}x in the whole system: ${JSON.stringify(largest.gatewayComparison)}`);
+  } finally {
+    await system.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  for (const database of databases) {
+    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).catch(() => undefined);
+  }
+}
+for (const row of results) delete row.databaseUrl;
+results.at(-1).loadAverageAtEnd = os.loadavg()[0].toFixed(1);
 process.stdout.write(`${JSON.stringify({ start, queries: queryCount, results }, null, 2)}\n`);
