@@ -16,7 +16,7 @@ export function trainsContextFactory(store: TimetableStore, timetable: Timetable
   return async (base: RequestContext): Promise<TrainsContext> => ({
     ...base,
     principal: await principalOfRequest(tokens, base.authorization),
-    loaders: createLoaders(store),
+    loaders: createLoaders(store, timetable),
     timetable,
   });
 }

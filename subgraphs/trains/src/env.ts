@@ -1,12 +1,28 @@
 import { envFields, parseEnv, z } from '@railgraph/service-kit';
 import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
+import { DEFAULT_CONSIST_RULES, parseConsistRules } from './gtfs/consists.js';
+
 export const trainsEnvSchema = z
   .object({
     TRAINS_HOST: envFields.host(),
     TRAINS_PORT: envFields.port(4002),
     TRAINS_DATABASE_URL: envFields.databaseUrl(),
     DATA_DIR: envFields.dataDir('.data'),
+    /** Default consist per GTFS route type for imported trains, e.g. `101=HS-2F8S,*=RE-1F3S`. */
+    TRAINS_GTFS_CONSISTS: z
+      .string()
+      .default(DEFAULT_CONSIST_RULES)
+      .transform((rules, context) => {
+        try {
+          return { rules, consists: parseConsistRules(DEFAULT_CONSIST_RULES, rules) };
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** How often to look for a newly imported timetable, in seconds; 0 loads it only at start. */
+    TRAINS_RELOAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
     ...accessTokenEnvFields,
@@ -18,6 +34,10 @@ export const trainsEnvSchema = z
     nodeEnv: env.NODE_ENV,
     database: { url: env.TRAINS_DATABASE_URL, dataDir: `${env.DATA_DIR}/trains` },
     auth: accessTokenSettingsOf(env),
+
+    reloadSeconds: env.TRAINS_RELOAD_SECONDS,
+    consists: env.TRAINS_GTFS_CONSISTS.consists,
+    consistRules: env.TRAINS_GTFS_CONSISTS.rules,
   }));
 
 export type TrainsEnv = z.output<typeof trainsEnvSchema>;

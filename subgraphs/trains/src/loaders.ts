@@ -5,6 +5,7 @@ import type { Journey, Station, Train, TrainRun } from './timetable/model.js';
 import { parseRunId } from './timetable/run-id.js';
 import { runOnDate } from './timetable/run.js';
 import type { TimetableStore } from './store/timetable-store.js';
+import type { Timetable } from './timetable/timetable.js';
 
 /** Per-request batching: every entity reference and nested look-up goes through these. */
 export interface TrainsLoaders {
@@ -23,13 +24,10 @@ function byKey<K, V>(keys: readonly K[], values: readonly V[], keyOf: (value: V)
   return keys.map((key) => found.get(key) ?? null);
 }
 
-export function createLoaders(store: TimetableStore): TrainsLoaders {
-  const stationByCode = new DataLoader<string, Station | null>(async (codes) =>
-    byKey(codes, await store.stationsByCodes(codes), (s) => s.code),
-  );
-  const trainById = new DataLoader<string, Train | null>(async (ids) =>
-    byKey(ids, await store.trainsByIds(ids), (t) => t.id),
-  );
+/** Stations and trains come from the in-memory timetable; consists (rarely read) from the database. */
+export function createLoaders(store: TimetableStore, timetable: Timetable): TrainsLoaders {
+  const stationByCode = new DataLoader<string, Station | null>(async (codes) => timetable.stationsByCodes(codes));
+  const trainById = new DataLoader<string, Train | null>(async (ids) => timetable.trainsByIds(ids));
   const consistById = new DataLoader<string, ConsistLayout | null>(async (ids) =>
     byKey(ids, (await store.consistsByIds(ids)).map(expandConsist), (c) => c.id),
   );

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createTokenVerifier, type TokenVerifier } from '@railgraph/auth';
-import { openDatabase } from '@railgraph/database';
+
+import { openDatabase, type SqlClient } from '@railgraph/database';
 import {
   loadSchemaFile,
   startSubgraph,
@@ -14,9 +15,11 @@ import type { TrainsEnv } from './env.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDemoNetworkOnce } from './store/seed.js';
 import { TimetableStore } from './store/timetable-store.js';
+import { loadTimetableSnapshot } from './store/snapshot.js';
+import { NetworkIndex } from './timetable/network-index.js';
 import { Timetable } from './timetable/timetable.js';
 
-const migrationsDir = fileURLToPath(new URL('../../../prisma/trains/migrations', import.meta.url));
+export const migrationsDir = fileURLToPath(new URL('../../../prisma/trains/migrations', import.meta.url));
 const typeDefs = loadSchemaFile(new URL('../schema.graphql', import.meta.url));
 
 export interface TrainsOptions {
@@ -28,6 +31,8 @@ export interface TrainsOptions {
 
 export interface RunningTrains extends RunningService {
   store: TimetableStore;
+  /** The database's SQL client, e.g. for imports while running. */
+  sql: SqlClient;
   timetable: Timetable;
 }
 
@@ -42,10 +47,51 @@ export async function startTrains(
   const prisma = new PrismaClient({ adapter: db.adapter });
   const store = new TimetableStore(prisma);
   const today = (options.now?.() ?? new Date()).toISOString().slice(0, 10);
-  await seedDemoNetworkOnce(store, today, log);
+  await seedDemoNetworkOnce(store, db.sql, today, log);
 
+  const loadIndex = async () => {
+    const started = performance.now();
+    const snapshot = await loadTimetableSnapshot(db.sql);
+    const index = new NetworkIndex(snapshot.stations, snapshot.trains);
+    log.info(
+      {
+        stations: snapshot.stations.length,
+        trains: index.trainCount,
+        stopTimes: index.stopTimeCount,
+        ms: Math.round(performance.now() - started),
+      },
+      'timetable loaded',
+    );
+    return index;
+  };
+  const feedsVersion = async () => JSON.stringify(await db.sql.query('SELECT id, checksum FROM "Feed" ORDER BY id'));
+  let loadedVersion = await feedsVersion();
   const searches = metrics.counter('trains_journey_searches_total', 'Journey searches by result', ['result'] as const);
-  const timetable = new Timetable(store, (found) => searches.inc({ result: found > 0 ? 'found' : 'empty' }));
+  const timetable = new Timetable(await loadIndex(), (found) =>
+    searches.inc({ result: found > 0 ? 'found' : 'empty' }),
+  );
+
+  // An import by `npm run import:gtfs` is picked up without a restart: the feeds' checksums
+  // are compared now and then, and a changed timetable is loaded and swapped in whole.
+  let reloading = false;
+  const reloadTimer =
+    env.reloadSeconds > 0
+      ? setInterval(() => {
+          if (reloading) return;
+          reloading = true;
+          void (async () => {
+            const version = await feedsVersion();
+            if (version === loadedVersion) return;
+            timetable.replace(await loadIndex());
+            loadedVersion = version;
+          })()
+            .catch((error: unknown) => log.error({ err: error }, 'timetable reload failed; serving the previous one'))
+            .finally(() => {
+              reloading = false;
+            });
+        }, env.reloadSeconds * 1000)
+      : null;
+  reloadTimer?.unref();
 
   const service = await startSubgraph<TrainsContext>({
     service: 'trains',
@@ -57,9 +103,10 @@ export async function startTrains(
     buildContext: trainsContextFactory(store, timetable, options.tokens ?? createTokenVerifier(env.auth)),
     readiness: [{ name: 'database', check: () => db.ping() }],
     close: async () => {
+      if (reloadTimer) clearInterval(reloadTimer);
       await prisma.$disconnect();
       await db.close();
     },
   });
-  return { ...service, store, timetable };
+  return { ...service, store, sql: db.sql, timetable };
 }

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '@railgraph/service-kit';
-import { errorCodes, graphql, SEED_DAY, startTestTrains } from './helpers.js';
+import { createLogger, serviceBasics } from '@railgraph/service-kit';
+import { errorCodes, graphql, SEED_DAY, SEEDED_AT, startTestTrains } from './helpers.js';
+import { BASIC_FEED_DIR } from './gtfs-fixture.js';
+import { readTrainsEnv } from '../src/env.js';
+import { importGtfs } from '../src/gtfs/import.js';
 import { seedDemoNetworkOnce } from '../src/store/seed.js';
-import type { RunningTrains } from '../src/service.js';
+import { startTrains, type RunningTrains } from '../src/service.js';
 
 let trains: RunningTrains;
 
@@ -161,19 +164,23 @@ describe('entity references', () => {
     expect(again).toEqual(hit);
   });
 
-  it('loads the trains of many run references in one batch', async () => {
-    const spy = vi.spyOn(trains.store, 'trainsByIds');
+  it('resolves many run references from the in-memory timetable, in one batch, without reading the database', async () => {
+    const fromMemory = vi.spyOn(trains.timetable, 'trainsByIds');
+    const fromDatabase = vi.spyOn(trains.store, 'trainsByIds');
     try {
-      await entities('... on TrainRun { id legCount }', [
+      const response = await entities('... on TrainRun { id legCount }', [
         { __typename: 'TrainRun', id: `EC101:${TUESDAY}` },
         { __typename: 'TrainRun', id: `EC103:${TUESDAY}` },
         { __typename: 'TrainRun', id: `GW201:${TUESDAY}` },
         { __typename: 'TrainRun', id: `EC101:2026-03-25` },
       ]);
-      expect(spy).toHaveBeenCalledTimes(1);
-      expect([...(spy.mock.calls[0]?.[0] ?? [])].sort()).toEqual(['EC101', 'EC103', 'GW201']);
+      expect(JSON.stringify(response)).toContain(`GW201:${TUESDAY}`);
+      expect(fromMemory).toHaveBeenCalledTimes(1);
+      expect([...(fromMemory.mock.calls[0]?.[0] ?? [])].sort()).toEqual(['EC101', 'EC103', 'GW201']);
+      expect(fromDatabase).not.toHaveBeenCalled();
     } finally {
-      spy.mockRestore();
+      fromMemory.mockRestore();
+      fromDatabase.mockRestore();
     }
   });
 });
@@ -227,7 +234,7 @@ describe('request errors', () => {
 
 describe('seeding', () => {
   it('leaves an already seeded database alone', async () => {
-    const seeded = await seedDemoNetworkOnce(trains.store, '2026-05-01', createLogger('trains', 'silent'));
+    const seeded = await seedDemoNetworkOnce(trains.store, trains.sql, '2026-05-01', createLogger('trains', 'silent'));
     expect(seeded).toBe(false);
     const [train] = await trains.store.trainsByIds(['EC101']);
     expect(train?.calendar.validFrom).toBe('2026-03-19');
@@ -240,5 +247,30 @@ describe('health', () => {
     const response = await fetch(`${trains.url}/readyz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ready', checks: [{ name: 'database', ok: true }] });
+  });
+});
+
+describe('a feed imported while the service runs', () => {
+  it('is served after the next reload check, without a restart', async () => {
+    const env = readTrainsEnv({ TRAINS_PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', TRAINS_RELOAD_SECONDS: '1' });
+    const running = await startTrains(
+      { ...env, database: { url: undefined, dataDir: 'memory://' } },
+      serviceBasics('trains', { logLevel: 'silent' }),
+      { now: () => SEEDED_AT },
+    );
+    try {
+      const query = '{ stations(search: "liège") { code } }';
+      expect((await graphql(running, query)).data).toEqual({ stations: [] });
+      await importGtfs(running.sql, BASIC_FEED_DIR, { consists: env.consists });
+      await vi.waitFor(
+        async () => expect((await graphql(running, query)).data).toEqual({ stations: [{ code: 'LGG' }] }),
+        {
+          timeout: 20_000,
+          interval: 250,
+        },
+      );
+    } finally {
+      await running.stop();
+    }
   });
 });

@@ -41,23 +41,28 @@ describe.runIf(pgAvailable)('on real PostgreSQL', () => {
     await testDb?.drop();
   });
 
-  it('applies the migration and records it as Prisma does', async () => {
+  it('applies the migrations and records them as Prisma does', async () => {
     const client = new pg.Client({ connectionString: testDb.url });
     await client.connect();
     try {
       const history = await client.query('SELECT migration_name, finished_at FROM "_prisma_migrations"');
-      expect(history.rows.map((r) => r.migration_name)).toEqual(['20261125000000_init']);
-      expect(history.rows[0]?.finished_at).not.toBeNull();
+      expect(history.rows.map((r) => r.migration_name).sort()).toEqual([
+        '20261125000000_init',
+        '20261125130000_gtfs_feeds',
+      ]);
+      expect(history.rows.every((r) => r.finished_at !== null)).toBe(true);
       const tables = await client.query(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY table_name`,
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
         'CalendarException',
         'Consist',
+        'Feed',
         'Operator',
         'Station',
         'Train',
         'TrainStop',
+        'Transfer',
       ]);
     } finally {
       await client.end();

@@ -176,10 +176,17 @@ describe('searchJourneys', () => {
     expect(await journeys('SVG', 'DON', '2026-04-09')).toEqual([]); // all-stations trains removed that day
   });
 
-  it('returns an empty list on a date without service', async () => {
-    expect(await journeys('KGX', 'YRK', '2026-03-10')).toEqual([]);
-    expect(await journeys('KGX', 'YRK', '2027-01-01')).toEqual([]);
+  it('returns an empty list on a date without service, or between stations no train links', async () => {
+    expect(await journeys('SVG', 'DON', '2026-04-09')).toEqual([]);
     expect(await journeys('KGX', 'AMS', TUESDAY)).toEqual([]);
+  });
+
+  it('rejects a date outside the timetable, saying which dates it covers', async () => {
+    for (const date of ['2026-03-10', '2027-01-01']) {
+      const response = await search({ from: 'KGX', to: 'YRK', date });
+      expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+      expect(response.errors?.[0]?.message).toContain('2026-03-19 to 2026-06-16');
+    }
   });
 
   it('rejects an unknown station code, naming it', async () => {

@@ -94,16 +94,33 @@ function wallClockMs(instantMs: number, timeZone: string): number {
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
-/** The zone's offset from UTC at an instant, in ms (Amsterdam in summer: +2 h). */
+const OFFSET_BUCKET_MS = 15 * MINUTE_MS;
+const OFFSET_CACHE_LIMIT = 200_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's offset from UTC at an instant, in ms (Amsterdam in summer: +2 h). Zones change
+ * offset only at whole quarter hours, so offsets are remembered per zone and quarter hour:
+ * journey search reads thousands of times a second and `Intl` is slow.
+ */
 function offsetMs(instantMs: number, timeZone: string): number {
-  // Sub-second parts never matter for offsets; drop them so the wall clock compares whole seconds.
-  const whole = Math.floor(instantMs / 1000) * 1000;
-  return wallClockMs(whole, timeZone) - whole;
+  const bucket = Math.floor(instantMs / OFFSET_BUCKET_MS);
+  let zone = offsetCache.get(timeZone);
+  if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    const start = bucket * OFFSET_BUCKET_MS;
+    offset = wallClockMs(start, timeZone) - start;
+    if (zone.size >= OFFSET_CACHE_LIMIT) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return offset;
 }
 
 /** The local date and minutes after its midnight at an instant in `timeZone`. */
 export function wallClockOf(instant: Date, timeZone: string): { date: LocalDate; minutes: number } {
-  const wall = wallClockMs(instant.getTime(), timeZone);
+  const ms = instant.getTime();
+  const wall = ms + offsetMs(ms, timeZone);
   const midnight = Math.floor(wall / DAY_MS) * DAY_MS;
   return { date: formatDateBase(midnight), minutes: Math.floor((wall - midnight) / MINUTE_MS) };
 }
@@ -126,7 +143,7 @@ export function instantOf(date: LocalDate, minutes: number, timeZone: string): D
   const after = offsetMs(wall + DAY_MS, timeZone);
   const candidates = [...new Set([before, after])]
     .map((offset) => wall - offset)
-    .filter((instant) => wallClockMs(instant, timeZone) === wall)
+    .filter((instant) => instant + offsetMs(instant, timeZone) === wall)
     .sort((a, b) => a - b);
   const earliest = candidates[0];
   return new Date(earliest ?? wall - before);

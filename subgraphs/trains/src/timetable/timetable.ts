@@ -1,14 +1,8 @@
 import { badInput } from '@railgraph/service-kit';
-import { isLocalDate, type LocalDate } from './local-time.js';
-import { findJourneys, serviceDatesToSearch } from './search.js';
+import { isLocalDate } from './local-time.js';
+import type { NetworkIndex } from './network-index.js';
+import { journeysFromCandidates } from './search.js';
 import type { Journey, Station, Train } from './model.js';
-
-/** What the timetable reads from storage. */
-export interface TimetableSource {
-  stationsByCodes(codes: readonly string[]): Promise<Station[]>;
-  findStations(search: string | null, first: number): Promise<Station[]>;
-  trainsServing(from: string, to: string, serviceDates: { from: LocalDate; to: LocalDate }): Promise<Train[]>;
-}
 
 export interface JourneySearch {
   from: string;
@@ -29,34 +23,71 @@ function pageSize(value: number | null | undefined, limits: { default: number; m
   return size;
 }
 
-/** Station look-up and journey search, with the argument checks the contract promises. */
+/**
+ * Station look-up and journey search over the in-memory timetable, with the argument checks
+ * the contract promises. The index is loaded at start and replaced whole when the stored
+ * timetable changes, so every request sees one consistent timetable.
+ */
 export class Timetable {
   constructor(
-    private readonly source: TimetableSource,
+    private index: NetworkIndex,
     private readonly onSearch: (journeysFound: number) => void = () => undefined,
   ) {}
 
-  async stations(search: string | null | undefined, first: number | null | undefined): Promise<Station[]> {
-    const size = pageSize(first, STATIONS_PER_PAGE, 'stations');
-    const term = search?.trim() ?? '';
-    return this.source.findStations(term === '' ? null : term, size);
+  /** Swaps in a freshly loaded timetable; requests in flight finish on the old one. */
+  replace(index: NetworkIndex): void {
+    this.index = index;
   }
 
-  /** Direct journeys departing `from` on the local date `date` there, by departure. */
-  async searchJourneys(search: JourneySearch): Promise<Journey[]> {
+  get network(): NetworkIndex {
+    return this.index;
+  }
+
+  stationsByCodes(codes: readonly string[]): Array<Station | null> {
+    return codes.map((code) => this.index.stationsByCode.get(code) ?? null);
+  }
+
+  trainsByIds(ids: readonly string[]): Array<Train | null> {
+    return ids.map((id) => this.index.trainsById.get(id) ?? null);
+  }
+
+  stations(search: string | null | undefined, first: number | null | undefined): Station[] {
+    const size = pageSize(first, STATIONS_PER_PAGE, 'stations');
+    const term = search?.trim() ?? '';
+    return this.index.findStations(term === '' ? null : term, size);
+  }
+
+  /**
+   * Every direct journey departing `from` on the local date `date` there on which boarding
+   * at `from` and alighting at `to` are allowed, by departure; `after` and `first` page.
+   */
+  searchJourneys(search: JourneySearch): Journey[] {
+    const index = this.index;
     const first = pageSize(search.first, JOURNEYS_PER_PAGE, 'journeys');
-    if (!isLocalDate(search.date))
+    if (!isLocalDate(search.date)) {
       throw badInput(`date must be a real YYYY-MM-DD date; got ${search.date}`, { argument: 'date' });
+    }
     if (search.from === search.to) {
       throw badInput(`from and to are the same station (${search.from})`, { argument: 'to' });
     }
-    const found = await this.source.stationsByCodes([search.from, search.to]);
-    const from = found.find((s) => s.code === search.from);
-    const to = found.find((s) => s.code === search.to);
+    const from = index.stationsByCode.get(search.from);
+    const to = index.stationsByCode.get(search.to);
     if (!from) throw badInput(`unknown station code ${search.from}`, { argument: 'from', code: search.from });
     if (!to) throw badInput(`unknown station code ${search.to}`, { argument: 'to', code: search.to });
-    const trains = await this.source.trainsServing(from.code, to.code, serviceDatesToSearch(search.date));
-    const journeys = findJourneys(trains, { from, to, date: search.date, after: search.after, first });
+    if (!index.covers(search.date)) {
+      const period = index.period;
+      throw badInput(
+        period
+          ? `no timetable covers ${search.date}: the timetable runs from ${period.first} to ${period.last}`
+          : `no timetable covers ${search.date}: no timetable has been imported`,
+        { argument: 'date', ...(period ?? {}) },
+      );
+    }
+    const journeys = journeysFromCandidates(
+      index.candidates(from.code, to.code),
+      { from, to, date: search.date, after: search.after, first },
+      index.maxRunDays,
+    );
     this.onSearch(journeys.length);
     return journeys;
   }
