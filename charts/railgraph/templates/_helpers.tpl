@@ -261,6 +261,9 @@ password, referenced by the URL) or from the existing secret.
 {{- if and .Values.ingress.enabled .Values.certManager.enabled .Values.certManager.clusterIssuer.create (not .Values.certManager.clusterIssuer.email) }}
 {{- $problems = append $problems "certManager.clusterIssuer.email is required to create an ACME ClusterIssuer" }}
 {{- end }}
+{{- if and .Values.ingress.enabled .Values.web.enabled (eq .Values.ingress.hosts.api .Values.ingress.hosts.web) }}
+{{- $problems = append $problems "ingress.hosts.api and ingress.hosts.web must differ (both route /)" }}
+{{- end }}
 {{- if $problems }}
 {{- fail (printf "\nrailgraph: invalid values:\n  - %s" (join "\n  - " $problems)) }}
 {{- end }}
