@@ -8,6 +8,8 @@ export const inventoryEnvSchema = z
     NODE_ENV: envFields.nodeEnv(),
     TRAINS_URL: envFields.url().default('http://127.0.0.1:4002/graphql'),
     INVENTORY_HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+    REDIS_URL: envFields.redisUrl(),
+    INVENTORY_REDIS_KEY_PREFIX: z.string().max(100).default('rg:inv:'),
   })
   .transform((env) => ({
     host: env.INVENTORY_HOST,
@@ -16,6 +18,8 @@ export const inventoryEnvSchema = z
     nodeEnv: env.NODE_ENV,
     trainsUrl: env.TRAINS_URL,
     holdTtlSeconds: env.INVENTORY_HOLD_TTL_SECONDS,
+    /** Absent: the in-process engine (embedded default). */
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.INVENTORY_REDIS_KEY_PREFIX } : null,
   }));
 
 export type InventoryEnv = z.output<typeof inventoryEnvSchema>;

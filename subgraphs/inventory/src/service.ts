@@ -8,6 +8,7 @@ import {
 import type { InventoryContext } from './context.js';
 import type { InventoryEngine } from './engine/engine.js';
 import { createMemoryEngine } from './engine/memory.js';
+import { createRedisEngine } from './engine/redis.js';
 import type { InventoryEnv } from './env.js';
 import { createSeatInventory } from './inventory/seat-inventory.js';
 import { trainsLayoutSource, type RunLayoutSource } from './layouts/trains-layouts.js';
@@ -29,7 +30,8 @@ export async function startInventory(
   { log, metrics }: { log: Logger; metrics: ServiceMetrics },
   overrides: InventoryOverrides = {},
 ): Promise<InventoryService> {
-  const engine = overrides.engine ?? createMemoryEngine();
+  const engine = overrides.engine ?? (env.redis ? createRedisEngine({ ...env.redis }) : createMemoryEngine());
+  log.info({ engine: env.redis && !overrides.engine ? 'redis' : 'in-process' }, 'seat inventory engine');
   const inventory = createSeatInventory({
     engine,
     layouts: overrides.layouts ?? trainsLayoutSource(env.trainsUrl),
@@ -45,7 +47,7 @@ export async function startInventory(
     typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     buildContext: (base) => ({ ...base, inventory }),
-    readiness: [{ name: 'engine', check: () => engine.ready() }],
+    readiness: [{ name: env.redis ? 'redis' : 'engine', check: () => engine.ready() }],
     close: () => engine.close(),
   });
   return { ...running, engine };
