@@ -30,7 +30,14 @@ export async function startInventory(
   { log, metrics }: { log: Logger; metrics: ServiceMetrics },
   overrides: InventoryOverrides = {},
 ): Promise<InventoryService> {
-  const engine = overrides.engine ?? (env.redis ? createRedisEngine({ ...env.redis }) : createMemoryEngine());
+  const engine =
+    overrides.engine ??
+    (env.redis
+      ? createRedisEngine({
+          ...env.redis,
+          onConnectionError: (error) => log.warn({ err: error }, 'Redis connection error'),
+        })
+      : createMemoryEngine());
   log.info({ engine: env.redis && !overrides.engine ? 'redis' : 'in-process' }, 'seat inventory engine');
   const inventory = createSeatInventory({
     engine,

@@ -17,10 +17,11 @@ return {m[1], m[2], m[3], m[4], m[5], m[6], redis.call('GET', KEYS[2]) or '', re
 
 /**
  * KEYS: meta, seats:<class>, holds, status, expiry.
- * ARGV: holdId, class, expected gen, expected version ('' when seats are named), fromLeg,
- * toLeg, expiresAt (ms), record JSON, legs, capacity, seat indexes...
- * Takes the seats only if the run is as the caller saw it (chosen seats) or the seats are
- * free on every leg (named seats); otherwise returns why, with the current bitmaps.
+ * ARGV: holdId, class, gen and version the caller chose on, fromLeg, toLeg, expiresAt (ms),
+ * record JSON, legs, capacity, seat indexes...
+ * Takes the seats if each is free on every leg of the journey, else answers which are
+ * taken with the class's current bitmaps. After a hold, the bitmaps come back too when the
+ * class had changed since the caller's copy, so the caller's next choice is on current state.
  */
 const hold = `
 local cls = ARGV[2]
@@ -29,9 +30,6 @@ if not meta[1] then return {'NO_RUN'} end
 if meta[2] ~= ARGV[9] or meta[3] ~= ARGV[10] then return {'LAYOUT', meta[2], meta[3]} end
 local existing = redis.call('HGET', KEYS[3], ARGV[1])
 if existing then return {'EXISTS', existing, redis.call('HGET', KEYS[4], ARGV[1])} end
-if ARGV[4] ~= '' and (meta[1] ~= ARGV[3] or meta[5] ~= ARGV[4]) then
-  return {'STALE', meta[1], meta[5], redis.call('GET', KEYS[2]) or ''}
-end
 local stride = tonumber(meta[4])
 local from, to = tonumber(ARGV[5]), tonumber(ARGV[6])
 local taken = {}
@@ -52,7 +50,11 @@ end
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
 redis.call('HSET', KEYS[4], ARGV[1], 'HELD')
 redis.call('ZADD', KEYS[5], ARGV[7], ARGV[1])
-return {'HELD', meta[1], tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. cls, 1))}
+local version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. cls, 1))
+if meta[1] ~= ARGV[3] or meta[5] ~= ARGV[4] then
+  return {'HELD', meta[1], version, redis.call('GET', KEYS[2]) or ''}
+end
+return {'HELD', meta[1], version}
 `;
 
 /** KEYS: holds, status, expiry. ARGV: holdId. HELD becomes CONFIRMED; returns {record, status} or nil. */

@@ -44,6 +44,8 @@ export interface RedisEngineOptions {
   clock?: () => Date;
   /** Runs whose bitmaps this process keeps to choose seats without reading them first. */
   cachedRuns?: number;
+  /** Connection errors (the client reconnects by itself); readiness reports them too. */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** A class's leg bitmaps as last seen, with the run generation and class version they belong to. */
@@ -60,8 +62,8 @@ interface RunSnapshot {
   classes: Map<SeatClass, ClassSnapshot>;
 }
 
-/** Redis answers with a state the request did not expect: choose again on the bitmaps it sent. */
-const MAX_ATTEMPTS = 20;
+/** Seats chosen on an old copy were taken meanwhile by another process: choose again, this often at most. */
+const MAX_ATTEMPTS = 50;
 /** A run drops out of the reaper's list this long after its last hold expired, so no new hold can be missed. */
 const FORGET_RUN_AFTER_MS = 3_600_000;
 
@@ -105,10 +107,10 @@ const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? rep
  * - `Pruns-with-holds` sorted set of run ids by their latest hold expiry: what the reaper visits.
  *
  * Seats are chosen in Node by the same allocator as the in-process engine, on this
- * process's copy of the bitmaps; the hold script takes them only if the class's version
- * is still the one they were chosen on, and otherwise returns the current bitmaps to
- * choose again. Holds of one run and class are sent one at a time from a process, so its
- * own holds never collide.
+ * process's copy of the bitmaps (kept current from the scripts' replies); the hold script
+ * takes them only if each is free on every leg, and otherwise returns the current bitmaps
+ * to choose again. Holds of one run and class are sent one at a time from a process, so
+ * its own holds never collide; other processes' holds can only make it choose again.
  */
 export function createRedisEngine(options: RedisEngineOptions): InventoryEngine & { redis: Redis } {
   const prefix = options.keyPrefix ?? '';
@@ -120,6 +122,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     maxRetriesPerRequest: 2,
     lazyConnect: true,
   });
+  redis.on('error', options.onConnectionError ?? (() => undefined));
   const snapshots = new Map<string, RunSnapshot>();
   const queues = new Map<string, Promise<unknown>>();
   const loading = new Map<string, Promise<void>>();
@@ -334,6 +337,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     const named = (request.seats?.length ?? 0) > 0;
     const fingerprint = fingerprintOf(layout.runId, request);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      // Processes that lost a race wait a random moment, so the same one does not lose every time.
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
       let snapshot = snapshots.get(layout.runId);
       let classState = snapshot?.classes.get(request.seatClass);
       const cached = snapshot !== undefined && classState !== undefined;
@@ -346,10 +351,18 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       try {
         chosen = chooseSeats(layout, classState.legs, request, allocate);
       } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
         // Another process may have freed seats since this copy was taken: refuse only on current bitmaps.
-        if (!cached || !(error instanceof DomainError)) throw error;
-        snapshots.delete(layout.runId);
-        continue;
+        if (cached) {
+          snapshots.delete(layout.runId);
+          continue;
+        }
+        // A retry of a hold that took these seats itself is answered with that hold.
+        const existing = await evalScript('getHold', [keys.holds, keys.status], [request.holdId]);
+        if (!Array.isArray(existing)) throw error;
+        const record = decodeRecord(text(existing[0]));
+        if (record.fingerprint !== fingerprint) throw otherRequest(request.holdId);
+        return holdFrom(record, text(existing[1]));
       }
       const record = newHoldRecord(layout.runId, request, chosen);
       const expiresAtMs = record.hold.expiresAt.getTime();
@@ -363,7 +376,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
             request.holdId,
             request.seatClass,
             classState.gen,
-            named ? '' : classState.version,
+            classState.version,
             request.fromStop,
             request.toStop,
             expiresAtMs,
@@ -379,10 +392,14 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       if (outcome === 'HELD') {
         const gen = text(reply[1]);
         const version = Number(text(reply[2]));
-        applyChange(layout.runId, request.seatClass, gen, version, (legs) => {
-          for (let leg = request.fromStop; leg < request.toStop; leg++)
-            for (const index of record.seatIndexes) takeSeat(legs[leg]!, index);
-        });
+        if (Buffer.isBuffer(reply[3])) {
+          snapshotOfClass(layout.runId, layout.legCount, request.seatClass, gen, version, cls.capacity, reply[3]);
+        } else {
+          applyChange(layout.runId, request.seatClass, gen, version, (legs) => {
+            for (let leg = request.fromStop; leg < request.toStop; leg++)
+              for (const index of record.seatIndexes) takeSeat(legs[leg]!, index);
+          });
+        }
         if (indexed !== null && indexed !== layout.runId) {
           // The id is another run's hold: undo this one.
           await evalScript('release', releaseKeys(layout.runId), [request.holdId, 'forget']);
@@ -405,7 +422,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       if (outcome === 'LAYOUT') {
         throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
       }
-      // STALE or TAKEN: Redis sent the class's bitmaps as they are now.
+      // TAKEN: Redis sent the class's bitmaps as they are now; choose again on them.
       snapshotOfClass(
         layout.runId,
         layout.legCount,

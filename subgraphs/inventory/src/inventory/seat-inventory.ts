@@ -80,7 +80,11 @@ export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
         if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_HOLD_TTL_SECONDS) {
           throw badInput(`ttlSeconds must be 1-${MAX_HOLD_TTL_SECONDS}; got ${ttlSeconds}`);
         }
-        const layout = await layouts.layoutOf(command.runId, requestId);
+        const layout = await layouts.layoutOf(command.runId, requestId).catch((error: unknown) => {
+          if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND)
+            throw badInput(`Unknown train run ${command.runId}`, { runId: command.runId });
+          throw error;
+        });
         const hold = await engine.hold(layout, {
           holdId: command.holdId,
           fromStop: command.fromStop,
