@@ -41,3 +41,6 @@ export function intercityRun(runId, stops) {
     ],
   };
 }
+
+/** A line of the bench's report on stdout. */
+export const print = (line) => process.stdout.write(`${line}\n`);

@@ -4,7 +4,7 @@
 //   node bench/inventory/sell-through.mjs [days]
 import { bestFitAllocator, firstFitAllocator } from '../../subgraphs/inventory/dist/engine/allocate.js';
 import { createMemoryEngine } from '../../subgraphs/inventory/dist/engine/memory.js';
-import { intercityRun, seededRandom } from './common.mjs';
+import { intercityRun, print, seededRandom } from './common.mjs';
 
 const days = Number(process.argv[2] ?? 20);
 const layout = intercityRun('IC900:2026-12-01', 15);
@@ -85,13 +85,11 @@ const allocators = {
   'first fit': firstFitAllocator,
   'random free seat': randomFitAllocator(7),
 };
-console.log(
-  `run: 12 coaches, 816 seats, ${legs} legs; ${offered} seat-legs offered per day; ${days} days per demand level`,
-);
-console.log(
+print(`run: 12 coaches, 816 seats, ${legs} legs; ${offered} seat-legs offered per day; ${days} days per demand level`);
+print(
   '| demand (seat-legs asked / offered) | allocator | sell-through | requests refused | sell-through / first fit |',
 );
-console.log('| --- | --- | --- | --- | --- |');
+print('| --- | --- | --- | --- | --- |');
 for (const demand of [1.0, 1.5, 2.5]) {
   const totals = {};
   for (const [name, allocate] of Object.entries(allocators)) {
@@ -109,7 +107,7 @@ for (const demand of [1.0, 1.5, 2.5]) {
   }
   for (const [name, t] of Object.entries(totals)) {
     const ratio = t.sellThrough / totals['first fit'].sellThrough;
-    console.log(
+    print(
       `| ${demand.toFixed(1)} | ${name} | ${(t.sellThrough * 100).toFixed(2)} % | ${(t.refusedShare * 100).toFixed(1)} % | ${ratio.toFixed(4)} |`,
     );
   }
