@@ -5,23 +5,29 @@ import {
   type RunningService,
   type ServiceMetrics,
 } from '@railgraph/service-kit';
+import { createServiceTokenSource, SERVICE_SCOPES } from '@railgraph/auth';
+import { ticketsBookingsOverHttp, type TicketsBookings } from './bookings/tickets-bookings.js';
 import type { InventoryContext } from './context.js';
-import type { InventoryEngine } from './engine/engine.js';
+import type { InventoryEngine, RunRecovery } from './engine/engine.js';
 import { createMemoryEngine } from './engine/memory.js';
 import { createRedisEngine } from './engine/redis.js';
 import type { InventoryEnv } from './env.js';
+import { createReaper, type Reaper } from './inventory/reaper.js';
 import { createSeatInventory } from './inventory/seat-inventory.js';
 import { trainsLayoutSource, type RunLayoutSource } from './layouts/trains-layouts.js';
 import { resolvers } from './resolvers/index.js';
 
 export interface InventoryService extends RunningService {
   engine: InventoryEngine;
+  reaper: Reaper;
 }
 
 /** Stores and peers a test may substitute. */
 export interface InventoryOverrides {
   engine?: InventoryEngine;
   layouts?: RunLayoutSource;
+  /** tickets' look-ups; null to run without them. */
+  bookings?: TicketsBookings | null;
   clock?: () => Date;
 }
 
@@ -30,18 +36,48 @@ export async function startInventory(
   { log, metrics }: { log: Logger; metrics: ServiceMetrics },
   overrides: InventoryOverrides = {},
 ): Promise<InventoryService> {
+  const layouts = overrides.layouts ?? trainsLayoutSource(env.trainsUrl);
+  const bookings =
+    overrides.bookings !== undefined
+      ? overrides.bookings
+      : env.serviceClient
+        ? ticketsBookingsOverHttp(
+            env.ticketsUrl,
+            createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.bookingsInternal }),
+          )
+        : null;
+  if (!bookings) {
+    log.warn(
+      'no INVENTORY_CLIENT_SECRET: tickets cannot be asked, so expired holds stay held and runs lost with the store start empty',
+    );
+  }
+  const recovery: RunRecovery | undefined = bookings
+    ? {
+        confirmedSeats: (runId) => bookings.confirmedSeats(runId),
+        layoutOf: (runId) => layouts.layoutOf(runId, 'inventory-rebuild'),
+      }
+    : undefined;
   const engine =
     overrides.engine ??
     (env.redis
       ? createRedisEngine({
           ...env.redis,
+          ...(recovery ? { recovery } : {}),
           onConnectionError: (error) => log.warn({ err: error }, 'Redis connection error'),
         })
-      : createMemoryEngine());
+      : createMemoryEngine(recovery ? { recovery } : {}));
   log.info({ engine: env.redis && !overrides.engine ? 'redis' : 'in-process' }, 'seat inventory engine');
+  const reaper = createReaper({
+    engine,
+    bookings,
+    log,
+    metrics,
+    intervalMs: env.reaperIntervalMs,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
   const inventory = createSeatInventory({
     engine,
-    layouts: overrides.layouts ?? trainsLayoutSource(env.trainsUrl),
+    layouts,
     metrics,
     defaultHoldTtlSeconds: env.holdTtlSeconds,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
@@ -55,7 +91,11 @@ export async function startInventory(
     resolvers,
     buildContext: (base) => ({ ...base, inventory }),
     readiness: [{ name: env.redis ? 'redis' : 'engine', check: () => engine.ready() }],
-    close: () => engine.close(),
+    close: async () => {
+      await reaper.stop();
+      await engine.close();
+    },
   });
-  return { ...running, engine };
+  reaper.start();
+  return { ...running, engine, reaper };
 }
