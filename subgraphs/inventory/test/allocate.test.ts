@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { bestFitAllocator, firstFitAllocator, type SeatingRequest } from '../src/engine/allocate.js';
-import { emptyBitmap, takeSeat, type SeatBitmap } from '../src/engine/bitmap.js';
+import { emptyBitmap, isTaken, takeSeat, type SeatBitmap } from '../src/engine/bitmap.js';
 import { classSeats } from '../src/engine/layout.js';
 import { coach, runLayout } from './fixtures.js';
 
@@ -62,5 +63,43 @@ describe('best-fit seat allocator', () => {
     const legs = legsWith({ 1: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] });
     expect(bestFitAllocator({ seats: standard, legs }, ask({ count: 3 }))).toBeNull();
     expect(bestFitAllocator({ seats: standard, legs }, ask({ count: 2 }))).toEqual([14, 15]);
+  });
+
+  it('picks, for one traveller, the free seat with the least slack around the journey, on any bitmaps', () => {
+    // 40 seats over 6 legs, randomly taken; the naive rule: fewest free legs adjoining the journey, lowest index.
+    const wide = runLayout({ legCount: 6, coaches: [coach(1, 'STANDARD', 24), coach(2, 'STANDARD', 16)] });
+    const cls = classSeats(wide).find((c) => c.seatClass === 'STANDARD')!;
+    const journey = fc
+      .tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }))
+      .filter(([a, b]) => a !== b)
+      .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+    const taken = fc.array(fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), { minLength: 6, maxLength: 6 });
+    fc.assert(
+      fc.property(journey, taken, ([fromLeg, toLeg], grid) => {
+        const legs = grid.map((row) => {
+          const map = emptyBitmap(40);
+          row.forEach((t, seat) => t && takeSeat(map, seat));
+          return map;
+        });
+        const freeOn = (seat: number, leg: number) => !isTaken(legs[leg]!, seat);
+        let expected: number | null = null;
+        let expectedSlack = Infinity;
+        for (let seat = 0; seat < 40; seat++) {
+          let ok = true;
+          for (let leg = fromLeg; leg < toLeg; leg++) ok &&= freeOn(seat, leg);
+          if (!ok) continue;
+          let slack = 0;
+          for (let leg = fromLeg - 1; leg >= 0 && freeOn(seat, leg); leg--) slack++;
+          for (let leg = toLeg; leg < 6 && freeOn(seat, leg); leg++) slack++;
+          if (slack < expectedSlack) {
+            expected = seat;
+            expectedSlack = slack;
+          }
+        }
+        const chosen = bestFitAllocator({ seats: cls, legs }, { fromLeg, toLeg, count: 1 });
+        expect(chosen).toEqual(expected === null ? null : [expected]);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

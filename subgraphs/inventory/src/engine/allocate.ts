@@ -25,30 +25,67 @@ export interface ClassOccupancy {
  */
 export type SeatAllocator = (occupancy: ClassOccupancy, request: SeatingRequest) => number[] | null;
 
-/** Lexicographic score, lower is better. */
-type Score = number[];
-
-const better = (a: Score, b: Score | null): boolean => {
-  if (!b) return true;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x < y;
-  }
-  return false;
-};
-
 /**
- * Seat-legs a seat leaves unused around the journey: how many legs it is also free for
- * straight before `fromLeg` and straight after `toLeg - 1`. A seat free only A->C scores 0
- * for an A->C traveller; one free A->Z scores more, and is kept for a longer journey.
+ * Seat-legs each seat free on the journey leaves unused around it (-1 for a seat taken on
+ * the journey): how many legs it is also free for straight before `fromLeg` and straight
+ * after `toLeg - 1`. A seat free only A->C scores 0 for an A->C traveller; one free A->Z
+ * scores more, and is kept for a longer journey. Works a word of 32 seats at a time,
+ * walking away from the journey leg by leg and noting where each seat stops being free.
  */
-function slackOf(legs: readonly SeatBitmap[], seat: number, fromLeg: number, toLeg: number): number {
-  let slack = 0;
-  for (let leg = fromLeg - 1; leg >= 0 && !isTaken(legs[leg]!, seat); leg--) slack++;
-  for (let leg = toLeg; leg < legs.length && !isTaken(legs[leg]!, seat); leg++) slack++;
+function slackOf(legs: readonly SeatBitmap[], mask: SeatBitmap, capacity: number, fromLeg: number, toLeg: number) {
+  const slack = new Int32Array(capacity).fill(-1);
+  const free = new Uint32Array(mask.length);
+  for (let w = 0; w < mask.length; w++) free[w] = ~(mask[w] ?? 0);
+  if (capacity % 32 !== 0) free[free.length - 1]! &= (1 << (capacity % 32)) - 1;
+  const walk = (first: number, step: number, stop: number) => {
+    const alive = free.slice();
+    let run = 0;
+    for (let leg = first; leg !== stop; leg += step, run++) {
+      const map = legs[leg]!;
+      let any = 0;
+      for (let w = 0; w < alive.length; w++) {
+        const before = alive[w]!;
+        if (before === 0) continue;
+        const after = before & ~(map[w] ?? 0);
+        let ended = before & ~after;
+        while (ended !== 0) {
+          const seat = w * 32 + 31 - Math.clz32(ended & -ended);
+          slack[seat] = (slack[seat] === -1 ? 0 : slack[seat]!) + run;
+          ended &= ended - 1;
+        }
+        alive[w] = after;
+        any |= after;
+      }
+      if (any === 0) break;
+    }
+    for (let w = 0; w < alive.length; w++) {
+      let left = alive[w]!;
+      while (left !== 0) {
+        const seat = w * 32 + 31 - Math.clz32(left & -left);
+        slack[seat] = (slack[seat] === -1 ? 0 : slack[seat]!) + Math.abs(stop - first);
+        left &= left - 1;
+      }
+    }
+  };
+  walk(fromLeg - 1, -1, -1);
+  walk(toLeg, 1, legs.length);
+  // Free seats no walk touched (journey at both ends of the run) have no slack.
+  for (let w = 0; w < free.length; w++) {
+    let seats = free[w]!;
+    while (seats !== 0) {
+      const seat = w * 32 + 31 - Math.clz32(seats & -seats);
+      if (slack[seat] === -1) slack[seat] = 0;
+      seats &= seats - 1;
+    }
+  }
   return slack;
 }
+
+// Scores are single numbers (lower is better) with the criteria in decimal places, so
+// choosing allocates nothing per candidate: slack sums stay below 1000 (9 seats x 100
+// legs), preference misses below 10, rows below 10, spreads below 10^5.
+const SLACK = 10;
+const FIRST = 10_000;
 
 /**
  * Best fit (DESIGN §6). For one traveller: a seat of the preferred position if any, then
@@ -60,26 +97,26 @@ function slackOf(legs: readonly SeatBitmap[], seat: number, fromLeg: number, toL
 export const bestFitAllocator: SeatAllocator = ({ seats: cls, legs }, request) => {
   const { fromLeg, toLeg, count, preference } = request;
   if (count <= 0) return [];
-  const mask = legMask(legs, fromLeg, toLeg, cls.capacity);
-  // -1 for a seat taken somewhere on the journey, else its slack.
-  const slack = new Int32Array(cls.capacity).fill(-1);
+  const capacity = cls.capacity;
+  const mask = legMask(legs, fromLeg, toLeg, capacity);
+  const slack = slackOf(legs, mask, capacity, fromLeg, toLeg);
+  const miss = new Uint8Array(capacity);
   let freeTotal = 0;
-  for (let seat = 0; seat < cls.capacity; seat++) {
-    if (isTaken(mask, seat)) continue;
-    slack[seat] = slackOf(legs, seat, fromLeg, toLeg);
+  for (let seat = 0; seat < capacity; seat++) {
+    if (slack[seat]! < 0) continue;
+    if (preference && cls.seats[seat]?.position !== preference) miss[seat] = 1;
     freeTotal++;
   }
   if (freeTotal < count) return null;
-  const miss = (seat: number) => (preference && cls.seats[seat]?.position !== preference ? 1 : 0);
 
   if (count === 1) {
     let best = -1;
-    let bestScore: Score | null = null;
-    for (let seat = 0; seat < cls.capacity; seat++) {
+    let bestScore = Infinity;
+    for (let seat = 0; seat < capacity; seat++) {
       const s = slack[seat]!;
       if (s < 0) continue;
-      const score = [miss(seat), s];
-      if (better(score, bestScore)) {
+      const score = miss[seat]! * FIRST + s;
+      if (score < bestScore) {
         best = seat;
         bestScore = score;
       }
@@ -87,51 +124,77 @@ export const bestFitAllocator: SeatAllocator = ({ seats: cls, legs }, request) =
     return [best];
   }
 
+  const row = (seat: number) => cls.seats[seat]?.row ?? seat;
+
+  // Side by side: `count` consecutive seats of one coach, all free; fewest rows, then
+  // tightest, then fewest preference misses.
+  let bestStart = -1;
+  let bestScore = Infinity;
+  for (const span of cls.coaches) {
+    const end = span.start + span.size;
+    for (let start = span.start; start + count <= end; start++) {
+      let sumSlack = 0;
+      let sumMiss = 0;
+      let rows = 1;
+      let ok = true;
+      for (let seat = start; seat < start + count; seat++) {
+        const s = slack[seat]!;
+        if (s < 0) {
+          ok = false;
+          start = seat; // no window starting at or before this seat can be free
+          break;
+        }
+        sumSlack += s;
+        sumMiss += miss[seat]!;
+        if (seat > start && row(seat) !== row(seat - 1)) rows++;
+      }
+      if (!ok) continue;
+      const score = rows * FIRST * 100 + sumSlack * SLACK + sumMiss;
+      if (score < bestScore) {
+        bestStart = start;
+        bestScore = score;
+      }
+    }
+  }
+  if (bestStart >= 0) return Array.from({ length: count }, (_, i) => bestStart + i);
+
+  // Together in one coach, as close as its free seats allow: smallest spread, then
+  // tightest, then fewest preference misses.
   const freeInCoach = cls.coaches.map((span) => {
     const free: number[] = [];
     for (let seat = span.start; seat < span.start + span.size; seat++) if (slack[seat]! >= 0) free.push(seat);
     return free;
   });
-  const rowsOf = (seats: readonly number[]) => new Set(seats.map((seat) => cls.seats[seat]?.row)).size;
-  const sumOf = (seats: readonly number[], f: (seat: number) => number) =>
-    seats.reduce((sum, seat) => sum + f(seat), 0);
-
-  // Side by side: `count` consecutive seats of one coach, all free.
-  let best: number[] | null = null;
-  let bestScore: Score | null = null;
-  for (const span of cls.coaches) {
-    let freeRun = 0;
-    for (let seat = span.start; seat < span.start + span.size; seat++) {
-      freeRun = slack[seat]! >= 0 ? freeRun + 1 : 0;
-      if (freeRun < count) continue;
-      const window = Array.from({ length: count }, (_, i) => seat - count + 1 + i);
-      const score = [rowsOf(window), sumOf(window, (s) => slack[s]!), sumOf(window, miss)];
-      if (better(score, bestScore)) {
-        best = window;
-        bestScore = score;
+  const closest = (free: readonly number[], k: number): { at: number; score: number } | null => {
+    let found: { at: number; score: number } | null = null;
+    let sumSlack = 0;
+    let sumMiss = 0;
+    for (let i = 0; i < free.length; i++) {
+      sumSlack += slack[free[i]!]!;
+      sumMiss += miss[free[i]!]!;
+      if (i >= k) {
+        sumSlack -= slack[free[i - k]!]!;
+        sumMiss -= miss[free[i - k]!]!;
       }
-    }
-  }
-  if (best) return best;
-
-  // Together in one coach, as close as its free seats allow.
-  const closest = (free: readonly number[], k: number): { seats: number[]; score: Score } | null => {
-    let found: { seats: number[]; score: Score } | null = null;
-    for (let i = 0; i + k <= free.length; i++) {
-      const window = free.slice(i, i + k);
-      const score = [window[k - 1]! - window[0]!, sumOf(window, (s) => slack[s]!), sumOf(window, miss)];
-      if (better(score, found?.score ?? null)) found = { seats: window, score };
+      if (i + 1 < k) continue;
+      const spread = free[i]! - free[i + 1 - k]!;
+      const score = spread * FIRST * 100 + sumSlack * SLACK + sumMiss;
+      if (!found || score < found.score) found = { at: i + 1 - k, score };
     }
     return found;
   };
-  for (const free of freeInCoach) {
+  let bestCoach = -1;
+  let bestAt = -1;
+  bestScore = Infinity;
+  freeInCoach.forEach((free, coachOrder) => {
     const found = free.length >= count ? closest(free, count) : null;
-    if (found && better(found.score, bestScore)) {
-      best = found.seats;
+    if (found && found.score < bestScore) {
+      bestCoach = coachOrder;
+      bestAt = found.at;
       bestScore = found.score;
     }
-  }
-  if (best) return best;
+  });
+  if (bestCoach >= 0) return freeInCoach[bestCoach]!.slice(bestAt, bestAt + count);
 
   // Split over the coaches with most free seats, each part as close as it can sit.
   const roomiest = freeInCoach.map((free, order) => ({ free, order })).sort((a, b) => b.free.length - a.free.length);
@@ -139,7 +202,8 @@ export const bestFitAllocator: SeatAllocator = ({ seats: cls, legs }, request) =
   for (const { free } of roomiest) {
     const part = Math.min(free.length, count - chosen.length);
     if (part === 0) break;
-    chosen.push(...(closest(free, part)?.seats ?? []));
+    const found = closest(free, part);
+    if (found) chosen.push(...free.slice(found.at, found.at + part));
   }
   return chosen;
 };
