@@ -118,7 +118,6 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   const clock = options.clock ?? (() => new Date());
   const maxCachedRuns = options.cachedRuns ?? 2_000;
   const redis = new Redis(options.url, {
-    enableAutoPipelining: true,
     maxRetriesPerRequest: 2,
     lazyConnect: true,
   });
@@ -149,12 +148,28 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     return scriptsLoaded;
   }
 
-  // Replies as Buffers: the bitmaps are binary. (A Command of its own, since ioredis's
-  // callBuffer loses the command name under auto-pipelining.)
+  // Commands issued in one tick go out in one pipeline (one socket write): holds of many
+  // runs share round trips. Replies come as Buffers, the bitmaps being binary (ioredis's
+  // own auto-pipelining loses the command name of callBuffer, hence this).
+  let batch: Command[] | null = null;
+  function send(name: string, args: Array<string | number>, binary = false): Promise<unknown> {
+    const command = new Command(name, args, binary ? { replyEncoding: null } : { replyEncoding: 'utf8' });
+    if (!batch) {
+      batch = [];
+      process.nextTick(() => {
+        const commands = batch ?? [];
+        batch = null;
+        // Pipeline.sendCommand exists at run time but is missing from ioredis's types.
+        const pipeline = redis.pipeline() as unknown as { sendCommand(c: Command): void; exec(): Promise<unknown> };
+        for (const queued of commands) pipeline.sendCommand(queued);
+        void pipeline.exec().catch(() => undefined);
+      });
+    }
+    batch.push(command);
+    return command.promise;
+  }
   const evalsha = (name: ScriptName, keys: string[], args: Array<string | number>) =>
-    redis.sendCommand(
-      new Command('EVALSHA', [scriptShas[name], keys.length, ...keys, ...args], { replyEncoding: null }),
-    ) as Promise<Reply>;
+    send('EVALSHA', [scriptShas[name], keys.length, ...keys, ...args], true) as Promise<Reply>;
 
   /** EVALSHA, loading the scripts again when Redis lost them (restart, SCRIPT FLUSH). */
   async function evalScript(name: ScriptName, keys: string[], args: Array<string | number>): Promise<Reply> {
@@ -367,8 +382,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       const record = newHoldRecord(layout.runId, request, chosen);
       const expiresAtMs = record.hold.expiresAt.getTime();
       const [indexed, , reply] = await Promise.all([
-        redis.set(holdIndexKey(request.holdId), layout.runId, 'NX', 'GET'),
-        redis.zadd(runsWithHoldsKey, 'GT', expiresAtMs, layout.runId),
+        send('SET', [holdIndexKey(request.holdId), layout.runId, 'NX', 'GET']) as Promise<string | null>,
+        send('ZADD', [runsWithHoldsKey, 'GT', expiresAtMs, layout.runId]),
         evalScript(
           'hold',
           [keys.meta, keys.seats(request.seatClass), keys.holds, keys.status, keys.expiry],
@@ -446,7 +461,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   };
 
   async function runOfHold(holdId: string): Promise<string | null> {
-    return redis.get(holdIndexKey(holdId));
+    return send('GET', [holdIndexKey(holdId)]) as Promise<string | null>;
   }
 
   return {
