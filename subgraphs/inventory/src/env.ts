@@ -10,6 +10,13 @@ export const inventoryEnvSchema = z
     TRAINS_URL: envFields.url().default('http://127.0.0.1:4002/graphql'),
     INVENTORY_HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     ...accessTokenEnvFields,
+    TICKETS_URL: envFields.url().default('http://127.0.0.1:4005/graphql'),
+    USERS_TOKEN_URL: envFields.url().default('http://127.0.0.1:4001/oauth/token'),
+    INVENTORY_CLIENT_ID: z.string().min(1).default('inventory'),
+    INVENTORY_CLIENT_SECRET: z.string().min(1).optional(),
+    INVENTORY_REAPER_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    REDIS_URL: envFields.redisUrl(),
+    INVENTORY_REDIS_KEY_PREFIX: z.string().max(100).default('rg:inv:'),
   })
   .transform((env) => ({
     host: env.INVENTORY_HOST,
@@ -19,6 +26,14 @@ export const inventoryEnvSchema = z
     trainsUrl: env.TRAINS_URL,
     holdTtlSeconds: env.INVENTORY_HOLD_TTL_SECONDS,
     auth: accessTokenSettingsOf(env),
+    ticketsUrl: env.TICKETS_URL,
+    /** Absent without a secret: then tickets cannot be asked (expired holds stay held, runs start empty). */
+    serviceClient: env.INVENTORY_CLIENT_SECRET
+      ? { tokenUrl: env.USERS_TOKEN_URL, clientId: env.INVENTORY_CLIENT_ID, clientSecret: env.INVENTORY_CLIENT_SECRET }
+      : null,
+    reaperIntervalMs: env.INVENTORY_REAPER_INTERVAL_MS,
+    /** Absent: the in-process engine (embedded default). */
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.INVENTORY_REDIS_KEY_PREFIX } : null,
   }));
 
 export type InventoryEnv = z.output<typeof inventoryEnvSchema>;

@@ -1,4 +1,10 @@
-import { createTokenVerifier, principalOfRequest, type TokenVerifier } from '@railgraph/auth';
+import {
+  createServiceTokenSource,
+  createTokenVerifier,
+  principalOfRequest,
+  SERVICE_SCOPES,
+  type TokenVerifier,
+} from '@railgraph/auth';
 import {
   loadSchemaFile,
   startSubgraph,
@@ -6,22 +12,28 @@ import {
   type RunningService,
   type ServiceMetrics,
 } from '@railgraph/service-kit';
+import { ticketsBookingsOverHttp, type TicketsBookings } from './bookings/tickets-bookings.js';
 import type { InventoryContext } from './context.js';
-import type { InventoryEngine } from './engine/engine.js';
+import type { InventoryEngine, RunRecovery } from './engine/engine.js';
 import { createMemoryEngine } from './engine/memory.js';
+import { createRedisEngine } from './engine/redis.js';
 import type { InventoryEnv } from './env.js';
+import { createReaper, type Reaper } from './inventory/reaper.js';
 import { createSeatInventory } from './inventory/seat-inventory.js';
 import { trainsLayoutSource, type RunLayoutSource } from './layouts/trains-layouts.js';
 import { resolvers } from './resolvers/index.js';
 
 export interface InventoryService extends RunningService {
   engine: InventoryEngine;
+  reaper: Reaper;
 }
 
 /** Stores and peers a test may substitute. */
 export interface InventoryOverrides {
   engine?: InventoryEngine;
   layouts?: RunLayoutSource;
+  /** tickets' look-ups; null to run without them. */
+  bookings?: TicketsBookings | null;
   clock?: () => Date;
   tokens?: TokenVerifier;
 }
@@ -31,7 +43,45 @@ export async function startInventory(
   { log, metrics }: { log: Logger; metrics: ServiceMetrics },
   overrides: InventoryOverrides = {},
 ): Promise<InventoryService> {
-  const engine = overrides.engine ?? createMemoryEngine();
+  const layouts = overrides.layouts ?? trainsLayoutSource(env.trainsUrl);
+  const bookings =
+    overrides.bookings !== undefined
+      ? overrides.bookings
+      : env.serviceClient
+        ? ticketsBookingsOverHttp(
+            env.ticketsUrl,
+            createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.bookingsInternal }),
+          )
+        : null;
+  if (!bookings) {
+    log.warn(
+      'no INVENTORY_CLIENT_SECRET: tickets cannot be asked, so expired holds stay held and runs lost with the store start empty',
+    );
+  }
+  const recovery: RunRecovery | undefined = bookings
+    ? {
+        confirmedSeats: (runId) => bookings.confirmedSeats(runId),
+        layoutOf: (runId) => layouts.layoutOf(runId, 'inventory-rebuild'),
+      }
+    : undefined;
+  const engine =
+    overrides.engine ??
+    (env.redis
+      ? createRedisEngine({
+          ...env.redis,
+          ...(recovery ? { recovery } : {}),
+          onConnectionError: (error) => log.warn({ err: error }, 'Redis connection error'),
+        })
+      : createMemoryEngine(recovery ? { recovery } : {}));
+  log.info({ engine: env.redis && !overrides.engine ? 'redis' : 'in-process' }, 'seat inventory engine');
+  const reaper = createReaper({
+    engine,
+    bookings,
+    log,
+    metrics,
+    intervalMs: env.reaperIntervalMs,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
   const clock = overrides.clock ?? (() => new Date());
   metrics.observedGauge(
     'inventory_expired_hold_age_seconds',
@@ -44,7 +94,7 @@ export async function startInventory(
   );
   const inventory = createSeatInventory({
     engine,
-    layouts: overrides.layouts ?? trainsLayoutSource(env.trainsUrl),
+    layouts,
     metrics,
     defaultHoldTtlSeconds: env.holdTtlSeconds,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
@@ -62,8 +112,12 @@ export async function startInventory(
       principal: await principalOfRequest(tokens, base.authorization),
       inventory,
     }),
-    readiness: [{ name: 'engine', check: () => engine.ready() }],
-    close: () => engine.close(),
+    readiness: [{ name: env.redis ? 'redis' : 'engine', check: () => engine.ready() }],
+    close: async () => {
+      await reaper.stop();
+      await engine.close();
+    },
   });
-  return { ...running, engine };
+  reaper.start();
+  return { ...running, engine, reaper };
 }

@@ -1,7 +1,30 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryEngine } from '../src/engine/memory.js';
-import type { HoldRequest } from '../src/engine/engine.js';
+import { createRedisEngine } from '../src/engine/redis.js';
+import type { HoldRequest, InventoryEngine } from '../src/engine/engine.js';
 import { errorCode, now, runLayout } from './fixtures.js';
+import { deleteKeys, redisForTests, redisTestUrl, uniquePrefix } from './redis-for-tests.js';
+
+const redisUp = await redisForTests();
+const redisPrefix = uniquePrefix('engine');
+const opened: InventoryEngine[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((engine) => engine.close()));
+  if (redisUp) await deleteKeys(redisTestUrl(), redisPrefix);
+});
+let redisRuns = 0;
+const engines: Array<[string, boolean, () => InventoryEngine]> = [
+  ['in-process', true, () => createMemoryEngine()],
+  [
+    'Redis',
+    redisUp,
+    () => {
+      const engine = createRedisEngine({ url: redisTestUrl(), keyPrefix: `${redisPrefix}${redisRuns++}:` });
+      opened.push(engine);
+      return engine;
+    },
+  ],
+];
 
 const layout = runLayout();
 const request = (overrides: Partial<HoldRequest>): HoldRequest => ({
@@ -15,12 +38,14 @@ const request = (overrides: Partial<HoldRequest>): HoldRequest => ({
   ...overrides,
 });
 
-const standardLeft = async (engine: ReturnType<typeof createMemoryEngine>, from: number, to: number) =>
+const standardLeft = async (engine: InventoryEngine, from: number, to: number) =>
   (await engine.availability(layout, from, to)).find((a) => a.seatClass === 'STANDARD')?.seatsLeft;
 
-describe('in-process inventory engine', () => {
+describe.each(engines)('%s inventory engine', (_name, available, makeEngine) => {
+  if (!available) return it.skip('needs Redis', () => undefined);
+
   it('reports full capacity per class for a run never sold', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     expect(await engine.availability(layout, 0, 4)).toEqual([
       { seatClass: 'STANDARD', seatsLeft: 24, capacity: 24, loadFactor: 0 },
       { seatClass: 'FIRST', seatsLeft: 8, capacity: 8, loadFactor: 0 },
@@ -28,7 +53,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('keeps a seat sold A->B free for B->C', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     const first = await engine.hold(
       layout,
       request({ holdId: 'ab', fromStop: 0, toStop: 2, seats: ['2-1A'], count: undefined }),
@@ -47,7 +72,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('counts a seat taken on any leg of the journey as not left', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'mid', fromStop: 1, toStop: 2, count: 3 }));
     expect(await standardLeft(engine, 0, 1)).toBe(24);
     expect(await standardLeft(engine, 0, 2)).toBe(21);
@@ -56,7 +81,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('shows a seat as taken in the seat map only where its legs overlap the journey', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'x', fromStop: 0, toStop: 1, seats: ['3-2B'], count: undefined }));
     const freeOf = async (from: number, to: number) =>
       (await engine.seatMap(layout, from, to)).find((s) => s.seatId === '3-2B')?.free;
@@ -75,7 +100,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('seats a group together in one coach when one has room', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     // Leave coach 2 with 5 free seats, coach 3 empty: a group of 6 goes to coach 3.
     await engine.hold(layout, request({ holdId: 'fill', count: 7 }));
     const group = await engine.hold(layout, request({ holdId: 'group', count: 6 }));
@@ -84,7 +109,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('splits a group over coaches when no coach has room, still all-or-nothing', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'a', count: 9 }));
     await engine.hold(layout, request({ holdId: 'b', count: 9 }));
     // Each group of 9 filled most of one coach: 3 seats are left in coach 2 and 3 in coach 3.
@@ -97,7 +122,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('refuses a hold with SOLD_OUT and takes nothing when too few seats are free on every leg', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'most', fromStop: 1, toStop: 2, count: 9 }));
     await engine.hold(layout, request({ holdId: 'more', fromStop: 1, toStop: 2, count: 9 }));
     await engine.hold(layout, request({ holdId: 'rest', fromStop: 1, toStop: 2, count: 4 }));
@@ -114,7 +139,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('refuses named seats with SEAT_TAKEN if any is taken on any leg, taking none of them', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'x', fromStop: 3, toStop: 4, seats: ['2-3C'], count: undefined }));
     const attempt = engine.hold(layout, request({ holdId: 'y', seats: ['2-3B', '2-3C'], count: undefined }));
     await expect(attempt).rejects.toMatchObject({ extensions: { code: 'SEAT_TAKEN', seats: ['2-3C'] } });
@@ -123,7 +148,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('returns the same hold for the same holdId and request', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     const first = await engine.hold(layout, request({ holdId: 'same', count: 2 }));
     const again = await engine.hold(
       layout,
@@ -134,7 +159,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('rejects a different request under an existing holdId as BAD_USER_INPUT', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'same', count: 2 }));
     expect(await errorCode(engine.hold(layout, request({ holdId: 'same', count: 3 })))).toBe('BAD_USER_INPUT');
     expect(await errorCode(engine.hold(layout, request({ holdId: 'same', count: 2, toStop: 3 })))).toBe(
@@ -147,7 +172,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('rejects unknown seats, seats of another class, repeated seats and bad stops as BAD_USER_INPUT', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     const bad = (overrides: Partial<HoldRequest>) =>
       errorCode(engine.hold(layout, request({ count: undefined, ...overrides })));
     expect(await bad({ seats: ['9-1A'] })).toBe('BAD_USER_INPUT');
@@ -166,7 +191,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('keeps a confirmed hold taken and confirms idempotently', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'c', count: 2 }));
     expect((await engine.confirm('c')).status).toBe('CONFIRMED');
     expect((await engine.confirm('c')).status).toBe('CONFIRMED');
@@ -175,7 +200,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('returns the seats of a released hold, also of a confirmed one, exactly once', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'held', count: 2 }));
     await engine.hold(layout, request({ holdId: 'sold', count: 3 }));
     await engine.confirm('sold');
@@ -191,7 +216,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('keeps an expired unconfirmed hold taken and lists it for the reaper', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'short', count: 2, ttlMs: 1_000 }));
     await engine.hold(layout, request({ holdId: 'long', count: 2, ttlMs: 600_000 }));
     await engine.hold(layout, request({ holdId: 'sold', count: 2, ttlMs: 1_000 }));
@@ -203,7 +228,7 @@ describe('in-process inventory engine', () => {
   });
 
   it('reports taken seats per leg and class', async () => {
-    const engine = createMemoryEngine();
+    const engine = makeEngine();
     expect(await engine.occupancy(layout.runId)).toBeNull();
     await engine.hold(
       layout,

@@ -309,7 +309,8 @@ describe('inventory subgraph', () => {
     expect(await codeOf('mutation { confirmHold(holdId: "x") { nope } }')).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(await hold({ fromStop: 'zero' })).toBe('BAD_USER_INPUT');
     expect(await hold({ seatClass: 'THIRD' })).toBe('BAD_USER_INPUT');
-    expect(await hold({ runId: 'NOPE:2026-12-01' })).toBe('NOT_FOUND');
+    expect(await hold({ runId: 'NOPE:2026-12-01' })).toBe('BAD_USER_INPUT');
+    expect(await hold({ count: -1 })).toBe('BAD_USER_INPUT');
     expect(await hold({ fromStop: 3, toStop: 1 })).toBe('BAD_USER_INPUT');
     expect(await hold({ count: null, seats: ['7-1A'] })).toBe('BAD_USER_INPUT');
     expect(await hold({ ttlSeconds: 0 })).toBe('BAD_USER_INPUT');

@@ -1,13 +1,16 @@
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
+import type { SeatPreference } from './allocate.js';
 import type { RunCapacity, RunLayout, SeatClass, SeatPosition } from './layout.js';
 
 /**
- * Seat inventory per run, class and leg (DESIGN §6). The in-process engine implements it
- * now; a Redis engine (one Lua script per operation, keys under `{run:<id>}`) will
- * implement the same contract and be checked against the in-process one.
+ * Seat inventory per run, class and leg (DESIGN §6), implemented in process (memory.ts)
+ * and in Redis (redis.ts, one Lua script per operation, keys under `{run:<id>}`); the
+ * model-based test checks that both give the same results.
  *
- * A run is initialised lazily from the first layout it is used with. Every method is
- * atomic: concurrent calls never see each other half done.
+ * A run is initialised lazily from the first layout it is used with: from the confirmed
+ * seats `tickets` lists when a recovery source is configured (the run may have been sold
+ * before the store lost it), else empty. Every method is atomic: concurrent calls never
+ * see each other half done.
  */
 export interface InventoryEngine {
   /** Per class, seats free on every leg from `fromStop` to `toStop`. */
@@ -28,6 +31,11 @@ export interface InventoryEngine {
    * NOT_FOUND for an unknown hold.
    */
   release(holdId: string): Promise<Hold>;
+  /**
+   * Replaces a run's state with these confirmed seats (from `tickets`): every other hold
+   * of the run is forgotten, the listed ones become CONFIRMED holds created at `now`.
+   */
+  rebuild(layout: RunLayout, confirmed: readonly ConfirmedSeat[], now: Date): Promise<void>;
   /** A hold by id, or null. */
   getHold(holdId: string): Promise<Hold | null>;
   /**
@@ -68,6 +76,8 @@ export interface HoldRequest {
   count?: number | undefined;
   /** Explicit seats `<coach>-<label>`. */
   seats?: readonly string[] | undefined;
+  /** Window or aisle, for seats the engine chooses. */
+  preference?: SeatPreference | undefined;
   ttlMs: number;
   now: Date;
 }
@@ -98,6 +108,25 @@ export interface RunOccupancy {
   classes: Array<{ seatClass: SeatClass; capacity: number; takenByLeg: number[][] }>;
 }
 
+/** One seat of a confirmed booking, as `tickets` lists them to rebuild a run. */
+export interface ConfirmedSeat {
+  holdId: string;
+  coach: number;
+  label: string;
+  fromStop: number;
+  toStop: number;
+}
+
+/**
+ * Where a run's sold seats come from when the engine has no state for it: `tickets`'
+ * confirmed tickets, and the run's layout to place them. Rejects when either cannot be
+ * asked; the run then does not serve, rather than sell seats already sold.
+ */
+export interface RunRecovery {
+  confirmedSeats(runId: string): Promise<ConfirmedSeat[]>;
+  layoutOf(runId: string): Promise<RunLayout>;
+}
+
 /** Most seats one hold may take: a booking seats at most nine passengers. */
 export const MAX_SEATS_PER_HOLD = 9;
 export const DEFAULT_HOLD_TTL_MS = 120_000;
@@ -112,3 +141,7 @@ export const seatTaken = (seatIds: string[]) =>
   new DomainError(ErrorCode.SEAT_TAKEN, `Seat ${seatIds.join(', ')} is taken on part of this journey`, {
     seats: seatIds,
   });
+
+/** Oldest expiry first, then hold id: the order both engines list expired holds in. */
+export const byExpiry = (a: Hold, b: Hold): number =>
+  a.expiresAt.getTime() - b.expiresAt.getTime() || (a.holdId < b.holdId ? -1 : a.holdId > b.holdId ? 1 : 0);

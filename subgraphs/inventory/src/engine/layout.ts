@@ -33,6 +33,10 @@ export interface RunLayout extends RunCapacity {
   coaches: readonly CoachLayout[];
 }
 
+/** Whether a layout names its seats (seat maps, holds) or only counts them (availability). */
+export const hasSeatLabels = (layout: RunCapacity): layout is RunLayout =>
+  layout.coaches.every((coach) => Array.isArray((coach as Partial<CoachLayout>).seats));
+
 /** A coach's seats as a range of its class's seat indexes. */
 export interface CoachSpan {
   coach: number;
@@ -57,6 +61,8 @@ export interface IndexedSeat extends SeatLayout {
   index: number;
   /** `<coach>-<label>`, as seat requests name it. */
   seatId: string;
+  /** Row within the coach (the label's leading number), so a group can sit side by side. */
+  row: number;
 }
 
 export interface ClassSeats extends ClassCapacity {
@@ -65,6 +71,12 @@ export interface ClassSeats extends ClassCapacity {
 }
 
 export const seatIdOf = (coach: number, label: string) => `${coach}-${label}`;
+
+/** `12A` is in row 12; a label without a leading number is a row of its own. */
+function rowOf(label: string, index: number): number {
+  const digits = /^\d+/.exec(label);
+  return digits ? Number(digits[0]) : -1 - index;
+}
 
 export function classCapacities(layout: RunCapacity): ClassCapacity[] {
   return SEAT_CLASSES.map((seatClass) => {
@@ -96,6 +108,7 @@ export function classSeats(layout: RunLayout): ClassSeats[] {
           seatClass: coach.seatClass,
           index: seats.length,
           seatId: seatIdOf(coach.number, seat.label),
+          row: rowOf(seat.label, seats.length),
         });
       }
     }

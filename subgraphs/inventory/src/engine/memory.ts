@@ -1,39 +1,26 @@
 import { badInput, notFound } from '@railgraph/service-kit';
-import { allocateSeats as defaultAllocator, type SeatAllocator } from './allocate.js';
+import { bestFitAllocator, type SeatAllocator } from './allocate.js';
+import { emptyBitmap, freeSeat, takeSeat, takenSeats, type SeatBitmap } from './bitmap.js';
+import { byExpiry, type InventoryEngine, type RunOccupancy, type RunRecovery } from './engine.js';
 import {
-  countTaken,
-  emptyBitmap,
-  freeFlags,
-  freeSeat,
-  isTaken,
-  legMask,
-  takeSeat,
-  takenSeats,
-  type SeatBitmap,
-} from './bitmap.js';
-import {
-  DEFAULT_HOLD_TTL_MS,
-  MAX_SEATS_PER_HOLD,
-  seatTaken,
-  soldOut,
-  type ClassAvailability,
-  type Hold,
-  type HoldRequest,
-  type InventoryEngine,
-  type RunOccupancy,
-  type SeatMapEntry,
-} from './engine.js';
+  checkHoldRequest,
+  chooseSeats,
+  confirmedHolds,
+  copyHold,
+  fingerprintOf,
+  newHoldRecord,
+  otherRequest,
+  type HoldRecord,
+} from './hold-plan.js';
 import {
   assertStops,
   classCapacities,
-  classSeats,
+  hasSeatLabels,
   SEAT_CLASSES,
-  type ClassSeats,
-  type IndexedSeat,
   type RunCapacity,
-  type RunLayout,
   type SeatClass,
 } from './layout.js';
+import { classAvailability, seatMapOf } from './views.js';
 
 interface ClassState {
   capacity: number;
@@ -47,62 +34,81 @@ interface RunState {
   classes: Map<SeatClass, ClassState>;
 }
 
-interface HoldRecord {
-  hold: Hold;
-  /** Seat indexes within the hold's class. */
-  seatIndexes: number[];
-  /** The request that made it, to tell a retry from a different request under the same id. */
-  fingerprint: string;
-}
-
 export interface MemoryEngineOptions {
   allocate?: SeatAllocator;
+  /** Rebuilds a run the engine has no state for (after a restart) from `tickets`. */
+  recovery?: RunRecovery;
+  clock?: () => Date;
 }
 
 /**
- * The in-process engine: bitmaps in memory, each operation synchronous inside its
- * promise, so it is atomic on Node's single thread. It is the embedded default and the
+ * The in-process engine: bitmaps in memory, each operation synchronous once the run is
+ * loaded, so it is atomic on Node's single thread. It is the embedded default and the
  * model the Redis engine is tested against.
  */
 export function createMemoryEngine(options: MemoryEngineOptions = {}): InventoryEngine {
-  const allocate = options.allocate ?? defaultAllocator;
+  const allocate = options.allocate ?? bestFitAllocator;
+  const clock = options.clock ?? (() => new Date());
   const runs = new Map<string, RunState>();
   const holds = new Map<string, HoldRecord>();
-  const seatIndexes = new Map<string, ClassSeats[]>();
+  const loading = new Map<string, Promise<void>>();
   let closed = false;
 
-  function runState(layout: RunCapacity): RunState {
-    const capacities = classCapacities(layout);
-    const existing = runs.get(layout.runId);
-    if (existing) {
-      const same =
-        existing.legCount === layout.legCount &&
-        capacities.every((c) => existing.classes.get(c.seatClass)?.capacity === c.capacity);
-      if (!same) throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
-      return existing;
-    }
-    const state: RunState = {
+  function emptyRun(layout: RunCapacity): RunState {
+    return {
       runId: layout.runId,
       legCount: layout.legCount,
       classes: new Map(
-        capacities.map((c) => [
+        classCapacities(layout).map((c) => [
           c.seatClass,
           { capacity: c.capacity, legs: Array.from({ length: layout.legCount }, () => emptyBitmap(c.capacity)) },
         ]),
       ),
     };
-    runs.set(layout.runId, state);
-    return state;
   }
 
-  /** Seats by class for a layout; consists never change under an id, so this is cached. */
-  function seatsOf(layout: RunLayout): ClassSeats[] {
-    let seats = seatIndexes.get(layout.consistId);
-    if (!seats) {
-      seats = classSeats(layout);
-      seatIndexes.set(layout.consistId, seats);
+  function replaceRun(layout: RunCapacity, records: readonly HoldRecord[]): void {
+    for (const [holdId, record] of holds) if (record.hold.runId === layout.runId) holds.delete(holdId);
+    const state = emptyRun(layout);
+    for (const record of records) {
+      const cls = classOf(state, record.hold.seatClass);
+      for (let leg = record.hold.fromStop; leg < record.hold.toStop; leg++) {
+        for (const index of record.seatIndexes) takeSeat(cls.legs[leg]!, index);
+      }
+      holds.set(record.hold.holdId, record);
     }
-    return seats;
+    runs.set(layout.runId, state);
+  }
+
+  async function load(layout: RunCapacity): Promise<void> {
+    const recovery = options.recovery;
+    const confirmed = recovery ? await recovery.confirmedSeats(layout.runId) : [];
+    if (runs.has(layout.runId)) return;
+    if (confirmed.length === 0) {
+      runs.set(layout.runId, emptyRun(layout));
+      return;
+    }
+    const full = hasSeatLabels(layout) ? layout : await recovery!.layoutOf(layout.runId);
+    if (runs.has(layout.runId)) return;
+    replaceRun(layout, confirmedHolds(full, confirmed, clock()));
+  }
+
+  /** The run's state, loading it (from `tickets` when configured) the first time. */
+  async function runState(layout: RunCapacity): Promise<RunState> {
+    if (!runs.has(layout.runId)) {
+      let pending = loading.get(layout.runId);
+      if (!pending) {
+        pending = load(layout).finally(() => loading.delete(layout.runId));
+        loading.set(layout.runId, pending);
+      }
+      await pending;
+    }
+    const state = runs.get(layout.runId)!;
+    const same =
+      state.legCount === layout.legCount &&
+      classCapacities(layout).every((c) => state.classes.get(c.seatClass)?.capacity === c.capacity);
+    if (!same) throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
+    return state;
   }
 
   function classOf(run: RunState, seatClass: SeatClass): ClassState {
@@ -120,93 +126,36 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
   return {
     async availability(layout, fromStop, toStop) {
       assertStops(layout, fromStop, toStop);
-      const run = runState(layout);
-      return SEAT_CLASSES.map((seatClass): ClassAvailability => {
-        const { capacity, legs } = classOf(run, seatClass);
-        const taken = countTaken(legMask(legs, fromStop, toStop, capacity));
-        let takenSeatLegs = 0;
-        for (let leg = fromStop; leg < toStop; leg++) takenSeatLegs += countTaken(legs[leg]!);
-        const offeredSeatLegs = capacity * (toStop - fromStop);
-        const loadFactor = offeredSeatLegs === 0 ? 0 : takenSeatLegs / offeredSeatLegs;
-        return { seatClass, seatsLeft: capacity - taken, capacity, loadFactor };
-      });
+      const run = await runState(layout);
+      return SEAT_CLASSES.map((seatClass) => classAvailability(seatClass, classOf(run, seatClass), fromStop, toStop));
     },
 
     async seatMap(layout, fromStop, toStop) {
       assertStops(layout, fromStop, toStop);
-      const run = runState(layout);
-      const freeBySeat = new Map<string, boolean>();
-      for (const cls of seatsOf(layout)) {
-        const { capacity, legs } = classOf(run, cls.seatClass);
-        const mask = legMask(legs, fromStop, toStop, capacity);
-        for (const seat of cls.seats) freeBySeat.set(seat.seatId, !isTaken(mask, seat.index));
-      }
-      return layout.coaches.flatMap((coach) =>
-        coach.seats.map((seat): SeatMapEntry => {
-          const seatId = `${coach.number}-${seat.label}`;
-          return {
-            coach: coach.number,
-            seatClass: coach.seatClass,
-            label: seat.label,
-            position: seat.position,
-            seatId,
-            free: freeBySeat.get(seatId) ?? false,
-          };
-        }),
-      );
+      const run = await runState(layout);
+      return seatMapOf(layout, (seatClass) => classOf(run, seatClass).legs, fromStop, toStop);
     },
 
     async hold(layout, request) {
-      const fingerprint = fingerprintOf(layout.runId, request);
+      checkHoldRequest(layout, request);
+      const run = await runState(layout);
       const existing = holds.get(request.holdId);
       if (existing) {
-        if (existing.fingerprint !== fingerprint) {
-          throw badInput(`Hold ${request.holdId} already exists for another request`, { holdId: request.holdId });
-        }
+        if (existing.fingerprint !== fingerprintOf(layout.runId, request)) throw otherRequest(request.holdId);
         return copyHold(existing.hold);
       }
-      assertStops(layout, request.fromStop, request.toStop);
-      const wanted = requestedCount(request);
-      const ttlMs = request.ttlMs > 0 ? request.ttlMs : DEFAULT_HOLD_TTL_MS;
-
-      const cls = seatsOf(layout).find((c) => c.seatClass === request.seatClass);
-      if (!cls) throw badInput(`Unknown seat class ${request.seatClass}`);
-      const state = classOf(runState(layout), request.seatClass);
-      const mask = legMask(state.legs, request.fromStop, request.toStop, state.capacity);
-
-      let chosen: IndexedSeat[];
-      if (request.seats && request.seats.length > 0) {
-        chosen = namedSeats(cls, request.seats, layout);
-        const taken = chosen.filter((seat) => isTaken(mask, seat.index)).map((seat) => seat.seatId);
-        if (taken.length > 0) throw seatTaken(taken);
-      } else {
-        const indexes = allocate(freeFlags(mask, state.capacity), cls.coaches, wanted);
-        if (!indexes) throw soldOut(request.seatClass, wanted, state.capacity - countTaken(mask));
-        chosen = indexes.map((index) => {
-          const seat = cls.seats[index];
-          if (!seat) throw new Error(`allocator chose seat ${index} outside ${request.seatClass}`);
-          return seat;
-        });
-      }
-
+      const state = classOf(run, request.seatClass);
+      const chosen = chooseSeats(layout, state.legs, request, allocate);
       for (let leg = request.fromStop; leg < request.toStop; leg++) {
-        const map = state.legs[leg];
-        if (!map) throw new Error(`no bitmap for leg ${leg}`);
-        for (const seat of chosen) takeSeat(map, seat.index);
+        for (const seat of chosen) takeSeat(state.legs[leg]!, seat.index);
       }
-      const hold: Hold = {
-        holdId: request.holdId,
-        runId: layout.runId,
-        fromStop: request.fromStop,
-        toStop: request.toStop,
-        seatClass: request.seatClass,
-        status: 'HELD',
-        seats: chosen.map((seat) => ({ coach: seat.coach, label: seat.label, seatClass: seat.seatClass })),
-        createdAt: request.now,
-        expiresAt: new Date(request.now.getTime() + ttlMs),
-      };
-      holds.set(request.holdId, { hold, seatIndexes: chosen.map((s) => s.index), fingerprint });
-      return copyHold(hold);
+      const record = newHoldRecord(layout.runId, request, chosen);
+      holds.set(request.holdId, record);
+      return copyHold(record.hold);
+    },
+
+    async rebuild(layout, confirmed, now) {
+      replaceRun(layout, confirmedHolds(layout, confirmed, now));
     },
 
     async confirm(holdId) {
@@ -244,7 +193,7 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
       return [...holds.values()]
         .map((r) => r.hold)
         .filter((h) => h.status === 'HELD' && h.expiresAt.getTime() <= now.getTime())
-        .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+        .sort(byExpiry)
         .slice(0, limit)
         .map(copyHold);
     },
@@ -269,51 +218,5 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
     async close() {
       closed = true;
     },
-  };
-}
-
-function requestedCount(request: HoldRequest): number {
-  const named = request.seats?.length ?? 0;
-  if (named > 0) {
-    if (request.count != null && request.count !== named) {
-      throw badInput(`count ${request.count} does not match the ${named} seats named`);
-    }
-    if (named > MAX_SEATS_PER_HOLD) throw badInput(`At most ${MAX_SEATS_PER_HOLD} seats per hold`);
-    return named;
-  }
-  const count = request.count;
-  if (count == null) throw badInput('Give either count or seats');
-  if (!Number.isInteger(count) || count < 1 || count > MAX_SEATS_PER_HOLD) {
-    throw badInput(`count must be 1-${MAX_SEATS_PER_HOLD}; got ${count}`);
-  }
-  return count;
-}
-
-function namedSeats(cls: ClassSeats, seatIds: readonly string[], layout: RunLayout): IndexedSeat[] {
-  if (new Set(seatIds).size !== seatIds.length) throw badInput('A seat is named twice', { seats: seatIds });
-  return seatIds.map((seatId) => {
-    const seat = cls.byId.get(seatId);
-    if (seat) return seat;
-    const elsewhere = layout.coaches.find((c) => c.seats.some((s) => `${c.number}-${s.label}` === seatId));
-    throw badInput(
-      elsewhere
-        ? `Seat ${seatId} is ${elsewhere.seatClass}, not ${cls.seatClass}`
-        : `Seat ${seatId} does not exist on run ${layout.runId}; seats are named <coach>-<label>, e.g. 3-12A`,
-      { seat: seatId },
-    );
-  });
-}
-
-function fingerprintOf(runId: string, request: HoldRequest): string {
-  const seats = request.seats && request.seats.length > 0 ? [...request.seats].sort() : null;
-  return JSON.stringify([runId, request.fromStop, request.toStop, request.seatClass, seats ?? request.count ?? null]);
-}
-
-function copyHold(hold: Hold): Hold {
-  return {
-    ...hold,
-    seats: hold.seats.map((seat) => ({ ...seat })),
-    createdAt: new Date(hold.createdAt),
-    expiresAt: new Date(hold.expiresAt),
   };
 }

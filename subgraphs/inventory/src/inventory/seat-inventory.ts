@@ -1,5 +1,6 @@
 import { badInput, DomainError, ErrorCode, type ServiceMetrics } from '@railgraph/service-kit';
 import type { ClassAvailability, Hold, InventoryEngine, SeatMapEntry } from '../engine/engine.js';
+import type { SeatPreference } from '../engine/allocate.js';
 import type { SeatClass } from '../engine/layout.js';
 import type { JourneyModel, TrainRunModel } from '../layouts/representation.js';
 import type { RunLayoutSource } from '../layouts/trains-layouts.js';
@@ -20,6 +21,7 @@ export interface HoldSeatsCommand {
   count?: number | null | undefined;
   seats?: readonly string[] | null | undefined;
   ttlSeconds?: number | null | undefined;
+  preference?: SeatPreference | null | undefined;
 }
 
 /** What the resolvers call: the engine plus layouts, input checks and business counters. */
@@ -78,7 +80,11 @@ export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
         if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_HOLD_TTL_SECONDS) {
           throw badInput(`ttlSeconds must be 1-${MAX_HOLD_TTL_SECONDS}; got ${ttlSeconds}`);
         }
-        const layout = await layouts.layoutOf(command.runId, requestId);
+        const layout = await layouts.layoutOf(command.runId, requestId).catch((error: unknown) => {
+          if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND)
+            throw badInput(`Unknown train run ${command.runId}`, { runId: command.runId });
+          throw error;
+        });
         const hold = await engine.hold(layout, {
           holdId: command.holdId,
           fromStop: command.fromStop,
@@ -86,6 +92,7 @@ export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
           seatClass: command.seatClass,
           count: command.count ?? undefined,
           seats: command.seats ?? undefined,
+          preference: command.preference ?? undefined,
           ttlMs: ttlSeconds * 1000,
           now: clock(),
         });

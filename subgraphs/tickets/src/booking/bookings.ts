@@ -26,6 +26,25 @@ export interface TicketValidationResult {
   ticket: (Ticket & { booking: Booking }) | null;
 }
 
+/** Whether a booking owns a hold, as inventory's reaper asks. */
+export interface HoldOwnership {
+  holdId: string;
+  owned: boolean;
+  bookingStatus: Booking['status'] | null;
+}
+
+/** A seat sold on a confirmed booking, as inventory rebuilds a run from. */
+export interface ConfirmedSeat {
+  holdId: string;
+  coach: number;
+  seatLabel: string;
+  fromStop: number;
+  toStop: number;
+}
+
+/** Most hold ids one ownership look-up may ask about. */
+export const MAX_HOLD_IDS_PER_LOOKUP = 500;
+
 export interface BookingDeps {
   prisma: PrismaClient;
   inventory: InventoryClient;
@@ -287,6 +306,40 @@ export class Bookings {
       return { valid: false, reason: `The booking is ${ticket.booking.status.toLowerCase()}`, ticket };
     }
     return { valid: true, reason: null, ticket };
+  }
+
+  /** For each hold id, in order, whether a booking owns it and its status (for inventory's reaper). */
+  async holdOwnership(holdIds: readonly string[]): Promise<HoldOwnership[]> {
+    if (holdIds.length > MAX_HOLD_IDS_PER_LOOKUP) {
+      throw badInput(`Ask about at most ${MAX_HOLD_IDS_PER_LOOKUP} holds at once`);
+    }
+    const bookings = await this.deps.prisma.booking.findMany({
+      where: { holdId: { in: [...new Set(holdIds)] } },
+      select: { holdId: true, status: true },
+    });
+    const byHold = new Map(bookings.map((b) => [b.holdId, b.status]));
+    return holdIds.map((holdId) => {
+      const status = byHold.get(holdId);
+      return { holdId, owned: status !== undefined, bookingStatus: status ?? null };
+    });
+  }
+
+  /** Every seat on the run's confirmed bookings (for inventory to rebuild the run). */
+  async confirmedSeats(runId: string): Promise<ConfirmedSeat[]> {
+    const bookings = await this.deps.prisma.booking.findMany({
+      where: { runId, status: 'CONFIRMED' },
+      select: { holdId: true, fromStop: true, toStop: true, tickets: { select: { coach: true, seatLabel: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
+    return bookings.flatMap((b) =>
+      b.tickets.map((t) => ({
+        holdId: b.holdId,
+        coach: t.coach,
+        seatLabel: t.seatLabel,
+        fromStop: b.fromStop,
+        toStop: b.toStop,
+      })),
+    );
   }
 
   private findByKey(owner: BookingOwner, idempotencyKey: string): Promise<BookingWithTickets | null> {

@@ -1,7 +1,16 @@
+import { requireScope, SERVICE_SCOPES } from '@railgraph/auth';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { ownerWithScope } from '../booking/owner.js';
 
 export const Query: QueryResolvers = {
   booking: (_parent, { id }, ctx) => ctx.bookings.forOwner(ownerWithScope(ctx.principal, 'bookings:read'), id),
   validateTicket: (_parent, { code }, ctx) => ctx.bookings.validateTicket(code),
+  holdOwnership: (_parent, { holdIds }, ctx) => {
+    requireScope(ctx.principal, SERVICE_SCOPES.bookingsInternal);
+    return ctx.bookings.holdOwnership(holdIds);
+  },
+  confirmedSeats: (_parent, { runId }, ctx) => {
+    requireScope(ctx.principal, SERVICE_SCOPES.bookingsInternal);
+    return ctx.bookings.confirmedSeats(runId);
+  },
 };

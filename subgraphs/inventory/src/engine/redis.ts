@@ -1,0 +1,607 @@
+import { randomUUID } from 'node:crypto';
+import { Command, Redis } from 'ioredis';
+import { badInput, DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
+import { bestFitAllocator, type SeatAllocator } from './allocate.js';
+import { emptyBitmap, takeSeat, freeSeat, takenSeats, type SeatBitmap } from './bitmap.js';
+import {
+  byExpiry,
+  seatTaken,
+  type Hold,
+  type HoldStatus,
+  type InventoryEngine,
+  type RunOccupancy,
+  type RunRecovery,
+} from './engine.js';
+import {
+  checkHoldRequest,
+  chooseSeats,
+  classSeatsOf,
+  confirmedHolds,
+  fingerprintOf,
+  newHoldRecord,
+  otherRequest,
+  type HoldRecord,
+} from './hold-plan.js';
+import {
+  assertStops,
+  classCapacities,
+  hasSeatLabels,
+  SEAT_CLASSES,
+  type RunCapacity,
+  type RunLayout,
+  type SeatClass,
+} from './layout.js';
+import { isNoScript, loadScripts, luaScripts, scriptShas, type ScriptName } from './redis-scripts.js';
+import { classAvailability, seatMapOf } from './views.js';
+
+export interface RedisEngineOptions {
+  /** `redis://host:port/db`. */
+  url: string;
+  /** Put before every key, so several deployments (or tests) can share one Redis. */
+  keyPrefix?: string;
+  allocate?: SeatAllocator;
+  recovery?: RunRecovery;
+  clock?: () => Date;
+  /** Runs whose bitmaps this process keeps to choose seats without reading them first. */
+  cachedRuns?: number;
+  /** Connection errors (the client reconnects by itself); readiness reports them too. */
+  onConnectionError?: (error: Error) => void;
+}
+
+/** A class's leg bitmaps as last seen, with the run generation and class version they belong to. */
+interface ClassSnapshot {
+  gen: string;
+  version: number;
+  capacity: number;
+  legs: SeatBitmap[];
+}
+
+interface RunSnapshot {
+  gen: string;
+  legCount: number;
+  classes: Map<SeatClass, ClassSnapshot>;
+}
+
+/** Seats chosen on an old copy were taken meanwhile by another process: choose again, this often at most. */
+const MAX_ATTEMPTS = 50;
+/** A run drops out of the reaper's list this long after its last hold expired, so no new hold can be missed. */
+const FORGET_RUN_AFTER_MS = 3_600_000;
+
+/** Per-byte bit reversal: Redis numbers bits from the high end of each byte, the bitmaps from the low end. */
+const reversedByte = Uint8Array.from({ length: 256 }, (_, b) => {
+  let r = 0;
+  for (let i = 0; i < 8; i++) if (b & (1 << i)) r |= 1 << (7 - i);
+  return r;
+});
+
+/** Bits per leg in a class's Redis string: its seat count rounded up to whole bytes. */
+const strideOf = (capacity: number) => Math.ceil(capacity / 8) * 8;
+
+function decodeLegs(raw: Buffer, legCount: number, capacity: number): SeatBitmap[] {
+  const strideBytes = strideOf(capacity) / 8;
+  return Array.from({ length: legCount }, (_, leg) => {
+    const map = emptyBitmap(capacity);
+    const base = leg * strideBytes;
+    for (let b = 0; b < strideBytes; b++) {
+      const byte = raw[base + b] ?? 0;
+      if (byte !== 0) map[b >>> 2] = (map[b >>> 2] ?? 0) | (reversedByte[byte]! << ((b & 3) * 8));
+    }
+    return map;
+  });
+}
+
+type Reply = Buffer | number | null | Reply[];
+const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? reply.toString() : String(reply ?? ''));
+
+/**
+ * The Redis engine (DESIGN §6). Key schema (README, "Seat inventory"), `P` the key prefix:
+ *
+ * - `P{run:<id>}:meta` hash: `gen` (generation marker: a run without it is rebuilt from
+ *   `tickets`), `legs`, `cap:<class>`, `stride:<class>`, `ver:<class>` (bumped by every
+ *   change to the class's seats).
+ * - `P{run:<id>}:seats:<class>` string: one bitmap per leg, leg L at bit `L * stride`.
+ * - `P{run:<id>}:holds` hash holdId → the hold as JSON (with its seat indexes);
+ *   `P{run:<id>}:status` hash holdId → HELD | CONFIRMED | RELEASED;
+ *   `P{run:<id>}:expiry` sorted set of held holdIds by expiry (ms).
+ * - `Phold:<holdId>` string → run id: confirm and release come with a hold id only.
+ * - `Pruns-with-holds` sorted set of run ids by their latest hold expiry: what the reaper visits.
+ *
+ * Seats are chosen in Node by the same allocator as the in-process engine, on this
+ * process's copy of the bitmaps (kept current from the scripts' replies); the hold script
+ * takes them only if each is free on every leg, and otherwise returns the current bitmaps
+ * to choose again. Holds of one run and class are sent one at a time from a process, so
+ * its own holds never collide; other processes' holds can only make it choose again.
+ */
+export function createRedisEngine(options: RedisEngineOptions): InventoryEngine & { redis: Redis } {
+  const prefix = options.keyPrefix ?? '';
+  const allocate = options.allocate ?? bestFitAllocator;
+  const clock = options.clock ?? (() => new Date());
+  const maxCachedRuns = options.cachedRuns ?? 2_000;
+  const redis = new Redis(options.url, {
+    maxRetriesPerRequest: 2,
+    lazyConnect: true,
+  });
+  redis.on('error', options.onConnectionError ?? (() => undefined));
+  const snapshots = new Map<string, RunSnapshot>();
+  const queues = new Map<string, Promise<unknown>>();
+  const loading = new Map<string, Promise<void>>();
+  let scriptsLoaded: Promise<void> | null = null;
+
+  const runKeys = (runId: string) => {
+    const tag = `${prefix}{run:${runId}}`;
+    return {
+      meta: `${tag}:meta`,
+      seats: (seatClass: SeatClass) => `${tag}:seats:${seatClass}`,
+      holds: `${tag}:holds`,
+      status: `${tag}:status`,
+      expiry: `${tag}:expiry`,
+    };
+  };
+  const holdIndexKey = (holdId: string) => `${prefix}hold:${holdId}`;
+  const runsWithHoldsKey = `${prefix}runs-with-holds`;
+
+  function ensureScripts(): Promise<void> {
+    scriptsLoaded ??= loadScripts(redis).catch((error: unknown) => {
+      scriptsLoaded = null;
+      throw error;
+    });
+    return scriptsLoaded;
+  }
+
+  // Commands issued in one tick go out in one pipeline (one socket write): holds of many
+  // runs share round trips. Replies come as Buffers, the bitmaps being binary (ioredis's
+  // own auto-pipelining loses the command name of callBuffer, hence this).
+  let batch: Command[] | null = null;
+  function send(name: string, args: Array<string | number>, binary = false): Promise<unknown> {
+    const command = new Command(name, args, binary ? { replyEncoding: null } : { replyEncoding: 'utf8' });
+    if (!batch) {
+      batch = [];
+      process.nextTick(() => {
+        const commands = batch ?? [];
+        batch = null;
+        // Pipeline.sendCommand exists at run time but is missing from ioredis's types.
+        const pipeline = redis.pipeline() as unknown as { sendCommand(c: Command): void; exec(): Promise<unknown> };
+        for (const queued of commands) pipeline.sendCommand(queued);
+        void pipeline.exec().catch(() => undefined);
+      });
+    }
+    batch.push(command);
+    return command.promise;
+  }
+  const evalsha = (name: ScriptName, keys: string[], args: Array<string | number>) =>
+    send('EVALSHA', [scriptShas[name], keys.length, ...keys, ...args], true) as Promise<Reply>;
+
+  /** EVALSHA, loading the scripts again when Redis lost them (restart, SCRIPT FLUSH). */
+  async function evalScript(name: ScriptName, keys: string[], args: Array<string | number>): Promise<Reply> {
+    await ensureScripts();
+    try {
+      return await evalsha(name, keys, args);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      await redis.script('LOAD', luaScripts[name]);
+      scriptsLoaded = null;
+      return await evalsha(name, keys, args);
+    }
+  }
+
+  function remember(runId: string, snapshot: RunSnapshot): void {
+    snapshots.delete(runId);
+    if (snapshots.size >= maxCachedRuns) {
+      const oldest = snapshots.keys().next();
+      if (!oldest.done) snapshots.delete(oldest.value);
+    }
+    snapshots.set(runId, snapshot);
+  }
+
+  function snapshotOfClass(
+    runId: string,
+    legCount: number,
+    seatClass: SeatClass,
+    gen: string,
+    version: number,
+    capacity: number,
+    raw: Buffer,
+  ): void {
+    const legs = decodeLegs(raw, legCount, capacity);
+    const run = snapshots.get(runId);
+    const cls: ClassSnapshot = { gen, version, capacity, legs };
+    if (!run || run.gen !== gen) {
+      remember(runId, { gen, legCount, classes: new Map([[seatClass, cls]]) });
+      return;
+    }
+    const known = run.classes.get(seatClass);
+    if (!known || known.version <= version) run.classes.set(seatClass, cls);
+  }
+
+  /** Applies this process's own change to its copy when it is the next version; forgets the copy otherwise. */
+  function applyChange(
+    runId: string,
+    seatClass: SeatClass,
+    gen: string,
+    version: number,
+    change: (legs: SeatBitmap[]) => void,
+  ): void {
+    const cls = snapshots.get(runId)?.classes.get(seatClass);
+    if (!cls) return;
+    if (cls.gen === gen && cls.version === version - 1) {
+      change(cls.legs);
+      cls.version = version;
+    } else if (cls.gen !== gen || cls.version < version) {
+      snapshots.get(runId)?.classes.delete(seatClass);
+    }
+  }
+
+  /** The run's state from Redis, or null when Redis has none. */
+  async function readRun(runId: string): Promise<RunSnapshot | null> {
+    const keys = runKeys(runId);
+    const reply = await evalScript('read', [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST')], []);
+    if (!Array.isArray(reply)) return null;
+    const [gen, legs, capStandard, capFirst, verStandard, verFirst, rawStandard, rawFirst] = reply;
+    const legCount = Number(text(legs));
+    const snapshot: RunSnapshot = { gen: text(gen), legCount, classes: new Map() };
+    const parts: Array<[SeatClass, Reply | undefined, Reply | undefined, Reply | undefined]> = [
+      ['STANDARD', capStandard, verStandard, rawStandard],
+      ['FIRST', capFirst, verFirst, rawFirst],
+    ];
+    for (const [seatClass, cap, ver, raw] of parts) {
+      const capacity = Number(text(cap));
+      snapshot.classes.set(seatClass, {
+        gen: snapshot.gen,
+        version: Number(text(ver)),
+        capacity,
+        legs: decodeLegs(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0), legCount, capacity),
+      });
+    }
+    remember(runId, snapshot);
+    return snapshot;
+  }
+
+  function assertSameLayout(snapshot: RunSnapshot, layout: RunCapacity): void {
+    const same =
+      snapshot.legCount === layout.legCount &&
+      classCapacities(layout).every((c) => snapshot.classes.get(c.seatClass)?.capacity === c.capacity);
+    if (!same) throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
+  }
+
+  async function writeRun(
+    mode: 'missing' | 'replace',
+    layout: RunCapacity,
+    records: readonly HoldRecord[],
+  ): Promise<void> {
+    const keys = runKeys(layout.runId);
+    const caps = classCapacities(layout);
+    const cap = (seatClass: SeatClass) => caps.find((c) => c.seatClass === seatClass)?.capacity ?? 0;
+    const reply = await evalScript(
+      'rebuild',
+      [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.status, keys.expiry],
+      [
+        mode,
+        randomUUID(),
+        layout.legCount,
+        cap('STANDARD'),
+        cap('FIRST'),
+        strideOf(cap('STANDARD')),
+        strideOf(cap('FIRST')),
+        ...records.flatMap((r) => [r.hold.holdId, encodeRecord(r)]),
+      ],
+    );
+    if (!Array.isArray(reply)) return;
+    snapshots.delete(layout.runId);
+    const kept = new Set(records.map((r) => r.hold.holdId));
+    const dropped = reply.map(text).filter((holdId) => !kept.has(holdId));
+    await Promise.all([
+      ...dropped.map((holdId) => redis.del(holdIndexKey(holdId))),
+      ...records.map((r) => redis.set(holdIndexKey(r.hold.holdId), layout.runId)),
+    ]);
+  }
+
+  /** A run Redis has no state for: new, or lost (no generation marker). Rebuilt from `tickets` when configured. */
+  async function restoreRun(layout: RunCapacity): Promise<void> {
+    let pending = loading.get(layout.runId);
+    if (!pending) {
+      pending = (async () => {
+        const recovery = options.recovery;
+        const confirmed = recovery ? await recovery.confirmedSeats(layout.runId) : [];
+        let records: HoldRecord[] = [];
+        if (confirmed.length > 0) {
+          const full: RunLayout = hasSeatLabels(layout) ? layout : await recovery!.layoutOf(layout.runId);
+          records = confirmedHolds(full, confirmed, clock());
+        }
+        await writeRun('missing', layout, records);
+      })().finally(() => loading.delete(layout.runId));
+      loading.set(layout.runId, pending);
+    }
+    await pending;
+  }
+
+  /** The run's current state, restoring it first if Redis has none. */
+  async function currentRun(layout: RunCapacity): Promise<RunSnapshot> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const snapshot = await readRun(layout.runId);
+      if (snapshot) {
+        assertSameLayout(snapshot, layout);
+        return snapshot;
+      }
+      await restoreRun(layout);
+    }
+    throw new Error(`run ${layout.runId} could not be initialised in Redis`);
+  }
+
+  /** Runs `task` after the earlier ones queued for the same run and class in this process. */
+  function serialised<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const before = queues.get(key) ?? Promise.resolve();
+    const result = before.then(task, task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(key, tail);
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
+    return result;
+  }
+
+  function holdFrom(record: HoldRecord, status: string): Hold {
+    return { ...record.hold, status: status as HoldStatus };
+  }
+
+  async function attemptHold(layout: RunLayout, request: Parameters<InventoryEngine['hold']>[1]): Promise<Hold> {
+    const keys = runKeys(layout.runId);
+    const cls = classSeatsOf(layout, request.seatClass);
+    const named = (request.seats?.length ?? 0) > 0;
+    const fingerprint = fingerprintOf(layout.runId, request);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      // Processes that lost a race wait a random moment, so the same one does not lose every time.
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
+      let snapshot = snapshots.get(layout.runId);
+      let classState = snapshot?.classes.get(request.seatClass);
+      const cached = snapshot !== undefined && classState !== undefined;
+      if (!snapshot || !classState) {
+        snapshot = await currentRun(layout);
+        classState = snapshot.classes.get(request.seatClass)!;
+      }
+      assertSameLayout(snapshot, layout);
+      let chosen;
+      try {
+        chosen = chooseSeats(layout, classState.legs, request, allocate);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        // Another process may have freed seats since this copy was taken: refuse only on current bitmaps.
+        if (cached) {
+          snapshots.delete(layout.runId);
+          continue;
+        }
+        // A retry of a hold that took these seats itself is answered with that hold.
+        const existing = await evalScript('getHold', [keys.holds, keys.status], [request.holdId]);
+        if (!Array.isArray(existing)) throw error;
+        const record = decodeRecord(text(existing[0]));
+        if (record.fingerprint !== fingerprint) throw otherRequest(request.holdId);
+        return holdFrom(record, text(existing[1]));
+      }
+      const record = newHoldRecord(layout.runId, request, chosen);
+      const expiresAtMs = record.hold.expiresAt.getTime();
+      const [indexed, , reply] = await Promise.all([
+        send('SET', [holdIndexKey(request.holdId), layout.runId, 'NX', 'GET']) as Promise<string | null>,
+        send('ZADD', [runsWithHoldsKey, 'GT', expiresAtMs, layout.runId]),
+        evalScript(
+          'hold',
+          [keys.meta, keys.seats(request.seatClass), keys.holds, keys.status, keys.expiry],
+          [
+            request.holdId,
+            request.seatClass,
+            classState.gen,
+            classState.version,
+            request.fromStop,
+            request.toStop,
+            expiresAtMs,
+            encodeRecord(record),
+            layout.legCount,
+            cls.capacity,
+            ...record.seatIndexes,
+          ],
+        ),
+      ]);
+      if (!Array.isArray(reply)) throw new Error(`unexpected hold reply ${text(reply)}`);
+      const outcome = text(reply[0]);
+      if (outcome === 'HELD') {
+        const gen = text(reply[1]);
+        const version = Number(text(reply[2]));
+        if (Buffer.isBuffer(reply[3])) {
+          snapshotOfClass(layout.runId, layout.legCount, request.seatClass, gen, version, cls.capacity, reply[3]);
+        } else {
+          applyChange(layout.runId, request.seatClass, gen, version, (legs) => {
+            for (let leg = request.fromStop; leg < request.toStop; leg++)
+              for (const index of record.seatIndexes) takeSeat(legs[leg]!, index);
+          });
+        }
+        if (indexed !== null && indexed !== layout.runId) {
+          // The id is another run's hold: undo this one.
+          await evalScript('release', releaseKeys(layout.runId), [request.holdId, 'forget']);
+          snapshots.delete(layout.runId);
+          throw otherRequest(request.holdId);
+        }
+        return record.hold;
+      }
+      if (outcome === 'EXISTS') {
+        const existing = decodeRecord(text(reply[1]));
+        if (existing.fingerprint !== fingerprint || (indexed !== null && indexed !== layout.runId))
+          throw otherRequest(request.holdId);
+        return holdFrom(existing, text(reply[2]));
+      }
+      if (outcome === 'NO_RUN') {
+        snapshots.delete(layout.runId);
+        await restoreRun(layout);
+        continue;
+      }
+      if (outcome === 'LAYOUT') {
+        throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
+      }
+      // TAKEN: Redis sent the class's bitmaps as they are now; choose again on them.
+      snapshotOfClass(
+        layout.runId,
+        layout.legCount,
+        request.seatClass,
+        text(reply[1]),
+        Number(text(reply[2])),
+        cls.capacity,
+        Buffer.isBuffer(reply[3]) ? reply[3] : Buffer.alloc(0),
+      );
+      if (outcome === 'TAKEN' && named) {
+        const takenIndexes = new Set(reply.slice(4).map((r) => Number(text(r))));
+        throw seatTaken(chosen.filter((seat) => takenIndexes.has(seat.index)).map((seat) => seat.seatId));
+      }
+    }
+    throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Seats are changing too fast on this train; try again');
+  }
+
+  const releaseKeys = (runId: string) => {
+    const keys = runKeys(runId);
+    return [keys.meta, keys.holds, keys.status, keys.expiry, keys.seats('STANDARD'), keys.seats('FIRST')];
+  };
+
+  async function runOfHold(holdId: string): Promise<string | null> {
+    return send('GET', [holdIndexKey(holdId)]) as Promise<string | null>;
+  }
+
+  return {
+    redis,
+
+    async availability(layout, fromStop, toStop) {
+      assertStops(layout, fromStop, toStop);
+      const run = await currentRun(layout);
+      return SEAT_CLASSES.map((seatClass) =>
+        classAvailability(seatClass, run.classes.get(seatClass)!, fromStop, toStop),
+      );
+    },
+
+    async seatMap(layout, fromStop, toStop) {
+      assertStops(layout, fromStop, toStop);
+      const run = await currentRun(layout);
+      return seatMapOf(layout, (seatClass) => run.classes.get(seatClass)!.legs, fromStop, toStop);
+    },
+
+    async hold(layout, request) {
+      checkHoldRequest(layout, request);
+      const named = (request.seats?.length ?? 0) > 0;
+      if (named) return attemptHold(layout, request);
+      return serialised(`${layout.runId}\u0000${request.seatClass}`, () => attemptHold(layout, request));
+    },
+
+    async confirm(holdId) {
+      const runId = await runOfHold(holdId);
+      if (!runId) throw notFound('Hold', holdId);
+      const keys = runKeys(runId);
+      const reply = await evalScript('confirm', [keys.holds, keys.status, keys.expiry], [holdId]);
+      if (!Array.isArray(reply)) throw notFound('Hold', holdId);
+      const status = text(reply[1]);
+      if (status === 'RELEASED') {
+        throw badInput(`Hold ${holdId} was released; its seats are no longer held`, { holdId, status: 'RELEASED' });
+      }
+      return holdFrom(decodeRecord(text(reply[0])), status);
+    },
+
+    async release(holdId) {
+      const runId = await runOfHold(holdId);
+      if (!runId) throw notFound('Hold', holdId);
+      const reply = await evalScript('release', releaseKeys(runId), [holdId, '']);
+      if (!Array.isArray(reply)) throw notFound('Hold', holdId);
+      const record = decodeRecord(text(reply[0]));
+      const version = text(reply[3]);
+      if (version !== '') {
+        const { hold } = record;
+        applyChange(runId, hold.seatClass, text(reply[2]), Number(version), (legs) => {
+          for (let leg = hold.fromStop; leg < hold.toStop; leg++)
+            for (const index of record.seatIndexes) freeSeat(legs[leg]!, index);
+        });
+      }
+      return holdFrom(record, text(reply[1]));
+    },
+
+    async rebuild(layout, confirmed, now) {
+      await writeRun('replace', layout, confirmedHolds(layout, confirmed, now));
+    },
+
+    async getHold(holdId) {
+      const runId = await runOfHold(holdId);
+      if (!runId) return null;
+      const keys = runKeys(runId);
+      const reply = await evalScript('getHold', [keys.holds, keys.status], [holdId]);
+      if (!Array.isArray(reply)) return null;
+      return holdFrom(decodeRecord(text(reply[0])), text(reply[1]));
+    },
+
+    async expiredHolds(now, limit) {
+      const listed = await redis.zrange(runsWithHoldsKey, '0', '4999', 'WITHSCORES');
+      const runs: Array<{ runId: string; score: string }> = [];
+      for (let i = 0; i + 1 < listed.length; i += 2) runs.push({ runId: listed[i]!, score: listed[i + 1]! });
+      const replies = await Promise.all(
+        runs.map(({ runId }) => {
+          const keys = runKeys(runId);
+          return evalScript('expired', [keys.expiry, keys.holds], [now.getTime(), limit]);
+        }),
+      );
+      const holds: Hold[] = [];
+      await Promise.all(
+        runs.map(async ({ runId, score }, i) => {
+          const reply = replies[i];
+          if (!Array.isArray(reply)) return;
+          const [stillHeld, ...records] = reply;
+          for (const raw of records) if (raw) holds.push(holdFrom(decodeRecord(text(raw)), 'HELD'));
+          if (Number(stillHeld) === 0 && Number(score) < now.getTime() - FORGET_RUN_AFTER_MS) {
+            await evalScript('forgetRun', [runsWithHoldsKey], [runId, score]);
+          }
+        }),
+      );
+      return holds.sort(byExpiry).slice(0, limit);
+    },
+
+    async occupancy(runId): Promise<RunOccupancy | null> {
+      const run = await readRun(runId);
+      if (!run) return null;
+      return {
+        runId,
+        legCount: run.legCount,
+        classes: SEAT_CLASSES.map((seatClass) => {
+          const { capacity, legs } = run.classes.get(seatClass)!;
+          return { seatClass, capacity, takenByLeg: legs.map((map) => takenSeats(map, capacity)) };
+        }),
+      };
+    },
+
+    async ready() {
+      if (redis.status === 'wait') await redis.connect();
+      await redis.ping();
+      await ensureScripts();
+    },
+
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
+
+function encodeRecord(record: HoldRecord): string {
+  return JSON.stringify({
+    hold: {
+      ...record.hold,
+      createdAt: record.hold.createdAt.toISOString(),
+      expiresAt: record.hold.expiresAt.toISOString(),
+    },
+    seatIndexes: record.seatIndexes,
+    fingerprint: record.fingerprint,
+  });
+}
+
+function decodeRecord(json: string): HoldRecord {
+  const parsed = JSON.parse(json) as {
+    hold: Omit<Hold, 'createdAt' | 'expiresAt'> & { createdAt: string; expiresAt: string };
+    seatIndexes: number[];
+    fingerprint: string;
+  };
+  return {
+    hold: { ...parsed.hold, createdAt: new Date(parsed.hold.createdAt), expiresAt: new Date(parsed.hold.expiresAt) },
+    seatIndexes: parsed.seatIndexes,
+    fingerprint: parsed.fingerprint,
+  };
+}

@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { serviceBasics } from '@railgraph/service-kit';
+import { createRedisEngine } from '../src/engine/redis.js';
+import type { ConfirmedSeat, Hold, HoldRequest, InventoryEngine } from '../src/engine/engine.js';
+import { readInventoryEnv } from '../src/env.js';
+import { startInventory } from '../src/service.js';
+import { coach, errorCode, now, runLayout } from './fixtures.js';
+import {
+  deleteKeys,
+  redisForTests,
+  redisTestUrl,
+  reserveDatabase,
+  uniquePrefix,
+  type ReservedDatabase,
+} from './redis-for-tests.js';
+import { startTrainsStub } from './trains-stub.js';
+
+const redisUp = await redisForTests();
+const url = redisTestUrl();
+const prefix = uniquePrefix('redis-engine');
+const opened: InventoryEngine[] = [];
+const engine = (keyPrefix: string, more: Partial<Parameters<typeof createRedisEngine>[0]> = {}) => {
+  const created = createRedisEngine({ url, keyPrefix, ...more });
+  opened.push(created);
+  return created;
+};
+afterAll(async () => {
+  await Promise.all(opened.map((e) => e.close()));
+  if (redisUp) await deleteKeys(url, prefix);
+});
+
+// 100 STANDARD seats over 4 legs, in five coaches of 20.
+const hundred = runLayout({
+  runId: 'IC100:2026-12-01',
+  consistId: 'consist-100',
+  legCount: 4,
+  coaches: [1, 2, 3, 4, 5].map((n) => coach(n, 'STANDARD', 20)),
+});
+const request = (overrides: Partial<HoldRequest>): HoldRequest => ({
+  holdId: 'h',
+  fromStop: 0,
+  toStop: 4,
+  seatClass: 'STANDARD',
+  count: 1,
+  ttlMs: 120_000,
+  now,
+  ...overrides,
+});
+// Every journey crosses leg 1, so a seat free on leg 1 is free on every leg: exactly 100 can win.
+const journeys = [
+  { fromStop: 0, toStop: 2 },
+  { fromStop: 1, toStop: 3 },
+  { fromStop: 1, toStop: 4 },
+  { fromStop: 0, toStop: 4 },
+  { fromStop: 1, toStop: 2 },
+];
+
+/** Asserts no seat is on two live holds on any leg, and returns the seats taken per leg. */
+function seatsPerLeg(holds: readonly Hold[]): string[][] {
+  const perLeg: string[][] = [[], [], [], []];
+  for (const hold of holds)
+    for (let leg = hold.fromStop; leg < hold.toStop; leg++)
+      perLeg[leg]!.push(...hold.seats.map((s) => `${s.coach}-${s.label}`));
+  for (const seats of perLeg) expect(new Set(seats).size).toBe(seats.length);
+  return perLeg;
+}
+
+async function settle(attempts: Array<Promise<Hold>>) {
+  const results = await Promise.allSettled(attempts);
+  const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const lostCodes = results.flatMap((r) =>
+    r.status === 'rejected' ? [(r.reason as { extensions?: { code?: string } }).extensions?.code ?? r.reason] : [],
+  );
+  return { won, lostCodes };
+}
+
+describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
+  it('sells exactly the 100 seats that exist, none twice, to 500 concurrent holds from five processes', async () => {
+    const keyPrefix = `${prefix}crowd:`;
+    const replicas = Array.from({ length: 5 }, () => engine(keyPrefix));
+    const { won, lostCodes } = await settle(
+      Array.from({ length: 500 }, (_, i) =>
+        replicas[i % 5]!.hold(hundred, request({ holdId: `crowd-${i}`, ...journeys[i % journeys.length]! })),
+      ),
+    );
+    expect(won).toHaveLength(100);
+    expect(new Set(lostCodes)).toEqual(new Set(['SOLD_OUT']));
+    const perLeg = seatsPerLeg(won);
+    expect(perLeg[1]).toHaveLength(100);
+    const occupancy = await replicas[0]!.occupancy(hundred.runId);
+    const taken = occupancy?.classes.find((c) => c.seatClass === 'STANDARD')?.takenByLeg ?? [];
+    expect(taken.map((leg) => leg.length)).toEqual(perLeg.map((leg) => leg.length));
+  });
+
+  it('survives a SCRIPT FLUSH in the middle of a rush of holds', async () => {
+    const keyPrefix = `${prefix}flush-scripts:`;
+    const replicas = [engine(keyPrefix), engine(keyPrefix)];
+    const admin = new Redis(url);
+    try {
+      let done = 0;
+      const attempts = Array.from({ length: 300 }, (_, i) =>
+        replicas[i % 2]!.hold(hundred, request({ holdId: `rush-${i}`, ...journeys[i % journeys.length]! })).finally(
+          () => {
+            done++;
+          },
+        ),
+      );
+      while (done < 40) await new Promise((resolve) => setTimeout(resolve, 1));
+      await admin.script('FLUSH');
+      const { won, lostCodes } = await settle(attempts);
+      expect(won).toHaveLength(100);
+      expect(new Set(lostCodes)).toEqual(new Set(['SOLD_OUT']));
+      seatsPerLeg(won);
+      // Scripts are loaded again for the operations after the flush too.
+      await admin.script('FLUSH');
+      expect((await replicas[0]!.release(won[0]!.holdId)).status).toBe('RELEASED');
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it('answers bad input with BAD_USER_INPUT and leaves every key as it was', async () => {
+    const keyPrefix = `${prefix}bad-input:`;
+    const inventory = engine(keyPrefix);
+    await inventory.hold(hundred, request({ holdId: 'before', count: 3 }));
+    const admin = new Redis(url);
+    const dump = async () => {
+      const keys = (await admin.keys(`${keyPrefix}*`)).sort();
+      return Promise.all(keys.map(async (key) => [key, (await admin.dumpBuffer(key))?.toString('hex')]));
+    };
+    try {
+      const before = await dump();
+      const bad = (overrides: Partial<HoldRequest>) =>
+        errorCode(inventory.hold(hundred, request({ holdId: 'bad', ...overrides })));
+      expect(await bad({ fromStop: 3, toStop: 1 })).toBe('BAD_USER_INPUT');
+      expect(await bad({ fromStop: -1, toStop: 1 })).toBe('BAD_USER_INPUT');
+      expect(await bad({ count: -2 })).toBe('BAD_USER_INPUT');
+      expect(await bad({ count: undefined, seats: ['9-1A'] })).toBe('BAD_USER_INPUT');
+      expect(await bad({ count: undefined, seats: ['1-99Z'] })).toBe('BAD_USER_INPUT');
+      expect(await bad({ seatClass: 'FIRST', count: undefined, seats: ['1-1A'] })).toBe('BAD_USER_INPUT');
+      expect(await bad({ holdId: 'before', count: 4 })).toBe('BAD_USER_INPUT');
+      expect(await errorCode(inventory.availability(hundred, 2, 9))).toBe('BAD_USER_INPUT');
+      expect(await dump()).toEqual(before);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  describe('on a logical database of its own', () => {
+    let db: ReservedDatabase;
+    beforeAll(async () => {
+      db = await reserveDatabase(url);
+    });
+    afterAll(async () => {
+      await db?.release();
+    });
+
+    it('rebuilds a run from the confirmed seats after a FLUSHDB, before serving it again', async () => {
+      const sold: ConfirmedSeat[] = [];
+      let asked = 0;
+      const recovery = {
+        confirmedSeats: async (runId: string) => {
+          asked++;
+          return runId === hundred.runId ? sold : [];
+        },
+        layoutOf: async () => hundred,
+      };
+      const inventory = engine('', { url: db.url, recovery });
+      const confirmed = await inventory.hold(hundred, request({ holdId: 'sold', count: 3, fromStop: 1, toStop: 3 }));
+      await inventory.confirm('sold');
+      await inventory.hold(hundred, request({ holdId: 'pending', count: 2 }));
+      sold.push(
+        ...confirmed.seats.map((s) => ({ holdId: 'sold', coach: s.coach, label: s.label, fromStop: 1, toStop: 3 })),
+      );
+      const left = async () =>
+        (await inventory.availability(hundred, 0, 4)).find((a) => a.seatClass === 'STANDARD')?.seatsLeft;
+      expect(await left()).toBe(95);
+      expect(asked).toBe(1);
+
+      const admin = new Redis(db.url);
+      await admin.flushdb();
+      admin.disconnect();
+
+      // The next request finds no generation marker and rebuilds from the sold seats.
+      expect(await left()).toBe(97);
+      expect(asked).toBe(2);
+      expect(await inventory.getHold('pending')).toBeNull();
+      const rebuilt = await inventory.getHold('sold');
+      expect(rebuilt).toMatchObject({ status: 'CONFIRMED', fromStop: 1, toStop: 3, seats: confirmed.seats });
+      // The sold seats are not sold again.
+      const again = await inventory.hold(hundred, request({ holdId: 'after', count: 9, fromStop: 1, toStop: 3 }));
+      const soldIds = new Set(confirmed.seats.map((s) => `${s.coach}-${s.label}`));
+      expect(again.seats.filter((s) => soldIds.has(`${s.coach}-${s.label}`))).toEqual([]);
+      // And a cancellation after the rebuild still finds the hold.
+      expect((await inventory.release('sold')).status).toBe('RELEASED');
+    });
+  });
+
+  it('is ready only while Redis answers', async () => {
+    const trains = await startTrainsStub([hundred]);
+    const start = async (redisUrl: string) => {
+      const env = readInventoryEnv({
+        INVENTORY_PORT: '0',
+        LOG_LEVEL: 'silent',
+        TRAINS_URL: trains.url,
+        REDIS_URL: redisUrl,
+        INVENTORY_REDIS_KEY_PREFIX: `${prefix}service:`,
+      });
+      return startInventory(env, serviceBasics('inventory', env));
+    };
+    const up = await start(url);
+    const down = await start('redis://127.0.0.1:1');
+    try {
+      expect((await fetch(`${up.url}/readyz`)).status).toBe(200);
+      expect((await fetch(`${down.url}/readyz`)).status).toBe(503);
+    } finally {
+      await up.stop();
+      await down.stop();
+      await trains.stop();
+    }
+  });
+});
