@@ -58,8 +58,13 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationFi
  * history. An applied migration whose file changed since is refused, as Prisma refuses it.
  * Concurrent runners on PostgreSQL are serialised by an advisory lock.
  */
-export async function migrate(sql: SqlClient, migrationsDir: string): Promise<MigrationResult> {
+export async function migrate(client: SqlClient, migrationsDir: string): Promise<MigrationResult> {
   const migrations = await readMigrations(migrationsDir);
+  // The advisory lock is held by a session: lock, migrate and unlock on the same connection.
+  return client.session((sql) => migrateOn(sql, migrations));
+}
+
+async function migrateOn(sql: SqlClient, migrations: MigrationFile[]): Promise<MigrationResult> {
   if (sql.kind === 'postgres') {
     // The lock key Prisma Migrate itself uses, so the two never run at once either.
     await sql.query('SELECT pg_advisory_lock(72707369)');

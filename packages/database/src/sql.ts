@@ -8,6 +8,8 @@ export interface SqlClient {
   /** Runs a multi-statement script (a migration file). */
   exec(script: string): Promise<void>;
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /** Runs `work` on one connection throughout (for session-level advisory locks). */
+  session<T>(work: (session: SqlClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -20,35 +22,66 @@ export function pgliteSql(db: PGlite): SqlClient {
       await q.exec(script);
     },
     transaction: (work) => db.transaction((tx) => work(over(tx))),
+    // PGlite is a single connection: every statement is already on one session.
+    session: (work) => work(over(q)),
     close: () => db.close(),
   });
   return over(db);
 }
 
 export function postgresSql(pool: pg.Pool): SqlClient {
-  const over = (q: pg.Pool | pg.PoolClient, inTransaction: boolean): SqlClient => ({
+  const inTransactionOn = (client: pg.PoolClient): SqlClient => ({
     kind: 'postgres',
     query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-      (await q.query<R>(sql, params)).rows,
+      (await client.query<R>(sql, params)).rows,
     exec: async (script) => {
-      await q.query(script);
+      await client.query(script);
     },
-    transaction: async (work) => {
-      if (inTransaction) return work(over(q, true));
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(over(client, true));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-    close: () => pool.end(),
+    // Nested work joins the open transaction.
+    transaction: (work) => work(inTransactionOn(client)),
+    session: (work) => work(inTransactionOn(client)),
+    close: async () => undefined,
   });
-  return over(pool, false);
+  const transactionOn = async <T>(client: pg.PoolClient, work: (tx: SqlClient) => Promise<T>): Promise<T> => {
+    await client.query('BEGIN');
+    try {
+      const result = await work(inTransactionOn(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  };
+  /** One connection held for a series of statements (session-level locks, settings). */
+  const sessionOn = (client: pg.PoolClient): SqlClient => ({
+    kind: 'postgres',
+    query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+      (await client.query<R>(sql, params)).rows,
+    exec: async (script) => {
+      await client.query(script);
+    },
+    transaction: (work) => transactionOn(client, work),
+    session: (work) => work(sessionOn(client)),
+    close: async () => undefined,
+  });
+  const withClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    kind: 'postgres',
+    query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+      (await pool.query<R>(sql, params)).rows,
+    exec: async (script) => {
+      await pool.query(script);
+    },
+    transaction: (work) => withClient((client) => transactionOn(client, work)),
+    session: (work) => withClient((client) => work(sessionOn(client))),
+    close: () => pool.end(),
+  };
 }

@@ -92,4 +92,22 @@ describe.runIf(pgAvailable)('real PostgreSQL', () => {
     await testDb?.drop();
   });
   runnerSuite('PostgreSQL', () => openDatabase({ url: testDb.url, dataDir: 'unused' }));
+
+  it('releases its lock on the connection that took it, so concurrent starts all migrate', async () => {
+    const dir = await migrationsFolder({ '20261101000000_init': first, '20261102000000_station_name': second });
+    const instances = await Promise.all(
+      [0, 1, 2].map(() => openDatabase({ url: testDb.url, dataDir: 'unused', poolSize: 4 })),
+    );
+    try {
+      // Three instances starting at once, each twice: none may wait on a lock left behind.
+      for (let round = 0; round < 2; round += 1) await Promise.all(instances.map((db) => db.migrate(dir)));
+      const held = await instances[0]!.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted",
+      );
+      expect(held[0]?.n).toBe(0);
+    } finally {
+      await Promise.all(instances.map((db) => db.close()));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
