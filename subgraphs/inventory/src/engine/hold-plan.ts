@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { badInput } from '@railgraph/service-kit';
 import type { SeatAllocator } from './allocate.js';
 import { countTaken, isTaken, legMask, type SeatBitmap } from './bitmap.js';
@@ -139,9 +140,10 @@ export function newHoldRecord(runId: string, request: HoldRequest, chosen: reado
   };
 }
 
+/** A short digest of what a hold request asks for: stored with every hold, so kept small. */
 export function fingerprintOf(runId: string, request: HoldRequest): string {
   const seats = request.seats && request.seats.length > 0 ? [...request.seats].sort() : null;
-  return JSON.stringify([
+  const canonical = JSON.stringify([
     runId,
     request.fromStop,
     request.toStop,
@@ -149,6 +151,7 @@ export function fingerprintOf(runId: string, request: HoldRequest): string {
     seats ?? request.count ?? null,
     request.preference ?? null,
   ]);
+  return createHash('sha1').update(canonical).digest('base64url').slice(0, 16);
 }
 
 export const otherRequest = (holdId: string) =>

@@ -83,12 +83,12 @@ local gen = redis.call('HGET', KEYS[1], 'gen') or ''
 local version = ''
 if status ~= 'RELEASED' then
   local h = cjson.decode(record)
-  local cls = h.hold.seatClass
+  local cls = h.c
   local key = KEYS[5]
   if cls == 'FIRST' then key = KEYS[6] end
   local stride = tonumber(redis.call('HGET', KEYS[1], 'stride:' .. cls))
-  for _, seat in ipairs(h.seatIndexes) do
-    for leg = h.hold.fromStop, h.hold.toStop - 1 do redis.call('SETBIT', key, leg * stride + seat, 0) end
+  for _, seat in ipairs(h.i) do
+    for leg = h.f, h.t - 1 do redis.call('SETBIT', key, leg * stride + seat, 0) end
   end
   redis.call('HSET', KEYS[3], ARGV[1], 'RELEASED')
   redis.call('ZREM', KEYS[4], ARGV[1])
@@ -130,9 +130,9 @@ for cls, stride in pairs(strides) do
 end
 for i = 8, #ARGV, 2 do
   local h = cjson.decode(ARGV[i + 1])
-  local cls = h.hold.seatClass
-  for _, seat in ipairs(h.seatIndexes) do
-    for leg = h.hold.fromStop, h.hold.toStop - 1 do redis.call('SETBIT', keys[cls], leg * strides[cls] + seat, 1) end
+  local cls = h.c
+  for _, seat in ipairs(h.i) do
+    for leg = h.f, h.t - 1 do redis.call('SETBIT', keys[cls], leg * strides[cls] + seat, 1) end
   end
   redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
   redis.call('HSET', KEYS[5], ARGV[i], 'CONFIRMED')

@@ -375,7 +375,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         // A retry of a hold that took these seats itself is answered with that hold.
         const existing = await evalScript('getHold', [keys.holds, keys.status], [request.holdId]);
         if (!Array.isArray(existing)) throw error;
-        const record = decodeRecord(text(existing[0]));
+        const record = decodeRecord(layout.runId, text(existing[0]));
         if (record.fingerprint !== fingerprint) throw otherRequest(request.holdId);
         return holdFrom(record, text(existing[1]));
       }
@@ -424,7 +424,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         return record.hold;
       }
       if (outcome === 'EXISTS') {
-        const existing = decodeRecord(text(reply[1]));
+        const existing = decodeRecord(layout.runId, text(reply[1]));
         if (existing.fingerprint !== fingerprint || (indexed !== null && indexed !== layout.runId))
           throw otherRequest(request.holdId);
         return holdFrom(existing, text(reply[2]));
@@ -498,7 +498,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       if (status === 'RELEASED') {
         throw badInput(`Hold ${holdId} was released; its seats are no longer held`, { holdId, status: 'RELEASED' });
       }
-      return holdFrom(decodeRecord(text(reply[0])), status);
+      return holdFrom(decodeRecord(runId, text(reply[0])), status);
     },
 
     async release(holdId) {
@@ -506,7 +506,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       if (!runId) throw notFound('Hold', holdId);
       const reply = await evalScript('release', releaseKeys(runId), [holdId, '']);
       if (!Array.isArray(reply)) throw notFound('Hold', holdId);
-      const record = decodeRecord(text(reply[0]));
+      const record = decodeRecord(runId, text(reply[0]));
       const version = text(reply[3]);
       if (version !== '') {
         const { hold } = record;
@@ -528,7 +528,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       const keys = runKeys(runId);
       const reply = await evalScript('getHold', [keys.holds, keys.status], [holdId]);
       if (!Array.isArray(reply)) return null;
-      return holdFrom(decodeRecord(text(reply[0])), text(reply[1]));
+      return holdFrom(decodeRecord(runId, text(reply[0])), text(reply[1]));
     },
 
     async expiredHolds(now, limit) {
@@ -547,7 +547,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
           const reply = replies[i];
           if (!Array.isArray(reply)) return;
           const [stillHeld, ...records] = reply;
-          for (const raw of records) if (raw) holds.push(holdFrom(decodeRecord(text(raw)), 'HELD'));
+          for (const raw of records) if (raw) holds.push(holdFrom(decodeRecord(runId, text(raw)), 'HELD'));
           if (Number(stillHeld) === 0 && Number(score) < now.getTime() - FORGET_RUN_AFTER_MS) {
             await evalScript('forgetRun', [runsWithHoldsKey], [runId, score]);
           }
@@ -581,27 +581,54 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   };
 }
 
-function encodeRecord(record: HoldRecord): string {
-  return JSON.stringify({
-    hold: {
-      ...record.hold,
-      createdAt: record.hold.createdAt.toISOString(),
-      expiresAt: record.hold.expiresAt.toISOString(),
-    },
-    seatIndexes: record.seatIndexes,
-    fingerprint: record.fingerprint,
-  });
+/**
+ * A hold as stored in `holds`: short keys, since a sold run keeps thousands. `c` class,
+ * `f`/`t` stops, `i` seat indexes, `s` [coach, label] pairs, `a`/`e` created/expires (ms),
+ * `p` request fingerprint. The Lua scripts read `c`, `f`, `t` and `i`.
+ */
+interface StoredHold {
+  h: string;
+  c: SeatClass;
+  f: number;
+  t: number;
+  i: number[];
+  s: Array<[number, string]>;
+  a: number;
+  e: number;
+  p: string;
 }
 
-function decodeRecord(json: string): HoldRecord {
-  const parsed = JSON.parse(json) as {
-    hold: Omit<Hold, 'createdAt' | 'expiresAt'> & { createdAt: string; expiresAt: string };
-    seatIndexes: number[];
-    fingerprint: string;
+function encodeRecord(record: HoldRecord): string {
+  const { hold } = record;
+  const stored: StoredHold = {
+    h: hold.holdId,
+    c: hold.seatClass,
+    f: hold.fromStop,
+    t: hold.toStop,
+    i: record.seatIndexes,
+    s: hold.seats.map((seat) => [seat.coach, seat.label]),
+    a: hold.createdAt.getTime(),
+    e: hold.expiresAt.getTime(),
+    p: record.fingerprint,
   };
+  return JSON.stringify(stored);
+}
+
+function decodeRecord(runId: string, json: string): HoldRecord {
+  const stored = JSON.parse(json) as StoredHold;
   return {
-    hold: { ...parsed.hold, createdAt: new Date(parsed.hold.createdAt), expiresAt: new Date(parsed.hold.expiresAt) },
-    seatIndexes: parsed.seatIndexes,
-    fingerprint: parsed.fingerprint,
+    hold: {
+      holdId: stored.h,
+      runId,
+      fromStop: stored.f,
+      toStop: stored.t,
+      seatClass: stored.c,
+      status: 'HELD',
+      seats: stored.s.map(([coach, label]) => ({ coach, label, seatClass: stored.c })),
+      createdAt: new Date(stored.a),
+      expiresAt: new Date(stored.e),
+    },
+    seatIndexes: stored.i,
+    fingerprint: stored.p,
   };
 }
