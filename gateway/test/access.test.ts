@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
 import { graphql, repoRoot, startSystem, type RunningSystem } from './system.js';
 
 /**
@@ -20,6 +21,7 @@ interface PartnerClient {
 }
 
 let dataDir: string;
+let storeEnv: Record<string, string> = {};
 let system: RunningSystem;
 let acme: PartnerClient;
 let globex: PartnerClient;
@@ -30,7 +32,7 @@ async function createClient(name: string, scopes: string): Promise<PartnerClient
   const { stdout } = await run(
     process.execPath,
     [path.join(repoRoot, 'subgraphs/users/dist/cli/clients-create.js'), '--name', name, '--scopes', scopes],
-    { cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' } },
+    { cwd: repoRoot, env: { ...process.env, ...storeEnv, DATA_DIR: dataDir, LOG_LEVEL: 'silent' } },
   );
   const clientId = /client_id:\s+(\S+)/.exec(stdout)?.[1];
   const secret = /client_secret:\s+(\S+)/.exec(stdout)?.[1];
@@ -103,21 +105,31 @@ async function book(authorization: string, key: string) {
   );
 }
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-access-'));
-  acme = await createClient('Acme Travel', 'journeys:read bookings:read bookings:write');
-  globex = await createClient('Globex Journeys', 'journeys:read bookings:read bookings:write');
-  planner = await createClient('Route Planner', 'journeys:read');
-  system = await startSystem({ DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
-  secretsSeen.push(system.serviceSecrets.tickets, system.serviceSecrets.inventory);
-}, 240_000);
+const services = ['users', 'trains', 'prices', 'tickets'] as const;
+const pgAvailable = await postgresForTests();
 
-afterAll(async () => {
-  await system?.cleanup();
-  await rm(dataDir, { recursive: true, force: true });
-});
+/** The whole suite, on embedded PGlite or with every database on the real PostgreSQL. */
+function accessSuite(postgres: boolean): void {
+  let databases: TestDatabase[] = [];
 
-describe('access through the gateway', () => {
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-access-'));
+    databases = await Promise.all(postgres ? services.map((service) => createTestDatabase(`access_${service}`)) : []);
+    storeEnv = Object.fromEntries(databases.map((db, i) => [`${services[i]!.toUpperCase()}_DATABASE_URL`, db.url]));
+    secretsSeen.length = 0;
+    acme = await createClient('Acme Travel', 'journeys:read bookings:read bookings:write');
+    globex = await createClient('Globex Journeys', 'journeys:read bookings:read bookings:write');
+    planner = await createClient('Route Planner', 'journeys:read');
+    system = await startSystem({ ...storeEnv, DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
+    secretsSeen.push(system.serviceSecrets.tickets, system.serviceSecrets.inventory);
+  }, 240_000);
+
+  afterAll(async () => {
+    await system?.cleanup();
+    await rm(dataDir, { recursive: true, force: true });
+    for (const db of databases) await db.drop();
+  });
+
   it('lets a partner book with a client-credentials token and read its booking back', async () => {
     const authorization = await bearerOf(acme);
     const booked = await book(authorization, 'acme-booking-0001');
@@ -209,4 +221,7 @@ describe('access through the gateway', () => {
     expect(secretsSeen.length).toBeGreaterThan(8);
     for (const secret of [PASSWORD, `${PASSWORD}!`, ...secretsSeen]) expect(text).not.toContain(secret);
   });
-});
+}
+
+describe('access through the gateway on embedded PGlite', () => accessSuite(false));
+describe.runIf(pgAvailable)('access through the gateway on PostgreSQL', () => accessSuite(true));

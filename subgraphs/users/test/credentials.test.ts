@@ -29,8 +29,8 @@ describe('email', () => {
 
 describe('password policy', () => {
   it('accepts 10 to 128 characters', () => {
-    expect(messageOf(() => checkPasswordPolicy('x'.repeat(10)))).toBe('accepted');
-    expect(messageOf(() => checkPasswordPolicy('x'.repeat(128)))).toBe('accepted');
+    expect(messageOf(() => checkPasswordPolicy('0123456789'))).toBe('accepted');
+    expect(messageOf(() => checkPasswordPolicy('01234567'.repeat(16)))).toBe('accepted');
   });
 
   it('rejects fewer than 10 and more than 128 characters', () => {
@@ -40,6 +40,16 @@ describe('password policy', () => {
     expect(messageOf(() => checkPasswordPolicy('x'.repeat(129)))).toBe(
       'The password is too long: use at most 128 characters',
     );
+  });
+
+  it('rejects one character repeated, and the account’s own email address', () => {
+    expect(messageOf(() => checkPasswordPolicy('a'.repeat(12)))).toBe(
+      'The password is one character repeated: choose something harder to guess',
+    );
+    expect(messageOf(() => checkPasswordPolicy('Ada@Example.com ', 'ada@example.com'))).toBe(
+      'The password must not be your email address',
+    );
+    expect(messageOf(() => checkPasswordPolicy('ada@example.com!', 'ada@example.com'))).toBe('accepted');
   });
 
   it('counts characters, not UTF-16 units', () => {

@@ -96,6 +96,7 @@ export function oauthFlowTests(users: () => RunningUsers, ticketsSecret: string)
         'unsupported_grant_type',
       ],
       [tokenRequest(users(), { grant_type: 'authorization_code', code: 'x' }, basic), 'unsupported_grant_type'],
+      [tokenRequest(users(), `grant_type=client_credentials&scope=${'x'.repeat(10_000)}`, basic), 'invalid_request'],
     ];
     for (const [pending, error] of cases) {
       const answer = await pending;

@@ -60,7 +60,7 @@ export function createAccounts(
     async signUp(details) {
       const email = checkEmail(details.email);
       const name = checkName(details.name);
-      checkPasswordPolicy(details.password);
+      checkPasswordPolicy(details.password, email);
       if (await prisma.user.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
       const passwordHash = await hashPassword(details.password);
       try {

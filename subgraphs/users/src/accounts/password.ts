@@ -24,14 +24,23 @@ const hashing = {
 /** Length in characters (code points), as NIST SP 800-63B counts it. */
 const lengthOf = (password: string) => [...password].length;
 
-/** BAD_USER_INPUT unless the password is 10 to 128 characters long. */
-export function checkPasswordPolicy(password: string): void {
+/**
+ * BAD_USER_INPUT unless the password is 10 to 128 characters long, is not one character
+ * repeated, and is not the account's own email address (SP 800-63B's "context-specific words").
+ */
+export function checkPasswordPolicy(password: string, email?: string): void {
   const length = lengthOf(password);
   if (length < PASSWORD_MIN_LENGTH) {
     throw badInput(`The password is too short: use at least ${PASSWORD_MIN_LENGTH} characters`, { field: 'password' });
   }
   if (length > PASSWORD_MAX_LENGTH) {
     throw badInput(`The password is too long: use at most ${PASSWORD_MAX_LENGTH} characters`, { field: 'password' });
+  }
+  if (new Set(password).size === 1) {
+    throw badInput('The password is one character repeated: choose something harder to guess', { field: 'password' });
+  }
+  if (email !== undefined && password.trim().toLowerCase() === email) {
+    throw badInput('The password must not be your email address', { field: 'password' });
   }
 }
 

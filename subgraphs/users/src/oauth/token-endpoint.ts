@@ -1,7 +1,7 @@
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { DomainError, type Logger } from '@railgraph/service-kit';
 import type { SigningKeyRing } from '@railgraph/signing-keys';
-import type { Clients } from '../clients/clients.js';
+import { clientIdPattern, type Clients } from '../clients/clients.js';
 import { parseScopeParameter } from '../clients/scopes.js';
 import { TRAVELLER_SCOPES, issueClientToken, type AccessTokenSettings } from '../tokens/access-tokens.js';
 import type { Sessions } from '../tokens/sessions.js';
@@ -125,13 +125,15 @@ export async function answerTokenRequest(deps: TokenEndpointDeps, request: Token
     const form = singleValued(request.form);
     const credentials = clientCredentialsOf(request, form);
     grantType = form['grant_type'] ?? 'unknown';
+    // Only a well-formed id is worth naming in logs and metrics; anything else is the caller's noise.
+    const namedClient = credentials && clientIdPattern.test(credentials.clientId) ? credentials.clientId : undefined;
     if (form['grant_type'] === undefined)
       throw new OAuthError('invalid_request', 'The grant_type parameter is missing');
 
     let response: TokenResponse;
     if (grantType === 'client_credentials') {
       if (!credentials) throw new OAuthError('invalid_client', 'Client authentication is required');
-      clientId = credentials.clientId;
+      clientId = namedClient;
       const client = await deps.clients.authenticate(credentials.clientId, credentials.secret);
       if (!client) throw new OAuthError('invalid_client', 'Unknown client or wrong secret');
       const scopes = requestedScopes(form['scope'], client.scopes);
@@ -203,4 +205,10 @@ export function mountTokenEndpoint(app: Express, deps: TokenEndpointDeps, log: L
       }
     },
   );
+  // A body the form parser refuses (too large, too many parameters) is still an OAuth answer.
+  app.use(TOKEN_PATH, ((error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const oauth = errorResponse(new OAuthError('invalid_request', 'The request body cannot be read'));
+    res.status(oauth.status).set(oauth.headers).json(oauth.body);
+  }) as ErrorRequestHandler);
 }
