@@ -11,7 +11,7 @@
 // search is sent to the subgraph and through the gateway in turn. Everything it creates
 // is removed.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -216,6 +216,14 @@ for (const scale of scales) {
   results.push(row);
 }
 
+/** CPU time (user + system) a child process has used so far, in ms, from /proc (Linux). */
+async function cpuMsOf(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 async function until(check, what) {
   const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
@@ -236,20 +244,25 @@ try {
       stdio: 'ignore',
     });
     children.push(child);
-    return { row, url: `http://127.0.0.1:${port}/graphql`, ready: `http://127.0.0.1:${port}/readyz` };
+    return { row, pid: child.pid, url: `http://127.0.0.1:${port}/graphql`, ready: `http://127.0.0.1:${port}/readyz` };
   });
   for (const subgraph of subgraphs) await until(async () => (await fetch(subgraph.ready)).ok, subgraph.url);
   log(`subgraphs ready; ${queryCount} searches per scale, round-robin`);
   const plans = feeds.map((feed) => searches(feed, queryCount + 30));
   const samples = subgraphs.map(() => []);
+  const cpuBefore = [];
   for (let round = 0; round < queryCount + 30; round += 1) {
+    if (round === 30) for (const subgraph of subgraphs) cpuBefore.push(await cpuMsOf(subgraph.pid));
     for (const [k, subgraph] of subgraphs.entries()) {
       const sample = await timeSearch(subgraph.url, plans[k][round]);
       if (round >= 30) samples[k].push(sample);
     }
   }
+  const cpuAfter = await Promise.all(subgraphs.map((subgraph) => cpuMsOf(subgraph.pid)));
   subgraphs.forEach((subgraph, k) => {
     subgraph.row.subgraph = summary(samples[k]);
+    // The subgraph's own CPU per search request (HTTP, GraphQL, search), whatever the load.
+    subgraph.row.subgraph.cpuMsPerRequest = +((cpuAfter[k] - cpuBefore[k]) / queryCount).toFixed(2);
     log(`  ${subgraph.row.scale}x subgraph ${JSON.stringify(subgraph.row.subgraph)}`);
   });
   for (const child of children.splice(0)) {
