@@ -11,6 +11,11 @@ export interface ProcessPlan {
 
 const local = (port: number, route: string) => `http://127.0.0.1:${port}${route}`;
 
+/** The GraphQL URL the web app uses from the browser. */
+export function webGraphqlUrl(env: LauncherEnv): string {
+  return env.WEB_GRAPHQL_URL ?? local(env.GATEWAY_PORT, '/graphql');
+}
+
 /** What `npm start` runs: five subgraphs, then the gateway. */
 export function processPlan(repoRoot: string, env: LauncherEnv): ProcessPlan[] {
   const subgraph = (name: string, port: number): ProcessPlan => ({
@@ -39,5 +44,7 @@ export function peerUrls(env: LauncherEnv): Record<string, string> {
     TICKETS_URL: local(env.TICKETS_PORT, '/graphql'),
     USERS_JWKS_URL: local(env.USERS_PORT, '/.well-known/jwks.json'),
     PRICES_JWKS_URL: local(env.PRICES_PORT, '/.well-known/jwks.json'),
+    // The gateway admits browser calls from the web app wherever it is served.
+    CORS_ORIGINS: `http://localhost:${env.WEB_PORT},http://127.0.0.1:${env.WEB_PORT}`,
   };
 }
