@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import type { SeatClass, SeatPosition } from '../__generated__/graphql';
 import { CLASS_NAMES } from '../format';
 
@@ -33,7 +33,13 @@ interface PlacedSeat extends SeatMapSeat {
 }
 
 /** Seats laid out by row (the label's number) and column (its letter), aisle in the middle. */
-export function layoutCoach(seats: SeatMapSeat[]): { rows: number[]; columns: string[]; placed: PlacedSeat[] } {
+export function layoutCoach(seats: SeatMapSeat[]): {
+  rows: number[];
+  columns: string[];
+  placed: PlacedSeat[];
+  /** The aisle runs after this column. */
+  aisleAfter: number;
+} {
   const parsed = seats.map((seat) => {
     const match = /^(\d+)([A-Za-z]*)$/.exec(seat.label);
     return { seat, row: Number(match?.[1] ?? 0), letter: match?.[2] ?? '' };
@@ -46,7 +52,16 @@ export function layoutCoach(seats: SeatMapSeat[]): { rows: number[]; columns: st
     rowIndex: rows.indexOf(row),
     column: columns.indexOf(letter),
   }));
-  return { rows, columns, placed };
+  return { rows, columns, placed, aisleAfter: aisleColumn(columns, placed) };
+}
+
+/** Between two aisle-seat columns (2+2), else before the only aisle-seat column (1+2). */
+function aisleColumn(columns: string[], placed: PlacedSeat[]): number {
+  const isAisle = columns.map((_, i) => placed.some((s) => s.column === i && s.position === 'AISLE'));
+  for (let i = 0; i + 1 < columns.length; i += 1) if (isAisle[i] && isAisle[i + 1]) return i;
+  const single = isAisle.indexOf(true);
+  if (single > 0) return single - 1;
+  return Math.ceil(columns.length / 2) - 1;
 }
 
 /**
@@ -55,6 +70,12 @@ export function layoutCoach(seats: SeatMapSeat[]): { rows: number[]; columns: st
  */
 export function SeatMap({ coaches, required, selected, onChange }: SeatMapProps) {
   const root = useRef<HTMLDivElement>(null);
+  const [shown, setShown] = useState<number | null>(null);
+  const firstWithSeat = coaches.find((c) => c.seats.some((s) => selected.includes(s.seatId)));
+  const roomiest = [...coaches].sort(
+    (a, b) => b.seats.filter((s) => s.free).length - a.seats.filter((s) => s.free).length,
+  )[0];
+  const current = coaches.find((c) => c.number === shown) ?? firstWithSeat ?? roomiest;
 
   const toggle = (seat: SeatMapSeat) => {
     if (!seat.free) return;
@@ -114,58 +135,83 @@ export function SeatMap({ coaches, required, selected, onChange }: SeatMapProps)
           Aisle
         </li>
       </ul>
-      {coaches.map((coach) => {
-        const { columns, placed } = layoutCoach(coach.seats);
-        const aisleAfter = Math.ceil(columns.length / 2) - 1;
-        const firstFocusable =
-          placed.find((s) => selected.includes(s.seatId)) ?? placed.find((s) => s.free) ?? placed[0];
-        const free = coach.seats.filter((s) => s.free).length;
-        return (
-          <section key={coach.number} className="coach" aria-labelledby={`coach-${coach.number}`}>
-            <h3 id={`coach-${coach.number}`}>
-              Coach {coach.number}{' '}
-              <span className="subtitle">
-                {CLASS_NAMES[coach.seatClass]} · {free} free
-              </span>
-            </h3>
-            <div
-              className="coach-seats"
-              role="group"
-              aria-label={`Seats in coach ${coach.number}`}
-              style={{ gridTemplateColumns: columns.map((_, i) => (i === aisleAfter ? '1fr 0.6fr' : '1fr')).join(' ') }}
-            >
-              {placed.map((seat) => {
-                const chosen = selected.includes(seat.seatId);
-                const name = `Seat ${seat.label}, coach ${coach.number}, ${POSITION_NAMES[seat.position]}${seat.free ? '' : ', taken'}`;
-                const gridColumn = seat.column + 1 + (seat.column > aisleAfter ? 1 : 0);
-                return (
-                  <button
-                    key={seat.seatId}
-                    type="button"
-                    data-seat={`${coach.number}-${seat.label}`}
-                    className={`seat ${seat.free ? 'free' : 'taken'}${chosen ? ' chosen' : ''}`}
-                    style={{ gridColumn, gridRow: seat.rowIndex + 1 }}
-                    aria-pressed={seat.free ? chosen : undefined}
-                    aria-disabled={seat.free ? undefined : true}
-                    aria-label={name}
-                    title={name}
-                    tabIndex={seat === firstFocusable ? 0 : -1}
-                    onClick={() => toggle(seat)}
-                    onKeyDown={(event) => move(event, coach.number, placed, seat)}
-                  >
-                    <span aria-hidden="true">{seat.label}</span>
-                    {POSITION_MARKS[seat.position] ? (
-                      <span className="seat-mark" aria-hidden="true">
-                        {POSITION_MARKS[seat.position]}
-                      </span>
-                    ) : null}
-                  </button>
-                );
-              })}
-            </div>
-          </section>
-        );
-      })}
+      {coaches.length > 1 ? (
+        <div className="coach-picker" role="group" aria-label="Coach">
+          {coaches.map((coach) => {
+            const free = coach.seats.filter((s) => s.free).length;
+            const mine = coach.seats.filter((s) => selected.includes(s.seatId)).length;
+            return (
+              <button
+                key={coach.number}
+                type="button"
+                className="secondary"
+                aria-pressed={coach === current}
+                onClick={() => setShown(coach.number)}
+              >
+                Coach {coach.number}
+                <span className="coach-free">
+                  {free} free{mine > 0 ? ` · ${mine} yours` : ''}
+                </span>
+              </button>
+            );
+          })}
+        </div>
+      ) : null}
+      {coaches
+        .filter((coach) => coach === current)
+        .map((coach) => {
+          const { columns, placed, aisleAfter } = layoutCoach(coach.seats);
+          const firstFocusable =
+            placed.find((s) => selected.includes(s.seatId)) ?? placed.find((s) => s.free) ?? placed[0];
+          const free = coach.seats.filter((s) => s.free).length;
+          return (
+            <section key={coach.number} className="coach" aria-labelledby={`coach-${coach.number}`}>
+              <h3 id={`coach-${coach.number}`}>
+                Coach {coach.number}{' '}
+                <span className="subtitle">
+                  {CLASS_NAMES[coach.seatClass]} · {free} free
+                </span>
+              </h3>
+              <div
+                className="coach-seats"
+                role="group"
+                aria-label={`Seats in coach ${coach.number}`}
+                style={{
+                  gridTemplateColumns: columns.map((_, i) => (i === aisleAfter ? '1fr 0.6fr' : '1fr')).join(' '),
+                }}
+              >
+                {placed.map((seat) => {
+                  const chosen = selected.includes(seat.seatId);
+                  const name = `${seat.label} ${POSITION_NAMES[seat.position]} seat, coach ${coach.number}${seat.free ? '' : ', taken'}`;
+                  const gridColumn = seat.column + 1 + (seat.column > aisleAfter ? 1 : 0);
+                  return (
+                    <button
+                      key={seat.seatId}
+                      type="button"
+                      data-seat={`${coach.number}-${seat.label}`}
+                      className={`seat ${seat.free ? 'free' : 'taken'}${chosen ? ' chosen' : ''}`}
+                      style={{ gridColumn, gridRow: seat.rowIndex + 1 }}
+                      aria-pressed={seat.free ? chosen : undefined}
+                      aria-disabled={seat.free ? undefined : true}
+                      title={name}
+                      tabIndex={seat === firstFocusable ? 0 : -1}
+                      onClick={() => toggle(seat)}
+                      onKeyDown={(event) => move(event, coach.number, placed, seat)}
+                    >
+                      {seat.label}
+                      {POSITION_MARKS[seat.position] ? (
+                        <span className="seat-mark" aria-hidden="true">
+                          {POSITION_MARKS[seat.position]}
+                        </span>
+                      ) : null}
+                      <span className="visually-hidden">{name.slice(seat.label.length)}</span>
+                    </button>
+                  );
+                })}
+              </div>
+            </section>
+          );
+        })}
     </div>
   );
 }

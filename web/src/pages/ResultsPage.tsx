@@ -49,19 +49,17 @@ export function ResultsPage({ search }: { search: TripSearch }) {
 
   return (
     <>
-      <section aria-labelledby="change-search" className="panel">
-        <h2 id="change-search" className="visually-hidden">
-          Change your search
-        </h2>
-        <SearchForm initial={search} compact key={searchHref(search)} />
-      </section>
       <section aria-labelledby="results-heading" aria-busy={loading}>
         <h1 id="results-heading" ref={heading} tabIndex={-1}>
-          {search.from} → {search.to}
+          {first ? `${first.origin.name} → ${first.destination.name}` : `${search.from} → ${search.to}`}
           <span className="subtitle">
             {formatDate(search.date)} · {describePassengers(search.passengers)}
           </span>
         </h1>
+        <details className="panel change-search">
+          <summary>Change search</summary>
+          <SearchForm initial={search} compact key={searchHref(search)} />
+        </details>
         {error ? (
           <div role="alert" className="notice error">
             <p>{plainMessage(error)}</p>

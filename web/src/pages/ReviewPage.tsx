@@ -180,7 +180,7 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
                 <p className={expired ? 'expiry expired' : 'expiry'} aria-live="polite">
                   {expired
                     ? 'This price has expired.'
-                    : `Price held until ${formatTime(offer.expiresAt, journey.origin.timeZone)} (${minutesUntil(offer.expiresAt, now)} min).`}
+                    : `Price held until ${formatTime(offer.expiresAt, Intl.DateTimeFormat().resolvedOptions().timeZone)} (${minutesUntil(offer.expiresAt, now)} min).`}
                 </p>
               </>
             ) : (
@@ -215,9 +215,9 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
         </div>
       ) : null}
 
-      {journey && offer ? (
+      {journey && offer && !FINAL_CODES.has(code ?? '') ? (
         session ? (
-          <div className="actions sticky-actions">
+          <div className="actions">
             {attempt ? (
               <p className="hint">
                 You already pressed Book for this trip; pressing it again finishes that same booking.

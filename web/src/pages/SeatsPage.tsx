@@ -87,7 +87,7 @@ export function SeatsPage({ choice }: { choice: TripChoice }) {
             {problem}
           </p>
         ) : null}
-        <div className="actions sticky-actions">
+        <div className="actions">
           <button type="submit" className="primary">
             Continue to review
           </button>
