@@ -61,7 +61,7 @@ export function localToday(now = new Date()): string {
   return `${y}-${m}-${d}`;
 }
 
-/** Whole minutes (rounded up) until an instant; 0 once it has passed. */
+/** Whole minutes (to the nearest) until an instant; 0 once it has passed. */
 export function minutesUntil(instant: string, now = Date.now()): number {
-  return Math.max(0, Math.ceil((Date.parse(instant) - now) / 60_000));
+  return Math.max(0, Math.round((Date.parse(instant) - now) / 60_000));
 }
