@@ -13,7 +13,7 @@ import { graphql, startSystem, type RunningSystem } from '../../gateway/test/sys
  * ticket QR → my bookings → cancel, and a train that sells out while the traveller decides.
  * Each step is screenshotted on a phone and a desktop viewport and checked with axe.
  */
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const screenshots = path.join(here, 'screenshots');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
