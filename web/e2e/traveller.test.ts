@@ -130,6 +130,39 @@ async function sellOut(
   throw new Error('could not sell the class out');
 }
 
+/** Another traveller books these seats (`<coach>-<label>`) in standard class through the API. */
+async function bookSeatsThroughApi(journey: { runId: string; fromStop: number; departure: string }, seats: string[]) {
+  const signUp = await graphql<{ signUp: { accessToken: string } }>(
+    system.gatewayUrl,
+    'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
+    {
+      input: {
+        email: `other-${Date.now()}-${Math.random()}@example.com`,
+        password: 'correct horse battery',
+        name: 'Other',
+      },
+    },
+  );
+  const passengers = seats.map(() => ({ type: 'ADULT' }));
+  const quote = await graphql<{
+    searchJourneys: Array<{ runId: string; fromStop: number; fares: Array<{ seatClass: string; quoteToken: string }> }>;
+  }>(
+    system.gatewayUrl,
+    'query($from: String!, $to: String!, $date: Date!, $after: DateTime, $passengers: [PassengerInput!]!) { searchJourneys(from: $from, to: $to, date: $date, after: $after, first: 3) { runId fromStop fares(passengers: $passengers) { seatClass quoteToken } } }',
+    { from: 'AMS', to: 'RTD', date: tomorrow(), after: journey.departure, passengers },
+  );
+  const token = quote
+    .data!.searchJourneys.find((j) => j.runId === journey.runId && j.fromStop === journey.fromStop)!
+    .fares.find((f) => f.seatClass === 'STANDARD')!.quoteToken;
+  const booked = await graphql(
+    system.gatewayUrl,
+    'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id } }',
+    { input: { quoteToken: token, passengers, seats, idempotencyKey: `other-${Math.random()}` } },
+    { authorization: `Bearer ${signUp.data!.signUp.accessToken}` },
+  );
+  expect(booked.errors).toBeUndefined();
+}
+
 describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
@@ -192,20 +225,26 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await shoot(page, viewport, '02-results');
         await expectAccessible(page);
 
-        // A cold load of the shared link renders the same results.
-        await page.reload();
-        await trains.first().waitFor();
-        const rendered = await page.evaluate(
-          () => performance.getEntriesByName('railgraph:results-rendered')[0]?.startTime ?? null,
-        );
-        expect(rendered).not.toBeNull();
-        timings[`${viewport}.resultsFirstRenderMs`] = Math.round(rendered!);
-        timings[`${viewport}.domContentLoadedMs`] = Math.round(
-          await page.evaluate(
-            () =>
-              (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
-          ),
-        );
+        // Cold loads of the shared link render the same results; the first render is timed
+        // against the app shell's first render in the same load.
+        const loads: Array<{ app: number; results: number }> = [];
+        for (let i = 0; i < 5; i += 1) {
+          await page.reload();
+          await trains.first().waitFor();
+          loads.push(
+            await page.evaluate(() => ({
+              app: performance.getEntriesByName('railgraph:app-rendered')[0]?.startTime ?? NaN,
+              results: performance.getEntriesByName('railgraph:results-rendered')[0]?.startTime ?? NaN,
+            })),
+          );
+        }
+        const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+        const results = median(loads.map((l) => l.results));
+        const app = median(loads.map((l) => l.app));
+        expect(results).toBeGreaterThan(0);
+        timings[`${viewport}.resultsFirstRenderMs`] = Math.round(results);
+        timings[`${viewport}.appShellFirstRenderMs`] = Math.round(app);
+        timings[`${viewport}.resultsOverShell`] = Number((results / app).toFixed(2));
 
         const firstTime = await trains.first().locator('h3').textContent();
         await page.getByRole('button', { name: 'Later trains' }).click();
@@ -220,11 +259,16 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await trains.first().waitFor();
       });
 
-      it('picks a window seat on the seat map with the keyboard', async () => {
-        await page
-          .getByRole('link', { name: /^Choose Standard on the/ })
-          .first()
-          .click();
+      it('shows seats others took as taken and picks two seats with the keyboard', async () => {
+        const choose = page.getByRole('link', { name: /^Choose Standard on the/ }).first();
+        const chosen = new URL((await choose.getAttribute('href'))!, system.webUrl).searchParams;
+        // Someone else has just booked two seats in the first standard coach.
+        const row = viewport === 'phone' ? 3 : 5;
+        await bookSeatsThroughApi(
+          { runId: chosen.get('run')!, fromStop: Number(chosen.get('board')), departure: chosen.get('departs')! },
+          [`2-${row}A`, `2-${row}B`],
+        );
+        await choose.click();
         await page.getByRole('heading', { name: 'Choose your seats' }).waitFor();
         await page.getByLabel(/Choose seats on the map/).check();
         const seats = page.getByRole('button', { name: /^\w+ (window|aisle|middle) seat, coach \d+$/ });
@@ -235,6 +279,10 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await page.keyboard.press('ArrowRight');
         await page.keyboard.press('Space');
         const picked = page.locator('button.seat[aria-pressed="true"]');
+        expect(await picked.count()).toBe(2);
+        const taken = page.getByRole('button', { name: new RegExp(`^${row}A ?window seat, coach 2, taken$`) });
+        expect(await taken.getAttribute('aria-disabled')).toBe('true');
+        await taken.click({ force: true });
         expect(await picked.count()).toBe(2);
         await expect(page.getByText(/^Picked: coach \d+ seat \w+, coach \d+ seat \w+$/).isVisible()).resolves.toBe(
           true,

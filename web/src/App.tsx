@@ -1,15 +1,17 @@
-import { useEffect, useRef } from 'react';
+import { Suspense, lazy, useEffect, useRef } from 'react';
 import { useSessionStore } from './app-context';
 import { SearchForm } from './components/SearchForm';
-import { AccountPage } from './pages/AccountPage';
-import { BookingPage } from './pages/BookingPage';
-import { BookingsPage } from './pages/BookingsPage';
 import { ResultsPage } from './pages/ResultsPage';
-import { ReviewPage } from './pages/ReviewPage';
-import { SeatsPage } from './pages/SeatsPage';
 import { Link, matchPath, useLocation } from './router';
 import { useSession } from './session';
 import { readChoice, readSearch } from './trip';
+
+// Search and results load with the app; the booking steps and account pages load when needed.
+const SeatsPage = lazy(() => import('./pages/SeatsPage').then((m) => ({ default: m.SeatsPage })));
+const ReviewPage = lazy(() => import('./pages/ReviewPage').then((m) => ({ default: m.ReviewPage })));
+const BookingPage = lazy(() => import('./pages/BookingPage').then((m) => ({ default: m.BookingPage })));
+const BookingsPage = lazy(() => import('./pages/BookingsPage').then((m) => ({ default: m.BookingsPage })));
+const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 
 function Page({ pathname, search }: { pathname: string; search: URLSearchParams }) {
   const session = useSession(useSessionStore());
@@ -71,6 +73,10 @@ export function App() {
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
 
+  useEffect(() => {
+    performance.mark('railgraph:app-rendered');
+  }, []);
+
   // Move focus to the new page's content after navigation, as a full page load would.
   useEffect(() => {
     if (first.current) {
@@ -115,7 +121,9 @@ export function App() {
         </nav>
       </header>
       <main id="main" ref={main} key={href.split('?')[0]}>
-        <Page pathname={pathname} search={search} />
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          <Page pathname={pathname} search={search} />
+        </Suspense>
       </main>
       <footer className="site-footer">
         <p>Times are local to each station. Prices include all passengers.</p>

@@ -75,7 +75,8 @@ export function SeatMap({ coaches, required, selected, onChange }: SeatMapProps)
   const roomiest = [...coaches].sort(
     (a, b) => b.seats.filter((s) => s.free).length - a.seats.filter((s) => s.free).length,
   )[0];
-  const current = coaches.find((c) => c.number === shown) ?? firstWithSeat ?? roomiest;
+  const firstWithRoom = coaches.find((c) => c.seats.filter((s) => s.free).length >= required);
+  const current = coaches.find((c) => c.number === shown) ?? firstWithSeat ?? firstWithRoom ?? roomiest;
 
   const toggle = (seat: SeatMapSeat) => {
     if (!seat.free) return;
