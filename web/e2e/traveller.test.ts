@@ -71,67 +71,15 @@ async function chooseStation(page: Page, label: string, typed: string, option: R
   await page.getByRole('option', { name: option }).click();
 }
 
-/** A buyer who books out a class through the API, in bookings of up to 9 seats. */
-async function sellOut(
-  journey: { runId: string; fromStop: number; toStop: number; departure: string },
-  seatClass: string,
-) {
-  const signUp = await graphql<{ signUp: { accessToken: string } }>(
-    system.gatewayUrl,
-    'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
-    {
-      input: {
-        email: `buyer-${Date.now()}-${Math.random()}@example.com`,
-        password: 'correct horse battery',
-        name: 'Buyer',
-      },
-    },
-  );
-  const auth = { authorization: `Bearer ${signUp.data!.signUp.accessToken}` };
-  for (let round = 0; round < 20; round += 1) {
-    const found = await graphql<{
-      searchJourneys: Array<{
-        runId: string;
-        fromStop: number;
-        availability: Array<{ seatClass: string; seatsLeft: number }>;
-      }>;
-    }>(
-      system.gatewayUrl,
-      'query($from: String!, $to: String!, $date: Date!, $after: DateTime) { searchJourneys(from: $from, to: $to, date: $date, after: $after, first: 3) { runId fromStop availability { seatClass seatsLeft } } }',
-      { from: 'AMS', to: 'RTD', date: tomorrow(), after: journey.departure },
-    );
-    const match = found.data!.searchJourneys.find((j) => j.runId === journey.runId && j.fromStop === journey.fromStop);
-    const left = match?.availability.find((a) => a.seatClass === seatClass)?.seatsLeft ?? 0;
-    if (left === 0) return;
-    const count = Math.min(left, 9);
-    const passengers = Array.from({ length: count }, () => ({ type: 'ADULT' }));
-    const quote = await graphql<{
-      searchJourneys: Array<{
-        runId: string;
-        fromStop: number;
-        fares: Array<{ seatClass: string; quoteToken: string }>;
-      }>;
-    }>(
-      system.gatewayUrl,
-      'query($from: String!, $to: String!, $date: Date!, $after: DateTime, $passengers: [PassengerInput!]!) { searchJourneys(from: $from, to: $to, date: $date, after: $after, first: 3) { runId fromStop fares(passengers: $passengers) { seatClass quoteToken } } }',
-      { from: 'AMS', to: 'RTD', date: tomorrow(), after: journey.departure, passengers },
-    );
-    const token = quote
-      .data!.searchJourneys.find((j) => j.runId === journey.runId && j.fromStop === journey.fromStop)!
-      .fares.find((f) => f.seatClass === seatClass)!.quoteToken;
-    const booked = await graphql(
-      system.gatewayUrl,
-      'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id status } }',
-      { input: { quoteToken: token, passengers, idempotencyKey: `sell-out-${round}-${Math.random()}` } },
-      auth,
-    );
-    expect(booked.errors).toBeUndefined();
-  }
-  throw new Error('could not sell the class out');
+interface JourneyRef {
+  runId: string;
+  fromStop: number;
+  /** The journey's departure: searching from it finds the journey again. */
+  departure: string;
 }
 
-/** Another traveller books these seats (`<coach>-<label>`) in standard class through the API. */
-async function bookSeatsThroughApi(journey: { runId: string; fromStop: number; departure: string }, seats: string[]) {
+/** Someone else, signed up through the API; returns their bearer header. */
+async function anotherTraveller(): Promise<Record<string, string>> {
   const signUp = await graphql<{ signUp: { accessToken: string } }>(
     system.gatewayUrl,
     'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
@@ -143,24 +91,58 @@ async function bookSeatsThroughApi(journey: { runId: string; fromStop: number; d
       },
     },
   );
-  const passengers = seats.map(() => ({ type: 'ADULT' }));
-  const quote = await graphql<{
-    searchJourneys: Array<{ runId: string; fromStop: number; fares: Array<{ seatClass: string; quoteToken: string }> }>;
+  return { authorization: `Bearer ${signUp.data!.signUp.accessToken}` };
+}
+
+/** Seats left in a class and a quote for `count` adults, for the journey as the API sees it now. */
+async function journeyNow(journey: JourneyRef, seatClass: string, count: number) {
+  const passengers = Array.from({ length: Math.max(count, 1) }, () => ({ type: 'ADULT' }));
+  const found = await graphql<{
+    searchJourneys: Array<{
+      runId: string;
+      fromStop: number;
+      availability: Array<{ seatClass: string; seatsLeft: number }>;
+      fares: Array<{ seatClass: string; quoteToken: string }>;
+    }>;
   }>(
     system.gatewayUrl,
-    'query($from: String!, $to: String!, $date: Date!, $after: DateTime, $passengers: [PassengerInput!]!) { searchJourneys(from: $from, to: $to, date: $date, after: $after, first: 3) { runId fromStop fares(passengers: $passengers) { seatClass quoteToken } } }',
+    'query($from: String!, $to: String!, $date: Date!, $after: DateTime, $passengers: [PassengerInput!]!) { searchJourneys(from: $from, to: $to, date: $date, after: $after, first: 3) { runId fromStop availability { seatClass seatsLeft } fares(passengers: $passengers) { seatClass quoteToken } } }',
     { from: 'AMS', to: 'RTD', date: tomorrow(), after: journey.departure, passengers },
   );
-  const token = quote
-    .data!.searchJourneys.find((j) => j.runId === journey.runId && j.fromStop === journey.fromStop)!
-    .fares.find((f) => f.seatClass === 'STANDARD')!.quoteToken;
+  const match = found.data!.searchJourneys.find((j) => j.runId === journey.runId && j.fromStop === journey.fromStop)!;
+  return {
+    passengers,
+    seatsLeft: match.availability.find((a) => a.seatClass === seatClass)?.seatsLeft ?? 0,
+    quoteToken: match.fares.find((f) => f.seatClass === seatClass)?.quoteToken ?? '',
+  };
+}
+
+async function bookThroughApi(auth: Record<string, string>, input: Record<string, unknown>): Promise<void> {
   const booked = await graphql(
     system.gatewayUrl,
     'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id } }',
-    { input: { quoteToken: token, passengers, seats, idempotencyKey: `other-${Math.random()}` } },
-    { authorization: `Bearer ${signUp.data!.signUp.accessToken}` },
+    { input: { ...input, idempotencyKey: `other-${Math.random()}` } },
+    auth,
   );
   expect(booked.errors).toBeUndefined();
+}
+
+/** Someone else books out a class, in bookings of up to 9 seats. */
+async function sellOut(journey: JourneyRef, seatClass: string): Promise<void> {
+  const auth = await anotherTraveller();
+  for (let round = 0; round < 20; round += 1) {
+    const { seatsLeft } = await journeyNow(journey, seatClass, 1);
+    if (seatsLeft === 0) return;
+    const { passengers, quoteToken } = await journeyNow(journey, seatClass, Math.min(seatsLeft, 9));
+    await bookThroughApi(auth, { quoteToken, passengers });
+  }
+  throw new Error('could not sell the class out');
+}
+
+/** Someone else books these standard seats (`<coach>-<label>`). */
+async function bookSeatsThroughApi(journey: JourneyRef, seats: string[]): Promise<void> {
+  const { passengers, quoteToken } = await journeyNow(journey, 'STANDARD', seats.length);
+  await bookThroughApi(await anotherTraveller(), { quoteToken, passengers, seats });
 }
 
 describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
@@ -372,7 +354,6 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
           {
             runId: choice.get('run')!,
             fromStop: Number(choice.get('board')),
-            toStop: Number(choice.get('alight')),
             departure: choice.get('departs')!,
           },
           'FIRST',

@@ -2,6 +2,46 @@ import { graphql } from './__generated__/gql';
 
 // Every operation the app sends. The build lists them in the trusted-documents manifest.
 
+/** When and where a journey runs, with the stations' time zones for local times. */
+export const JourneyTimesFragment = graphql(`
+  fragment JourneyTimes on Journey {
+    runId
+    fromStop
+    toStop
+    departure
+    arrival
+    durationMinutes
+    train {
+      number
+      operator
+    }
+    origin {
+      code
+      name
+      timeZone
+    }
+    destination {
+      code
+      name
+      timeZone
+    }
+  }
+`);
+
+/** A new session: tokens, their lifetime and who signed in. */
+export const AuthSessionFragment = graphql(`
+  fragment AuthSession on AuthPayload {
+    accessToken
+    refreshToken
+    expiresIn
+    user {
+      id
+      name
+      email
+    }
+  }
+`);
+
 export const StationsQuery = graphql(`
   query Stations($search: String, $first: Int) {
     stations(search: $search, first: $first) {
@@ -24,23 +64,7 @@ export const SearchJourneysQuery = graphql(`
       runId
       fromStop
       toStop
-      departure
-      arrival
-      durationMinutes
-      train {
-        number
-        operator
-      }
-      origin {
-        code
-        name
-        timeZone
-      }
-      destination {
-        code
-        name
-        timeZone
-      }
+      ...JourneyTimes
       availability {
         seatClass
         seatsLeft
@@ -83,6 +107,19 @@ export const SeatMapQuery = graphql(`
   }
 `);
 
+/** What a list of bookings shows of each. */
+export const BookingSummaryFragment = graphql(`
+  fragment BookingSummary on Booking {
+    id
+    status
+    createdAt
+    total {
+      amountMinor
+      currency
+    }
+  }
+`);
+
 export const BookJourneyMutation = graphql(`
   mutation BookJourney($input: BookJourneyInput!) {
     bookJourney(input: $input) {
@@ -95,13 +132,7 @@ export const BookJourneyMutation = graphql(`
 export const BookingQuery = graphql(`
   query Booking($id: ID!) {
     booking(id: $id) {
-      id
-      status
-      createdAt
-      total {
-        amountMinor
-        currency
-      }
+      ...BookingSummary
       tickets {
         id
         seat
@@ -116,23 +147,7 @@ export const BookingQuery = graphql(`
           runId
           fromStop
           toStop
-          departure
-          arrival
-          durationMinutes
-          train {
-            number
-            operator
-          }
-          origin {
-            code
-            name
-            timeZone
-          }
-          destination {
-            code
-            name
-            timeZone
-          }
+          ...JourneyTimes
         }
       }
     }
@@ -144,34 +159,11 @@ export const MyBookingsQuery = graphql(`
     me {
       id
       bookings(first: $first) {
-        id
-        status
-        createdAt
-        total {
-          amountMinor
-          currency
-        }
+        ...BookingSummary
         tickets {
           id
           journey {
-            runId
-            fromStop
-            toStop
-            departure
-            arrival
-            train {
-              number
-            }
-            origin {
-              code
-              name
-              timeZone
-            }
-            destination {
-              code
-              name
-              timeZone
-            }
+            ...JourneyTimes
           }
         }
       }
@@ -201,14 +193,7 @@ export const MeQuery = graphql(`
 export const SignUpMutation = graphql(`
   mutation SignUp($input: SignUpInput!) {
     signUp(input: $input) {
-      accessToken
-      refreshToken
-      expiresIn
-      user {
-        id
-        name
-        email
-      }
+      ...AuthSession
     }
   }
 `);
@@ -216,14 +201,7 @@ export const SignUpMutation = graphql(`
 export const LogInMutation = graphql(`
   mutation LogIn($input: LogInInput!) {
     logIn(input: $input) {
-      accessToken
-      refreshToken
-      expiresIn
-      user {
-        id
-        name
-        email
-      }
+      ...AuthSession
     }
   }
 `);
@@ -231,14 +209,7 @@ export const LogInMutation = graphql(`
 export const RefreshSessionMutation = graphql(`
   mutation RefreshSession($refreshToken: String!) {
     refreshSession(refreshToken: $refreshToken) {
-      accessToken
-      refreshToken
-      expiresIn
-      user {
-        id
-        name
-        email
-      }
+      ...AuthSession
     }
   }
 `);

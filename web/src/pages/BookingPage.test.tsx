@@ -1,22 +1,11 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { graphqlError, money, renderWithApi, type Handlers } from '../test/fake-api';
+import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
+import { journeyTimes, money } from '../test/fixtures';
 import { BookingPage } from './BookingPage';
 
-const station = (code: string, name: string) => ({ __typename: 'Station', code, name, timeZone: 'Europe/Amsterdam' });
-const journey = {
-  __typename: 'Journey',
-  runId: 'BX602:2026-12-01',
-  fromStop: 0,
-  toStop: 2,
-  departure: '2026-12-01T05:17:00Z',
-  arrival: '2026-12-01T05:52:00Z',
-  durationMinutes: 35,
-  train: { __typename: 'Train', number: 'BX 602', operator: 'Lowlands Rail' },
-  origin: station('AMS', 'Amsterdam Centraal'),
-  destination: station('RTD', 'Rotterdam Centraal'),
-};
+const journey = journeyTimes;
 
 const booking = (status: string) => ({
   data: {

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BookingQuery as BookingData } from '../__generated__/graphql';
 import { TicketQr } from '../components/TicketQr';
 import { plainMessage } from '../errors';
+import { ErrorNotice } from '../components/ErrorNotice';
 import { PASSENGER_NAMES, formatDate, formatDuration, formatMoney, formatTime } from '../format';
 import { BookingQuery, CancelBookingMutation, MyBookingsQuery } from '../operations';
 import { previewRefund, type RefundPreview } from '../refund';
@@ -23,15 +24,7 @@ export function BookingPage({ id, justBooked }: { id: string; justBooked: boolea
     if (booking && justBooked) heading.current?.focus();
   }, [booking, justBooked]);
 
-  if (error && !booking)
-    return (
-      <div role="alert" className="notice error">
-        <p>{plainMessage(error)}</p>
-        <button type="button" onClick={() => void refetch()}>
-          Try again
-        </button>
-      </div>
-    );
+  if (error && !booking) return <ErrorNotice error={error} onRetry={() => void refetch()} />;
   if (loading && !booking) return <p className="loading">Loading your booking…</p>;
   if (!booking) return <p className="notice">We could not find that booking.</p>;
 

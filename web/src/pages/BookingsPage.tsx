@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import type { BookingStatus } from '../__generated__/graphql';
-import { plainMessage } from '../errors';
+import { ErrorNotice } from '../components/ErrorNotice';
 import { formatDate, formatMoney, formatTime } from '../format';
 import { MyBookingsQuery } from '../operations';
 import { Link } from '../router';
@@ -24,14 +24,7 @@ export function BookingsPage() {
   return (
     <section aria-labelledby="bookings-heading">
       <h1 id="bookings-heading">My bookings</h1>
-      {error ? (
-        <div role="alert" className="notice error">
-          <p>{plainMessage(error)}</p>
-          <button type="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      {error ? <ErrorNotice error={error} onRetry={() => void refetch()} /> : null}
       {loading && !data ? <p className="loading">Loading your bookings…</p> : null}
       {data && bookings.length === 0 ? (
         <p className="notice">

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
 import type { SearchJourneysQuery as SearchJourneysData } from '../__generated__/graphql';
 import { SearchForm } from '../components/SearchForm';
-import { plainMessage } from '../errors';
+import { ErrorNotice } from '../components/ErrorNotice';
 import { CLASS_NAMES, formatDate, formatDuration, formatMoney, formatTime } from '../format';
 import { SearchJourneysQuery } from '../operations';
 import { Link, navigate } from '../router';
@@ -60,14 +60,7 @@ export function ResultsPage({ search }: { search: TripSearch }) {
           <summary>Change search</summary>
           <SearchForm initial={search} compact key={searchHref(search)} />
         </details>
-        {error ? (
-          <div role="alert" className="notice error">
-            <p>{plainMessage(error)}</p>
-            <button type="button" onClick={() => void refetch()}>
-              Try again
-            </button>
-          </div>
-        ) : null}
+        {error ? <ErrorNotice error={error} onRetry={() => void refetch()} /> : null}
         {loading && !data ? <p className="loading">Looking for trains…</p> : null}
         {data && journeys.length === 0 ? (
           <div className="notice">

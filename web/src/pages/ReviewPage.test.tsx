@@ -1,7 +1,8 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { graphqlError, money, renderWithApi, type Handlers } from '../test/fake-api';
+import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
+import { journeyTimes, money } from '../test/fixtures';
 import type { TripChoice } from '../trip';
 import { ReviewPage } from './ReviewPage';
 
@@ -18,23 +19,12 @@ const choice: TripChoice = {
   departure: '2026-12-01T05:17:00Z',
 };
 
-const station = (code: string, name: string) => ({ __typename: 'Station', code, name, timeZone: 'Europe/Amsterdam' });
-
 let quotes = 0;
 const search: Handlers[string] = () => ({
   data: {
     searchJourneys: [
       {
-        __typename: 'Journey',
-        runId: choice.runId,
-        fromStop: 0,
-        toStop: 2,
-        departure: '2026-12-01T05:17:00Z',
-        arrival: '2026-12-01T05:52:00Z',
-        durationMinutes: 35,
-        train: { __typename: 'Train', number: 'BX 602', operator: 'Lowlands Rail' },
-        origin: station('AMS', 'Amsterdam Centraal'),
-        destination: station('RTD', 'Rotterdam Centraal'),
+        ...journeyTimes,
         availability: [{ __typename: 'ClassAvailability', seatClass: 'STANDARD', seatsLeft: 200 }],
         fares: [
           {

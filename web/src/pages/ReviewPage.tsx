@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useSessionStore } from '../app-context';
 import { AuthForms } from '../components/AuthForms';
 import { beginAttempt, endAttempt, pendingAttempt } from '../booking-attempt';
+import { ErrorNotice } from '../components/ErrorNotice';
 import { errorCode, plainMessage } from '../errors';
 import {
   CLASS_NAMES,
@@ -112,14 +113,7 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
         <Link href={seatsHref(choice)}>← Back to seats</Link>
       </p>
       <h1 id="review-heading">Review and book</h1>
-      {error ? (
-        <div role="alert" className="notice error">
-          <p>{plainMessage(error)}</p>
-          <button type="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      {error ? <ErrorNotice error={error} onRetry={() => void refetch()} /> : null}
       {loading && !data ? <p className="loading">Getting the latest price…</p> : null}
       {data && !journey ? (
         <div role="alert" className="notice error">

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import { SeatMap } from '../components/SeatMap';
-import { plainMessage } from '../errors';
+import { ErrorNotice } from '../components/ErrorNotice';
 import { CLASS_NAMES } from '../format';
 import { SeatMapQuery } from '../operations';
 import { Link, navigate } from '../router';
@@ -53,14 +53,7 @@ export function SeatsPage({ choice }: { choice: TripChoice }) {
         </fieldset>
         {mode === 'choose' ? (
           <>
-            {error ? (
-              <div role="alert" className="notice error">
-                <p>{plainMessage(error)}</p>
-                <button type="button" onClick={() => void refetch()}>
-                  Try again
-                </button>
-              </div>
-            ) : null}
+            {error ? <ErrorNotice error={error} onRetry={() => void refetch()} /> : null}
             {loading ? <p className="loading">Loading the seat map…</p> : null}
             {data && coaches.length === 0 ? <p className="notice">This train has no seat map for this class.</p> : null}
             <p id="seat-help" className="hint">

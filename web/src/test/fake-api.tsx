@@ -60,5 +60,3 @@ export function renderWithApi(ui: ReactElement, handlers: Handlers, session = si
   );
   return { ...view, calls: api.calls, session, client };
 }
-
-export const money = (amountMinor: number) => ({ __typename: 'Money', amountMinor, currency: 'EUR' });
