@@ -158,6 +158,11 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
+    // Stop the services cleanly before their data folder is removed.
+    if (system && system.launcher.exitCode === null) {
+      system.launcher.kill('SIGTERM');
+      await system.exited;
+    }
     await system?.cleanup();
     if (Object.keys(timings).length > 0)
       await writeFile(path.join(screenshots, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);

@@ -44,7 +44,9 @@ export function peerUrls(env: LauncherEnv): Record<string, string> {
     TICKETS_URL: local(env.TICKETS_PORT, '/graphql'),
     USERS_JWKS_URL: local(env.USERS_PORT, '/.well-known/jwks.json'),
     PRICES_JWKS_URL: local(env.PRICES_PORT, '/.well-known/jwks.json'),
-    // The gateway admits browser calls from the web app wherever it is served.
-    CORS_ORIGINS: `http://localhost:${env.WEB_PORT},http://127.0.0.1:${env.WEB_PORT}`,
+    // The gateway admits browser calls from the web app wherever it is served, besides its defaults.
+    CORS_ORIGINS: [...new Set([5173, env.WEB_PORT])]
+      .flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`])
+      .join(','),
   };
 }
