@@ -154,9 +154,9 @@ function JourneyCard({ journey, search }: { journey: Journey; search: TripSearch
                 >
                   {formatMoney(offer.fare.total)}
                 </Link>
-              ) : (
-                <span className="unavailable">{offer.seatsLeft > 0 ? `Not enough seats` : 'Unavailable'}</span>
-              )}
+              ) : offer.seatsLeft > 0 ? (
+                <span className="unavailable">{offer.fare ? 'Not enough seats' : 'Not on sale'}</span>
+              ) : null}
             </li>
           );
         })}
