@@ -27,6 +27,7 @@ export default tseslint.config(
     ignores: [
       '**/src/env.ts',
       '**/test/**',
+      'web/e2e/**',
       'packages/database/src/testing.ts',
       'packages/service-kit/src/env.ts',
       '**/prisma.config.ts',
@@ -47,7 +48,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bench/**', '**/test/**'],
+    // The traveller web app runs in the browser.
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'bench/**', '**/test/**', 'web/e2e/**'],
     rules: { 'no-console': 'off' },
   },
   prettier,

@@ -2,15 +2,28 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: [
-      'packages/*/test/**/*.test.ts',
-      'subgraphs/*/test/**/*.test.ts',
-      'gateway/test/**/*.test.ts',
-      'charts/test/**/*.test.ts',
-    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'system',
+          environment: 'node',
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'subgraphs/*/test/**/*.test.ts',
+            'gateway/test/**/*.test.ts',
+            'charts/test/**/*.test.ts',
+            // The web app in real Chromium against the system `npm start` runs.
+            'web/e2e/**/*.test.ts',
+          ],
+        },
+      },
+      // React components in jsdom.
+      'web/vitest.config.ts',
+    ],
   },
 });

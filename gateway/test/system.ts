@@ -10,12 +10,14 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export interface RunningSystem {
   launcher: ChildProcess;
-  ports: Record<'gateway' | 'users' | 'trains' | 'inventory' | 'prices' | 'tickets', number>;
+  ports: Record<'gateway' | 'users' | 'trains' | 'inventory' | 'prices' | 'tickets' | 'web', number>;
   dataDir: string;
   /** The service clients' secrets this start made up (contracts: service-to-service auth). */
   serviceSecrets: { tickets: string; inventory: string };
   output: () => string;
   gatewayUrl: string;
+  /** The web app, served by the launcher from web/dist. */
+  webUrl: string;
   exited: Promise<number | null>;
   cleanup: () => Promise<void>;
 }
@@ -39,7 +41,7 @@ export function portIsFree(port: number): Promise<boolean> {
 
 /** Starts the whole system the way `npm start` does, on free ports and a fresh data folder. */
 export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
-  const base = await freePortBlock(6);
+  const base = await freePortBlock(7);
   const ports = {
     gateway: base,
     users: base + 1,
@@ -47,6 +49,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     inventory: base + 3,
     prices: base + 4,
     tickets: base + 5,
+    web: base + 6,
   };
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-e2e-'));
   const serviceSecrets = {
@@ -68,6 +71,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
       TICKETS_PORT: String(ports.tickets),
       TICKETS_CLIENT_SECRET: serviceSecrets.tickets,
       INVENTORY_CLIENT_SECRET: serviceSecrets.inventory,
+      WEB_PORT: String(ports.web),
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,6 +99,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     serviceSecrets,
     output: () => text,
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    webUrl: `http://127.0.0.1:${ports.web}/`,
     exited,
     cleanup: async () => {
       if (launcher.exitCode === null) launcher.kill('SIGKILL');

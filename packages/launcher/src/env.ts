@@ -8,6 +8,10 @@ export const launcherEnvSchema = z.object({
   INVENTORY_PORT: envFields.port(4003),
   PRICES_PORT: envFields.port(4004),
   TICKETS_PORT: envFields.port(4005),
+  /** Where the traveller web app is served (web/dist). */
+  WEB_PORT: envFields.port(5173),
+  /** The GraphQL URL the web app calls from the browser; the local gateway by default. */
+  WEB_GRAPHQL_URL: envFields.url().optional(),
   DATA_DIR: envFields.dataDir('.data'),
   READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(120),
 });

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvError } from '@railgraph/service-kit';
 import { inheritedEnvironment, readLauncherEnv } from './env.js';
-import { peerUrls, processPlan, serviceClientSecrets } from './plan.js';
+import { peerUrls, processPlan, serviceClientSecrets, webGraphqlUrl } from './plan.js';
 import { Supervisor, tailOf } from './supervisor.js';
+import { startWebApp } from './web-app.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -38,10 +39,12 @@ async function main(): Promise<number> {
     onUnexpectedExit: (child, code) => failed?.(new Error(`${child.plan.name} exited unexpectedly (code ${code})`)),
   });
 
+  let closeWebApp: (() => Promise<void>) | undefined;
   let stopping: Promise<number> | undefined;
   const stop = (code: number) => {
     stopping ??= (async () => {
       out('stopping all services…');
+      await closeWebApp?.();
       await supervisor.stopAll();
       out('all services stopped');
       return code;
@@ -71,10 +74,23 @@ async function main(): Promise<number> {
     return stop(1);
   }
 
+  let webUrl: string | undefined;
+  try {
+    const web = await startWebApp(path.join(repoRoot, 'web', 'dist'), env.WEB_PORT, webGraphqlUrl(env));
+    if (web) {
+      webUrl = web.url;
+      closeWebApp = web.close;
+    } else process.stderr.write('web app not built (web/dist is missing): run `npm run build` to serve it\n');
+  } catch (error) {
+    process.stderr.write(`\nweb app could not start on port ${env.WEB_PORT}: ${(error as Error).message}\n`);
+    return stop(1);
+  }
+
   const seconds = ((performance.now() - startedAt) / 1_000).toFixed(1);
   const gatewayUrl = `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`;
   out('');
   out(`Railgraph is ready in ${seconds} s`);
+  if (webUrl) out(`  Web app       ${webUrl}`);
   out(`  GraphQL API   ${gatewayUrl}`);
   out(`  Sandbox       ${gatewayUrl}  (open in a browser)`);
   out(`  Health        http://127.0.0.1:${env.GATEWAY_PORT}/readyz   metrics: /metrics`);

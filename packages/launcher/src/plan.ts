@@ -12,6 +12,11 @@ export interface ProcessPlan {
 
 const local = (port: number, route: string) => `http://127.0.0.1:${port}${route}`;
 
+/** The GraphQL URL the web app uses from the browser. */
+export function webGraphqlUrl(env: LauncherEnv): string {
+  return env.WEB_GRAPHQL_URL ?? local(env.GATEWAY_PORT, '/graphql');
+}
+
 /** What `npm start` runs: five subgraphs, then the gateway. */
 export function processPlan(repoRoot: string, env: LauncherEnv): ProcessPlan[] {
   const subgraph = (name: string, port: number): ProcessPlan => ({
@@ -41,6 +46,10 @@ export function peerUrls(env: LauncherEnv): Record<string, string> {
     USERS_JWKS_URL: local(env.USERS_PORT, '/.well-known/jwks.json'),
     PRICES_JWKS_URL: local(env.PRICES_PORT, '/.well-known/jwks.json'),
     USERS_TOKEN_URL: local(env.USERS_PORT, '/oauth/token'),
+    // The gateway admits browser calls from the web app wherever it is served, besides its defaults.
+    CORS_ORIGINS: [...new Set([5173, env.WEB_PORT])]
+      .flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`])
+      .join(','),
   };
 }
 

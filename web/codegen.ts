@@ -1,0 +1,27 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// Typed operations from the gateway's supergraph. The persisted documents (operation hash →
+// document) become the trusted-documents manifest the build writes next to the app.
+const config: CodegenConfig = {
+  schema: '../gateway/supergraph.graphql',
+  documents: ['src/**/*.{ts,tsx}', '!src/__generated__/**', '!src/**/*.test.{ts,tsx}'],
+  ignoreNoDocuments: false,
+  silent: true,
+  generates: {
+    'src/__generated__/': {
+      preset: 'client',
+      presetConfig: {
+        fragmentMasking: false,
+        persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' },
+      },
+      config: {
+        scalars: { Date: 'string', DateTime: 'string' },
+        enumsAsTypes: true,
+        useTypeImports: true,
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { beginAttempt, endAttempt, pendingAttempt } from './booking-attempt';
+import type { TripChoice } from './trip';
+
+const choice: TripChoice = {
+  from: 'AMS',
+  to: 'RTD',
+  date: '2026-12-01',
+  passengers: { ADULT: 1, CHILD: 0, YOUTH: 0, SENIOR: 0 },
+  runId: 'BX602:2026-12-01',
+  fromStop: 0,
+  toStop: 2,
+  seatClass: 'STANDARD',
+  seats: [],
+};
+
+describe('a booking attempt', () => {
+  it('keeps its idempotency key and quote across a reload of the page', () => {
+    const first = beginAttempt(choice, 'quote-1');
+    // A reload reads sessionStorage again; a fresher quote does not start a new attempt.
+    const again = beginAttempt(choice, 'quote-2');
+    expect(again.idempotencyKey).toBe(first.idempotencyKey);
+    expect(again.quoteToken).toBe('quote-1');
+    expect(pendingAttempt(choice)?.idempotencyKey).toBe(first.idempotencyKey);
+  });
+
+  it('starts with a new key once the previous attempt ended', () => {
+    const first = beginAttempt(choice, 'quote-1');
+    endAttempt(choice);
+    expect(pendingAttempt(choice)).toBeNull();
+    expect(beginAttempt(choice, 'quote-2').idempotencyKey).not.toBe(first.idempotencyKey);
+  });
+
+  it('is separate for different seats or passengers', () => {
+    const a = beginAttempt(choice, 'q');
+    const b = beginAttempt({ ...choice, seats: ['3-12A'] }, 'q');
+    expect(b.idempotencyKey).not.toBe(a.idempotencyKey);
+  });
+});

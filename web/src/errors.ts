@@ -1,0 +1,52 @@
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
+
+/** The `extensions.code` of the first GraphQL error, or `NETWORK` when the API was unreachable. */
+export function errorCode(error: unknown): string | null {
+  if (!error) return null;
+  if (CombinedGraphQLErrors.is(error)) {
+    const code = error.errors[0]?.extensions?.['code'];
+    return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+  }
+  return 'NETWORK';
+}
+
+/** What went wrong, in words a traveller can act on. */
+export function plainMessage(error: unknown): string {
+  switch (errorCode(error)) {
+    case null:
+      return '';
+    case 'SOLD_OUT':
+      return 'This train has just sold out in the class you chose.';
+    case 'SEAT_TAKEN':
+      return 'Someone has just taken a seat you picked. Please pick another seat.';
+    case 'QUOTE_EXPIRED':
+      return 'The price we quoted has expired. Refresh the price to continue.';
+    case 'QUOTE_MISMATCH':
+    case 'QUOTE_INVALID':
+      return 'The price no longer matches your trip. Refresh the price to continue.';
+    case 'UNAUTHENTICATED':
+      return 'Please sign in again to continue.';
+    case 'FORBIDDEN':
+      return 'This belongs to another account.';
+    case 'NOT_FOUND':
+      return 'We could not find that.';
+    case 'NOT_CANCELLABLE':
+      return 'This booking can no longer be cancelled.';
+    case 'IDEMPOTENCY_IN_PROGRESS':
+      return 'Your booking is still being processed. Please wait a moment and try again.';
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 'This booking attempt changed while it was being sent. Please start the booking again.';
+    case 'RATE_LIMITED':
+      return 'Too many requests just now. Please wait a few seconds and try again.';
+    case 'BAD_USER_INPUT':
+      return firstMessage(error) ?? 'Some of the details are not valid.';
+    case 'NETWORK':
+      return 'We could not reach Railgraph. Check your connection and try again.';
+    default:
+      return 'Something went wrong on our side. Please try again.';
+  }
+}
+
+function firstMessage(error: unknown): string | null {
+  return CombinedGraphQLErrors.is(error) ? (error.errors[0]?.message ?? null) : null;
+}

@@ -1,0 +1,98 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
+import { journeyTimes, money } from '../test/fixtures';
+import { BookingPage } from './BookingPage';
+
+const journey = journeyTimes;
+
+const booking = (status: string) => ({
+  data: {
+    booking: {
+      __typename: 'Booking',
+      id: 'b0157b24-0000-4000-8000-000000000000',
+      status,
+      createdAt: '2026-11-25T10:00:00Z',
+      total: money(1920),
+      tickets: [
+        {
+          __typename: 'Ticket',
+          id: 't1',
+          seat: '1A',
+          coach: 2,
+          passenger: 'ADULT',
+          code: 'eyJ.ticket-one.sig',
+          fare: money(1280),
+          journey,
+        },
+        {
+          __typename: 'Ticket',
+          id: 't2',
+          seat: '1B',
+          coach: 2,
+          passenger: 'CHILD',
+          code: 'eyJ.ticket-two.sig',
+          fare: money(640),
+          journey,
+        },
+      ],
+    },
+  },
+});
+
+describe('a booking', () => {
+  it('shows every ticket with a QR code of its ticket code', async () => {
+    renderWithApi(<BookingPage id="b1" justBooked />, { Booking: () => booking('CONFIRMED') });
+    expect(await screen.findByRole('heading', { name: 'You are booked' })).toBeTruthy();
+    const qrs = await screen.findAllByRole('img', { name: /^QR code of ticket/ });
+    expect(qrs.map((img) => img.getAttribute('data-ticket-code'))).toEqual([
+      'eyJ.ticket-one.sig',
+      'eyJ.ticket-two.sig',
+    ]);
+    expect(qrs[0]!.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+  });
+
+  it('shows the refund before cancelling when the API quotes it', async () => {
+    let status = 'CONFIRMED';
+    const { calls } = renderWithApi(<BookingPage id="b1" justBooked={false} />, {
+      Booking: () => booking(status),
+      RefundQuote: () => ({ data: { refundQuote: { __typename: 'RefundQuote', amount: money(960) } } }),
+      CancelBooking: () => {
+        status = 'REFUNDED';
+        return {
+          data: { cancelBooking: { __typename: 'Booking', id: 'b0157b24-0000-4000-8000-000000000000', status } },
+        };
+      },
+      MyBookings: () => ({ data: { me: { __typename: 'User', id: 'u1', bookings: [] } } }),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel this booking' }));
+    expect((await screen.findByText(/You will get/)).textContent).toBe('You will get €9.60 back of €19.20.');
+    expect(calls.some((c) => c.operationName === 'CancelBooking')).toBe(false);
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, cancel booking' }));
+    await waitFor(() => expect(screen.getByText('Refunded')).toBeTruthy());
+    expect(screen.queryAllByRole('img', { name: /^QR code of ticket/ })).toHaveLength(0);
+  });
+
+  it('states the refund rule when the API has no refund quote yet', async () => {
+    const handlers: Handlers = {
+      Booking: () => booking('CONFIRMED'),
+      RefundQuote: () => graphqlError('GRAPHQL_VALIDATION_FAILED', 'Cannot query field "refundQuote" on type "Query".'),
+    };
+    renderWithApi(<BookingPage id="b1" justBooked={false} />, handlers);
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel this booking' }));
+    expect((await screen.findByText(/follows the fare rules/)).textContent).toMatch(
+      /full €19\.20 until 24 hours before/,
+    );
+  });
+
+  it('explains when the booking can no longer be cancelled', async () => {
+    renderWithApi(<BookingPage id="b1" justBooked={false} />, {
+      Booking: () => booking('CONFIRMED'),
+      CancelBooking: () => graphqlError('NOT_CANCELLABLE'),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel this booking' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Yes, cancel booking' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/can no longer be cancelled/);
+  });
+});

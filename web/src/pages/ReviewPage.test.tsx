@@ -1,0 +1,137 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
+import { journeyTimes, money } from '../test/fixtures';
+import type { TripChoice } from '../trip';
+import { ReviewPage } from './ReviewPage';
+
+const choice: TripChoice = {
+  from: 'AMS',
+  to: 'RTD',
+  date: '2026-12-01',
+  passengers: { ADULT: 1, CHILD: 1, YOUTH: 0, SENIOR: 0 },
+  runId: 'BX602:2026-12-01',
+  fromStop: 0,
+  toStop: 2,
+  seatClass: 'STANDARD',
+  seats: ['2-1A', '2-1B'],
+  departure: '2026-12-01T05:17:00Z',
+};
+
+let quotes = 0;
+const search: Handlers[string] = () => ({
+  data: {
+    searchJourneys: [
+      {
+        ...journeyTimes,
+        availability: [{ __typename: 'ClassAvailability', seatClass: 'STANDARD', seatsLeft: 200 }],
+        fares: [
+          {
+            __typename: 'FareOffer',
+            seatClass: 'STANDARD',
+            total: money(1920),
+            breakdown: [
+              { __typename: 'PassengerFare', passenger: 'ADULT', amount: money(1280) },
+              { __typename: 'PassengerFare', passenger: 'CHILD', amount: money(640) },
+            ],
+            expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+            quoteToken: `quote-${(quotes += 1)}`,
+          },
+        ],
+      },
+    ],
+  },
+});
+
+const booked = () => ({ data: { bookJourney: { __typename: 'Booking', id: 'booking-1', status: 'CONFIRMED' } } });
+const bookCalls = (calls: Array<{ operationName: string; variables: Record<string, unknown> }>) =>
+  calls.filter((c) => c.operationName === 'BookJourney').map((c) => c.variables['input'] as Record<string, unknown>);
+
+describe('the review page', () => {
+  it('shows the price per passenger, the total and how long the price is held', async () => {
+    renderWithApi(<ReviewPage choice={choice} />, { SearchJourneys: search });
+    const table = await screen.findByRole('table', { name: 'Price per passenger' });
+    expect(table.textContent).toMatch(/Adult 1€12\.80Child 2€6\.40Total€19\.20/);
+    expect(screen.getByText(/Price held until \d\d:\d\d \(15 min\)/)).toBeTruthy();
+  });
+
+  it('sends one bookJourney with the chosen seats when Book is double-clicked', async () => {
+    let release: () => void = () => undefined;
+    const { calls } = renderWithApi(<ReviewPage choice={choice} />, {
+      SearchJourneys: search,
+      BookJourney: () => new Promise((resolve) => (release = () => resolve(booked()))),
+    });
+    await userEvent.dblClick(await screen.findByRole('button', { name: 'Book for €19.20' }));
+    release();
+    await waitFor(() => expect(window.location.pathname).toBe('/bookings/booking-1'));
+    const sent = bookCalls(calls);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ seats: ['2-1A', '2-1B'], passengers: [{ type: 'ADULT' }, { type: 'CHILD' }] });
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('retries with the same idempotency key and quote after a network failure and a reload', async () => {
+    let fail = true;
+    const handlers: Handlers = {
+      SearchJourneys: search,
+      BookJourney: () => {
+        if (fail) throw new Error('network down');
+        return booked();
+      },
+    };
+    const first = renderWithApi(<ReviewPage choice={choice} />, handlers);
+    await userEvent.click(await screen.findByRole('button', { name: 'Book for €19.20' }));
+    await screen.findByText(/could not reach Railgraph/);
+    first.unmount();
+
+    fail = false;
+    const second = renderWithApi(<ReviewPage choice={choice} />, handlers);
+    expect(await screen.findByText(/already pressed Book for this trip/)).toBeTruthy();
+    await userEvent.click(await screen.findByRole('button', { name: /^Book for/ }));
+    await waitFor(() => expect(window.location.pathname).toBe('/bookings/booking-1'));
+    const [before] = bookCalls(first.calls);
+    const [after] = bookCalls(second.calls);
+    expect(after!['idempotencyKey']).toBe(before!['idempotencyKey']);
+    expect(after!['quoteToken']).toBe(before!['quoteToken']);
+  });
+
+  it('offers the next trains when the train sells out', async () => {
+    renderWithApi(<ReviewPage choice={choice} />, {
+      SearchJourneys: search,
+      BookJourney: () => graphqlError('SOLD_OUT'),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Book for €19.20' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/just sold out/);
+    const next = screen.getByRole('link', { name: 'See the next trains' });
+    expect(next.getAttribute('href')).toContain('after=2026-12-01T05%3A18%3A00.000Z');
+    expect(screen.queryByRole('button', { name: /^Book for/ })).toBeNull();
+  });
+
+  it('sends the traveller back to the seat map when a seat was just taken', async () => {
+    renderWithApi(<ReviewPage choice={choice} />, {
+      SearchJourneys: search,
+      BookJourney: () => graphqlError('SEAT_TAKEN'),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Book for €19.20' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/pick another seat/i);
+    expect(screen.getByRole('link', { name: 'Pick another seat' }).getAttribute('href')).toMatch(/^\/seats\?/);
+  });
+
+  it('refreshes the price when the quote expired, then books with the new quote and a new key', async () => {
+    let expired = true;
+    const { calls } = renderWithApi(<ReviewPage choice={choice} />, {
+      SearchJourneys: search,
+      BookJourney: () => (expired ? graphqlError('QUOTE_EXPIRED') : booked()),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Book for €19.20' }));
+    await screen.findByText(/price we quoted has expired/);
+    expired = false;
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh the price' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Book for €19.20' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/bookings/booking-1'));
+    const [first, second] = bookCalls(calls);
+    expect(second!['quoteToken']).not.toBe(first!['quoteToken']);
+    expect(second!['idempotencyKey']).not.toBe(first!['idempotencyKey']);
+  });
+});
