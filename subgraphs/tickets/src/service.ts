@@ -19,7 +19,7 @@ import {
 import { PrismaClient } from './__generated__/prisma/client.js';
 import { Bookings } from './booking/bookings.js';
 import { inventoryOverHttp, type InventoryClient } from './booking/inventory-client.js';
-import { StalledBookingSweeper } from './booking/expiry.js';
+import { stalledBookingSweeper } from './booking/expiry.js';
 import { OutboxRelay } from './booking/outbox.js';
 import { createLoaders, type TicketsContext } from './context.js';
 import type { TicketsEnv } from './env.js';
@@ -81,14 +81,11 @@ export async function startTickets(
   });
   const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
   const expiredCounter = metrics.counter('tickets_bookings_expired_total', 'Stalled booking attempts expired');
-  const sweeper = new StalledBookingSweeper(
-    prisma,
-    relay,
-    log,
-    env.holdTtlSeconds * 1000,
-    env.relayIntervalMs,
-    (count) => expiredCounter.inc(count),
-  );
+  const sweeper = stalledBookingSweeper(prisma, relay, log, {
+    holdTtlMs: env.holdTtlSeconds * 1000,
+    intervalMs: env.relayIntervalMs,
+    onExpired: (count) => expiredCounter.inc(count),
+  });
 
   const service = await startSubgraph<TicketsContext>({
     service: 'tickets',

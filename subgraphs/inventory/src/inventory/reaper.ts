@@ -1,4 +1,4 @@
-import type { Logger, ServiceMetrics } from '@railgraph/service-kit';
+import { repeatEvery, type Logger, type ServiceMetrics } from '@railgraph/service-kit';
 import type { Hold, InventoryEngine } from '../engine/engine.js';
 import type { TicketsBookings } from '../bookings/tickets-bookings.js';
 
@@ -49,8 +49,6 @@ export function createReaper(deps: ReaperDeps): Reaper {
     'Expired holds kept held, by why (no_credentials, tickets_unreachable, booking_pending)',
     ['reason'] as const,
   );
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
 
   function keep(holds: readonly Hold[], reason: string): ReapResult {
     kept.inc({ reason }, holds.length);
@@ -94,27 +92,17 @@ export function createReaper(deps: ReaperDeps): Reaper {
     return result;
   }
 
+  const schedule = repeatEvery(deps.intervalMs, reapOnce, (error) =>
+    deps.log.error({ err: error }, 'reaper pass failed'),
+  );
   return {
     reapOnce,
     start() {
-      if (timer) return;
       if (!deps.bookings) {
         deps.log.warn('no INVENTORY_CLIENT_SECRET: the reaper cannot ask tickets, so expired holds stay held');
       }
-      timer = setInterval(() => {
-        if (running) return;
-        running = reapOnce()
-          .catch((error: unknown) => deps.log.error({ err: error }, 'reaper pass failed'))
-          .finally(() => {
-            running = null;
-          });
-      }, deps.intervalMs);
-      timer.unref();
+      schedule.start();
     },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
+    stop: () => schedule.stop(),
   };
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@railgraph/service-kit';
+import { repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import { enqueue, type OutboxRelay } from './outbox.js';
 import { assertMove } from './status.js';
@@ -43,41 +43,29 @@ export async function expireStalledBookings(
   return expired;
 }
 
-/** Runs the sweep on a timer until stopped. */
-export class StalledBookingSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly relay: OutboxRelay,
-    private readonly log: Logger,
-    private readonly holdTtlMs: number,
-    private readonly intervalMs: number,
-    private readonly onExpired: (count: number) => void = () => undefined,
-  ) {}
-
-  start(): void {
-    const tick = () => {
-      this.running = expireStalledBookings(this.prisma, this.relay, { holdTtlMs: this.holdTtlMs })
-        .then((expired) => {
-          if (expired.length === 0) return;
-          this.onExpired(expired.length);
-          this.log.warn({ bookings: expired }, 'stalled booking attempts expired and their holds released');
-        })
-        .catch((error: unknown) => this.log.error({ err: error }, 'stalled booking sweep failed'))
-        .finally(() => {
-          this.running = undefined;
-          this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.intervalMs);
-  }
-
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-    clearTimeout(this.timer);
-  }
+/** Runs the sweep every `intervalMs` until stopped. */
+export function stalledBookingSweeper(
+  prisma: PrismaClient,
+  relay: OutboxRelay,
+  log: Logger,
+  {
+    holdTtlMs,
+    intervalMs,
+    onExpired = () => undefined,
+  }: {
+    holdTtlMs: number;
+    intervalMs: number;
+    onExpired?: (count: number) => void;
+  },
+): RepeatingTask {
+  return repeatEvery(
+    intervalMs,
+    async () => {
+      const expired = await expireStalledBookings(prisma, relay, { holdTtlMs });
+      if (expired.length === 0) return;
+      onExpired(expired.length);
+      log.warn({ bookings: expired }, 'stalled booking attempts expired and their holds released');
+    },
+    (error) => log.error({ err: error }, 'stalled booking sweep failed'),
+  );
 }

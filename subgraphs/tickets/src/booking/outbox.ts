@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@railgraph/service-kit';
+import { repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { InventoryClient } from './inventory-client.js';
 
@@ -29,15 +29,20 @@ export function backoffMs(attempts: number): number {
 }
 
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly schedule: RepeatingTask;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly inventory: InventoryClient,
     private readonly log: Logger,
-    private readonly intervalMs: number,
-  ) {}
+    intervalMs: number,
+  ) {
+    this.schedule = repeatEvery(
+      intervalMs,
+      () => this.drain(),
+      (error) => this.log.error({ err: error }, 'outbox relay pass failed'),
+    );
+  }
 
   /** Runs one step now; on failure leaves it for the relay. Returns whether it was done. */
   async deliver(id: string, kind: OutboxKind, payload: OutboxPayload): Promise<boolean> {
@@ -81,23 +86,11 @@ export class OutboxRelay {
   }
 
   start(): void {
-    const tick = () => {
-      this.running = this.drain()
-        .then(() => undefined)
-        .catch((error: unknown) => this.log.error({ err: error }, 'outbox relay pass failed'))
-        .finally(() => {
-          this.running = undefined;
-          this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.intervalMs);
+    this.schedule.start();
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-    clearTimeout(this.timer);
+  stop(): Promise<void> {
+    return this.schedule.stop();
   }
 
   backlog(): Promise<number> {
