@@ -21,6 +21,7 @@ import { Bookings } from './booking/bookings.js';
 import { inventoryOverHttp, type InventoryClient } from './booking/inventory-client.js';
 import { stalledBookingSweeper } from './booking/expiry.js';
 import { OutboxRelay } from './booking/outbox.js';
+import { doubleSoldSeats } from './booking/oversell-audit.js';
 import { createLoaders, type TicketsContext } from './context.js';
 import type { TicketsEnv } from './env.js';
 import { resolvers } from './resolvers/index.js';
@@ -67,6 +68,11 @@ export async function startTickets(
     'tickets_outbox_backlog',
     'Saga steps in the outbox that inventory has not acknowledged yet',
     () => relay.backlog(),
+  );
+  metrics.observedGauge(
+    'tickets_double_sold_seats',
+    'Pairs of confirmed tickets (bookings of the last 48 h) holding the same seat on a shared leg; never above 0',
+    () => doubleSoldSeats(prisma),
   );
   const bookings = new Bookings({
     prisma,

@@ -6,6 +6,7 @@ import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgr
 import { createLogger } from '@railgraph/service-kit';
 import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { expireStalledBookings } from '../src/booking/expiry.js';
+import { doubleSoldSeats } from '../src/booking/oversell-audit.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
 import { OutboxRelay } from '../src/booking/outbox.js';
 
@@ -28,7 +29,12 @@ function recordingInventory(): InventoryClient & { released: string[] } {
   };
 }
 
-async function pendingBooking(prisma: PrismaClient, createdAt: Date, status: 'PENDING' | 'CONFIRMED' = 'PENDING') {
+async function pendingBooking(
+  prisma: PrismaClient,
+  createdAt: Date,
+  status: 'PENDING' | 'CONFIRMED' | 'CANCELLED' = 'PENDING',
+  journey: { runId: string; fromStop: number; toStop: number } = { runId: 'IC501:2026-12-01', fromStop: 0, toStop: 2 },
+) {
   const id = randomUUID();
   await prisma.booking.create({
     data: {
@@ -39,9 +45,7 @@ async function pendingBooking(prisma: PrismaClient, createdAt: Date, status: 'PE
       requestHash: 'hash',
       status,
       quoteId: 'quote',
-      runId: 'IC501:2026-12-01',
-      fromStop: 0,
-      toStop: 2,
+      ...journey,
       seatClass: 'STANDARD',
       totalMinor: 1000,
       currency: 'EUR',
@@ -53,7 +57,7 @@ async function pendingBooking(prisma: PrismaClient, createdAt: Date, status: 'PE
 }
 
 function expirySuite(name: string, open: () => Promise<{ db: ServiceDatabase; drop?: () => Promise<void> }>) {
-  describe(`stalled booking attempts (${name})`, () => {
+  describe(`tickets' own records (${name})`, () => {
     let db: ServiceDatabase;
     let prisma: PrismaClient;
     let drop: (() => Promise<void>) | undefined;
@@ -110,6 +114,33 @@ function expirySuite(name: string, open: () => Promise<{ db: ServiceDatabase; dr
       await new OutboxRelay(prisma, recovered, log, 1_000).drain(new Date(Date.now() + 3_600_000));
       expect(recovered.released).toEqual([stalled]);
       expect(await prisma.outboxMessage.count()).toBe(0);
+    });
+
+    it('the oversell audit counts a seat sold twice on a shared leg, and nothing else', async () => {
+      const runId = `AUDIT${randomUUID().slice(0, 8)}:2026-12-01`;
+      const sold = async (fromStop: number, toStop: number, status: 'CONFIRMED' | 'CANCELLED', seatLabel = '12A') => {
+        const id = await pendingBooking(prisma, new Date(), status, { runId, fromStop, toStop });
+        await prisma.ticket.create({
+          data: {
+            id: randomUUID(),
+            bookingId: id,
+            passengerType: 'ADULT',
+            coach: 3,
+            seatLabel,
+            fareMinor: 1000,
+            currency: 'EUR',
+            code: 'code',
+          },
+        });
+      };
+      const before = await doubleSoldSeats(prisma);
+      await sold(0, 2, 'CONFIRMED');
+      await sold(2, 4, 'CONFIRMED'); // the same seat, resold after it was vacated: fine
+      await sold(1, 2, 'CANCELLED'); // overlapping, but cancelled
+      await sold(0, 4, 'CONFIRMED', '12B'); // another seat
+      expect(await doubleSoldSeats(prisma)).toBe(before);
+      await sold(1, 3, 'CONFIRMED'); // overlaps both confirmed 12A journeys
+      expect(await doubleSoldSeats(prisma)).toBe(before + 2);
     });
 
     it('never expire an attempt that a concurrent confirmation won', async () => {
