@@ -8,6 +8,7 @@ import { readChoice, readSearch } from './trip';
 
 // Search and results load with the app; the booking steps and account pages load when needed.
 const SeatsPage = lazy(() => import('./pages/SeatsPage').then((m) => ({ default: m.SeatsPage })));
+const PassengersPage = lazy(() => import('./pages/PassengersPage').then((m) => ({ default: m.PassengersPage })));
 const ReviewPage = lazy(() => import('./pages/ReviewPage').then((m) => ({ default: m.ReviewPage })));
 const BookingPage = lazy(() => import('./pages/BookingPage').then((m) => ({ default: m.BookingPage })));
 const BookingsPage = lazy(() => import('./pages/BookingsPage').then((m) => ({ default: m.BookingsPage })));
@@ -36,10 +37,11 @@ function Page({ pathname, search }: { pathname: string; search: URLSearchParams 
     const trip = readSearch(search);
     return trip ? <ResultsPage search={trip} /> : <InvalidLink />;
   }
-  if (pathname === '/seats' || pathname === '/review') {
+  if (pathname === '/seats' || pathname === '/passengers' || pathname === '/review') {
     const choice = readChoice(search);
     if (!choice) return <InvalidLink />;
-    return pathname === '/seats' ? <SeatsPage choice={choice} /> : <ReviewPage choice={choice} />;
+    if (pathname === '/seats') return <SeatsPage choice={choice} />;
+    return pathname === '/passengers' ? <PassengersPage choice={choice} /> : <ReviewPage choice={choice} />;
   }
   if (pathname === '/bookings') return session ? <BookingsPage /> : signInFirst;
   const booking = matchPath('/bookings/:id', pathname);

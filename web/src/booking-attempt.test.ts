@@ -36,4 +36,11 @@ describe('a booking attempt', () => {
     const b = beginAttempt({ ...choice, seats: ['3-12A'] }, 'q');
     expect(b.idempotencyKey).not.toBe(a.idempotencyKey);
   });
+
+  it('is separate for a child given an age, whose quote differs', () => {
+    const withChild = { ...choice, passengers: { ADULT: 1, CHILD: 1, YOUTH: 0, SENIOR: 0 } };
+    const unaged = beginAttempt({ ...withChild, passengerInputs: [{ type: 'ADULT' }, { type: 'CHILD' }] }, 'q');
+    const aged = beginAttempt({ ...withChild, passengerInputs: [{ type: 'ADULT' }, { type: 'CHILD', age: 3 }] }, 'q');
+    expect(aged.idempotencyKey).not.toBe(unaged.idempotencyKey);
+  });
 });

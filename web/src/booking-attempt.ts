@@ -1,5 +1,9 @@
+import type { PassengerInput } from './__generated__/graphql';
 import type { TripChoice } from './trip';
 import { passengerList } from './trip';
+
+/** A trip as booked: the choice, and the passengers exactly as quoted (ages included). */
+export type AttemptTrip = TripChoice & { passengerInputs?: readonly PassengerInput[] };
 
 /**
  * One attempt to book a trip: the quote being paid and the idempotency key it is sent with.
@@ -15,15 +19,14 @@ export interface BookingAttempt {
 
 const PREFIX = 'railgraph.booking-attempt:';
 
-/** What identifies a trip for booking: journey, class, passengers and seats. */
-export function tripKey(choice: TripChoice): string {
-  const passengers = passengerList(choice.passengers)
-    .map((p) => p.type)
-    .join('+');
+/** What identifies a trip for booking: journey, class, passengers (with ages) and seats. */
+export function tripKey(choice: AttemptTrip): string {
+  const list: readonly PassengerInput[] = choice.passengerInputs ?? passengerList(choice.passengers);
+  const passengers = list.map((p) => (typeof p.age === 'number' ? `${p.type}:${p.age}` : p.type)).join('+');
   return [choice.runId, choice.fromStop, choice.toStop, choice.seatClass, passengers, choice.seats.join('+')].join('|');
 }
 
-export function pendingAttempt(choice: TripChoice, storage: Storage = sessionStorage): BookingAttempt | null {
+export function pendingAttempt(choice: AttemptTrip, storage: Storage = sessionStorage): BookingAttempt | null {
   try {
     const raw = storage.getItem(PREFIX + tripKey(choice));
     return raw ? (JSON.parse(raw) as BookingAttempt) : null;
@@ -34,7 +37,7 @@ export function pendingAttempt(choice: TripChoice, storage: Storage = sessionSto
 
 /** The attempt in progress for this trip, or a new one for this quote. */
 export function beginAttempt(
-  choice: TripChoice,
+  choice: AttemptTrip,
   quoteToken: string,
   storage: Storage = sessionStorage,
   newKey: () => string = () => crypto.randomUUID(),
@@ -52,6 +55,6 @@ export function beginAttempt(
 }
 
 /** Forget the attempt: it booked, or it failed in a way a new attempt must follow. */
-export function endAttempt(choice: TripChoice, storage: Storage = sessionStorage): void {
+export function endAttempt(choice: AttemptTrip, storage: Storage = sessionStorage): void {
   storage.removeItem(PREFIX + tripKey(choice));
 }

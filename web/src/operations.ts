@@ -219,3 +219,27 @@ export const LogOutMutation = graphql(`
     logOut(refreshToken: $refreshToken)
   }
 `);
+
+/** The signed-in traveller's saved passengers, to fill in a booking's passengers. */
+export const SavedPassengersQuery = graphql(`
+  query SavedPassengers {
+    me {
+      id
+      savedPassengers {
+        id
+        name
+        type
+      }
+    }
+  }
+`);
+
+export const AddSavedPassengerMutation = graphql(`
+  mutation AddSavedPassenger($input: SavedPassengerInput!) {
+    addSavedPassenger(input: $input) {
+      id
+      name
+      type
+    }
+  }
+`);

@@ -121,3 +121,4 @@ export function readChoice(params: URLSearchParams): TripChoice | null {
 export const searchHref = (search: TripSearch) => `/journeys?${writeSearch(search).toString()}`;
 export const seatsHref = (choice: TripChoice) => `/seats?${writeChoice(choice).toString()}`;
 export const reviewHref = (choice: TripChoice) => `/review?${writeChoice(choice).toString()}`;
+export const passengersHref = (choice: TripChoice) => `/passengers?${writeChoice(choice).toString()}`;

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
 import { journeyTimes, money } from '../test/fixtures';
+import { rememberBookedParty } from '../party';
 import { BookingPage } from './BookingPage';
 
 const journey = journeyTimes;
@@ -42,6 +43,22 @@ const booking = (status: string) => ({
 });
 
 describe('a booking', () => {
+  it('names each ticket after the passenger booked on this device', async () => {
+    rememberBookedParty('b0157b24-0000-4000-8000-000000000000', [
+      { name: 'Noor', type: 'CHILD', age: 3 },
+      { name: 'Ada Lovelace', type: 'ADULT' },
+    ]);
+    renderWithApi(<BookingPage id="b1" justBooked />, { Booking: () => booking('CONFIRMED') });
+    expect(await screen.findByRole('heading', { name: 'Ticket 1: Ada Lovelace' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Ticket 2: Noor' })).toBeTruthy();
+  });
+
+  it('falls back to the fare category when the names are not on this device', async () => {
+    renderWithApi(<BookingPage id="b1" justBooked />, { Booking: () => booking('CONFIRMED') });
+    expect(await screen.findByRole('heading', { name: 'Ticket 1: Adult' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Ticket 2: Child' })).toBeTruthy();
+  });
+
   it('shows every ticket with a QR code of its ticket code', async () => {
     renderWithApi(<BookingPage id="b1" justBooked />, { Booking: () => booking('CONFIRMED') });
     expect(await screen.findByRole('heading', { name: 'You are booked' })).toBeTruthy();

@@ -6,6 +6,7 @@ import { plainMessage } from '../errors';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PASSENGER_NAMES, formatDate, formatDuration, formatMoney, formatTime } from '../format';
 import { BookingQuery, CancelBookingMutation, MyBookingsQuery } from '../operations';
+import { ticketNames } from '../party';
 import { previewRefund, type RefundPreview } from '../refund';
 import { Link } from '../router';
 import { STATUS_NAMES } from './BookingsPage';
@@ -29,6 +30,8 @@ export function BookingPage({ id, justBooked }: { id: string; justBooked: boolea
   if (!booking) return <p className="notice">We could not find that booking.</p>;
 
   const journey = booking.tickets[0]?.journey;
+  // Tickets carry the fare category, not the name: names come from this device's booking state.
+  const names = ticketNames(booking.id, booking.tickets);
   return (
     <section aria-labelledby="booking-heading">
       <p className="back-link">
@@ -55,9 +58,15 @@ export function BookingPage({ id, justBooked }: { id: string; justBooked: boolea
           <li key={ticket.id} className="ticket card">
             <div className="ticket-details">
               <h3>
-                Ticket {index + 1}: {PASSENGER_NAMES[ticket.passenger]}
+                Ticket {index + 1}: {names[index] ?? PASSENGER_NAMES[ticket.passenger]}
               </h3>
               <dl>
+                {names[index] ? (
+                  <>
+                    <dt>Fare category</dt>
+                    <dd>{PASSENGER_NAMES[ticket.passenger]}</dd>
+                  </>
+                ) : null}
                 <dt>Coach</dt>
                 <dd>{ticket.coach}</dd>
                 <dt>Seat</dt>

@@ -1,8 +1,9 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
 import { journeyTimes, money } from '../test/fixtures';
+import { writeParty } from '../party';
 import type { TripChoice } from '../trip';
 import { ReviewPage } from './ReviewPage';
 
@@ -49,10 +50,17 @@ const bookCalls = (calls: Array<{ operationName: string; variables: Record<strin
   calls.filter((c) => c.operationName === 'BookJourney').map((c) => c.variables['input'] as Record<string, unknown>);
 
 describe('the review page', () => {
-  it('shows the price per passenger, the total and how long the price is held', async () => {
+  beforeEach(() => {
+    writeParty([
+      { name: 'Ada Lovelace', type: 'ADULT' },
+      { name: 'Noor', type: 'CHILD', age: 7 },
+    ]);
+  });
+
+  it('shows the price per named passenger, the total and how long the price is held', async () => {
     renderWithApi(<ReviewPage choice={choice} />, { SearchJourneys: search });
     const table = await screen.findByRole('table', { name: 'Price per passenger' });
-    expect(table.textContent).toMatch(/Adult 1€12\.80Child 2€6\.40Total€19\.20/);
+    expect(table.textContent).toMatch(/Ada Lovelace Adult€12\.80Noor Child, 7€6\.40Total€19\.20/);
     expect(screen.getByText(/Price held until \d\d:\d\d \(15 min\)/)).toBeTruthy();
   });
 
@@ -67,8 +75,11 @@ describe('the review page', () => {
     await waitFor(() => expect(window.location.pathname).toBe('/bookings/booking-1'));
     const sent = bookCalls(calls);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ seats: ['2-1A', '2-1B'], passengers: [{ type: 'ADULT' }, { type: 'CHILD' }] });
-    expect(sessionStorage.length).toBe(0);
+    expect(sent[0]).toMatchObject({
+      seats: ['2-1A', '2-1B'],
+      passengers: [{ type: 'ADULT' }, { type: 'CHILD', age: 7 }],
+    });
+    expect(Object.keys(sessionStorage).filter((key) => key.startsWith('railgraph.booking-attempt:'))).toEqual([]);
   });
 
   it('retries with the same idempotency key and quote after a network failure and a reload', async () => {
@@ -133,5 +144,30 @@ describe('the review page', () => {
     const [first, second] = bookCalls(calls);
     expect(second!['quoteToken']).not.toBe(first!['quoteToken']);
     expect(second!['idempotencyKey']).not.toBe(first!['idempotencyKey']);
+  });
+
+  it('quotes and books the passengers exactly alike, a child’s age included', async () => {
+    const { calls } = renderWithApi(<ReviewPage choice={choice} />, {
+      SearchJourneys: search,
+      BookJourney: booked,
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Book for €19.20' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/bookings/booking-1'));
+    const quoted = calls.find((c) => c.operationName === 'SearchJourneys')!.variables['passengers'];
+    expect(quoted).toEqual([{ type: 'ADULT' }, { type: 'CHILD', age: 7 }]);
+    expect(bookCalls(calls)[0]!['passengers']).toEqual(quoted);
+    expect(JSON.parse(localStorage.getItem('railgraph.booking-passengers:booking-1')!)).toEqual([
+      { name: 'Ada Lovelace', type: 'ADULT' },
+      { name: 'Noor', type: 'CHILD' },
+    ]);
+  });
+
+  it('asks who is travelling before pricing when the passengers were not filled in', async () => {
+    sessionStorage.clear();
+    const { calls } = renderWithApi(<ReviewPage choice={choice} />, { SearchJourneys: search });
+    const add = await screen.findByRole('link', { name: 'Add passengers' });
+    expect(add.getAttribute('href')).toMatch(/^\/passengers\?/);
+    expect(calls).toEqual([]);
+    expect(screen.queryByRole('button', { name: /^Book for/ })).toBeNull();
   });
 });

@@ -15,9 +15,10 @@ import {
   minutesUntil,
 } from '../format';
 import { BookJourneyMutation, SearchJourneysQuery } from '../operations';
+import { partyInput, readParty, rememberBookedParty } from '../party';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { passengerList, searchHref, seatsHref, type TripChoice } from '../trip';
+import { passengersHref, searchHref, seatsHref, type TripChoice } from '../trip';
 
 /** Codes after which the same attempt must not be sent again: the next one needs a new key. */
 const FINAL_CODES = new Set([
@@ -40,12 +41,17 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-/** Step 2 of booking: the trip, seats, price breakdown and the quote's expiry; one "Book" press. */
-export function ReviewPage({ choice }: { choice: TripChoice }) {
+/** Step 3 of booking: the trip, passengers, price breakdown and the quote's expiry; one "Book" press. */
+export function ReviewPage({ choice: tripChoice }: { choice: TripChoice }) {
   const sessionStore = useSessionStore();
   const session = useSession(sessionStore);
-  const passengers = passengerList(choice.passengers);
+  // Who travels was filled in on the passengers step; the same list, ages included, is quoted
+  // and booked, so the quote matches the booking.
+  const [party] = useState(() => readParty(tripChoice));
+  const passengers = party ? partyInput(party) : [];
+  const choice = { ...tripChoice, passengerInputs: passengers };
   const { data, loading, error, refetch } = useQuery(SearchJourneysQuery, {
+    skip: !party,
     variables: {
       from: choice.from,
       to: choice.to,
@@ -85,6 +91,7 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
         },
       });
       if (result.data) {
+        if (party) rememberBookedParty(result.data.bookJourney.id, party);
         endAttempt(choice);
         navigate(`/bookings/${encodeURIComponent(result.data.bookJourney.id)}?booked=1`, { replace: true });
       }
@@ -110,9 +117,17 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
   return (
     <section aria-labelledby="review-heading">
       <p className="back-link">
-        <Link href={seatsHref(choice)}>← Back to seats</Link>
+        <Link href={passengersHref(tripChoice)}>← Back to passengers</Link>
       </p>
       <h1 id="review-heading">Review and book</h1>
+      {party ? null : (
+        <div className="notice">
+          <p>Tell us who is travelling before we can price this trip.</p>
+          <Link className="button primary" href={passengersHref(tripChoice)}>
+            Add passengers
+          </Link>
+        </div>
+      )}
       {error ? <ErrorNotice error={error} onRetry={() => void refetch()} /> : null}
       {loading && !data ? <p className="loading">Getting the latest price…</p> : null}
       {data && !journey ? (
@@ -139,6 +154,10 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
                 ? `Seats ${choice.seats.map((s) => s.replace(/^(\d+)-(.*)$/, '$2 (coach $1)')).join(', ')}`
                 : 'Any seats, together where possible'}
             </p>
+            <p>
+              <Link href={seatsHref(tripChoice)}>Change seats</Link> ·{' '}
+              <Link href={passengersHref(tripChoice)}>Change passengers</Link>
+            </p>
           </div>
           <div className="card price">
             <h2>Price</h2>
@@ -158,7 +177,11 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
                     {offer.breakdown.map((line, index) => (
                       <tr key={index}>
                         <td>
-                          {PASSENGER_NAMES[line.passenger]} {index + 1}
+                          {party?.[index]?.name ?? `Passenger ${index + 1}`}{' '}
+                          <span className="hint">
+                            {PASSENGER_NAMES[line.passenger]}
+                            {party?.[index]?.age !== undefined ? `, ${party[index].age}` : ''}
+                          </span>
                         </td>
                         <td className="amount">{formatMoney(line.amount)}</td>
                       </tr>

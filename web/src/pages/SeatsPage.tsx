@@ -5,7 +5,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { CLASS_NAMES } from '../format';
 import { SeatMapQuery } from '../operations';
 import { Link, navigate } from '../router';
-import { passengerList, reviewHref, searchHref, type TripChoice } from '../trip';
+import { passengerList, passengersHref, searchHref, type TripChoice } from '../trip';
 
 /** Step 1 of booking: pick seats on the map, or let us seat the group together. */
 export function SeatsPage({ choice }: { choice: TripChoice }) {
@@ -27,7 +27,7 @@ export function SeatsPage({ choice }: { choice: TripChoice }) {
       );
       return;
     }
-    navigate(reviewHref({ ...choice, seats: mode === 'choose' ? selected : [] }));
+    navigate(passengersHref({ ...choice, seats: mode === 'choose' ? selected : [] }));
   };
 
   return (
@@ -82,7 +82,7 @@ export function SeatsPage({ choice }: { choice: TripChoice }) {
         ) : null}
         <div className="actions">
           <button type="submit" className="primary">
-            Continue to review
+            Continue to passengers
           </button>
         </div>
       </form>
