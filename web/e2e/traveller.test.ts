@@ -9,8 +9,9 @@ import { graphql, startSystem, type RunningSystem } from '../../gateway/test/sys
 
 /**
  * The traveller's journey through the web app in real Chromium (Debian's), against every
- * process started as `npm start` starts it: search → results → seat → sign up → book →
- * ticket QR → my bookings → cancel, and a train that sells out while the traveller decides.
+ * process started as `npm start` starts it: search → results → seat → passengers → sign up →
+ * book → ticket QR → my bookings → cancel, a train that sells out while the traveller decides
+ * (saving a passenger on the way), and the next booking filled in with that saved passenger.
  * Each step is screenshotted on a phone and a desktop viewport and checked with axe.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -276,6 +277,21 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         );
         await shoot(page, viewport, '03-seats');
         await expectAccessible(page);
+        await page.getByRole('button', { name: 'Continue to passengers' }).click();
+        await page.waitForURL(/\/passengers\?.*seats=/);
+      });
+
+      it('names each passenger, with a child’s age so the under-4 goes free', async () => {
+        await page.getByRole('heading', { name: 'Who is travelling?' }).waitFor();
+        const first = page.getByRole('group', { name: 'Passenger 1' });
+        const second = page.getByRole('group', { name: 'Passenger 2' });
+        await first.getByLabel('Name').fill('Ada Traveller');
+        await expect(first.getByLabel('Fare category').inputValue()).resolves.toBe('ADULT');
+        await second.getByLabel('Name').fill('Noor Traveller');
+        await expect(second.getByLabel('Fare category').inputValue()).resolves.toBe('CHILD');
+        await second.getByLabel(/^Age/).fill('3');
+        await shoot(page, viewport, '03b-passengers');
+        await expectAccessible(page);
         await page.getByRole('button', { name: 'Continue to review' }).click();
         await page.waitForURL(/\/review\?.*seats=/);
       });
@@ -289,7 +305,10 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         const book = page.getByRole('button', { name: /^Book for €/ });
         await book.waitFor();
         const breakdown = page.getByRole('table', { name: 'Price per passenger' });
-        await expect(breakdown.textContent()).resolves.toMatch(/Adult 1.*Child 2.*Total/s);
+        // The child's age went into the quote: under 4 travels free.
+        await expect(breakdown.textContent()).resolves.toMatch(
+          /Ada Traveller Adult€\d+\.\d\dNoor Traveller Child, 3€0\.00Total/,
+        );
         await expect(page.getByText(/Price held until \d\d:\d\d/).isVisible()).resolves.toBe(true);
         await shoot(page, viewport, '04-review');
         await expectAccessible(page);
@@ -301,6 +320,9 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         const qrs = page.getByRole('img', { name: /^QR code of ticket/ });
         await qrs.first().waitFor();
         expect(await qrs.count()).toBe(2);
+        // Names come from the app's booking state; tickets record only the fare category.
+        await page.getByRole('heading', { name: 'Ticket 1: Ada Traveller' }).waitFor();
+        await page.getByRole('heading', { name: 'Ticket 2: Noor Traveller' }).waitFor();
         const code = await qrs.first().getAttribute('data-ticket-code');
         const validation = await graphql<{ validateTicket: { valid: boolean } }>(
           system.gatewayUrl,
@@ -351,6 +373,11 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
           .nth(offset)
           .getByRole('link', { name: /^Choose First on the/ })
           .click();
+        await page.getByRole('button', { name: 'Continue to passengers' }).click();
+        // Signed in now: this passenger is new, so it is saved to the profile on the way.
+        const passenger = page.getByRole('group', { name: 'Passenger 1' });
+        await passenger.getByLabel('Name').fill(`Grace Hopper`);
+        await passenger.getByRole('checkbox', { name: `Save Grace Hopper to my profile` }).check();
         await page.getByRole('button', { name: 'Continue to review' }).click();
         const book = page.getByRole('button', { name: /^Book for €/ });
         await book.waitFor();
@@ -371,6 +398,32 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await page.waitForURL(/\/journeys\?.*after=/);
         await trains.first().waitFor();
         await shoot(page, viewport, '10-next-trains');
+      });
+
+      it('fills in the saved passenger on the next booking', async () => {
+        // A new tab's booking state is empty: the name can only come from the profile.
+        await page.evaluate(() => sessionStorage.clear());
+        await page.goto(`${system.webUrl}journeys?from=AMS&to=RTD&date=${tomorrow()}&adults=1`);
+        await page
+          .getByRole('link', { name: /^Choose Standard on the/ })
+          .first()
+          .click();
+        await page.getByRole('button', { name: 'Continue to passengers' }).click();
+        const passenger = page.getByRole('group', { name: 'Passenger 1' });
+        await page.waitForFunction(
+          (name) => (document.getElementById('passenger-0-name') as HTMLInputElement | null)?.value === name,
+          `Grace Hopper`,
+        );
+        await expect(passenger.getByLabel('Saved passenger').locator('option:checked').textContent()).resolves.toBe(
+          `Grace Hopper (adult)`,
+        );
+        expect(await passenger.getByRole('checkbox').count()).toBe(0);
+        await shoot(page, viewport, '11-saved-passenger');
+        await expectAccessible(page);
+        await page.getByRole('button', { name: 'Continue to review' }).click();
+        const breakdown = page.getByRole('table', { name: 'Price per passenger' });
+        await breakdown.waitFor();
+        await expect(breakdown.textContent()).resolves.toContain(`Grace Hopper Adult`);
       });
     });
   }
