@@ -8,3 +8,4 @@ export * from './shutdown.js';
 export * from './subgraph-client.js';
 export * from './subgraph.js';
 export * from './scalars.js';
+export * from './local-time.js';

@@ -133,6 +133,8 @@ export class Bookings {
           totalMinor: quote.total.amountMinor,
           currency: quote.total.currency,
           holdId: bookingId,
+          departure: quote.departure?.at ?? null,
+          departureTimeZone: quote.departure?.timeZone ?? null,
         },
       });
     } catch (error) {
