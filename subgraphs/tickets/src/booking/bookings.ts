@@ -7,6 +7,7 @@ import type { InventoryClient } from './inventory-client.js';
 import { enqueue, type OutboxRelay } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { assertMove } from './status.js';
+import { quoteRefund, refundTiersFor, type RefundQuoteView, type RefundView } from '../refunds/refunds.js';
 import { readTicketCode, signTicketCode } from './ticket-code.js';
 
 export type BookingWithTickets = Booking & { tickets: Ticket[] };
@@ -55,6 +56,8 @@ export interface BookingDeps {
   holdTtlSeconds: number;
   log: Logger;
   onOutcome?: (outcome: string) => void;
+  /** Now, for refund rules and ticket validity; the system clock unless a test sets one. */
+  clock?: () => Date;
 }
 
 const MAX_PASSENGERS = 9;
@@ -255,21 +258,77 @@ export class Bookings {
     return earlier;
   }
 
+  private now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  /** What cancelling the owner's booking now would refund; NOT_CANCELLABLE when it cannot be cancelled. */
+  async refundQuote(owner: BookingOwner, bookingId: string): Promise<RefundQuoteView> {
+    const booking = await this.forOwner(owner, bookingId);
+    if (!booking) throw notFound('Booking', bookingId);
+    return quoteRefund(booking, await refundTiersFor(this.deps.prisma, booking.seatClass), this.now());
+  }
+
+  /**
+   * Cancels a confirmed booking under the refund rule: in one transaction the status moves
+   * (REFUNDED when something is refunded, CANCELLED when the rule gives nothing back), the
+   * refund and its per-ticket lines are recorded, and the release of the seats is queued in
+   * the outbox, so a crash cannot keep them off sale.
+   */
   async cancel(owner: BookingOwner, bookingId: string, requestId: string): Promise<BookingWithTickets> {
     const booking = await this.forOwner(owner, bookingId);
     if (!booking) throw notFound('Booking', bookingId);
+    const quote = quoteRefund(booking, await refundTiersFor(this.deps.prisma, booking.seatClass), this.now());
+    const target = quote.amount.amountMinor > 0 ? 'REFUNDED' : 'CANCELLED';
     const releaseId = await this.deps.prisma.$transaction(async (tx) => {
-      assertMove(booking.status, 'CANCELLED');
+      assertMove(booking.status, target);
       const moved = await tx.booking.updateMany({
         where: { id: bookingId, status: booking.status },
-        data: { status: 'CANCELLED' },
+        data: { status: target },
       });
       if (moved.count !== 1)
         throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'The booking changed meanwhile; look at it again');
+      const refundId = randomUUID();
+      await tx.refund.create({
+        data: {
+          id: refundId,
+          bookingId,
+          amountMinor: quote.amount.amountMinor,
+          currency: quote.amount.currency,
+          refundPercent: quote.refundPercent,
+          minutesBeforeDeparture: quote.tier.minutesBeforeDeparture,
+          createdAt: quote.quotedAt,
+        },
+      });
+      await tx.refundLine.createMany({
+        data: quote.tickets.map((t) => ({ ticketId: t.ticketId, refundId, amountMinor: t.amount.amountMinor })),
+      });
       return enqueue(tx, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
     });
+    this.deps.onOutcome?.(target.toLowerCase());
     await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
     return this.mustLoad(bookingId);
+  }
+
+  /** The refund recorded for a booking, if it was cancelled. */
+  async refundOf(bookingId: string): Promise<RefundView | null> {
+    const refund = await this.deps.prisma.refund.findUnique({
+      where: { bookingId },
+      include: { lines: { include: { ticket: { select: { fareMinor: true } } } } },
+    });
+    if (!refund) return null;
+    const money = (amountMinor: number) => ({ amountMinor, currency: refund.currency });
+    return {
+      id: refund.id,
+      amount: money(refund.amountMinor),
+      refundPercent: refund.refundPercent,
+      tickets: refund.lines.map((line) => ({
+        ticketId: line.ticketId,
+        fare: money(line.ticket.fareMinor),
+        amount: money(line.amountMinor),
+      })),
+      createdAt: refund.createdAt,
+    };
   }
 
   /** A booking if the owner made it; null otherwise, so others cannot learn it exists. */
