@@ -37,9 +37,28 @@ async function journeyInDays(days: number): Promise<{ from: string; to: string; 
   for (const to of others) {
     const result = await graphql<{ searchJourneys: Journey[] }>(
       system.gatewayUrl,
-      `query($from: String!, $to: String!, $date: Date!) { searchJourneys(from: $from, to: $to, date: $date, first: 1) {
-        runId departure origin { timeZone } availability { seatClass seatsLeft }
-        fares(passengers: [{ type: ADULT }, { type: CHILD }]) { seatClass total { amountMinor } quoteToken } } }`,
+      `
+        query ($from: String!, $to: String!, $date: Date!) {
+          searchJourneys(from: $from, to: $to, date: $date, first: 1) {
+            runId
+            departure
+            origin {
+              timeZone
+            }
+            availability {
+              seatClass
+              seatsLeft
+            }
+            fares(passengers: [{ type: ADULT }, { type: CHILD }]) {
+              seatClass
+              total {
+                amountMinor
+              }
+              quoteToken
+            }
+          }
+        }
+      `,
       { from, to, date: inDays(days) },
     );
     expect(result.errors).toBeUndefined();
@@ -105,9 +124,29 @@ describe('cancelling a booking through the gateway', () => {
       };
     }>(
       system.gatewayUrl,
-      `query($id: ID!) { refundQuote(bookingId: $id) {
-        amount { amountMinor currency } paid { amountMinor } refundPercent
-        tickets { ticketId amount { amountMinor } } departure validUntil rule } }`,
+      `
+        query ($id: ID!) {
+          refundQuote(bookingId: $id) {
+            amount {
+              amountMinor
+              currency
+            }
+            paid {
+              amountMinor
+            }
+            refundPercent
+            tickets {
+              ticketId
+              amount {
+                amountMinor
+              }
+            }
+            departure
+            validUntil
+            rule
+          }
+        }
+      `,
       { id: bookingId },
       auth,
     );
