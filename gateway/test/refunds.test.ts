@@ -176,6 +176,24 @@ describe('cancelling a booking through the gateway', () => {
     });
     expect(await standardSeatsLeft(from, to, days, journey.runId)).toBe(seatsBefore);
 
+    // The tickets' codes are still genuine, but the online check knows they were cancelled.
+    const codes = await graphql<{ booking: { tickets: Array<{ code: string }> } }>(
+      system.gatewayUrl,
+      'query($id: ID!) { booking(id: $id) { tickets { code } } }',
+      { id: bookingId },
+      auth,
+    );
+    const validation = await graphql<{ validateTicket: { valid: boolean; status: string; reason: string } }>(
+      system.gatewayUrl,
+      'query($code: String!) { validateTicket(code: $code) { valid status reason } }',
+      { code: codes.data?.booking.tickets[0]?.code },
+    );
+    expect(validation.data?.validateTicket).toEqual({
+      valid: false,
+      status: 'CANCELLED',
+      reason: 'The booking was refunded',
+    });
+
     const again = await graphql(
       system.gatewayUrl,
       'mutation($id: ID!) { cancelBooking(id: $id) { status } }',

@@ -11,6 +11,7 @@ import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { Bookings } from '../src/booking/bookings.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
 import { OutboxRelay } from '../src/booking/outbox.js';
+import { signTicketCode, ticketValidity } from '../src/booking/ticket-code.js';
 import type { BookingOwner } from '../src/booking/owner.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
@@ -86,19 +87,21 @@ function cancellationSuite(name: string, open: () => Promise<{ db: ServiceDataba
     let now = new Date('2026-03-20T12:00:00Z');
     let inventory: ReturnType<typeof recordingInventory>;
     let bookings: Bookings;
+    let signingKey: { kid: string; privateKey: CryptoKey };
 
     beforeAll(async () => {
       ({ db, drop } = await open());
       await db.migrate(migrationsDir);
       prisma = new PrismaClient({ adapter: db.adapter });
       const key = await generateSigningKey();
+      signingKey = { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey };
       inventory = recordingInventory();
       bookings = new Bookings({
         prisma,
         inventory,
         quotes: createLocalQuoteVerifier({ keys: [] }),
         relay: new OutboxRelay(prisma, inventory, log, 1_000),
-        signingKey: { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey },
+        signingKey,
         jwks: { keys: [key.publicJwk] },
         holdTtlSeconds: 120,
         log,
@@ -212,6 +215,33 @@ function cancellationSuite(name: string, open: () => Promise<{ db: ServiceDataba
       expect((await bookings.refundQuote(traveller, legacy)).refundPercent).toBe(100);
       now = new Date('2026-11-29T10:00:00Z');
       expect((await bookings.refundQuote(traveller, legacy)).refundPercent).toBe(50);
+    });
+
+    it('validates a ticket online: valid on its travel day, not the day before, cancelled once cancelled', async () => {
+      const id = await confirmedBooking(prisma, [1000]);
+      const ticket = await prisma.ticket.findFirstOrThrow({ where: { bookingId: id } });
+      const code = await signTicketCode(
+        {
+          ticketId: ticket.id,
+          runId: 'IC501:2026-03-29',
+          fromStop: 0,
+          toStop: 2,
+          coach: 1,
+          seat: '1A',
+          passenger: 'ADULT',
+          validity: ticketValidity({ at: departure, timeZone: 'Europe/Amsterdam' }, 'IC501:2026-03-29'),
+        },
+        signingKey,
+      );
+      now = new Date('2026-03-28T22:59:59Z');
+      expect(await bookings.validateTicket(code)).toMatchObject({ valid: false, status: 'NOT_VALID_TODAY' });
+      now = new Date('2026-03-28T23:00:00Z');
+      expect(await bookings.validateTicket(code)).toMatchObject({ valid: true, status: 'VALID' });
+      now = new Date('2026-03-20T12:00:00Z');
+      await bookings.cancel(traveller, id, 'req-8');
+      now = new Date('2026-03-29T07:00:00Z');
+      expect(await bookings.validateTicket(code)).toMatchObject({ valid: false, status: 'CANCELLED' });
+      expect(await bookings.validateTicket(`${code.slice(0, -2)}AA`)).toMatchObject({ status: 'INVALID' });
     });
 
     it('never refunds more than a booking cost (invariant 4)', async () => {

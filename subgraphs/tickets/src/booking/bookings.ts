@@ -8,7 +8,7 @@ import { enqueue, type OutboxRelay } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { assertMove } from './status.js';
 import { quoteRefund, refundTiersFor, type RefundQuoteView, type RefundView } from '../refunds/refunds.js';
-import { readTicketCode, signTicketCode } from './ticket-code.js';
+import { inspectTicketCode, signTicketCode, ticketValidity, type TicketVerdict } from './ticket-code.js';
 
 export type BookingWithTickets = Booking & { tickets: Ticket[] };
 
@@ -23,7 +23,10 @@ export interface BookJourneyRequest {
 
 export interface TicketValidationResult {
   valid: boolean;
+  status: TicketVerdict;
   reason: string | null;
+  validFrom: Date | null;
+  validUntil: Date | null;
   ticket: (Ticket & { booking: Booking }) | null;
 }
 
@@ -171,6 +174,7 @@ export class Bookings {
 
     let confirmId: string;
     try {
+      const validity = ticketValidity(quote.departure ?? null, quote.journey.runId);
       const ticketRows = await Promise.all(
         request.passengers.map(async (passenger, i) => {
           const seat = seats[i]!;
@@ -184,6 +188,7 @@ export class Bookings {
               coach: seat.coach,
               seat: seat.label,
               passenger,
+              validity,
             },
             this.deps.signingKey,
           );
@@ -355,18 +360,32 @@ export class Bookings {
     });
   }
 
+  /** The offline check (genuine, valid today) plus what only tickets knows: whether the ticket was cancelled. */
   async validateTicket(code: string): Promise<TicketValidationResult> {
-    const claims = await readTicketCode(code, this.deps.jwks);
-    if (!claims) return { valid: false, reason: 'Not a genuine ticket code', ticket: null };
+    const inspection = await inspectTicketCode(code, this.deps.jwks, this.now());
+    const window = {
+      validFrom: inspection.claims?.validity.validFrom ?? null,
+      validUntil: inspection.claims?.validity.validUntil ?? null,
+    };
+    const verdict = (status: TicketVerdict, reason: string | null, ticket: TicketValidationResult['ticket']) => ({
+      valid: status === 'VALID',
+      status,
+      reason,
+      ...window,
+      ticket,
+    });
+    if (!inspection.claims) return verdict('INVALID', inspection.reason, null);
     const ticket = await this.deps.prisma.ticket.findUnique({
-      where: { id: claims.ticketId },
+      where: { id: inspection.claims.ticketId },
       include: { booking: true },
     });
-    if (!ticket) return { valid: false, reason: 'No such ticket', ticket: null };
-    if (ticket.booking.status !== 'CONFIRMED') {
-      return { valid: false, reason: `The booking is ${ticket.booking.status.toLowerCase()}`, ticket };
+    if (!ticket) return verdict('INVALID', 'No such ticket', null);
+    const { status } = ticket.booking;
+    if (status === 'CANCELLED' || status === 'REFUNDED') {
+      return verdict('CANCELLED', `The booking was ${status.toLowerCase()}`, ticket);
     }
-    return { valid: true, reason: null, ticket };
+    if (status !== 'CONFIRMED') return verdict('INVALID', `The booking is ${status.toLowerCase()}`, ticket);
+    return verdict(inspection.status, inspection.reason, ticket);
   }
 
   /** For each hold id, in order, whether a booking owns it and its status (for inventory's reaper). */
