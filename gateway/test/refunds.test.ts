@@ -219,4 +219,41 @@ describe('cancelling a booking through the gateway', () => {
     expect(theirs.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     for (const response of [again, requoted, theirs]) expect(response.status).toBeLessThan(500);
   });
+
+  it("pages through the traveller's bookings newest first", async () => {
+    const token = await signUp('pages@example.com');
+    const auth = { authorization: `Bearer ${token}` };
+    const made: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const { journey } = await journeyInDays(3);
+      const booked = await graphql<{ bookJourney: { id: string } }>(
+        system.gatewayUrl,
+        'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id } }',
+        {
+          input: {
+            quoteToken: journey.fares.find((f) => f.seatClass === 'STANDARD')!.quoteToken,
+            passengers: [{ type: 'ADULT' }, { type: 'CHILD' }],
+            idempotencyKey: `pages-${i}-${Date.now()}`,
+          },
+        },
+        auth,
+      );
+      expect(booked.errors).toBeUndefined();
+      made.push(booked.data!.bookJourney.id);
+    }
+    const page = (after: string | null) =>
+      graphql<{ me: { bookings: Array<{ id: string }> } }>(
+        system.gatewayUrl,
+        'query($after: ID) { me { bookings(first: 2, after: $after) { id } } }',
+        { after },
+        auth,
+      );
+    const first = await page(null);
+    expect(first.errors).toBeUndefined();
+    const firstIds = first.data!.me.bookings.map((b) => b.id);
+    const second = await page(firstIds[1]!);
+    expect([...firstIds, ...second.data!.me.bookings.map((b) => b.id)]).toEqual([...made].reverse());
+    const tooMany = await graphql(system.gatewayUrl, '{ me { bookings(first: 51) { id } } }', {}, auth);
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });

@@ -46,6 +46,9 @@ export interface ConfirmedSeat {
   toStop: number;
 }
 
+/** Most bookings one page of `User.bookings` holds. */
+export const MAX_BOOKINGS_PAGE = 50;
+
 /** Most hold ids one ownership look-up may ask about. */
 export const MAX_HOLD_IDS_PER_LOOKUP = 500;
 
@@ -350,13 +353,29 @@ export class Bookings {
     return this.deps.prisma.booking.findMany({ where: { id: { in: [...ids] } }, include: { tickets: true } });
   }
 
-  listForOwner(owner: BookingOwner, first: number): Promise<BookingWithTickets[]> {
-    if (first < 1 || first > 50) throw badInput('first must be between 1 and 50');
+  /**
+   * The owner's bookings, newest first (failed attempts left out), `first` at a time (at most
+   * MAX_BOOKINGS_PAGE). `after` is the id of the last booking of the previous page: the page
+   * continues strictly after it in (createdAt, id) order, so bookings made meanwhile neither
+   * repeat nor shift the next page.
+   */
+  async listForOwner(owner: BookingOwner, first: number, after?: string | null): Promise<BookingWithTickets[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_BOOKINGS_PAGE) {
+      throw badInput(`first must be between 1 and ${MAX_BOOKINGS_PAGE}`);
+    }
+    let continuing: Prisma.BookingWhereInput = {};
+    if (after) {
+      const cursor = await this.forOwner(owner, after);
+      if (!cursor) throw badInput('after must be the id of one of your bookings');
+      continuing = {
+        OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+      };
+    }
     return this.deps.prisma.booking.findMany({
-      where: { ownerKind: owner.kind, ownerId: owner.id, status: { notIn: ['FAILED'] } },
-      orderBy: { createdAt: 'desc' },
+      where: { ownerKind: owner.kind, ownerId: owner.id, status: { notIn: ['FAILED'] }, ...continuing },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first,
-      include: { tickets: true },
+      include: { tickets: { orderBy: { createdAt: 'asc' } } },
     });
   }
 
