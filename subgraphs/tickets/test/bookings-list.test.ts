@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importJWK, type CryptoKey } from 'jose';
-import { openDatabase, type ServiceDatabase } from '@railgraph/database';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
-import { createLocalQuoteVerifier } from '@railgraph/quotes';
-import { createLogger } from '@railgraph/service-kit';
-import { generateSigningKey } from '@railgraph/signing-keys';
-import { PrismaClient } from '../src/__generated__/prisma/client.js';
-import { Bookings } from '../src/booking/bookings.js';
-import type { InventoryClient } from '../src/booking/inventory-client.js';
-import { OutboxRelay } from '../src/booking/outbox.js';
+import type { PrismaClient } from '../src/__generated__/prisma/client.js';
+import type { Bookings } from '../src/booking/bookings.js';
 import type { BookingOwner } from '../src/booking/owner.js';
+import { codeOf, onBothDatabases, recordingInventory, testBookings, type MigratedDatabase } from './fixtures.js';
 
-const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
-const pgAvailable = await postgresForTests();
-const log = createLogger('tickets-test', 'silent');
 const traveller: BookingOwner = { kind: 'TRAVELLER', id: 'traveller-list' };
 const other: BookingOwner = { kind: 'TRAVELLER', id: 'traveller-other' };
-const idle: InventoryClient = { hold: async () => [], confirm: async () => undefined, release: async () => undefined };
 
 async function bookingAt(
   prisma: PrismaClient,
@@ -49,39 +37,19 @@ async function bookingAt(
   return id;
 }
 
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'no error',
-    (error: { extensions?: { code?: string } }) => error.extensions?.code,
-  );
-
-function listSuite(name: string, open: () => Promise<{ db: ServiceDatabase; drop?: () => Promise<void> }>) {
+await onBothDatabases('tickets_list', (name, open) => {
   describe(`a traveller's bookings (${name})`, () => {
-    let db: ServiceDatabase;
+    let database: MigratedDatabase;
     let prisma: PrismaClient;
-    let drop: (() => Promise<void>) | undefined;
     let bookings: Bookings;
 
     beforeAll(async () => {
-      ({ db, drop } = await open());
-      await db.migrate(migrationsDir);
-      prisma = new PrismaClient({ adapter: db.adapter });
-      const key = await generateSigningKey();
-      bookings = new Bookings({
-        prisma,
-        inventory: idle,
-        quotes: createLocalQuoteVerifier({ keys: [] }),
-        relay: new OutboxRelay(prisma, idle, log, 1_000),
-        signingKey: { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey },
-        jwks: { keys: [key.publicJwk] },
-        holdTtlSeconds: 120,
-        log,
-      });
+      database = await open();
+      prisma = database.prisma;
+      ({ bookings } = await testBookings(prisma, recordingInventory()));
     });
     afterAll(async () => {
-      await prisma?.$disconnect();
-      await db?.close();
-      await drop?.();
+      await database?.close();
     });
 
     it('come newest first, page by page after the last id, each once, without failed attempts or others', async () => {
@@ -115,14 +83,4 @@ function listSuite(name: string, open: () => Promise<{ db: ServiceDatabase; drop
       expect(await codeOf(bookings.listForOwner(traveller, 10, 'not-an-id'))).toBe('BAD_USER_INPUT');
     });
   });
-}
-
-listSuite('PGlite', async () => ({ db: await openDatabase({ dataDir: 'memory://' }) }));
-
-if (pgAvailable) {
-  let testDb: TestDatabase;
-  listSuite('PostgreSQL', async () => {
-    testDb = await createTestDatabase('tickets_list');
-    return { db: await openDatabase({ url: testDb.url, dataDir: 'memory://' }), drop: () => testDb.drop() };
-  });
-}
+});

@@ -1,37 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importJWK, type CryptoKey } from 'jose';
-import { openDatabase, type ServiceDatabase } from '@railgraph/database';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
-import { createLocalQuoteVerifier } from '@railgraph/quotes';
-import { createLogger } from '@railgraph/service-kit';
-import { generateSigningKey } from '@railgraph/signing-keys';
-import { PrismaClient } from '../src/__generated__/prisma/client.js';
-import { Bookings } from '../src/booking/bookings.js';
-import type { InventoryClient } from '../src/booking/inventory-client.js';
-import { OutboxRelay } from '../src/booking/outbox.js';
-import { signTicketCode, ticketValidity } from '../src/booking/ticket-code.js';
+import type { CryptoKey } from 'jose';
+import type { PrismaClient } from '../src/__generated__/prisma/client.js';
+import type { Bookings } from '../src/booking/bookings.js';
 import type { BookingOwner } from '../src/booking/owner.js';
+import { signTicketCode, ticketValidity } from '../src/booking/ticket-code.js';
+import { codeOf, onBothDatabases, recordingInventory, testBookings, type MigratedDatabase } from './fixtures.js';
 
-const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
-const pgAvailable = await postgresForTests();
-const log = createLogger('tickets-test', 'silent');
 const traveller: BookingOwner = { kind: 'TRAVELLER', id: 'traveller-1' };
 // Leaves Amsterdam at 10:00 CEST on the day the clocks go forward.
 const departure = new Date('2026-03-29T08:00:00Z');
-
-function recordingInventory(): InventoryClient & { released: string[] } {
-  const released: string[] = [];
-  return {
-    released,
-    hold: async () => [],
-    confirm: async () => undefined,
-    release: async (holdId) => {
-      released.push(holdId);
-    },
-  };
-}
 
 async function confirmedBooking(
   prisma: PrismaClient,
@@ -73,45 +51,23 @@ async function confirmedBooking(
   return id;
 }
 
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'no error',
-    (error: { extensions?: { code?: string } }) => error.extensions?.code,
-  );
-
-function cancellationSuite(name: string, open: () => Promise<{ db: ServiceDatabase; drop?: () => Promise<void> }>) {
+await onBothDatabases('tickets_refunds', (name, open) => {
   describe(`cancellation and refunds (${name})`, () => {
-    let db: ServiceDatabase;
+    let database: MigratedDatabase;
     let prisma: PrismaClient;
-    let drop: (() => Promise<void>) | undefined;
     let now = new Date('2026-03-20T12:00:00Z');
     let inventory: ReturnType<typeof recordingInventory>;
     let bookings: Bookings;
     let signingKey: { kid: string; privateKey: CryptoKey };
 
     beforeAll(async () => {
-      ({ db, drop } = await open());
-      await db.migrate(migrationsDir);
-      prisma = new PrismaClient({ adapter: db.adapter });
-      const key = await generateSigningKey();
-      signingKey = { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey };
+      database = await open();
+      prisma = database.prisma;
       inventory = recordingInventory();
-      bookings = new Bookings({
-        prisma,
-        inventory,
-        quotes: createLocalQuoteVerifier({ keys: [] }),
-        relay: new OutboxRelay(prisma, inventory, log, 1_000),
-        signingKey,
-        jwks: { keys: [key.publicJwk] },
-        holdTtlSeconds: 120,
-        log,
-        clock: () => now,
-      });
+      ({ bookings, signingKey } = await testBookings(prisma, inventory, () => now));
     });
     afterAll(async () => {
-      await prisma?.$disconnect();
-      await db?.close();
-      await drop?.();
+      await database?.close();
     });
 
     it('seeds the default rule table: full refund until 24 h before, 50 % until departure', async () => {
@@ -254,14 +210,4 @@ function cancellationSuite(name: string, open: () => Promise<{ db: ServiceDataba
       expect(await prisma.refund.count()).toBeGreaterThan(0);
     });
   });
-}
-
-cancellationSuite('PGlite', async () => ({ db: await openDatabase({ dataDir: 'memory://' }) }));
-
-if (pgAvailable) {
-  let testDb: TestDatabase;
-  cancellationSuite('PostgreSQL', async () => {
-    testDb = await createTestDatabase('tickets_refunds');
-    return { db: await openDatabase({ url: testDb.url, dataDir: 'memory://' }), drop: () => testDb.drop() };
-  });
-}
+});
