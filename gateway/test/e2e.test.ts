@@ -159,12 +159,15 @@ describe('the walking skeleton through the gateway', () => {
       { authorization: `Bearer ${token}` },
     );
     expect(mine.data?.me.bookings.map((b) => b.id)).toContain(booking.id);
-    const validation = await graphql<{ validateTicket: { valid: boolean } }>(
+    const validation = await graphql<{ validateTicket: { valid: boolean; status: string; validFrom: string } }>(
       system.gatewayUrl,
-      'query($code: String!) { validateTicket(code: $code) { valid reason } }',
+      'query($code: String!) { validateTicket(code: $code) { valid status reason validFrom } }',
       { code: booking.tickets[0]!.code },
     );
-    expect(validation.data?.validateTicket.valid).toBe(true);
+    // Genuine and not cancelled; valid only from 00:00 on the (local) travel day, tomorrow.
+    const checked = validation.data?.validateTicket;
+    expect(checked?.status).toBe(Date.now() >= Date.parse(checked?.validFrom ?? '') ? 'VALID' : 'NOT_VALID_TODAY');
+    expect(checked?.valid).toBe(checked?.status === 'VALID');
 
     // The gateway's request id reached the subgraphs.
     const ticketsLog = await readFile(path.join(system.dataDir, 'logs', 'tickets.log'), 'utf8');

@@ -18,6 +18,8 @@ const config: CodegenConfig = {
           Journey: '../booking/views.js#JourneyKeyView',
           Money: '../booking/views.js#MoneyView',
           User: '../booking/views.js#UserRef',
+          RefundQuote: '../refunds/refunds.js#RefundQuoteView',
+          Refund: '../refunds/refunds.js#RefundView',
         },
       },
     },

@@ -324,12 +324,14 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await page.getByRole('heading', { name: 'Ticket 1: Ada Traveller' }).waitFor();
         await page.getByRole('heading', { name: 'Ticket 2: Noor Traveller' }).waitFor();
         const code = await qrs.first().getAttribute('data-ticket-code');
-        const validation = await graphql<{ validateTicket: { valid: boolean } }>(
+        const validation = await graphql<{ validateTicket: { status: string; validFrom: string } }>(
           system.gatewayUrl,
-          'query($code: String!) { validateTicket(code: $code) { valid } }',
+          'query($code: String!) { validateTicket(code: $code) { status validFrom } }',
           { code },
         );
-        expect(validation.data?.validateTicket.valid).toBe(true);
+        // Genuine and not cancelled; valid for travel only from 00:00 on the travel day (tomorrow).
+        const checked = validation.data?.validateTicket;
+        expect(checked?.status).toBe(Date.now() >= Date.parse(checked?.validFrom ?? '') ? 'VALID' : 'NOT_VALID_TODAY');
         await shoot(page, viewport, '05-tickets');
         await expectAccessible(page);
       });

@@ -180,6 +180,17 @@ export const CancelBookingMutation = graphql(`
   }
 `);
 
+export const RefundQuoteQuery = graphql(`
+  query RefundQuote($bookingId: ID!) {
+    refundQuote(bookingId: $bookingId) {
+      amount {
+        amountMinor
+        currency
+      }
+    }
+  }
+`);
+
 export const MeQuery = graphql(`
   query Me {
     me {

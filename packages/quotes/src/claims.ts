@@ -1,4 +1,4 @@
-import { z } from '@railgraph/service-kit';
+import { isTimeZone, z } from '@railgraph/service-kit';
 
 /**
  * A price quote: what `prices` offered for one class of one journey and these
@@ -30,6 +30,12 @@ export interface QuoteClaims {
   /** Version of the fare rule set the price came from. */
   ruleVersion: number;
   expiresAt: Date;
+  /**
+   * When the journey leaves its boarding station, and that station's IANA time zone: what a
+   * refund deadline and a ticket's validity are reckoned from. Absent only in quotes signed
+   * before prices carried them.
+   */
+  departure?: { at: Date; timeZone: string } | undefined;
 }
 
 export const QUOTE_ISSUER = 'urn:railgraph:prices';
@@ -61,6 +67,12 @@ export const quotePayloadSchema = z
     total: z.object({ amountMinor: minorUnits, currency: z.string().regex(/^[A-Z]{3}$/) }),
     breakdown: z.array(minorUnits),
     ruleVersion: z.number().int().min(1),
+    departure: z
+      .strictObject({
+        at: z.iso.datetime(),
+        timeZone: z.string().refine(isTimeZone, 'not an IANA time zone'),
+      })
+      .optional(),
   })
   .refine((p) => p.journey.fromStop < p.journey.toStop, 'fromStop must precede toStop')
   .refine((p) => p.breakdown.length === p.passengers.length, 'one breakdown entry per passenger')
@@ -81,6 +93,9 @@ export function claimsOfPayload(payload: QuotePayload): QuoteClaims {
     breakdown: [...payload.breakdown],
     ruleVersion: payload.ruleVersion,
     expiresAt: new Date(payload.exp * 1000),
+    ...(payload.departure
+      ? { departure: { at: new Date(payload.departure.at), timeZone: payload.departure.timeZone } }
+      : {}),
   };
 }
 

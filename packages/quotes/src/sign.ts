@@ -25,6 +25,9 @@ export async function signQuote(claims: QuoteClaims, key: QuoteSigningKey): Prom
     total: { amountMinor: claims.total.amountMinor, currency: claims.total.currency },
     breakdown: claims.breakdown,
     ruleVersion: claims.ruleVersion,
+    ...(claims.departure
+      ? { departure: { at: claims.departure.at.toISOString(), timeZone: claims.departure.timeZone } }
+      : {}),
   })
     .setProtectedHeader({ alg: QUOTE_ALGORITHM, kid: key.kid, typ: QUOTE_TOKEN_TYPE })
     .setIssuer(QUOTE_ISSUER)

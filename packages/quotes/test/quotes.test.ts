@@ -65,6 +65,22 @@ describe('quotes', () => {
     expect(verified).toEqual(claims);
   });
 
+  it('binds the departure instant and the boarding station time zone when prices gives them', async () => {
+    const departure = { at: new Date('2026-12-01T09:15:00Z'), timeZone: 'Europe/Amsterdam' };
+    const signed = await signQuote({ ...claims, departure }, prices.key);
+    expect((await verifier().verify(signed, request)).departure).toEqual(departure);
+    // A quote signed before departures were bound still verifies, without one.
+    expect((await verifier().verify(token, request)).departure).toBeUndefined();
+  });
+
+  it('rejects a quote whose departure time zone is not an IANA zone as QUOTE_INVALID', async () => {
+    const signed = await signQuote(
+      { ...claims, departure: { at: new Date('2026-12-01T09:15:00Z'), timeZone: 'Mars/Olympus' } },
+      prices.key,
+    );
+    expect(await codeOf(verifier().verify(signed, request))).toBe('QUOTE_INVALID');
+  });
+
   it('signs ES256 with the key id in the header', () => {
     const header = decodePart(token.split('.')[0] ?? '');
     expect(header).toMatchObject({ alg: 'ES256', kid: 'prices-1' });

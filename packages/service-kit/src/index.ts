@@ -9,3 +9,4 @@ export * from './subgraph-client.js';
 export * from './subgraph.js';
 export * from './scalars.js';
 export * from './repeat.js';
+export * from './local-time.js';

@@ -166,6 +166,24 @@ describe('prices subgraph', () => {
     ).rejects.toMatchObject({ extensions: { code: 'QUOTE_MISMATCH' } });
   });
 
+  it('binds the departure and the boarding station time zone the router hands over into the quote', async () => {
+    const departing = journey({
+      departure: '2026-12-01T09:15:00.000Z',
+      origin: { __typename: 'Station', timeZone: 'Europe/Amsterdam' },
+    });
+    const result = await fares(departing, ['ADULT']);
+    expect(result.errors).toBeUndefined();
+    const offer = result.data?._entities[0]?.fares[0];
+    const jwks = (await (await fetch(`${service.url}/.well-known/jwks.json`)).json()) as { keys: object[] };
+    const claims = await createLocalQuoteVerifier(jwks).verify(offer?.quoteToken ?? '', { passengers: ['ADULT'] });
+    expect(claims.departure).toEqual({ at: new Date('2026-12-01T09:15:00Z'), timeZone: 'Europe/Amsterdam' });
+
+    const badZone = await fares(journey({ departure: '2026-12-01T09:15:00Z', origin: { timeZone: 'Nowhere/City' } }), [
+      'ADULT',
+    ]);
+    expect(badZone.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('leaves out a class with fewer seats left than passengers', async () => {
     const result = await fares(journey(), ['ADULT', 'ADULT', 'SENIOR']);
     expect(result.data?._entities[0]?.fares.map((o) => o.seatClass)).toEqual(['STANDARD']);

@@ -34,6 +34,8 @@ export interface TicketsOverrides {
   inventory?: InventoryClient;
   quotes?: QuoteVerifier;
   tokens?: TokenVerifier;
+  /** Now, for refund rules and ticket validity. */
+  clock?: () => Date;
 }
 
 export interface RunningTickets extends RunningService {
@@ -84,6 +86,7 @@ export async function startTickets(
     holdTtlSeconds: env.holdTtlSeconds,
     log,
     onOutcome: (outcome) => bookingsCounter.inc({ outcome }),
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
   const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
   const expiredCounter = metrics.counter('tickets_bookings_expired_total', 'Stalled booking attempts expired');

@@ -1,7 +1,19 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { importJWK, type CryptoKey } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKey } from '@railgraph/signing-keys';
-import { readTicketCode, signTicketCode, type TicketCodeClaims } from '../src/booking/ticket-code.js';
+import {
+  inspectTicketCode,
+  readTicketCode,
+  signTicketCode,
+  ticketValidity,
+  type TicketCodeClaims,
+} from '../src/booking/ticket-code.js';
 
 async function keyRing() {
   const key = await generateSigningKey();
@@ -11,6 +23,11 @@ async function keyRing() {
   };
 }
 
+// Leaves Amsterdam at 08:15 CET on 1 December 2026.
+const validity = ticketValidity(
+  { at: new Date('2026-12-01T07:15:00Z'), timeZone: 'Europe/Amsterdam' },
+  'IC501:2026-12-01',
+);
 const claims: TicketCodeClaims = {
   ticketId: '0b6f6a52-3f1e-4c4b-9d40-0d5c1f8a6a11',
   runId: 'IC501:2026-12-01',
@@ -19,24 +36,47 @@ const claims: TicketCodeClaims = {
   coach: 3,
   seat: '12A',
   passenger: 'ADULT',
+  validity,
 };
 
 describe('ticket codes', () => {
-  it('round-trips with the public key alone and stays short enough for a QR code', async () => {
+  it('are valid from 00:00 on the local travel day until 24 h after departure', () => {
+    expect(validity.validFrom.toISOString()).toBe('2026-11-30T23:00:00.000Z');
+    expect(validity.validUntil.toISOString()).toBe('2026-12-02T07:15:00.000Z');
+    const tokyo = ticketValidity({ at: new Date('2026-12-01T00:30:00Z'), timeZone: 'Asia/Tokyo' }, 'X:2026-12-01');
+    expect(tokyo.validFrom.toISOString()).toBe('2026-11-30T15:00:00.000Z');
+  });
+
+  it('round-trip with the public key alone and stay short enough for a QR code', async () => {
     const ring = await keyRing();
     const code = await signTicketCode(claims, ring.current);
     expect(await readTicketCode(code, ring.jwks)).toEqual(claims);
     expect(code.length).toBeLessThan(400);
   });
 
-  it('rejects an altered payload, another key and garbage', async () => {
+  it('pass the offline check on the travel day and are not valid the day before or once expired', async () => {
+    const ring = await keyRing();
+    const code = await signTicketCode(claims, ring.current);
+    const at = (iso: string) => inspectTicketCode(code, ring.jwks, new Date(iso));
+    expect(await at('2026-12-01T07:00:00Z')).toMatchObject({ status: 'VALID', reason: null });
+    expect(await at('2026-11-30T23:00:00Z')).toMatchObject({ status: 'VALID' });
+    expect(await at('2026-11-30T22:59:59Z')).toMatchObject({ status: 'NOT_VALID_TODAY', reason: /^Valid from/ });
+    expect(await at('2026-12-02T07:15:00Z')).toMatchObject({ status: 'NOT_VALID_TODAY', reason: /^Expired/ });
+  });
+
+  it('reject an altered payload, another key, a stretched validity and garbage', async () => {
     const ring = await keyRing();
     const code = await signTicketCode(claims, ring.current);
     const [header, payload, signature] = code.split('.');
-    const altered = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
-    altered['s'] = '1A';
-    const tampered = `${header}.${Buffer.from(JSON.stringify(altered)).toString('base64url')}.${signature}`;
-    expect(await readTicketCode(tampered, ring.jwks)).toBeNull();
+    const alter = (change: Record<string, unknown>) => {
+      const body = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+      return `${header}.${Buffer.from(JSON.stringify({ ...body, ...change })).toString('base64url')}.${signature}`;
+    };
+    const now = new Date('2026-12-01T07:00:00Z');
+    for (const forged of [alter({ s: '1A' }), alter({ x: 4102444800 })]) {
+      expect(await readTicketCode(forged, ring.jwks)).toBeNull();
+      expect(await inspectTicketCode(forged, ring.jwks, now)).toMatchObject({ status: 'INVALID' });
+    }
 
     const other = await generateSigningKey();
     const otherKey = (await importJWK(other.privateJwk, 'ES256')) as CryptoKey;
@@ -44,5 +84,43 @@ describe('ticket codes', () => {
     expect(await readTicketCode(foreign, ring.jwks)).toBeNull();
     expect(await readTicketCode('not.a.code', ring.jwks)).toBeNull();
     expect(await readTicketCode('', ring.jwks)).toBeNull();
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
+    expect(await inspectTicketCode(unsigned, ring.jwks, now)).toMatchObject({ status: 'INVALID' });
+  });
+});
+
+describe('the inspector script', () => {
+  const script = fileURLToPath(new URL('../dist/inspect-ticket.js', import.meta.url));
+
+  it('checks a code offline from a saved JWKS and exits 0 only for a valid one', async () => {
+    const ring = await keyRing();
+    const code = await signTicketCode(claims, ring.current);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'inspect-'));
+    try {
+      const jwksFile = path.join(dir, 'jwks.json');
+      await writeFile(jwksFile, JSON.stringify(ring.jwks));
+      const run = (args: string[]) =>
+        promisify(execFile)(process.execPath, [script, ...args]).then(
+          ({ stdout }) => ({ exit: 0, verdict: JSON.parse(stdout) as { status: string } }),
+          (error: { code: number; stdout: string }) => ({
+            exit: error.code,
+            verdict: JSON.parse(error.stdout || '{}') as { status?: string },
+          }),
+        );
+      expect(await run([jwksFile, code, '--at', '2026-12-01T07:00:00Z'])).toMatchObject({
+        exit: 0,
+        verdict: { status: 'VALID' },
+      });
+      expect(await run([jwksFile, code, '--at', '2026-12-03T07:00:00Z'])).toMatchObject({
+        exit: 1,
+        verdict: { status: 'NOT_VALID_TODAY' },
+      });
+      expect(await run([jwksFile, `${code}x`, '--at', '2026-12-01T07:00:00Z'])).toMatchObject({
+        exit: 1,
+        verdict: { status: 'INVALID' },
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { badInput, z } from '@railgraph/service-kit';
+import { badInput, isTimeZone, z } from '@railgraph/service-kit';
 import type { PricedJourney } from './offers.js';
 
 /** A journey as the router hands it over, with the `@requires` fields when it sent them. */
@@ -8,6 +8,8 @@ export interface JourneyEntity {
   toStop: number;
   distanceKm: number | null;
   availability: PricedJourney['availability'] | null;
+  /** Departure instant and boarding station time zone, when the router sent them (`@requires`). */
+  departure: PricedJourney['departure'] | null;
 }
 
 const required = z.object({
@@ -21,19 +23,34 @@ const required = z.object({
   ),
 });
 
+const requiredDeparture = z.object({
+  departure: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
+  origin: z.object({ timeZone: z.string().refine(isTimeZone, 'not an IANA time zone') }),
+});
+
 export function journeyFromRepresentation(rep: {
   runId: string;
   fromStop: number;
   toStop: number;
   distanceKm?: unknown;
   availability?: unknown;
+  departure?: unknown;
+  origin?: unknown;
 }): JourneyEntity {
   const base = { runId: String(rep.runId), fromStop: rep.fromStop, toStop: rep.toStop };
+  const departure = departureOf(rep);
   if (rep.distanceKm === undefined && rep.availability === undefined)
-    return { ...base, distanceKm: null, availability: null };
+    return { ...base, distanceKm: null, availability: null, departure };
   const parsed = required.safeParse({ distanceKm: rep.distanceKm, availability: rep.availability });
   if (!parsed.success) throw badInput(`Journey representation is malformed: ${z.prettifyError(parsed.error)}`);
-  return { ...base, ...parsed.data };
+  return { ...base, ...parsed.data, departure };
+}
+
+function departureOf(rep: { departure?: unknown; origin?: unknown }): JourneyEntity['departure'] {
+  if (rep.departure === undefined && rep.origin === undefined) return null;
+  const parsed = requiredDeparture.safeParse({ departure: rep.departure, origin: rep.origin });
+  if (!parsed.success) throw badInput(`Journey representation is malformed: ${z.prettifyError(parsed.error)}`);
+  return { at: parsed.data.departure, timeZone: parsed.data.origin.timeZone };
 }
 
 const runIdPattern = /^.+:(\d{4}-\d{2}-\d{2})$/;
@@ -61,5 +78,11 @@ export function pricedJourney(journey: JourneyEntity): PricedJourney {
   }
   const serviceDate = serviceDateOfRun(journey.runId);
   if (!serviceDate) throw badInput(`Run id ${journey.runId} is not <trainId>:<YYYY-MM-DD>`);
-  return { ...journey, serviceDate, distanceKm: journey.distanceKm, availability: journey.availability };
+  return {
+    ...journey,
+    serviceDate,
+    distanceKm: journey.distanceKm,
+    availability: journey.availability,
+    departure: journey.departure ?? undefined,
+  };
 }

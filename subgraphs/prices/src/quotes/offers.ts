@@ -33,6 +33,8 @@ export interface PricedJourney {
   serviceDate: string;
   distanceKm: number;
   availability: ReadonlyArray<{ seatClass: SeatClass; seatsLeft: number; loadFactor: number }>;
+  /** When and in which time zone the journey leaves; bound in the quote for refunds and ticket validity. */
+  departure?: { at: Date; timeZone: string } | undefined;
 }
 
 export interface FareOffers {
@@ -92,6 +94,7 @@ export function createFareOffers(deps: {
                 breakdown: fare.passengers.map((p) => p.amountMinor),
                 ruleVersion: fare.ruleVersion,
                 expiresAt,
+                departure: journey.departure,
               },
               deps.signingKey,
             );

@@ -7,7 +7,8 @@ import type { InventoryClient } from './inventory-client.js';
 import { enqueue, type OutboxRelay } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { assertMove } from './status.js';
-import { readTicketCode, signTicketCode } from './ticket-code.js';
+import { quoteRefund, refundTiersFor, type RefundQuoteView, type RefundView } from '../refunds/refunds.js';
+import { inspectTicketCode, signTicketCode, ticketValidity, type TicketVerdict } from './ticket-code.js';
 
 export type BookingWithTickets = Booking & { tickets: Ticket[] };
 
@@ -22,7 +23,10 @@ export interface BookJourneyRequest {
 
 export interface TicketValidationResult {
   valid: boolean;
+  status: TicketVerdict;
   reason: string | null;
+  validFrom: Date | null;
+  validUntil: Date | null;
   ticket: (Ticket & { booking: Booking }) | null;
 }
 
@@ -42,6 +46,9 @@ export interface ConfirmedSeat {
   toStop: number;
 }
 
+/** Most bookings one page of `User.bookings` holds. */
+export const MAX_BOOKINGS_PAGE = 50;
+
 /** Most hold ids one ownership look-up may ask about. */
 export const MAX_HOLD_IDS_PER_LOOKUP = 500;
 
@@ -55,6 +62,8 @@ export interface BookingDeps {
   holdTtlSeconds: number;
   log: Logger;
   onOutcome?: (outcome: string) => void;
+  /** Now, for refund rules and ticket validity; the system clock unless a test sets one. */
+  clock?: () => Date;
 }
 
 const MAX_PASSENGERS = 9;
@@ -133,6 +142,8 @@ export class Bookings {
           totalMinor: quote.total.amountMinor,
           currency: quote.total.currency,
           holdId: bookingId,
+          departure: quote.departure?.at ?? null,
+          departureTimeZone: quote.departure?.timeZone ?? null,
         },
       });
     } catch (error) {
@@ -166,6 +177,7 @@ export class Bookings {
 
     let confirmId: string;
     try {
+      const validity = ticketValidity(quote.departure ?? null, quote.journey.runId);
       const ticketRows = await Promise.all(
         request.passengers.map(async (passenger, i) => {
           const seat = seats[i]!;
@@ -179,6 +191,7 @@ export class Bookings {
               coach: seat.coach,
               seat: seat.label,
               passenger,
+              validity,
             },
             this.deps.signingKey,
           );
@@ -253,21 +266,77 @@ export class Bookings {
     return earlier;
   }
 
+  private now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  /** What cancelling the owner's booking now would refund; NOT_CANCELLABLE when it cannot be cancelled. */
+  async refundQuote(owner: BookingOwner, bookingId: string): Promise<RefundQuoteView> {
+    const booking = await this.forOwner(owner, bookingId);
+    if (!booking) throw notFound('Booking', bookingId);
+    return quoteRefund(booking, await refundTiersFor(this.deps.prisma, booking.seatClass), this.now());
+  }
+
+  /**
+   * Cancels a confirmed booking under the refund rule: in one transaction the status moves
+   * (REFUNDED when something is refunded, CANCELLED when the rule gives nothing back), the
+   * refund and its per-ticket lines are recorded, and the release of the seats is queued in
+   * the outbox, so a crash cannot keep them off sale.
+   */
   async cancel(owner: BookingOwner, bookingId: string, requestId: string): Promise<BookingWithTickets> {
     const booking = await this.forOwner(owner, bookingId);
     if (!booking) throw notFound('Booking', bookingId);
+    const quote = quoteRefund(booking, await refundTiersFor(this.deps.prisma, booking.seatClass), this.now());
+    const target = quote.amount.amountMinor > 0 ? 'REFUNDED' : 'CANCELLED';
     const releaseId = await this.deps.prisma.$transaction(async (tx) => {
-      assertMove(booking.status, 'CANCELLED');
+      assertMove(booking.status, target);
       const moved = await tx.booking.updateMany({
         where: { id: bookingId, status: booking.status },
-        data: { status: 'CANCELLED' },
+        data: { status: target },
       });
       if (moved.count !== 1)
         throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'The booking changed meanwhile; look at it again');
+      const refundId = randomUUID();
+      await tx.refund.create({
+        data: {
+          id: refundId,
+          bookingId,
+          amountMinor: quote.amount.amountMinor,
+          currency: quote.amount.currency,
+          refundPercent: quote.refundPercent,
+          minutesBeforeDeparture: quote.tier.minutesBeforeDeparture,
+          createdAt: quote.quotedAt,
+        },
+      });
+      await tx.refundLine.createMany({
+        data: quote.tickets.map((t) => ({ ticketId: t.ticketId, refundId, amountMinor: t.amount.amountMinor })),
+      });
       return enqueue(tx, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
     });
+    this.deps.onOutcome?.(target.toLowerCase());
     await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
     return this.mustLoad(bookingId);
+  }
+
+  /** The refund recorded for a booking, if it was cancelled. */
+  async refundOf(bookingId: string): Promise<RefundView | null> {
+    const refund = await this.deps.prisma.refund.findUnique({
+      where: { bookingId },
+      include: { lines: { include: { ticket: { select: { fareMinor: true } } } } },
+    });
+    if (!refund) return null;
+    const money = (amountMinor: number) => ({ amountMinor, currency: refund.currency });
+    return {
+      id: refund.id,
+      amount: money(refund.amountMinor),
+      refundPercent: refund.refundPercent,
+      tickets: refund.lines.map((line) => ({
+        ticketId: line.ticketId,
+        fare: money(line.ticket.fareMinor),
+        amount: money(line.amountMinor),
+      })),
+      createdAt: refund.createdAt,
+    };
   }
 
   /** A booking if the owner made it; null otherwise, so others cannot learn it exists. */
@@ -284,28 +353,58 @@ export class Bookings {
     return this.deps.prisma.booking.findMany({ where: { id: { in: [...ids] } }, include: { tickets: true } });
   }
 
-  listForOwner(owner: BookingOwner, first: number): Promise<BookingWithTickets[]> {
-    if (first < 1 || first > 50) throw badInput('first must be between 1 and 50');
+  /**
+   * The owner's bookings, newest first (failed attempts left out), `first` at a time (at most
+   * MAX_BOOKINGS_PAGE). `after` is the id of the last booking of the previous page: the page
+   * continues strictly after it in (createdAt, id) order, so bookings made meanwhile neither
+   * repeat nor shift the next page.
+   */
+  async listForOwner(owner: BookingOwner, first: number, after?: string | null): Promise<BookingWithTickets[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_BOOKINGS_PAGE) {
+      throw badInput(`first must be between 1 and ${MAX_BOOKINGS_PAGE}`);
+    }
+    let continuing: Prisma.BookingWhereInput = {};
+    if (after) {
+      const cursor = await this.forOwner(owner, after);
+      if (!cursor) throw badInput('after must be the id of one of your bookings');
+      continuing = {
+        OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+      };
+    }
     return this.deps.prisma.booking.findMany({
-      where: { ownerKind: owner.kind, ownerId: owner.id, status: { notIn: ['FAILED'] } },
-      orderBy: { createdAt: 'desc' },
+      where: { ownerKind: owner.kind, ownerId: owner.id, status: { notIn: ['FAILED'] }, ...continuing },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first,
-      include: { tickets: true },
+      include: { tickets: { orderBy: { createdAt: 'asc' } } },
     });
   }
 
+  /** The offline check (genuine, valid today) plus what only tickets knows: whether the ticket was cancelled. */
   async validateTicket(code: string): Promise<TicketValidationResult> {
-    const claims = await readTicketCode(code, this.deps.jwks);
-    if (!claims) return { valid: false, reason: 'Not a genuine ticket code', ticket: null };
+    const inspection = await inspectTicketCode(code, this.deps.jwks, this.now());
+    const window = {
+      validFrom: inspection.claims?.validity.validFrom ?? null,
+      validUntil: inspection.claims?.validity.validUntil ?? null,
+    };
+    const verdict = (status: TicketVerdict, reason: string | null, ticket: TicketValidationResult['ticket']) => ({
+      valid: status === 'VALID',
+      status,
+      reason,
+      ...window,
+      ticket,
+    });
+    if (!inspection.claims) return verdict('INVALID', inspection.reason, null);
     const ticket = await this.deps.prisma.ticket.findUnique({
-      where: { id: claims.ticketId },
+      where: { id: inspection.claims.ticketId },
       include: { booking: true },
     });
-    if (!ticket) return { valid: false, reason: 'No such ticket', ticket: null };
-    if (ticket.booking.status !== 'CONFIRMED') {
-      return { valid: false, reason: `The booking is ${ticket.booking.status.toLowerCase()}`, ticket };
+    if (!ticket) return verdict('INVALID', 'No such ticket', null);
+    const { status } = ticket.booking;
+    if (status === 'CANCELLED' || status === 'REFUNDED') {
+      return verdict('CANCELLED', `The booking was ${status.toLowerCase()}`, ticket);
     }
-    return { valid: true, reason: null, ticket };
+    if (status !== 'CONFIRMED') return verdict('INVALID', `The booking is ${status.toLowerCase()}`, ticket);
+    return verdict(inspection.status, inspection.reason, ticket);
   }
 
   /** For each hold id, in order, whether a booking owns it and its status (for inventory's reaper). */

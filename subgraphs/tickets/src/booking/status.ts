@@ -1,11 +1,15 @@
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
 import type { BookingStatus } from '../__generated__/prisma/enums.js';
 
-/** The only transitions a booking may make (DESIGN §2). */
+/**
+ * The only transitions a booking may make (DESIGN §2). A cancellation ends a confirmed
+ * booking in one step: REFUNDED when the refund rule gives money back (the refund is
+ * recorded with the move), CANCELLED when it gives nothing. Both are final.
+ */
 const allowed: Record<BookingStatus, readonly BookingStatus[]> = {
   PENDING: ['CONFIRMED', 'FAILED', 'EXPIRED'],
   CONFIRMED: ['CANCELLED', 'REFUNDED'],
-  CANCELLED: ['REFUNDED'],
+  CANCELLED: [],
   REFUNDED: [],
   FAILED: [],
   EXPIRED: [],

@@ -1,10 +1,17 @@
 import { CompactSign, compactVerify, importJWK, decodeProtectedHeader, type CryptoKey, type JWK } from 'jose';
 import { SIGNING_ALGORITHM } from '@railgraph/signing-keys';
+import { instantOf, localDateOf } from '@railgraph/service-kit';
 
 /**
  * Ticket codes: a compact ES256 JWS over a short JSON payload, small enough for a QR
- * code. An inspector verifies it offline with the public key alone (JWKS); the online
- * check in `validateTicket` adds cancellation.
+ * code. It carries the ticket, run, stops, coach, seat, passenger type and its validity
+ * window. An inspector checks it offline with the public key alone (`inspectTicketCode`,
+ * or `node subgraphs/tickets/dist/inspect-ticket.js <jwks> <code>`); the online check in
+ * `validateTicket` adds cancellation.
+ *
+ * Validity: from 00:00 on the departure's local date at the boarding station until 24 h
+ * after departure (a journey ends well within that; running late or past midnight stays
+ * valid). Checked against the inspector's clock.
  */
 export interface TicketCodeClaims {
   ticketId: string;
@@ -14,15 +21,44 @@ export interface TicketCodeClaims {
   coach: number;
   seat: string;
   passenger: string;
+  validity: TicketValidity;
+}
+
+export interface TicketValidity {
+  validFrom: Date;
+  validUntil: Date;
 }
 
 const ISSUER = 'railgraph-tickets';
+const HOUR_MS = 3_600_000;
+const runDatePattern = /:(\d{4}-\d{2}-\d{2})$/;
+
+/**
+ * The validity of a ticket for a departure in a zone. Without a known departure (a quote
+ * signed before prices bound it), the run's service date in any zone: from its earliest
+ * start (00:00 at UTC+14) for 72 h.
+ */
+export function ticketValidity(departure: { at: Date; timeZone: string } | null, runId: string): TicketValidity {
+  if (departure) {
+    const localDate = localDateOf(departure.at, departure.timeZone);
+    return {
+      validFrom: instantOf(localDate, 0, departure.timeZone),
+      validUntil: new Date(departure.at.getTime() + 24 * HOUR_MS),
+    };
+  }
+  const serviceDate = runDatePattern.exec(runId)?.[1];
+  if (!serviceDate) throw new Error(`run id ${runId} has no service date`);
+  const validFrom = instantOf(serviceDate, 0, 'Etc/GMT-14');
+  return { validFrom, validUntil: new Date(validFrom.getTime() + 72 * HOUR_MS) };
+}
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export async function signTicketCode(
   claims: TicketCodeClaims,
   key: { kid: string; privateKey: CryptoKey },
 ): Promise<string> {
-  // Short keys keep the QR code small.
+  // Short keys keep the QR code small; times are whole seconds (n: valid from, x: valid until).
   const payload = {
     iss: ISSUER,
     t: claims.ticketId,
@@ -32,6 +68,8 @@ export async function signTicketCode(
     c: claims.coach,
     s: claims.seat,
     p: claims.passenger,
+    n: seconds(claims.validity.validFrom),
+    x: seconds(claims.validity.validUntil),
   };
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid })
@@ -49,7 +87,7 @@ export async function readTicketCode(code: string, jwks: { keys: JWK[] }): Promi
     const { payload } = await compactVerify(code, key, { algorithms: [SIGNING_ALGORITHM] });
     const body = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
     if (body['iss'] !== ISSUER) return null;
-    const { t, r, f, o, c, s, p } = body;
+    const { t, r, f, o, c, s, p, n, x } = body;
     if (
       typeof t !== 'string' ||
       typeof r !== 'string' ||
@@ -60,8 +98,41 @@ export async function readTicketCode(code: string, jwks: { keys: JWK[] }): Promi
       typeof p !== 'string'
     )
       return null;
-    return { ticketId: t, runId: r, fromStop: f, toStop: o, coach: c, seat: s, passenger: p };
+    const validity =
+      typeof n === 'number' && typeof x === 'number'
+        ? { validFrom: new Date(n * 1000), validUntil: new Date(x * 1000) }
+        : // Codes signed before they carried validity: the run's service date in any zone.
+          ticketValidity(null, r);
+    return { ticketId: t, runId: r, fromStop: f, toStop: o, coach: c, seat: s, passenger: p, validity };
   } catch {
     return null;
   }
+}
+
+export type TicketVerdict = 'VALID' | 'INVALID' | 'CANCELLED' | 'NOT_VALID_TODAY';
+
+export interface TicketInspection {
+  status: TicketVerdict;
+  /** Why not valid; null when valid. */
+  reason: string | null;
+  /** What the code says, when it is genuine. */
+  claims: TicketCodeClaims | null;
+}
+
+/**
+ * The offline check an inspector's device makes with tickets' public keys (its JWKS at
+ * `/.well-known/jwks.json`, fetched while online) and its own clock: genuine and within its
+ * validity, or why not. It cannot know about cancellations; `validateTicket` adds those.
+ */
+export async function inspectTicketCode(code: string, jwks: { keys: JWK[] }, now: Date): Promise<TicketInspection> {
+  const claims = await readTicketCode(code, jwks);
+  if (!claims) return { status: 'INVALID', reason: 'Not a genuine ticket code', claims: null };
+  const { validFrom, validUntil } = claims.validity;
+  if (now.getTime() < validFrom.getTime()) {
+    return { status: 'NOT_VALID_TODAY', reason: `Valid from ${validFrom.toISOString()}`, claims };
+  }
+  if (now.getTime() >= validUntil.getTime()) {
+    return { status: 'NOT_VALID_TODAY', reason: `Expired: valid until ${validUntil.toISOString()}`, claims };
+  }
+  return { status: 'VALID', reason: null, claims };
 }

@@ -8,4 +8,6 @@ export const Booking: BookingResolvers = {
   },
   total: (booking) => ({ amountMinor: booking.totalMinor, currency: booking.currency }),
   tickets: (booking) => booking.tickets,
+  refund: (booking, _args, ctx) =>
+    booking.status === 'CANCELLED' || booking.status === 'REFUNDED' ? ctx.bookings.refundOf(booking.id) : null,
 };

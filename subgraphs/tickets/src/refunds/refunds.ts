@@ -1,0 +1,117 @@
+import { DomainError, ErrorCode } from '@railgraph/service-kit';
+import type { PrismaClient } from '../__generated__/prisma/client.js';
+import type { BookingWithTickets } from '../booking/bookings.js';
+import { canMove } from '../booking/status.js';
+import type { MoneyView } from '../booking/views.js';
+import {
+  DEFAULT_REFUND_TIERS,
+  describeDecision,
+  earliestDepartureOfServiceDate,
+  refundDecision,
+  refundOfFare,
+  type Departure,
+  type RefundTier,
+} from './rules.js';
+
+/** One ticket's share of a refund. */
+export interface TicketRefundView {
+  ticketId: string;
+  fare: MoneyView;
+  amount: MoneyView;
+}
+
+/** What cancelling a booking at `quotedAt` refunds. */
+export interface RefundQuoteView {
+  bookingId: string;
+  paid: MoneyView;
+  amount: MoneyView;
+  refundPercent: number;
+  tickets: TicketRefundView[];
+  departure: Date;
+  validUntil: Date;
+  rule: string;
+  quotedAt: Date;
+  tier: RefundTier;
+}
+
+/** A refund as recorded. */
+export interface RefundView {
+  id: string;
+  amount: MoneyView;
+  refundPercent: number;
+  tickets: TicketRefundView[];
+  createdAt: Date;
+}
+
+/**
+ * The tiers for a seat class from the rule table: the class's own when it has any, else the
+ * tiers for every class (seatClass null), else the built-in default.
+ */
+export async function refundTiersFor(
+  prisma: Pick<PrismaClient, 'refundRule'>,
+  seatClass: string,
+): Promise<RefundTier[]> {
+  const rows = await prisma.refundRule.findMany({
+    where: { OR: [{ seatClass }, { seatClass: null }] },
+    select: { seatClass: true, minutesBeforeDeparture: true, refundPercent: true },
+  });
+  const own = rows.filter((r) => r.seatClass === seatClass);
+  const chosen = own.length > 0 ? own : rows.filter((r) => r.seatClass === null);
+  return chosen.length > 0
+    ? chosen.map(({ minutesBeforeDeparture, refundPercent }) => ({ minutesBeforeDeparture, refundPercent }))
+    : [...DEFAULT_REFUND_TIERS];
+}
+
+const serviceDatePattern = /:(\d{4}-\d{2}-\d{2})$/;
+
+/** The departure the rule reckons from: the one bound in the quote, or the earliest the service date allows. */
+export function departureOfBooking(booking: BookingWithTickets): Departure {
+  if (booking.departure && booking.departureTimeZone) {
+    return { at: booking.departure, timeZone: booking.departureTimeZone };
+  }
+  const serviceDate = serviceDatePattern.exec(booking.runId)?.[1];
+  if (!serviceDate) throw new Error(`booking ${booking.id} has neither a departure nor a dated run id`);
+  return earliestDepartureOfServiceDate(serviceDate);
+}
+
+/**
+ * What cancelling the booking at `now` would refund, or NOT_CANCELLABLE when it cannot be
+ * cancelled: not confirmed (already cancelled, failed, ...) or past the last cutoff.
+ */
+export function quoteRefund(booking: BookingWithTickets, tiers: readonly RefundTier[], now: Date): RefundQuoteView {
+  if (!canMove(booking.status, 'CANCELLED')) {
+    throw new DomainError(ErrorCode.NOT_CANCELLABLE, `A ${booking.status.toLowerCase()} booking cannot be cancelled`, {
+      status: booking.status,
+    });
+  }
+  const departure = departureOfBooking(booking);
+  const decision = refundDecision(tiers, departure, now);
+  if (!decision.cancellable) {
+    throw new DomainError(
+      ErrorCode.NOT_CANCELLABLE,
+      `The booking could be cancelled until ${decision.closedAt.toISOString()}`,
+      { closedAt: decision.closedAt.toISOString() },
+    );
+  }
+  const money = (amountMinor: number): MoneyView => ({ amountMinor, currency: booking.currency });
+  const tickets = booking.tickets.map((ticket) => ({
+    ticketId: ticket.id,
+    fare: money(ticket.fareMinor),
+    amount: money(refundOfFare(ticket.fareMinor, decision.refundPercent)),
+  }));
+  const total = tickets.reduce((sum, t) => sum + t.amount.amountMinor, 0);
+  // Invariant 4: a refund never exceeds what was paid.
+  if (total > booking.totalMinor) throw new Error(`refund ${total} exceeds booking ${booking.id} total`);
+  return {
+    bookingId: booking.id,
+    paid: money(booking.totalMinor),
+    amount: money(total),
+    refundPercent: decision.refundPercent,
+    tickets,
+    departure: departure.at,
+    validUntil: decision.validUntil,
+    rule: describeDecision(decision, departure.timeZone),
+    quotedAt: now,
+    tier: decision.tier,
+  };
+}
