@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@railgraph/service-kit';
+import { DomainError, ErrorCode, type Logger } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { InventoryClient } from './inventory-client.js';
 
@@ -47,6 +47,12 @@ export class OutboxRelay {
       await this.prisma.outboxMessage.deleteMany({ where: { id } });
       return true;
     } catch (error) {
+      if (kind === 'RELEASE_HOLD' && error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
+        // Inventory holds nothing under this id: nothing to release. (A hold that lands after
+        // this, from a request that timed out, expires and the reaper frees it: no live booking owns it.)
+        await this.prisma.outboxMessage.deleteMany({ where: { id } });
+        return true;
+      }
       const row = await this.prisma.outboxMessage.findUnique({ where: { id } });
       if (row) {
         await this.prisma.outboxMessage.update({
