@@ -134,4 +134,59 @@ describe('booking saga compensation (embedded PGlite)', () => {
     expect(await prisma.outboxMessage.findUnique({ where: { id: kept } })).toMatchObject({ attempts: 1 });
     await prisma.outboxMessage.deleteMany();
   });
+
+  it('holds a sold booking’s own seats again when inventory lost the hold, then confirms it', async () => {
+    const holdId = randomUUID();
+    await prisma.booking.create({
+      data: {
+        id: holdId,
+        ownerKind: 'TRAVELLER',
+        ownerId: 'traveller-1',
+        idempotencyKey: `key-${holdId}`,
+        requestHash: 'hash',
+        status: 'CONFIRMED',
+        quoteId: 'quote-1',
+        runId: 'EC117:2026-12-01',
+        fromStop: 0,
+        toStop: 4,
+        seatClass: 'FIRST',
+        totalMinor: 4_200,
+        currency: 'GBP',
+        holdId,
+        tickets: {
+          create: [
+            {
+              id: randomUUID(),
+              passengerType: 'ADULT',
+              coach: 1,
+              seatLabel: '3A',
+              fareMinor: 4_200,
+              currency: 'GBP',
+              code: 'c',
+            },
+          ],
+        },
+      },
+    });
+    const known = new Set<string>();
+    const calls: string[] = [];
+    const inventory: InventoryClient = {
+      hold: async (request) => {
+        calls.push(`hold ${request.holdId} ${request.seats?.join(',')}`);
+        known.add(request.holdId);
+        return [{ coach: 1, label: '3A' }];
+      },
+      confirm: async (id) => {
+        calls.push(`confirm ${id}`);
+        if (!known.has(id)) throw new DomainError(ErrorCode.NOT_FOUND, `Hold ${id} does not exist`);
+      },
+      release: async () => undefined,
+    };
+    const relay = new OutboxRelay(prisma, inventory, log, 1_000);
+    const payload = { holdId, requestId: 'request-3' };
+    const step = await enqueue(prisma, 'CONFIRM_HOLD', payload);
+    expect(await relay.deliver(step, 'CONFIRM_HOLD', payload)).toBe(true);
+    expect(calls).toEqual([`confirm ${holdId}`, `hold ${holdId} 1-3A`, `confirm ${holdId}`]);
+    expect(await prisma.outboxMessage.count()).toBe(0);
+  });
 });
