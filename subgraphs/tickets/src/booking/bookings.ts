@@ -171,7 +171,9 @@ export class Bookings {
       if (seats.length !== request.passengers.length)
         throw new Error(`inventory held ${seats.length} seats for ${request.passengers.length} passengers`);
     } catch (error) {
-      await this.fail(bookingId, error, requestId);
+      // Inventory refusing the hold (SOLD_OUT, SEAT_TAKEN, ...) held nothing. Anything else
+      // (a timeout, a lost answer) may have held seats, so those are released.
+      await this.fail(bookingId, error, requestId, !(error instanceof DomainError));
       throw error;
     }
 
@@ -226,16 +228,24 @@ export class Bookings {
     return this.mustLoad(bookingId);
   }
 
-  /** Marks an attempt FAILED and releases its hold (through the outbox, so it survives a crash). */
-  private async fail(bookingId: string, error: unknown, requestId: string): Promise<void> {
+  /**
+   * Marks an attempt FAILED and, when seats may be held for it, releases its hold (through
+   * the outbox, so it survives a crash).
+   */
+  private async fail(bookingId: string, error: unknown, requestId: string, mayHoldSeats = true): Promise<void> {
     const code = error instanceof DomainError ? error.code : ErrorCode.SERVICE_UNAVAILABLE;
     const message = error instanceof DomainError ? error.message : 'The booking could not be completed; try again';
     this.deps.onOutcome?.(code === ErrorCode.SOLD_OUT || code === ErrorCode.SEAT_TAKEN ? code.toLowerCase() : 'failed');
+    const failed = {
+      where: { id: bookingId, status: 'PENDING' as const },
+      data: { status: 'FAILED' as const, failureCode: code, failureMessage: message },
+    };
+    if (!mayHoldSeats) {
+      await this.deps.prisma.booking.updateMany(failed);
+      return;
+    }
     const releaseId = await this.deps.prisma.$transaction(async (tx) => {
-      await tx.booking.updateMany({
-        where: { id: bookingId, status: 'PENDING' },
-        data: { status: 'FAILED', failureCode: code, failureMessage: message },
-      });
+      await tx.booking.updateMany(failed);
       return enqueue(tx, 'RELEASE_HOLD', { holdId: bookingId, requestId });
     });
     await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: bookingId, requestId });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
+import { DomainError, ErrorCode, repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { InventoryClient } from './inventory-client.js';
 
@@ -24,6 +24,11 @@ export async function enqueue(tx: Tx, kind: OutboxKind, payload: OutboxPayload):
   return id;
 }
 
+/** Seconds a hold taken again for a sold booking lives before its immediate confirmation. */
+const REHOLD_TTL_SECONDS = 120;
+
+const hasCode = (error: unknown, code: ErrorCode) => error instanceof DomainError && error.code === code;
+
 export function backoffMs(attempts: number): number {
   return Math.min(500 * 2 ** Math.min(attempts, 10), 60_000);
 }
@@ -47,11 +52,17 @@ export class OutboxRelay {
   /** Runs one step now; on failure leaves it for the relay. Returns whether it was done. */
   async deliver(id: string, kind: OutboxKind, payload: OutboxPayload): Promise<boolean> {
     try {
-      if (kind === 'CONFIRM_HOLD') await this.inventory.confirm(payload.holdId, payload.requestId);
+      if (kind === 'CONFIRM_HOLD') await this.confirmHold(payload);
       else await this.inventory.release(payload.holdId, payload.requestId);
       await this.prisma.outboxMessage.deleteMany({ where: { id } });
       return true;
     } catch (error) {
+      if (kind === 'RELEASE_HOLD' && hasCode(error, ErrorCode.NOT_FOUND)) {
+        // Inventory holds nothing under this id: nothing to release. (A hold that lands after
+        // this, from a request that timed out, expires and the reaper frees it: no live booking owns it.)
+        await this.prisma.outboxMessage.deleteMany({ where: { id } });
+        return true;
+      }
       const row = await this.prisma.outboxMessage.findUnique({ where: { id } });
       if (row) {
         await this.prisma.outboxMessage.update({
@@ -69,6 +80,49 @@ export class OutboxRelay {
       );
       return false;
     }
+  }
+
+  /**
+   * Confirms a committed booking's hold. Inventory answering NOT_FOUND means it lost its
+   * state since the hold (an in-process engine restarted, a Redis lost its data): holding the
+   * booking's own seats again under the same id makes it load the run, rebuilt from tickets'
+   * confirmed bookings (this one included), or, had it loaded the run before this booking
+   * committed, takes the seats anew; then the hold is confirmed. Should the seats have gone to
+   * someone else meanwhile, SEAT_TAKEN keeps the step in the outbox, visible, rather than
+   * settle a sale inventory does not count.
+   */
+  private async confirmHold(payload: OutboxPayload): Promise<void> {
+    try {
+      await this.inventory.confirm(payload.holdId, payload.requestId);
+      return;
+    } catch (error) {
+      if (!hasCode(error, ErrorCode.NOT_FOUND)) throw error;
+      const booking = await this.prisma.booking.findUnique({
+        where: { holdId: payload.holdId },
+        include: { tickets: true },
+      });
+      if (!booking || booking.tickets.length === 0) throw error;
+      this.log.warn({ holdId: payload.holdId }, 'inventory does not know a sold hold; holding its seats again');
+      await this.inventory
+        .hold(
+          {
+            holdId: payload.holdId,
+            runId: booking.runId,
+            fromStop: booking.fromStop,
+            toStop: booking.toStop,
+            seatClass: booking.seatClass,
+            count: booking.tickets.length,
+            seats: booking.tickets.map((t) => `${t.coach}-${t.seatLabel}`),
+            ttlSeconds: REHOLD_TTL_SECONDS,
+          },
+          payload.requestId,
+        )
+        // The rebuilt run already has the hold (as sold): the confirmation below is what counts.
+        .catch((holdError: unknown) => {
+          if (!hasCode(holdError, ErrorCode.BAD_USER_INPUT)) throw holdError;
+        });
+    }
+    await this.inventory.confirm(payload.holdId, payload.requestId);
   }
 
   /** Delivers every due row once. */

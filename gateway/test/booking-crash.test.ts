@@ -1,0 +1,278 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bookJourney,
+  eastCoastStoppingRun,
+  errorCodeOf,
+  eventually,
+  outboxBacklog,
+  quoteOn,
+  readTicketsStore,
+  seatMapOf,
+  travellerAuthorization,
+  type RunView,
+} from './booking-support.js';
+import { portIsFree, repoRoot } from './system.js';
+
+/**
+ * Process crashes in the middle of the booking saga (DESIGN §4 steps 4-6). Every service runs
+ * as its own process, as `npm start` runs it, but started here one by one so that one can be
+ * killed and restarted while the others run on. Tickets reaches inventory through a proxy
+ * in this test, which is where the crash is timed: right after inventory answered a hold,
+ * or right when tickets asks to confirm one (so after its commit).
+ */
+const HOLD_TTL_SECONDS = 10;
+const RELAY_INTERVAL_MS = 200;
+
+type ServiceName = 'users' | 'trains' | 'inventory' | 'prices' | 'tickets' | 'gateway';
+const serviceNames: ServiceName[] = ['users', 'trains', 'inventory', 'prices', 'tickets', 'gateway'];
+
+interface Service {
+  name: ServiceName;
+  process: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** What the proxy does with the next matching call from tickets to inventory. */
+type Fault = { on: 'holdSeats'; kill: 'inventory' | 'tickets' } | { on: 'confirmHold'; kill: 'tickets' };
+
+async function freePorts(count: number): Promise<number[]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return ports;
+  }
+  throw new Error('no free block of ports');
+}
+
+describe('booking saga crashes on the embedded defaults', () => {
+  let dataDir: string;
+  let ports: Record<ServiceName | 'proxy', number>;
+  let env: NodeJS.ProcessEnv;
+  const running = new Map<ServiceName, Service>();
+  let proxy: http.Server;
+  let fault: Fault | undefined;
+  let crashed: Promise<void> | undefined;
+  let authorization: string;
+  let trainRun: RunView;
+  const gatewayUrl = () => `http://127.0.0.1:${ports.gateway}/graphql`;
+
+  async function start(name: ServiceName): Promise<void> {
+    const entry =
+      name === 'gateway'
+        ? path.join(repoRoot, 'gateway/dist/index.js')
+        : path.join(repoRoot, 'subgraphs', name, 'dist/index.js');
+    const child = spawn(process.execPath, [entry], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    running.set(name, { name, process: child, exited });
+    await eventually(
+      `${name} is ready`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
+        return (await fetch(`http://127.0.0.1:${ports[name]}/readyz`)).ok;
+      },
+      120_000,
+    );
+  }
+
+  async function kill(name: ServiceName): Promise<void> {
+    const service = running.get(name);
+    if (!service) return;
+    service.process.kill('SIGKILL');
+    await service.exited;
+    running.delete(name);
+  }
+
+  /** Forwards tickets' calls to inventory; on an armed fault, kills a process at that point. */
+  function inventoryProxy(): http.Server {
+    return http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        void (async () => {
+          const body = Buffer.concat(chunks).toString();
+          const armed = fault && body.includes(fault.on) ? fault : undefined;
+          if (armed) fault = undefined;
+          if (armed?.on === 'confirmHold') {
+            // Tickets has committed the booking and asks to confirm: it dies right here.
+            crashed = kill(armed.kill);
+            await crashed;
+            response.destroy();
+            return;
+          }
+          let answer: Response;
+          try {
+            answer = await fetch(`http://127.0.0.1:${ports.inventory}${request.url ?? '/graphql'}`, {
+              method: request.method ?? 'POST',
+              headers: Object.fromEntries(
+                Object.entries(request.headers).filter(
+                  (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host',
+                ),
+              ),
+              ...(request.method === 'GET' ? {} : { body }),
+            });
+          } catch {
+            response.writeHead(502).end();
+            return;
+          }
+          const text = await answer.text();
+          if (armed) {
+            // Inventory has held the seats; the process named dies before tickets hears of it
+            // (inventory) or before it can commit (tickets).
+            crashed = kill(armed.kill);
+            await crashed;
+            if (armed.kill === 'tickets') {
+              response.destroy();
+              return;
+            }
+          }
+          response.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+        })();
+      });
+    });
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-crash-'));
+    const [gateway, users, trains, inventory, prices, tickets, proxyPort] = await freePorts(7);
+    ports = {
+      gateway: gateway!,
+      users: users!,
+      trains: trains!,
+      inventory: inventory!,
+      prices: prices!,
+      tickets: tickets!,
+      proxy: proxyPort!,
+    };
+    const url = (port: number, route = '/graphql') => `http://127.0.0.1:${port}${route}`;
+    env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      GATEWAY_PORT: String(ports.gateway),
+      USERS_PORT: String(ports.users),
+      TRAINS_PORT: String(ports.trains),
+      INVENTORY_PORT: String(ports.inventory),
+      PRICES_PORT: String(ports.prices),
+      TICKETS_PORT: String(ports.tickets),
+      USERS_URL: url(ports.users),
+      TRAINS_URL: url(ports.trains),
+      // Every caller of inventory goes through the proxy; only tickets' holds and confirms are faulted.
+      INVENTORY_URL: url(ports.proxy),
+      PRICES_URL: url(ports.prices),
+      TICKETS_URL: url(ports.tickets),
+      USERS_JWKS_URL: url(ports.users, '/.well-known/jwks.json'),
+      PRICES_JWKS_URL: url(ports.prices, '/.well-known/jwks.json'),
+      USERS_TOKEN_URL: url(ports.users, '/oauth/token'),
+      TICKETS_CLIENT_SECRET: randomBytes(32).toString('base64url'),
+      INVENTORY_CLIENT_SECRET: randomBytes(32).toString('base64url'),
+      HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS),
+      OUTBOX_RELAY_INTERVAL_MS: String(RELAY_INTERVAL_MS),
+      INVENTORY_REAPER_INTERVAL_MS: '500',
+    };
+    proxy = inventoryProxy();
+    await new Promise<void>((resolve) => proxy.listen(ports.proxy, '127.0.0.1', resolve));
+    await Promise.all(serviceNames.filter((n) => n !== 'gateway').map(start));
+    await start('gateway');
+    authorization = await travellerAuthorization(gatewayUrl(), 'crash@example.com');
+    trainRun = await eastCoastStoppingRun(gatewayUrl(), authorization);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const name of [...running.keys()]) await kill(name);
+    await new Promise((resolve) => proxy?.close(resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const seatsOf = (booking: { tickets: Array<{ coach: number; seat: string }> }) =>
+    booking.tickets.map((t) => `${t.coach}-${t.seat}`).sort();
+
+  it('completes a sale whose inventory process was killed between the hold and the confirmation', async () => {
+    const quote = await quoteOn(gatewayUrl(), authorization, trainRun, 0, 4, 'FIRST', ['ADULT', 'CHILD']);
+    fault = { on: 'holdSeats', kill: 'inventory' };
+    const booked = await bookJourney(gatewayUrl(), authorization, quote, `crash-inv-${randomBytes(4).toString('hex')}`);
+    await crashed;
+    // The booking committed before inventory could be told: the sale stands, the confirmation waits.
+    expect(booked.errors).toBeUndefined();
+    expect(booked.data?.bookJourney.status).toBe('CONFIRMED');
+    expect(await outboxBacklog(ports.tickets)).toBe(1);
+
+    await start('inventory');
+    await eventually('the relay has confirmed the hold', async () => (await outboxBacklog(ports.tickets)) === 0);
+    // Inventory lost its in-process state with the process and rebuilt the run from tickets.
+    const map = await seatMapOf(gatewayUrl(), trainRun, 0, 4, 'FIRST');
+    for (const seat of seatsOf(booked.data!.bookJourney)) expect(map.free.has(seat)).toBe(false);
+  }, 180_000);
+
+  it('confirms, after tickets restarts, a sale committed just before tickets was killed', async () => {
+    const quote = await quoteOn(gatewayUrl(), authorization, trainRun, 2, 6, 'FIRST', ['ADULT']);
+    const key = `crash-tkt-${randomBytes(4).toString('hex')}`;
+    fault = { on: 'confirmHold', kill: 'tickets' };
+    const lost = await bookJourney(gatewayUrl(), authorization, quote, key).catch(() => undefined);
+    await crashed;
+    expect(lost?.data?.bookJourney).toBeFalsy();
+
+    await start('tickets');
+    await eventually('the relay has confirmed the hold', async () => (await outboxBacklog(ports.tickets)) === 0);
+    // The client's retry with the same key finds the sale, tickets and all.
+    const retried = await bookJourney(gatewayUrl(), authorization, quote, key);
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data?.bookJourney.status).toBe('CONFIRMED');
+    const seats = seatsOf(retried.data!.bookJourney);
+    expect(seats).toHaveLength(1);
+    // Confirmed, so the seat stays sold after its hold would have expired and the reaper ran.
+    await new Promise((resolve) => setTimeout(resolve, (HOLD_TTL_SECONDS + 2) * 1000));
+    const map = await seatMapOf(gatewayUrl(), trainRun, 2, 6, 'FIRST');
+    expect(map.free.has(seats[0]!)).toBe(false);
+  }, 180_000);
+
+  it('expires, after tickets restarts, an attempt that held seats but died before its commit', async () => {
+    const quote = await quoteOn(gatewayUrl(), authorization, trainRun, 6, 10, 'FIRST', ['ADULT', 'ADULT']);
+    const key = `crash-pending-${randomBytes(4).toString('hex')}`;
+    const freeBefore = (await seatMapOf(gatewayUrl(), trainRun, 6, 10, 'FIRST')).free.size;
+    fault = { on: 'holdSeats', kill: 'tickets' };
+    await bookJourney(gatewayUrl(), authorization, quote, key).catch(() => undefined);
+    await crashed;
+    expect((await seatMapOf(gatewayUrl(), trainRun, 6, 10, 'FIRST')).free.size).toBe(freeBefore - 2);
+
+    await start('tickets');
+    const inProgress = await bookJourney(gatewayUrl(), authorization, quote, key);
+    expect(['IDEMPOTENCY_IN_PROGRESS', 'SERVICE_UNAVAILABLE']).toContain(errorCodeOf(inProgress));
+    // Within the hold TTL plus the relay interval of its start, the attempt is EXPIRED and the
+    // seats are back on sale; the retry gets a typed error, never the seats.
+    await eventually(
+      'the held seats are back on sale',
+      async () => (await seatMapOf(gatewayUrl(), trainRun, 6, 10, 'FIRST')).free.size === freeBefore,
+    );
+    const retried = await bookJourney(gatewayUrl(), authorization, quote, key);
+    expect(errorCodeOf(retried)).toBe('SERVICE_UNAVAILABLE');
+    await eventually('the outbox is empty', async () => (await outboxBacklog(ports.tickets)) === 0);
+  }, 180_000);
+
+  it('leaves no booking PENDING, none lost and no saga step undone', async () => {
+    const tickets = running.get('tickets')!;
+    tickets.process.kill('SIGTERM');
+    await tickets.exited;
+    running.delete('tickets');
+    const store = await readTicketsStore({ dataDir: path.join(dataDir, 'tickets') });
+    expect(store.outbox).toEqual([]);
+    expect(store.bookings.filter((b) => b.status === 'PENDING')).toEqual([]);
+    const byKey = Object.fromEntries(store.bookings.map((b) => [b.idempotencyKey.split('-')[1], b]));
+    expect(byKey['inv']).toMatchObject({ status: 'CONFIRMED' });
+    expect(byKey['inv']?.tickets).toHaveLength(2);
+    expect(byKey['tkt']).toMatchObject({ status: 'CONFIRMED' });
+    expect(byKey['tkt']?.tickets).toHaveLength(1);
+    const expired = byKey['pending'];
+    expect(expired).toMatchObject({ status: 'EXPIRED' });
+    // Not expired before its hold could have lapsed.
+    expect(expired!.updatedAt.getTime() - expired!.createdAt.getTime()).toBeGreaterThanOrEqual(HOLD_TTL_SECONDS * 1000);
+  }, 60_000);
+});
