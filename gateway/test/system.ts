@@ -51,7 +51,8 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     tickets: base + 5,
     web: base + 6,
   };
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-e2e-'));
+  // A caller may bring its own data folder; cleanup waits for the processes using it either way.
+  const dataDir = extraEnv['DATA_DIR'] ?? (await mkdtemp(path.join(os.tmpdir(), 'railgraph-e2e-')));
   const serviceSecrets = {
     tickets: randomBytes(32).toString('base64url'),
     inventory: randomBytes(32).toString('base64url'),
