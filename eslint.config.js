@@ -29,6 +29,7 @@ export default tseslint.config(
       '**/test/**',
       'web/e2e/**',
       'packages/database/src/testing.ts',
+      'packages/database/src/redis-testing.ts',
       'packages/service-kit/src/env.ts',
       '**/prisma.config.ts',
       '**/codegen.ts',

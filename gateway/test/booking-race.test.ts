@@ -3,13 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { deleteKeys, redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  postgresForTests,
-  realStoresRequired,
-  type TestDatabase,
-} from '@railgraph/database/testing';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
 import {
   bookJourney,
   confirmedSeatsByLeg,
@@ -66,38 +62,7 @@ function randomSource(seed: number): () => number {
   };
 }
 
-const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-
-async function redisReachable(): Promise<boolean> {
-  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    const message = `Redis is not reachable at ${redisUrl}`;
-    if (realStoresRequired()) throw new Error(`${message} and REQUIRE_REAL_STORES=1: the real-store suites must run`);
-    process.stderr.write(`${message}: skipping the booking race on PostgreSQL and Redis\n`);
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const client = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
-}
+const redisUrl = redisTestUrl();
 
 /**
  * Inventory's state as the Redis engine stores it (README, Seat inventory): the taken bits of
@@ -124,7 +89,7 @@ async function redisSeatState(prefix: string, trainRun: RunView, seatClass: 'FIR
 }
 
 const services = ['users', 'trains', 'prices', 'tickets'] as const;
-const realStores = (await postgresForTests()) && (await redisReachable());
+const realStores = (await postgresForTests()) && (await redisForTests(redisUrl));
 
 function raceSuite(stores: 'embedded' | 'real') {
   let system: RunningSystem;
@@ -168,7 +133,7 @@ function raceSuite(stores: 'embedded' | 'real') {
     await system?.cleanup();
     await rm(dataDir, { recursive: true, force: true });
     for (const db of databases) await db.drop();
-    if (redisPrefix) await deleteRedisKeys(redisPrefix);
+    if (redisPrefix) await deleteKeys(redisUrl, redisPrefix);
   });
 
   it(`sells the last ${SEATS_LEFT} seats of a leg once to ${RACERS} concurrent bookings over overlapping journeys`, async () => {

@@ -5,7 +5,7 @@ import { createRedisEngine } from '../src/engine/redis.js';
 import type { ConfirmedSeat, Hold, InventoryEngine } from '../src/engine/engine.js';
 import { SEAT_CLASSES, type SeatClass } from '../src/engine/layout.js';
 import { coach, now as start, runLayout } from './fixtures.js';
-import { deleteKeys, redisForTests, redisTestUrl, uniquePrefix } from './redis-for-tests.js';
+import { deleteKeys, redisForTests, redisTestUrl, uniquePrefix } from '@railgraph/database/redis-testing';
 
 const redisUp = await redisForTests();
 const prefix = uniquePrefix('model');

@@ -3,7 +3,7 @@ import { createMemoryEngine } from '../src/engine/memory.js';
 import { createRedisEngine } from '../src/engine/redis.js';
 import type { HoldRequest, InventoryEngine } from '../src/engine/engine.js';
 import { errorCode, now, runLayout } from './fixtures.js';
-import { deleteKeys, redisForTests, redisTestUrl, uniquePrefix } from './redis-for-tests.js';
+import { deleteKeys, redisForTests, redisTestUrl, uniquePrefix } from '@railgraph/database/redis-testing';
 
 const redisUp = await redisForTests();
 const redisPrefix = uniquePrefix('engine');

@@ -13,7 +13,7 @@ import {
   reserveDatabase,
   uniquePrefix,
   type ReservedDatabase,
-} from './redis-for-tests.js';
+} from '@railgraph/database/redis-testing';
 import { startTrainsStub } from './trains-stub.js';
 
 const redisUp = await redisForTests();

@@ -1,30 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import {
-  createTestDatabase,
-  postgresForTests,
-  realStoresRequired,
-  type TestDatabase,
-} from '@railgraph/database/testing';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
 import { LOG_IN, signUp, startTestUsers, uniqueEmail, type GraphQLResponse, type RunningUsers } from './helpers.js';
 
 const PASSWORD = 'a perfectly fine password';
-const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
-
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0 });
-  try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    if (realStoresRequired()) throw new Error(`Redis is not reachable at ${redisUrl} and REQUIRE_REAL_STORES=1`);
-    process.stderr.write(`Redis is not reachable at ${redisUrl}: skipping the Redis throttling suite\n`);
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
+const redisUrl = redisTestUrl();
 
 let addressCounter = 0;
 /** A documentation-range address of its own per test, sent as the gateway would send it. */
@@ -127,7 +107,7 @@ describe.runIf(pgAvailable)('sign-in throttling across instances on PostgreSQL',
   });
 });
 
-const redisAvailable = await redisReachable();
+const redisAvailable = await redisForTests(redisUrl);
 
 describe.runIf(redisAvailable)('sign-in throttling across instances in Redis', () => {
   const instances: RunningUsers[] = [];

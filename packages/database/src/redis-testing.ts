@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { realStoresRequired } from '@railgraph/database/testing';
+import { realStoresRequired } from './testing.js';
 
 /**
  * Real-Redis test helpers. Suites use their own key prefix; the ones that must flush use a
