@@ -1,17 +1,7 @@
-// Shared by the inventory benches: a realistic run layout and a seeded random source.
+// Shared by the inventory benches: a realistic run layout and (re-exported) a seeded random source.
 // Run `npm run build` first: the benches use the compiled engines in subgraphs/inventory/dist.
 
-/** mulberry32: a small seeded generator, so every run of a bench sees the same days. */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../lib/random.mjs';
 
 const positions = ['WINDOW', 'AISLE', 'AISLE', 'WINDOW'];
 

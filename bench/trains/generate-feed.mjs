@@ -11,24 +11,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../lib/random.mjs';
 
 export const STATIONS_PER_UNIT = 50;
 export const LINES_PER_UNIT = 10;
 export const CALLS_PER_LINE = 10;
 export const TRAINS_PER_DIRECTION = 25;
 export const VALIDITY_DAYS = 90;
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n) => String(n).padStart(2, '0');
 const time = (minutes) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00`;
@@ -38,7 +27,7 @@ const addDays = (date, days) =>
 
 /** The feed as text files, plus what the benchmark needs to pick searches. */
 export function generateFeed(scale, start) {
-  const rand = random(20261125 + scale);
+  const rand = seededRandom(20261125 + scale);
   const stationCount = STATIONS_PER_UNIT * scale;
   const hubCount = Math.max(4, Math.round(2 * Math.sqrt(scale)));
   const stations = Array.from({ length: stationCount }, (_, i) => {
