@@ -58,6 +58,16 @@ const command = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('confirm' as const), holdId: fc.constantFrom(...holdIds) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('release' as const), holdId: fc.constantFrom(...holdIds) }) },
   {
+    // Some of a hold's seats (picked by position in its current seats), sometimes one it never had.
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('releaseSeats' as const),
+      holdId: fc.constantFrom(...holdIds),
+      picks: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+      stranger: fc.boolean(),
+    }),
+  },
+  {
     weight: 1,
     arbitrary: fc.record({ op: fc.constant('expire' as const), afterMs: fc.constantFrom(500, 5_000, 60_000) }),
   },
@@ -122,6 +132,12 @@ async function apply(engine: InventoryEngine, cmd: Command, clock: { now: Date }
       return outcome(() => engine.confirm(cmd.holdId));
     case 'release':
       return outcome(() => engine.release(cmd.holdId));
+    case 'releaseSeats':
+      return outcome(async () => {
+        const seats = (await engine.getHold(cmd.holdId))?.seats.map((s) => `${s.coach}-${s.label}`) ?? ['2-1A'];
+        const picked = [...new Set(cmd.picks.map((k) => seats[k % seats.length]!))];
+        return engine.releaseSeats(cmd.holdId, cmd.stranger ? [...picked, '9-99Z'] : picked);
+      });
     case 'expire':
       // The reaper, with `tickets` saying no booking owns any of them.
       return outcome(async () => {

@@ -215,6 +215,44 @@ describe.each(engines)('%s inventory engine', (_name, available, makeEngine) => 
     expect(await errorCode(engine.confirm('held'))).toBe('BAD_USER_INPUT');
   });
 
+  it('returns some seats of a hold to sale and keeps the others, once', async () => {
+    const engine = makeEngine();
+    const held = await engine.hold(layout, request({ holdId: 'group', fromStop: 1, toStop: 3, count: 3 }));
+    await engine.confirm('group');
+    const [first, second, third] = held.seats.map((s) => `${s.coach}-${s.label}`);
+    const after = await engine.releaseSeats('group', [second!]);
+    expect(after.status).toBe('CONFIRMED');
+    expect(after.seats.map((s) => `${s.coach}-${s.label}`)).toEqual([first, third]);
+    expect(await standardLeft(engine, 1, 3)).toBe(22);
+    // A retry changes nothing; the seat can be sold again on its legs.
+    expect(await engine.releaseSeats('group', [second!])).toEqual(after);
+    expect(await standardLeft(engine, 1, 3)).toBe(22);
+    const resold = await engine.hold(
+      layout,
+      request({ holdId: 'resale', fromStop: 1, toStop: 3, seats: [second!], count: undefined }),
+    );
+    expect(resold.seats).toHaveLength(1);
+    expect(await engine.getHold('group')).toEqual(after);
+    // The last seats make the hold RELEASED.
+    const last = await engine.releaseSeats('group', [first!, third!, second!]);
+    expect(last.status).toBe('RELEASED');
+    expect(await standardLeft(engine, 1, 3)).toBe(23);
+    expect(await engine.releaseSeats('group', [first!])).toEqual(last);
+  });
+
+  it('refuses to release a seat a hold never had, changing nothing', async () => {
+    const engine = makeEngine();
+    const held = await engine.hold(layout, request({ holdId: 'pair', count: 2 }));
+    const mine = `${held.seats[0]!.coach}-${held.seats[0]!.label}`;
+    const before = await engine.occupancy(layout.runId);
+    expect(await errorCode(engine.releaseSeats('pair', [mine, '2-9D']))).toBe('BAD_USER_INPUT');
+    expect(await errorCode(engine.releaseSeats('pair', ['no-such-seat']))).toBe('BAD_USER_INPUT');
+    expect(await errorCode(engine.releaseSeats('pair', []))).toBe('BAD_USER_INPUT');
+    expect(await errorCode(engine.releaseSeats('nobody', [mine]))).toBe('NOT_FOUND');
+    expect(await engine.occupancy(layout.runId)).toEqual(before);
+    expect(await engine.getHold('pair')).toEqual(held);
+  });
+
   it('keeps an expired unconfirmed hold taken and lists it for the reaper', async () => {
     const engine = makeEngine();
     await engine.hold(layout, request({ holdId: 'short', count: 2, ttlMs: 1_000 }));

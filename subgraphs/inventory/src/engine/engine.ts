@@ -32,6 +32,13 @@ export interface InventoryEngine {
    */
   release(holdId: string): Promise<Hold>;
   /**
+   * Returns some of a hold's seats (`<coach>-<label>`) to sale, held or confirmed (single
+   * tickets cancelled); the hold keeps the others and is RELEASED once none is left. Seats
+   * this hold already returned are ignored, so a retry changes nothing. BAD_USER_INPUT for
+   * a seat the hold never had (nothing changes), NOT_FOUND for an unknown hold.
+   */
+  releaseSeats(holdId: string, seats: readonly string[]): Promise<Hold>;
+  /**
    * Replaces a run's state with these confirmed seats (from `tickets`): every other hold
    * of the run is forgotten, the listed ones become CONFIRMED holds created at `now`.
    */

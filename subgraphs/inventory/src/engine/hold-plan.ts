@@ -33,6 +33,8 @@ export interface HoldRecord {
   seatIndexes: number[];
   /** The request that made it, to tell a retry from a different request under the same id. */
   fingerprint: string;
+  /** Seats (`<coach>-<label>`) `releaseSeats` already returned, so a retry is recognised. */
+  releasedSeats: string[];
 }
 
 const seatsByConsist = new Map<string, ClassSeats[]>();
@@ -137,6 +139,7 @@ export function newHoldRecord(runId: string, request: HoldRequest, chosen: reado
     },
     seatIndexes: chosen.map((seat) => seat.index),
     fingerprint: fingerprintOf(runId, request),
+    releasedSeats: [],
   };
 }
 
@@ -193,8 +196,32 @@ export function confirmedHolds(layout: RunLayout, confirmed: readonly ConfirmedS
       },
       seatIndexes: chosen.map((seat) => seat.index),
       fingerprint: JSON.stringify(['rebuilt', holdId]),
+      releasedSeats: [],
     };
   });
+}
+
+/**
+ * Which of a hold's seats (positions in `hold.seats`) `releaseSeats` returns: the named
+ * ones it still takes; seats it returned before are ignored. BAD_USER_INPUT when a named
+ * seat was never the hold's, or none is named.
+ */
+export function seatsToRelease(record: HoldRecord, seatIds: readonly string[]): number[] {
+  if (seatIds.length === 0) throw badInput('Name at least one seat to release');
+  const positions = new Map(record.hold.seats.map((seat, position) => [seatIdOf(seat.coach, seat.label), position]));
+  const released = new Set(record.releasedSeats);
+  const picked = new Set<number>();
+  for (const seatId of seatIds) {
+    const position = positions.get(seatId);
+    if (position !== undefined) picked.add(position);
+    else if (!released.has(seatId)) {
+      throw badInput(`Seat ${seatId} is not in hold ${record.hold.holdId}`, {
+        holdId: record.hold.holdId,
+        seat: seatId,
+      });
+    }
+  }
+  return [...picked].sort((a, b) => a - b);
 }
 
 export function copyHold(hold: Hold): Hold {

@@ -10,6 +10,7 @@ import {
   fingerprintOf,
   newHoldRecord,
   otherRequest,
+  seatsToRelease,
   type HoldRecord,
 } from './hold-plan.js';
 import {
@@ -17,6 +18,7 @@ import {
   classCapacities,
   hasSeatLabels,
   SEAT_CLASSES,
+  seatIdOf,
   type RunCapacity,
   type SeatClass,
 } from './layout.js';
@@ -117,6 +119,19 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
     return state;
   }
 
+  /** Clears seats of a hold on every leg of its journey. */
+  function freeSeats(record: HoldRecord, seatIndexes: readonly number[]): void {
+    const { hold } = record;
+    const run = runs.get(hold.runId);
+    if (!run) throw new Error(`hold ${hold.holdId} refers to run ${hold.runId} that has no state`);
+    const state = classOf(run, hold.seatClass);
+    for (let leg = hold.fromStop; leg < hold.toStop; leg++) {
+      const map = state.legs[leg];
+      if (!map) throw new Error(`no bitmap for leg ${leg}`);
+      for (const index of seatIndexes) freeSeat(map, index);
+    }
+  }
+
   function holdRecord(holdId: string): HoldRecord {
     const record = holds.get(holdId);
     if (!record) throw notFound('Hold', holdId);
@@ -169,18 +184,30 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
 
     async release(holdId) {
       const record = holdRecord(holdId);
-      const { hold } = record;
-      if (hold.status !== 'RELEASED') {
-        const run = runs.get(hold.runId);
-        if (!run) throw new Error(`hold ${holdId} refers to run ${hold.runId} that has no state`);
-        const state = classOf(run, hold.seatClass);
-        for (let leg = hold.fromStop; leg < hold.toStop; leg++) {
-          const map = state.legs[leg];
-          if (!map) throw new Error(`no bitmap for leg ${leg}`);
-          for (const index of record.seatIndexes) freeSeat(map, index);
-        }
-        hold.status = 'RELEASED';
+      if (record.hold.status !== 'RELEASED') {
+        freeSeats(record, record.seatIndexes);
+        record.hold.status = 'RELEASED';
       }
+      return copyHold(record.hold);
+    },
+
+    async releaseSeats(holdId, seatIds) {
+      const record = holdRecord(holdId);
+      const { hold } = record;
+      const positions = seatsToRelease(record, seatIds);
+      if (hold.status === 'RELEASED' || positions.length === 0) return copyHold(hold);
+      freeSeats(
+        record,
+        positions.map((position) => record.seatIndexes[position]!),
+      );
+      if (positions.length === hold.seats.length) {
+        hold.status = 'RELEASED';
+        return copyHold(hold);
+      }
+      const picked = new Set(positions);
+      record.releasedSeats.push(...positions.map((p) => seatIdOf(hold.seats[p]!.coach, hold.seats[p]!.label)));
+      hold.seats = hold.seats.filter((_, position) => !picked.has(position));
+      record.seatIndexes = record.seatIndexes.filter((_, position) => !picked.has(position));
       return copyHold(hold);
     },
 

@@ -102,6 +102,67 @@ end
 return {record, status, gen, version}
 `;
 
+/**
+ * KEYS: meta, holds, status, expiry, seats:STANDARD, seats:FIRST. ARGV: holdId, seat ids
+ * (`<coach>-<label>`). Clears the named seats of a hold that still takes them (seats it
+ * returned before, listed in the record's \`r\`, are skipped); the hold keeps the others, or
+ * is RELEASED when none is left. Returns {'UNKNOWN_SEAT', seatId} and changes nothing for a
+ * seat the hold never had, else {'OK', record, status, gen, version, cleared indexes...}; nil
+ * for an unknown hold.
+ */
+const releaseSeats = `
+local record = redis.call('HGET', KEYS[2], ARGV[1])
+if not record then return false end
+local status = redis.call('HGET', KEYS[3], ARGV[1])
+local h = cjson.decode(record)
+local position = {}
+for k, pair in ipairs(h.s) do position[pair[1] .. '-' .. pair[2]] = k end
+local returned = {}
+if type(h.r) == 'table' then for _, id in ipairs(h.r) do returned[id] = true end end
+local picked, count = {}, 0
+for i = 2, #ARGV do
+  local k = position[ARGV[i]]
+  if k then
+    if not picked[k] then picked[k] = true; count = count + 1 end
+  elseif not returned[ARGV[i]] then
+    return {'UNKNOWN_SEAT', ARGV[i]}
+  end
+end
+local gen = redis.call('HGET', KEYS[1], 'gen') or ''
+if status == 'RELEASED' or count == 0 then return {'OK', record, status, gen, ''} end
+local key = KEYS[5]
+if h.c == 'FIRST' then key = KEYS[6] end
+local stride = tonumber(redis.call('HGET', KEYS[1], 'stride:' .. h.c))
+local cleared = {}
+for k, seat in ipairs(h.i) do
+  if picked[k] then
+    for leg = h.f, h.t - 1 do redis.call('SETBIT', key, leg * stride + seat, 0) end
+    cleared[#cleared + 1] = seat
+  end
+end
+if count == #h.s then
+  status = 'RELEASED'
+  redis.call('HSET', KEYS[3], ARGV[1], status)
+  redis.call('ZREM', KEYS[4], ARGV[1])
+else
+  local i, s, r = {}, {}, {}
+  if type(h.r) == 'table' then for _, id in ipairs(h.r) do r[#r + 1] = id end end
+  for k, seat in ipairs(h.i) do
+    if picked[k] then
+      r[#r + 1] = h.s[k][1] .. '-' .. h.s[k][2]
+    else
+      i[#i + 1] = seat
+      s[#s + 1] = h.s[k]
+    end
+  end
+  h.i, h.s, h.r = i, s, r
+  record = cjson.encode(h)
+  redis.call('HSET', KEYS[2], ARGV[1], record)
+end
+local version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. h.c, 1))
+return {'OK', record, status, gen, version, unpack(cleared)}
+`;
+
 /** KEYS: holds, status. ARGV: holdId. {record, status} or nil. */
 const getHold = `
 local record = redis.call('HGET', KEYS[1], ARGV[1])
@@ -154,7 +215,7 @@ if redis.call('ZSCORE', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('ZRE
 return 0
 `;
 
-export const luaScripts = { read, hold, confirm, release, getHold, rebuild, expired, forgetRun } as const;
+export const luaScripts = { read, hold, confirm, release, releaseSeats, getHold, rebuild, expired, forgetRun } as const;
 export type ScriptName = keyof typeof luaScripts;
 
 const shaOf = (source: string) => createHash('sha1').update(source).digest('hex');

@@ -518,6 +518,29 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       return holdFrom(record, text(reply[1]));
     },
 
+    async releaseSeats(holdId, seatIds) {
+      if (seatIds.length === 0) throw badInput('Name at least one seat to release');
+      const runId = await runOfHold(holdId);
+      if (!runId) throw notFound('Hold', holdId);
+      const reply = await evalScript('releaseSeats', releaseKeys(runId), [holdId, ...seatIds]);
+      if (!Array.isArray(reply)) throw notFound('Hold', holdId);
+      if (text(reply[0]) === 'UNKNOWN_SEAT') {
+        const seat = text(reply[1]);
+        throw badInput(`Seat ${seat} is not in hold ${holdId}`, { holdId, seat });
+      }
+      const record = decodeRecord(runId, text(reply[1]));
+      const version = text(reply[4]);
+      if (version !== '') {
+        const cleared = reply.slice(5).map((index) => Number(text(index)));
+        const { hold } = record;
+        applyChange(runId, hold.seatClass, text(reply[3]), Number(version), (legs) => {
+          for (let leg = hold.fromStop; leg < hold.toStop; leg++)
+            for (const index of cleared) freeSeat(legs[leg]!, index);
+        });
+      }
+      return holdFrom(record, text(reply[2]));
+    },
+
     async rebuild(layout, confirmed, now) {
       await writeRun('replace', layout, confirmedHolds(layout, confirmed, now));
     },
@@ -584,7 +607,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
 /**
  * A hold as stored in `holds`: short keys, since a sold run keeps thousands. `c` class,
  * `f`/`t` stops, `i` seat indexes, `s` [coach, label] pairs, `a`/`e` created/expires (ms),
- * `p` request fingerprint. The Lua scripts read `c`, `f`, `t` and `i`.
+ * `p` request fingerprint, `r` seat ids `releaseSeats` returned (absent when none). The Lua
+ * scripts read `c`, `f`, `t` and `i`; `releaseSeats` rewrites `i`, `s` and `r`.
  */
 interface StoredHold {
   h: string;
@@ -596,6 +620,7 @@ interface StoredHold {
   a: number;
   e: number;
   p: string;
+  r?: string[];
 }
 
 function encodeRecord(record: HoldRecord): string {
@@ -610,6 +635,7 @@ function encodeRecord(record: HoldRecord): string {
     a: hold.createdAt.getTime(),
     e: hold.expiresAt.getTime(),
     p: record.fingerprint,
+    ...(record.releasedSeats.length > 0 ? { r: record.releasedSeats } : {}),
   };
   return JSON.stringify(stored);
 }
@@ -630,5 +656,6 @@ function decodeRecord(runId: string, json: string): HoldRecord {
     },
     seatIndexes: stored.i,
     fingerprint: stored.p,
+    releasedSeats: Array.isArray(stored.r) ? stored.r : [],
   };
 }
