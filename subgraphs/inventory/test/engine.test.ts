@@ -215,6 +215,27 @@ describe.each(engines)('%s inventory engine', (_name, available, makeEngine) => 
     expect(await errorCode(engine.confirm('held'))).toBe('BAD_USER_INPUT');
   });
 
+  it('keeps journeys apart on a run of more than 32 legs, across the words of a seat', async () => {
+    const engine = makeEngine();
+    const long = runLayout({ runId: 'NJ1:2026-12-01', legCount: 45, consistId: 'consist-long' });
+    const named = (holdId: string, fromStop: number, toStop: number) =>
+      engine.hold(long, request({ holdId, fromStop, toStop, seats: ['2-1A'], count: undefined }));
+    await named('across', 30, 35);
+    expect(await errorCode(named('overlap', 34, 40))).toBe('SEAT_TAKEN');
+    expect(await errorCode(named('before', 0, 31))).toBe('SEAT_TAKEN');
+    expect((await named('after', 35, 45)).seats).toHaveLength(1);
+    expect((await named('early', 0, 30)).seats).toHaveLength(1);
+    const left = async (from: number, to: number) =>
+      (await engine.availability(long, from, to)).find((a) => a.seatClass === 'STANDARD');
+    expect(await left(29, 31)).toMatchObject({ seatsLeft: 23, loadFactor: 2 / 48 });
+    // One traveller over 31-33 gets the seat whose free span fits tightest: none is tight, so the first.
+    const chosen = await engine.hold(long, request({ holdId: 'auto', fromStop: 31, toStop: 33 }));
+    expect(chosen.seats).toEqual([{ coach: 2, label: '1B', seatClass: 'STANDARD' }]);
+    await engine.release('across');
+    expect(await left(30, 35)).toMatchObject({ seatsLeft: 23 });
+    expect((await named('reuse', 33, 35)).seats).toHaveLength(1);
+  });
+
   it('returns some seats of a hold to sale and keeps the others, once', async () => {
     const engine = makeEngine();
     const held = await engine.hold(layout, request({ holdId: 'group', fromStop: 1, toStop: 3, count: 3 }));

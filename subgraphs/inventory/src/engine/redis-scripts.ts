@@ -4,11 +4,38 @@ import type { Redis } from 'ioredis';
 /**
  * The Lua scripts of the Redis engine, one per operation. Every key a script touches is
  * passed in KEYS and shares the run's hash tag, so each runs on one Redis Cluster node.
- * Bit `leg * stride + seat` of a class's `seats` string is set when the seat is taken on
- * that leg; `stride` is the class's seat count rounded up to whole bytes.
+ * Bit `seat * stride + leg` of a class's `occupancy` string is set when the seat is taken
+ * on that leg; `stride` is the run's leg count rounded up to whole 32-bit words (bitmap.ts
+ * reads the string as big-endian words). A seat's legs of a journey are consecutive bits,
+ * so one BITFIELD reads or writes them all, at most 32 legs a field.
  */
 
-/** KEYS: meta, seats:STANDARD, seats:FIRST. A run's state, or nil when Redis has none. */
+/**
+ * Lua shared by the scripts: BITFIELD arguments covering `seat`'s legs from..to-1 in
+ * fields of at most 32 bits, appended to args; value 'ones' sets them, 'zero' clears
+ * them, nil reads them. Returns how many fields were added.
+ */
+const fields = `
+local function fields(args, stride, seat, from, to, value)
+  local added, leg = 0, from
+  while leg < to do
+    local width = math.min(32, to - leg)
+    if value == nil then
+      args[#args + 1] = 'GET'
+    else
+      args[#args + 1] = 'SET'
+    end
+    args[#args + 1] = 'u' .. width
+    args[#args + 1] = seat * stride + leg
+    if value == 'ones' then args[#args + 1] = 2 ^ width - 1 elseif value == 'zero' then args[#args + 1] = 0 end
+    added = added + 1
+    leg = leg + width
+  end
+  return added
+end
+`;
+
+/** KEYS: state, occupancy:STANDARD, occupancy:FIRST. A run's state, or nil when Redis has none. */
 const read = `
 local m = redis.call('HMGET', KEYS[1], 'gen', 'legs', 'cap:STANDARD', 'cap:FIRST', 'ver:STANDARD', 'ver:FIRST')
 if not m[1] then return false end
@@ -16,14 +43,15 @@ return {m[1], m[2], m[3], m[4], m[5], m[6], redis.call('GET', KEYS[2]) or '', re
 `;
 
 /**
- * KEYS: meta, seats:<class>, holds, status, expiry.
+ * KEYS: state, occupancy:<class>, holds, status, expiry.
  * ARGV: holdId, class, gen and version the caller chose on, fromLeg, toLeg, expiresAt (ms),
  * record JSON, legs, capacity, seat indexes...
- * Takes the seats if each is free on every leg of the journey, else answers which are
- * taken with the class's current bitmaps. After a hold, the bitmaps come back too when the
- * class had changed since the caller's copy, so the caller's next choice is on current state.
+ * Takes the seats if each is free on every leg of the journey (one BITFIELD reads them all,
+ * one sets them), else answers which are taken with the class's current occupancy. After a
+ * hold, the occupancy comes back too when the class had changed since the caller's copy,
+ * so the caller's next choice is on current state.
  */
-const hold = `
+const hold = `${fields}
 local cls = ARGV[2]
 local meta = redis.call('HMGET', KEYS[1], 'gen', 'legs', 'cap:' .. cls, 'stride:' .. cls, 'ver:' .. cls)
 if not meta[1] then return {'NO_RUN'} end
@@ -32,21 +60,22 @@ local existing = redis.call('HGET', KEYS[3], ARGV[1])
 if existing then return {'EXISTS', existing, redis.call('HGET', KEYS[4], ARGV[1])} end
 local stride = tonumber(meta[4])
 local from, to = tonumber(ARGV[5]), tonumber(ARGV[6])
-local taken = {}
+local get, set, owner = {}, {}, {}
 for i = 11, #ARGV do
   local seat = tonumber(ARGV[i])
-  for leg = from, to - 1 do
-    if redis.call('GETBIT', KEYS[2], leg * stride + seat) == 1 then
-      taken[#taken + 1] = ARGV[i]
-      break
-    end
+  for _ = 1, fields(get, stride, seat, from, to) do owner[#owner + 1] = ARGV[i] end
+  fields(set, stride, seat, from, to, 'ones')
+end
+local values = redis.call('BITFIELD', KEYS[2], unpack(get))
+local taken, seen = {}, {}
+for k, value in ipairs(values) do
+  if value ~= 0 and not seen[owner[k]] then
+    seen[owner[k]] = true
+    taken[#taken + 1] = owner[k]
   end
 end
 if #taken > 0 then return {'TAKEN', meta[1], meta[5], redis.call('GET', KEYS[2]) or '', unpack(taken)} end
-for i = 11, #ARGV do
-  local seat = tonumber(ARGV[i])
-  for leg = from, to - 1 do redis.call('SETBIT', KEYS[2], leg * stride + seat, 1) end
-end
+redis.call('BITFIELD', KEYS[2], unpack(set))
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
 redis.call('HSET', KEYS[4], ARGV[1], 'HELD')
 redis.call('ZADD', KEYS[5], ARGV[7], ARGV[1])
@@ -71,11 +100,11 @@ return {record, status}
 `;
 
 /**
- * KEYS: meta, holds, status, expiry, seats:STANDARD, seats:FIRST. ARGV: holdId, 'forget'
- * to also delete the hold (undoing a hold made under an id another run owns).
+ * KEYS: state, holds, status, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId,
+ * 'forget' to also delete the hold (undoing a hold made under an id another run owns).
  * Clears the hold's bits once; returns {record, status, gen, version} or nil.
  */
-const release = `
+const release = `${fields}
 local record = redis.call('HGET', KEYS[2], ARGV[1])
 if not record then return false end
 local status = redis.call('HGET', KEYS[3], ARGV[1])
@@ -87,9 +116,9 @@ if status ~= 'RELEASED' then
   local key = KEYS[5]
   if cls == 'FIRST' then key = KEYS[6] end
   local stride = tonumber(redis.call('HGET', KEYS[1], 'stride:' .. cls))
-  for _, seat in ipairs(h.i) do
-    for leg = h.f, h.t - 1 do redis.call('SETBIT', key, leg * stride + seat, 0) end
-  end
+  local clear = {}
+  for _, seat in ipairs(h.i) do fields(clear, stride, seat, h.f, h.t, 'zero') end
+  redis.call('BITFIELD', key, unpack(clear))
   redis.call('HSET', KEYS[3], ARGV[1], 'RELEASED')
   redis.call('ZREM', KEYS[4], ARGV[1])
   version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. cls, 1))
@@ -103,14 +132,14 @@ return {record, status, gen, version}
 `;
 
 /**
- * KEYS: meta, holds, status, expiry, seats:STANDARD, seats:FIRST. ARGV: holdId, seat ids
+ * KEYS: state, holds, status, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, seat ids
  * (`<coach>-<label>`). Clears the named seats of a hold that still takes them (seats it
- * returned before, listed in the record's \`r\`, are skipped); the hold keeps the others, or
+ * returned before, listed in the record's r, are skipped); the hold keeps the others, or
  * is RELEASED when none is left. Returns {'UNKNOWN_SEAT', seatId} and changes nothing for a
  * seat the hold never had, else {'OK', record, status, gen, version, cleared indexes...}; nil
  * for an unknown hold.
  */
-const releaseSeats = `
+const releaseSeats = `${fields}
 local record = redis.call('HGET', KEYS[2], ARGV[1])
 if not record then return false end
 local status = redis.call('HGET', KEYS[3], ARGV[1])
@@ -133,13 +162,14 @@ if status == 'RELEASED' or count == 0 then return {'OK', record, status, gen, ''
 local key = KEYS[5]
 if h.c == 'FIRST' then key = KEYS[6] end
 local stride = tonumber(redis.call('HGET', KEYS[1], 'stride:' .. h.c))
-local cleared = {}
+local cleared, clear = {}, {}
 for k, seat in ipairs(h.i) do
   if picked[k] then
-    for leg = h.f, h.t - 1 do redis.call('SETBIT', key, leg * stride + seat, 0) end
+    fields(clear, stride, seat, h.f, h.t, 'zero')
     cleared[#cleared + 1] = seat
   end
 end
+redis.call('BITFIELD', key, unpack(clear))
 if count == #h.s then
   status = 'RELEASED'
   redis.call('HSET', KEYS[3], ARGV[1], status)
@@ -171,13 +201,13 @@ return {record, redis.call('HGET', KEYS[2], ARGV[1])}
 `;
 
 /**
- * KEYS: meta, seats:STANDARD, seats:FIRST, holds, status, expiry.
+ * KEYS: state, occupancy:STANDARD, occupancy:FIRST, holds, status, expiry.
  * ARGV: 'missing' (only if the run has no state) or 'replace', gen, legs, capacity and
  * stride of STANDARD then FIRST, then pairs of holdId and record JSON of CONFIRMED holds.
  * Returns the ids of the holds the run had before (to drop their index entries), or 0 when
  * the run already had state.
  */
-const rebuild = `
+const rebuild = `${fields}
 if ARGV[1] == 'missing' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local before = redis.call('HKEYS', KEYS[4])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
@@ -186,15 +216,16 @@ redis.call('HSET', KEYS[1], 'gen', ARGV[2], 'legs', ARGV[3], 'cap:STANDARD', ARG
 local legs = tonumber(ARGV[3])
 local strides = {STANDARD = tonumber(ARGV[6]), FIRST = tonumber(ARGV[7])}
 local keys = {STANDARD = KEYS[2], FIRST = KEYS[3]}
+local caps = {STANDARD = tonumber(ARGV[4]), FIRST = tonumber(ARGV[5])}
 for cls, stride in pairs(strides) do
-  if stride > 0 then redis.call('SETBIT', keys[cls], legs * stride - 1, 0) end
+  if caps[cls] > 0 then redis.call('SETBIT', keys[cls], caps[cls] * stride - 1, 0) end
 end
 for i = 8, #ARGV, 2 do
   local h = cjson.decode(ARGV[i + 1])
   local cls = h.c
-  for _, seat in ipairs(h.i) do
-    for leg = h.f, h.t - 1 do redis.call('SETBIT', keys[cls], leg * strides[cls] + seat, 1) end
-  end
+  local set = {}
+  for _, seat in ipairs(h.i) do fields(set, strides[cls], seat, h.f, h.t, 'ones') end
+  redis.call('BITFIELD', keys[cls], unpack(set))
   redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
   redis.call('HSET', KEYS[5], ARGV[i], 'CONFIRMED')
 end

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Command, Redis } from 'ioredis';
 import { badInput, DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
 import { bestFitAllocator, type SeatAllocator } from './allocate.js';
-import { emptyBitmap, takeSeat, freeSeat, takenSeats, type SeatBitmap } from './bitmap.js';
+import { decodeSeatLegs, setSeat, takenOnLeg, wordsPerSeatOf, type SeatLegs } from './bitmap.js';
 import {
   byExpiry,
   seatTaken,
@@ -24,7 +24,7 @@ import {
 } from './hold-plan.js';
 import {
   assertStops,
-  classCapacities,
+  capacitiesOf,
   hasSeatLabels,
   SEAT_CLASSES,
   type RunCapacity,
@@ -42,18 +42,17 @@ export interface RedisEngineOptions {
   allocate?: SeatAllocator;
   recovery?: RunRecovery;
   clock?: () => Date;
-  /** Runs whose bitmaps this process keeps to choose seats without reading them first. */
+  /** Runs whose occupancy this process keeps to choose seats without reading it first. */
   cachedRuns?: number;
   /** Connection errors (the client reconnects by itself); readiness reports them too. */
   onConnectionError?: (error: Error) => void;
 }
 
-/** A class's leg bitmaps as last seen, with the run generation and class version they belong to. */
+/** A class's occupancy as last seen, with the run generation and class version it belongs to. */
 interface ClassSnapshot {
   gen: string;
   version: number;
-  capacity: number;
-  legs: SeatBitmap[];
+  occupancy: SeatLegs;
 }
 
 interface RunSnapshot {
@@ -67,28 +66,11 @@ const MAX_ATTEMPTS = 50;
 /** A run drops out of the reaper's list this long after its last hold expired, so no new hold can be missed. */
 const FORGET_RUN_AFTER_MS = 3_600_000;
 
-/** Per-byte bit reversal: Redis numbers bits from the high end of each byte, the bitmaps from the low end. */
-const reversedByte = Uint8Array.from({ length: 256 }, (_, b) => {
-  let r = 0;
-  for (let i = 0; i < 8; i++) if (b & (1 << i)) r |= 1 << (7 - i);
-  return r;
-});
+/** Bits per seat in a class's Redis string: the run's legs rounded up to whole 32-bit words. */
+const strideOf = (legCount: number) => wordsPerSeatOf(legCount) * 32;
 
-/** Bits per leg in a class's Redis string: its seat count rounded up to whole bytes. */
-const strideOf = (capacity: number) => Math.ceil(capacity / 8) * 8;
-
-function decodeLegs(raw: Buffer, legCount: number, capacity: number): SeatBitmap[] {
-  const strideBytes = strideOf(capacity) / 8;
-  return Array.from({ length: legCount }, (_, leg) => {
-    const map = emptyBitmap(capacity);
-    const base = leg * strideBytes;
-    for (let b = 0; b < strideBytes; b++) {
-      const byte = raw[base + b] ?? 0;
-      if (byte !== 0) map[b >>> 2] = (map[b >>> 2] ?? 0) | (reversedByte[byte]! << ((b & 3) * 8));
-    }
-    return map;
-  });
-}
+/** Runs whose latest hold expiry this process sent to the reaper's list less than this long ago are not sent again. */
+const EXPIRY_NOTICE_MS = 60_000;
 
 type Reply = Buffer | number | null | Reply[];
 const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? reply.toString() : String(reply ?? ''));
@@ -96,10 +78,11 @@ const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? rep
 /**
  * The Redis engine (DESIGN §6). Key schema (README, "Seat inventory"), `P` the key prefix:
  *
- * - `P{run:<id>}:meta` hash: `gen` (generation marker: a run without it is rebuilt from
- *   `tickets`), `legs`, `cap:<class>`, `stride:<class>`, `ver:<class>` (bumped by every
- *   change to the class's seats).
- * - `P{run:<id>}:seats:<class>` string: one bitmap per leg, leg L at bit `L * stride`.
+ * - `P{run:<id>}:state` hash: `gen` (generation marker: a run without it is rebuilt from
+ *   `tickets`), `legs`, `cap:<class>`, `stride:<class>` (bits per seat: legs rounded up to
+ *   32), `ver:<class>` (bumped by every change to the class's seats).
+ * - `P{run:<id>}:occupancy:<class>` string: seat after seat, `stride` bits each, bit
+ *   `seat * stride + leg` set when the seat is taken on that leg.
  * - `P{run:<id>}:holds` hash holdId → the hold as JSON (with its seat indexes);
  *   `P{run:<id>}:status` hash holdId → HELD | CONFIRMED | RELEASED;
  *   `P{run:<id>}:expiry` sorted set of held holdIds by expiry (ms).
@@ -107,8 +90,8 @@ const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? rep
  * - `Pruns-with-holds` sorted set of run ids by their latest hold expiry: what the reaper visits.
  *
  * Seats are chosen in Node by the same allocator as the in-process engine, on this
- * process's copy of the bitmaps (kept current from the scripts' replies); the hold script
- * takes them only if each is free on every leg, and otherwise returns the current bitmaps
+ * process's copy of the occupancy (kept current from the scripts' replies); the hold script
+ * takes them only if each is free on every leg, and otherwise returns the current occupancy
  * to choose again. Holds of one run and class are sent one at a time from a process, so
  * its own holds never collide; other processes' holds can only make it choose again.
  */
@@ -125,13 +108,15 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   const snapshots = new Map<string, RunSnapshot>();
   const queues = new Map<string, Promise<unknown>>();
   const loading = new Map<string, Promise<void>>();
+  /** Per run, the latest hold expiry this process put on the reaper's list, and when. */
+  const expiryNoticed = new Map<string, number>();
   let scriptsLoaded: Promise<void> | null = null;
 
   const runKeys = (runId: string) => {
     const tag = `${prefix}{run:${runId}}`;
     return {
-      meta: `${tag}:meta`,
-      seats: (seatClass: SeatClass) => `${tag}:seats:${seatClass}`,
+      meta: `${tag}:state`,
+      seats: (seatClass: SeatClass) => `${tag}:occupancy:${seatClass}`,
       holds: `${tag}:holds`,
       status: `${tag}:status`,
       expiry: `${tag}:expiry`,
@@ -202,9 +187,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     capacity: number,
     raw: Buffer,
   ): void {
-    const legs = decodeLegs(raw, legCount, capacity);
     const run = snapshots.get(runId);
-    const cls: ClassSnapshot = { gen, version, capacity, legs };
+    const cls: ClassSnapshot = { gen, version, occupancy: decodeSeatLegs(raw, capacity, legCount) };
     if (!run || run.gen !== gen) {
       remember(runId, { gen, legCount, classes: new Map([[seatClass, cls]]) });
       return;
@@ -219,12 +203,12 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     seatClass: SeatClass,
     gen: string,
     version: number,
-    change: (legs: SeatBitmap[]) => void,
+    change: (occupancy: SeatLegs) => void,
   ): void {
     const cls = snapshots.get(runId)?.classes.get(seatClass);
     if (!cls) return;
     if (cls.gen === gen && cls.version === version - 1) {
-      change(cls.legs);
+      change(cls.occupancy);
       cls.version = version;
     } else if (cls.gen !== gen || cls.version < version) {
       snapshots.get(runId)?.classes.delete(seatClass);
@@ -248,8 +232,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       snapshot.classes.set(seatClass, {
         gen: snapshot.gen,
         version: Number(text(ver)),
-        capacity,
-        legs: decodeLegs(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0), legCount, capacity),
+        occupancy: decodeSeatLegs(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0), capacity, legCount),
       });
     }
     remember(runId, snapshot);
@@ -259,7 +242,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   function assertSameLayout(snapshot: RunSnapshot, layout: RunCapacity): void {
     const same =
       snapshot.legCount === layout.legCount &&
-      classCapacities(layout).every((c) => snapshot.classes.get(c.seatClass)?.capacity === c.capacity);
+      capacitiesOf(layout).every((c) => snapshot.classes.get(c.seatClass)?.occupancy.capacity === c.capacity);
     if (!same) throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
   }
 
@@ -269,7 +252,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     records: readonly HoldRecord[],
   ): Promise<void> {
     const keys = runKeys(layout.runId);
-    const caps = classCapacities(layout);
+    const caps = capacitiesOf(layout);
     const cap = (seatClass: SeatClass) => caps.find((c) => c.seatClass === seatClass)?.capacity ?? 0;
     const reply = await evalScript(
       'rebuild',
@@ -280,8 +263,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         layout.legCount,
         cap('STANDARD'),
         cap('FIRST'),
-        strideOf(cap('STANDARD')),
-        strideOf(cap('FIRST')),
+        strideOf(layout.legCount),
+        strideOf(layout.legCount),
         ...records.flatMap((r) => [r.hold.holdId, encodeRecord(r)]),
       ],
     );
@@ -364,7 +347,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       assertSameLayout(snapshot, layout);
       let chosen;
       try {
-        chosen = chooseSeats(layout, classState.legs, request, allocate);
+        chosen = chooseSeats(layout, classState.occupancy, request, allocate);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         // Another process may have freed seats since this copy was taken: refuse only on current bitmaps.
@@ -383,7 +366,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       const expiresAtMs = record.hold.expiresAt.getTime();
       const [indexed, , reply] = await Promise.all([
         send('SET', [holdIndexKey(request.holdId), layout.runId, 'NX', 'GET']) as Promise<string | null>,
-        send('ZADD', [runsWithHoldsKey, 'GT', expiresAtMs, layout.runId]),
+        noticeExpiry(layout.runId, expiresAtMs),
         evalScript(
           'hold',
           [keys.meta, keys.seats(request.seatClass), keys.holds, keys.status, keys.expiry],
@@ -410,9 +393,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         if (Buffer.isBuffer(reply[3])) {
           snapshotOfClass(layout.runId, layout.legCount, request.seatClass, gen, version, cls.capacity, reply[3]);
         } else {
-          applyChange(layout.runId, request.seatClass, gen, version, (legs) => {
-            for (let leg = request.fromStop; leg < request.toStop; leg++)
-              for (const index of record.seatIndexes) takeSeat(legs[leg]!, index);
+          applyChange(layout.runId, request.seatClass, gen, version, (occupancy) => {
+            for (const index of record.seatIndexes) setSeat(occupancy, index, request.fromStop, request.toStop, true);
           });
         }
         if (indexed !== null && indexed !== layout.runId) {
@@ -455,6 +437,22 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Seats are changing too fast on this train; try again');
   }
 
+  /**
+   * Puts the run on the reaper's list with its latest hold expiry (ZADD GT, so the list only
+   * moves forward). Skipped when this process sent an expiry for the run at most a minute
+   * older: the reaper forgets a run an hour after its listed expiry, so nothing is missed.
+   */
+  function noticeExpiry(runId: string, expiresAtMs: number): Promise<unknown> {
+    const noticed = expiryNoticed.get(runId);
+    if (noticed !== undefined && expiresAtMs <= noticed + EXPIRY_NOTICE_MS) return Promise.resolve();
+    if (expiryNoticed.size >= maxCachedRuns) expiryNoticed.clear();
+    expiryNoticed.set(runId, expiresAtMs);
+    return send('ZADD', [runsWithHoldsKey, 'GT', expiresAtMs, runId]).catch((error: unknown) => {
+      if (expiryNoticed.get(runId) === expiresAtMs) expiryNoticed.delete(runId);
+      throw error;
+    });
+  }
+
   const releaseKeys = (runId: string) => {
     const keys = runKeys(runId);
     return [keys.meta, keys.holds, keys.status, keys.expiry, keys.seats('STANDARD'), keys.seats('FIRST')];
@@ -471,14 +469,14 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       assertStops(layout, fromStop, toStop);
       const run = await currentRun(layout);
       return SEAT_CLASSES.map((seatClass) =>
-        classAvailability(seatClass, run.classes.get(seatClass)!, fromStop, toStop),
+        classAvailability(seatClass, run.classes.get(seatClass)!.occupancy, fromStop, toStop),
       );
     },
 
     async seatMap(layout, fromStop, toStop) {
       assertStops(layout, fromStop, toStop);
       const run = await currentRun(layout);
-      return seatMapOf(layout, (seatClass) => run.classes.get(seatClass)!.legs, fromStop, toStop);
+      return seatMapOf(layout, (seatClass) => run.classes.get(seatClass)!.occupancy, fromStop, toStop);
     },
 
     async hold(layout, request) {
@@ -510,9 +508,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       const version = text(reply[3]);
       if (version !== '') {
         const { hold } = record;
-        applyChange(runId, hold.seatClass, text(reply[2]), Number(version), (legs) => {
-          for (let leg = hold.fromStop; leg < hold.toStop; leg++)
-            for (const index of record.seatIndexes) freeSeat(legs[leg]!, index);
+        applyChange(runId, hold.seatClass, text(reply[2]), Number(version), (occupancy) => {
+          for (const index of record.seatIndexes) setSeat(occupancy, index, hold.fromStop, hold.toStop, false);
         });
       }
       return holdFrom(record, text(reply[1]));
@@ -533,9 +530,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       if (version !== '') {
         const cleared = reply.slice(5).map((index) => Number(text(index)));
         const { hold } = record;
-        applyChange(runId, hold.seatClass, text(reply[3]), Number(version), (legs) => {
-          for (let leg = hold.fromStop; leg < hold.toStop; leg++)
-            for (const index of cleared) freeSeat(legs[leg]!, index);
+        applyChange(runId, hold.seatClass, text(reply[3]), Number(version), (occupancy) => {
+          for (const index of cleared) setSeat(occupancy, index, hold.fromStop, hold.toStop, false);
         });
       }
       return holdFrom(record, text(reply[2]));
@@ -586,8 +582,12 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         runId,
         legCount: run.legCount,
         classes: SEAT_CLASSES.map((seatClass) => {
-          const { capacity, legs } = run.classes.get(seatClass)!;
-          return { seatClass, capacity, takenByLeg: legs.map((map) => takenSeats(map, capacity)) };
+          const { occupancy } = run.classes.get(seatClass)!;
+          return {
+            seatClass,
+            capacity: occupancy.capacity,
+            takenByLeg: Array.from({ length: run.legCount }, (_, leg) => takenOnLeg(occupancy, leg)),
+          };
         }),
       };
     },
