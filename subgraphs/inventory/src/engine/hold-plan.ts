@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { badInput } from '@railgraph/service-kit';
 import type { SeatAllocator } from './allocate.js';
 import { countFree, isTakenOn, type SeatLegs } from './bitmap.js';
@@ -138,23 +137,25 @@ export function newHoldRecord(runId: string, request: HoldRequest, chosen: reado
       expiresAt: new Date(request.now.getTime() + ttlMs),
     },
     seatIndexes: chosen.map((seat) => seat.index),
-    fingerprint: fingerprintOf(runId, request),
+    fingerprint: fingerprintOf(request),
     releasedSeats: [],
   };
 }
 
-/** A short digest of what a hold request asks for: stored with every hold, so kept small. */
-export function fingerprintOf(runId: string, request: HoldRequest): string {
-  const seats = request.seats && request.seats.length > 0 ? [...request.seats].sort() : null;
-  const canonical = JSON.stringify([
-    runId,
+/**
+ * What a hold request asks for on its run, written out in a few characters (stored with
+ * every hold), e.g. `2-7-S-3-W` for three STANDARD seats from stop 2 to 7 at a window, or
+ * `0-4-F-1-3A,1-3B` for two named FIRST seats: equal exactly when the requests are.
+ */
+export function fingerprintOf(request: HoldRequest): string {
+  const named = request.seats && request.seats.length > 0 ? [...request.seats].sort().join(',') : null;
+  return [
     request.fromStop,
     request.toStop,
-    request.seatClass,
-    seats ?? request.count ?? null,
-    request.preference ?? null,
-  ]);
-  return createHash('sha1').update(canonical).digest('base64url').slice(0, 16);
+    request.seatClass === 'FIRST' ? 'F' : 'S',
+    named ?? request.count ?? '',
+    request.preference?.[0] ?? '',
+  ].join('-');
 }
 
 export const otherRequest = (holdId: string) =>

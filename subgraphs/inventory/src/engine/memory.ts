@@ -139,7 +139,9 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
       const run = await runState(layout);
       const existing = holds.get(request.holdId);
       if (existing) {
-        if (existing.fingerprint !== fingerprintOf(layout.runId, request)) throw otherRequest(request.holdId);
+        if (existing.hold.runId !== layout.runId || existing.fingerprint !== fingerprintOf(request)) {
+          throw otherRequest(request.holdId);
+        }
         return copyHold(existing.hold);
       }
       const state = classOf(run, request.seatClass);

@@ -44,46 +44,73 @@ return {m[1], m[2], m[3], m[4], m[5], m[6], redis.call('GET', KEYS[2]) or '', re
 
 /**
  * KEYS: state, occupancy:<class>, holds, status, expiry.
- * ARGV: holdId, class, gen and version the caller chose on, fromLeg, toLeg, expiresAt (ms),
- * record JSON, legs, capacity, seat indexes...
- * Takes the seats if each is free on every leg of the journey (one BITFIELD reads them all,
- * one sets them), else answers which are taken with the class's current occupancy. After a
- * hold, the occupancy comes back too when the class had changed since the caller's copy,
- * so the caller's next choice is on current state.
+ * ARGV: class, gen and version of the caller's copy, legs, capacity, then per hold: holdId,
+ * expiresAt (ms), record JSON, field count n, then n BITFIELD fields covering its seats'
+ * legs, each as type (`u<legs>`), bit offset and the value with all those bits set.
+ * Each hold, in order, takes its seats if every field reads 0 (one BITFIELD reads them, one
+ * sets them), else is {'TAKEN', numbers of the fields not free}; a hold id that exists is
+ * {'EXISTS', record, status}. Returns {'DONE', gen, version, '1' when the caller's copy with
+ * this batch's holds is the class as it now is (else '0' and the class's occupancy follows),
+ * outcomes}, or {'NO_RUN'}, or {'LAYOUT', legs, capacity}. Node prepares the fields, so the
+ * script does no arithmetic on them.
  */
-const hold = `${fields}
-local cls = ARGV[2]
-local meta = redis.call('HMGET', KEYS[1], 'gen', 'legs', 'cap:' .. cls, 'stride:' .. cls, 'ver:' .. cls)
+const hold = `
+local cls = ARGV[1]
+local meta = redis.call('HMGET', KEYS[1], 'gen', 'legs', 'cap:' .. cls, 'ver:' .. cls)
 if not meta[1] then return {'NO_RUN'} end
-if meta[2] ~= ARGV[9] or meta[3] ~= ARGV[10] then return {'LAYOUT', meta[2], meta[3]} end
-local existing = redis.call('HGET', KEYS[3], ARGV[1])
-if existing then return {'EXISTS', existing, redis.call('HGET', KEYS[4], ARGV[1])} end
-local stride = tonumber(meta[4])
-local from, to = tonumber(ARGV[5]), tonumber(ARGV[6])
-local get, set, owner = {}, {}, {}
-for i = 11, #ARGV do
-  local seat = tonumber(ARGV[i])
-  for _ = 1, fields(get, stride, seat, from, to) do owner[#owner + 1] = ARGV[i] end
-  fields(set, stride, seat, from, to, 'ones')
-end
-local values = redis.call('BITFIELD', KEYS[2], unpack(get))
-local taken, seen = {}, {}
-for k, value in ipairs(values) do
-  if value ~= 0 and not seen[owner[k]] then
-    seen[owner[k]] = true
-    taken[#taken + 1] = owner[k]
+if meta[2] ~= ARGV[4] or meta[3] ~= ARGV[5] then return {'LAYOUT', meta[2], meta[3]} end
+local current = meta[1] == ARGV[2] and meta[4] == ARGV[3]
+local outcomes, records, statuses, expiries, heldNow = {}, {}, {}, {}, {}
+local i, last = 6, #ARGV
+while i <= last do
+  local id, n = ARGV[i], tonumber(ARGV[i + 3])
+  local existing = heldNow[id] or redis.call('HGET', KEYS[3], id)
+  if existing then
+    local status = 'HELD'
+    if not heldNow[id] then status = redis.call('HGET', KEYS[4], id) end
+    outcomes[#outcomes + 1] = {'EXISTS', existing, status}
+    current = false
+  else
+    local get, set = {}, {}
+    for f = i + 4, i + 1 + 3 * n, 3 do
+      get[#get + 1] = 'GET'
+      get[#get + 1] = ARGV[f]
+      get[#get + 1] = ARGV[f + 1]
+      set[#set + 1] = 'SET'
+      set[#set + 1] = ARGV[f]
+      set[#set + 1] = ARGV[f + 1]
+      set[#set + 1] = ARGV[f + 2]
+    end
+    local taken = {'TAKEN'}
+    for k, value in ipairs(redis.call('BITFIELD', KEYS[2], unpack(get))) do
+      if value ~= 0 then taken[#taken + 1] = k end
+    end
+    if #taken > 1 then
+      outcomes[#outcomes + 1] = taken
+      current = false
+    else
+      redis.call('BITFIELD', KEYS[2], unpack(set))
+      heldNow[id] = ARGV[i + 2]
+      records[#records + 1] = id
+      records[#records + 1] = ARGV[i + 2]
+      statuses[#statuses + 1] = id
+      statuses[#statuses + 1] = 'HELD'
+      expiries[#expiries + 1] = ARGV[i + 1]
+      expiries[#expiries + 1] = id
+      outcomes[#outcomes + 1] = {'HELD'}
+    end
   end
+  i = i + 4 + 3 * n
 end
-if #taken > 0 then return {'TAKEN', meta[1], meta[5], redis.call('GET', KEYS[2]) or '', unpack(taken)} end
-redis.call('BITFIELD', KEYS[2], unpack(set))
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[8])
-redis.call('HSET', KEYS[4], ARGV[1], 'HELD')
-redis.call('ZADD', KEYS[5], ARGV[7], ARGV[1])
-local version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. cls, 1))
-if meta[1] ~= ARGV[3] or meta[5] ~= ARGV[4] then
-  return {'HELD', meta[1], version, redis.call('GET', KEYS[2]) or ''}
+local version = meta[4]
+if #records > 0 then
+  redis.call('HSET', KEYS[3], unpack(records))
+  redis.call('HSET', KEYS[4], unpack(statuses))
+  redis.call('ZADD', KEYS[5], unpack(expiries))
+  version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. cls, #records / 2))
 end
-return {'HELD', meta[1], version}
+if current then return {'DONE', meta[1], version, '1', '', outcomes} end
+return {'DONE', meta[1], version, '0', redis.call('GET', KEYS[2]) or '', outcomes}
 `;
 
 /** KEYS: holds, status, expiry. ARGV: holdId. HELD becomes CONFIRMED; returns {record, status} or nil. */

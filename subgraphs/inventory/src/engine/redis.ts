@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Command, Redis } from 'ioredis';
 import { badInput, DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
 import { bestFitAllocator, type SeatAllocator } from './allocate.js';
-import { decodeSeatLegs, setSeat, takenOnLeg, wordsPerSeatOf, type SeatLegs } from './bitmap.js';
+import { copySeatLegs, decodeSeatLegs, setSeat, takenOnLeg, wordsPerSeatOf, type SeatLegs } from './bitmap.js';
 import {
   byExpiry,
   seatTaken,
   type Hold,
+  type HoldRequest,
   type HoldStatus,
   type InventoryEngine,
   type RunOccupancy,
@@ -27,6 +28,7 @@ import {
   capacitiesOf,
   hasSeatLabels,
   SEAT_CLASSES,
+  seatIdOf,
   type RunCapacity,
   type RunLayout,
   type SeatClass,
@@ -63,6 +65,22 @@ interface RunSnapshot {
 
 /** Seats chosen on an old copy were taken meanwhile by another process: choose again, this often at most. */
 const MAX_ATTEMPTS = 50;
+/** Most holds one script call takes (Redis runs nothing else meanwhile). */
+const MAX_BATCH = 32;
+
+/** A hold request waiting for its run and class's next batch. */
+interface PendingHold {
+  key: string;
+  layout: RunLayout;
+  request: HoldRequest;
+  fingerprint: string;
+  /** Batches it was decided in and lost to another process. */
+  attempts: number;
+  /** Refused on this process's copy, which may be out of date: decide again on state read from Redis. */
+  stale: boolean;
+  resolve: (hold: Hold) => void;
+  reject: (error: unknown) => void;
+}
 /** A run drops out of the reaper's list this long after its last hold expired, so no new hold can be missed. */
 const FORGET_RUN_AFTER_MS = 3_600_000;
 
@@ -71,6 +89,19 @@ const strideOf = (legCount: number) => wordsPerSeatOf(legCount) * 32;
 
 /** Runs whose latest hold expiry this process sent to the reaper's list less than this long ago are not sent again. */
 const EXPIRY_NOTICE_MS = 60_000;
+
+/**
+ * BITFIELD fields covering `seat`'s legs `fromLeg`..`toLeg-1` in its class string: type,
+ * bit offset and the value with every bit of the field set; at most 32 legs a field.
+ */
+function bitfieldsOf(seat: number, fromLeg: number, toLeg: number, stride: number): Array<[string, number, number]> {
+  const fields: Array<[string, number, number]> = [];
+  for (let leg = fromLeg; leg < toLeg; leg += 32) {
+    const width = Math.min(32, toLeg - leg);
+    fields.push([`u${width}`, seat * stride + leg, 2 ** width - 1]);
+  }
+  return fields;
+}
 
 type Reply = Buffer | number | null | Reply[];
 const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? reply.toString() : String(reply ?? ''));
@@ -106,7 +137,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   });
   redis.on('error', options.onConnectionError ?? (() => undefined));
   const snapshots = new Map<string, RunSnapshot>();
-  const queues = new Map<string, Promise<unknown>>();
+  const pendingHolds = new Map<string, PendingHold[]>();
+  const flushing = new Set<string>();
   const loading = new Map<string, Promise<void>>();
   /** Per run, the latest hold expiry this process put on the reaper's list, and when. */
   const expiryNoticed = new Map<string, number>();
@@ -310,131 +342,212 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     throw new Error(`run ${layout.runId} could not be initialised in Redis`);
   }
 
-  /** Runs `task` after the earlier ones queued for the same run and class in this process. */
-  function serialised<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const before = queues.get(key) ?? Promise.resolve();
-    const result = before.then(task, task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    queues.set(key, tail);
-    void tail.then(() => {
-      if (queues.get(key) === tail) queues.delete(key);
-    });
-    return result;
-  }
-
   function holdFrom(record: HoldRecord, status: string): Hold {
     return { ...record.hold, status: status as HoldStatus };
   }
 
-  async function attemptHold(layout: RunLayout, request: Parameters<InventoryEngine['hold']>[1]): Promise<Hold> {
-    const keys = runKeys(layout.runId);
-    const cls = classSeatsOf(layout, request.seatClass);
-    const named = (request.seats?.length ?? 0) > 0;
-    const fingerprint = fingerprintOf(layout.runId, request);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // Processes that lost a race wait a random moment, so the same one does not lose every time.
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
-      let snapshot = snapshots.get(layout.runId);
-      let classState = snapshot?.classes.get(request.seatClass);
-      const cached = snapshot !== undefined && classState !== undefined;
-      if (!snapshot || !classState) {
-        snapshot = await currentRun(layout);
-        classState = snapshot.classes.get(request.seatClass)!;
-      }
-      assertSameLayout(snapshot, layout);
-      let chosen;
-      try {
-        chosen = chooseSeats(layout, classState.occupancy, request, allocate);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        // Another process may have freed seats since this copy was taken: refuse only on current bitmaps.
-        if (cached) {
-          snapshots.delete(layout.runId);
-          continue;
+  /**
+   * Holds wait per run and class; while one batch is with Redis the next gathers, and goes
+   * as one script call. Seats for a batch are chosen one request after another on a working
+   * copy of the class, so they never collide with each other.
+   */
+  function enqueueHold(layout: RunLayout, request: HoldRequest): Promise<Hold> {
+    return new Promise<Hold>((resolve, reject) => {
+      const key = `${layout.runId}\u0000${request.seatClass}`;
+      const item: PendingHold = {
+        key,
+        layout,
+        request,
+        fingerprint: fingerprintOf(request),
+        attempts: 0,
+        stale: false,
+        resolve,
+        reject,
+      };
+      const waiting = pendingHolds.get(key);
+      if (waiting) waiting.push(item);
+      else pendingHolds.set(key, [item]);
+      if (!flushing.has(key)) void flushHolds(key);
+    });
+  }
+
+  async function flushHolds(key: string): Promise<void> {
+    flushing.add(key);
+    try {
+      for (;;) {
+        const waiting = pendingHolds.get(key);
+        if (!waiting || waiting.length === 0) break;
+        const batch = waiting.splice(0, MAX_BATCH);
+        const lost = batch.reduce((most, item) => Math.max(most, item.attempts), 0);
+        // Processes that lost a race wait a random moment, so the same one does not lose every time.
+        if (lost > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(lost, 10)));
+        try {
+          await holdBatch(batch);
+        } catch (error) {
+          for (const item of batch) item.reject(error);
         }
-        // A retry of a hold that took these seats itself is answered with that hold.
-        const existing = await evalScript('getHold', [keys.holds, keys.status], [request.holdId]);
-        if (!Array.isArray(existing)) throw error;
-        const record = decodeRecord(layout.runId, text(existing[0]));
-        if (record.fingerprint !== fingerprint) throw otherRequest(request.holdId);
-        return holdFrom(record, text(existing[1]));
       }
-      const record = newHoldRecord(layout.runId, request, chosen);
-      const expiresAtMs = record.hold.expiresAt.getTime();
-      const [indexed, , reply] = await Promise.all([
-        send('SET', [holdIndexKey(request.holdId), layout.runId, 'NX', 'GET']) as Promise<string | null>,
-        noticeExpiry(layout.runId, expiresAtMs),
-        evalScript(
-          'hold',
-          [keys.meta, keys.seats(request.seatClass), keys.holds, keys.status, keys.expiry],
-          [
-            request.holdId,
-            request.seatClass,
-            classState.gen,
-            classState.version,
-            request.fromStop,
-            request.toStop,
-            expiresAtMs,
-            encodeRecord(record),
-            layout.legCount,
-            cls.capacity,
-            ...record.seatIndexes,
-          ],
-        ),
-      ]);
-      if (!Array.isArray(reply)) throw new Error(`unexpected hold reply ${text(reply)}`);
-      const outcome = text(reply[0]);
-      if (outcome === 'HELD') {
-        const gen = text(reply[1]);
-        const version = Number(text(reply[2]));
-        if (Buffer.isBuffer(reply[3])) {
-          snapshotOfClass(layout.runId, layout.legCount, request.seatClass, gen, version, cls.capacity, reply[3]);
-        } else {
-          applyChange(layout.runId, request.seatClass, gen, version, (occupancy) => {
-            for (const index of record.seatIndexes) setSeat(occupancy, index, request.fromStop, request.toStop, true);
-          });
-        }
-        if (indexed !== null && indexed !== layout.runId) {
-          // The id is another run's hold: undo this one.
-          await evalScript('release', releaseKeys(layout.runId), [request.holdId, 'forget']);
-          snapshots.delete(layout.runId);
-          throw otherRequest(request.holdId);
-        }
-        return record.hold;
-      }
-      if (outcome === 'EXISTS') {
-        const existing = decodeRecord(layout.runId, text(reply[1]));
-        if (existing.fingerprint !== fingerprint || (indexed !== null && indexed !== layout.runId))
-          throw otherRequest(request.holdId);
-        return holdFrom(existing, text(reply[2]));
-      }
-      if (outcome === 'NO_RUN') {
-        snapshots.delete(layout.runId);
-        await restoreRun(layout);
-        continue;
-      }
-      if (outcome === 'LAYOUT') {
-        throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
-      }
-      // TAKEN: Redis sent the class's bitmaps as they are now; choose again on them.
-      snapshotOfClass(
-        layout.runId,
-        layout.legCount,
-        request.seatClass,
-        text(reply[1]),
-        Number(text(reply[2])),
-        cls.capacity,
-        Buffer.isBuffer(reply[3]) ? reply[3] : Buffer.alloc(0),
+    } finally {
+      flushing.delete(key);
+      if (pendingHolds.get(key)?.length === 0) pendingHolds.delete(key);
+    }
+  }
+
+  /** Puts items back at the head of their queue, to be decided again (on fresh state when `stale`). */
+  function retry(items: PendingHold[]): void {
+    const tooMany = items.filter((item) => ++item.attempts >= MAX_ATTEMPTS);
+    for (const item of tooMany) {
+      item.reject(
+        new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Seats are changing too fast on this train; try again'),
       );
-      if (outcome === 'TAKEN' && named) {
-        const takenIndexes = new Set(reply.slice(4).map((r) => Number(text(r))));
-        throw seatTaken(chosen.filter((seat) => takenIndexes.has(seat.index)).map((seat) => seat.seatId));
+    }
+    const again = items.filter((item) => item.attempts < MAX_ATTEMPTS);
+    if (again.length === 0) return;
+    const key = again[0]!.key;
+    pendingHolds.set(key, [...again, ...(pendingHolds.get(key) ?? [])]);
+    if (!flushing.has(key)) void flushHolds(key);
+  }
+
+  /** A request refused on current state, unless it is a retry of a hold that took its seats itself. */
+  async function refuse(item: PendingHold, error: DomainError): Promise<void> {
+    const keys = runKeys(item.layout.runId);
+    const existing = await evalScript('getHold', [keys.holds, keys.status], [item.request.holdId]);
+    if (!Array.isArray(existing)) return item.reject(error);
+    const record = decodeRecord(item.layout.runId, text(existing[0]));
+    if (record.fingerprint !== item.fingerprint) return item.reject(otherRequest(item.request.holdId));
+    item.resolve(holdFrom(record, text(existing[1])));
+  }
+
+  /** One script call for a batch of holds of one run and class; settles or requeues every item. */
+  async function holdBatch(batch: PendingHold[]): Promise<void> {
+    const { layout, request: first } = batch[0]!;
+    const { runId } = layout;
+    const seatClass = first.seatClass;
+    const keys = runKeys(runId);
+    let snapshot = snapshots.get(runId);
+    let classState = snapshot?.classes.get(seatClass);
+    const cached = snapshot !== undefined && classState !== undefined && !batch.some((item) => item.stale);
+    if (!cached || !snapshot || !classState) {
+      snapshot = await currentRun(layout);
+      classState = snapshot.classes.get(seatClass)!;
+    }
+    const working = copySeatLegs(classState.occupancy);
+    const chosen: Array<{ item: PendingHold; record: HoldRecord }> = [];
+    const settling: Array<Promise<void>> = [];
+    const stale: PendingHold[] = [];
+    for (const item of batch) {
+      try {
+        assertSameLayout(snapshot, item.layout);
+        const seats = chooseSeats(item.layout, working, item.request, allocate);
+        const record = newHoldRecord(runId, item.request, seats);
+        for (const seat of seats) setSeat(working, seat.index, item.request.fromStop, item.request.toStop, true);
+        chosen.push({ item, record });
+      } catch (error) {
+        if (!(error instanceof DomainError)) item.reject(error);
+        // Another process may have freed seats since this copy was taken: refuse only on current state.
+        else if (cached) {
+          item.stale = true;
+          stale.push(item);
+        } else settling.push(refuse(item, error).catch(item.reject));
       }
     }
-    throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Seats are changing too fast on this train; try again');
+    if (stale.length > 0) {
+      snapshots.delete(runId);
+      retry(stale);
+    }
+    if (chosen.length === 0) {
+      await Promise.all(settling);
+      return;
+    }
+    const args: Array<string | number> = [
+      seatClass,
+      classState.gen,
+      classState.version,
+      layout.legCount,
+      working.capacity,
+    ];
+    const seatStride = strideOf(layout.legCount);
+    const fieldSeats: number[][] = [];
+    for (const { item, record } of chosen) {
+      const { fromStop, toStop } = item.request;
+      const owners: number[] = [];
+      const fields: Array<string | number> = [];
+      record.seatIndexes.forEach((seat, position) => {
+        for (const [type, offset, ones] of bitfieldsOf(seat, fromStop, toStop, seatStride)) {
+          fields.push(type, offset, ones);
+          owners.push(position);
+        }
+      });
+      fieldSeats.push(owners);
+      args.push(item.request.holdId, record.hold.expiresAt.getTime(), encodeRecord(record), owners.length, ...fields);
+    }
+    const [indexed, , reply] = await Promise.all([
+      Promise.all(
+        chosen.map(
+          ({ item }) => send('SET', [holdIndexKey(item.request.holdId), runId, 'NX', 'GET']) as Promise<string | null>,
+        ),
+      ),
+      Promise.all(chosen.map(({ record }) => noticeExpiry(runId, record.hold.expiresAt.getTime()))),
+      evalScript('hold', [keys.meta, keys.seats(seatClass), keys.holds, keys.status, keys.expiry], args),
+    ]);
+    if (!Array.isArray(reply)) throw new Error(`unexpected hold reply ${text(reply)}`);
+    const outcome = text(reply[0]);
+    if (outcome === 'NO_RUN') {
+      snapshots.delete(runId);
+      await restoreRun(layout);
+      retry(chosen.map(({ item }) => item));
+      await Promise.all(settling);
+      return;
+    }
+    if (outcome === 'LAYOUT') {
+      throw new Error(`run ${runId} was initialised with another layout than ${layout.consistId}`);
+    }
+    // DONE: gen, version, whether the caller's copy plus this batch is the class as it is now, else the class.
+    const gen = text(reply[1]);
+    const version = Number(text(reply[2]));
+    if (text(reply[3]) === '1') {
+      const run = snapshots.get(runId);
+      const known = run?.classes.get(seatClass);
+      if (run?.gen === gen && (!known || known.version <= version))
+        run.classes.set(seatClass, { gen, version, occupancy: working });
+    } else {
+      const raw = Buffer.isBuffer(reply[4]) ? reply[4] : Buffer.alloc(0);
+      snapshotOfClass(runId, layout.legCount, seatClass, gen, version, working.capacity, raw);
+    }
+    const outcomes = Array.isArray(reply[5]) ? reply[5] : [];
+    const lost: PendingHold[] = [];
+    chosen.forEach(({ item, record }, k) => {
+      const result = outcomes[k];
+      const kind = Array.isArray(result) ? text(result[0]) : '';
+      const elsewhere = indexed[k] !== null && indexed[k] !== runId;
+      if (kind === 'HELD') {
+        if (!elsewhere) return item.resolve(record.hold);
+        // The id is another run's hold: undo this one.
+        snapshots.delete(runId);
+        settling.push(
+          evalScript('release', releaseKeys(runId), [item.request.holdId, 'forget']).then(
+            () => item.reject(otherRequest(item.request.holdId)),
+            item.reject,
+          ),
+        );
+      } else if (kind === 'EXISTS' && Array.isArray(result)) {
+        const existing = decodeRecord(runId, text(result[1]));
+        if (existing.fingerprint !== item.fingerprint || elsewhere) item.reject(otherRequest(item.request.holdId));
+        else item.resolve(holdFrom(existing, text(result[2])));
+      } else if (kind === 'TAKEN' && Array.isArray(result)) {
+        if ((item.request.seats?.length ?? 0) === 0) {
+          lost.push(item);
+          return;
+        }
+        // Named seats another process took first: Redis has the final word.
+        const owners = fieldSeats[k]!;
+        const takenPositions = new Set(result.slice(1).map((field) => owners[Number(text(field)) - 1]));
+        const named = record.hold.seats.filter((_, position) => takenPositions.has(position));
+        item.reject(seatTaken(named.map((seat) => seatIdOf(seat.coach, seat.label))));
+      } else item.reject(new Error(`unexpected hold outcome ${kind}`));
+    });
+    if (lost.length > 0) retry(lost);
+    await Promise.all(settling);
   }
 
   /**
@@ -481,9 +594,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
 
     async hold(layout, request) {
       checkHoldRequest(layout, request);
-      const named = (request.seats?.length ?? 0) > 0;
-      if (named) return attemptHold(layout, request);
-      return serialised(`${layout.runId}\u0000${request.seatClass}`, () => attemptHold(layout, request));
+      return enqueueHold(layout, request);
     },
 
     async confirm(holdId) {
