@@ -16,7 +16,6 @@ import {
 import {
   checkHoldRequest,
   chooseSeats,
-  classSeatsOf,
   confirmedHolds,
   fingerprintOf,
   newHoldRecord,
