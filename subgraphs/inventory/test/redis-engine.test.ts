@@ -155,6 +155,27 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     ]);
   });
 
+  it('leaves no key of a dropped run behind, hold look-ups included', async () => {
+    const keyPrefix = `${prefix}drop:`;
+    const inventory = engine(keyPrefix);
+    const past = { ...hundred, runId: 'IC100:2026-11-01' };
+    for (let i = 0; i < 5; i++) await inventory.hold(past, request({ holdId: `old-${i}`, count: 2 }));
+    await inventory.hold(hundred, request({ holdId: 'current', count: 1 }));
+    const admin = new Redis(url);
+    try {
+      const keysOf = async (pattern: string) => (await admin.keys(`${keyPrefix}${pattern}`)).sort();
+      expect((await keysOf('{run:IC100:2026-11-01}*')).length).toBeGreaterThan(0);
+      expect(await inventory.dropRunsBefore('2026-11-02', 10)).toEqual(['IC100:2026-11-01']);
+      expect(await keysOf('{run:IC100:2026-11-01}*')).toEqual([]);
+      expect(await keysOf('hold:old-*')).toEqual([]);
+      expect(await keysOf('hold:current')).toHaveLength(1);
+      expect(await admin.zrange(`${keyPrefix}runs-by-day`, '0', '-1')).toEqual([hundred.runId]);
+      expect(await admin.zrange(`${keyPrefix}runs-with-holds`, '0', '-1')).toEqual([hundred.runId]);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('survives a SCRIPT FLUSH in the middle of a rush of holds', async () => {
     const keyPrefix = `${prefix}flush-scripts:`;
     const replicas = [engine(keyPrefix), engine(keyPrefix)];

@@ -1,7 +1,7 @@
 import { badInput, notFound } from '@railgraph/service-kit';
 import { bestFitAllocator, type SeatAllocator } from './allocate.js';
 import { emptySeatLegs, setSeat, takenOnLeg, type SeatLegs } from './bitmap.js';
-import { byExpiry, type InventoryEngine, type RunOccupancy, type RunRecovery } from './engine.js';
+import { byExpiry, serviceDayOf, type InventoryEngine, type RunOccupancy, type RunRecovery } from './engine.js';
 import {
   checkHoldRequest,
   chooseSeats,
@@ -206,6 +206,19 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
         .sort(byExpiry)
         .slice(0, limit)
         .map(copyHold);
+    },
+
+    async dropRunsBefore(day, limit) {
+      const dropped: string[] = [];
+      for (const runId of runs.keys()) {
+        if (dropped.length >= limit) break;
+        const runDay = serviceDayOf(runId);
+        if (runDay !== null && runDay < day) dropped.push(runId);
+      }
+      const gone = new Set(dropped);
+      for (const runId of dropped) runs.delete(runId);
+      for (const [holdId, record] of holds) if (gone.has(record.hold.runId)) holds.delete(holdId);
+      return dropped;
     },
 
     async occupancy(runId): Promise<RunOccupancy | null> {

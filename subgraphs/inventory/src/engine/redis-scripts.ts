@@ -267,13 +267,38 @@ for _, id in ipairs(ids) do out[#out + 1] = redis.call('HGET', KEYS[2], id) end
 return out
 `;
 
+/** KEYS: state, occupancy:STANDARD, occupancy:FIRST, holds, status, expiry. Deletes them; returns the run's hold ids. */
+const dropRun = `
+local ids = redis.call('HKEYS', KEYS[4])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+return ids
+`;
+
+/** KEYS: a hold look-up. ARGV: runId. Deletes it if it points to that run. */
+const forgetHoldIndex = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 /** KEYS: runs with holds. ARGV: runId, the score last seen. Drops the run unless a hold moved its score. */
 const forgetRun = `
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('ZREM', KEYS[1], ARGV[1]) end
 return 0
 `;
 
-export const luaScripts = { read, hold, confirm, release, releaseSeats, getHold, rebuild, expired, forgetRun } as const;
+export const luaScripts = {
+  read,
+  hold,
+  confirm,
+  release,
+  releaseSeats,
+  getHold,
+  rebuild,
+  expired,
+  forgetRun,
+  dropRun,
+  forgetHoldIndex,
+} as const;
 export type ScriptName = keyof typeof luaScripts;
 
 const shaOf = (source: string) => createHash('sha1').update(source).digest('hex');

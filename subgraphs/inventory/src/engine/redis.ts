@@ -6,6 +6,7 @@ import { copySeatLegs, decodeSeatLegs, setSeat, takenOnLeg, wordsPerSeatOf, type
 import {
   byExpiry,
   seatTaken,
+  serviceDayOf,
   type Hold,
   type HoldRequest,
   type HoldStatus,
@@ -102,6 +103,9 @@ function bitfieldsOf(seat: number, fromLeg: number, toLeg: number, stride: numbe
   return fields;
 }
 
+/** Days from 1970-01-01 to a `YYYY-MM-DD` day. */
+const dayNumber = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+
 type Reply = Buffer | number | null | Reply[];
 const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? reply.toString() : String(reply ?? ''));
 
@@ -118,6 +122,8 @@ const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? rep
  *   `P{run:<id>}:expiry` sorted set of held holdIds by expiry (ms).
  * - `Phold:<holdId>` string → run id: confirm and release come with a hold id only.
  * - `Pruns-with-holds` sorted set of run ids by their latest hold expiry: what the reaper visits.
+ * - `Pruns-by-day` sorted set of run ids by service day (days since 1970-01-01 UTC), for
+ *   dropping runs whose trains have run (`dropRunsBefore`).
  *
  * Seats are chosen in Node by the same allocator as the in-process engine, on this
  * process's copy of the occupancy (kept current from the scripts' replies); the hold script
@@ -155,6 +161,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   };
   const holdIndexKey = (holdId: string) => `${prefix}hold:${holdId}`;
   const runsWithHoldsKey = `${prefix}runs-with-holds`;
+  const runsByDayKey = `${prefix}runs-by-day`;
 
   function ensureScripts(): Promise<void> {
     scriptsLoaded ??= loadScripts(redis).catch((error: unknown) => {
@@ -303,9 +310,11 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     snapshots.delete(layout.runId);
     const kept = new Set(records.map((r) => r.hold.holdId));
     const dropped = reply.map(text).filter((holdId) => !kept.has(holdId));
+    const day = serviceDayOf(layout.runId);
     await Promise.all([
       ...dropped.map((holdId) => redis.del(holdIndexKey(holdId))),
       ...records.map((r) => redis.set(holdIndexKey(r.hold.holdId), layout.runId)),
+      ...(day ? [redis.zadd(runsByDayKey, 'NX', dayNumber(day), layout.runId)] : []),
     ]);
   }
 
@@ -683,6 +692,27 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         }),
       );
       return holds.sort(byExpiry).slice(0, limit);
+    },
+
+    async dropRunsBefore(day, limit) {
+      const due = await redis.zrangebyscore(runsByDayKey, '-inf', `(${dayNumber(day)}`, 'LIMIT', 0, limit);
+      for (const runId of due) {
+        const keys = runKeys(runId);
+        const holdIds = await evalScript(
+          'dropRun',
+          [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.status, keys.expiry],
+          [],
+        );
+        snapshots.delete(runId);
+        expiryNoticed.delete(runId);
+        await Promise.all(
+          (Array.isArray(holdIds) ? holdIds : []).map((holdId) =>
+            evalScript('forgetHoldIndex', [holdIndexKey(text(holdId))], [runId]),
+          ),
+        );
+        await Promise.all([redis.zrem(runsWithHoldsKey, runId), redis.zrem(runsByDayKey, runId)]);
+      }
+      return due;
     },
 
     async occupancy(runId): Promise<RunOccupancy | null> {
