@@ -95,13 +95,6 @@ export function slackAround(occ: SeatLegs, seat: number, fromLeg: number, toLeg:
   return slack;
 }
 
-/** The words as Redis stores them: big-endian, seat after seat. */
-export function encodeSeatLegs(occ: SeatLegs): Buffer {
-  const bytes = Buffer.alloc(occ.words.length * 4);
-  for (let i = 0; i < occ.words.length; i++) bytes.writeUInt32BE(occ.words[i]!, i * 4);
-  return bytes;
-}
-
 /** Reads a class string from Redis (which leaves out trailing zero bytes never written). */
 export function decodeSeatLegs(raw: Buffer, capacity: number, legCount: number): SeatLegs {
   const occ = emptySeatLegs(capacity, legCount);
@@ -113,8 +106,4 @@ export function decodeSeatLegs(raw: Buffer, capacity: number, legCount: number):
     occ.words[whole] = tail.readUInt32BE(0);
   }
   return occ;
-}
-
-export function copySeatLegs(occ: SeatLegs): SeatLegs {
-  return { ...occ, words: occ.words.slice() };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Command, Redis } from 'ioredis';
 import { badInput, DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
 import { bestFitAllocator, type SeatAllocator } from './allocate.js';
-import { copySeatLegs, decodeSeatLegs, setSeat, takenOnLeg, wordsPerSeatOf, type SeatLegs } from './bitmap.js';
+import { decodeSeatLegs, setSeat, takenOnLeg, wordsPerSeatOf, type SeatLegs } from './bitmap.js';
 import {
   byExpiry,
   seatTaken,
@@ -439,7 +439,9 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       snapshot = await currentRun(layout);
       classState = snapshot.classes.get(seatClass)!;
     }
-    const working = copySeatLegs(classState.occupancy);
+    // Choices go straight into this process's copy: the reply either confirms it is Redis's
+    // state, or replaces it; on an error the copy is dropped.
+    const working = classState.occupancy;
     const chosen: Array<{ item: PendingHold; record: HoldRecord }> = [];
     const settling: Array<Promise<void>> = [];
     const stale: PendingHold[] = [];
@@ -497,18 +499,25 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       ),
       Promise.all(chosen.map(({ record }) => noticeExpiry(runId, record.hold.expiresAt.getTime()))),
       evalScript('hold', [keys.meta, keys.seats(seatClass), keys.holds, keys.status, keys.expiry], args),
-    ]);
-    if (!Array.isArray(reply)) throw new Error(`unexpected hold reply ${text(reply)}`);
-    const outcome = text(reply[0]);
+    ]).catch((error: unknown) => {
+      snapshots.delete(runId);
+      throw error;
+    });
+    const outcome = Array.isArray(reply) ? text(reply[0]) : '';
+    if (!Array.isArray(reply) || outcome === 'LAYOUT') {
+      snapshots.delete(runId);
+      throw new Error(
+        outcome === 'LAYOUT'
+          ? `run ${runId} was initialised with another layout than ${layout.consistId}`
+          : `unexpected hold reply ${text(reply)}`,
+      );
+    }
     if (outcome === 'NO_RUN') {
       snapshots.delete(runId);
       await restoreRun(layout);
       retry(chosen.map(({ item }) => item));
       await Promise.all(settling);
       return;
-    }
-    if (outcome === 'LAYOUT') {
-      throw new Error(`run ${runId} was initialised with another layout than ${layout.consistId}`);
     }
     // DONE: gen, version, whether the caller's copy plus this batch is the class as it is now, else the class.
     const gen = text(reply[1]);
