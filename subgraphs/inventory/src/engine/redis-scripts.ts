@@ -309,6 +309,6 @@ export const scriptShas = Object.fromEntries(
 export const isNoScript = (error: unknown): boolean => error instanceof Error && error.message.startsWith('NOSCRIPT');
 
 /** SCRIPT LOAD of every script: once at start, and again whenever Redis answers NOSCRIPT. */
-export async function loadScripts(redis: Redis): Promise<void> {
+export async function loadScripts(redis: Pick<Redis, 'script'>): Promise<void> {
   await Promise.all(Object.values(luaScripts).map((source) => redis.script('LOAD', source)));
 }

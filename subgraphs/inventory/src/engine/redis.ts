@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Command, Redis } from 'ioredis';
+import { Cluster, Command, Redis } from 'ioredis';
 import { badInput, DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
 import { bestFitAllocator, type SeatAllocator } from './allocate.js';
 import { decodeSeatLegs, setSeat, takenOnLeg, wordsPerSeatOf, type SeatLegs } from './bitmap.js';
@@ -39,6 +39,11 @@ import { classAvailability, seatMapOf } from './views.js';
 export interface RedisEngineOptions {
   /** `redis://host:port/db`. */
   url: string;
+  /**
+   * Redis Cluster: its nodes (`host:port`, a few are enough to find the rest). `url` then
+   * only lends its user name and password.
+   */
+  clusterNodes?: readonly string[] | undefined;
   /** Put before every key, so several deployments (or tests) can share one Redis. */
   keyPrefix?: string;
   allocate?: SeatAllocator;
@@ -103,6 +108,25 @@ function bitfieldsOf(seat: number, fromLeg: number, toLeg: number, stride: numbe
   return fields;
 }
 
+/** A Redis Cluster client: replies to reads may come from masters only (seats must be current). */
+function clusterClient(options: RedisEngineOptions): Cluster {
+  const { username, password } = new URL(options.url);
+  const nodes = (options.clusterNodes ?? []).map((node) => {
+    const [host, port] = node.split(':');
+    return { host: host ?? '127.0.0.1', port: Number(port ?? 6379) };
+  });
+  return new Cluster(nodes, {
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    scaleReads: 'master',
+    redisOptions: {
+      maxRetriesPerRequest: 2,
+      ...(username ? { username: decodeURIComponent(username) } : {}),
+      ...(password ? { password: decodeURIComponent(password) } : {}),
+    },
+  });
+}
+
 /** Days from 1970-01-01 to a `YYYY-MM-DD` day. */
 const dayNumber = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 
@@ -131,15 +155,15 @@ const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? rep
  * to choose again. Holds of one run and class are sent one at a time from a process, so
  * its own holds never collide; other processes' holds can only make it choose again.
  */
-export function createRedisEngine(options: RedisEngineOptions): InventoryEngine & { redis: Redis } {
+export function createRedisEngine(options: RedisEngineOptions): InventoryEngine & { redis: Redis | Cluster } {
   const prefix = options.keyPrefix ?? '';
   const allocate = options.allocate ?? bestFitAllocator;
   const clock = options.clock ?? (() => new Date());
   const maxCachedRuns = options.cachedRuns ?? 2_000;
-  const redis = new Redis(options.url, {
-    maxRetriesPerRequest: 2,
-    lazyConnect: true,
-  });
+  const clustered = (options.clusterNodes?.length ?? 0) > 0;
+  const redis: Redis | Cluster = clustered
+    ? clusterClient(options)
+    : new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', options.onConnectionError ?? (() => undefined));
   const snapshots = new Map<string, RunSnapshot>();
   const pendingHolds = new Map<string, PendingHold[]>();
@@ -164,6 +188,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   const runsByDayKey = `${prefix}runs-by-day`;
 
   function ensureScripts(): Promise<void> {
+    // A cluster's nodes each load a script the first time they run it (the EVAL below).
+    if (redis instanceof Cluster) return Promise.resolve();
     scriptsLoaded ??= loadScripts(redis).catch((error: unknown) => {
       scriptsLoaded = null;
       throw error;
@@ -173,10 +199,15 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
 
   // Commands issued in one tick go out in one pipeline (one socket write): holds of many
   // runs share round trips. Replies come as Buffers, the bitmaps being binary (ioredis's
-  // own auto-pipelining loses the command name of callBuffer, hence this).
+  // own auto-pipelining loses the command name of callBuffer, hence this). On a cluster,
+  // whose pipelines must stay on one node, the client's own per-node auto-pipelining does it.
   let batch: Command[] | null = null;
   function send(name: string, args: Array<string | number>, binary = false): Promise<unknown> {
     const command = new Command(name, args, binary ? { replyEncoding: null } : { replyEncoding: 'utf8' });
+    if (clustered) {
+      void redis.sendCommand(command);
+      return command.promise;
+    }
     if (!batch) {
       batch = [];
       process.nextTick(() => {
@@ -194,16 +225,18 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   const evalsha = (name: ScriptName, keys: string[], args: Array<string | number>) =>
     send('EVALSHA', [scriptShas[name], keys.length, ...keys, ...args], true) as Promise<Reply>;
 
-  /** EVALSHA, loading the scripts again when Redis lost them (restart, SCRIPT FLUSH). */
+  /**
+   * EVALSHA; when the node lost the script (restart, SCRIPT FLUSH, a cluster node running it
+   * the first time) the same call goes as EVAL with the source, which loads it there.
+   */
   async function evalScript(name: ScriptName, keys: string[], args: Array<string | number>): Promise<Reply> {
     await ensureScripts();
     try {
       return await evalsha(name, keys, args);
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      await redis.script('LOAD', luaScripts[name]);
       scriptsLoaded = null;
-      return await evalsha(name, keys, args);
+      return (await send('EVAL', [luaScripts[name], keys.length, ...keys, ...args], true)) as Reply;
     }
   }
 
