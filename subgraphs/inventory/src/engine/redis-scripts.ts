@@ -54,63 +54,89 @@ return {m[1], m[2], m[3], m[4], m[5], m[6], redis.call('GET', KEYS[2]) or '', re
  * outcomes}, or {'NO_RUN'}, or {'LAYOUT', legs, capacity}. Node prepares the fields, so the
  * script does no arithmetic on them.
  */
-const hold = `
-local cls = ARGV[1]
-local meta = redis.call('HMGET', KEYS[1], 'gen', 'legs', 'cap:' .. cls, 'ver:' .. cls)
-if not meta[1] then return {'NO_RUN'} end
-if meta[2] ~= ARGV[4] or meta[3] ~= ARGV[5] then return {'LAYOUT', meta[2], meta[3]} end
-local current = meta[1] == ARGV[2] and meta[4] == ARGV[3]
-local outcomes, records, statuses, expiries, heldNow = {}, {}, {}, {}, {}
-local i, last = 6, #ARGV
-while i <= last do
-  local id, n = ARGV[i], tonumber(ARGV[i + 3])
-  local existing = heldNow[id] or redis.call('HGET', KEYS[3], id)
-  if existing then
-    local status = 'HELD'
-    if not heldNow[id] then status = redis.call('HGET', KEYS[4], id) end
-    outcomes[#outcomes + 1] = {'EXISTS', existing, status}
-    current = false
-  else
-    local get, set = {}, {}
-    for f = i + 4, i + 1 + 3 * n, 3 do
-      get[#get + 1] = 'GET'
-      get[#get + 1] = ARGV[f]
-      get[#get + 1] = ARGV[f + 1]
-      set[#set + 1] = 'SET'
-      set[#set + 1] = ARGV[f]
-      set[#set + 1] = ARGV[f + 1]
-      set[#set + 1] = ARGV[f + 2]
-    end
-    local taken = {'TAKEN'}
-    for k, value in ipairs(redis.call('BITFIELD', KEYS[2], unpack(get))) do
-      if value ~= 0 then taken[#taken + 1] = k end
-    end
-    if #taken > 1 then
-      outcomes[#outcomes + 1] = taken
+const holdRun = `
+local function holdRun(K, A, last)
+  local cls = ARGV[A]
+  local meta = redis.call('HMGET', KEYS[K], 'gen', 'legs', 'cap:' .. cls, 'ver:' .. cls)
+  if not meta[1] then return {'NO_RUN'} end
+  if meta[2] ~= ARGV[A + 3] or meta[3] ~= ARGV[A + 4] then return {'LAYOUT', meta[2], meta[3]} end
+  local current = meta[1] == ARGV[A + 1] and meta[4] == ARGV[A + 2]
+  local outcomes, records, statuses, expiries, heldNow = {}, {}, {}, {}, {}
+  local i = A + 5
+  while i <= last do
+    local id, n = ARGV[i], tonumber(ARGV[i + 3])
+    local existing = heldNow[id] or redis.call('HGET', KEYS[K + 2], id)
+    if existing then
+      local status = 'HELD'
+      if not heldNow[id] then status = redis.call('HGET', KEYS[K + 3], id) end
+      outcomes[#outcomes + 1] = {'EXISTS', existing, status}
       current = false
     else
-      redis.call('BITFIELD', KEYS[2], unpack(set))
-      heldNow[id] = ARGV[i + 2]
-      records[#records + 1] = id
-      records[#records + 1] = ARGV[i + 2]
-      statuses[#statuses + 1] = id
-      statuses[#statuses + 1] = 'HELD'
-      expiries[#expiries + 1] = ARGV[i + 1]
-      expiries[#expiries + 1] = id
-      outcomes[#outcomes + 1] = {'HELD'}
+      local get, set = {}, {}
+      for f = i + 4, i + 1 + 3 * n, 3 do
+        get[#get + 1] = 'GET'
+        get[#get + 1] = ARGV[f]
+        get[#get + 1] = ARGV[f + 1]
+        set[#set + 1] = 'SET'
+        set[#set + 1] = ARGV[f]
+        set[#set + 1] = ARGV[f + 1]
+        set[#set + 1] = ARGV[f + 2]
+      end
+      local taken = {'TAKEN'}
+      for k, value in ipairs(redis.call('BITFIELD', KEYS[K + 1], unpack(get))) do
+        if value ~= 0 then taken[#taken + 1] = k end
+      end
+      if #taken > 1 then
+        outcomes[#outcomes + 1] = taken
+        current = false
+      else
+        redis.call('BITFIELD', KEYS[K + 1], unpack(set))
+        heldNow[id] = ARGV[i + 2]
+        records[#records + 1] = id
+        records[#records + 1] = ARGV[i + 2]
+        statuses[#statuses + 1] = id
+        statuses[#statuses + 1] = 'HELD'
+        expiries[#expiries + 1] = ARGV[i + 1]
+        expiries[#expiries + 1] = id
+        outcomes[#outcomes + 1] = {'HELD'}
+      end
     end
+    i = i + 4 + 3 * n
   end
-  i = i + 4 + 3 * n
+  local version = meta[4]
+  if #records > 0 then
+    redis.call('HSET', KEYS[K + 2], unpack(records))
+    redis.call('HSET', KEYS[K + 3], unpack(statuses))
+    redis.call('ZADD', KEYS[K + 4], unpack(expiries))
+    version = tostring(redis.call('HINCRBY', KEYS[K], 'ver:' .. cls, #records / 2))
+  end
+  if current then return {'DONE', meta[1], version, '1', '', outcomes} end
+  return {'DONE', meta[1], version, '0', redis.call('GET', KEYS[K + 1]) or '', outcomes}
 end
-local version = meta[4]
-if #records > 0 then
-  redis.call('HSET', KEYS[3], unpack(records))
-  redis.call('HSET', KEYS[4], unpack(statuses))
-  redis.call('ZADD', KEYS[5], unpack(expiries))
-  version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. cls, #records / 2))
+`;
+
+const hold = `${holdRun}
+return holdRun(1, 1, #ARGV)
+`;
+
+/**
+ * Holds on several runs in one call (a Redis that is not a cluster: the keys of many runs
+ * and hold look-ups in one script). KEYS: per run, its hold look-up keys then the five keys
+ * of hold. ARGV: per run, the number of look-up keys, the number of its hold
+ * arguments, its run id, then those arguments. Each look-up is SET NX GET to the run id.
+ * Returns per run {previous values of its look-ups ('' where none), the hold reply}.
+ */
+const holdRuns = `${holdRun}
+local out, k, a = {}, 1, 1
+while a <= #ARGV do
+  local looks, count, runId = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2]
+  local indexed = {}
+  for j = 1, looks do indexed[j] = redis.call('SET', KEYS[k + j - 1], runId, 'NX', 'GET') or '' end
+  out[#out + 1] = {indexed, holdRun(k + looks, a + 3, a + 2 + count)}
+  k = k + looks + 5
+  a = a + 3 + count
 end
-if current then return {'DONE', meta[1], version, '1', '', outcomes} end
-return {'DONE', meta[1], version, '0', redis.call('GET', KEYS[2]) or '', outcomes}
+return out
 `;
 
 /** KEYS: holds, status, expiry. ARGV: holdId. HELD becomes CONFIRMED; returns {record, status} or nil. */
@@ -289,6 +315,7 @@ return 0
 export const luaScripts = {
   read,
   hold,
+  holdRuns,
   confirm,
   release,
   releaseSeats,

@@ -73,6 +73,16 @@ const MAX_ATTEMPTS = 50;
 /** Most holds one script call takes (Redis runs nothing else meanwhile). */
 const MAX_BATCH = 32;
 
+/** A run's batch of holds waiting for the tick's one script call. */
+interface HoldCall {
+  runId: string;
+  indexKeys: string[];
+  keys: string[];
+  args: Array<string | number>;
+  resolve: (result: { indexed: Array<string | null>; reply: Reply }) => void;
+  reject: (error: unknown) => void;
+}
+
 /** A hold request waiting for its run and class's next batch. */
 interface PendingHold {
   key: string;
@@ -167,6 +177,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   redis.on('error', options.onConnectionError ?? (() => undefined));
   const snapshots = new Map<string, RunSnapshot>();
   const pendingHolds = new Map<string, PendingHold[]>();
+  /** Hold batches of this tick, sent together in one script call (one Redis, not a cluster). */
+  let holdCalls: HoldCall[] | null = null;
   const flushing = new Set<string>();
   const loading = new Map<string, Promise<void>>();
   /** Per run, the latest hold expiry this process put on the reaper's list, and when. */
@@ -524,14 +536,14 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       fieldSeats.push(owners);
       args.push(item.request.holdId, record.hold.expiresAt.getTime(), encodeRecord(record), owners.length, ...fields);
     }
-    const [indexed, , reply] = await Promise.all([
-      Promise.all(
-        chosen.map(
-          ({ item }) => send('SET', [holdIndexKey(item.request.holdId), runId, 'NX', 'GET']) as Promise<string | null>,
-        ),
+    const [{ indexed, reply }] = await Promise.all([
+      callHold(
+        runId,
+        chosen.map(({ item }) => holdIndexKey(item.request.holdId)),
+        [keys.meta, keys.seats(seatClass), keys.holds, keys.status, keys.expiry],
+        args,
       ),
       Promise.all(chosen.map(({ record }) => noticeExpiry(runId, record.hold.expiresAt.getTime()))),
-      evalScript('hold', [keys.meta, keys.seats(seatClass), keys.holds, keys.status, keys.expiry], args),
     ]).catch((error: unknown) => {
       snapshots.delete(runId);
       throw error;
@@ -598,6 +610,57 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     });
     if (lost.length > 0) retry(lost);
     await Promise.all(settling);
+  }
+
+  /**
+   * A batch's hold look-ups (SET NX GET to the run id, answering what they held before) and
+   * its hold script. On a cluster they are separate commands (the look-ups live on other
+   * nodes); on one Redis, every batch of the same tick goes in one script call.
+   */
+  async function callHold(
+    runId: string,
+    indexKeys: string[],
+    keys: string[],
+    args: Array<string | number>,
+  ): Promise<{ indexed: Array<string | null>; reply: Reply }> {
+    if (clustered) {
+      const [indexed, reply] = await Promise.all([
+        Promise.all(indexKeys.map((key) => send('SET', [key, runId, 'NX', 'GET']) as Promise<string | null>)),
+        evalScript('hold', keys, args),
+      ]);
+      return { indexed, reply };
+    }
+    return new Promise((resolve, reject) => {
+      if (!holdCalls) {
+        holdCalls = [];
+        process.nextTick(() => {
+          const calls = holdCalls ?? [];
+          holdCalls = null;
+          void sendHoldCalls(calls);
+        });
+      }
+      holdCalls.push({ runId, indexKeys, keys, args, resolve, reject });
+    });
+  }
+
+  async function sendHoldCalls(calls: HoldCall[]): Promise<void> {
+    try {
+      const reply = await evalScript(
+        'holdRuns',
+        calls.flatMap((call) => [...call.indexKeys, ...call.keys]),
+        calls.flatMap((call) => [call.indexKeys.length, call.args.length, call.runId, ...call.args]),
+      );
+      if (!Array.isArray(reply) || reply.length !== calls.length) throw new Error('unexpected reply to holdRuns');
+      calls.forEach((call, i) => {
+        const [indexed, runReply] = Array.isArray(reply[i]) ? reply[i] : [];
+        call.resolve({
+          indexed: (Array.isArray(indexed) ? indexed : []).map((value) => (text(value) === '' ? null : text(value))),
+          reply: runReply ?? null,
+        });
+      });
+    } catch (error) {
+      for (const call of calls) call.reject(error);
+    }
   }
 
   /**
