@@ -124,6 +124,12 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     }
     // Journeys 0->2 and 1->3 share leg 1: seat 3-2A goes once.
     expect(won).toHaveLength(1);
+    // A loser whose coach-4 seat was free took nothing either: Redis holds exactly the winner's seats.
+    const occupancy = await replicas[0]!.occupancy(hundred.runId);
+    const standard = occupancy?.classes.find((c) => c.seatClass === 'STANDARD');
+    expect(standard?.takenByLeg.map((leg) => leg.length)).toEqual(
+      [0, 1, 2, 3].map((leg) => (won[0]!.fromStop <= leg && leg < won[0]!.toStop ? 2 : 0)),
+    );
     expect(new Set(lostCodes)).toEqual(new Set(['SEAT_TAKEN']));
     const losers = await Promise.allSettled(
       replicas.map((r, i) =>

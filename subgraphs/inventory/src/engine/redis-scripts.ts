@@ -47,8 +47,8 @@ return {m[1], m[2], m[3], m[4], m[5], m[6], redis.call('GET', KEYS[2]) or '', re
  * ARGV: class, gen and version of the caller's copy, legs, capacity, then per hold: holdId,
  * expiresAt (ms), record JSON, field count n, then n BITFIELD fields covering its seats'
  * legs, each as type (`u<legs>`), bit offset and the value with all those bits set.
- * Each hold, in order, takes its seats if every field reads 0 (one BITFIELD reads them, one
- * sets them), else is {'TAKEN', numbers of the fields not free}; a hold id that exists is
+ * Each hold, in order, takes its seats if every field reads 0 (one BITFIELD INCRBY with
+ * OVERFLOW FAIL checks and sets them at once), else is {'TAKEN', numbers of the fields not free}; a hold id that exists is
  * {'EXISTS', record, status}. Returns {'DONE', gen, version, '1' when the caller's copy with
  * this batch's holds is the class as it now is (else '0' and the class's occupancy follows),
  * outcomes}, or {'NO_RUN'}, or {'LAYOUT', legs, capacity}. Node prepares the fields, so the
@@ -72,25 +72,32 @@ local function holdRun(K, A, last)
       outcomes[#outcomes + 1] = {'EXISTS', existing, status}
       current = false
     else
-      local get, set = {}, {}
+      -- Adding all-ones to a field overflows unless every bit was 0: one call checks and takes.
+      local take = {'OVERFLOW', 'FAIL'}
       for f = i + 4, i + 1 + 3 * n, 3 do
-        get[#get + 1] = 'GET'
-        get[#get + 1] = ARGV[f]
-        get[#get + 1] = ARGV[f + 1]
-        set[#set + 1] = 'SET'
-        set[#set + 1] = ARGV[f]
-        set[#set + 1] = ARGV[f + 1]
-        set[#set + 1] = ARGV[f + 2]
+        take[#take + 1] = 'INCRBY'
+        take[#take + 1] = ARGV[f]
+        take[#take + 1] = ARGV[f + 1]
+        take[#take + 1] = ARGV[f + 2]
       end
-      local taken = {'TAKEN'}
-      for k, value in ipairs(redis.call('BITFIELD', KEYS[K + 1], unpack(get))) do
-        if value ~= 0 then taken[#taken + 1] = k end
+      local taken, undo = {'TAKEN'}, {}
+      for k, value in ipairs(redis.call('BITFIELD', KEYS[K + 1], unpack(take))) do
+        if value then
+          local f = i + 4 + 3 * (k - 1)
+          undo[#undo + 1] = 'INCRBY'
+          undo[#undo + 1] = ARGV[f]
+          undo[#undo + 1] = ARGV[f + 1]
+          undo[#undo + 1] = -tonumber(ARGV[f + 2])
+        else
+          taken[#taken + 1] = k
+        end
       end
       if #taken > 1 then
+        -- All or nothing: the fields that were free are cleared again.
+        if #undo > 0 then redis.call('BITFIELD', KEYS[K + 1], unpack(undo)) end
         outcomes[#outcomes + 1] = taken
         current = false
       else
-        redis.call('BITFIELD', KEYS[K + 1], unpack(set))
         heldNow[id] = ARGV[i + 2]
         records[#records + 1] = id
         records[#records + 1] = ARGV[i + 2]
