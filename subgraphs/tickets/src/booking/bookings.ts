@@ -3,6 +3,7 @@ import type { JWK, CryptoKey } from 'jose';
 import type { QuoteVerifier, PassengerTypeName } from '@railgraph/quotes';
 import { badInput, DomainError, ErrorCode, notFound, type Logger } from '@railgraph/service-kit';
 import { Prisma, type PrismaClient, type Booking, type Ticket } from '../__generated__/prisma/client.js';
+import type { BookingStatus } from '../__generated__/prisma/enums.js';
 import type { InventoryClient } from './inventory-client.js';
 import { enqueue, type OutboxRelay } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
@@ -46,7 +47,7 @@ export interface ConfirmedSeat {
   toStop: number;
 }
 
-/** Most bookings one page of `User.bookings` holds. */
+/** Most bookings one page of `User.bookings` or `Query.myBookings` holds. */
 export const MAX_BOOKINGS_PAGE = 50;
 
 /** Most hold ids one ownership look-up may ask about. */
@@ -364,12 +365,18 @@ export class Bookings {
   }
 
   /**
-   * The owner's bookings, newest first (failed attempts left out), `first` at a time (at most
-   * MAX_BOOKINGS_PAGE). `after` is the id of the last booking of the previous page: the page
-   * continues strictly after it in (createdAt, id) order, so bookings made meanwhile neither
-   * repeat nor shift the next page.
+   * The owner's bookings, newest first, `first` at a time (at most MAX_BOOKINGS_PAGE): only
+   * those in `status` when it is given, else every one but failed attempts. `after` is the id
+   * of the last booking of the previous page: the page continues strictly after it in
+   * (createdAt, id) order, so bookings made meanwhile neither repeat nor shift the next page,
+   * and a cursor booking whose status changed meanwhile still marks the same place.
    */
-  async listForOwner(owner: BookingOwner, first: number, after?: string | null): Promise<BookingWithTickets[]> {
+  async listForOwner(
+    owner: BookingOwner,
+    first: number,
+    after?: string | null,
+    status?: BookingStatus | null,
+  ): Promise<BookingWithTickets[]> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_BOOKINGS_PAGE) {
       throw badInput(`first must be between 1 and ${MAX_BOOKINGS_PAGE}`);
     }
@@ -382,7 +389,7 @@ export class Bookings {
       };
     }
     return this.deps.prisma.booking.findMany({
-      where: { ownerKind: owner.kind, ownerId: owner.id, status: { notIn: ['FAILED'] }, ...continuing },
+      where: { ownerKind: owner.kind, ownerId: owner.id, status: status ?? { notIn: ['FAILED'] }, ...continuing },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first,
       include: { tickets: { orderBy: { createdAt: 'asc' } } },

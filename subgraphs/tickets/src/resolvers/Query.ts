@@ -4,6 +4,8 @@ import { ownerWithScope } from '../booking/owner.js';
 
 export const Query: QueryResolvers = {
   booking: (_parent, { id }, ctx) => ctx.bookings.forOwner(ownerWithScope(ctx.principal, 'bookings:read'), id),
+  myBookings: (_parent, { first, after, status }, ctx) =>
+    ctx.bookings.listForOwner(ownerWithScope(ctx.principal, 'bookings:read'), first ?? 20, after, status),
   refundQuote: (_parent, { bookingId }, ctx) =>
     ctx.bookings.refundQuote(ownerWithScope(ctx.principal, 'bookings:read'), bookingId),
   validateTicket: (_parent, { code }, ctx) => ctx.bookings.validateTicket(code),
