@@ -99,6 +99,49 @@ function validate(request: BookJourneyRequest): void {
   }
 }
 
+const seatIdOf = (seat: { coach: number; label: string }) => `${seat.coach}-${seat.label}`;
+
+function parseSeatId(seatId: string): Array<{ coach: number; seatLabel: string }> {
+  const match = /^(\d+)-(.+)$/.exec(seatId);
+  return match ? [{ coach: Number(match[1]), seatLabel: match[2]! }] : [];
+}
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * The last line against selling a seat twice (DESIGN §5, invariant 1), inside the transaction
+ * that confirms a booking: no confirmed booking of the run may have any of these seats on a
+ * leg this journey shares. Inventory's hold normally guarantees that; this catches a hold
+ * inventory lost before the commit (an engine restarted, Redis emptied) whose seats it then
+ * gave to another booking. Commits on one run take its advisory lock first, so two of them
+ * cannot both pass the check. SEAT_TAKEN names the seats.
+ */
+async function assertSeatsUnsold(
+  tx: Tx,
+  journey: { runId: string; fromStop: number; toStop: number; seats: ReadonlyArray<{ coach: number; label: string }> },
+): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tickets:run'), hashtext(${journey.runId}))`;
+  const sold = await tx.ticket.findMany({
+    where: {
+      booking: {
+        runId: journey.runId,
+        status: 'CONFIRMED',
+        fromStop: { lt: journey.toStop },
+        toStop: { gt: journey.fromStop },
+      },
+      OR: journey.seats.map((seat) => ({ coach: seat.coach, seatLabel: seat.label })),
+    },
+    select: { coach: true, seatLabel: true },
+  });
+  if (sold.length === 0) return;
+  const seats = [...new Set(sold.map((t) => seatIdOf({ coach: t.coach, label: t.seatLabel })))];
+  throw new DomainError(
+    ErrorCode.SEAT_TAKEN,
+    `Seat ${seats.join(', ')} was sold to someone else meanwhile; choose another seat`,
+    { seats },
+  );
+}
+
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
@@ -171,6 +214,11 @@ export class Bookings {
       );
       if (seats.length !== request.passengers.length)
         throw new Error(`inventory held ${seats.length} seats for ${request.passengers.length} passengers`);
+      // Should inventory lose its state before the commit, the run it rebuilds keeps these seats.
+      await this.deps.prisma.booking.updateMany({
+        where: { id: bookingId, status: 'PENDING' },
+        data: { heldSeats: seats.map(seatIdOf) },
+      });
     } catch (error) {
       // Inventory refusing the hold (SOLD_OUT, SEAT_TAKEN, ...) held nothing. Anything else
       // (a timeout, a lost answer) may have held seats, so those are released.
@@ -212,6 +260,12 @@ export class Bookings {
       );
       confirmId = await this.deps.prisma.$transaction(async (tx) => {
         assertMove('PENDING', 'CONFIRMED');
+        await assertSeatsUnsold(tx, {
+          runId: quote.journey.runId,
+          fromStop: quote.journey.fromStop,
+          toStop: quote.journey.toStop,
+          seats,
+        });
         const moved = await tx.booking.updateMany({
           where: { id: bookingId, status: 'PENDING' },
           data: { status: 'CONFIRMED' },
@@ -221,6 +275,12 @@ export class Bookings {
         return enqueue(tx, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
       });
     } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.SEAT_TAKEN) {
+        this.deps.log.warn(
+          { bookingId, holdId: bookingId, runId: quote.journey.runId, requestId, seats: error.extensions['seats'] },
+          'held seats were sold to another booking meanwhile (inventory lost the hold); the booking fails',
+        );
+      }
       await this.fail(bookingId, error, requestId);
       throw error;
     }
@@ -237,6 +297,7 @@ export class Bookings {
     const code = error instanceof DomainError ? error.code : ErrorCode.SERVICE_UNAVAILABLE;
     const message = error instanceof DomainError ? error.message : 'The booking could not be completed; try again';
     this.deps.onOutcome?.(code === ErrorCode.SOLD_OUT || code === ErrorCode.SEAT_TAKEN ? code.toLowerCase() : 'failed');
+    assertMove('PENDING', 'FAILED');
     const failed = {
       where: { id: bookingId, status: 'PENDING' as const },
       data: { status: 'FAILED' as const, failureCode: code, failureMessage: message },
@@ -440,22 +501,36 @@ export class Bookings {
     });
   }
 
-  /** Every seat on the run's confirmed bookings (for inventory to rebuild the run). */
+  /**
+   * The seats inventory must count as taken when it rebuilds a run (its state lost): every
+   * seat on the run's confirmed bookings, and the seats held for bookings still being made
+   * (PENDING with their hold's answer recorded), so a booking that commits after the rebuild
+   * finds its seats still its own. Such a booking that fails or expires instead releases its
+   * hold through the outbox, as any other.
+   */
   async confirmedSeats(runId: string): Promise<ConfirmedSeat[]> {
     const bookings = await this.deps.prisma.booking.findMany({
-      where: { runId, status: 'CONFIRMED' },
-      select: { holdId: true, fromStop: true, toStop: true, tickets: { select: { coach: true, seatLabel: true } } },
+      where: { runId, status: { in: ['CONFIRMED', 'PENDING'] } },
+      select: {
+        holdId: true,
+        status: true,
+        fromStop: true,
+        toStop: true,
+        heldSeats: true,
+        tickets: { select: { coach: true, seatLabel: true } },
+      },
       orderBy: { createdAt: 'asc' },
     });
-    return bookings.flatMap((b) =>
-      b.tickets.map((t) => ({
+    return bookings.flatMap((b) => {
+      const seats = b.status === 'CONFIRMED' ? b.tickets : b.heldSeats.flatMap(parseSeatId);
+      return seats.map((t) => ({
         holdId: b.holdId,
         coach: t.coach,
         seatLabel: t.seatLabel,
         fromStop: b.fromStop,
         toStop: b.toStop,
-      })),
-    );
+      }));
+    });
   }
 
   private findByKey(owner: BookingOwner, idempotencyKey: string): Promise<BookingWithTickets | null> {
