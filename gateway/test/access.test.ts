@@ -248,6 +248,53 @@ function accessSuite(postgres: boolean): void {
     expect(await codeFor({ after: acmeBooking }, acmeAuth)).toBeUndefined();
   });
 
+  it('lets a partner follow its own booking events with a cursor, and no one else’s', async () => {
+    const acmeAuth = await bearerOf(acme);
+    const globexAuth = await bearerOf(globex);
+    const EVENTS =
+      'query($after: ID, $first: Int) { bookingEvents(after: $after, first: $first) { id cursor type bookingId status seats amount { amountMinor } } }';
+    type Event = { id: string; cursor: string; type: string; bookingId: string; status: string; seats: string[] };
+    const read = async (authorization: string, after?: string) => {
+      const events: Event[] = [];
+      for (let cursor = after; ;) {
+        const page = await graphql<{ bookingEvents: Event[] }>(
+          system.gatewayUrl,
+          EVENTS,
+          { after: cursor, first: 4 },
+          { authorization },
+        );
+        expect(page.errors).toBeUndefined();
+        events.push(...page.data!.bookingEvents);
+        if (page.data!.bookingEvents.length < 4) return events;
+        cursor = page.data!.bookingEvents.at(-1)!.cursor;
+      }
+    };
+    const before = await read(acmeAuth);
+    const booked = (await book(acmeAuth, 'acme-events-0001')).data!.bookJourney.id;
+    await graphql(system.gatewayUrl, CANCEL, { id: booked }, { authorization: acmeAuth });
+    const globexBooked = (await book(globexAuth, 'globex-events-0001')).data!.bookJourney.id;
+
+    const acmeEvents = await read(acmeAuth);
+    expect(acmeEvents.slice(0, before.length)).toEqual(before);
+    const fresh = acmeEvents.slice(before.length);
+    expect(fresh.map((e) => [e.type, e.bookingId])).toEqual([
+      ['BOOKING_CONFIRMED', booked],
+      ['BOOKING_CANCELLED', booked],
+      ['SEATS_RELEASED', booked],
+    ]);
+    expect(fresh[0]!.seats).toHaveLength(1);
+    expect(fresh[2]!.seats).toEqual(fresh[0]!.seats);
+    expect(new Set(acmeEvents.map((e) => e.id)).size).toBe(acmeEvents.length);
+    expect(acmeEvents.map((e) => e.bookingId)).not.toContain(globexBooked);
+    // From the last cursor seen, nothing new; Globex sees its own sale only among these.
+    expect(await read(acmeAuth, acmeEvents.at(-1)!.cursor)).toEqual([]);
+    expect((await read(globexAuth)).map((e) => e.bookingId)).toContain(globexBooked);
+
+    const bad = await graphql(system.gatewayUrl, EVENTS, { after: 'not-a-cursor' }, { authorization: acmeAuth });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await graphql(system.gatewayUrl, EVENTS)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('refuses a partner a scope it was not granted, and a booking without bookings:write', async () => {
     const asked = await clientToken(planner, 'journeys:read bookings:write');
     expect(asked.status).toBe(400);

@@ -97,6 +97,7 @@ await onBothDatabases('tickets_lost_hold', (name, open) => {
     });
     beforeEach(async () => {
       await prisma.outboxMessage.deleteMany();
+      await prisma.bookingEvent.deleteMany();
       await prisma.ticket.deleteMany();
       await prisma.booking.deleteMany();
     });

@@ -5,6 +5,7 @@ import { badInput, DomainError, ErrorCode, notFound, type Logger } from '@railgr
 import { Prisma, type PrismaClient, type Booking, type Ticket } from '../__generated__/prisma/client.js';
 import type { BookingStatus } from '../__generated__/prisma/enums.js';
 import type { InventoryClient } from './inventory-client.js';
+import { eventsForOwner, publishEvents, recordEvent } from './events.js';
 import { enqueue, type OutboxRelay } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { assertMove } from './status.js';
@@ -272,6 +273,20 @@ export class Bookings {
         });
         if (moved.count !== 1) throw new Error(`booking ${bookingId} left PENDING while it was being confirmed`);
         await tx.ticket.createMany({ data: ticketRows });
+        await recordEvent(
+          tx,
+          { id: bookingId, ownerKind: owner.kind, ownerId: owner.id },
+          {
+            kind: 'BookingConfirmed',
+            status: 'CONFIRMED',
+            total: quote.total,
+            runId: quote.journey.runId,
+            fromStop: quote.journey.fromStop,
+            toStop: quote.journey.toStop,
+            seatClass: quote.seatClass,
+            seats: seats.map(seatIdOf),
+          },
+        );
         return enqueue(tx, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
       });
     } catch (error) {
@@ -285,6 +300,7 @@ export class Bookings {
       throw error;
     }
     this.deps.onOutcome?.('confirmed');
+    await this.publishEvents();
     await this.deps.relay.deliver(confirmId, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
     return this.mustLoad(bookingId);
   }
@@ -311,6 +327,21 @@ export class Bookings {
       return enqueue(tx, 'RELEASE_HOLD', { holdId: bookingId, requestId });
     });
     await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: bookingId, requestId });
+  }
+
+  /**
+   * Publishes the events just committed, so readers see them at once. A failure here loses
+   * nothing: the events are stored, and the periodic publisher places them.
+   */
+  private async publishEvents(): Promise<void> {
+    await publishEvents(this.deps.prisma).catch((error: unknown) =>
+      this.deps.log.warn({ err: error }, 'booking events not published yet; the publisher will'),
+    );
+  }
+
+  /** The owner's published booking events after the cursor `after` (see `eventsForOwner`). */
+  eventsFor(owner: BookingOwner, first: number, after?: string | null) {
+    return eventsForOwner(this.deps.prisma, owner, first, after);
   }
 
   /** What a retry with a known key gets: the first attempt's result. */
@@ -383,9 +414,25 @@ export class Bookings {
       await tx.refundLine.createMany({
         data: quote.tickets.map((t) => ({ ticketId: t.ticketId, refundId, amountMinor: t.amount.amountMinor })),
       });
+      await recordEvent(tx, booking, {
+        kind: 'BookingCancelled',
+        status: target,
+        refund: quote.amount,
+        refundPercent: quote.refundPercent,
+      });
+      await recordEvent(tx, booking, {
+        kind: 'SeatsReleased',
+        status: target,
+        runId: booking.runId,
+        fromStop: booking.fromStop,
+        toStop: booking.toStop,
+        seatClass: booking.seatClass,
+        seats: booking.tickets.map((t) => seatIdOf({ coach: t.coach, label: t.seatLabel })),
+      });
       return enqueue(tx, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
     });
     this.deps.onOutcome?.(target.toLowerCase());
+    await this.publishEvents();
     await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
     return this.mustLoad(bookingId);
   }
