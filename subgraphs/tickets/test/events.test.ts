@@ -1,32 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { importJWK, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QuoteClaims, QuoteVerifier } from '@railgraph/quotes';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
-import { generateSigningKey } from '@railgraph/signing-keys';
 import type { PrismaClient } from '../src/__generated__/prisma/client.js';
-import { Bookings } from '../src/booking/bookings.js';
+import type { Bookings } from '../src/booking/bookings.js';
 import { publishEvents } from '../src/booking/events.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
-import { OutboxRelay } from '../src/booking/outbox.js';
 import type { BookingOwner } from '../src/booking/owner.js';
-import { codeOf, onBothDatabases, testLog, type MigratedDatabase } from './fixtures.js';
+import {
+  acceptingQuotes,
+  codeOf,
+  onBothDatabases,
+  testBookings,
+  testQuote,
+  type MigratedDatabase,
+} from './fixtures.js';
 
 /**
  * Booking domain events (DESIGN §4): written in the transactions of the changes they report,
  * placed in the stream by the publisher, read per owner with a cursor that never skips one.
  */
-const quote: QuoteClaims = {
-  quoteId: 'quote-events',
-  journey: { runId: 'EC117:2026-12-01', fromStop: 0, toStop: 4 },
-  seatClass: 'FIRST',
-  passengers: [{ type: 'ADULT' }, { type: 'CHILD' }],
-  total: { amountMinor: 6_300, currency: 'GBP' },
-  breakdown: [4_200, 2_100],
-  ruleVersion: 1,
-  expiresAt: new Date(Date.now() + 3_600_000),
-};
-const acceptingQuotes: QuoteVerifier = { verify: async () => quote };
+const quotes = acceptingQuotes(
+  testQuote({
+    quoteId: 'quote-events',
+    passengers: [{ type: 'ADULT' }, { type: 'CHILD' }],
+    total: { amountMinor: 6_300, currency: 'GBP' },
+    breakdown: [4_200, 2_100],
+  }),
+);
 
 /** Seats handed out so far, over every inventory below: a seat is never handed out twice. */
 let seatsHandedOut = 0;
@@ -47,29 +47,17 @@ await onBothDatabases('tickets_events', (name, open) => {
   describe(`booking events (${name})`, () => {
     let database: MigratedDatabase;
     let prisma: PrismaClient;
-    let signingKey: { kid: string; privateKey: CryptoKey };
 
     beforeAll(async () => {
       database = await open();
       prisma = database.prisma;
-      const key = await generateSigningKey();
-      signingKey = { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey };
     });
     afterAll(async () => {
       await database?.close();
     });
 
-    const saga = (inventory = countingInventory()) =>
-      new Bookings({
-        prisma,
-        inventory,
-        quotes: acceptingQuotes,
-        relay: new OutboxRelay(prisma, inventory, testLog, 1_000),
-        signingKey,
-        jwks: { keys: [] },
-        holdTtlSeconds: 120,
-        log: testLog,
-      });
+    const saga = async (inventory = countingInventory()) =>
+      (await testBookings(prisma, inventory, { quotes })).bookings;
     const partner = (): BookingOwner => ({ kind: 'CLIENT', id: `partner-${randomUUID()}` });
     const book = (bookings: Bookings, owner: BookingOwner) =>
       bookings.book(
@@ -79,7 +67,7 @@ await onBothDatabases('tickets_events', (name, open) => {
       );
 
     it('reports a sale, then its cancellation and the seats going back on sale, in that order', async () => {
-      const bookings = saga();
+      const bookings = await saga();
       const owner = partner();
       const booked = await book(bookings, owner);
       const seats = booked.tickets.map((t) => `${t.coach}-${t.seatLabel}`);
@@ -110,12 +98,12 @@ await onBothDatabases('tickets_events', (name, open) => {
 
     it('writes no event for an attempt that failed', async () => {
       const owner = partner();
-      expect(await codeOf(book(saga(countingInventory(true)), owner))).toBe('SOLD_OUT');
+      expect(await codeOf(book(await saga(countingInventory(true)), owner))).toBe('SOLD_OUT');
       expect(await prisma.bookingEvent.count({ where: { ownerId: owner.id } })).toBe(0);
     });
 
     it('keeps an event unseen until it is published, then places it after every earlier one', async () => {
-      const bookings = saga();
+      const bookings = await saga();
       const owner = partner();
       const booked = await book(bookings, owner);
       const before = await bookings.eventsFor(owner, 10);
@@ -139,7 +127,7 @@ await onBothDatabases('tickets_events', (name, open) => {
     });
 
     it('gives each owner every event once when read page by page under concurrent bookings', async () => {
-      const bookings = saga();
+      const bookings = await saga();
       const owners = [partner(), partner()];
       const seen = new Map(owners.map((o) => [o.id, [] as string[]]));
       const cursors = new Map<string, string | null>(owners.map((o) => [o.id, null]));
@@ -170,7 +158,7 @@ await onBothDatabases('tickets_events', (name, open) => {
     });
 
     it('refuses a page size outside 1-100 and a cursor that is not one', async () => {
-      const bookings = saga();
+      const bookings = await saga();
       const owner = partner();
       expect(await codeOf(bookings.eventsFor(owner, 0))).toBe('BAD_USER_INPUT');
       expect(await codeOf(bookings.eventsFor(owner, 101))).toBe('BAD_USER_INPUT');

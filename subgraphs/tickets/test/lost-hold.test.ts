@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { importJWK, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { QuoteClaims, QuoteVerifier } from '@railgraph/quotes';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
-import { generateSigningKey } from '@railgraph/signing-keys';
 import type { PrismaClient } from '../src/__generated__/prisma/client.js';
-import { Bookings } from '../src/booking/bookings.js';
+import type { Bookings } from '../src/booking/bookings.js';
 import type { HeldSeat, HoldRequest, InventoryClient } from '../src/booking/inventory-client.js';
-import { OutboxRelay } from '../src/booking/outbox.js';
 import { doubleSoldSeats } from '../src/booking/oversell-audit.js';
-import { codeOf, onBothDatabases, testLog, type MigratedDatabase } from './fixtures.js';
+import {
+  acceptingQuotes,
+  codeOf,
+  onBothDatabases,
+  testBookings,
+  testQuote,
+  type MigratedDatabase,
+} from './fixtures.js';
 
 /**
  * A hold inventory loses between the hold and the booking's commit (DESIGN §4, §5 invariant 1):
@@ -18,17 +21,7 @@ import { codeOf, onBothDatabases, testLog, type MigratedDatabase } from './fixtu
  * SEAT_TAKEN; no seat may be sold twice.
  */
 const runId = 'EC117:2026-12-01';
-const quote: QuoteClaims = {
-  quoteId: 'quote-lost-hold',
-  journey: { runId, fromStop: 0, toStop: 4 },
-  seatClass: 'FIRST',
-  passengers: [{ type: 'ADULT' }],
-  total: { amountMinor: 4_200, currency: 'GBP' },
-  breakdown: [4_200],
-  ruleVersion: 1,
-  expiresAt: new Date(Date.now() + 3_600_000),
-};
-const acceptingQuotes: QuoteVerifier = { verify: async () => quote };
+const quotes = acceptingQuotes(testQuote({ quoteId: 'quote-lost-hold', journey: { runId, fromStop: 0, toStop: 4 } }));
 const SEAT = '1-3A';
 
 /**
@@ -84,13 +77,10 @@ await onBothDatabases('tickets_lost_hold', (name, open) => {
   describe(`a hold lost before its booking commits (${name})`, () => {
     let database: MigratedDatabase;
     let prisma: PrismaClient;
-    let signingKey: { kid: string; privateKey: CryptoKey };
 
     beforeAll(async () => {
       database = await open();
       prisma = database.prisma;
-      const key = await generateSigningKey();
-      signingKey = { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey };
     });
     afterAll(async () => {
       await database?.close();
@@ -98,24 +88,14 @@ await onBothDatabases('tickets_lost_hold', (name, open) => {
     beforeEach(async () => {
       await prisma.outboxMessage.deleteMany();
       await prisma.bookingEvent.deleteMany();
+      await prisma.soldSeatLeg.deleteMany();
+      await prisma.refundLine.deleteMany();
+      await prisma.refund.deleteMany();
       await prisma.ticket.deleteMany();
       await prisma.booking.deleteMany();
     });
 
-    function saga(inventory: InventoryClient) {
-      const relay = new OutboxRelay(prisma, inventory, testLog, 1_000);
-      const bookings = new Bookings({
-        prisma,
-        inventory,
-        quotes: acceptingQuotes,
-        relay,
-        signingKey,
-        jwks: { keys: [] },
-        holdTtlSeconds: 120,
-        log: testLog,
-      });
-      return { bookings, relay };
-    }
+    const saga = (inventory: InventoryClient) => testBookings(prisma, inventory, { quotes });
     const book = (bookings: Bookings, label: string) =>
       bookings.book(
         { kind: 'CLIENT', id: `partner-${label}` },
@@ -127,7 +107,7 @@ await onBothDatabases('tickets_lost_hold', (name, open) => {
     it('sells the seat once when inventory, its holds lost, grants it to 24 concurrent attempts', async () => {
       const inventory = new JourneySeats();
       inventory.forgetful = true;
-      const { bookings } = saga(inventory);
+      const { bookings } = await saga(inventory);
       const outcomes = await Promise.all(Array.from({ length: 24 }, (_, i) => codeOf(book(bookings, `hammer-${i}`))));
       expect(outcomes.filter((code) => code === 'no error')).toHaveLength(1);
       expect(outcomes.filter((code) => code === 'SEAT_TAKEN')).toHaveLength(23);
@@ -148,7 +128,7 @@ await onBothDatabases('tickets_lost_hold', (name, open) => {
 
     it('fails the attempt that commits second with SEAT_TAKEN when the rival already sold the seat', async () => {
       const inventory = new JourneySeats();
-      const { bookings } = saga(inventory);
+      const { bookings } = await saga(inventory);
       let rival: Awaited<ReturnType<typeof book>> | undefined;
       inventory.onHeld = async () => {
         inventory.onHeld = async () => undefined;
@@ -167,7 +147,7 @@ await onBothDatabases('tickets_lost_hold', (name, open) => {
 
     it('confirms the first sale and fails the rival still holding the seat, then takes the seat back', async () => {
       const inventory = new JourneySeats();
-      const { bookings, relay } = saga(inventory);
+      const { bookings, relay } = await saga(inventory);
       let rivalHeld!: () => void;
       const rivalHolds = new Promise<void>((resolve) => (rivalHeld = resolve));
       let releaseRival!: () => void;
@@ -204,9 +184,22 @@ await onBothDatabases('tickets_lost_hold', (name, open) => {
       expect(await doubleSoldSeats(prisma)).toBe(0);
     });
 
+    it('sells a seat again once the booking that had it is cancelled, on a shared leg or not', async () => {
+      const inventory = new JourneySeats();
+      const { bookings } = await saga(inventory);
+      const first = await book(bookings, 'first');
+      await bookings.cancel({ kind: 'CLIENT', id: 'partner-first' }, first.id, 'request-cancel');
+      expect(await prisma.soldSeatLeg.count({ where: { bookingId: first.id } })).toBe(0);
+      const again = await book(bookings, 'again');
+      expect(again.status).toBe('CONFIRMED');
+      expect(await prisma.soldSeatLeg.findMany({ where: { bookingId: again.id }, orderBy: { leg: 'asc' } })).toEqual(
+        [0, 1, 2, 3].map((leg) => ({ runId, leg, coach: 1, seatLabel: '3A', bookingId: again.id })),
+      );
+    });
+
     it('keeps the seats of a booking being made when inventory rebuilds the run before it commits', async () => {
       const inventory = new JourneySeats();
-      const { bookings } = saga(inventory);
+      const { bookings } = await saga(inventory);
       const first = await book(bookings, 'first');
       const pendingId = randomUUID();
       await prisma.booking.create({

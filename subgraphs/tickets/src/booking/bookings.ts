@@ -107,44 +107,40 @@ function parseSeatId(seatId: string): Array<{ coach: number; seatLabel: string }
   return match ? [{ coach: Number(match[1]), seatLabel: match[2]! }] : [];
 }
 
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 /**
  * The last line against selling a seat twice (DESIGN §5, invariant 1), inside the transaction
- * that confirms a booking: no confirmed booking of the run may have any of these seats on a
- * leg this journey shares. Inventory's hold normally guarantees that; this catches a hold
- * inventory lost before the commit (an engine restarted, Redis emptied) whose seats it then
- * gave to another booking. Commits on one run take its advisory lock first, so two of them
- * cannot both pass the check. SEAT_TAKEN names the seats.
+ * that confirms a booking: one `SoldSeatLeg` row per seat and leg, whose primary key no other
+ * booking can hold. Inventory's hold normally guarantees the seats are free; this catches a
+ * hold inventory lost before the commit (an engine restarted, Redis emptied) whose seats it
+ * then gave to another booking. Only commits that really share a seat wait for each other.
+ * SEAT_TAKEN when one of the seats is sold on one of the legs.
  */
-async function assertSeatsUnsold(
+async function sellSeatLegs(
   tx: Tx,
+  bookingId: string,
   journey: { runId: string; fromStop: number; toStop: number; seats: ReadonlyArray<{ coach: number; label: string }> },
 ): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tickets:run'), hashtext(${journey.runId}))`;
-  const sold = await tx.ticket.findMany({
-    where: {
-      booking: {
-        runId: journey.runId,
-        status: 'CONFIRMED',
-        fromStop: { lt: journey.toStop },
-        toStop: { gt: journey.fromStop },
-      },
-      OR: journey.seats.map((seat) => ({ coach: seat.coach, seatLabel: seat.label })),
-    },
-    select: { coach: true, seatLabel: true },
-  });
-  if (sold.length === 0) return;
-  const seats = [...new Set(sold.map((t) => seatIdOf({ coach: t.coach, label: t.seatLabel })))];
-  throw new DomainError(
-    ErrorCode.SEAT_TAKEN,
-    `Seat ${seats.join(', ')} was sold to someone else meanwhile; choose another seat`,
-    { seats },
+  const legs = Array.from({ length: journey.toStop - journey.fromStop }, (_, i) => journey.fromStop + i);
+  const rows = journey.seats.flatMap((seat) =>
+    legs.map((leg) => ({ runId: journey.runId, leg, coach: seat.coach, seatLabel: seat.label, bookingId })),
   );
+  try {
+    await tx.soldSeatLeg.createMany({ data: rows });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const seats = journey.seats.map(seatIdOf);
+    throw new DomainError(
+      ErrorCode.SEAT_TAKEN,
+      `Seat ${seats.join(', ')} was sold to someone else meanwhile; choose another seat`,
+      { seats },
+    );
+  }
 }
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 /**
  * The booking saga (DESIGN §4): idempotency, quote check, hold, one transaction writing
@@ -261,7 +257,7 @@ export class Bookings {
       );
       confirmId = await this.deps.prisma.$transaction(async (tx) => {
         assertMove('PENDING', 'CONFIRMED');
-        await assertSeatsUnsold(tx, {
+        await sellSeatLegs(tx, bookingId, {
           runId: quote.journey.runId,
           fromStop: quote.journey.fromStop,
           toStop: quote.journey.toStop,
@@ -399,6 +395,7 @@ export class Bookings {
       });
       if (moved.count !== 1)
         throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'The booking changed meanwhile; look at it again');
+      await tx.soldSeatLeg.deleteMany({ where: { bookingId } });
       const refundId = randomUUID();
       await tx.refund.create({
         data: {

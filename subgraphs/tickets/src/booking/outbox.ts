@@ -90,7 +90,7 @@ export class OutboxRelay {
    * committed, takes the seats anew; then the hold is confirmed. Should inventory have given
    * the seats to another attempt meanwhile, SEAT_TAKEN keeps the step in the outbox, visible
    * and retried, rather than settle a sale inventory does not count: the other attempt cannot
-   * commit (tickets refuses a commit on seats a confirmed booking has, `assertSeatsUnsold`),
+   * commit (tickets refuses a commit on seats a confirmed booking has, `sellSeatLegs`),
    * so it fails or expires and releases its hold, and a later try takes the seats back.
    */
   private async confirmHold(payload: OutboxPayload): Promise<void> {
