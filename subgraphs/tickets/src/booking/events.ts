@@ -60,12 +60,17 @@ const PUBLISH_BATCH = 500;
  * Places committed, unpublished events at the end of the stream, oldest first; returns how
  * many. Publishers (every tickets process) take turns under an advisory lock held to their
  * commit, so a position is never given while a smaller one is still invisible: a reader's
- * cursor never passes an event it has not seen.
+ * cursor never passes an event it has not seen. A publisher that finds the lock taken does
+ * not wait (bookings must not queue behind it): the one holding it, or the next periodic pass,
+ * places the events.
  */
 export async function publishEvents(prisma: PrismaClient): Promise<number> {
   if ((await prisma.bookingEvent.count({ where: { position: null } })) === 0) return 0;
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tickets:booking-events'))`;
+    const [turn] = await tx.$queryRaw<Array<{ mine: boolean }>>`
+      SELECT pg_try_advisory_xact_lock(hashtext('tickets:booking-events')) AS mine
+    `;
+    if (!turn?.mine) return 0;
     return tx.$executeRaw`
       UPDATE "BookingEvent" AS event
       SET "position" = stream.last + unpublished.rank
