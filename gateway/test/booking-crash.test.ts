@@ -89,14 +89,23 @@ function crashSuite(stores: 'embedded' | 'real'): void {
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     running.set(name, { name, process: child, exited });
-    await eventually(
+    let started = false;
+    const ready = eventually(
       `${name} is ready`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
-        return (await fetch(`http://127.0.0.1:${ports[name]}/readyz`)).ok;
-      },
+      async () => (await fetch(`http://127.0.0.1:${ports[name]}/readyz`)).ok,
       120_000,
     );
+    // A process that dies while starting fails the test at once, saying why.
+    const died = exited.then(() => {
+      if (!started) throw new Error(`${name} exited while starting:\n${stderr}`);
+    });
+    try {
+      await Promise.race([ready, died]);
+      started = true;
+    } finally {
+      ready.catch(() => undefined);
+      died.catch(() => undefined);
+    }
   }
 
   async function kill(name: ServiceName): Promise<void> {
