@@ -2,5 +2,5 @@
 -- the hold answers, so a run rebuilt from tickets while the booking is PENDING keeps them.
 ALTER TABLE "Booking" ADD COLUMN "heldSeats" TEXT[] DEFAULT ARRAY[]::TEXT[];
 
--- The commit-time seat check and the rebuild look bookings up by run and status.
+-- Rebuilding a run (confirmedSeats) looks its bookings up by run and status.
 CREATE INDEX "Booking_runId_status_idx" ON "Booking"("runId", "status");
