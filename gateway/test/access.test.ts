@@ -177,6 +177,129 @@ function accessSuite(postgres: boolean): void {
     });
   });
 
+  it('lists each caller only its own bookings with myBookings, newest first, page by page', async () => {
+    const acmeAuth = await bearerOf(acme);
+    const globexAuth = await bearerOf(globex);
+    const carol = await traveller('carol@example.com');
+    const acmeIds: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      const booked = await book(acmeAuth, `acme-listing-000${n}`);
+      expect(booked.errors).toBeUndefined();
+      acmeIds.unshift(booked.data!.bookJourney.id);
+    }
+    const globexId = (await book(globexAuth, 'globex-listing-0001')).data?.bookJourney.id;
+    const carolId = (await book(carol, 'carol-listing-0001')).data?.bookJourney.id;
+    expect(globexId).toBeDefined();
+    expect(carolId).toBeDefined();
+
+    const page = (authorization: string, variables: Record<string, unknown>) =>
+      graphql<{ myBookings: Array<{ id: string; status: string }> }>(
+        system.gatewayUrl,
+        'query($first: Int, $after: ID, $status: BookingStatus) { myBookings(first: $first, after: $after, status: $status) { id status } }',
+        variables,
+        { authorization },
+      );
+    // Acme made the bookings of the earlier tests too: everything it made, and nothing else.
+    const all = await page(acmeAuth, { first: 50 });
+    expect(all.errors).toBeUndefined();
+    const everything = all.data!.myBookings.map((b) => b.id);
+    expect(everything.slice(0, 5)).toEqual(acmeIds);
+    expect(everything).not.toContain(globexId);
+    expect(everything).not.toContain(carolId);
+
+    // Two at a time; a booking made between pages shows on no later page and shifts nothing.
+    const first = await page(acmeAuth, { first: 2 });
+    expect(first.data?.myBookings.map((b) => b.id)).toEqual(acmeIds.slice(0, 2));
+    const newer = (await book(acmeAuth, 'acme-listing-0006')).data!.bookJourney.id;
+    const second = await page(acmeAuth, { first: 2, after: acmeIds[1] });
+    expect(second.data?.myBookings.map((b) => b.id)).toEqual(acmeIds.slice(2, 4));
+    const again = await page(acmeAuth, { first: 2, after: acmeIds[1] });
+    expect(again.data).toEqual(second.data);
+    expect((await page(acmeAuth, { first: 1 })).data?.myBookings.map((b) => b.id)).toEqual([newer]);
+
+    // A status filter; a cancelled booking still marks its place as a cursor.
+    const cancelled = await graphql(system.gatewayUrl, CANCEL, { id: acmeIds[0] }, { authorization: acmeAuth });
+    expect(cancelled.errors).toBeUndefined();
+    const confirmed = await page(acmeAuth, { first: 50, status: 'CONFIRMED' });
+    expect(confirmed.data?.myBookings.map((b) => b.id)).not.toContain(acmeIds[0]);
+    expect(confirmed.data?.myBookings.every((b) => b.status === 'CONFIRMED')).toBe(true);
+    const afterCancelled = await page(acmeAuth, { first: 1, after: acmeIds[0] });
+    expect(afterCancelled.data?.myBookings.map((b) => b.id)).toEqual([acmeIds[1]]);
+
+    expect((await page(globexAuth, { first: 50 })).data?.myBookings.map((b) => b.id)).toEqual([globexId]);
+    expect((await page(carol, {})).data?.myBookings.map((b) => b.id)).toEqual([carolId]);
+  });
+
+  it('refuses myBookings without a token, without bookings:read, and with a bad first or after', async () => {
+    const query = 'query($first: Int, $after: ID) { myBookings(first: $first, after: $after) { id } }';
+    const codeFor = async (variables: Record<string, unknown>, authorization?: string) =>
+      (await graphql(system.gatewayUrl, query, variables, authorization ? { authorization } : {})).errors?.[0]
+        ?.extensions?.code;
+    expect(await codeFor({})).toBe('UNAUTHENTICATED');
+    expect(await codeFor({}, await bearerOf(planner))).toBe('FORBIDDEN');
+    const acmeAuth = await bearerOf(acme);
+    const globexAuth = await bearerOf(globex);
+    expect(await codeFor({ first: 0 }, acmeAuth)).toBe('BAD_USER_INPUT');
+    expect(await codeFor({ first: 51 }, acmeAuth)).toBe('BAD_USER_INPUT');
+    expect(await codeFor({ after: 'not-a-booking-id' }, acmeAuth)).toBe('BAD_USER_INPUT');
+    // Another partner's booking is no cursor: it would tell that the booking exists.
+    const acmeBooking = (await book(acmeAuth, 'acme-listing-cursor')).data!.bookJourney.id;
+    expect(await codeFor({ after: acmeBooking }, globexAuth)).toBe('BAD_USER_INPUT');
+    expect(await codeFor({ after: acmeBooking }, acmeAuth)).toBeUndefined();
+  });
+
+  it('lets a partner follow its own booking events with a cursor, and no one else’s', async () => {
+    const acmeAuth = await bearerOf(acme);
+    const globexAuth = await bearerOf(globex);
+    const EVENTS =
+      'query($after: ID, $first: Int) { bookingEvents(after: $after, first: $first) { id cursor type bookingId status seats amount { amountMinor } } }';
+    type Event = { id: string; cursor: string; type: string; bookingId: string; status: string; seats: string[] };
+    const read = async (authorization: string, after?: string) => {
+      const events: Event[] = [];
+      for (let cursor = after; ;) {
+        const page = await graphql<{ bookingEvents: Event[] }>(
+          system.gatewayUrl,
+          EVENTS,
+          { after: cursor, first: 4 },
+          { authorization },
+        );
+        expect(page.errors).toBeUndefined();
+        events.push(...page.data!.bookingEvents);
+        if (page.data!.bookingEvents.length < 4) return events;
+        cursor = page.data!.bookingEvents.at(-1)!.cursor;
+      }
+    };
+    const before = await read(acmeAuth);
+    const booked = (await book(acmeAuth, 'acme-events-0001')).data!.bookJourney.id;
+    await graphql(system.gatewayUrl, CANCEL, { id: booked }, { authorization: acmeAuth });
+    const globexBooked = (await book(globexAuth, 'globex-events-0001')).data!.bookJourney.id;
+
+    // Events are in the stream once published: at once, or by the next publisher pass.
+    let acmeEvents = await read(acmeAuth);
+    for (let pass = 0; acmeEvents.length < before.length + 3 && pass < 40; pass++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      acmeEvents = await read(acmeAuth);
+    }
+    expect(acmeEvents.slice(0, before.length)).toEqual(before);
+    const fresh = acmeEvents.slice(before.length);
+    expect(fresh.map((e) => [e.type, e.bookingId])).toEqual([
+      ['BOOKING_CONFIRMED', booked],
+      ['BOOKING_CANCELLED', booked],
+      ['SEATS_RELEASED', booked],
+    ]);
+    expect(fresh[0]!.seats).toHaveLength(1);
+    expect(fresh[2]!.seats).toEqual(fresh[0]!.seats);
+    expect(new Set(acmeEvents.map((e) => e.id)).size).toBe(acmeEvents.length);
+    expect(acmeEvents.map((e) => e.bookingId)).not.toContain(globexBooked);
+    // From the last cursor seen, nothing new; Globex sees its own sale only among these.
+    expect(await read(acmeAuth, acmeEvents.at(-1)!.cursor)).toEqual([]);
+    expect((await read(globexAuth)).map((e) => e.bookingId)).toContain(globexBooked);
+
+    const bad = await graphql(system.gatewayUrl, EVENTS, { after: 'not-a-cursor' }, { authorization: acmeAuth });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await graphql(system.gatewayUrl, EVENTS)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('refuses a partner a scope it was not granted, and a booking without bookings:write', async () => {
     const asked = await clientToken(planner, 'journeys:read bookings:write');
     expect(asked.status).toBe(400);

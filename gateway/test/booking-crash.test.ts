@@ -5,6 +5,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteKeys, redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
 import {
   bookJourney,
   eastCoastStoppingRun,
@@ -17,7 +19,7 @@ import {
   travellerAuthorization,
   type RunView,
 } from './booking-support.js';
-import { portIsFree, repoRoot } from './system.js';
+import { graphql, portIsFree, repoRoot } from './system.js';
 
 /**
  * Process crashes in the middle of the booking saga (DESIGN §4 steps 4-6). Every service runs
@@ -38,8 +40,19 @@ interface Service {
   exited: Promise<void>;
 }
 
-/** What the proxy does with the next matching call from tickets to inventory. */
-type Fault = { on: 'holdSeats'; kill: 'inventory' | 'tickets' } | { on: 'confirmHold'; kill: 'tickets' };
+/**
+ * What the proxy does with the next matching call from tickets to inventory: kill a process
+ * there, or, after inventory answered a hold, make inventory lose its state and run
+ * `meanwhile` before tickets gets the answer.
+ */
+type Fault =
+  | { on: 'holdSeats'; kill: 'inventory' | 'tickets' }
+  | { on: 'confirmHold'; kill: 'tickets' }
+  | { on: 'holdSeats'; loseInventoryState: true; meanwhile: () => Promise<void> };
+
+const redisUrl = redisTestUrl();
+const realStores = (await postgresForTests()) && (await redisForTests(redisUrl));
+const databaseServices = ['users', 'trains', 'prices', 'tickets'] as const;
 
 async function freePorts(count: number): Promise<number[]> {
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -50,8 +63,12 @@ async function freePorts(count: number): Promise<number[]> {
   throw new Error('no free block of ports');
 }
 
-describe('booking saga crashes on the embedded defaults', () => {
+/** The crash scenarios, on the embedded defaults or with every service on PostgreSQL and Redis. */
+function crashSuite(stores: 'embedded' | 'real'): void {
   let dataDir: string;
+  let databases: TestDatabase[] = [];
+  let ticketsDatabaseUrl: string | undefined;
+  let redisPrefix: string | undefined;
   let ports: Record<ServiceName | 'proxy', number>;
   let env: NodeJS.ProcessEnv;
   const running = new Map<ServiceName, Service>();
@@ -72,14 +89,23 @@ describe('booking saga crashes on the embedded defaults', () => {
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     running.set(name, { name, process: child, exited });
-    await eventually(
+    let started = false;
+    const ready = eventually(
       `${name} is ready`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
-        return (await fetch(`http://127.0.0.1:${ports[name]}/readyz`)).ok;
-      },
+      async () => (await fetch(`http://127.0.0.1:${ports[name]}/readyz`)).ok,
       120_000,
     );
+    // A process that dies while starting fails the test at once, saying why.
+    const died = exited.then(() => {
+      if (!started) throw new Error(`${name} exited while starting:\n${stderr}`);
+    });
+    try {
+      await Promise.race([ready, died]);
+      started = true;
+    } finally {
+      ready.catch(() => undefined);
+      died.catch(() => undefined);
+    }
   }
 
   async function kill(name: ServiceName): Promise<void> {
@@ -88,6 +114,16 @@ describe('booking saga crashes on the embedded defaults', () => {
     service.process.kill('SIGKILL');
     await service.exited;
     running.delete(name);
+  }
+
+  /**
+   * Inventory forgets every hold and sale: a restarted in-process engine, or Redis losing its
+   * data (the keys deleted while inventory is down). It rebuilds runs from tickets when next asked.
+   */
+  async function loseInventoryState(): Promise<void> {
+    await kill('inventory');
+    if (redisPrefix) await deleteKeys(redisUrl, redisPrefix);
+    await start('inventory');
   }
 
   /** Forwards tickets' calls to inventory; on an armed fault, kills a process at that point. */
@@ -123,7 +159,11 @@ describe('booking saga crashes on the embedded defaults', () => {
             return;
           }
           const text = await answer.text();
-          if (armed) {
+          if (armed && 'loseInventoryState' in armed) {
+            // Inventory has held the seats, then loses them before tickets hears of the hold.
+            await loseInventoryState();
+            await armed.meanwhile();
+          } else if (armed) {
             // Inventory has held the seats; the process named dies before tickets hears of it
             // (inventory) or before it can commit (tickets).
             crashed = kill(armed.kill);
@@ -141,6 +181,16 @@ describe('booking saga crashes on the embedded defaults', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-crash-'));
+    let storeEnv: Record<string, string> = {};
+    if (stores === 'real') {
+      databases = await Promise.all(databaseServices.map((service) => createTestDatabase(`crash_${service}`)));
+      storeEnv = Object.fromEntries(
+        databases.map((db, i) => [`${databaseServices[i]!.toUpperCase()}_DATABASE_URL`, db.url]),
+      );
+      ticketsDatabaseUrl = storeEnv['TICKETS_DATABASE_URL'];
+      redisPrefix = `test:crash:${randomBytes(4).toString('hex')}:`;
+      storeEnv = { ...storeEnv, REDIS_URL: redisUrl, INVENTORY_REDIS_KEY_PREFIX: redisPrefix };
+    }
     const [gateway, users, trains, inventory, prices, tickets, proxyPort] = await freePorts(7);
     ports = {
       gateway: gateway!,
@@ -177,6 +227,7 @@ describe('booking saga crashes on the embedded defaults', () => {
       HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS),
       OUTBOX_RELAY_INTERVAL_MS: String(RELAY_INTERVAL_MS),
       INVENTORY_REAPER_INTERVAL_MS: '500',
+      ...storeEnv,
     };
     proxy = inventoryProxy();
     await new Promise<void>((resolve) => proxy.listen(ports.proxy, '127.0.0.1', resolve));
@@ -190,6 +241,8 @@ describe('booking saga crashes on the embedded defaults', () => {
     for (const name of [...running.keys()]) await kill(name);
     await new Promise((resolve) => proxy?.close(resolve));
     await rm(dataDir, { recursive: true, force: true });
+    for (const db of databases) await db.drop();
+    if (redisPrefix) await deleteKeys(redisUrl, redisPrefix);
   });
 
   const seatsOf = (booking: { tickets: Array<{ coach: number; seat: string }> }) =>
@@ -257,12 +310,55 @@ describe('booking saga crashes on the embedded defaults', () => {
     await eventually('the outbox is empty', async () => (await outboxBacklog(ports.tickets)) === 0);
   }, 180_000);
 
+  it('never sells a seat twice when inventory loses a hold before its booking commits', async () => {
+    const [fromStop, toStop] = [1, 9];
+    const seat = [...(await seatMapOf(gatewayUrl(), trainRun, fromStop, toStop, 'FIRST')).free][0]!;
+    const rival = await travellerAuthorization(gatewayUrl(), `rival-${stores}@example.com`);
+    const first = await quoteOn(gatewayUrl(), authorization, trainRun, fromStop, toStop, 'FIRST', ['ADULT']);
+    const second = await quoteOn(gatewayUrl(), rival, trainRun, fromStop, toStop, 'FIRST', ['ADULT']);
+    let rivalBooking: Awaited<ReturnType<typeof bookJourney>> | undefined;
+    // The first booking's seat is held; inventory loses it and rebuilds the run from tickets'
+    // sales, where that booking is not yet; a rival books the same seat; then the first commits.
+    fault = {
+      on: 'holdSeats',
+      loseInventoryState: true,
+      meanwhile: async () => {
+        rivalBooking = await bookJourney(gatewayUrl(), rival, second, `crash-lostb-${randomBytes(4).toString('hex')}`, [
+          seat,
+        ]);
+      },
+    };
+    const lost = await bookJourney(
+      gatewayUrl(),
+      authorization,
+      first,
+      `crash-losta-${randomBytes(4).toString('hex')}`,
+      [seat],
+    );
+    expect(rivalBooking?.errors).toBeUndefined();
+    expect(rivalBooking?.data?.bookJourney.status).toBe('CONFIRMED');
+    // The loser hears a contract error, not a sale, and its attempt is FAILED for good.
+    expect(lost.status).toBe(200);
+    expect(errorCodeOf(lost)).toBe('SEAT_TAKEN');
+    const mine = await graphql<{ myBookings: Array<{ status: string; tickets: unknown[] }> }>(
+      gatewayUrl(),
+      '{ myBookings(first: 1, status: FAILED) { status tickets { id } } }',
+      {},
+      { authorization },
+    );
+    expect(mine.data?.myBookings).toEqual([{ status: 'FAILED', tickets: [] }]);
+
+    await eventually('the outbox is empty', async () => (await outboxBacklog(ports.tickets)) === 0);
+    expect((await seatMapOf(gatewayUrl(), trainRun, fromStop, toStop, 'FIRST')).free.has(seat)).toBe(false);
+    expect(await doubleSoldSeats(ports.tickets)).toBe(0);
+  }, 180_000);
+
   it('leaves no booking PENDING, none lost and no saga step undone', async () => {
     const tickets = running.get('tickets')!;
     tickets.process.kill('SIGTERM');
     await tickets.exited;
     running.delete('tickets');
-    const store = await readTicketsStore({ dataDir: path.join(dataDir, 'tickets') });
+    const store = await readTicketsStore({ url: ticketsDatabaseUrl, dataDir: path.join(dataDir, 'tickets') });
     expect(store.outbox).toEqual([]);
     expect(store.bookings.filter((b) => b.status === 'PENDING')).toEqual([]);
     const byKey = Object.fromEntries(store.bookings.map((b) => [b.idempotencyKey.split('-')[1], b]));
@@ -270,9 +366,22 @@ describe('booking saga crashes on the embedded defaults', () => {
     expect(byKey['inv']?.tickets).toHaveLength(2);
     expect(byKey['tkt']).toMatchObject({ status: 'CONFIRMED' });
     expect(byKey['tkt']?.tickets).toHaveLength(1);
+    expect(byKey['losta']).toMatchObject({ status: 'FAILED', failureCode: 'SEAT_TAKEN', tickets: [] });
+    expect(byKey['lostb']).toMatchObject({ status: 'CONFIRMED' });
     const expired = byKey['pending'];
     expect(expired).toMatchObject({ status: 'EXPIRED' });
     // Not expired before its hold could have lapsed.
     expect(expired!.updatedAt.getTime() - expired!.createdAt.getTime()).toBeGreaterThanOrEqual(HOLD_TTL_SECONDS * 1000);
   }, 60_000);
-});
+}
+
+/** The audit gauge tickets reports on /metrics (DESIGN §5, invariant 1). */
+async function doubleSoldSeats(ticketsPort: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${ticketsPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('tickets_double_sold_seats'));
+  if (!line) throw new Error('tickets reports no tickets_double_sold_seats');
+  return Number(line.split(/\s+/)[1]);
+}
+
+describe('booking saga crashes on the embedded defaults', () => crashSuite('embedded'));
+describe.runIf(realStores)('booking saga crashes on PostgreSQL and Redis', () => crashSuite('real'));

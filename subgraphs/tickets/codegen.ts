@@ -20,6 +20,7 @@ const config: CodegenConfig = {
           User: '../booking/views.js#UserRef',
           RefundQuote: '../refunds/refunds.js#RefundQuoteView',
           Refund: '../refunds/refunds.js#RefundView',
+          BookingEvent: '../booking/views.js#BookingEventRow',
         },
       },
     },

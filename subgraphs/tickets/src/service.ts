@@ -19,6 +19,7 @@ import {
 import { PrismaClient } from './__generated__/prisma/client.js';
 import { Bookings } from './booking/bookings.js';
 import { inventoryOverHttp, type InventoryClient } from './booking/inventory-client.js';
+import { eventPublisher } from './booking/events.js';
 import { stalledBookingSweeper } from './booking/expiry.js';
 import { OutboxRelay } from './booking/outbox.js';
 import { doubleSoldSeats } from './booking/oversell-audit.js';
@@ -96,6 +97,8 @@ export async function startTickets(
     onExpired: (count) => expiredCounter.inc(count),
   });
 
+  const publisher = eventPublisher(prisma, log, env.relayIntervalMs);
+
   const service = await startSubgraph<TicketsContext>({
     service: 'tickets',
     settings: env,
@@ -113,6 +116,7 @@ export async function startTickets(
     routes: (app) => app.get(JWKS_PATH, (_req, res) => void res.json(keys.jwks)),
     close: async () => {
       await sweeper.stop();
+      await publisher.stop();
       await relay.stop();
       await prisma.$disconnect();
       await db.close();
@@ -120,5 +124,6 @@ export async function startTickets(
   });
   relay.start();
   sweeper.start();
+  publisher.start();
   return { ...service, bookings, relay, prisma };
 }

@@ -75,6 +75,26 @@ await onBothDatabases('tickets_list', (name, open) => {
       expect(seen).toEqual(expected);
     });
 
+    it('keep to one status when asked, failed attempts included, with the same cursor rules', async () => {
+      const owner: BookingOwner = { kind: 'CLIENT', id: `partner-${randomUUID()}` };
+      const base = Date.parse('2026-11-02T10:00:00Z');
+      const confirmed = [
+        await bookingAt(prisma, owner, new Date(base)),
+        await bookingAt(prisma, owner, new Date(base + 1)),
+      ];
+      const failed = await bookingAt(prisma, owner, new Date(base + 2), 'FAILED');
+      await bookingAt(prisma, traveller, new Date(base + 3));
+      expect((await bookings.listForOwner(owner, 10, null, 'FAILED')).map((b) => b.id)).toEqual([failed]);
+      expect((await bookings.listForOwner(owner, 10, null, 'CONFIRMED')).map((b) => b.id)).toEqual(
+        [...confirmed].reverse(),
+      );
+      // A cursor of another status still marks its place.
+      expect((await bookings.listForOwner(owner, 10, failed, 'CONFIRMED')).map((b) => b.id)).toEqual(
+        [...confirmed].reverse(),
+      );
+      expect(await bookings.listForOwner(owner, 10, null, 'EXPIRED')).toEqual([]);
+    });
+
     it('refuse a page size over the maximum and a cursor that is not the traveller booking', async () => {
       expect(await codeOf(bookings.listForOwner(traveller, 51))).toBe('BAD_USER_INPUT');
       expect(await codeOf(bookings.listForOwner(traveller, 0))).toBe('BAD_USER_INPUT');

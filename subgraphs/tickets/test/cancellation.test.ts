@@ -64,7 +64,7 @@ await onBothDatabases('tickets_refunds', (name, open) => {
       database = await open();
       prisma = database.prisma;
       inventory = recordingInventory();
-      ({ bookings, signingKey } = await testBookings(prisma, inventory, () => now));
+      ({ bookings, signingKey } = await testBookings(prisma, inventory, { clock: () => now }));
     });
     afterAll(async () => {
       await database?.close();

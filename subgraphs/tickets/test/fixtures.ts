@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
 import { openDatabase, type ServiceDatabase } from '@railgraph/database';
 import { createTestDatabase, postgresForTests } from '@railgraph/database/testing';
-import { createLocalQuoteVerifier } from '@railgraph/quotes';
+import { createLocalQuoteVerifier, type QuoteClaims, type QuoteVerifier } from '@railgraph/quotes';
 import { createLogger } from '@railgraph/service-kit';
 import { generateSigningKey } from '@railgraph/signing-keys';
 import { PrismaClient } from '../src/__generated__/prisma/client.js';
@@ -34,31 +34,54 @@ export const codeOf = (promise: Promise<unknown>): Promise<string | undefined> =
     (error: { extensions?: { code?: string } }) => error.extensions?.code,
   );
 
+/** A verified quote for tests that leave signatures out: one first-class adult unless told otherwise. */
+export function testQuote(overrides: Partial<QuoteClaims> = {}): QuoteClaims {
+  return {
+    quoteId: 'quote-1',
+    journey: { runId: 'EC117:2026-12-01', fromStop: 0, toStop: 4 },
+    seatClass: 'FIRST',
+    passengers: [{ type: 'ADULT' }],
+    total: { amountMinor: 4_200, currency: 'GBP' },
+    breakdown: [4_200],
+    ruleVersion: 1,
+    expiresAt: new Date(Date.now() + 3_600_000),
+    ...overrides,
+  };
+}
+
+/** A quote verifier that takes any token for `quote`. */
+export const acceptingQuotes = (quote: QuoteClaims): QuoteVerifier => ({ verify: async () => quote });
+
 export interface TestBookings {
   bookings: Bookings;
+  relay: OutboxRelay;
   signingKey: { kid: string; privateKey: CryptoKey };
 }
 
-/** The bookings module over a database, with a fresh ticket-signing key and the given clock. */
+/**
+ * The bookings module over a database, with a fresh ticket-signing key, its own relay, and
+ * the given clock and quote verifier (by default one that accepts no token).
+ */
 export async function testBookings(
   prisma: PrismaClient,
   inventory: InventoryClient,
-  clock?: () => Date,
+  { clock, quotes }: { clock?: () => Date; quotes?: QuoteVerifier } = {},
 ): Promise<TestBookings> {
   const key = await generateSigningKey();
   const signingKey = { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey };
+  const relay = new OutboxRelay(prisma, inventory, testLog, 1_000);
   const bookings = new Bookings({
     prisma,
     inventory,
-    quotes: createLocalQuoteVerifier({ keys: [] }),
-    relay: new OutboxRelay(prisma, inventory, testLog, 1_000),
+    quotes: quotes ?? createLocalQuoteVerifier({ keys: [] }),
+    relay,
     signingKey,
     jwks: { keys: [key.publicJwk] },
     holdTtlSeconds: 120,
     log: testLog,
     ...(clock ? { clock } : {}),
   });
-  return { bookings, signingKey };
+  return { bookings, relay, signingKey };
 }
 
 export interface MigratedDatabase {

@@ -122,7 +122,7 @@ describe('hold look-ups for inventory', () => {
     ]);
   });
 
-  it("lists the seats of a run's confirmed bookings only", async () => {
+  it("lists the seats of a run's confirmed bookings, not tickets of others", async () => {
     const sold = await booking('CONFIRMED', [
       [4, '1A'],
       [4, '1B'],
@@ -139,6 +139,44 @@ describe('hold look-ups for inventory', () => {
     ]);
     expect(seats.map((s) => s.seatLabel)).not.toContain('2A');
     expect(seats.map((s) => s.seatLabel)).not.toContain('3A');
+  });
+
+  it('lists the seats held for bookings still being made, and none of failed attempts', async () => {
+    const pending = randomUUID();
+    const failed = randomUUID();
+    for (const [id, status] of [
+      [pending, 'PENDING'],
+      [failed, 'FAILED'],
+    ] as const) {
+      await tickets.prisma.booking.create({
+        data: {
+          id,
+          ownerKind: 'CLIENT',
+          ownerId: 'partner-1',
+          idempotencyKey: `key-${id}`,
+          requestHash: 'x',
+          status,
+          quoteId: 'q',
+          runId,
+          fromStop: 0,
+          toStop: 2,
+          seatClass: 'FIRST',
+          totalMinor: 1000,
+          currency: 'EUR',
+          holdId: id,
+          heldSeats: status === 'PENDING' ? ['1-7A', '12-7B'] : ['1-8A'],
+        },
+      });
+    }
+    const token = await tokenFor({ client_id: 'inventory', scope: 'bookings:internal' });
+    const result = await gql(seatsQuery, { runId }, token);
+    expect(result.errors).toBeUndefined();
+    const seats = result.data?.['confirmedSeats'] as Array<{ holdId: string; seatLabel: string }>;
+    expect(seats.filter((s) => s.holdId === pending)).toEqual([
+      { holdId: pending, coach: 1, seatLabel: '7A', fromStop: 0, toStop: 2 },
+      { holdId: pending, coach: 12, seatLabel: '7B', fromStop: 0, toStop: 2 },
+    ]);
+    expect(seats.filter((s) => s.holdId === failed)).toEqual([]);
   });
 
   it('answers only callers granted bookings:internal', async () => {

@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type ServiceDatabase } from '@railgraph/database';
-import type { QuoteClaims, QuoteVerifier } from '@railgraph/quotes';
 import { createLogger, DomainError, ErrorCode } from '@railgraph/service-kit';
 import { generateSigningKey } from '@railgraph/signing-keys';
 import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { Bookings } from '../src/booking/bookings.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
 import { enqueue, OutboxRelay } from '../src/booking/outbox.js';
+import { acceptingQuotes, testQuote } from './fixtures.js';
 
 /**
  * What the saga leaves behind when inventory refuses a hold or its answer is lost: a FAILED
@@ -19,17 +19,7 @@ import { enqueue, OutboxRelay } from '../src/booking/outbox.js';
 const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
 const log = createLogger('tickets-test', 'silent');
 
-const quote: QuoteClaims = {
-  quoteId: 'quote-1',
-  journey: { runId: 'EC117:2026-12-01', fromStop: 0, toStop: 4 },
-  seatClass: 'FIRST',
-  passengers: [{ type: 'ADULT' }],
-  total: { amountMinor: 4_200, currency: 'GBP' },
-  breakdown: [4_200],
-  ruleVersion: 1,
-  expiresAt: new Date(Date.now() + 3_600_000),
-};
-const acceptingQuotes: QuoteVerifier = { verify: async () => quote };
+const quotes = acceptingQuotes(testQuote());
 
 /** Inventory as the saga sees it: answers holds as told and records releases. */
 function scriptedInventory(hold: () => Promise<never>, release: (holdId: string) => Promise<void> = async () => {}) {
@@ -67,7 +57,7 @@ describe('booking saga compensation (embedded PGlite)', () => {
     return new Bookings({
       prisma,
       inventory,
-      quotes: acceptingQuotes,
+      quotes,
       relay,
       signingKey,
       jwks: { keys: [] },

@@ -3,7 +3,9 @@ import type { JWK, CryptoKey } from 'jose';
 import type { QuoteVerifier, PassengerTypeName } from '@railgraph/quotes';
 import { badInput, DomainError, ErrorCode, notFound, type Logger } from '@railgraph/service-kit';
 import { Prisma, type PrismaClient, type Booking, type Ticket } from '../__generated__/prisma/client.js';
+import type { BookingStatus } from '../__generated__/prisma/enums.js';
 import type { InventoryClient } from './inventory-client.js';
+import { eventsForOwner, publishEvents, recordEvent } from './events.js';
 import { enqueue, type OutboxRelay } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { assertMove } from './status.js';
@@ -46,7 +48,7 @@ export interface ConfirmedSeat {
   toStop: number;
 }
 
-/** Most bookings one page of `User.bookings` holds. */
+/** Most bookings one page of `User.bookings` or `Query.myBookings` holds. */
 export const MAX_BOOKINGS_PAGE = 50;
 
 /** Most hold ids one ownership look-up may ask about. */
@@ -98,8 +100,47 @@ function validate(request: BookJourneyRequest): void {
   }
 }
 
+const seatIdOf = (seat: { coach: number; label: string }) => `${seat.coach}-${seat.label}`;
+
+function parseSeatId(seatId: string): Array<{ coach: number; seatLabel: string }> {
+  const match = /^(\d+)-(.+)$/.exec(seatId);
+  return match ? [{ coach: Number(match[1]), seatLabel: match[2]! }] : [];
+}
+
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * The last line against selling a seat twice (DESIGN §5, invariant 1), inside the transaction
+ * that confirms a booking: one `SoldSeatLeg` row per seat and leg, whose primary key no other
+ * booking can hold. Inventory's hold normally guarantees the seats are free; this catches a
+ * hold inventory lost before the commit (an engine restarted, Redis emptied) whose seats it
+ * then gave to another booking. Only commits that really share a seat wait for each other.
+ * SEAT_TAKEN when one of the seats is sold on one of the legs.
+ */
+async function sellSeatLegs(
+  tx: Tx,
+  bookingId: string,
+  journey: { runId: string; fromStop: number; toStop: number; seats: ReadonlyArray<{ coach: number; label: string }> },
+): Promise<void> {
+  const legs = Array.from({ length: journey.toStop - journey.fromStop }, (_, i) => journey.fromStop + i);
+  const rows = journey.seats.flatMap((seat) =>
+    legs.map((leg) => ({ runId: journey.runId, leg, coach: seat.coach, seatLabel: seat.label, bookingId })),
+  );
+  try {
+    await tx.soldSeatLeg.createMany({ data: rows });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const seats = journey.seats.map(seatIdOf);
+    throw new DomainError(
+      ErrorCode.SEAT_TAKEN,
+      `Seat ${seats.join(', ')} was sold to someone else meanwhile; choose another seat`,
+      { seats },
+    );
+  }
+}
 
 /**
  * The booking saga (DESIGN §4): idempotency, quote check, hold, one transaction writing
@@ -170,6 +211,11 @@ export class Bookings {
       );
       if (seats.length !== request.passengers.length)
         throw new Error(`inventory held ${seats.length} seats for ${request.passengers.length} passengers`);
+      // Should inventory lose its state before the commit, the run it rebuilds keeps these seats.
+      await this.deps.prisma.booking.updateMany({
+        where: { id: bookingId, status: 'PENDING' },
+        data: { heldSeats: seats.map(seatIdOf) },
+      });
     } catch (error) {
       // Inventory refusing the hold (SOLD_OUT, SEAT_TAKEN, ...) held nothing. Anything else
       // (a timeout, a lost answer) may have held seats, so those are released.
@@ -211,19 +257,46 @@ export class Bookings {
       );
       confirmId = await this.deps.prisma.$transaction(async (tx) => {
         assertMove('PENDING', 'CONFIRMED');
+        await sellSeatLegs(tx, bookingId, {
+          runId: quote.journey.runId,
+          fromStop: quote.journey.fromStop,
+          toStop: quote.journey.toStop,
+          seats,
+        });
         const moved = await tx.booking.updateMany({
           where: { id: bookingId, status: 'PENDING' },
           data: { status: 'CONFIRMED' },
         });
         if (moved.count !== 1) throw new Error(`booking ${bookingId} left PENDING while it was being confirmed`);
         await tx.ticket.createMany({ data: ticketRows });
+        await recordEvent(
+          tx,
+          { id: bookingId, ownerKind: owner.kind, ownerId: owner.id },
+          {
+            kind: 'BookingConfirmed',
+            status: 'CONFIRMED',
+            total: quote.total,
+            runId: quote.journey.runId,
+            fromStop: quote.journey.fromStop,
+            toStop: quote.journey.toStop,
+            seatClass: quote.seatClass,
+            seats: seats.map(seatIdOf),
+          },
+        );
         return enqueue(tx, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
       });
     } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.SEAT_TAKEN) {
+        this.deps.log.warn(
+          { bookingId, holdId: bookingId, runId: quote.journey.runId, requestId, seats: error.extensions['seats'] },
+          'held seats were sold to another booking meanwhile (inventory lost the hold); the booking fails',
+        );
+      }
       await this.fail(bookingId, error, requestId);
       throw error;
     }
     this.deps.onOutcome?.('confirmed');
+    await this.publishEvents();
     await this.deps.relay.deliver(confirmId, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
     return this.mustLoad(bookingId);
   }
@@ -236,6 +309,7 @@ export class Bookings {
     const code = error instanceof DomainError ? error.code : ErrorCode.SERVICE_UNAVAILABLE;
     const message = error instanceof DomainError ? error.message : 'The booking could not be completed; try again';
     this.deps.onOutcome?.(code === ErrorCode.SOLD_OUT || code === ErrorCode.SEAT_TAKEN ? code.toLowerCase() : 'failed');
+    assertMove('PENDING', 'FAILED');
     const failed = {
       where: { id: bookingId, status: 'PENDING' as const },
       data: { status: 'FAILED' as const, failureCode: code, failureMessage: message },
@@ -249,6 +323,21 @@ export class Bookings {
       return enqueue(tx, 'RELEASE_HOLD', { holdId: bookingId, requestId });
     });
     await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: bookingId, requestId });
+  }
+
+  /**
+   * Publishes the events just committed, so readers see them at once. A failure here loses
+   * nothing: the events are stored, and the periodic publisher places them.
+   */
+  private async publishEvents(): Promise<void> {
+    await publishEvents(this.deps.prisma).catch((error: unknown) =>
+      this.deps.log.warn({ err: error }, 'booking events not published yet; the publisher will'),
+    );
+  }
+
+  /** The owner's published booking events after the cursor `after` (see `eventsForOwner`). */
+  eventsFor(owner: BookingOwner, first: number, after?: string | null) {
+    return eventsForOwner(this.deps.prisma, owner, first, after);
   }
 
   /** What a retry with a known key gets: the first attempt's result. */
@@ -306,6 +395,7 @@ export class Bookings {
       });
       if (moved.count !== 1)
         throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'The booking changed meanwhile; look at it again');
+      await tx.soldSeatLeg.deleteMany({ where: { bookingId } });
       const refundId = randomUUID();
       await tx.refund.create({
         data: {
@@ -321,9 +411,25 @@ export class Bookings {
       await tx.refundLine.createMany({
         data: quote.tickets.map((t) => ({ ticketId: t.ticketId, refundId, amountMinor: t.amount.amountMinor })),
       });
+      await recordEvent(tx, booking, {
+        kind: 'BookingCancelled',
+        status: target,
+        refund: quote.amount,
+        refundPercent: quote.refundPercent,
+      });
+      await recordEvent(tx, booking, {
+        kind: 'SeatsReleased',
+        status: target,
+        runId: booking.runId,
+        fromStop: booking.fromStop,
+        toStop: booking.toStop,
+        seatClass: booking.seatClass,
+        seats: booking.tickets.map((t) => seatIdOf({ coach: t.coach, label: t.seatLabel })),
+      });
       return enqueue(tx, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
     });
     this.deps.onOutcome?.(target.toLowerCase());
+    await this.publishEvents();
     await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
     return this.mustLoad(bookingId);
   }
@@ -364,12 +470,18 @@ export class Bookings {
   }
 
   /**
-   * The owner's bookings, newest first (failed attempts left out), `first` at a time (at most
-   * MAX_BOOKINGS_PAGE). `after` is the id of the last booking of the previous page: the page
-   * continues strictly after it in (createdAt, id) order, so bookings made meanwhile neither
-   * repeat nor shift the next page.
+   * The owner's bookings, newest first, `first` at a time (at most MAX_BOOKINGS_PAGE): only
+   * those in `status` when it is given, else every one but failed attempts. `after` is the id
+   * of the last booking of the previous page: the page continues strictly after it in
+   * (createdAt, id) order, so bookings made meanwhile neither repeat nor shift the next page,
+   * and a cursor booking whose status changed meanwhile still marks the same place.
    */
-  async listForOwner(owner: BookingOwner, first: number, after?: string | null): Promise<BookingWithTickets[]> {
+  async listForOwner(
+    owner: BookingOwner,
+    first: number,
+    after?: string | null,
+    status?: BookingStatus | null,
+  ): Promise<BookingWithTickets[]> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_BOOKINGS_PAGE) {
       throw badInput(`first must be between 1 and ${MAX_BOOKINGS_PAGE}`);
     }
@@ -382,7 +494,7 @@ export class Bookings {
       };
     }
     return this.deps.prisma.booking.findMany({
-      where: { ownerKind: owner.kind, ownerId: owner.id, status: { notIn: ['FAILED'] }, ...continuing },
+      where: { ownerKind: owner.kind, ownerId: owner.id, status: status ?? { notIn: ['FAILED'] }, ...continuing },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first,
       include: { tickets: { orderBy: { createdAt: 'asc' } } },
@@ -433,22 +545,36 @@ export class Bookings {
     });
   }
 
-  /** Every seat on the run's confirmed bookings (for inventory to rebuild the run). */
+  /**
+   * The seats inventory must count as taken when it rebuilds a run (its state lost): every
+   * seat on the run's confirmed bookings, and the seats held for bookings still being made
+   * (PENDING with their hold's answer recorded), so a booking that commits after the rebuild
+   * finds its seats still its own. Such a booking that fails or expires instead releases its
+   * hold through the outbox, as any other.
+   */
   async confirmedSeats(runId: string): Promise<ConfirmedSeat[]> {
     const bookings = await this.deps.prisma.booking.findMany({
-      where: { runId, status: 'CONFIRMED' },
-      select: { holdId: true, fromStop: true, toStop: true, tickets: { select: { coach: true, seatLabel: true } } },
+      where: { runId, status: { in: ['CONFIRMED', 'PENDING'] } },
+      select: {
+        holdId: true,
+        status: true,
+        fromStop: true,
+        toStop: true,
+        heldSeats: true,
+        tickets: { select: { coach: true, seatLabel: true } },
+      },
       orderBy: { createdAt: 'asc' },
     });
-    return bookings.flatMap((b) =>
-      b.tickets.map((t) => ({
+    return bookings.flatMap((b) => {
+      const seats = b.status === 'CONFIRMED' ? b.tickets : b.heldSeats.flatMap(parseSeatId);
+      return seats.map((t) => ({
         holdId: b.holdId,
         coach: t.coach,
         seatLabel: t.seatLabel,
         fromStop: b.fromStop,
         toStop: b.toStop,
-      })),
-    );
+      }));
+    });
   }
 
   private findByKey(owner: BookingOwner, idempotencyKey: string): Promise<BookingWithTickets | null> {

@@ -87,9 +87,11 @@ export class OutboxRelay {
    * state since the hold (an in-process engine restarted, a Redis lost its data): holding the
    * booking's own seats again under the same id makes it load the run, rebuilt from tickets'
    * confirmed bookings (this one included), or, had it loaded the run before this booking
-   * committed, takes the seats anew; then the hold is confirmed. Should the seats have gone to
-   * someone else meanwhile, SEAT_TAKEN keeps the step in the outbox, visible, rather than
-   * settle a sale inventory does not count.
+   * committed, takes the seats anew; then the hold is confirmed. Should inventory have given
+   * the seats to another attempt meanwhile, SEAT_TAKEN keeps the step in the outbox, visible
+   * and retried, rather than settle a sale inventory does not count: the other attempt cannot
+   * commit (tickets refuses a commit on seats a confirmed booking has, `sellSeatLegs`),
+   * so it fails or expires and releases its hold, and a later try takes the seats back.
    */
   private async confirmHold(payload: OutboxPayload): Promise<void> {
     try {
@@ -119,6 +121,12 @@ export class OutboxRelay {
         )
         // The rebuilt run already has the hold (as sold): the confirmation below is what counts.
         .catch((holdError: unknown) => {
+          if (hasCode(holdError, ErrorCode.SEAT_TAKEN)) {
+            this.log.warn(
+              { bookingId: booking.id, holdId: payload.holdId, runId: booking.runId },
+              'seats of a sold booking are held for another attempt in inventory; retrying until that attempt ends',
+            );
+          }
           if (!hasCode(holdError, ErrorCode.BAD_USER_INPUT)) throw holdError;
         });
     }

@@ -15,3 +15,4 @@ export interface UserRef {
 }
 
 export type { Ticket as TicketRow } from '../__generated__/prisma/client.js';
+export type { BookingEvent as BookingEventRow } from '../__generated__/prisma/client.js';

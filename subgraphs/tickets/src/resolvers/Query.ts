@@ -4,6 +4,10 @@ import { ownerWithScope } from '../booking/owner.js';
 
 export const Query: QueryResolvers = {
   booking: (_parent, { id }, ctx) => ctx.bookings.forOwner(ownerWithScope(ctx.principal, 'bookings:read'), id),
+  myBookings: (_parent, { first, after, status }, ctx) =>
+    ctx.bookings.listForOwner(ownerWithScope(ctx.principal, 'bookings:read'), first ?? 20, after, status),
+  bookingEvents: (_parent, { after, first }, ctx) =>
+    ctx.bookings.eventsFor(ownerWithScope(ctx.principal, 'bookings:read'), first ?? 50, after),
   refundQuote: (_parent, { bookingId }, ctx) =>
     ctx.bookings.refundQuote(ownerWithScope(ctx.principal, 'bookings:read'), bookingId),
   validateTicket: (_parent, { code }, ctx) => ctx.bookings.validateTicket(code),

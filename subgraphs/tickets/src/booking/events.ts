@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { badInput, repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
+import type { BookingEvent, Prisma, PrismaClient } from '../__generated__/prisma/client.js';
+import type { BookingOwner } from './owner.js';
+
+/**
+ * Domain events of bookings (DESIGN §4, last paragraph). Each is written in the transaction of
+ * the state change it reports, so none is lost when a process dies and none exists for a
+ * change that rolled back. The publisher then gives committed events their stream position;
+ * readers (partner apps, analytics) follow the stream with their own cursor and de-duplicate
+ * by event id: delivery is at least once.
+ */
+export type BookingEventKind = 'BookingConfirmed' | 'BookingCancelled' | 'SeatsReleased';
+
+export interface JourneySeats {
+  runId: string;
+  fromStop: number;
+  toStop: number;
+  seatClass: string;
+  /** `<coach>-<label>`, one per ticket. */
+  seats: string[];
+}
+
+export type BookingEventPayload =
+  | ({ kind: 'BookingConfirmed'; status: 'CONFIRMED'; total: Money } & JourneySeats)
+  | { kind: 'BookingCancelled'; status: 'CANCELLED' | 'REFUNDED'; refund: Money; refundPercent: number }
+  | ({ kind: 'SeatsReleased'; status: 'CANCELLED' | 'REFUNDED' } & JourneySeats);
+
+interface Money {
+  amountMinor: number;
+  currency: string;
+}
+
+type Tx = Pick<PrismaClient, 'bookingEvent'>;
+
+/** Records an event inside the caller's transaction; it is published once that commits. */
+export async function recordEvent(
+  tx: Tx,
+  booking: { id: string; ownerKind: BookingOwner['kind']; ownerId: string },
+  { kind, ...payload }: BookingEventPayload,
+): Promise<string> {
+  const id = randomUUID();
+  await tx.bookingEvent.create({
+    data: {
+      id,
+      kind,
+      bookingId: booking.id,
+      ownerKind: booking.ownerKind,
+      ownerId: booking.ownerId,
+      payload: payload as Prisma.InputJsonObject,
+    },
+  });
+  return id;
+}
+
+/** Most events one publishing pass places. */
+const PUBLISH_BATCH = 500;
+
+/**
+ * Places committed, unpublished events at the end of the stream, oldest first; returns how
+ * many. Publishers (every tickets process) take turns under an advisory lock held to their
+ * commit, so a position is never given while a smaller one is still invisible: a reader's
+ * cursor never passes an event it has not seen. A publisher that finds the lock taken does
+ * not wait (bookings must not queue behind it): the one holding it, or the next periodic pass,
+ * places the events.
+ */
+export async function publishEvents(prisma: PrismaClient): Promise<number> {
+  if ((await prisma.bookingEvent.count({ where: { position: null } })) === 0) return 0;
+  return prisma.$transaction(async (tx) => {
+    const [turn] = await tx.$queryRaw<Array<{ mine: boolean }>>`
+      SELECT pg_try_advisory_xact_lock(hashtext('tickets:booking-events')) AS mine
+    `;
+    if (!turn?.mine) return 0;
+    return tx.$executeRaw`
+      UPDATE "BookingEvent" AS event
+      SET "position" = stream.last + unpublished.rank
+      FROM (
+        SELECT "id", row_number() OVER (ORDER BY "occurredAt", "id") AS rank
+        FROM "BookingEvent"
+        WHERE "position" IS NULL
+        ORDER BY "occurredAt", "id"
+        LIMIT ${PUBLISH_BATCH}
+      ) AS unpublished,
+      (SELECT coalesce(max("position"), 0) AS last FROM "BookingEvent") AS stream
+      WHERE event."id" = unpublished."id"
+    `;
+  });
+}
+
+/** Publishes every `intervalMs`, catching events whose process died before publishing them. */
+export function eventPublisher(prisma: PrismaClient, log: Logger, intervalMs: number): RepeatingTask {
+  return repeatEvery(
+    intervalMs,
+    async () => {
+      await publishEvents(prisma);
+    },
+    (error) => log.error({ err: error }, 'booking event publishing failed'),
+  );
+}
+
+/** Most events one page of `Query.bookingEvents` holds. */
+export const MAX_EVENTS_PAGE = 100;
+
+const positionPattern = /^(0|[1-9]\d{0,17})$/;
+
+/**
+ * The owner's published events after the stream position `after` (from the start without
+ * one), in stream order, `first` at a time. BAD_USER_INPUT for `first` outside
+ * 1-MAX_EVENTS_PAGE or an `after` that is not a position.
+ */
+export async function eventsForOwner(
+  prisma: PrismaClient,
+  owner: BookingOwner,
+  first: number,
+  after?: string | null,
+): Promise<BookingEvent[]> {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS_PAGE) {
+    throw badInput(`first must be between 1 and ${MAX_EVENTS_PAGE}`);
+  }
+  if (after != null && !positionPattern.test(after)) {
+    throw badInput('after must be the cursor of an event from an earlier page');
+  }
+  return prisma.bookingEvent.findMany({
+    where: {
+      ownerKind: owner.kind,
+      ownerId: owner.id,
+      position: after == null ? { not: null } : { gt: BigInt(after) },
+    },
+    orderBy: { position: 'asc' },
+    take: first,
+  });
+}
