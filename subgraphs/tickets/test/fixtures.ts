@@ -14,15 +14,23 @@ import { OutboxRelay } from '../src/booking/outbox.js';
 export const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
 export const testLog = createLogger('tickets-test', 'silent');
 
-/** Inventory as the saga sees it: records the releases it is asked for. */
-export function recordingInventory(): InventoryClient & { released: string[] } {
+/**
+ * Inventory as the saga sees it: records the releases it is asked for, whole holds in
+ * `released` and single seats in `releasedSeats` (`<holdId> <coach>-<label>`).
+ */
+export function recordingInventory(): InventoryClient & { released: string[]; releasedSeats: string[] } {
   const released: string[] = [];
+  const releasedSeats: string[] = [];
   return {
     released,
+    releasedSeats,
     hold: async () => [],
     confirm: async () => undefined,
     release: async (holdId) => {
       released.push(holdId);
+    },
+    releaseSeats: async (holdId, seats) => {
+      releasedSeats.push(...seats.map((seat) => `${holdId} ${seat}`));
     },
   };
 }

@@ -8,6 +8,7 @@ export const Booking: BookingResolvers = {
   },
   total: (booking) => ({ amountMinor: booking.totalMinor, currency: booking.currency }),
   tickets: (booking) => booking.tickets,
+  refunds: (booking, _args, ctx) => ctx.bookings.refundsOf(booking.id),
   refund: (booking, _args, ctx) =>
     booking.status === 'CANCELLED' || booking.status === 'REFUNDED' ? ctx.bookings.refundOf(booking.id) : null,
 };

@@ -4,8 +4,8 @@ import { ownerWithScope } from '../booking/owner.js';
 
 export const Query: QueryResolvers = {
   booking: (_parent, { id }, ctx) => ctx.bookings.forOwner(ownerWithScope(ctx.principal, 'bookings:read'), id),
-  refundQuote: (_parent, { bookingId }, ctx) =>
-    ctx.bookings.refundQuote(ownerWithScope(ctx.principal, 'bookings:read'), bookingId),
+  refundQuote: (_parent, { bookingId, ticketIds }, ctx) =>
+    ctx.bookings.refundQuote(ownerWithScope(ctx.principal, 'bookings:read'), bookingId, ticketIds),
   validateTicket: (_parent, { code }, ctx) => ctx.bookings.validateTicket(code),
   holdOwnership: (_parent, { holdIds }, ctx) => {
     requireScope(ctx.principal, SERVICE_SCOPES.bookingsInternal);
