@@ -279,7 +279,7 @@ export interface StoredBooking {
   holdId: string;
   createdAt: Date;
   updatedAt: Date;
-  tickets: Array<{ coach: number; seatLabel: string; fareMinor: number }>;
+  tickets: Array<{ coach: number; seatLabel: string; fareMinor: number; status: string }>;
 }
 
 export interface TicketsStore {
@@ -298,16 +298,20 @@ export async function readTicketsStore(settings: { url?: string | undefined; dat
       `SELECT "id", "ownerKind", "ownerId", "idempotencyKey", "status", "failureCode", "runId", "fromStop",
               "toStop", "seatClass", "totalMinor", "holdId", "createdAt", "updatedAt" FROM "Booking"`,
     );
-    const tickets = await db.sql.query<{ bookingId: string; coach: number; seatLabel: string; fareMinor: number }>(
-      'SELECT "bookingId", "coach", "seatLabel", "fareMinor" FROM "Ticket"',
-    );
+    const tickets = await db.sql.query<{
+      bookingId: string;
+      coach: number;
+      seatLabel: string;
+      fareMinor: number;
+      status: string;
+    }>('SELECT "bookingId", "coach", "seatLabel", "fareMinor", "status" FROM "Ticket"');
     const outbox = await db.sql.query<{ kind: string; attempts: number }>(
       'SELECT "kind", "attempts" FROM "OutboxMessage"',
     );
     const byBooking = new Map<string, StoredBooking['tickets']>();
     for (const t of tickets) {
       const list = byBooking.get(t.bookingId) ?? [];
-      list.push({ coach: t.coach, seatLabel: t.seatLabel, fareMinor: t.fareMinor });
+      list.push({ coach: t.coach, seatLabel: t.seatLabel, fareMinor: t.fareMinor, status: t.status });
       byBooking.set(t.bookingId, list);
     }
     return { bookings: bookings.map((b) => ({ ...b, tickets: byBooking.get(b.id) ?? [] })), outbox };
@@ -316,13 +320,16 @@ export async function readTicketsStore(settings: { url?: string | undefined; dat
   }
 }
 
-/** Seat ids on confirmed tickets of a run and class, per leg; a seat sold twice on a leg is listed twice. */
+/**
+ * Seat ids on the active tickets of confirmed bookings of a run and class, per leg; a seat
+ * sold twice on a leg is listed twice.
+ */
 export function confirmedSeatsByLeg(store: TicketsStore, trainRun: RunView, seatClass: SeatClass): string[][] {
   const legs: string[][] = Array.from({ length: trainRun.legCount }, () => []);
   for (const booking of store.bookings) {
     if (booking.status !== 'CONFIRMED' || booking.runId !== trainRun.id || booking.seatClass !== seatClass) continue;
     for (let leg = booking.fromStop; leg < booking.toStop; leg++) {
-      for (const t of booking.tickets) legs[leg]!.push(`${t.coach}-${t.seatLabel}`);
+      for (const t of booking.tickets) if (t.status === 'ACTIVE') legs[leg]!.push(`${t.coach}-${t.seatLabel}`);
     }
   }
   return legs;
