@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CryptoKey } from 'jose';
 import type { PrismaClient } from '../src/__generated__/prisma/client.js';
+import { DomainError, ErrorCode } from '@railgraph/service-kit';
 import type { Bookings } from '../src/booking/bookings.js';
+import type { InventoryClient } from '../src/booking/inventory-client.js';
+import { enqueue, OutboxRelay } from '../src/booking/outbox.js';
 import type { BookingOwner } from '../src/booking/owner.js';
 import { signTicketCode, ticketValidity } from '../src/booking/ticket-code.js';
 import {
@@ -10,6 +13,7 @@ import {
   onBothDatabases,
   recordingInventory,
   testBookings,
+  testLog,
   travellerOwner as traveller,
   type MigratedDatabase,
 } from './fixtures.js';
@@ -408,6 +412,83 @@ await onBothDatabases('tickets_single', (name, open) => {
         );
         expect(await prisma.outboxMessage.count()).toBe(0);
       }
+    });
+
+    it('keeps the release of single seats in the outbox while inventory is down, and the relay delivers it later', async () => {
+      now = new Date('2026-03-20T12:00:00Z');
+      let down = true;
+      const delivered: string[] = [];
+      const flaky: InventoryClient = {
+        ...recordingInventory(),
+        releaseSeats: async (holdId, seats) => {
+          if (down) throw new Error('inventory is down');
+          delivered.push(...seats.map((seat) => `${holdId} ${seat}`));
+        },
+      };
+      const { bookings: withFlaky } = await testBookings(prisma, flaky, () => now);
+      const relay = new OutboxRelay(prisma, flaky, testLog, 1_000);
+      const id = await confirmedBooking(prisma, [1000, 1000]);
+      const [first] = await ticketIdsOf(id);
+      // The cancellation commits even though inventory cannot be reached.
+      expect((await withFlaky.cancelTickets(traveller, id, [first!], 'req-down')).status).toBe('CONFIRMED');
+      const waiting = await prisma.outboxMessage.findMany();
+      expect(waiting).toMatchObject([{ kind: 'RELEASE_SEATS', attempts: 1, payload: { holdId: id, seats: ['1-1A'] } }]);
+      down = false;
+      expect(await relay.drain(new Date(Date.now() + 3_600_000))).toBe(1);
+      expect(delivered).toEqual([`${id} 1-1A`]);
+      expect(await prisma.outboxMessage.count()).toBe(0);
+    });
+
+    it('settles a release of seats inventory no longer holds (rebuilt without them, or the hold gone)', async () => {
+      const answers = [
+        new DomainError(ErrorCode.BAD_USER_INPUT, 'Seat 1-1A is not in hold'),
+        new DomainError(ErrorCode.NOT_FOUND, 'Hold does not exist'),
+      ];
+      for (const answer of answers) {
+        const refusing: InventoryClient = {
+          ...recordingInventory(),
+          releaseSeats: async () => {
+            throw answer;
+          },
+        };
+        const relay = new OutboxRelay(prisma, refusing, testLog, 1_000);
+        const payload = { holdId: 'some-hold', requestId: 'req-gone', seats: ['1-1A'] };
+        const step = await enqueue(prisma, 'RELEASE_SEATS', payload);
+        expect(await relay.deliver(step, 'RELEASE_SEATS', payload)).toBe(true);
+        expect(await prisma.outboxMessage.count()).toBe(0);
+      }
+    });
+
+    it('holds only the active tickets again when inventory lost a sold hold, and nothing once every ticket is cancelled', async () => {
+      now = new Date('2026-03-20T12:00:00Z');
+      const id = await confirmedBooking(prisma, [1000, 1000, 1000]);
+      const [first, second, third] = await ticketIdsOf(id);
+      await bookings.cancelTickets(traveller, id, [second!], 'req-lost');
+      const calls: string[] = [];
+      const known = new Set<string>();
+      const forgetful: InventoryClient = {
+        ...recordingInventory(),
+        hold: async (request) => {
+          calls.push(`hold ${request.count} ${request.seats?.join(',')}`);
+          known.add(request.holdId);
+          return [];
+        },
+        confirm: async (holdId) => {
+          calls.push('confirm');
+          if (!known.has(holdId)) throw new DomainError(ErrorCode.NOT_FOUND, `Hold ${holdId} does not exist`);
+        },
+      };
+      const relay = new OutboxRelay(prisma, forgetful, testLog, 1_000);
+      const payload = { holdId: id, requestId: 'req-lost' };
+      expect(await relay.deliver(await enqueue(prisma, 'CONFIRM_HOLD', payload), 'CONFIRM_HOLD', payload)).toBe(true);
+      expect(calls).toEqual(['confirm', 'hold 2 1-1A,1-3A', 'confirm']);
+
+      await bookings.cancelTickets(traveller, id, [first!, third!], 'req-lost-2');
+      known.clear();
+      calls.length = 0;
+      expect(await relay.deliver(await enqueue(prisma, 'CONFIRM_HOLD', payload), 'CONFIRM_HOLD', payload)).toBe(true);
+      expect(calls).toEqual(['confirm']);
+      expect(await prisma.outboxMessage.count()).toBe(0);
     });
 
     it('never refunds more than a booking cost, summed over its refunds (invariant 4)', async () => {
