@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
-import { deleteKeys, redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
 import {
   bookJourney,
   confirmedSeatsByLeg,
@@ -15,11 +11,14 @@ import {
   outboxBacklog,
   quoteOn,
   readTicketsStore,
+  realStoresAvailable,
   seatMapOf,
+  systemStores,
   takenSeatsByLeg,
   travellerAuthorization,
   type RunView,
   type SeatClass,
+  type SystemStores,
 } from './booking-support.js';
 import { graphql, startSystem, type GraphQLResponse, type RunningSystem } from './system.js';
 
@@ -64,16 +63,11 @@ const QUOTE = `query($bookingId: ID!, $ticketIds: [ID!]) {
 }`;
 
 const seatIdOf = (t: { coach: number; seat: string }) => `${t.coach}-${t.seat}`;
-const redisUrl = redisTestUrl();
-const services = ['users', 'trains', 'prices', 'tickets'] as const;
-const realStores = (await postgresForTests()) && (await redisForTests(redisUrl));
+const realStores = await realStoresAvailable();
 
 function cancellationSuite(stores: 'embedded' | 'real') {
   let system: RunningSystem;
-  let dataDir: string;
-  let databases: TestDatabase[] = [];
-  let redisPrefix: string | undefined;
-  let ticketsDatabaseUrl: string | undefined;
+  let storage: SystemStores | undefined;
   let trainRun: RunView;
   let ada: string;
   let bob: string;
@@ -111,16 +105,8 @@ function cancellationSuite(stores: 'embedded' | 'real') {
   };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-cancel-'));
-    let storeEnv: Record<string, string> = {};
-    if (stores === 'real') {
-      databases = await Promise.all(services.map((service) => createTestDatabase(`cancel_${service}`)));
-      storeEnv = Object.fromEntries(databases.map((db, i) => [`${services[i]!.toUpperCase()}_DATABASE_URL`, db.url]));
-      ticketsDatabaseUrl = storeEnv['TICKETS_DATABASE_URL'];
-      redisPrefix = `test:cancel:${randomBytes(4).toString('hex')}:`;
-      storeEnv = { ...storeEnv, REDIS_URL: redisUrl, INVENTORY_REDIS_KEY_PREFIX: redisPrefix };
-    }
-    system = await startSystem({ ...storeEnv, DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    storage = await systemStores(stores, 'cancel');
+    system = await startSystem({ ...storage.env, LOG_LEVEL: 'warn' });
     ada = await travellerAuthorization(system.gatewayUrl, 'ada@example.com');
     bob = await travellerAuthorization(system.gatewayUrl, 'bob@example.com');
     trainRun = await eastCoastStoppingRun(system.gatewayUrl, ada);
@@ -128,9 +114,7 @@ function cancellationSuite(stores: 'embedded' | 'real') {
 
   afterAll(async () => {
     await system?.cleanup();
-    await rm(dataDir, { recursive: true, force: true });
-    for (const db of databases) await db.drop();
-    if (redisPrefix) await deleteKeys(redisUrl, redisPrefix);
+    await storage?.drop();
   });
 
   it('puts a cancelled single seat back on sale, and someone else buys it', async () => {
@@ -300,7 +284,10 @@ function cancellationSuite(stores: 'embedded' | 'real') {
     };
     system.launcher.kill('SIGTERM');
     await system.exited;
-    const store = await readTicketsStore({ url: ticketsDatabaseUrl, dataDir: path.join(dataDir, 'tickets') });
+    const store = await readTicketsStore({
+      url: storage!.ticketsDatabaseUrl,
+      dataDir: path.join(storage!.dataDir, 'tickets'),
+    });
     for (const seatClass of ['FIRST', 'STANDARD'] as const) {
       const sold = confirmedSeatsByLeg(store, trainRun, seatClass);
       for (let leg = 0; leg < trainRun.legCount; leg++) {

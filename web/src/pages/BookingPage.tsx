@@ -4,7 +4,7 @@ import type { BookingQuery as BookingData } from '../__generated__/graphql';
 import { TicketQr } from '../components/TicketQr';
 import { plainMessage } from '../errors';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { PASSENGER_NAMES, formatDate, formatDuration, formatMoney, formatTime } from '../format';
+import { PASSENGER_NAMES, formatDate, formatDuration, formatMoney, formatTime, type MoneyValue } from '../format';
 import { BookingQuery, CancelBookingMutation, CancelTicketsMutation, MyBookingsQuery } from '../operations';
 import { ticketNames } from '../party';
 import { previewRefund, type RefundPreview } from '../refund';
@@ -102,17 +102,76 @@ export function BookingPage({ id, justBooked }: { id: string; justBooked: boolea
 
 function CancelBooking({ booking }: { booking: Booking }) {
   const client = useApolloClient();
-  const [asking, setAsking] = useState(false);
-  const [preview, setPreview] = useState<RefundPreview | null>(null);
   const [cancel, cancelling] = useMutation(CancelBookingMutation, {
     refetchQueries: [{ query: MyBookingsQuery, variables: { first: 20 } }],
   });
+  return (
+    <CancelAction
+      what="booking"
+      title="Cancel this booking?"
+      headingId="cancel-heading"
+      Heading="h2"
+      openLabel="Cancel this booking"
+      confirmLabel="Yes, cancel booking"
+      keepLabel="Keep my booking"
+      fullRefund={booking.total}
+      quote={() => previewRefund(client, booking.id)}
+      cancel={() => cancel({ variables: { id: booking.id } })}
+      cancelling={cancelling}
+    />
+  );
+}
+
+/** Cancels one ticket of a booking, after showing what it refunds; the others stay valid. */
+function CancelTicket({ bookingId, ticket, number }: { bookingId: string; ticket: Ticket; number: number }) {
+  const client = useApolloClient();
+  const [cancel, cancelling] = useMutation(CancelTicketsMutation, {
+    refetchQueries: [{ query: MyBookingsQuery, variables: { first: 20 } }],
+  });
+  return (
+    <CancelAction
+      what="ticket"
+      title={`Cancel ticket ${number}?`}
+      headingId={`cancel-ticket-${ticket.id}`}
+      Heading="h4"
+      openLabel={`Cancel ticket ${number}`}
+      confirmLabel={`Yes, cancel ticket ${number}`}
+      keepLabel="Keep this ticket"
+      fullRefund={ticket.fare}
+      quote={() => previewRefund(client, bookingId, [ticket.id])}
+      cancel={() => cancel({ variables: { bookingId, ticketIds: [ticket.id] } })}
+      cancelling={cancelling}
+    />
+  );
+}
+
+interface CancelActionProps {
+  /** What is cancelled: a ticket's refund adds that the other tickets stay valid. */
+  what: 'booking' | 'ticket';
+  title: string;
+  headingId: string;
+  Heading: 'h2' | 'h4';
+  openLabel: string;
+  confirmLabel: string;
+  keepLabel: string;
+  /** What the rule refunds in full, stated when the API cannot quote. */
+  fullRefund: MoneyValue;
+  quote: () => Promise<RefundPreview>;
+  cancel: () => Promise<unknown>;
+  cancelling: { loading: boolean; error?: unknown };
+}
+
+/** A cancel button that first shows the refund, then asks to confirm. */
+function CancelAction(props: CancelActionProps) {
+  const { Heading, cancelling } = props;
+  const [asking, setAsking] = useState(false);
+  const [preview, setPreview] = useState<RefundPreview | null>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);
 
   const ask = async () => {
     setAsking(true);
     setPreview(null);
-    setPreview(await previewRefund(client, booking.id));
+    setPreview(await props.quote());
   };
   useEffect(() => {
     if (asking && preview) confirmButton.current?.focus();
@@ -122,22 +181,23 @@ function CancelBooking({ booking }: { booking: Booking }) {
     return (
       <div className="actions">
         <button type="button" className="secondary danger" onClick={() => void ask()}>
-          Cancel this booking
+          {props.openLabel}
         </button>
       </div>
     );
   return (
-    <div className="card cancel-panel" role="region" aria-labelledby="cancel-heading">
-      <h2 id="cancel-heading">Cancel this booking?</h2>
+    <div className="card cancel-panel" role="region" aria-labelledby={props.headingId}>
+      <Heading id={props.headingId}>{props.title}</Heading>
       {preview === null ? <p className="loading">Working out your refund…</p> : null}
       {preview?.kind === 'amount' ? (
         <p className="refund">
           You will get <strong>{formatMoney(preview.amount)}</strong> back of {formatMoney(preview.paid)}.
+          {props.what === 'ticket' ? ' The other tickets stay valid.' : null}
         </p>
       ) : null}
       {preview?.kind === 'rule' || preview?.kind === 'error' ? (
         <p className="refund">
-          We cannot show the exact refund here yet. It follows the fare rules: the full {formatMoney(booking.total)}{' '}
+          We cannot show the exact refund here yet. It follows the fare rules: the full {formatMoney(props.fullRefund)}{' '}
           until 24 hours before departure, half until departure, nothing after.
         </p>
       ) : null}
@@ -152,79 +212,12 @@ function CancelBooking({ booking }: { booking: Booking }) {
           type="button"
           className="primary danger"
           disabled={cancelling.loading || preview === null}
-          onClick={() => void cancel({ variables: { id: booking.id } }).catch(() => undefined)}
+          onClick={() => void props.cancel().catch(() => undefined)}
         >
-          {cancelling.loading ? 'Cancelling…' : 'Yes, cancel booking'}
+          {cancelling.loading ? 'Cancelling…' : props.confirmLabel}
         </button>
         <button type="button" className="secondary" onClick={() => setAsking(false)}>
-          Keep my booking
-        </button>
-      </div>
-    </div>
-  );
-}
-
-/** Cancels one ticket of a booking, after showing what it refunds; the others stay valid. */
-function CancelTicket({ bookingId, ticket, number }: { bookingId: string; ticket: Ticket; number: number }) {
-  const client = useApolloClient();
-  const [asking, setAsking] = useState(false);
-  const [preview, setPreview] = useState<RefundPreview | null>(null);
-  const [cancel, cancelling] = useMutation(CancelTicketsMutation, {
-    refetchQueries: [{ query: MyBookingsQuery, variables: { first: 20 } }],
-  });
-  const confirmButton = useRef<HTMLButtonElement>(null);
-
-  const ask = async () => {
-    setAsking(true);
-    setPreview(null);
-    setPreview(await previewRefund(client, bookingId, [ticket.id]));
-  };
-  useEffect(() => {
-    if (asking && preview) confirmButton.current?.focus();
-  }, [asking, preview]);
-
-  if (!asking)
-    return (
-      <div className="actions">
-        <button type="button" className="secondary danger" onClick={() => void ask()}>
-          Cancel ticket {number}
-        </button>
-      </div>
-    );
-  const heading = `cancel-ticket-${ticket.id}`;
-  return (
-    <div className="card cancel-panel" role="region" aria-labelledby={heading}>
-      <h4 id={heading}>Cancel ticket {number}?</h4>
-      {preview === null ? <p className="loading">Working out your refund…</p> : null}
-      {preview?.kind === 'amount' ? (
-        <p className="refund">
-          You will get <strong>{formatMoney(preview.amount)}</strong> back of {formatMoney(preview.paid)}. The other
-          tickets stay valid.
-        </p>
-      ) : null}
-      {preview?.kind === 'rule' || preview?.kind === 'error' ? (
-        <p className="refund">
-          We cannot show the exact refund here yet. It follows the fare rules: the full {formatMoney(ticket.fare)} until
-          24 hours before departure, half until departure, nothing after.
-        </p>
-      ) : null}
-      {cancelling.error ? (
-        <p role="alert" className="notice error">
-          {plainMessage(cancelling.error)}
-        </p>
-      ) : null}
-      <div className="actions">
-        <button
-          ref={confirmButton}
-          type="button"
-          className="primary danger"
-          disabled={cancelling.loading || preview === null}
-          onClick={() => void cancel({ variables: { bookingId, ticketIds: [ticket.id] } }).catch(() => undefined)}
-        >
-          {cancelling.loading ? 'Cancelling…' : `Yes, cancel ticket ${number}`}
-        </button>
-        <button type="button" className="secondary" onClick={() => setAsking(false)}>
-          Keep this ticket
+          {props.keepLabel}
         </button>
       </div>
     </div>
