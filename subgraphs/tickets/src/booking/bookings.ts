@@ -404,14 +404,19 @@ export class Bookings {
 
   /** Every refund recorded for a booking, oldest first. */
   async refundsOf(bookingId: string): Promise<RefundView[]> {
+    return (await this.refundsOfMany([bookingId]))[0] ?? [];
+  }
+
+  /** Every refund recorded for each of the bookings, in their order, oldest first. */
+  async refundsOfMany(bookingIds: readonly string[]): Promise<RefundView[][]> {
     const refunds = await this.deps.prisma.refund.findMany({
-      where: { bookingId },
+      where: { bookingId: { in: [...bookingIds] } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       include: { lines: { include: { ticket: { select: { fareMinor: true, createdAt: true } } } } },
     });
-    return refunds.map((refund) => {
+    const views = refunds.map((refund) => {
       const money = (amountMinor: number) => ({ amountMinor, currency: refund.currency });
-      return {
+      const view: RefundView = {
         id: refund.id,
         amount: money(refund.amountMinor),
         refundPercent: refund.refundPercent,
@@ -424,7 +429,9 @@ export class Bookings {
           })),
         createdAt: refund.createdAt,
       };
+      return { bookingId: refund.bookingId, view };
     });
+    return bookingIds.map((id) => views.filter((v) => v.bookingId === id).map((v) => v.view));
   }
 
   /** The refund of the cancellation that ended a booking (its last refund); null while it has active tickets. */
