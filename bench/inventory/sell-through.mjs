@@ -64,11 +64,11 @@ function randomFitAllocator(seed) {
   const random = seededRandom(seed);
   return (occupancy, request) => {
     const candidates = [];
-    const mask = occupancy.legs;
+    const occ = occupancy.occupancy;
     for (let seat = 0; seat < occupancy.seats.capacity; seat++) {
       let taken = false;
       for (let leg = request.fromLeg; leg < request.toLeg && !taken; leg++)
-        taken = ((mask[leg][seat >>> 5] ?? 0) & (1 << (seat & 31))) !== 0;
+        taken = ((occ.words[seat * occ.wordsPerSeat + (leg >> 5)] >>> (31 - (leg & 31))) & 1) === 1;
       if (!taken) candidates.push(seat);
     }
     if (candidates.length < request.count) return null;

@@ -1,9 +1,11 @@
 // Holds per second of the Redis engine against the raw EVALSHA ceiling of the same Redis,
-// measured in the same run; in-process engine operations per second; Redis memory per run.
-//   REDIS_URL=redis://127.0.0.1:6379 node bench/inventory/throughput.mjs [holds] [concurrency] [runs]
+// measured in the same run (redis-benchmark, and a Node loop with the same client), with the
+// CPU each side spends per hold; in-process engine operations per second; Redis memory per run.
+//   REDIS_URL=redis://127.0.0.1:6379 node bench/inventory/throughput.mjs [holds] [concurrency] [runs] [hot runs]
 // Keys live under a unique prefix and are deleted at the end (no FLUSHDB).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Command, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { createMemoryEngine } from '../../subgraphs/inventory/dist/engine/memory.js';
 import { createRedisEngine } from '../../subgraphs/inventory/dist/engine/redis.js';
 import { intercityRun, print, seededRandom } from './common.mjs';
@@ -13,18 +15,19 @@ const holdsPerRound = Number(process.argv[2] ?? 20_000);
 const concurrency = Number(process.argv[3] ?? 64);
 const prefix = `bench:inv:${randomBytes(4).toString('hex')}:`;
 const runCount = Number(process.argv[4] ?? 40);
+const hotRunCount = Number(process.argv[5] ?? 8);
 const stops = 30;
 const runs = Array.from({ length: runCount }, (_, i) => intercityRun(`IC${1000 + i}:2026-12-01`, stops));
 const now = new Date('2026-12-01T06:00:00Z');
 
-/** The same stream of hold requests for every engine: random run, journey, class and party. */
-function requests(count, seed) {
+/** The same stream of hold requests for every engine: random run (of the first `spread`), journey, class and party. */
+function requests(count, seed, spread = runCount) {
   const random = seededRandom(seed);
   return Array.from({ length: count }, (_, i) => {
     const fromStop = Math.floor(random() * (stops - 1));
     const toStop = Math.min(stops - 1, fromStop + 1 + Math.floor(random() * 8));
     return {
-      layout: runs[Math.floor(random() * runCount)],
+      layout: runs[Math.floor(random() * spread)],
       request: {
         holdId: `${seed}-${i}`,
         fromStop,
@@ -58,12 +61,8 @@ async function rawEvalsha(redis, sha) {
   return drive(holdsPerRound, () => redis.evalsha(sha, 0));
 }
 
-async function rawEvalshaUnpipelined(redis, sha) {
-  return drive(holdsPerRound, () => redis.sendCommand(new Command('EVALSHA', [sha, 0], { replyEncoding: null })));
-}
-
-async function engineHolds(engine, seed) {
-  const stream = requests(holdsPerRound, seed);
+async function engineHolds(engine, seed, spread) {
+  const stream = requests(holdsPerRound, seed, spread);
   let soldOut = 0;
   const rate = await drive(holdsPerRound, async (i) => {
     const { layout, request } = stream[i];
@@ -75,6 +74,56 @@ async function engineHolds(engine, seed) {
     }
   });
   return { rate, soldOut };
+}
+
+/** Redis's CPU seconds so far (user + system). */
+async function redisCpu() {
+  const info = await admin.info('cpu');
+  const field = (name) => Number(info.match(new RegExp(`${name}:([\\d.]+)`))?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+/** Runs `task` (which returns { rate, ... } or a rate) and adds the CPU per operation on each side. */
+async function measured(task) {
+  const redisBefore = await redisCpu();
+  const nodeBefore = process.cpuUsage();
+  const result = await task();
+  const node = process.cpuUsage(nodeBefore);
+  const redis = (await redisCpu()) - redisBefore;
+  const outcome = typeof result === 'number' ? { rate: result } : result;
+  return {
+    ...outcome,
+    nodeUs: (node.user + node.system) / holdsPerRound,
+    redisUs: (redis * 1e6) / holdsPerRound,
+  };
+}
+
+const BENCHMARK_REQUESTS = 100_000;
+
+/** `redis-benchmark` EVALSHA of the trivial script, 50 clients, one request at a time each (its defaults). */
+function redisBenchmark(sha) {
+  const { hostname, port } = new URL(url);
+  const out = execFileSync(
+    'redis-benchmark',
+    [
+      '-h',
+      hostname || '127.0.0.1',
+      '-p',
+      port || '6379',
+      '-q',
+      '-n',
+      `${BENCHMARK_REQUESTS}`,
+      '-c',
+      '50',
+      'EVALSHA',
+      sha,
+      '0',
+    ],
+    { encoding: 'utf8' },
+  );
+  const rate = Number(/([\d.]+) requests per second/.exec(out.split('\r').at(-1) ?? out)?.[1]);
+  if (!Number.isFinite(rate)) throw new Error(`redis-benchmark said: ${out}`);
+  return rate;
 }
 
 async function memoryUsageOfRun(admin, keyPrefix, runId, holdIds) {
@@ -112,26 +161,66 @@ try {
     `Redis ${info} at ${url}; ${holdsPerRound} operations per round, ${concurrency} in flight over ${runCount} runs, one Node process`,
   );
 
-  // Redis engine: rounds alternate with the raw ceiling, each on fresh runs (a new key prefix).
+  // Each round: the ceilings, then the Redis engine on holds spread over every run and on
+  // holds crowding a few runs (a rush on some trains), each on fresh keys. CPU per operation
+  // is the Node process's own (process.cpuUsage) and Redis's (INFO used_cpu_*), per side.
   const results = [];
   for (let round = 0; round < 3; round++) {
-    const ceiling = await rawEvalsha(raw, sha);
-    const unpipelined = await rawEvalshaUnpipelined(raw, sha);
-    const engine = createRedisEngine({ url, keyPrefix: `${prefix}r${round}:` });
-    await Promise.all(runs.map((layout) => engine.availability(layout, 0, layout.legCount)));
-    const { rate, soldOut } = await engineHolds(engine, round + 1);
-    await engine.close();
-    results.push({ ceiling, unpipelined, rate, soldOut });
+    const redisBefore = await redisCpu();
+    const bench = redisBenchmark(sha);
+    const benchRedisUs = (((await redisCpu()) - redisBefore) * 1e6) / BENCHMARK_REQUESTS;
+    const ceiling = await measured(() => rawEvalsha(raw, sha));
+    const spread = await measured(async () => {
+      const engine = createRedisEngine({ url, keyPrefix: `${prefix}s${round}:` });
+      await Promise.all(runs.map((layout) => engine.availability(layout, 0, layout.legCount)));
+      try {
+        return await engineHolds(engine, round + 1, runCount);
+      } finally {
+        await engine.close();
+      }
+    });
+    const hot = await measured(async () => {
+      const engine = createRedisEngine({ url, keyPrefix: `${prefix}h${round}:` });
+      await Promise.all(runs.slice(0, hotRunCount).map((layout) => engine.availability(layout, 0, layout.legCount)));
+      try {
+        return await engineHolds(engine, round + 11, hotRunCount);
+      } finally {
+        await engine.close();
+      }
+    });
+    results.push({ bench, ceiling, spread, hot });
     print(
-      `round ${round + 1}: raw EVALSHA ${ceiling.toFixed(0)}/s (auto-pipelined), ${unpipelined.toFixed(0)}/s (one command a write); ` +
-        `Redis engine ${rate.toFixed(0)} holds/s (${soldOut} SOLD_OUT); ratio ${(rate / ceiling).toFixed(3)}`,
+      `round ${round + 1}: redis-benchmark EVALSHA ${bench.toFixed(0)}/s (${benchRedisUs.toFixed(1)} us Redis CPU per call); Node raw EVALSHA ${ceiling.rate.toFixed(0)}/s ` +
+        `(${ceiling.nodeUs.toFixed(1)} us Node + ${ceiling.redisUs.toFixed(1)} us Redis CPU per call)`,
     );
+    for (const [name, r] of [
+      [`spread over ${runCount} runs`, spread],
+      [`crowding ${hotRunCount} runs`, hot],
+    ]) {
+      print(
+        `  Redis engine, ${name}: ${r.rate.toFixed(0)} holds/s (${r.soldOut} SOLD_OUT), ` +
+          `${r.nodeUs.toFixed(1)} us Node + ${r.redisUs.toFixed(1)} us Redis CPU per hold; ` +
+          `/ redis-benchmark ${(r.rate / bench).toFixed(3)}, / Node raw ${(r.rate / ceiling.rate).toFixed(3)}`,
+      );
+    }
   }
   const mean = (pick) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
-  const best = { rate: mean((r) => r.rate), ceiling: mean((r) => r.ceiling) };
-  print(
-    `mean over rounds: Redis engine ${best.rate.toFixed(0)} holds/s, raw EVALSHA ${best.ceiling.toFixed(0)}/s, ratio ${(best.rate / best.ceiling).toFixed(3)}`,
-  );
+  const bench = mean((r) => r.bench);
+  const nodeRaw = mean((r) => r.ceiling.rate);
+  const best = { rate: mean((r) => r.spread.rate) };
+  for (const [name, pick] of [
+    ['spread', (r) => r.spread],
+    ['crowded', (r) => r.hot],
+  ]) {
+    const rate = mean((r) => pick(r).rate);
+    const redisUs = mean((r) => pick(r).redisUs);
+    print(
+      `mean, ${name}: ${rate.toFixed(0)} holds/s = ${(rate / bench).toFixed(3)} of redis-benchmark (${bench.toFixed(0)}/s), ` +
+        `${(rate / nodeRaw).toFixed(3)} of Node raw (${nodeRaw.toFixed(0)}/s); Node CPU ${mean((r) => pick(r).nodeUs).toFixed(1)} us/hold, ` +
+        `Redis CPU ${redisUs.toFixed(1)} us/hold (a Redis kept busy by more inventory processes would serve up to ` +
+        `${(1e6 / redisUs).toFixed(0)} holds/s)`,
+    );
+  }
 
   // In-process engine on the same request stream, one at a time (it is synchronous inside).
   const memory = createMemoryEngine();
@@ -151,7 +240,7 @@ try {
   const memoryAvailability = holdsPerRound / (Number(process.hrtime.bigint() - started) / 1e9);
   print(
     `in-process engine: ${memoryHolds.toFixed(0)} holds/s, ${memoryAvailability.toFixed(0)} availability look-ups/s ` +
-      `(${(memoryHolds / best.rate).toFixed(2)}x the Redis engine's mean holds/s)`,
+      `(${(memoryHolds / best.rate).toFixed(2)}x the Redis engine's mean holds/s spread over runs)`,
   );
 
   // Memory per run: one 12-coach, 30-stop run, empty and then sold to about 80 %.

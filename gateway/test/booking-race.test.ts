@@ -72,12 +72,13 @@ async function redisSeatState(prefix: string, trainRun: RunView, seatClass: 'FIR
   const client = new Redis(redisUrl);
   try {
     const run = `${prefix}{run:${trainRun.id}}`;
-    const stride = Number(await client.hget(`${run}:meta`, `stride:${seatClass}`));
-    const bits = (await client.getBuffer(`${run}:seats:${seatClass}`)) ?? Buffer.alloc(0);
+    // Seat after seat, `stride` bits each, the first leg in the high bit (Redis numbering).
+    const stride = Number(await client.hget(`${run}:state`, `stride:${seatClass}`));
+    const bits = (await client.getBuffer(`${run}:occupancy:${seatClass}`)) ?? Buffer.alloc(0);
     const isSet = (bit: number) => ((bits[bit >> 3] ?? 0) >> (7 - (bit & 7))) & 1;
     const takenByLeg = Array.from(
       { length: trainRun.legCount },
-      (_, leg) => new Set(seatIds.filter((_, seat) => isSet(leg * stride + seat) === 1)),
+      (_, leg) => new Set(seatIds.filter((_, seat) => isSet(seat * stride + leg) === 1)),
     );
     const statuses = Object.values(await client.hgetall(`${run}:status`));
     const holds = { HELD: 0, CONFIRMED: 0, RELEASED: 0 } as Record<string, number>;

@@ -15,7 +15,12 @@ export const inventoryEnvSchema = z
     INVENTORY_CLIENT_ID: z.string().min(1).default('inventory'),
     INVENTORY_CLIENT_SECRET: z.string().min(1).optional(),
     INVENTORY_REAPER_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    INVENTORY_RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(2),
     REDIS_URL: envFields.redisUrl(),
+    INVENTORY_REDIS_CLUSTER_NODES: z
+      .string()
+      .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'host:port[,host:port...]')
+      .optional(),
     INVENTORY_REDIS_KEY_PREFIX: z.string().max(100).default('rg:inv:'),
   })
   .transform((env) => ({
@@ -32,8 +37,20 @@ export const inventoryEnvSchema = z
       ? { tokenUrl: env.USERS_TOKEN_URL, clientId: env.INVENTORY_CLIENT_ID, clientSecret: env.INVENTORY_CLIENT_SECRET }
       : null,
     reaperIntervalMs: env.INVENTORY_REAPER_INTERVAL_MS,
-    /** Absent: the in-process engine (embedded default). */
-    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.INVENTORY_REDIS_KEY_PREFIX } : null,
+    /** Runs are forgotten this many days after their service day. */
+    runRetentionDays: env.INVENTORY_RUN_RETENTION_DAYS,
+    /**
+     * Absent: the in-process engine (embedded default). With cluster nodes, Redis Cluster;
+     * `REDIS_URL` then only lends credentials.
+     */
+    redis:
+      env.REDIS_URL || env.INVENTORY_REDIS_CLUSTER_NODES
+        ? {
+            url: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+            keyPrefix: env.INVENTORY_REDIS_KEY_PREFIX,
+            clusterNodes: env.INVENTORY_REDIS_CLUSTER_NODES?.split(','),
+          }
+        : null,
   }));
 
 export type InventoryEnv = z.output<typeof inventoryEnvSchema>;

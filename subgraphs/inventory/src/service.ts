@@ -19,6 +19,7 @@ import { createMemoryEngine } from './engine/memory.js';
 import { createRedisEngine } from './engine/redis.js';
 import type { InventoryEnv } from './env.js';
 import { createReaper, type Reaper } from './inventory/reaper.js';
+import { createPastRuns } from './inventory/past-runs.js';
 import { createSeatInventory } from './inventory/seat-inventory.js';
 import { trainsLayoutSource, type RunLayoutSource } from './layouts/trains-layouts.js';
 import { resolvers } from './resolvers/index.js';
@@ -37,6 +38,9 @@ export interface InventoryOverrides {
   clock?: () => Date;
   tokens?: TokenVerifier;
 }
+
+/** How often runs past their service day are looked for. */
+const PAST_RUNS_INTERVAL_MS = 3_600_000;
 
 export async function startInventory(
   env: InventoryEnv,
@@ -82,6 +86,14 @@ export async function startInventory(
     intervalMs: env.reaperIntervalMs,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
+  const pastRuns = createPastRuns({
+    engine,
+    log,
+    metrics,
+    retentionDays: env.runRetentionDays,
+    intervalMs: PAST_RUNS_INTERVAL_MS,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
   const clock = overrides.clock ?? (() => new Date());
   metrics.observedGauge(
     'inventory_expired_hold_age_seconds',
@@ -114,10 +126,11 @@ export async function startInventory(
     }),
     readiness: [{ name: env.redis ? 'redis' : 'engine', check: () => engine.ready() }],
     close: async () => {
-      await reaper.stop();
+      await Promise.all([reaper.stop(), pastRuns.stop()]);
       await engine.close();
     },
   });
   reaper.start();
+  pastRuns.start();
   return { ...running, engine, reaper };
 }

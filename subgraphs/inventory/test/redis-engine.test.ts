@@ -93,6 +93,95 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     expect(taken.map((leg) => leg.length)).toEqual(perLeg.map((leg) => leg.length));
   });
 
+  it('gives a named seat to one of many processes racing for it; the others get SEAT_TAKEN naming it', async () => {
+    const keyPrefix = `${prefix}named-race:`;
+    const replicas = Array.from({ length: 4 }, () => engine(keyPrefix));
+    // Every replica has read the run, so each decides on its own copy and Redis has the last word.
+    await Promise.all(replicas.map((r) => r.availability(hundred, 0, 4)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        replicas[i % 4]!.hold(
+          hundred,
+          request({
+            holdId: `named-${i}`,
+            ...journeys[i % 2]!,
+            seats: ['3-2A', `4-${(i % 5) + 1}B`],
+            count: undefined,
+          }),
+        ),
+      ),
+    );
+    const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const reasons = results.flatMap((r) =>
+      r.status === 'rejected' ? [(r.reason as { extensions?: { code?: string; seats?: string[] } }).extensions] : [],
+    );
+    const lostCodes = reasons.map((reason) => reason?.code);
+    // Each loser is told exactly which of its seats were taken: 3-2A, and its coach-4 seat if the winner has it.
+    const winnerSeats = won.flatMap((h) => h.seats.map((seat) => `${seat.coach}-${seat.label}`));
+    for (const reason of reasons) {
+      expect(reason?.seats).toContain('3-2A');
+      for (const seat of reason?.seats ?? []) expect(winnerSeats).toContain(seat);
+    }
+    // Journeys 0->2 and 1->3 share leg 1: seat 3-2A goes once.
+    expect(won).toHaveLength(1);
+    // A loser whose coach-4 seat was free took nothing either: Redis holds exactly the winner's seats.
+    const occupancy = await replicas[0]!.occupancy(hundred.runId);
+    const standard = occupancy?.classes.find((c) => c.seatClass === 'STANDARD');
+    expect(standard?.takenByLeg.map((leg) => leg.length)).toEqual(
+      [0, 1, 2, 3].map((leg) => (won[0]!.fromStop <= leg && leg < won[0]!.toStop ? 2 : 0)),
+    );
+    expect(new Set(lostCodes)).toEqual(new Set(['SEAT_TAKEN']));
+    const losers = await Promise.allSettled(
+      replicas.map((r, i) =>
+        r.hold(
+          hundred,
+          request({ holdId: `late-${i}`, fromStop: 1, toStop: 2, seats: ['5-1A', '3-2A'], count: undefined }),
+        ),
+      ),
+    );
+    for (const result of losers) {
+      expect(result.status).toBe('rejected');
+      const reason = (result as PromiseRejectedResult).reason as { extensions?: { code?: string; seats?: string[] } };
+      expect(reason.extensions).toMatchObject({ code: 'SEAT_TAKEN', seats: ['3-2A'] });
+    }
+    seatsPerLeg(won);
+  });
+
+  it('answers the same hold id sent at once to several processes with one hold', async () => {
+    const keyPrefix = `${prefix}same-id:`;
+    const replicas = Array.from({ length: 3 }, () => engine(keyPrefix));
+    const { won } = await settle(
+      Array.from({ length: 30 }, (_, i) => replicas[i % 3]!.hold(hundred, request({ holdId: 'once', count: 2 }))),
+    );
+    expect(won).toHaveLength(30);
+    expect(new Set(won.map((h) => JSON.stringify(h.seats))).size).toBe(1);
+    const occupancy = await replicas[0]!.occupancy(hundred.runId);
+    expect(occupancy?.classes.find((c) => c.seatClass === 'STANDARD')?.takenByLeg.map((l) => l.length)).toEqual([
+      2, 2, 2, 2,
+    ]);
+  });
+
+  it('leaves no key of a dropped run behind, hold look-ups included', async () => {
+    const keyPrefix = `${prefix}drop:`;
+    const inventory = engine(keyPrefix);
+    const past = { ...hundred, runId: 'IC100:2026-11-01' };
+    for (let i = 0; i < 5; i++) await inventory.hold(past, request({ holdId: `old-${i}`, count: 2 }));
+    await inventory.hold(hundred, request({ holdId: 'current', count: 1 }));
+    const admin = new Redis(url);
+    try {
+      const keysOf = async (pattern: string) => (await admin.keys(`${keyPrefix}${pattern}`)).sort();
+      expect((await keysOf('{run:IC100:2026-11-01}*')).length).toBeGreaterThan(0);
+      expect(await inventory.dropRunsBefore('2026-11-02', 10)).toEqual(['IC100:2026-11-01']);
+      expect(await keysOf('{run:IC100:2026-11-01}*')).toEqual([]);
+      expect(await keysOf('hold:old-*')).toEqual([]);
+      expect(await keysOf('hold:current')).toHaveLength(1);
+      expect(await admin.zrange(`${keyPrefix}runs-by-day`, '0', '-1')).toEqual([hundred.runId]);
+      expect(await admin.zrange(`${keyPrefix}runs-with-holds`, '0', '-1')).toEqual([hundred.runId]);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('survives a SCRIPT FLUSH in the middle of a rush of holds', async () => {
     const keyPrefix = `${prefix}flush-scripts:`;
     const replicas = [engine(keyPrefix), engine(keyPrefix)];

@@ -50,6 +50,12 @@ export interface InventoryEngine {
    * reaper releases one only after `tickets` says no booking owns it.
    */
   expiredHolds(now: Date, limit: number): Promise<Hold[]>;
+  /**
+   * Forgets runs whose service day (the `YYYY-MM-DD` ending a run id) is before `day`: their
+   * seats, holds and hold look-ups. At most `limit` runs a call; returns their ids. Runs whose
+   * id ends in no date are kept.
+   */
+  dropRunsBefore(day: string, limit: number): Promise<string[]>;
   /** Taken seats per class and leg of a run, or null when the run was never used. */
   occupancy(runId: string): Promise<RunOccupancy | null>;
   /** Resolves when the engine can serve; rejects when it cannot. */
@@ -148,6 +154,12 @@ export const seatTaken = (seatIds: string[]) =>
   new DomainError(ErrorCode.SEAT_TAKEN, `Seat ${seatIds.join(', ')} is taken on part of this journey`, {
     seats: seatIds,
   });
+
+/** The service day a run id ends in (`IC100:2026-12-01` runs on 2026-12-01), or null. */
+export function serviceDayOf(runId: string): string | null {
+  const day = /:(\d{4}-\d{2}-\d{2})$/.exec(runId)?.[1];
+  return day && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) ? day : null;
+}
 
 /** Oldest expiry first, then hold id: the order both engines list expired holds in. */
 export const byExpiry = (a: Hold, b: Hold): number =>

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { badInput } from '@railgraph/service-kit';
 import type { SeatAllocator } from './allocate.js';
-import { countTaken, isTaken, legMask, type SeatBitmap } from './bitmap.js';
+import { countFree, isTakenOn, type SeatLegs } from './bitmap.js';
 import {
   DEFAULT_HOLD_TTL_MS,
   MAX_SEATS_PER_HOLD,
@@ -92,30 +91,30 @@ export function namedSeats(cls: ClassSeats, seatIds: readonly string[], layout: 
 }
 
 /**
- * The seats a hold takes given the class's leg bitmaps: the named ones (SEAT_TAKEN when
- * any is taken on a leg of the journey) or the allocator's choice (SOLD_OUT when too few
- * are free). `checkHoldRequest` must have passed.
+ * The seats a hold takes given the class's occupancy: the named ones (SEAT_TAKEN when any
+ * is taken on a leg of the journey) or the allocator's choice (SOLD_OUT when too few are
+ * free). `checkHoldRequest` must have passed.
  */
 export function chooseSeats(
   layout: RunLayout,
-  legs: readonly SeatBitmap[],
+  occupancy: SeatLegs,
   request: HoldRequest,
   allocate: SeatAllocator,
 ): IndexedSeat[] {
   const cls = classSeatsOf(layout, request.seatClass);
-  const mask = legMask(legs, request.fromStop, request.toStop, cls.capacity);
+  const { fromStop, toStop } = request;
   if (request.seats && request.seats.length > 0) {
     const chosen = namedSeats(cls, request.seats, layout);
-    const taken = chosen.filter((seat) => isTaken(mask, seat.index)).map((seat) => seat.seatId);
+    const taken = chosen.filter((seat) => isTakenOn(occupancy, seat.index, fromStop, toStop)).map((s) => s.seatId);
     if (taken.length > 0) throw seatTaken(taken);
     return chosen;
   }
   const wanted = request.count ?? 0;
   const indexes = allocate(
-    { seats: cls, legs },
-    { fromLeg: request.fromStop, toLeg: request.toStop, count: wanted, preference: request.preference },
+    { seats: cls, occupancy },
+    { fromLeg: fromStop, toLeg: toStop, count: wanted, preference: request.preference },
   );
-  if (!indexes) throw soldOut(request.seatClass, wanted, cls.capacity - countTaken(mask));
+  if (!indexes) throw soldOut(request.seatClass, wanted, countFree(occupancy, fromStop, toStop));
   return indexes.map((index) => {
     const seat = cls.seats[index];
     if (!seat) throw new Error(`allocator chose seat ${index} outside ${request.seatClass}`);
@@ -138,23 +137,25 @@ export function newHoldRecord(runId: string, request: HoldRequest, chosen: reado
       expiresAt: new Date(request.now.getTime() + ttlMs),
     },
     seatIndexes: chosen.map((seat) => seat.index),
-    fingerprint: fingerprintOf(runId, request),
+    fingerprint: fingerprintOf(request),
     releasedSeats: [],
   };
 }
 
-/** A short digest of what a hold request asks for: stored with every hold, so kept small. */
-export function fingerprintOf(runId: string, request: HoldRequest): string {
-  const seats = request.seats && request.seats.length > 0 ? [...request.seats].sort() : null;
-  const canonical = JSON.stringify([
-    runId,
+/**
+ * What a hold request asks for on its run, written out in a few characters (stored with
+ * every hold), e.g. `2-7-S-3-W` for three STANDARD seats from stop 2 to 7 at a window, or
+ * `0-4-F-1-3A,1-3B` for two named FIRST seats: equal exactly when the requests are.
+ */
+export function fingerprintOf(request: HoldRequest): string {
+  const named = request.seats && request.seats.length > 0 ? [...request.seats].sort().join(',') : null;
+  return [
     request.fromStop,
     request.toStop,
-    request.seatClass,
-    seats ?? request.count ?? null,
-    request.preference ?? null,
-  ]);
-  return createHash('sha1').update(canonical).digest('base64url').slice(0, 16);
+    request.seatClass === 'FIRST' ? 'F' : 'S',
+    named ?? request.count ?? '',
+    request.preference?.[0] ?? '',
+  ].join('-');
 }
 
 export const otherRequest = (holdId: string) =>

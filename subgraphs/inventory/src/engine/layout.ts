@@ -91,6 +91,18 @@ export function classCapacities(layout: RunCapacity): ClassCapacity[] {
   });
 }
 
+const capacitiesByCoaches = new WeakMap<readonly CoachCapacity[], ClassCapacity[]>();
+
+/** `classCapacities`, kept with the layout's coach list (layouts of one consist share it). */
+export function capacitiesOf(layout: RunCapacity): ClassCapacity[] {
+  let capacities = capacitiesByCoaches.get(layout.coaches);
+  if (!capacities) {
+    capacities = classCapacities(layout);
+    capacitiesByCoaches.set(layout.coaches, capacities);
+  }
+  return capacities;
+}
+
 export function classSeats(layout: RunLayout): ClassSeats[] {
   return classCapacities(layout).map((capacity) => {
     const seats: IndexedSeat[] = [];

@@ -1,7 +1,7 @@
 import { badInput, notFound } from '@railgraph/service-kit';
 import { bestFitAllocator, type SeatAllocator } from './allocate.js';
-import { emptyBitmap, freeSeat, takeSeat, takenSeats, type SeatBitmap } from './bitmap.js';
-import { byExpiry, type InventoryEngine, type RunOccupancy, type RunRecovery } from './engine.js';
+import { emptySeatLegs, setSeat, takenOnLeg, type SeatLegs } from './bitmap.js';
+import { byExpiry, serviceDayOf, type InventoryEngine, type RunOccupancy, type RunRecovery } from './engine.js';
 import {
   checkHoldRequest,
   chooseSeats,
@@ -24,16 +24,10 @@ import {
 } from './layout.js';
 import { classAvailability, seatMapOf } from './views.js';
 
-interface ClassState {
-  capacity: number;
-  /** One bitmap per leg. */
-  legs: SeatBitmap[];
-}
-
 interface RunState {
   runId: string;
   legCount: number;
-  classes: Map<SeatClass, ClassState>;
+  classes: Map<SeatClass, SeatLegs>;
 }
 
 export interface MemoryEngineOptions {
@@ -60,12 +54,7 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
     return {
       runId: layout.runId,
       legCount: layout.legCount,
-      classes: new Map(
-        classCapacities(layout).map((c) => [
-          c.seatClass,
-          { capacity: c.capacity, legs: Array.from({ length: layout.legCount }, () => emptyBitmap(c.capacity)) },
-        ]),
-      ),
+      classes: new Map(classCapacities(layout).map((c) => [c.seatClass, emptySeatLegs(c.capacity, layout.legCount)])),
     };
   }
 
@@ -74,9 +63,7 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
     const state = emptyRun(layout);
     for (const record of records) {
       const cls = classOf(state, record.hold.seatClass);
-      for (let leg = record.hold.fromStop; leg < record.hold.toStop; leg++) {
-        for (const index of record.seatIndexes) takeSeat(cls.legs[leg]!, index);
-      }
+      for (const index of record.seatIndexes) setSeat(cls, index, record.hold.fromStop, record.hold.toStop, true);
       holds.set(record.hold.holdId, record);
     }
     runs.set(layout.runId, state);
@@ -113,7 +100,7 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
     return state;
   }
 
-  function classOf(run: RunState, seatClass: SeatClass): ClassState {
+  function classOf(run: RunState, seatClass: SeatClass): SeatLegs {
     const state = run.classes.get(seatClass);
     if (!state) throw new Error(`run ${run.runId} has no state for ${seatClass}`);
     return state;
@@ -125,11 +112,7 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
     const run = runs.get(hold.runId);
     if (!run) throw new Error(`hold ${hold.holdId} refers to run ${hold.runId} that has no state`);
     const state = classOf(run, hold.seatClass);
-    for (let leg = hold.fromStop; leg < hold.toStop; leg++) {
-      const map = state.legs[leg];
-      if (!map) throw new Error(`no bitmap for leg ${leg}`);
-      for (const index of seatIndexes) freeSeat(map, index);
-    }
+    for (const index of seatIndexes) setSeat(state, index, hold.fromStop, hold.toStop, false);
   }
 
   function holdRecord(holdId: string): HoldRecord {
@@ -148,7 +131,7 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
     async seatMap(layout, fromStop, toStop) {
       assertStops(layout, fromStop, toStop);
       const run = await runState(layout);
-      return seatMapOf(layout, (seatClass) => classOf(run, seatClass).legs, fromStop, toStop);
+      return seatMapOf(layout, (seatClass) => classOf(run, seatClass), fromStop, toStop);
     },
 
     async hold(layout, request) {
@@ -156,14 +139,14 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
       const run = await runState(layout);
       const existing = holds.get(request.holdId);
       if (existing) {
-        if (existing.fingerprint !== fingerprintOf(layout.runId, request)) throw otherRequest(request.holdId);
+        if (existing.hold.runId !== layout.runId || existing.fingerprint !== fingerprintOf(request)) {
+          throw otherRequest(request.holdId);
+        }
         return copyHold(existing.hold);
       }
       const state = classOf(run, request.seatClass);
-      const chosen = chooseSeats(layout, state.legs, request, allocate);
-      for (let leg = request.fromStop; leg < request.toStop; leg++) {
-        for (const seat of chosen) takeSeat(state.legs[leg]!, seat.index);
-      }
+      const chosen = chooseSeats(layout, state, request, allocate);
+      for (const seat of chosen) setSeat(state, seat.index, request.fromStop, request.toStop, true);
       const record = newHoldRecord(layout.runId, request, chosen);
       holds.set(request.holdId, record);
       return copyHold(record.hold);
@@ -225,6 +208,19 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
         .map(copyHold);
     },
 
+    async dropRunsBefore(day, limit) {
+      const dropped: string[] = [];
+      for (const runId of runs.keys()) {
+        if (dropped.length >= limit) break;
+        const runDay = serviceDayOf(runId);
+        if (runDay !== null && runDay < day) dropped.push(runId);
+      }
+      const gone = new Set(dropped);
+      for (const runId of dropped) runs.delete(runId);
+      for (const [holdId, record] of holds) if (gone.has(record.hold.runId)) holds.delete(holdId);
+      return dropped;
+    },
+
     async occupancy(runId): Promise<RunOccupancy | null> {
       const run = runs.get(runId);
       if (!run) return null;
@@ -232,8 +228,12 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): Inventory
         runId,
         legCount: run.legCount,
         classes: SEAT_CLASSES.map((seatClass) => {
-          const { capacity, legs } = classOf(run, seatClass);
-          return { seatClass, capacity, takenByLeg: legs.map((map) => takenSeats(map, capacity)) };
+          const occupancy = classOf(run, seatClass);
+          return {
+            seatClass,
+            capacity: occupancy.capacity,
+            takenByLeg: Array.from({ length: run.legCount }, (_, leg) => takenOnLeg(occupancy, leg)),
+          };
         }),
       };
     },

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Command, Redis } from 'ioredis';
+import { Cluster, Command, Redis } from 'ioredis';
 import { badInput, DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
 import { bestFitAllocator, type SeatAllocator } from './allocate.js';
-import { emptyBitmap, takeSeat, freeSeat, takenSeats, type SeatBitmap } from './bitmap.js';
+import { decodeSeatLegs, setSeat, takenOnLeg, wordsPerSeatOf, type SeatLegs } from './bitmap.js';
 import {
   byExpiry,
   seatTaken,
+  serviceDayOf,
   type Hold,
+  type HoldRequest,
   type HoldStatus,
   type InventoryEngine,
   type RunOccupancy,
@@ -15,7 +17,6 @@ import {
 import {
   checkHoldRequest,
   chooseSeats,
-  classSeatsOf,
   confirmedHolds,
   fingerprintOf,
   newHoldRecord,
@@ -24,9 +25,10 @@ import {
 } from './hold-plan.js';
 import {
   assertStops,
-  classCapacities,
+  capacitiesOf,
   hasSeatLabels,
   SEAT_CLASSES,
+  seatIdOf,
   type RunCapacity,
   type RunLayout,
   type SeatClass,
@@ -37,23 +39,27 @@ import { classAvailability, seatMapOf } from './views.js';
 export interface RedisEngineOptions {
   /** `redis://host:port/db`. */
   url: string;
+  /**
+   * Redis Cluster: its nodes (`host:port`, a few are enough to find the rest). `url` then
+   * only lends its user name and password.
+   */
+  clusterNodes?: readonly string[] | undefined;
   /** Put before every key, so several deployments (or tests) can share one Redis. */
   keyPrefix?: string;
   allocate?: SeatAllocator;
   recovery?: RunRecovery;
   clock?: () => Date;
-  /** Runs whose bitmaps this process keeps to choose seats without reading them first. */
+  /** Runs whose occupancy this process keeps to choose seats without reading it first. */
   cachedRuns?: number;
   /** Connection errors (the client reconnects by itself); readiness reports them too. */
   onConnectionError?: (error: Error) => void;
 }
 
-/** A class's leg bitmaps as last seen, with the run generation and class version they belong to. */
+/** A class's occupancy as last seen, with the run generation and class version it belongs to. */
 interface ClassSnapshot {
   gen: string;
   version: number;
-  capacity: number;
-  legs: SeatBitmap[];
+  occupancy: SeatLegs;
 }
 
 interface RunSnapshot {
@@ -64,31 +70,75 @@ interface RunSnapshot {
 
 /** Seats chosen on an old copy were taken meanwhile by another process: choose again, this often at most. */
 const MAX_ATTEMPTS = 50;
+/** Most holds one script call takes (Redis runs nothing else meanwhile). */
+const MAX_BATCH = 32;
+
+/** A run's batch of holds waiting for the tick's one script call. */
+interface HoldCall {
+  runId: string;
+  indexKeys: string[];
+  keys: string[];
+  args: Array<string | number>;
+  resolve: (result: { indexed: Array<string | null>; reply: Reply }) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A hold request waiting for its run and class's next batch. */
+interface PendingHold {
+  key: string;
+  layout: RunLayout;
+  request: HoldRequest;
+  fingerprint: string;
+  /** Batches it was decided in and lost to another process. */
+  attempts: number;
+  /** Refused on this process's copy, which may be out of date: decide again on state read from Redis. */
+  stale: boolean;
+  resolve: (hold: Hold) => void;
+  reject: (error: unknown) => void;
+}
 /** A run drops out of the reaper's list this long after its last hold expired, so no new hold can be missed. */
 const FORGET_RUN_AFTER_MS = 3_600_000;
 
-/** Per-byte bit reversal: Redis numbers bits from the high end of each byte, the bitmaps from the low end. */
-const reversedByte = Uint8Array.from({ length: 256 }, (_, b) => {
-  let r = 0;
-  for (let i = 0; i < 8; i++) if (b & (1 << i)) r |= 1 << (7 - i);
-  return r;
-});
+/** Bits per seat in a class's Redis string: the run's legs rounded up to whole 32-bit words. */
+const strideOf = (legCount: number) => wordsPerSeatOf(legCount) * 32;
 
-/** Bits per leg in a class's Redis string: its seat count rounded up to whole bytes. */
-const strideOf = (capacity: number) => Math.ceil(capacity / 8) * 8;
+/** Runs whose latest hold expiry this process sent to the reaper's list less than this long ago are not sent again. */
+const EXPIRY_NOTICE_MS = 60_000;
 
-function decodeLegs(raw: Buffer, legCount: number, capacity: number): SeatBitmap[] {
-  const strideBytes = strideOf(capacity) / 8;
-  return Array.from({ length: legCount }, (_, leg) => {
-    const map = emptyBitmap(capacity);
-    const base = leg * strideBytes;
-    for (let b = 0; b < strideBytes; b++) {
-      const byte = raw[base + b] ?? 0;
-      if (byte !== 0) map[b >>> 2] = (map[b >>> 2] ?? 0) | (reversedByte[byte]! << ((b & 3) * 8));
-    }
-    return map;
+/**
+ * BITFIELD fields covering `seat`'s legs `fromLeg`..`toLeg-1` in its class string: type,
+ * bit offset and the value with every bit of the field set; at most 32 legs a field.
+ */
+function bitfieldsOf(seat: number, fromLeg: number, toLeg: number, stride: number): Array<[string, number, number]> {
+  const fields: Array<[string, number, number]> = [];
+  for (let leg = fromLeg; leg < toLeg; leg += 32) {
+    const width = Math.min(32, toLeg - leg);
+    fields.push([`u${width}`, seat * stride + leg, 2 ** width - 1]);
+  }
+  return fields;
+}
+
+/** A Redis Cluster client: replies to reads may come from masters only (seats must be current). */
+function clusterClient(options: RedisEngineOptions): Cluster {
+  const { username, password } = new URL(options.url);
+  const nodes = (options.clusterNodes ?? []).map((node) => {
+    const [host, port] = node.split(':');
+    return { host: host ?? '127.0.0.1', port: Number(port ?? 6379) };
+  });
+  return new Cluster(nodes, {
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    scaleReads: 'master',
+    redisOptions: {
+      maxRetriesPerRequest: 2,
+      ...(username ? { username: decodeURIComponent(username) } : {}),
+      ...(password ? { password: decodeURIComponent(password) } : {}),
+    },
   });
 }
+
+/** Days from 1970-01-01 to a `YYYY-MM-DD` day. */
+const dayNumber = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 
 type Reply = Buffer | number | null | Reply[];
 const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? reply.toString() : String(reply ?? ''));
@@ -96,42 +146,50 @@ const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? rep
 /**
  * The Redis engine (DESIGN §6). Key schema (README, "Seat inventory"), `P` the key prefix:
  *
- * - `P{run:<id>}:meta` hash: `gen` (generation marker: a run without it is rebuilt from
- *   `tickets`), `legs`, `cap:<class>`, `stride:<class>`, `ver:<class>` (bumped by every
- *   change to the class's seats).
- * - `P{run:<id>}:seats:<class>` string: one bitmap per leg, leg L at bit `L * stride`.
+ * - `P{run:<id>}:state` hash: `gen` (generation marker: a run without it is rebuilt from
+ *   `tickets`), `legs`, `cap:<class>`, `stride:<class>` (bits per seat: legs rounded up to
+ *   32), `ver:<class>` (bumped by every change to the class's seats).
+ * - `P{run:<id>}:occupancy:<class>` string: seat after seat, `stride` bits each, bit
+ *   `seat * stride + leg` set when the seat is taken on that leg.
  * - `P{run:<id>}:holds` hash holdId → the hold as JSON (with its seat indexes);
  *   `P{run:<id>}:status` hash holdId → HELD | CONFIRMED | RELEASED;
  *   `P{run:<id>}:expiry` sorted set of held holdIds by expiry (ms).
  * - `Phold:<holdId>` string → run id: confirm and release come with a hold id only.
  * - `Pruns-with-holds` sorted set of run ids by their latest hold expiry: what the reaper visits.
+ * - `Pruns-by-day` sorted set of run ids by service day (days since 1970-01-01 UTC), for
+ *   dropping runs whose trains have run (`dropRunsBefore`).
  *
  * Seats are chosen in Node by the same allocator as the in-process engine, on this
- * process's copy of the bitmaps (kept current from the scripts' replies); the hold script
- * takes them only if each is free on every leg, and otherwise returns the current bitmaps
+ * process's copy of the occupancy (kept current from the scripts' replies); the hold script
+ * takes them only if each is free on every leg, and otherwise returns the current occupancy
  * to choose again. Holds of one run and class are sent one at a time from a process, so
  * its own holds never collide; other processes' holds can only make it choose again.
  */
-export function createRedisEngine(options: RedisEngineOptions): InventoryEngine & { redis: Redis } {
+export function createRedisEngine(options: RedisEngineOptions): InventoryEngine & { redis: Redis | Cluster } {
   const prefix = options.keyPrefix ?? '';
   const allocate = options.allocate ?? bestFitAllocator;
   const clock = options.clock ?? (() => new Date());
   const maxCachedRuns = options.cachedRuns ?? 2_000;
-  const redis = new Redis(options.url, {
-    maxRetriesPerRequest: 2,
-    lazyConnect: true,
-  });
+  const clustered = (options.clusterNodes?.length ?? 0) > 0;
+  const redis: Redis | Cluster = clustered
+    ? clusterClient(options)
+    : new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', options.onConnectionError ?? (() => undefined));
   const snapshots = new Map<string, RunSnapshot>();
-  const queues = new Map<string, Promise<unknown>>();
+  const pendingHolds = new Map<string, PendingHold[]>();
+  /** Hold batches of this tick, sent together in one script call (one Redis, not a cluster). */
+  let holdCalls: HoldCall[] | null = null;
+  const flushing = new Set<string>();
   const loading = new Map<string, Promise<void>>();
+  /** Per run, the latest hold expiry this process put on the reaper's list, and when. */
+  const expiryNoticed = new Map<string, number>();
   let scriptsLoaded: Promise<void> | null = null;
 
   const runKeys = (runId: string) => {
     const tag = `${prefix}{run:${runId}}`;
     return {
-      meta: `${tag}:meta`,
-      seats: (seatClass: SeatClass) => `${tag}:seats:${seatClass}`,
+      meta: `${tag}:state`,
+      seats: (seatClass: SeatClass) => `${tag}:occupancy:${seatClass}`,
       holds: `${tag}:holds`,
       status: `${tag}:status`,
       expiry: `${tag}:expiry`,
@@ -139,8 +197,11 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   };
   const holdIndexKey = (holdId: string) => `${prefix}hold:${holdId}`;
   const runsWithHoldsKey = `${prefix}runs-with-holds`;
+  const runsByDayKey = `${prefix}runs-by-day`;
 
   function ensureScripts(): Promise<void> {
+    // A cluster's nodes each load a script the first time they run it (the EVAL below).
+    if (redis instanceof Cluster) return Promise.resolve();
     scriptsLoaded ??= loadScripts(redis).catch((error: unknown) => {
       scriptsLoaded = null;
       throw error;
@@ -150,10 +211,15 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
 
   // Commands issued in one tick go out in one pipeline (one socket write): holds of many
   // runs share round trips. Replies come as Buffers, the bitmaps being binary (ioredis's
-  // own auto-pipelining loses the command name of callBuffer, hence this).
+  // own auto-pipelining loses the command name of callBuffer, hence this). On a cluster,
+  // whose pipelines must stay on one node, the client's own per-node auto-pipelining does it.
   let batch: Command[] | null = null;
   function send(name: string, args: Array<string | number>, binary = false): Promise<unknown> {
     const command = new Command(name, args, binary ? { replyEncoding: null } : { replyEncoding: 'utf8' });
+    if (clustered) {
+      void redis.sendCommand(command);
+      return command.promise;
+    }
     if (!batch) {
       batch = [];
       process.nextTick(() => {
@@ -171,16 +237,18 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   const evalsha = (name: ScriptName, keys: string[], args: Array<string | number>) =>
     send('EVALSHA', [scriptShas[name], keys.length, ...keys, ...args], true) as Promise<Reply>;
 
-  /** EVALSHA, loading the scripts again when Redis lost them (restart, SCRIPT FLUSH). */
+  /**
+   * EVALSHA; when the node lost the script (restart, SCRIPT FLUSH, a cluster node running it
+   * the first time) the same call goes as EVAL with the source, which loads it there.
+   */
   async function evalScript(name: ScriptName, keys: string[], args: Array<string | number>): Promise<Reply> {
     await ensureScripts();
     try {
       return await evalsha(name, keys, args);
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      await redis.script('LOAD', luaScripts[name]);
       scriptsLoaded = null;
-      return await evalsha(name, keys, args);
+      return (await send('EVAL', [luaScripts[name], keys.length, ...keys, ...args], true)) as Reply;
     }
   }
 
@@ -202,9 +270,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     capacity: number,
     raw: Buffer,
   ): void {
-    const legs = decodeLegs(raw, legCount, capacity);
     const run = snapshots.get(runId);
-    const cls: ClassSnapshot = { gen, version, capacity, legs };
+    const cls: ClassSnapshot = { gen, version, occupancy: decodeSeatLegs(raw, capacity, legCount) };
     if (!run || run.gen !== gen) {
       remember(runId, { gen, legCount, classes: new Map([[seatClass, cls]]) });
       return;
@@ -219,12 +286,12 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     seatClass: SeatClass,
     gen: string,
     version: number,
-    change: (legs: SeatBitmap[]) => void,
+    change: (occupancy: SeatLegs) => void,
   ): void {
     const cls = snapshots.get(runId)?.classes.get(seatClass);
     if (!cls) return;
     if (cls.gen === gen && cls.version === version - 1) {
-      change(cls.legs);
+      change(cls.occupancy);
       cls.version = version;
     } else if (cls.gen !== gen || cls.version < version) {
       snapshots.get(runId)?.classes.delete(seatClass);
@@ -248,8 +315,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       snapshot.classes.set(seatClass, {
         gen: snapshot.gen,
         version: Number(text(ver)),
-        capacity,
-        legs: decodeLegs(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0), legCount, capacity),
+        occupancy: decodeSeatLegs(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0), capacity, legCount),
       });
     }
     remember(runId, snapshot);
@@ -259,7 +325,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   function assertSameLayout(snapshot: RunSnapshot, layout: RunCapacity): void {
     const same =
       snapshot.legCount === layout.legCount &&
-      classCapacities(layout).every((c) => snapshot.classes.get(c.seatClass)?.capacity === c.capacity);
+      capacitiesOf(layout).every((c) => snapshot.classes.get(c.seatClass)?.occupancy.capacity === c.capacity);
     if (!same) throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
   }
 
@@ -269,7 +335,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     records: readonly HoldRecord[],
   ): Promise<void> {
     const keys = runKeys(layout.runId);
-    const caps = classCapacities(layout);
+    const caps = capacitiesOf(layout);
     const cap = (seatClass: SeatClass) => caps.find((c) => c.seatClass === seatClass)?.capacity ?? 0;
     const reply = await evalScript(
       'rebuild',
@@ -280,8 +346,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         layout.legCount,
         cap('STANDARD'),
         cap('FIRST'),
-        strideOf(cap('STANDARD')),
-        strideOf(cap('FIRST')),
+        strideOf(layout.legCount),
+        strideOf(layout.legCount),
         ...records.flatMap((r) => [r.hold.holdId, encodeRecord(r)]),
       ],
     );
@@ -289,9 +355,11 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     snapshots.delete(layout.runId);
     const kept = new Set(records.map((r) => r.hold.holdId));
     const dropped = reply.map(text).filter((holdId) => !kept.has(holdId));
+    const day = serviceDayOf(layout.runId);
     await Promise.all([
       ...dropped.map((holdId) => redis.del(holdIndexKey(holdId))),
       ...records.map((r) => redis.set(holdIndexKey(r.hold.holdId), layout.runId)),
+      ...(day ? [redis.zadd(runsByDayKey, 'NX', dayNumber(day), layout.runId)] : []),
     ]);
   }
 
@@ -327,132 +395,288 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     throw new Error(`run ${layout.runId} could not be initialised in Redis`);
   }
 
-  /** Runs `task` after the earlier ones queued for the same run and class in this process. */
-  function serialised<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const before = queues.get(key) ?? Promise.resolve();
-    const result = before.then(task, task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    queues.set(key, tail);
-    void tail.then(() => {
-      if (queues.get(key) === tail) queues.delete(key);
-    });
-    return result;
-  }
-
   function holdFrom(record: HoldRecord, status: string): Hold {
     return { ...record.hold, status: status as HoldStatus };
   }
 
-  async function attemptHold(layout: RunLayout, request: Parameters<InventoryEngine['hold']>[1]): Promise<Hold> {
-    const keys = runKeys(layout.runId);
-    const cls = classSeatsOf(layout, request.seatClass);
-    const named = (request.seats?.length ?? 0) > 0;
-    const fingerprint = fingerprintOf(layout.runId, request);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // Processes that lost a race wait a random moment, so the same one does not lose every time.
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
-      let snapshot = snapshots.get(layout.runId);
-      let classState = snapshot?.classes.get(request.seatClass);
-      const cached = snapshot !== undefined && classState !== undefined;
-      if (!snapshot || !classState) {
-        snapshot = await currentRun(layout);
-        classState = snapshot.classes.get(request.seatClass)!;
-      }
-      assertSameLayout(snapshot, layout);
-      let chosen;
-      try {
-        chosen = chooseSeats(layout, classState.legs, request, allocate);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        // Another process may have freed seats since this copy was taken: refuse only on current bitmaps.
-        if (cached) {
-          snapshots.delete(layout.runId);
-          continue;
+  /**
+   * Holds wait per run and class; while one batch is with Redis the next gathers, and goes
+   * as one script call. Seats for a batch are chosen one request after another on a working
+   * copy of the class, so they never collide with each other.
+   */
+  function enqueueHold(layout: RunLayout, request: HoldRequest): Promise<Hold> {
+    return new Promise<Hold>((resolve, reject) => {
+      const key = `${layout.runId}\u0000${request.seatClass}`;
+      const item: PendingHold = {
+        key,
+        layout,
+        request,
+        fingerprint: fingerprintOf(request),
+        attempts: 0,
+        stale: false,
+        resolve,
+        reject,
+      };
+      const waiting = pendingHolds.get(key);
+      if (waiting) waiting.push(item);
+      else pendingHolds.set(key, [item]);
+      if (!flushing.has(key)) void flushHolds(key);
+    });
+  }
+
+  async function flushHolds(key: string): Promise<void> {
+    flushing.add(key);
+    try {
+      for (;;) {
+        const waiting = pendingHolds.get(key);
+        if (!waiting || waiting.length === 0) break;
+        const batch = waiting.splice(0, MAX_BATCH);
+        const lost = batch.reduce((most, item) => Math.max(most, item.attempts), 0);
+        // Processes that lost a race wait a random moment, so the same one does not lose every time.
+        if (lost > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(lost, 10)));
+        try {
+          await holdBatch(batch);
+        } catch (error) {
+          for (const item of batch) item.reject(error);
         }
-        // A retry of a hold that took these seats itself is answered with that hold.
-        const existing = await evalScript('getHold', [keys.holds, keys.status], [request.holdId]);
-        if (!Array.isArray(existing)) throw error;
-        const record = decodeRecord(layout.runId, text(existing[0]));
-        if (record.fingerprint !== fingerprint) throw otherRequest(request.holdId);
-        return holdFrom(record, text(existing[1]));
       }
-      const record = newHoldRecord(layout.runId, request, chosen);
-      const expiresAtMs = record.hold.expiresAt.getTime();
-      const [indexed, , reply] = await Promise.all([
-        send('SET', [holdIndexKey(request.holdId), layout.runId, 'NX', 'GET']) as Promise<string | null>,
-        send('ZADD', [runsWithHoldsKey, 'GT', expiresAtMs, layout.runId]),
-        evalScript(
-          'hold',
-          [keys.meta, keys.seats(request.seatClass), keys.holds, keys.status, keys.expiry],
-          [
-            request.holdId,
-            request.seatClass,
-            classState.gen,
-            classState.version,
-            request.fromStop,
-            request.toStop,
-            expiresAtMs,
-            encodeRecord(record),
-            layout.legCount,
-            cls.capacity,
-            ...record.seatIndexes,
-          ],
-        ),
-      ]);
-      if (!Array.isArray(reply)) throw new Error(`unexpected hold reply ${text(reply)}`);
-      const outcome = text(reply[0]);
-      if (outcome === 'HELD') {
-        const gen = text(reply[1]);
-        const version = Number(text(reply[2]));
-        if (Buffer.isBuffer(reply[3])) {
-          snapshotOfClass(layout.runId, layout.legCount, request.seatClass, gen, version, cls.capacity, reply[3]);
-        } else {
-          applyChange(layout.runId, request.seatClass, gen, version, (legs) => {
-            for (let leg = request.fromStop; leg < request.toStop; leg++)
-              for (const index of record.seatIndexes) takeSeat(legs[leg]!, index);
-          });
-        }
-        if (indexed !== null && indexed !== layout.runId) {
-          // The id is another run's hold: undo this one.
-          await evalScript('release', releaseKeys(layout.runId), [request.holdId, 'forget']);
-          snapshots.delete(layout.runId);
-          throw otherRequest(request.holdId);
-        }
-        return record.hold;
-      }
-      if (outcome === 'EXISTS') {
-        const existing = decodeRecord(layout.runId, text(reply[1]));
-        if (existing.fingerprint !== fingerprint || (indexed !== null && indexed !== layout.runId))
-          throw otherRequest(request.holdId);
-        return holdFrom(existing, text(reply[2]));
-      }
-      if (outcome === 'NO_RUN') {
-        snapshots.delete(layout.runId);
-        await restoreRun(layout);
-        continue;
-      }
-      if (outcome === 'LAYOUT') {
-        throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
-      }
-      // TAKEN: Redis sent the class's bitmaps as they are now; choose again on them.
-      snapshotOfClass(
-        layout.runId,
-        layout.legCount,
-        request.seatClass,
-        text(reply[1]),
-        Number(text(reply[2])),
-        cls.capacity,
-        Buffer.isBuffer(reply[3]) ? reply[3] : Buffer.alloc(0),
+    } finally {
+      flushing.delete(key);
+      if (pendingHolds.get(key)?.length === 0) pendingHolds.delete(key);
+    }
+  }
+
+  /** Puts items back at the head of their queue, to be decided again (on fresh state when `stale`). */
+  function retry(items: PendingHold[]): void {
+    const tooMany = items.filter((item) => ++item.attempts >= MAX_ATTEMPTS);
+    for (const item of tooMany) {
+      item.reject(
+        new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Seats are changing too fast on this train; try again'),
       );
-      if (outcome === 'TAKEN' && named) {
-        const takenIndexes = new Set(reply.slice(4).map((r) => Number(text(r))));
-        throw seatTaken(chosen.filter((seat) => takenIndexes.has(seat.index)).map((seat) => seat.seatId));
+    }
+    const again = items.filter((item) => item.attempts < MAX_ATTEMPTS);
+    if (again.length === 0) return;
+    const key = again[0]!.key;
+    pendingHolds.set(key, [...again, ...(pendingHolds.get(key) ?? [])]);
+    if (!flushing.has(key)) void flushHolds(key);
+  }
+
+  /** A request refused on current state, unless it is a retry of a hold that took its seats itself. */
+  async function refuse(item: PendingHold, error: DomainError): Promise<void> {
+    const keys = runKeys(item.layout.runId);
+    const existing = await evalScript('getHold', [keys.holds, keys.status], [item.request.holdId]);
+    if (!Array.isArray(existing)) return item.reject(error);
+    const record = decodeRecord(item.layout.runId, text(existing[0]));
+    if (record.fingerprint !== item.fingerprint) return item.reject(otherRequest(item.request.holdId));
+    item.resolve(holdFrom(record, text(existing[1])));
+  }
+
+  /** One script call for a batch of holds of one run and class; settles or requeues every item. */
+  async function holdBatch(batch: PendingHold[]): Promise<void> {
+    const { layout, request: first } = batch[0]!;
+    const { runId } = layout;
+    const seatClass = first.seatClass;
+    const keys = runKeys(runId);
+    let snapshot = snapshots.get(runId);
+    let classState = snapshot?.classes.get(seatClass);
+    const cached = snapshot !== undefined && classState !== undefined && !batch.some((item) => item.stale);
+    if (!cached || !snapshot || !classState) {
+      snapshot = await currentRun(layout);
+      classState = snapshot.classes.get(seatClass)!;
+    }
+    // Choices go straight into this process's copy: the reply either confirms it is Redis's
+    // state, or replaces it; on an error the copy is dropped.
+    const working = classState.occupancy;
+    const chosen: Array<{ item: PendingHold; record: HoldRecord }> = [];
+    const settling: Array<Promise<void>> = [];
+    const stale: PendingHold[] = [];
+    for (const item of batch) {
+      try {
+        assertSameLayout(snapshot, item.layout);
+        const seats = chooseSeats(item.layout, working, item.request, allocate);
+        const record = newHoldRecord(runId, item.request, seats);
+        for (const seat of seats) setSeat(working, seat.index, item.request.fromStop, item.request.toStop, true);
+        chosen.push({ item, record });
+      } catch (error) {
+        if (!(error instanceof DomainError)) item.reject(error);
+        // Another process may have freed seats since this copy was taken: refuse only on current state.
+        else if (cached) {
+          item.stale = true;
+          stale.push(item);
+        } else settling.push(refuse(item, error).catch(item.reject));
       }
     }
-    throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Seats are changing too fast on this train; try again');
+    if (stale.length > 0) {
+      snapshots.delete(runId);
+      retry(stale);
+    }
+    if (chosen.length === 0) {
+      await Promise.all(settling);
+      return;
+    }
+    const args: Array<string | number> = [
+      seatClass,
+      classState.gen,
+      classState.version,
+      layout.legCount,
+      working.capacity,
+    ];
+    const seatStride = strideOf(layout.legCount);
+    const fieldSeats: number[][] = [];
+    for (const { item, record } of chosen) {
+      const { fromStop, toStop } = item.request;
+      const owners: number[] = [];
+      const fields: Array<string | number> = [];
+      record.seatIndexes.forEach((seat, position) => {
+        for (const [type, offset, ones] of bitfieldsOf(seat, fromStop, toStop, seatStride)) {
+          fields.push(type, offset, ones);
+          owners.push(position);
+        }
+      });
+      fieldSeats.push(owners);
+      args.push(item.request.holdId, record.hold.expiresAt.getTime(), encodeRecord(record), owners.length, ...fields);
+    }
+    const [{ indexed, reply }] = await Promise.all([
+      callHold(
+        runId,
+        chosen.map(({ item }) => holdIndexKey(item.request.holdId)),
+        [keys.meta, keys.seats(seatClass), keys.holds, keys.status, keys.expiry],
+        args,
+      ),
+      Promise.all(chosen.map(({ record }) => noticeExpiry(runId, record.hold.expiresAt.getTime()))),
+    ]).catch((error: unknown) => {
+      snapshots.delete(runId);
+      throw error;
+    });
+    const outcome = Array.isArray(reply) ? text(reply[0]) : '';
+    if (!Array.isArray(reply) || outcome === 'LAYOUT') {
+      snapshots.delete(runId);
+      throw new Error(
+        outcome === 'LAYOUT'
+          ? `run ${runId} was initialised with another layout than ${layout.consistId}`
+          : `unexpected hold reply ${text(reply)}`,
+      );
+    }
+    if (outcome === 'NO_RUN') {
+      snapshots.delete(runId);
+      await restoreRun(layout);
+      retry(chosen.map(({ item }) => item));
+      await Promise.all(settling);
+      return;
+    }
+    // DONE: gen, version, whether the caller's copy plus this batch is the class as it is now, else the class.
+    const gen = text(reply[1]);
+    const version = Number(text(reply[2]));
+    if (text(reply[3]) === '1') {
+      const run = snapshots.get(runId);
+      const known = run?.classes.get(seatClass);
+      if (run?.gen === gen && (!known || known.version <= version))
+        run.classes.set(seatClass, { gen, version, occupancy: working });
+    } else {
+      const raw = Buffer.isBuffer(reply[4]) ? reply[4] : Buffer.alloc(0);
+      snapshotOfClass(runId, layout.legCount, seatClass, gen, version, working.capacity, raw);
+    }
+    const outcomes = Array.isArray(reply[5]) ? reply[5] : [];
+    const lost: PendingHold[] = [];
+    chosen.forEach(({ item, record }, k) => {
+      const result = outcomes[k];
+      const kind = Array.isArray(result) ? text(result[0]) : '';
+      const elsewhere = indexed[k] !== null && indexed[k] !== runId;
+      if (kind === 'HELD') {
+        if (!elsewhere) return item.resolve(record.hold);
+        // The id is another run's hold: undo this one.
+        snapshots.delete(runId);
+        settling.push(
+          evalScript('release', releaseKeys(runId), [item.request.holdId, 'forget']).then(
+            () => item.reject(otherRequest(item.request.holdId)),
+            item.reject,
+          ),
+        );
+      } else if (kind === 'EXISTS' && Array.isArray(result)) {
+        const existing = decodeRecord(runId, text(result[1]));
+        if (existing.fingerprint !== item.fingerprint || elsewhere) item.reject(otherRequest(item.request.holdId));
+        else item.resolve(holdFrom(existing, text(result[2])));
+      } else if (kind === 'TAKEN' && Array.isArray(result)) {
+        if ((item.request.seats?.length ?? 0) === 0) {
+          lost.push(item);
+          return;
+        }
+        // Named seats another process took first: Redis has the final word.
+        const owners = fieldSeats[k]!;
+        const takenPositions = new Set(result.slice(1).map((field) => owners[Number(text(field)) - 1]));
+        const named = record.hold.seats.filter((_, position) => takenPositions.has(position));
+        item.reject(seatTaken(named.map((seat) => seatIdOf(seat.coach, seat.label))));
+      } else item.reject(new Error(`unexpected hold outcome ${kind}`));
+    });
+    if (lost.length > 0) retry(lost);
+    await Promise.all(settling);
+  }
+
+  /**
+   * A batch's hold look-ups (SET NX GET to the run id, answering what they held before) and
+   * its hold script. On a cluster they are separate commands (the look-ups live on other
+   * nodes); on one Redis, every batch of the same tick goes in one script call.
+   */
+  async function callHold(
+    runId: string,
+    indexKeys: string[],
+    keys: string[],
+    args: Array<string | number>,
+  ): Promise<{ indexed: Array<string | null>; reply: Reply }> {
+    if (clustered) {
+      const [indexed, reply] = await Promise.all([
+        Promise.all(indexKeys.map((key) => send('SET', [key, runId, 'NX', 'GET']) as Promise<string | null>)),
+        evalScript('hold', keys, args),
+      ]);
+      return { indexed, reply };
+    }
+    return new Promise((resolve, reject) => {
+      if (!holdCalls) {
+        holdCalls = [];
+        process.nextTick(() => {
+          const calls = holdCalls ?? [];
+          holdCalls = null;
+          void sendHoldCalls(calls);
+        });
+      }
+      holdCalls.push({ runId, indexKeys, keys, args, resolve, reject });
+    });
+  }
+
+  async function sendHoldCalls(calls: HoldCall[]): Promise<void> {
+    try {
+      const reply = await evalScript(
+        'holdRuns',
+        calls.flatMap((call) => [...call.indexKeys, ...call.keys]),
+        calls.flatMap((call) => [call.indexKeys.length, call.args.length, call.runId, ...call.args]),
+      );
+      if (!Array.isArray(reply) || reply.length !== calls.length) throw new Error('unexpected reply to holdRuns');
+      calls.forEach((call, i) => {
+        const [indexed, runReply] = Array.isArray(reply[i]) ? reply[i] : [];
+        call.resolve({
+          indexed: (Array.isArray(indexed) ? indexed : []).map((value) => (text(value) === '' ? null : text(value))),
+          reply: runReply ?? null,
+        });
+      });
+    } catch (error) {
+      for (const call of calls) call.reject(error);
+    }
+  }
+
+  /**
+   * Puts the run on the reaper's list with its latest hold expiry (ZADD GT, so the list only
+   * moves forward). Skipped when this process sent an expiry for the run at most a minute
+   * older: the reaper forgets a run an hour after its listed expiry, so nothing is missed.
+   */
+  function noticeExpiry(runId: string, expiresAtMs: number): Promise<unknown> {
+    const noticed = expiryNoticed.get(runId);
+    if (noticed !== undefined && expiresAtMs <= noticed + EXPIRY_NOTICE_MS) return Promise.resolve();
+    if (expiryNoticed.size >= maxCachedRuns) expiryNoticed.clear();
+    expiryNoticed.set(runId, expiresAtMs);
+    return send('ZADD', [runsWithHoldsKey, 'GT', expiresAtMs, runId]).catch((error: unknown) => {
+      if (expiryNoticed.get(runId) === expiresAtMs) expiryNoticed.delete(runId);
+      throw error;
+    });
   }
 
   const releaseKeys = (runId: string) => {
@@ -471,21 +695,19 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       assertStops(layout, fromStop, toStop);
       const run = await currentRun(layout);
       return SEAT_CLASSES.map((seatClass) =>
-        classAvailability(seatClass, run.classes.get(seatClass)!, fromStop, toStop),
+        classAvailability(seatClass, run.classes.get(seatClass)!.occupancy, fromStop, toStop),
       );
     },
 
     async seatMap(layout, fromStop, toStop) {
       assertStops(layout, fromStop, toStop);
       const run = await currentRun(layout);
-      return seatMapOf(layout, (seatClass) => run.classes.get(seatClass)!.legs, fromStop, toStop);
+      return seatMapOf(layout, (seatClass) => run.classes.get(seatClass)!.occupancy, fromStop, toStop);
     },
 
     async hold(layout, request) {
       checkHoldRequest(layout, request);
-      const named = (request.seats?.length ?? 0) > 0;
-      if (named) return attemptHold(layout, request);
-      return serialised(`${layout.runId}\u0000${request.seatClass}`, () => attemptHold(layout, request));
+      return enqueueHold(layout, request);
     },
 
     async confirm(holdId) {
@@ -510,9 +732,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       const version = text(reply[3]);
       if (version !== '') {
         const { hold } = record;
-        applyChange(runId, hold.seatClass, text(reply[2]), Number(version), (legs) => {
-          for (let leg = hold.fromStop; leg < hold.toStop; leg++)
-            for (const index of record.seatIndexes) freeSeat(legs[leg]!, index);
+        applyChange(runId, hold.seatClass, text(reply[2]), Number(version), (occupancy) => {
+          for (const index of record.seatIndexes) setSeat(occupancy, index, hold.fromStop, hold.toStop, false);
         });
       }
       return holdFrom(record, text(reply[1]));
@@ -533,9 +754,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       if (version !== '') {
         const cleared = reply.slice(5).map((index) => Number(text(index)));
         const { hold } = record;
-        applyChange(runId, hold.seatClass, text(reply[3]), Number(version), (legs) => {
-          for (let leg = hold.fromStop; leg < hold.toStop; leg++)
-            for (const index of cleared) freeSeat(legs[leg]!, index);
+        applyChange(runId, hold.seatClass, text(reply[3]), Number(version), (occupancy) => {
+          for (const index of cleared) setSeat(occupancy, index, hold.fromStop, hold.toStop, false);
         });
       }
       return holdFrom(record, text(reply[2]));
@@ -579,6 +799,27 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       return holds.sort(byExpiry).slice(0, limit);
     },
 
+    async dropRunsBefore(day, limit) {
+      const due = await redis.zrangebyscore(runsByDayKey, '-inf', `(${dayNumber(day)}`, 'LIMIT', 0, limit);
+      for (const runId of due) {
+        const keys = runKeys(runId);
+        const holdIds = await evalScript(
+          'dropRun',
+          [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.status, keys.expiry],
+          [],
+        );
+        snapshots.delete(runId);
+        expiryNoticed.delete(runId);
+        await Promise.all(
+          (Array.isArray(holdIds) ? holdIds : []).map((holdId) =>
+            evalScript('forgetHoldIndex', [holdIndexKey(text(holdId))], [runId]),
+          ),
+        );
+        await Promise.all([redis.zrem(runsWithHoldsKey, runId), redis.zrem(runsByDayKey, runId)]);
+      }
+      return due;
+    },
+
     async occupancy(runId): Promise<RunOccupancy | null> {
       const run = await readRun(runId);
       if (!run) return null;
@@ -586,8 +827,12 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         runId,
         legCount: run.legCount,
         classes: SEAT_CLASSES.map((seatClass) => {
-          const { capacity, legs } = run.classes.get(seatClass)!;
-          return { seatClass, capacity, takenByLeg: legs.map((map) => takenSeats(map, capacity)) };
+          const { occupancy } = run.classes.get(seatClass)!;
+          return {
+            seatClass,
+            capacity: occupancy.capacity,
+            takenByLeg: Array.from({ length: run.legCount }, (_, leg) => takenOnLeg(occupancy, leg)),
+          };
         }),
       };
     },
