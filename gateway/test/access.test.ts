@@ -95,6 +95,9 @@ async function quoteToken(authorization: string): Promise<string> {
 const BOOK = 'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id status } }';
 const BOOKING = 'query($id: ID!) { booking(id: $id) { id status } }';
 const CANCEL = 'mutation($id: ID!) { cancelBooking(id: $id) { id status } }';
+const CANCEL_TICKETS =
+  'mutation($id: ID!, $tickets: [ID!]!) { cancelTickets(bookingId: $id, ticketIds: $tickets) { id status } }';
+const TICKET_IDS = 'query($id: ID!) { booking(id: $id) { tickets { id status } } }';
 
 async function book(authorization: string, key: string) {
   return graphql<{ bookJourney: { id: string; status: string } }>(
@@ -149,8 +152,25 @@ function accessSuite(postgres: boolean): void {
     });
     const cancel = await graphql(system.gatewayUrl, CANCEL, { id }, { authorization: globexAuth });
     expect(cancel.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const tickets = await graphql<{ booking: { tickets: Array<{ id: string; status: string }> } }>(
+      system.gatewayUrl,
+      TICKET_IDS,
+      { id },
+      { authorization: acmeAuth },
+    );
+    const ticketIds = tickets.data!.booking.tickets.map((t) => t.id);
+    const cancelTicket = await graphql(
+      system.gatewayUrl,
+      CANCEL_TICKETS,
+      { id, tickets: ticketIds },
+      { authorization: globexAuth },
+    );
+    expect(cancelTicket.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const still = await graphql(system.gatewayUrl, BOOKING, { id }, { authorization: acmeAuth });
     expect(still.data).toEqual({ booking: { id, status: 'CONFIRMED' } });
+    expect((await graphql(system.gatewayUrl, TICKET_IDS, { id }, { authorization: acmeAuth })).data).toEqual(
+      tickets.data,
+    );
   });
 
   it('does not show or cancel one traveller’s booking for another traveller', async () => {
@@ -307,6 +327,13 @@ function accessSuite(postgres: boolean): void {
     const authorization = await bearerOf(planner);
     const booked = await book(authorization, 'planner-booking-1');
     expect(booked.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const cancelled = await graphql(
+      system.gatewayUrl,
+      CANCEL_TICKETS,
+      { id: '3f2b0c1e-0000-4000-8000-000000000000', tickets: ['3f2b0c1e-0000-4000-8000-000000000001'] },
+      { authorization },
+    );
+    expect(cancelled.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('refuses a wrong client secret with invalid_client', async () => {
@@ -323,6 +350,7 @@ function accessSuite(postgres: boolean): void {
     for (const query of [
       'mutation { releaseHold(holdId: "any-hold") { holdId } }',
       'mutation { confirmHold(holdId: "any-hold") { holdId } }',
+      'mutation { releaseHoldSeats(holdId: "any-hold", seats: ["1-1A"]) { holdId } }',
       'mutation { holdSeats(input: { holdId: "eve-hold", runId: "x:2026-12-01", fromStop: 0, toStop: 1, seatClass: STANDARD, count: 1, ttlSeconds: 60 }) { holdId } }',
     ]) {
       const answer = await graphql(inventoryUrl, query, {}, { authorization });

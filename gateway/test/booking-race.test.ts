@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { deleteKeys, redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
+import { redisTestUrl } from '@railgraph/database/redis-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
 import {
   bookJourney,
   confirmedSeatsByLeg,
@@ -18,13 +15,16 @@ import {
   partnerAuthorization,
   quoteOn,
   readTicketsStore,
+  realStoresAvailable,
   seatMapOf,
+  systemStores,
   takenSeatsByLeg,
   travellerAuthorization,
   type BookingView,
   type Passenger,
   type Quote,
   type RunView,
+  type SystemStores,
   type TicketsStore,
 } from './booking-support.js';
 import { startSystem, type GraphQLResponse, type RunningSystem } from './system.js';
@@ -89,15 +89,12 @@ async function redisSeatState(prefix: string, trainRun: RunView, seatClass: 'FIR
   }
 }
 
-const services = ['users', 'trains', 'prices', 'tickets'] as const;
-const realStores = (await postgresForTests()) && (await redisForTests(redisUrl));
+const realStores = await realStoresAvailable();
 
 function raceSuite(stores: 'embedded' | 'real') {
   let system: RunningSystem;
-  let dataDir: string;
-  let databases: TestDatabase[] = [];
+  let storage: SystemStores | undefined;
   let redisPrefix: string | undefined;
-  let ticketsDatabaseUrl: string | undefined;
   let trainRun: RunView;
   let bottleneck: number;
   let attempts: Attempt[] = [];
@@ -106,17 +103,10 @@ function raceSuite(stores: 'embedded' | 'real') {
   let idempotentBookingId: string | undefined;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-race-'));
-    let storeEnv: Record<string, string> = {};
-    if (stores === 'real') {
-      databases = await Promise.all(services.map((service) => createTestDatabase(`race_${service}`)));
-      storeEnv = Object.fromEntries(databases.map((db, i) => [`${services[i]!.toUpperCase()}_DATABASE_URL`, db.url]));
-      ticketsDatabaseUrl = storeEnv['TICKETS_DATABASE_URL'];
-      redisPrefix = `test:race:${randomBytes(4).toString('hex')}:`;
-      storeEnv = { ...storeEnv, REDIS_URL: redisUrl, INVENTORY_REDIS_KEY_PREFIX: redisPrefix };
-    }
-    const partner = await createPartnerClient({ ...storeEnv, DATA_DIR: dataDir }, 'Acme Travel');
-    system = await startSystem({ ...storeEnv, DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    storage = await systemStores(stores, 'race');
+    redisPrefix = storage.redisPrefix;
+    const partner = await createPartnerClient(storage.env, 'Acme Travel');
+    system = await startSystem({ ...storage.env, LOG_LEVEL: 'warn' });
     callers = [
       ...(await Promise.all(
         ['ada', 'bob', 'cyd', 'dee'].map(async (name) => ({
@@ -132,9 +122,7 @@ function raceSuite(stores: 'embedded' | 'real') {
 
   afterAll(async () => {
     await system?.cleanup();
-    await rm(dataDir, { recursive: true, force: true });
-    for (const db of databases) await db.drop();
-    if (redisPrefix) await deleteKeys(redisUrl, redisPrefix);
+    await storage?.drop();
   });
 
   it(`sells the last ${SEATS_LEFT} seats of a leg once to ${RACERS} concurrent bookings over overlapping journeys`, async () => {
@@ -285,8 +273,8 @@ function raceSuite(stores: 'embedded' | 'real') {
     system.launcher.kill('SIGTERM');
     await system.exited;
     const store: TicketsStore = await readTicketsStore({
-      url: ticketsDatabaseUrl,
-      dataDir: path.join(dataDir, 'tickets'),
+      url: storage!.ticketsDatabaseUrl,
+      dataDir: path.join(storage!.dataDir, 'tickets'),
     });
 
     for (const seatClass of ['FIRST', 'STANDARD'] as const) {

@@ -1,7 +1,12 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { openDatabase } from '@railgraph/database';
+import { deleteKeys, redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
+import { createTestDatabase, postgresForTests } from '@railgraph/database/testing';
 import { graphql, repoRoot, type GraphQLResponse } from './system.js';
 
 /**
@@ -279,7 +284,7 @@ export interface StoredBooking {
   holdId: string;
   createdAt: Date;
   updatedAt: Date;
-  tickets: Array<{ coach: number; seatLabel: string; fareMinor: number }>;
+  tickets: Array<{ coach: number; seatLabel: string; fareMinor: number; status: string }>;
 }
 
 export interface TicketsStore {
@@ -298,16 +303,20 @@ export async function readTicketsStore(settings: { url?: string | undefined; dat
       `SELECT "id", "ownerKind", "ownerId", "idempotencyKey", "status", "failureCode", "runId", "fromStop",
               "toStop", "seatClass", "totalMinor", "holdId", "createdAt", "updatedAt" FROM "Booking"`,
     );
-    const tickets = await db.sql.query<{ bookingId: string; coach: number; seatLabel: string; fareMinor: number }>(
-      'SELECT "bookingId", "coach", "seatLabel", "fareMinor" FROM "Ticket"',
-    );
+    const tickets = await db.sql.query<{
+      bookingId: string;
+      coach: number;
+      seatLabel: string;
+      fareMinor: number;
+      status: string;
+    }>('SELECT "bookingId", "coach", "seatLabel", "fareMinor", "status" FROM "Ticket"');
     const outbox = await db.sql.query<{ kind: string; attempts: number }>(
       'SELECT "kind", "attempts" FROM "OutboxMessage"',
     );
     const byBooking = new Map<string, StoredBooking['tickets']>();
     for (const t of tickets) {
       const list = byBooking.get(t.bookingId) ?? [];
-      list.push({ coach: t.coach, seatLabel: t.seatLabel, fareMinor: t.fareMinor });
+      list.push({ coach: t.coach, seatLabel: t.seatLabel, fareMinor: t.fareMinor, status: t.status });
       byBooking.set(t.bookingId, list);
     }
     return { bookings: bookings.map((b) => ({ ...b, tickets: byBooking.get(b.id) ?? [] })), outbox };
@@ -316,16 +325,71 @@ export async function readTicketsStore(settings: { url?: string | undefined; dat
   }
 }
 
-/** Seat ids on confirmed tickets of a run and class, per leg; a seat sold twice on a leg is listed twice. */
+/**
+ * Seat ids on the active tickets of confirmed bookings of a run and class, per leg; a seat
+ * sold twice on a leg is listed twice.
+ */
 export function confirmedSeatsByLeg(store: TicketsStore, trainRun: RunView, seatClass: SeatClass): string[][] {
   const legs: string[][] = Array.from({ length: trainRun.legCount }, () => []);
   for (const booking of store.bookings) {
     if (booking.status !== 'CONFIRMED' || booking.runId !== trainRun.id || booking.seatClass !== seatClass) continue;
     for (let leg = booking.fromStop; leg < booking.toStop; leg++) {
-      for (const t of booking.tickets) legs[leg]!.push(`${t.coach}-${t.seatLabel}`);
+      for (const t of booking.tickets) if (t.status === 'ACTIVE') legs[leg]!.push(`${t.coach}-${t.seatLabel}`);
     }
   }
   return legs;
 }
 
 export const duplicatesOf = (seats: readonly string[]) => seats.filter((seat, i) => seats.indexOf(seat) !== i);
+
+const storeServices = ['users', 'trains', 'prices', 'tickets'] as const;
+
+export interface SystemStores {
+  /** The environment that puts the system on these stores, its data folder included. */
+  env: Record<string, string>;
+  dataDir: string;
+  /** Tickets' PostgreSQL database, on real stores; unset on the embedded PGlite. */
+  ticketsDatabaseUrl: string | undefined;
+  /** Inventory's Redis key prefix, on real stores. */
+  redisPrefix: string | undefined;
+  /** Removes the data folder, the databases and the Redis keys. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Stores for one system under test: a fresh data folder and, for `real`, a fresh PostgreSQL
+ * database per service and a Redis key prefix of its own (`label` names them).
+ */
+export async function systemStores(stores: 'embedded' | 'real', label: string): Promise<SystemStores> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `railgraph-${label}-`));
+  if (stores === 'embedded') {
+    return {
+      env: { DATA_DIR: dataDir },
+      dataDir,
+      ticketsDatabaseUrl: undefined,
+      redisPrefix: undefined,
+      drop: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const databases = await Promise.all(storeServices.map((service) => createTestDatabase(`${label}_${service}`)));
+  const urls = Object.fromEntries(
+    databases.map((db, i) => [`${storeServices[i]!.toUpperCase()}_DATABASE_URL`, db.url]),
+  );
+  const redisPrefix = `test:${label}:${randomBytes(4).toString('hex')}:`;
+  return {
+    env: { ...urls, REDIS_URL: redisTestUrl(), INVENTORY_REDIS_KEY_PREFIX: redisPrefix, DATA_DIR: dataDir },
+    dataDir,
+    ticketsDatabaseUrl: urls['TICKETS_DATABASE_URL'],
+    redisPrefix,
+    drop: async () => {
+      await rm(dataDir, { recursive: true, force: true });
+      for (const db of databases) await db.drop();
+      await deleteKeys(redisTestUrl(), redisPrefix);
+    },
+  };
+}
+
+/** Whether PostgreSQL and Redis answer, so the real-store suites can run. */
+export async function realStoresAvailable(): Promise<boolean> {
+  return (await postgresForTests()) && (await redisForTests(redisTestUrl()));
+}

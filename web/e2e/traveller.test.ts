@@ -10,8 +10,9 @@ import { graphql, startSystem, type RunningSystem } from '../../gateway/test/sys
 /**
  * The traveller's journey through the web app in real Chromium (Debian's), against every
  * process started as `npm start` starts it: search → results → seat → passengers → sign up →
- * book → ticket QR → my bookings → cancel, a train that sells out while the traveller decides
- * (saving a passenger on the way), and the next booking filled in with that saved passenger.
+ * book → ticket QR → my bookings → cancel one ticket → cancel the rest, a train that sells
+ * out while the traveller decides (saving a passenger on the way), and the next booking
+ * filled in with that saved passenger.
  * Each step is screenshotted on a phone and a desktop viewport and checked with axe.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -347,8 +348,25 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await expectAccessible(page);
       });
 
-      it('cancels the booking after showing what comes back', async () => {
+      it('cancels one ticket after showing what it refunds, and the other stays valid', async () => {
         await page.locator('.booking-link').first().click();
+        await page.getByRole('button', { name: 'Cancel ticket 1' }).click();
+        const panel = page.getByRole('region', { name: 'Cancel ticket 1?' });
+        await panel.getByText(/You will get .* back of/).waitFor();
+        await shoot(page, viewport, '07a-cancel-ticket');
+        await expectAccessible(page);
+        await page.getByRole('button', { name: 'Yes, cancel ticket 1' }).click();
+        // Ticket 2 keeps its QR code; the booking stays confirmed.
+        await page.getByText('Cancelled', { exact: true }).waitFor();
+        expect(await page.getByRole('img', { name: /^QR code of ticket/ }).count()).toBe(1);
+        await page.getByRole('img', { name: /^QR code of ticket 2/ }).waitFor();
+        await expect(page.locator('.booking-status .status').textContent()).resolves.toBe('Confirmed');
+        expect(await page.getByRole('button', { name: /^Cancel ticket/ }).count()).toBe(0);
+        await shoot(page, viewport, '07b-ticket-cancelled');
+        await expectAccessible(page);
+      });
+
+      it('cancels the booking after showing what comes back', async () => {
         await page.getByRole('button', { name: 'Cancel this booking' }).click();
         const panel = page.getByRole('region', { name: 'Cancel this booking?' });
         await panel

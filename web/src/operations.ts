@@ -139,6 +139,7 @@ export const BookingQuery = graphql(`
         coach
         passenger
         code
+        status
         fare {
           amountMinor
           currency
@@ -180,10 +181,29 @@ export const CancelBookingMutation = graphql(`
   }
 `);
 
+/** Cancels some tickets of a booking; the answer updates the cached tickets' status. */
+export const CancelTicketsMutation = graphql(`
+  mutation CancelTickets($bookingId: ID!, $ticketIds: [ID!]!) {
+    cancelTickets(bookingId: $bookingId, ticketIds: $ticketIds) {
+      id
+      status
+      tickets {
+        id
+        status
+      }
+    }
+  }
+`);
+
+/** What cancelling the booking (or only `ticketIds`) would refund. */
 export const RefundQuoteQuery = graphql(`
-  query RefundQuote($bookingId: ID!) {
-    refundQuote(bookingId: $bookingId) {
+  query RefundQuote($bookingId: ID!, $ticketIds: [ID!]) {
+    refundQuote(bookingId: $bookingId, ticketIds: $ticketIds) {
       amount {
+        amountMinor
+        currency
+      }
+      paid {
         amountMinor
         currency
       }

@@ -32,6 +32,8 @@ const hold = (holdId: string) => ({
 const HOLD = 'mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { holdId } }';
 const CONFIRM = 'mutation($holdId: ID!) { confirmHold(holdId: $holdId) { holdId } }';
 const RELEASE = 'mutation($holdId: ID!) { releaseHold(holdId: $holdId) { holdId } }';
+const RELEASE_SEATS =
+  'mutation($holdId: ID!, $seats: [String!]!) { releaseHoldSeats(holdId: $holdId, seats: $seats) { holdId status seats { coach label } } }';
 const SEATS_LEFT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Journey { availability { seatClass seatsLeft } } } }`;
 
 async function standardSeatsLeft(): Promise<number | undefined> {
@@ -90,10 +92,63 @@ describe('inventory internal operations', () => {
       [HOLD, hold(`hold-${code}`)],
       [CONFIRM, { holdId: 'hold-by-someone' }],
       [RELEASE, { holdId: 'hold-by-someone' }],
+      [RELEASE_SEATS, { holdId: 'hold-by-someone', seats: ['1-1A'] }],
     ] as const) {
       const answer = await gql(query, variables, header);
       expect(answer.errors?.[0]?.extensions?.code).toBe(code);
     }
+    expect(await standardSeatsLeft()).toBe(before);
+  });
+
+  it('returns single seats of a sold hold to sale for the tickets service, once each', async () => {
+    const tickets = await tokens.client('tickets', ['inventory:internal']);
+    const before = await standardSeatsLeft();
+    const held = await gql(
+      'mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { seats { coach label } } }',
+      hold('group-by-tickets'),
+      tickets,
+    );
+    const seats = (held.data?.['holdSeats'] as { seats: Array<{ coach: number; label: string }> }).seats.map(
+      (s) => `${s.coach}-${s.label}`,
+    );
+    expect((await gql(CONFIRM, { holdId: 'group-by-tickets' }, tickets)).errors).toBeUndefined();
+    expect(await standardSeatsLeft()).toBe(before! - 2);
+
+    const first = await gql(RELEASE_SEATS, { holdId: 'group-by-tickets', seats: [seats[0]] }, tickets);
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.['releaseHoldSeats']).toMatchObject({ status: 'CONFIRMED' });
+    expect(await standardSeatsLeft()).toBe(before! - 1);
+    // A retry (the outbox relay's) changes nothing.
+    expect(
+      (await gql(RELEASE_SEATS, { holdId: 'group-by-tickets', seats: [seats[0]] }, tickets)).errors,
+    ).toBeUndefined();
+    expect(await standardSeatsLeft()).toBe(before! - 1);
+
+    const last = await gql(RELEASE_SEATS, { holdId: 'group-by-tickets', seats: [seats[1]] }, tickets);
+    expect(last.data?.['releaseHoldSeats']).toMatchObject({ status: 'RELEASED' });
+    expect(await standardSeatsLeft()).toBe(before);
+  });
+
+  it.each([
+    ['a seat the hold never had', 'kept-hold', ['9-99Z'], 'BAD_USER_INPUT'],
+    ['no seat', 'kept-hold', [], 'BAD_USER_INPUT'],
+    [
+      'more seats than a hold can have',
+      'kept-hold',
+      Array.from({ length: 10 }, (_, i) => `1-${i + 1}A`),
+      'BAD_USER_INPUT',
+    ],
+    ['an unknown hold', 'no-such-hold', ['1-1A'], 'NOT_FOUND'],
+  ])('refuses to release %s with %s, changing nothing', async (_label, holdId, seats, code) => {
+    const tickets = await tokens.client('tickets', ['inventory:internal']);
+    if (holdId === 'kept-hold') {
+      await gql(HOLD, hold('kept-hold'), tickets);
+      await gql(CONFIRM, { holdId: 'kept-hold' }, tickets);
+    }
+    const before = await standardSeatsLeft();
+    const answer = await gql(RELEASE_SEATS, { holdId, seats }, tickets);
+    expect(answer.status).toBe(200);
+    expect(answer.errors?.[0]?.extensions?.code).toBe(code);
     expect(await standardSeatsLeft()).toBe(before);
   });
 

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Principal } from '@railgraph/auth';
 import type { RequestContext } from '@railgraph/service-kit';
 import type { Bookings, BookingWithTickets } from './booking/bookings.js';
+import type { RefundView } from './refunds/refunds.js';
 import type { Ticket } from './__generated__/prisma/client.js';
 
 export interface TicketsContext extends RequestContext {
@@ -10,6 +11,7 @@ export interface TicketsContext extends RequestContext {
   loaders: {
     bookingById: DataLoader<string, BookingWithTickets | null>;
     bookingOfTicket: DataLoader<Ticket, BookingWithTickets | null, string>;
+    refundsOfBooking: DataLoader<string, RefundView[]>;
   };
 }
 
@@ -27,5 +29,6 @@ export function createLoaders(bookings: Bookings): TicketsContext['loaders'] {
           .then((rows) => rows.map((r) => (r instanceof Error ? null : r))),
       { cacheKeyFn: (t) => t.id },
     ),
+    refundsOfBooking: new DataLoader<string, RefundView[]>((ids) => bookings.refundsOfMany(ids)),
   };
 }

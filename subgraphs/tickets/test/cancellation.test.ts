@@ -1,55 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CryptoKey } from 'jose';
 import type { PrismaClient } from '../src/__generated__/prisma/client.js';
 import type { Bookings } from '../src/booking/bookings.js';
 import type { BookingOwner } from '../src/booking/owner.js';
 import { signTicketCode, ticketValidity } from '../src/booking/ticket-code.js';
-import { codeOf, onBothDatabases, recordingInventory, testBookings, type MigratedDatabase } from './fixtures.js';
+import {
+  codeOf,
+  confirmedBooking,
+  onBothDatabases,
+  recordingInventory,
+  testBookings,
+  travellerOwner,
+  type MigratedDatabase,
+} from './fixtures.js';
 
-const traveller: BookingOwner = { kind: 'TRAVELLER', id: 'traveller-1' };
+const traveller: BookingOwner = travellerOwner;
 // Leaves Amsterdam at 10:00 CEST on the day the clocks go forward.
 const departure = new Date('2026-03-29T08:00:00Z');
-
-async function confirmedBooking(
-  prisma: PrismaClient,
-  fares: number[],
-  opts: { seatClass?: string; departure?: Date | null; runId?: string } = {},
-) {
-  const id = randomUUID();
-  await prisma.booking.create({
-    data: {
-      id,
-      ownerKind: 'TRAVELLER',
-      ownerId: traveller.id,
-      idempotencyKey: `key-${id}`,
-      requestHash: 'hash',
-      status: 'CONFIRMED',
-      quoteId: 'quote',
-      runId: opts.runId ?? 'IC501:2026-03-29',
-      fromStop: 0,
-      toStop: 2,
-      seatClass: opts.seatClass ?? 'STANDARD',
-      totalMinor: fares.reduce((a, b) => a + b, 0),
-      currency: 'EUR',
-      holdId: id,
-      departure: opts.departure === undefined ? departure : opts.departure,
-      departureTimeZone: opts.departure === null ? null : 'Europe/Amsterdam',
-      tickets: {
-        create: fares.map((fareMinor, i) => ({
-          id: randomUUID(),
-          passengerType: 'ADULT',
-          coach: 1,
-          seatLabel: `${i + 1}A`,
-          fareMinor,
-          currency: 'EUR',
-          code: 'code',
-        })),
-      },
-    },
-  });
-  return id;
-}
 
 await onBothDatabases('tickets_refunds', (name, open) => {
   describe(`cancellation and refunds (${name})`, () => {

@@ -40,6 +40,7 @@ function countingInventory(soldOut = false): InventoryClient {
     },
     confirm: async () => undefined,
     release: async () => undefined,
+    releaseSeats: async () => undefined,
   };
 }
 

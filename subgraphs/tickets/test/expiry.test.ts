@@ -26,6 +26,7 @@ function recordingInventory(): InventoryClient & { released: string[] } {
     release: async (holdId) => {
       released.push(holdId);
     },
+    releaseSeats: async () => undefined,
   };
 }
 
@@ -100,6 +101,9 @@ function expirySuite(name: string, open: () => Promise<{ db: ServiceDatabase; dr
         hold: async () => [],
         confirm: async () => undefined,
         release: async () => {
+          throw new Error('inventory is down');
+        },
+        releaseSeats: async () => {
           throw new Error('inventory is down');
         },
       };

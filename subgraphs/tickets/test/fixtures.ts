@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
 import { openDatabase, type ServiceDatabase } from '@railgraph/database';
@@ -8,21 +9,30 @@ import { generateSigningKey } from '@railgraph/signing-keys';
 import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { Bookings } from '../src/booking/bookings.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
+import type { BookingOwner } from '../src/booking/owner.js';
 import { OutboxRelay } from '../src/booking/outbox.js';
 
 /** Shared set-up of the tickets tests that work on the database below the GraphQL layer. */
 export const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
 export const testLog = createLogger('tickets-test', 'silent');
 
-/** Inventory as the saga sees it: records the releases it is asked for. */
-export function recordingInventory(): InventoryClient & { released: string[] } {
+/**
+ * Inventory as the saga sees it: records the releases it is asked for, whole holds in
+ * `released` and single seats in `releasedSeats` (`<holdId> <coach>-<label>`).
+ */
+export function recordingInventory(): InventoryClient & { released: string[]; releasedSeats: string[] } {
   const released: string[] = [];
+  const releasedSeats: string[] = [];
   return {
     released,
+    releasedSeats,
     hold: async () => [],
     confirm: async () => undefined,
     release: async (holdId) => {
       released.push(holdId);
+    },
+    releaseSeats: async (holdId, seats) => {
+      releasedSeats.push(...seats.map((seat) => `${holdId} ${seat}`));
     },
   };
 }
@@ -118,4 +128,64 @@ export async function onBothDatabases(label: string, suite: (name: string, open:
       return migrated(await openDatabase({ url: testDb.url, dataDir: 'memory://' }), () => testDb.drop());
     });
   }
+}
+
+/** The traveller the database-level tests book for. */
+export const travellerOwner: BookingOwner = { kind: 'TRAVELLER', id: 'traveller-1' };
+
+export interface ConfirmedBookingOptions {
+  seatClass?: string;
+  /** Null for a booking made before quotes bound the departure. */
+  departure?: Date | null;
+  timeZone?: string;
+  runId?: string;
+  owner?: BookingOwner;
+}
+
+/**
+ * A confirmed booking written straight to the database, one ticket per fare (seats 1-1A,
+ * 1-2A, ...), by default for the traveller above, leaving Amsterdam at 10:00 CEST on
+ * 29 March 2026 (the day the clocks go forward).
+ */
+export async function confirmedBooking(
+  prisma: PrismaClient,
+  fares: number[],
+  opts: ConfirmedBookingOptions = {},
+): Promise<string> {
+  const id = randomUUID();
+  const owner = opts.owner ?? travellerOwner;
+  await prisma.booking.create({
+    data: {
+      id,
+      ownerKind: owner.kind,
+      ownerId: owner.id,
+      idempotencyKey: `key-${id}`,
+      requestHash: 'hash',
+      status: 'CONFIRMED',
+      quoteId: 'quote',
+      runId: opts.runId ?? 'IC501:2026-03-29',
+      fromStop: 0,
+      toStop: 2,
+      seatClass: opts.seatClass ?? 'STANDARD',
+      totalMinor: fares.reduce((a, b) => a + b, 0),
+      currency: 'EUR',
+      holdId: id,
+      departure: opts.departure === undefined ? new Date('2026-03-29T08:00:00Z') : opts.departure,
+      departureTimeZone: opts.departure === null ? null : (opts.timeZone ?? 'Europe/Amsterdam'),
+      tickets: {
+        // Distinct creation instants keep the tickets in passenger order.
+        create: fares.map((fareMinor, i) => ({
+          id: randomUUID(),
+          passengerType: 'ADULT',
+          coach: 1,
+          seatLabel: `${i + 1}A`,
+          fareMinor,
+          currency: 'EUR',
+          code: 'code',
+          createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+        })),
+      },
+    },
+  });
+  return id;
 }

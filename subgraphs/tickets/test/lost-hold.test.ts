@@ -63,6 +63,12 @@ class JourneySeats implements InventoryClient {
     this.released.push(holdId);
   }
 
+  async releaseSeats(holdId: string, seats: readonly string[]): Promise<void> {
+    const hold = this.holds.get(holdId);
+    if (!hold) throw new DomainError(ErrorCode.NOT_FOUND, `Hold ${holdId} does not exist`);
+    hold.seats = hold.seats.filter((seat) => !seats.includes(seat));
+  }
+
   async loseState(bookings: Bookings): Promise<void> {
     this.holds.clear();
     for (const seat of await bookings.confirmedSeats(runId)) {

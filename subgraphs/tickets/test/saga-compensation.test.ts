@@ -31,6 +31,7 @@ function scriptedInventory(hold: () => Promise<never>, release: (holdId: string)
       released.push(holdId);
       await release(holdId);
     },
+    releaseSeats: async () => undefined,
   };
   return { inventory, released };
 }
@@ -171,6 +172,7 @@ describe('booking saga compensation (embedded PGlite)', () => {
         if (!known.has(id)) throw new DomainError(ErrorCode.NOT_FOUND, `Hold ${id} does not exist`);
       },
       release: async () => undefined,
+      releaseSeats: async () => undefined,
     };
     const relay = new OutboxRelay(prisma, inventory, log, 1_000);
     const payload = { holdId, requestId: 'request-3' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertMove, canMove } from '../src/booking/status.js';
+import { assertMove, assertTicketMove, canMove, canMoveTicket, endOfCancelledBooking } from '../src/booking/status.js';
 
 describe('booking status transitions', () => {
   it('allows the saga and cancellation paths', () => {
@@ -23,5 +23,19 @@ describe('booking status transitions', () => {
       expect.objectContaining({ extensions: { code: 'NOT_CANCELLABLE', status: 'FAILED' } }),
     );
     expect(() => assertMove('CONFIRMED', 'PENDING')).toThrow(/cannot move/);
+  });
+
+  it('cancels a ticket once: ACTIVE to CANCELLED, never back, never again', () => {
+    expect(canMoveTicket('ACTIVE', 'CANCELLED')).toBe(true);
+    expect(canMoveTicket('CANCELLED', 'ACTIVE')).toBe(false);
+    expect(canMoveTicket('CANCELLED', 'CANCELLED')).toBe(false);
+    expect(() => assertTicketMove('t-1', 'CANCELLED', 'CANCELLED')).toThrowError(
+      expect.objectContaining({ extensions: { code: 'NOT_CANCELLABLE', ticketId: 't-1', status: 'CANCELLED' } }),
+    );
+  });
+
+  it('ends a booking whose last ticket is cancelled REFUNDED when anything was refunded for it', () => {
+    expect(endOfCancelledBooking(1)).toBe('REFUNDED');
+    expect(endOfCancelledBooking(0)).toBe('CANCELLED');
   });
 });

@@ -8,7 +8,7 @@ import { BookingPage } from './BookingPage';
 
 const journey = journeyTimes;
 
-const booking = (status: string) => ({
+const booking = (status: string, ticketStatus: [string, string] = ['ACTIVE', 'ACTIVE']) => ({
   data: {
     booking: {
       __typename: 'Booking',
@@ -24,6 +24,7 @@ const booking = (status: string) => ({
           coach: 2,
           passenger: 'ADULT',
           code: 'eyJ.ticket-one.sig',
+          status: ticketStatus[0],
           fare: money(1280),
           journey,
         },
@@ -34,6 +35,7 @@ const booking = (status: string) => ({
           coach: 2,
           passenger: 'CHILD',
           code: 'eyJ.ticket-two.sig',
+          status: ticketStatus[1],
           fare: money(640),
           journey,
         },
@@ -74,7 +76,9 @@ describe('a booking', () => {
     let status = 'CONFIRMED';
     const { calls } = renderWithApi(<BookingPage id="b1" justBooked={false} />, {
       Booking: () => booking(status),
-      RefundQuote: () => ({ data: { refundQuote: { __typename: 'RefundQuote', amount: money(960) } } }),
+      RefundQuote: () => ({
+        data: { refundQuote: { __typename: 'RefundQuote', amount: money(960), paid: money(1920) } },
+      }),
       CancelBooking: () => {
         status = 'REFUNDED';
         return {
@@ -111,5 +115,55 @@ describe('a booking', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Cancel this booking' }));
     await userEvent.click(await screen.findByRole('button', { name: 'Yes, cancel booking' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/can no longer be cancelled/);
+  });
+
+  it('cancels one ticket after showing its refund, and the other stays valid', async () => {
+    let tickets: [string, string] = ['ACTIVE', 'ACTIVE'];
+    const { calls } = renderWithApi(<BookingPage id="b1" justBooked={false} />, {
+      Booking: () => booking('CONFIRMED', tickets),
+      RefundQuote: () => ({
+        data: { refundQuote: { __typename: 'RefundQuote', amount: money(640), paid: money(1280) } },
+      }),
+      CancelTickets: () => {
+        tickets = ['CANCELLED', 'ACTIVE'];
+        return {
+          data: {
+            cancelTickets: {
+              __typename: 'Booking',
+              id: 'b0157b24-0000-4000-8000-000000000000',
+              status: 'CONFIRMED',
+              tickets: [
+                { __typename: 'Ticket', id: 't1', status: 'CANCELLED' },
+                { __typename: 'Ticket', id: 't2', status: 'ACTIVE' },
+              ],
+            },
+          },
+        };
+      },
+      MyBookings: () => ({ data: { me: { __typename: 'User', id: 'u1', bookings: [] } } }),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel ticket 1' }));
+    const panel = await screen.findByRole('region', { name: 'Cancel ticket 1?' });
+    await waitFor(() =>
+      expect(panel.querySelector('.refund')?.textContent).toBe(
+        'You will get €6.40 back of €12.80. The other tickets stay valid.',
+      ),
+    );
+    expect(calls.find((c) => c.operationName === 'RefundQuote')?.variables).toEqual({
+      bookingId: 'b0157b24-0000-4000-8000-000000000000',
+      ticketIds: ['t1'],
+    });
+    expect(calls.some((c) => c.operationName === 'CancelTickets')).toBe(false);
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, cancel ticket 1' }));
+    await waitFor(() => expect(screen.getAllByRole('img', { name: /^QR code of ticket/ })).toHaveLength(1));
+    expect(calls.find((c) => c.operationName === 'CancelTickets')?.variables).toEqual({
+      bookingId: 'b0157b24-0000-4000-8000-000000000000',
+      ticketIds: ['t1'],
+    });
+    expect(screen.getByText('Cancelled')).toBeTruthy();
+    expect(screen.getByText('Confirmed')).toBeTruthy();
+    // The last ticket left is cancelled with the booking, not on its own.
+    expect(screen.queryByRole('button', { name: /^Cancel ticket/ })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Cancel this booking' })).toBeTruthy();
   });
 });

@@ -1,5 +1,11 @@
 import { badInput, DomainError, ErrorCode, type ServiceMetrics } from '@railgraph/service-kit';
-import type { ClassAvailability, Hold, InventoryEngine, SeatMapEntry } from '../engine/engine.js';
+import {
+  MAX_SEATS_PER_HOLD,
+  type ClassAvailability,
+  type Hold,
+  type InventoryEngine,
+  type SeatMapEntry,
+} from '../engine/engine.js';
 import type { SeatPreference } from '../engine/allocate.js';
 import type { SeatClass } from '../engine/layout.js';
 import type { JourneyModel, TrainRunModel } from '../layouts/representation.js';
@@ -31,6 +37,7 @@ export interface SeatInventory {
   holdSeats(command: HoldSeatsCommand, requestId: string): Promise<Hold>;
   confirmHold(holdId: string): Promise<Hold>;
   releaseHold(holdId: string): Promise<Hold>;
+  releaseHoldSeats(holdId: string, seats: readonly string[]): Promise<Hold>;
 }
 
 export interface SeatInventoryDeps {
@@ -108,6 +115,11 @@ export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
 
     confirmHold: (holdId) => engine.confirm(holdId),
     releaseHold: (holdId) => engine.release(holdId),
+    releaseHoldSeats: async (holdId, seats) => {
+      // No hold has more seats: a longer list is a mistake, refused before the engine.
+      if (seats.length > MAX_SEATS_PER_HOLD) throw badInput(`Release at most ${MAX_SEATS_PER_HOLD} seats at once`);
+      return engine.releaseSeats(holdId, seats);
+    },
   };
 }
 

@@ -17,4 +17,8 @@ export const Mutation: MutationResolvers = {
     requireScope(principal, internal);
     return inventory.releaseHold(holdId);
   },
+  releaseHoldSeats: (_parent, { holdId, seats }, { inventory, principal }) => {
+    requireScope(principal, internal);
+    return inventory.releaseHoldSeats(holdId, seats);
+  },
 };

@@ -6,9 +6,9 @@ import { Prisma, type PrismaClient, type Booking, type Ticket } from '../__gener
 import type { BookingStatus } from '../__generated__/prisma/enums.js';
 import type { InventoryClient } from './inventory-client.js';
 import { eventsForOwner, publishEvents, recordEvent } from './events.js';
-import { enqueue, type OutboxRelay } from './outbox.js';
+import { enqueue, type OutboxKind, type OutboxPayload, type OutboxRelay } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
-import { assertMove } from './status.js';
+import { assertMove, endOfCancelledBooking } from './status.js';
 import { quoteRefund, refundTiersFor, type RefundQuoteView, type RefundView } from '../refunds/refunds.js';
 import { inspectTicketCode, signTicketCode, ticketValidity, type TicketVerdict } from './ticket-code.js';
 
@@ -369,33 +369,86 @@ export class Bookings {
     return this.deps.clock?.() ?? new Date();
   }
 
-  /** What cancelling the owner's booking now would refund; NOT_CANCELLABLE when it cannot be cancelled. */
-  async refundQuote(owner: BookingOwner, bookingId: string): Promise<RefundQuoteView> {
+  /**
+   * What cancelling the owner's booking now would refund: its active tickets, or only
+   * `ticketIds`. Throws as the cancellation would (NOT_CANCELLABLE, BAD_USER_INPUT).
+   */
+  async refundQuote(
+    owner: BookingOwner,
+    bookingId: string,
+    ticketIds?: readonly string[] | null,
+  ): Promise<RefundQuoteView> {
     const booking = await this.forOwner(owner, bookingId);
     if (!booking) throw notFound('Booking', bookingId);
-    return quoteRefund(booking, await refundTiersFor(this.deps.prisma, booking.seatClass), this.now());
+    return quoteRefund(booking, await refundTiersFor(this.deps.prisma, booking.seatClass), this.now(), ticketIds);
   }
 
   /**
-   * Cancels a confirmed booking under the refund rule: in one transaction the status moves
-   * (REFUNDED when something is refunded, CANCELLED when the rule gives nothing back), the
-   * refund and its per-ticket lines are recorded, and the release of the seats is queued in
-   * the outbox, so a crash cannot keep them off sale.
+   * Cancels a confirmed booking: every ticket still active, refunded under the refund rule.
+   * The booking ends REFUNDED (or CANCELLED when nothing was ever refunded for it) and the
+   * whole hold goes back to inventory.
    */
-  async cancel(owner: BookingOwner, bookingId: string, requestId: string): Promise<BookingWithTickets> {
-    const booking = await this.forOwner(owner, bookingId);
-    if (!booking) throw notFound('Booking', bookingId);
-    const quote = quoteRefund(booking, await refundTiersFor(this.deps.prisma, booking.seatClass), this.now());
-    const target = quote.amount.amountMinor > 0 ? 'REFUNDED' : 'CANCELLED';
-    const releaseId = await this.deps.prisma.$transaction(async (tx) => {
-      assertMove(booking.status, target);
-      const moved = await tx.booking.updateMany({
-        where: { id: bookingId, status: booking.status },
-        data: { status: target },
+  cancel(owner: BookingOwner, bookingId: string, requestId: string): Promise<BookingWithTickets> {
+    return this.cancelTicketsOf(owner, bookingId, null, requestId);
+  }
+
+  /**
+   * Cancels some tickets of a confirmed booking under the refund rule; the others stay valid.
+   * Cancelling the last active tickets ends the booking as `cancel` does. A ticket already
+   * cancelled is NOT_CANCELLABLE (never refunded twice) and nothing changes.
+   */
+  cancelTickets(
+    owner: BookingOwner,
+    bookingId: string,
+    ticketIds: readonly string[],
+    requestId: string,
+  ): Promise<BookingWithTickets> {
+    return this.cancelTicketsOf(owner, bookingId, ticketIds, requestId);
+  }
+
+  /**
+   * One cancellation, in one transaction: the tickets move to CANCELLED, the refund and its
+   * per-ticket lines are recorded, the booking ends when no ticket is left active, and the
+   * release of the seats (RELEASE_SEATS, or RELEASE_HOLD for the whole booking) is queued in
+   * the outbox, so a crash cannot keep them off sale.
+   *
+   * The transaction first takes the booking row's lock (an update guarded by CONFIRMED), so
+   * cancellations of one booking run one after another; the tickets are read and the refund
+   * computed after that, from what the ones before committed. A ticket is refunded once: its
+   * refund line is keyed by the ticket, and one already cancelled is refused.
+   */
+  private async cancelTicketsOf(
+    owner: BookingOwner,
+    bookingId: string,
+    ticketIds: readonly string[] | null,
+    requestId: string,
+  ): Promise<BookingWithTickets> {
+    const found = await this.forOwner(owner, bookingId);
+    if (!found) throw notFound('Booking', bookingId);
+    const tiers = await refundTiersFor(this.deps.prisma, found.seatClass);
+    const now = this.now();
+    // Refuses bad input and what the rule forbids before anything is written.
+    quoteRefund(found, tiers, now, ticketIds);
+
+    const { releaseId, step, payload, ended } = await this.deps.prisma.$transaction(async (tx) => {
+      const locked = await tx.booking.updateMany({
+        where: { id: bookingId, status: 'CONFIRMED' },
+        data: { updatedAt: new Date() },
       });
-      if (moved.count !== 1)
-        throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'The booking changed meanwhile; look at it again');
-      await tx.soldSeatLeg.deleteMany({ where: { bookingId } });
+      if (locked.count !== 1)
+        throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'The booking was cancelled meanwhile; look at it again');
+      const booking = await tx.booking.findUniqueOrThrow({
+        where: { id: bookingId },
+        include: { tickets: { orderBy: { createdAt: 'asc' } } },
+      });
+      const quote = quoteRefund(booking, tiers, now, ticketIds);
+      const cancelledIds = quote.tickets.map((t) => t.ticketId);
+      const moved = await tx.ticket.updateMany({
+        where: { id: { in: cancelledIds }, bookingId, status: 'ACTIVE' },
+        data: { status: 'CANCELLED', cancelledAt: now },
+      });
+      if (moved.count !== cancelledIds.length)
+        throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'A ticket was cancelled meanwhile; look at it again');
       const refundId = randomUUID();
       await tx.refund.create({
         data: {
@@ -411,48 +464,94 @@ export class Bookings {
       await tx.refundLine.createMany({
         data: quote.tickets.map((t) => ({ ticketId: t.ticketId, refundId, amountMinor: t.amount.amountMinor })),
       });
-      await recordEvent(tx, booking, {
-        kind: 'BookingCancelled',
-        status: target,
-        refund: quote.amount,
-        refundPercent: quote.refundPercent,
+      const refunded = await tx.refund.aggregate({ where: { bookingId }, _sum: { amountMinor: true } });
+      const refundedMinor = refunded._sum.amountMinor ?? 0;
+      // Invariant 4: the booking's refunds together never exceed what was paid.
+      if (refundedMinor > booking.totalMinor)
+        throw new Error(`refunds ${refundedMinor} would exceed booking ${bookingId} total ${booking.totalMinor}`);
+
+      const cancelled = new Set(cancelledIds);
+      const stillActive = booking.tickets.filter((t) => t.status === 'ACTIVE' && !cancelled.has(t.id));
+      let ending: 'REFUNDED' | 'CANCELLED' | null = null;
+      if (stillActive.length === 0) {
+        ending = endOfCancelledBooking(refundedMinor);
+        assertMove(booking.status, ending);
+        await tx.booking.update({ where: { id: bookingId }, data: { status: ending } });
+      }
+      const cancelledTickets = booking.tickets.filter((t) => cancelled.has(t.id));
+      const seats = cancelledTickets.map((t) => seatIdOf({ coach: t.coach, label: t.seatLabel }));
+      // The seats may be sold again: their seat-leg rows go with the tickets.
+      await tx.soldSeatLeg.deleteMany({
+        where: {
+          bookingId,
+          OR: cancelledTickets.map((t) => ({ coach: t.coach, seatLabel: t.seatLabel })),
+        },
       });
+      if (ending) {
+        await recordEvent(tx, booking, {
+          kind: 'BookingCancelled',
+          status: ending,
+          refund: quote.amount,
+          refundPercent: quote.refundPercent,
+        });
+      }
       await recordEvent(tx, booking, {
         kind: 'SeatsReleased',
-        status: target,
+        status: ending ?? 'CONFIRMED',
         runId: booking.runId,
         fromStop: booking.fromStop,
         toStop: booking.toStop,
         seatClass: booking.seatClass,
-        seats: booking.tickets.map((t) => seatIdOf({ coach: t.coach, label: t.seatLabel })),
+        seats,
       });
-      return enqueue(tx, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
+      // The whole booking gives its hold back; single tickets give back their seats.
+      const release: { step: OutboxKind; payload: OutboxPayload } =
+        ticketIds === null
+          ? { step: 'RELEASE_HOLD', payload: { holdId: booking.holdId, requestId } }
+          : { step: 'RELEASE_SEATS', payload: { holdId: booking.holdId, requestId, seats } };
+      return { releaseId: await enqueue(tx, release.step, release.payload), ...release, ended: ending };
     });
-    this.deps.onOutcome?.(target.toLowerCase());
+    this.deps.onOutcome?.(ended ? ended.toLowerCase() : 'tickets_cancelled');
     await this.publishEvents();
-    await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: booking.holdId, requestId });
+    await this.deps.relay.deliver(releaseId, step, payload);
     return this.mustLoad(bookingId);
   }
 
-  /** The refund recorded for a booking, if it was cancelled. */
-  async refundOf(bookingId: string): Promise<RefundView | null> {
-    const refund = await this.deps.prisma.refund.findUnique({
-      where: { bookingId },
-      include: { lines: { include: { ticket: { select: { fareMinor: true } } } } },
+  /** Every refund recorded for a booking, oldest first. */
+  async refundsOf(bookingId: string): Promise<RefundView[]> {
+    return (await this.refundsOfMany([bookingId]))[0] ?? [];
+  }
+
+  /** Every refund recorded for each of the bookings, in their order, oldest first. */
+  async refundsOfMany(bookingIds: readonly string[]): Promise<RefundView[][]> {
+    const refunds = await this.deps.prisma.refund.findMany({
+      where: { bookingId: { in: [...bookingIds] } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      include: { lines: { include: { ticket: { select: { fareMinor: true, createdAt: true } } } } },
     });
-    if (!refund) return null;
-    const money = (amountMinor: number) => ({ amountMinor, currency: refund.currency });
-    return {
-      id: refund.id,
-      amount: money(refund.amountMinor),
-      refundPercent: refund.refundPercent,
-      tickets: refund.lines.map((line) => ({
-        ticketId: line.ticketId,
-        fare: money(line.ticket.fareMinor),
-        amount: money(line.amountMinor),
-      })),
-      createdAt: refund.createdAt,
-    };
+    const views = refunds.map((refund) => {
+      const money = (amountMinor: number) => ({ amountMinor, currency: refund.currency });
+      const view: RefundView = {
+        id: refund.id,
+        amount: money(refund.amountMinor),
+        refundPercent: refund.refundPercent,
+        tickets: refund.lines
+          .sort((a, b) => a.ticket.createdAt.getTime() - b.ticket.createdAt.getTime())
+          .map((line) => ({
+            ticketId: line.ticketId,
+            fare: money(line.ticket.fareMinor),
+            amount: money(line.amountMinor),
+          })),
+        createdAt: refund.createdAt,
+      };
+      return { bookingId: refund.bookingId, view };
+    });
+    return bookingIds.map((id) => views.filter((v) => v.bookingId === id).map((v) => v.view));
+  }
+
+  /** The refund of the cancellation that ended a booking (its last refund); null while it has active tickets. */
+  async refundOf(bookingId: string): Promise<RefundView | null> {
+    return (await this.refundsOf(bookingId)).at(-1) ?? null;
   }
 
   /** A booking if the owner made it; null otherwise, so others cannot learn it exists. */
@@ -526,6 +625,7 @@ export class Bookings {
       return verdict('CANCELLED', `The booking was ${status.toLowerCase()}`, ticket);
     }
     if (status !== 'CONFIRMED') return verdict('INVALID', `The booking is ${status.toLowerCase()}`, ticket);
+    if (ticket.status === 'CANCELLED') return verdict('CANCELLED', 'The ticket was cancelled', ticket);
     return verdict(inspection.status, inspection.reason, ticket);
   }
 
@@ -547,10 +647,10 @@ export class Bookings {
 
   /**
    * The seats inventory must count as taken when it rebuilds a run (its state lost): every
-   * seat on the run's confirmed bookings, and the seats held for bookings still being made
-   * (PENDING with their hold's answer recorded), so a booking that commits after the rebuild
-   * finds its seats still its own. Such a booking that fails or expires instead releases its
-   * hold through the outbox, as any other.
+   * seat of an active ticket on the run's confirmed bookings, and the seats held for bookings
+   * still being made (PENDING with their hold's answer recorded), so a booking that commits
+   * after the rebuild finds its seats still its own. Such a booking that fails or expires
+   * instead releases its hold through the outbox, as any other.
    */
   async confirmedSeats(runId: string): Promise<ConfirmedSeat[]> {
     const bookings = await this.deps.prisma.booking.findMany({
@@ -561,7 +661,7 @@ export class Bookings {
         fromStop: true,
         toStop: true,
         heldSeats: true,
-        tickets: { select: { coach: true, seatLabel: true } },
+        tickets: { where: { status: 'ACTIVE' }, select: { coach: true, seatLabel: true } },
       },
       orderBy: { createdAt: 'asc' },
     });

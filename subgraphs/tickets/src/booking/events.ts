@@ -24,7 +24,7 @@ export interface JourneySeats {
 export type BookingEventPayload =
   | ({ kind: 'BookingConfirmed'; status: 'CONFIRMED'; total: Money } & JourneySeats)
   | { kind: 'BookingCancelled'; status: 'CANCELLED' | 'REFUNDED'; refund: Money; refundPercent: number }
-  | ({ kind: 'SeatsReleased'; status: 'CANCELLED' | 'REFUNDED' } & JourneySeats);
+  | ({ kind: 'SeatsReleased'; status: 'CONFIRMED' | 'CANCELLED' | 'REFUNDED' } & JourneySeats);
 
 interface Money {
   amountMinor: number;
@@ -34,6 +34,19 @@ interface Money {
 type Tx = Pick<PrismaClient, 'bookingEvent'>;
 
 /** Records an event inside the caller's transaction; it is published once that commits. */
+/** The last event time this process gave out, in ms. */
+let lastOccurredMs = 0;
+
+/**
+ * Event times strictly increase within a process: the events of one change (written in one
+ * transaction, e.g. BookingCancelled then SeatsReleased) keep their order in the stream,
+ * which sorts by time and only then by id.
+ */
+function nextOccurredAt(): Date {
+  lastOccurredMs = Math.max(Date.now(), lastOccurredMs + 1);
+  return new Date(lastOccurredMs);
+}
+
 export async function recordEvent(
   tx: Tx,
   booking: { id: string; ownerKind: BookingOwner['kind']; ownerId: string },
@@ -48,6 +61,7 @@ export async function recordEvent(
       ownerKind: booking.ownerKind,
       ownerId: booking.ownerId,
       payload: payload as Prisma.InputJsonObject,
+      occurredAt: nextOccurredAt(),
     },
   });
   return id;

@@ -22,6 +22,8 @@ export interface InventoryClient {
   hold(request: HoldRequest, requestId: string): Promise<HeldSeat[]>;
   confirm(holdId: string, requestId: string): Promise<void>;
   release(holdId: string, requestId: string): Promise<void>;
+  /** Returns some seats (`<coach>-<label>`) of a hold to sale. */
+  releaseSeats(holdId: string, seats: readonly string[], requestId: string): Promise<void>;
 }
 
 const holdMutation = /* GraphQL */ `
@@ -45,6 +47,14 @@ const confirmMutation = /* GraphQL */ `
 const releaseMutation = /* GraphQL */ `
   mutation ReleaseHold($holdId: ID!) {
     releaseHold(holdId: $holdId) {
+      holdId
+    }
+  }
+`;
+
+const releaseSeatsMutation = /* GraphQL */ `
+  mutation ReleaseHoldSeats($holdId: ID!, $seats: [String!]!) {
+    releaseHoldSeats(holdId: $holdId, seats: $seats) {
       holdId
     }
   }
@@ -90,6 +100,9 @@ export function inventoryOverHttp(url: string, tokens: ServiceTokenSource | null
     },
     async release(holdId, requestId) {
       await call({ query: releaseMutation, variables: { holdId }, requestId });
+    },
+    async releaseSeats(holdId, seats, requestId) {
+      await call({ query: releaseSeatsMutation, variables: { holdId, seats }, requestId });
     },
   };
 }

@@ -5,15 +5,17 @@ import type { InventoryClient } from './inventory-client.js';
 
 /**
  * Saga steps that must happen even if this process dies after the booking committed:
- * confirming a hold (a sale) and releasing one (a cancellation or compensation). The rows
- * are written in the same transaction as the booking change; the relay retries them with
- * backoff until inventory acknowledges. Both inventory operations are idempotent, so a
- * step done twice is harmless.
+ * confirming a hold (a sale), releasing one (a cancellation or compensation) and releasing
+ * some of its seats (single tickets cancelled). The rows are written in the same
+ * transaction as the booking change; the relay retries them with backoff until inventory
+ * acknowledges. The inventory operations are idempotent, so a step done twice is harmless.
  */
-export type OutboxKind = 'CONFIRM_HOLD' | 'RELEASE_HOLD';
+export type OutboxKind = 'CONFIRM_HOLD' | 'RELEASE_HOLD' | 'RELEASE_SEATS';
 export interface OutboxPayload {
   holdId: string;
   requestId: string;
+  /** RELEASE_SEATS: the seats (`<coach>-<label>`) of the cancelled tickets. */
+  seats?: string[];
 }
 
 type Tx = Pick<PrismaClient, 'outboxMessage'>;
@@ -53,13 +55,22 @@ export class OutboxRelay {
   async deliver(id: string, kind: OutboxKind, payload: OutboxPayload): Promise<boolean> {
     try {
       if (kind === 'CONFIRM_HOLD') await this.confirmHold(payload);
+      else if (kind === 'RELEASE_SEATS')
+        await this.inventory.releaseSeats(payload.holdId, payload.seats ?? [], payload.requestId);
       else await this.inventory.release(payload.holdId, payload.requestId);
       await this.prisma.outboxMessage.deleteMany({ where: { id } });
       return true;
     } catch (error) {
-      if (kind === 'RELEASE_HOLD' && hasCode(error, ErrorCode.NOT_FOUND)) {
+      if (kind !== 'CONFIRM_HOLD' && hasCode(error, ErrorCode.NOT_FOUND)) {
         // Inventory holds nothing under this id: nothing to release. (A hold that lands after
         // this, from a request that timed out, expires and the reaper frees it: no live booking owns it.)
+        await this.prisma.outboxMessage.deleteMany({ where: { id } });
+        return true;
+      }
+      if (kind === 'RELEASE_SEATS' && hasCode(error, ErrorCode.BAD_USER_INPUT)) {
+        // The hold does not take these seats: inventory rebuilt the run from tickets' active
+        // tickets after the cancellation committed (so without them). Nothing to release.
+        this.log.warn({ err: error, outboxId: id, holdId: payload.holdId }, 'inventory no longer holds the seats');
         await this.prisma.outboxMessage.deleteMany({ where: { id } });
         return true;
       }
@@ -101,9 +112,11 @@ export class OutboxRelay {
       if (!hasCode(error, ErrorCode.NOT_FOUND)) throw error;
       const booking = await this.prisma.booking.findUnique({
         where: { holdId: payload.holdId },
-        include: { tickets: true },
+        include: { tickets: { where: { status: 'ACTIVE' } } },
       });
-      if (!booking || booking.tickets.length === 0) throw error;
+      if (!booking) throw error;
+      // Every ticket was cancelled since: nothing is left to sell.
+      if (booking.tickets.length === 0) return;
       this.log.warn({ holdId: payload.holdId }, 'inventory does not know a sold hold; holding its seats again');
       await this.inventory
         .hold(

@@ -1,7 +1,8 @@
-import { DomainError, ErrorCode } from '@railgraph/service-kit';
+import { badInput, DomainError, ErrorCode } from '@railgraph/service-kit';
+import type { Ticket } from '../__generated__/prisma/client.js';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { BookingWithTickets } from '../booking/bookings.js';
-import { canMove } from '../booking/status.js';
+import { assertTicketMove, canMove } from '../booking/status.js';
 import type { MoneyView } from '../booking/views.js';
 import {
   DEFAULT_REFUND_TIERS,
@@ -20,7 +21,7 @@ export interface TicketRefundView {
   amount: MoneyView;
 }
 
-/** What cancelling a booking at `quotedAt` refunds. */
+/** What cancelling a booking's active tickets (or some of them) at `quotedAt` refunds. */
 export interface RefundQuoteView {
   bookingId: string;
   paid: MoneyView;
@@ -74,16 +75,49 @@ export function departureOfBooking(booking: BookingWithTickets): Departure {
   return earliestDepartureOfServiceDate(serviceDate);
 }
 
+/** Most ticket ids one cancellation may name: a booking has at most 9 tickets. */
+export const MAX_TICKETS_PER_CANCELLATION = 9;
+
 /**
- * What cancelling the booking at `now` would refund, or NOT_CANCELLABLE when it cannot be
- * cancelled: not confirmed (already cancelled, failed, ...) or past the last cutoff.
+ * The tickets a cancellation covers: the ones named (BAD_USER_INPUT for none, one named twice
+ * or one of another booking; NOT_CANCELLABLE for one already cancelled), or every active one.
  */
-export function quoteRefund(booking: BookingWithTickets, tiers: readonly RefundTier[], now: Date): RefundQuoteView {
+export function ticketsToCancel(booking: BookingWithTickets, ticketIds?: readonly string[] | null): Ticket[] {
+  if (ticketIds === undefined || ticketIds === null) return booking.tickets.filter((t) => t.status === 'ACTIVE');
+  if (ticketIds.length === 0) throw badInput('Name at least one ticket to cancel');
+  if (ticketIds.length > MAX_TICKETS_PER_CANCELLATION)
+    throw badInput(`A booking has at most ${MAX_TICKETS_PER_CANCELLATION} tickets`);
+  if (new Set(ticketIds).size !== ticketIds.length) throw badInput('The same ticket is named twice');
+  const byId = new Map(booking.tickets.map((t) => [t.id, t]));
+  const named = ticketIds.map((ticketId) => {
+    const ticket = byId.get(ticketId);
+    if (!ticket) throw badInput(`Ticket ${ticketId} is not in booking ${booking.id}`, { ticketId });
+    return ticket;
+  });
+  return named;
+}
+
+/**
+ * What cancelling the booking's active tickets (or only `ticketIds`) at `now` would refund,
+ * or why it cannot: BAD_USER_INPUT for a ticket list that does not fit the booking,
+ * NOT_CANCELLABLE for a booking not confirmed (already cancelled, failed, ...), a ticket
+ * already cancelled, or a cancellation past the last cutoff.
+ */
+export function quoteRefund(
+  booking: BookingWithTickets,
+  tiers: readonly RefundTier[],
+  now: Date,
+  ticketIds?: readonly string[] | null,
+): RefundQuoteView {
+  const covered = ticketsToCancel(booking, ticketIds);
   if (!canMove(booking.status, 'CANCELLED')) {
     throw new DomainError(ErrorCode.NOT_CANCELLABLE, `A ${booking.status.toLowerCase()} booking cannot be cancelled`, {
       status: booking.status,
     });
   }
+  for (const ticket of covered) assertTicketMove(ticket.id, ticket.status, 'CANCELLED');
+  // A confirmed booking always has an active ticket: its last one cancelled ended it.
+  if (covered.length === 0) throw new Error(`confirmed booking ${booking.id} has no active ticket`);
   const departure = departureOfBooking(booking);
   const decision = refundDecision(tiers, departure, now);
   if (!decision.cancellable) {
@@ -94,17 +128,18 @@ export function quoteRefund(booking: BookingWithTickets, tiers: readonly RefundT
     );
   }
   const money = (amountMinor: number): MoneyView => ({ amountMinor, currency: booking.currency });
-  const tickets = booking.tickets.map((ticket) => ({
+  const tickets = covered.map((ticket) => ({
     ticketId: ticket.id,
     fare: money(ticket.fareMinor),
     amount: money(refundOfFare(ticket.fareMinor, decision.refundPercent)),
   }));
   const total = tickets.reduce((sum, t) => sum + t.amount.amountMinor, 0);
+  const paid = covered.reduce((sum, t) => sum + t.fareMinor, 0);
   // Invariant 4: a refund never exceeds what was paid.
-  if (total > booking.totalMinor) throw new Error(`refund ${total} exceeds booking ${booking.id} total`);
+  if (total > paid || paid > booking.totalMinor) throw new Error(`refund ${total} exceeds booking ${booking.id} total`);
   return {
     bookingId: booking.id,
-    paid: money(booking.totalMinor),
+    paid: money(paid),
     amount: money(total),
     refundPercent: decision.refundPercent,
     tickets,

@@ -8,6 +8,10 @@ export const Booking: BookingResolvers = {
   },
   total: (booking) => ({ amountMinor: booking.totalMinor, currency: booking.currency }),
   tickets: (booking) => booking.tickets,
-  refund: (booking, _args, ctx) =>
-    booking.status === 'CANCELLED' || booking.status === 'REFUNDED' ? ctx.bookings.refundOf(booking.id) : null,
+  refunds: (booking, _args, ctx) => ctx.loaders.refundsOfBooking.load(booking.id),
+  // The refund of the cancellation that ended the booking: its last.
+  refund: async (booking, _args, ctx) =>
+    booking.status === 'CANCELLED' || booking.status === 'REFUNDED'
+      ? ((await ctx.loaders.refundsOfBooking.load(booking.id)).at(-1) ?? null)
+      : null,
 };

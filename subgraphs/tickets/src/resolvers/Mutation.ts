@@ -16,4 +16,6 @@ export const Mutation: MutationResolvers = {
     ),
   cancelBooking: (_parent, { id }, ctx) =>
     ctx.bookings.cancel(ownerWithScope(ctx.principal, 'bookings:write'), id, ctx.requestId),
+  cancelTickets: (_parent, { bookingId, ticketIds }, ctx) =>
+    ctx.bookings.cancelTickets(ownerWithScope(ctx.principal, 'bookings:write'), bookingId, ticketIds, ctx.requestId),
 };

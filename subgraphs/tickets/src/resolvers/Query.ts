@@ -8,8 +8,8 @@ export const Query: QueryResolvers = {
     ctx.bookings.listForOwner(ownerWithScope(ctx.principal, 'bookings:read'), first ?? 20, after, status),
   bookingEvents: (_parent, { after, first }, ctx) =>
     ctx.bookings.eventsFor(ownerWithScope(ctx.principal, 'bookings:read'), first ?? 50, after),
-  refundQuote: (_parent, { bookingId }, ctx) =>
-    ctx.bookings.refundQuote(ownerWithScope(ctx.principal, 'bookings:read'), bookingId),
+  refundQuote: (_parent, { bookingId, ticketIds }, ctx) =>
+    ctx.bookings.refundQuote(ownerWithScope(ctx.principal, 'bookings:read'), bookingId, ticketIds),
   validateTicket: (_parent, { code }, ctx) => ctx.bookings.validateTicket(code),
   holdOwnership: (_parent, { holdIds }, ctx) => {
     requireScope(ctx.principal, SERVICE_SCOPES.bookingsInternal);

@@ -1,0 +1,505 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CryptoKey } from 'jose';
+import type { PrismaClient } from '../src/__generated__/prisma/client.js';
+import { DomainError, ErrorCode } from '@railgraph/service-kit';
+import type { Bookings } from '../src/booking/bookings.js';
+import type { InventoryClient } from '../src/booking/inventory-client.js';
+import { enqueue, OutboxRelay } from '../src/booking/outbox.js';
+import type { BookingOwner } from '../src/booking/owner.js';
+import { signTicketCode, ticketValidity } from '../src/booking/ticket-code.js';
+import {
+  codeOf,
+  confirmedBooking,
+  onBothDatabases,
+  recordingInventory,
+  testBookings,
+  testLog,
+  travellerOwner as traveller,
+  type MigratedDatabase,
+} from './fixtures.js';
+
+/**
+ * Cancelling single tickets of a booking (issue #8): refunds by the same rule, clock and
+ * time zone as whole-booking cancellation, one refund record per cancellation, seats
+ * released through the outbox, every ticket refunded at most once.
+ */
+
+const ms = (iso: string, delta = 0) => new Date(new Date(iso).getTime() + delta);
+
+/**
+ * Each row: the boarding station's zone and departure, the clock, the fares, which tickets
+ * (by index) are cancelled, and the percent and per-ticket refunds expected; 'refused' is
+ * NOT_CANCELLABLE.
+ */
+const partialRefunds = [
+  // Amsterdam on the day the clocks go forward: the full refund ends at 10:00 CET the day
+  // before, 23 real hours ahead.
+  [
+    'Amsterdam spring: just before the cutoff',
+    'Europe/Amsterdam',
+    '2026-03-29T08:00:00Z',
+    ms('2026-03-28T09:00:00Z', -1),
+    [1999, 1001, 2500],
+    [1],
+    100,
+    [1001],
+  ],
+  [
+    'Amsterdam spring: at the cutoff',
+    'Europe/Amsterdam',
+    '2026-03-29T08:00:00Z',
+    ms('2026-03-28T09:00:00Z'),
+    [1999, 1001, 2500],
+    [0, 2],
+    50,
+    [999, 1250],
+  ],
+  [
+    'Amsterdam spring: 24 real hours before is already before the cutoff',
+    'Europe/Amsterdam',
+    '2026-03-29T08:00:00Z',
+    ms('2026-03-28T08:00:00Z'),
+    [1999, 1001],
+    [0],
+    100,
+    [1999],
+  ],
+  [
+    'Amsterdam spring: just before departure',
+    'Europe/Amsterdam',
+    '2026-03-29T08:00:00Z',
+    ms('2026-03-29T08:00:00Z', -1),
+    [1999, 1001],
+    [0],
+    50,
+    [999],
+  ],
+  [
+    'Amsterdam spring: at departure',
+    'Europe/Amsterdam',
+    '2026-03-29T08:00:00Z',
+    ms('2026-03-29T08:00:00Z'),
+    [1999, 1001],
+    [1],
+    'refused',
+    [],
+  ],
+  // New York on the day the clocks go back: 10:00 EST departure, 10:00 EDT the day before (25 h).
+  [
+    'New York autumn: 24.5 real hours before is past the cutoff',
+    'America/New_York',
+    '2026-11-01T15:00:00Z',
+    ms('2026-10-31T14:30:00Z'),
+    [3333, 3333],
+    [1],
+    50,
+    [1666],
+  ],
+  [
+    'New York autumn: just before the cutoff',
+    'America/New_York',
+    '2026-11-01T15:00:00Z',
+    ms('2026-10-31T14:00:00Z', -1),
+    [3333, 3333],
+    [1],
+    100,
+    [3333],
+  ],
+  // Tokyo has no daylight saving time: exactly 24 h; an odd fare rounds down.
+  [
+    'Tokyo: at the cutoff, odd fares round down',
+    'Asia/Tokyo',
+    '2026-12-01T00:00:00Z',
+    ms('2026-11-30T00:00:00Z'),
+    [1, 3, 99],
+    [0, 1, 2],
+    50,
+    [0, 1, 49],
+  ],
+  [
+    'Tokyo: an hour after departure',
+    'Asia/Tokyo',
+    '2026-12-01T00:00:00Z',
+    ms('2026-12-01T01:00:00Z'),
+    [1000, 1000],
+    [0],
+    'refused',
+    [],
+  ],
+] as const;
+
+await onBothDatabases('tickets_single', (name, open) => {
+  describe(`cancelling single tickets (${name})`, () => {
+    let database: MigratedDatabase;
+    let prisma: PrismaClient;
+    let now = new Date('2026-03-20T12:00:00Z');
+    let inventory: ReturnType<typeof recordingInventory>;
+    let bookings: Bookings;
+    let signingKey: { kid: string; privateKey: CryptoKey };
+
+    beforeAll(async () => {
+      database = await open();
+      prisma = database.prisma;
+      inventory = recordingInventory();
+      ({ bookings, signingKey } = await testBookings(prisma, inventory, { clock: () => now }));
+    });
+    afterAll(async () => {
+      await database?.close();
+    });
+
+    const ticketIdsOf = async (bookingId: string) =>
+      (await prisma.ticket.findMany({ where: { bookingId }, orderBy: { createdAt: 'asc' } })).map((t) => t.id);
+
+    /** Everything a cancellation may change, to show that a refused one changed nothing. */
+    const stateOf = async (bookingId: string) => ({
+      booking: await prisma.booking.findUnique({ where: { id: bookingId }, select: { status: true } }),
+      tickets: await prisma.ticket.findMany({
+        where: { bookingId },
+        select: { id: true, status: true, cancelledAt: true },
+        orderBy: { createdAt: 'asc' },
+      }),
+      refunds: await prisma.refund.count({ where: { bookingId } }),
+      outbox: await prisma.outboxMessage.count(),
+      releasedSeats: inventory.releasedSeats.length,
+      released: inventory.released.length,
+    });
+
+    it.each(partialRefunds)('%s', async (_label, timeZone, departure, clock, fares, cancelled, percent, amounts) => {
+      const id = await confirmedBooking(prisma, [...fares], { departure: new Date(departure), timeZone });
+      const ids = await ticketIdsOf(id);
+      const named = cancelled.map((i) => ids[i]!);
+      now = clock;
+      if (percent === 'refused') {
+        const before = await stateOf(id);
+        expect(await codeOf(bookings.refundQuote(traveller, id, named))).toBe('NOT_CANCELLABLE');
+        expect(await codeOf(bookings.cancelTickets(traveller, id, named, 'req'))).toBe('NOT_CANCELLABLE');
+        expect(await stateOf(id)).toEqual(before);
+        return;
+      }
+      const quote = await bookings.refundQuote(traveller, id, named);
+      expect(quote.refundPercent).toBe(percent);
+      expect(quote.tickets.map((t) => [t.ticketId, t.amount.amountMinor])).toEqual(
+        named.map((ticketId, i) => [ticketId, amounts[i]]),
+      );
+      const paid = cancelled.reduce((sum: number, i) => sum + fares[i]!, 0);
+      expect(quote.paid.amountMinor).toBe(paid);
+      expect(quote.amount.amountMinor).toBe(amounts.reduce((a: number, b: number) => a + b, 0));
+      expect(quote.rule).toContain(timeZone);
+
+      const after = await bookings.cancelTickets(traveller, id, named, 'req');
+      const ended = cancelled.length === fares.length;
+      expect(after.status).toBe(ended ? (quote.amount.amountMinor > 0 ? 'REFUNDED' : 'CANCELLED') : 'CONFIRMED');
+      expect(after.tickets.map((t) => t.status)).toEqual(
+        ids.map((ticketId) => (named.includes(ticketId) ? 'CANCELLED' : 'ACTIVE')),
+      );
+      const refunds = await bookings.refundsOf(id);
+      expect(refunds).toHaveLength(1);
+      expect(refunds[0]).toMatchObject({ amount: quote.amount, refundPercent: percent, tickets: quote.tickets });
+    });
+
+    it('cancels one ticket: the others stay valid and on the run, the seat goes back, a second refund ends the booking', async () => {
+      now = new Date('2026-03-28T08:00:00Z');
+      const id = await confirmedBooking(prisma, [2000, 1500, 1000]);
+      const [first, second, third] = await ticketIdsOf(id);
+
+      const quoteBefore = await bookings.refundQuote(traveller, id);
+      expect(quoteBefore.paid.amountMinor).toBe(4500);
+      const after = await bookings.cancelTickets(traveller, id, [second!], 'req-one');
+      expect(after.status).toBe('CONFIRMED');
+      expect(after.tickets.find((t) => t.id === second)).toMatchObject({ status: 'CANCELLED', cancelledAt: now });
+      // The seat went back to inventory as a single seat, and the step left the outbox.
+      expect(inventory.releasedSeats).toContain(`${id} 1-2A`);
+      expect(inventory.released).not.toContain(id);
+      expect(await prisma.outboxMessage.count()).toBe(0);
+      // Inventory rebuilding the run would count only the seats of active tickets.
+      const seats = (await bookings.confirmedSeats('IC501:2026-03-29')).filter((s) => s.holdId === id);
+      expect(seats.map((s) => `${s.coach}-${s.seatLabel}`).sort()).toEqual(['1-1A', '1-3A']);
+      // No refund ended the booking yet.
+      expect(await bookings.refundOf(id)).not.toBeNull();
+      expect((await bookings.refundsOf(id)).map((r) => r.amount.amountMinor)).toEqual([1500]);
+
+      // The rest of the booking is quoted and cancelled without the ticket already refunded.
+      now = new Date('2026-03-28T10:00:00Z');
+      const rest = await bookings.refundQuote(traveller, id);
+      expect(rest.tickets.map((t) => t.ticketId)).toEqual([first, third]);
+      expect(rest.paid.amountMinor).toBe(3000);
+      expect(rest.amount.amountMinor).toBe(1500);
+      const ended = await bookings.cancel(traveller, id, 'req-rest');
+      expect(ended.status).toBe('REFUNDED');
+      expect(ended.tickets.every((t) => t.status === 'CANCELLED')).toBe(true);
+      expect(inventory.released).toContain(id);
+      const refunds = await bookings.refundsOf(id);
+      expect(refunds.map((r) => [r.refundPercent, r.amount.amountMinor])).toEqual([
+        [100, 1500],
+        [50, 1500],
+      ]);
+      // The deprecated single refund is the one that ended the booking.
+      expect((await bookings.refundOf(id))?.id).toBe(refunds[1]!.id);
+      expect(await bookings.confirmedSeats('IC501:2026-03-29')).not.toContainEqual(
+        expect.objectContaining({ holdId: id }),
+      );
+    });
+
+    it('answers validateTicket CANCELLED for a cancelled ticket while the others of its booking stay VALID', async () => {
+      now = new Date('2026-03-20T12:00:00Z');
+      const id = await confirmedBooking(prisma, [1000, 1000]);
+      const tickets = await prisma.ticket.findMany({ where: { bookingId: id }, orderBy: { createdAt: 'asc' } });
+      const codes = await Promise.all(
+        tickets.map((ticket) =>
+          signTicketCode(
+            {
+              ticketId: ticket.id,
+              runId: 'IC501:2026-03-29',
+              fromStop: 0,
+              toStop: 2,
+              coach: ticket.coach,
+              seat: ticket.seatLabel,
+              passenger: 'ADULT',
+              validity: ticketValidity(
+                { at: new Date('2026-03-29T08:00:00Z'), timeZone: 'Europe/Amsterdam' },
+                'IC501:2026-03-29',
+              ),
+            },
+            signingKey,
+          ),
+        ),
+      );
+      await bookings.cancelTickets(traveller, id, [tickets[0]!.id], 'req-validate');
+      now = new Date('2026-03-29T07:00:00Z');
+      expect(await bookings.validateTicket(codes[0]!)).toMatchObject({
+        valid: false,
+        status: 'CANCELLED',
+        reason: 'The ticket was cancelled',
+      });
+      expect(await bookings.validateTicket(codes[1]!)).toMatchObject({ valid: true, status: 'VALID' });
+    });
+
+    it('refuses to cancel or quote a ticket twice with NOT_CANCELLABLE, changing nothing', async () => {
+      now = new Date('2026-03-20T12:00:00Z');
+      const id = await confirmedBooking(prisma, [1200, 800]);
+      const [first, second] = await ticketIdsOf(id);
+      await bookings.cancelTickets(traveller, id, [first!], 'req-twice-1');
+      const before = await stateOf(id);
+      expect(await codeOf(bookings.cancelTickets(traveller, id, [first!], 'req-twice-2'))).toBe('NOT_CANCELLABLE');
+      expect(await codeOf(bookings.cancelTickets(traveller, id, [second!, first!], 'req-twice-3'))).toBe(
+        'NOT_CANCELLABLE',
+      );
+      expect(await codeOf(bookings.refundQuote(traveller, id, [first!]))).toBe('NOT_CANCELLABLE');
+      expect(await stateOf(id)).toEqual(before);
+      // Once the booking ended, nothing of it can be cancelled or quoted.
+      await bookings.cancelTickets(traveller, id, [second!], 'req-twice-4');
+      expect((await prisma.booking.findUniqueOrThrow({ where: { id } })).status).toBe('REFUNDED');
+      expect(await codeOf(bookings.cancelTickets(traveller, id, [second!], 'req-twice-5'))).toBe('NOT_CANCELLABLE');
+      expect(await codeOf(bookings.cancel(traveller, id, 'req-twice-6'))).toBe('NOT_CANCELLABLE');
+      expect(await codeOf(bookings.refundQuote(traveller, id))).toBe('NOT_CANCELLABLE');
+      expect(await prisma.refundLine.count({ where: { ticketId: { in: [first!, second!] } } })).toBe(2);
+    });
+
+    it('refuses bad ticket lists and other callers with typed errors, changing nothing', async () => {
+      now = new Date('2026-03-20T12:00:00Z');
+      const id = await confirmedBooking(prisma, [1000, 1000]);
+      const other = await confirmedBooking(prisma, [1000]);
+      const [mine] = await ticketIdsOf(id);
+      const [theirs] = await ticketIdsOf(other);
+      const pending = await confirmedBooking(prisma, [1000]);
+      await prisma.booking.update({ where: { id: pending }, data: { status: 'PENDING' } });
+      const stranger: BookingOwner = { kind: 'TRAVELLER', id: 'someone-else' };
+      const partner: BookingOwner = { kind: 'CLIENT', id: traveller.id };
+      const before = [await stateOf(id), await stateOf(other), await stateOf(pending)];
+      const cases: Array<[string, BookingOwner, string, string[], string]> = [
+        ['no ticket', traveller, id, [], 'BAD_USER_INPUT'],
+        ['an unknown ticket', traveller, id, ['3f2b0c1e-0000-4000-8000-000000000000'], 'BAD_USER_INPUT'],
+        ['not a ticket id', traveller, id, ['1-1A'], 'BAD_USER_INPUT'],
+        ["another booking's ticket", traveller, id, [mine!, theirs!], 'BAD_USER_INPUT'],
+        ['a ticket named twice', traveller, id, [mine!, mine!], 'BAD_USER_INPUT'],
+        ['more tickets than a booking has', traveller, id, Array.from({ length: 10 }, () => mine!), 'BAD_USER_INPUT'],
+        ["another traveller's booking", stranger, id, [mine!], 'NOT_FOUND'],
+        ['a partner with the same id', partner, id, [mine!], 'NOT_FOUND'],
+        ['an unknown booking', traveller, '3f2b0c1e-0000-4000-8000-000000000001', [mine!], 'NOT_FOUND'],
+        ['a booking not confirmed', traveller, pending, await ticketIdsOf(pending), 'NOT_CANCELLABLE'],
+      ];
+      for (const [label, owner, bookingId, ticketIds, code] of cases) {
+        expect([label, await codeOf(bookings.cancelTickets(owner, bookingId, ticketIds, 'req-bad'))]).toEqual([
+          label,
+          code,
+        ]);
+        expect([label, await codeOf(bookings.refundQuote(owner, bookingId, ticketIds))]).toEqual([label, code]);
+      }
+      expect([await stateOf(id), await stateOf(other), await stateOf(pending)]).toEqual(before);
+    });
+
+    it('ends a booking CANCELLED when nothing was refunded for any ticket, REFUNDED when something was', async () => {
+      await prisma.refundRule.createMany({
+        data: [
+          { seatClass: 'FIRST', minutesBeforeDeparture: 2880, refundPercent: 100 },
+          { seatClass: 'FIRST', minutesBeforeDeparture: 60, refundPercent: 0 },
+        ],
+      });
+      try {
+        now = new Date('2026-03-28T12:00:00Z');
+        const nothing = await confirmedBooking(prisma, [4800, 4800], { seatClass: 'FIRST' });
+        const [a, b] = await ticketIdsOf(nothing);
+        await bookings.cancelTickets(traveller, nothing, [a!], 'req-zero-1');
+        expect((await bookings.cancelTickets(traveller, nothing, [b!], 'req-zero-2')).status).toBe('CANCELLED');
+
+        now = new Date('2026-03-27T07:00:00Z');
+        const some = await confirmedBooking(prisma, [4800, 4800], { seatClass: 'FIRST' });
+        const [c, d] = await ticketIdsOf(some);
+        await bookings.cancelTickets(traveller, some, [c!], 'req-some-1');
+        now = new Date('2026-03-28T12:00:00Z');
+        expect((await bookings.cancelTickets(traveller, some, [d!], 'req-some-2')).status).toBe('REFUNDED');
+        expect((await bookings.refundsOf(some)).map((r) => r.amount.amountMinor)).toEqual([4800, 0]);
+      } finally {
+        await prisma.refundRule.deleteMany({ where: { seatClass: 'FIRST' } });
+      }
+    });
+
+    it('refunds each ticket at most once and releases each seat once when single tickets and the whole booking are cancelled at once', async () => {
+      now = new Date('2026-03-20T12:00:00Z');
+      for (let round = 0; round < 4; round += 1) {
+        const fares = [1000, 1100, 1200, 1300, 1400, 1500];
+        const id = await confirmedBooking(prisma, fares, { runId: `IC501:2026-03-29:race-${round}` });
+        const ids = await ticketIdsOf(id);
+        const seatOf = new Map(
+          (await prisma.ticket.findMany({ where: { bookingId: id } })).map((t) => [t.id, `${t.coach}-${t.seatLabel}`]),
+        );
+        const releasesBefore = { seats: inventory.releasedSeats.length, holds: inventory.released.length };
+        // Single tickets (some named by two callers at once), pairs, and the whole booking twice.
+        const attempts = [
+          () => bookings.cancelTickets(traveller, id, [ids[0]!], `race-${round}-a`),
+          () => bookings.cancelTickets(traveller, id, [ids[0]!], `race-${round}-b`),
+          () => bookings.cancelTickets(traveller, id, [ids[1]!, ids[2]!], `race-${round}-c`),
+          () => bookings.cancelTickets(traveller, id, [ids[2]!, ids[3]!], `race-${round}-d`),
+          () => bookings.cancelTickets(traveller, id, [ids[4]!], `race-${round}-e`),
+          () => bookings.cancel(traveller, id, `race-${round}-f`),
+          () => bookings.cancel(traveller, id, `race-${round}-g`),
+          () => bookings.cancelTickets(traveller, id, [ids[5]!], `race-${round}-h`),
+        ];
+        // A different order each round, so the whole-booking cancellation wins at different points.
+        const rotated = attempts.map((_, i) => (i + round * 3) % attempts.length);
+        const order = round % 2 === 0 ? rotated : rotated.reverse();
+        const outcomes = await Promise.all(order.map((i) => codeOf(attempts[i]!())));
+        for (const outcome of outcomes) expect(['no error', 'NOT_CANCELLABLE']).toContain(outcome);
+
+        const booking = await prisma.booking.findUniqueOrThrow({ where: { id }, include: { tickets: true } });
+        // The whole-booking cancellation always runs, before or after the others: nothing is left active.
+        expect(booking.status).toBe('REFUNDED');
+        expect(booking.tickets.every((t) => t.status === 'CANCELLED')).toBe(true);
+        // Each ticket refunded exactly once, at its fare (full refund), and never more than was paid.
+        const lines = await prisma.refundLine.findMany({ where: { ticketId: { in: ids } } });
+        expect(lines.map((l) => l.ticketId).sort()).toEqual([...ids].sort());
+        const refunds = await prisma.refund.findMany({ where: { bookingId: id }, include: { lines: true } });
+        const refunded = refunds.reduce((sum, r) => sum + r.amountMinor, 0);
+        expect(refunded).toBe(booking.totalMinor);
+        for (const refund of refunds)
+          expect(refund.amountMinor).toBe(refund.lines.reduce((sum, l) => sum + l.amountMinor, 0));
+        // Each seat released once: singly (RELEASE_SEATS) for the tickets cancelled singly, with
+        // the hold (RELEASE_HOLD) for those the whole-booking cancellation covered.
+        const singly = inventory.releasedSeats
+          .slice(releasesBefore.seats)
+          .filter((entry) => entry.startsWith(`${id} `))
+          .map((entry) => entry.slice(id.length + 1));
+        expect(new Set(singly).size).toBe(singly.length);
+        expect(inventory.released.slice(releasesBefore.holds).filter((holdId) => holdId === id)).toHaveLength(1);
+        const seatsOfRefund = refunds.map((r) => r.lines.map((l) => seatOf.get(l.ticketId)!));
+        const byHold = seatsOfRefund.filter((seats) => seats.every((seat) => !singly.includes(seat)));
+        expect(byHold).toHaveLength(1);
+        expect(singly.sort()).toEqual(
+          seatsOfRefund
+            .filter((seats) => seats !== byHold[0])
+            .flat()
+            .sort(),
+        );
+        expect(await prisma.outboxMessage.count()).toBe(0);
+      }
+    });
+
+    it('keeps the release of single seats in the outbox while inventory is down, and the relay delivers it later', async () => {
+      now = new Date('2026-03-20T12:00:00Z');
+      let down = true;
+      const delivered: string[] = [];
+      const flaky: InventoryClient = {
+        ...recordingInventory(),
+        releaseSeats: async (holdId, seats) => {
+          if (down) throw new Error('inventory is down');
+          delivered.push(...seats.map((seat) => `${holdId} ${seat}`));
+        },
+      };
+      const { bookings: withFlaky } = await testBookings(prisma, flaky, { clock: () => now });
+      const relay = new OutboxRelay(prisma, flaky, testLog, 1_000);
+      const id = await confirmedBooking(prisma, [1000, 1000]);
+      const [first] = await ticketIdsOf(id);
+      // The cancellation commits even though inventory cannot be reached.
+      expect((await withFlaky.cancelTickets(traveller, id, [first!], 'req-down')).status).toBe('CONFIRMED');
+      const waiting = await prisma.outboxMessage.findMany();
+      expect(waiting).toMatchObject([{ kind: 'RELEASE_SEATS', attempts: 1, payload: { holdId: id, seats: ['1-1A'] } }]);
+      down = false;
+      expect(await relay.drain(new Date(Date.now() + 3_600_000))).toBe(1);
+      expect(delivered).toEqual([`${id} 1-1A`]);
+      expect(await prisma.outboxMessage.count()).toBe(0);
+    });
+
+    it('settles a release of seats inventory no longer holds (rebuilt without them, or the hold gone)', async () => {
+      const answers = [
+        new DomainError(ErrorCode.BAD_USER_INPUT, 'Seat 1-1A is not in hold'),
+        new DomainError(ErrorCode.NOT_FOUND, 'Hold does not exist'),
+      ];
+      for (const answer of answers) {
+        const refusing: InventoryClient = {
+          ...recordingInventory(),
+          releaseSeats: async () => {
+            throw answer;
+          },
+        };
+        const relay = new OutboxRelay(prisma, refusing, testLog, 1_000);
+        const payload = { holdId: 'some-hold', requestId: 'req-gone', seats: ['1-1A'] };
+        const step = await enqueue(prisma, 'RELEASE_SEATS', payload);
+        expect(await relay.deliver(step, 'RELEASE_SEATS', payload)).toBe(true);
+        expect(await prisma.outboxMessage.count()).toBe(0);
+      }
+    });
+
+    it('holds only the active tickets again when inventory lost a sold hold, and nothing once every ticket is cancelled', async () => {
+      now = new Date('2026-03-20T12:00:00Z');
+      const id = await confirmedBooking(prisma, [1000, 1000, 1000]);
+      const [first, second, third] = await ticketIdsOf(id);
+      await bookings.cancelTickets(traveller, id, [second!], 'req-lost');
+      const calls: string[] = [];
+      const known = new Set<string>();
+      const forgetful: InventoryClient = {
+        ...recordingInventory(),
+        hold: async (request) => {
+          calls.push(`hold ${request.count} ${request.seats?.join(',')}`);
+          known.add(request.holdId);
+          return [];
+        },
+        confirm: async (holdId) => {
+          calls.push('confirm');
+          if (!known.has(holdId)) throw new DomainError(ErrorCode.NOT_FOUND, `Hold ${holdId} does not exist`);
+        },
+      };
+      const relay = new OutboxRelay(prisma, forgetful, testLog, 1_000);
+      const payload = { holdId: id, requestId: 'req-lost' };
+      expect(await relay.deliver(await enqueue(prisma, 'CONFIRM_HOLD', payload), 'CONFIRM_HOLD', payload)).toBe(true);
+      expect(calls).toEqual(['confirm', 'hold 2 1-1A,1-3A', 'confirm']);
+
+      await bookings.cancelTickets(traveller, id, [first!, third!], 'req-lost-2');
+      known.clear();
+      calls.length = 0;
+      expect(await relay.deliver(await enqueue(prisma, 'CONFIRM_HOLD', payload), 'CONFIRM_HOLD', payload)).toBe(true);
+      expect(calls).toEqual(['confirm']);
+      expect(await prisma.outboxMessage.count()).toBe(0);
+    });
+
+    it('never refunds more than a booking cost, summed over its refunds (invariant 4)', async () => {
+      const rows = await prisma.$queryRawUnsafe<Array<{ over: number }>>(
+        `SELECT count(*)::int AS over FROM "Booking" b
+         WHERE (SELECT coalesce(sum(r."amountMinor"), 0) FROM "Refund" r WHERE r."bookingId" = b.id) > b."totalMinor"
+            OR EXISTS (SELECT 1 FROM "RefundLine" l JOIN "Ticket" t ON t.id = l."ticketId"
+                       WHERE t."bookingId" = b.id AND (l."amountMinor" > t."fareMinor" OR t."status" <> 'CANCELLED'))`,
+      );
+      expect(rows[0]?.over).toBe(0);
+      expect(await prisma.refund.count()).toBeGreaterThan(5);
+    });
+  });
+});
