@@ -70,6 +70,8 @@ interface RunSnapshot {
 
 /** Seats chosen on an old copy were taken meanwhile by another process: choose again, this often at most. */
 const MAX_ATTEMPTS = 50;
+/** Most runs' batches one combined hold call carries, so Redis works on one call while Node prepares the next. */
+const RUNS_PER_CALL = 8;
 /** Most holds one script call takes (Redis runs nothing else meanwhile). */
 const MAX_BATCH = 32;
 
@@ -632,14 +634,20 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     }
     return new Promise((resolve, reject) => {
       if (!holdCalls) {
-        holdCalls = [];
+        const calls: HoldCall[] = [];
+        holdCalls = calls;
         process.nextTick(() => {
-          const calls = holdCalls ?? [];
-          holdCalls = null;
-          void sendHoldCalls(calls);
+          if (holdCalls === calls) holdCalls = null;
+          if (calls.length > 0) void sendHoldCalls(calls);
         });
       }
       holdCalls.push({ runId, indexKeys, keys, args, resolve, reject });
+      // A full call goes at once: Redis runs it while this process prepares the next.
+      if (holdCalls.length >= RUNS_PER_CALL) {
+        const calls = holdCalls.splice(0);
+        holdCalls = null;
+        void sendHoldCalls(calls);
+      }
     });
   }
 
