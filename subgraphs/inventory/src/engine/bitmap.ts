@@ -56,18 +56,34 @@ export function setSeat(occ: SeatLegs, seat: number, fromLeg: number, toLeg: num
   }
 }
 
-/** Seats free on every leg `fromLeg`..`toLeg-1`. */
-export function countFree(occ: SeatLegs, fromLeg: number, toLeg: number): number {
-  let free = 0;
-  for (let seat = 0; seat < occ.capacity; seat++) if (!isTakenOn(occ, seat, fromLeg, toLeg)) free++;
-  return free;
-}
-
 const popCount = (word: number): number => {
   let w = word - ((word >>> 1) & 0x55555555);
   w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
   return (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 };
+
+/** Seats free on every leg `fromLeg`..`toLeg-1`. */
+export function countFree(occ: SeatLegs, fromLeg: number, toLeg: number): number {
+  return journeyCounts(occ, fromLeg, toLeg).free;
+}
+
+/** Seats free on every leg of a journey, and seat-legs taken on it: one pass over the seats. */
+export function journeyCounts(occ: SeatLegs, fromLeg: number, toLeg: number): { free: number; takenSeatLegs: number } {
+  let free = 0;
+  let taken = 0;
+  if (occ.wordsPerSeat === 1) {
+    const bits = legBits(fromLeg, toLeg, 0);
+    const { words, capacity } = occ;
+    for (let seat = 0; seat < capacity; seat++) {
+      const word = words[seat]! & bits;
+      if (word === 0) free++;
+      else taken += popCount(word);
+    }
+    return { free, takenSeatLegs: taken };
+  }
+  for (let seat = 0; seat < occ.capacity; seat++) if (!isTakenOn(occ, seat, fromLeg, toLeg)) free++;
+  return { free, takenSeatLegs: takenSeatLegs(occ, fromLeg, toLeg) };
+}
 
 /** Seat-legs taken on legs `fromLeg`..`toLeg-1`, over all seats. */
 export function takenSeatLegs(occ: SeatLegs, fromLeg: number, toLeg: number): number {

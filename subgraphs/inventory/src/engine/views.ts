@@ -1,4 +1,4 @@
-import { countFree, isTakenOn, takenSeatLegs, type SeatLegs } from './bitmap.js';
+import { isTakenOn, journeyCounts, type SeatLegs } from './bitmap.js';
 import type { ClassAvailability, SeatMapEntry } from './engine.js';
 import { seatsOf } from './hold-plan.js';
 import type { RunLayout, SeatClass } from './layout.js';
@@ -13,9 +13,10 @@ export function classAvailability(
   toStop: number,
 ): ClassAvailability {
   const { capacity } = occupancy;
+  const { free, takenSeatLegs } = journeyCounts(occupancy, fromStop, toStop);
   const offeredSeatLegs = capacity * (toStop - fromStop);
-  const loadFactor = offeredSeatLegs === 0 ? 0 : takenSeatLegs(occupancy, fromStop, toStop) / offeredSeatLegs;
-  return { seatClass, seatsLeft: countFree(occupancy, fromStop, toStop), capacity, loadFactor };
+  const loadFactor = offeredSeatLegs === 0 ? 0 : takenSeatLegs / offeredSeatLegs;
+  return { seatClass, seatsLeft: free, capacity, loadFactor };
 }
 
 /** Every seat of the layout, free or taken on the journey's legs. */

@@ -148,6 +148,10 @@ async function sellSeatLegs(
  * Every failure before the commit releases the hold and records a typed error.
  */
 export class Bookings {
+  /** The events publishing pass running, and the one queued after it. */
+  private publishing: Promise<void> | null = null;
+  private publishingNext: Promise<void> | null = null;
+
   constructor(private readonly deps: BookingDeps) {}
 
   async book(owner: BookingOwner, request: BookJourneyRequest, requestId: string): Promise<BookingWithTickets> {
@@ -329,10 +333,28 @@ export class Bookings {
    * Publishes the events just committed, so readers see them at once. A failure here loses
    * nothing: the events are stored, and the periodic publisher places them.
    */
-  private async publishEvents(): Promise<void> {
-    await publishEvents(this.deps.prisma).catch((error: unknown) =>
-      this.deps.log.warn({ err: error }, 'booking events not published yet; the publisher will'),
-    );
+  /**
+   * Publishes the events committed so far, sharing passes between concurrent callers: a
+   * caller waits for a pass that starts after its call (the running one may have begun before
+   * its commit), and while a pass runs at most one more is queued for everyone who asks meanwhile.
+   */
+  private publishEvents(): Promise<void> {
+    if (!this.publishing) {
+      this.publishing = publishEvents(this.deps.prisma)
+        .then(() => undefined)
+        .catch((error: unknown) =>
+          this.deps.log.warn({ err: error }, 'booking events not published yet; the publisher will'),
+        )
+        .finally(() => {
+          this.publishing = null;
+        });
+      return this.publishing;
+    }
+    this.publishingNext ??= this.publishing.then(() => {
+      this.publishingNext = null;
+      return this.publishEvents();
+    });
+    return this.publishingNext;
   }
 
   /** The owner's published booking events after the cursor `after` (see `eventsForOwner`). */
