@@ -1,3 +1,4 @@
+import type { HoldRequest } from '../src/engine/engine.js';
 import type { CoachLayout, RunLayout, SeatClass } from '../src/engine/layout.js';
 
 const positions = ['WINDOW', 'AISLE', 'AISLE', 'WINDOW'] as const;
@@ -27,6 +28,18 @@ export function runLayout(overrides: Partial<RunLayout> = {}): RunLayout {
 }
 
 export const now = new Date('2026-12-01T07:00:00Z');
+
+/** A hold of one STANDARD seat from stop 0 to 4, made `now`; `overrides` change any of it. */
+export const holdRequest = (overrides: Partial<HoldRequest> = {}): HoldRequest => ({
+  holdId: 'h1',
+  fromStop: 0,
+  toStop: 4,
+  seatClass: 'STANDARD',
+  count: 1,
+  ttlMs: 120_000,
+  now,
+  ...overrides,
+});
 
 export async function errorCode(promise: Promise<unknown>): Promise<unknown> {
   try {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisEngine } from '../src/engine/redis.js';
-import type { ConfirmedSeat, Hold, HoldRequest, InventoryEngine } from '../src/engine/engine.js';
-import { coach, now, runLayout } from './fixtures.js';
+import type { ConfirmedSeat, Hold, InventoryEngine } from '../src/engine/engine.js';
+import { coach, holdRequest, now, runLayout } from './fixtures.js';
 import { clusterAvailable, startRedisCluster, type TestCluster } from './redis-cluster.js';
 
 // The Redis engine on a real three-master Redis Cluster: every script touches the keys of one
@@ -44,16 +44,6 @@ const journeys = [
   { fromStop: 1, toStop: 4 },
   { fromStop: 0, toStop: 4 },
 ];
-const request = (overrides: Partial<HoldRequest>): HoldRequest => ({
-  holdId: 'h',
-  fromStop: 0,
-  toStop: 4,
-  seatClass: 'STANDARD',
-  count: 1,
-  ttlMs: 120_000,
-  now,
-  ...overrides,
-});
 
 function assertNoSeatTwice(holds: readonly Hold[]): void {
   for (const runId of new Set(holds.map((h) => h.runId))) {
@@ -77,7 +67,7 @@ describe.skipIf(!available)('Redis inventory engine on a Redis Cluster', () => {
     );
     expect(owners.size).toBeGreaterThan(1);
     const inventory = engine({ keyPrefix: 'rg:keys:' });
-    await inventory.hold(runs[0]!, request({ holdId: 'k1', count: 2 }));
+    await inventory.hold(runs[0]!, holdRequest({ holdId: 'k1', count: 2 }));
     // Every key of the run hashes to one slot (the hash tag), so one node holds them all.
     const keys = ['state', 'occupancy:STANDARD', 'occupancy:FIRST', 'holds', 'status', 'expiry'].map(
       (name) => `rg:keys:{run:${runs[0]!.runId}}:${name}`,
@@ -91,7 +81,7 @@ describe.skipIf(!available)('Redis inventory engine on a Redis Cluster', () => {
     const attempts = Array.from({ length: 900 }, (_, i) =>
       replicas[i % 3]!.hold(
         runs[i % runs.length]!,
-        request({ holdId: `rush-${i}`, ...journeys[Math.floor(i / runs.length) % journeys.length]! }),
+        holdRequest({ holdId: `rush-${i}`, ...journeys[Math.floor(i / runs.length) % journeys.length]! }),
       ),
     );
     // Mid-rush every master forgets its scripts: calls fall back to EVAL and carry on.
@@ -117,8 +107,8 @@ describe.skipIf(!available)('Redis inventory engine on a Redis Cluster', () => {
       keyPrefix: 'rg:life:',
       recovery: { confirmedSeats: async () => confirmed, layoutOf: async () => runs[1]! },
     });
-    const a = await inventory.hold(runs[1]!, request({ holdId: 'a', count: 3, ttlMs: 1_000 }));
-    const b = await inventory.hold(runs[2]!, request({ holdId: 'b', count: 1, ttlMs: 1_000 }));
+    const a = await inventory.hold(runs[1]!, holdRequest({ holdId: 'a', count: 3, ttlMs: 1_000 }));
+    const b = await inventory.hold(runs[2]!, holdRequest({ holdId: 'b', count: 1, ttlMs: 1_000 }));
     expect((await inventory.confirm('a')).status).toBe('CONFIRMED');
     const [gone] = a.seats.map((s) => `${s.coach}-${s.label}`);
     const kept = await inventory.releaseSeats('a', [gone!]);
@@ -134,7 +124,7 @@ describe.skipIf(!available)('Redis inventory engine on a Redis Cluster', () => {
     expect((await inventory.getHold('a'))?.status).toBe('CONFIRMED');
 
     const past = { ...runs[3]!, runId: 'IC4:2026-11-01' };
-    await inventory.hold(past, request({ holdId: 'old', count: 2 }));
+    await inventory.hold(past, holdRequest({ holdId: 'old', count: 2 }));
     expect(await inventory.dropRunsBefore('2026-11-02', 10)).toEqual(['IC4:2026-11-01']);
     expect(await inventory.getHold('old')).toBeNull();
     expect(await inventory.ready()).toBeUndefined();

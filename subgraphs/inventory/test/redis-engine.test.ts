@@ -5,7 +5,7 @@ import { createRedisEngine } from '../src/engine/redis.js';
 import type { ConfirmedSeat, Hold, HoldRequest, InventoryEngine } from '../src/engine/engine.js';
 import { readInventoryEnv } from '../src/env.js';
 import { startInventory } from '../src/service.js';
-import { coach, errorCode, now, runLayout } from './fixtures.js';
+import { coach, errorCode, holdRequest, runLayout } from './fixtures.js';
 import {
   deleteKeys,
   redisForTests,
@@ -36,16 +36,6 @@ const hundred = runLayout({
   consistId: 'consist-100',
   legCount: 4,
   coaches: [1, 2, 3, 4, 5].map((n) => coach(n, 'STANDARD', 20)),
-});
-const request = (overrides: Partial<HoldRequest>): HoldRequest => ({
-  holdId: 'h',
-  fromStop: 0,
-  toStop: 4,
-  seatClass: 'STANDARD',
-  count: 1,
-  ttlMs: 120_000,
-  now,
-  ...overrides,
 });
 // Every journey crosses leg 1, so a seat free on leg 1 is free on every leg: exactly 100 can win.
 const journeys = [
@@ -81,7 +71,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     const replicas = Array.from({ length: 5 }, () => engine(keyPrefix));
     const { won, lostCodes } = await settle(
       Array.from({ length: 500 }, (_, i) =>
-        replicas[i % 5]!.hold(hundred, request({ holdId: `crowd-${i}`, ...journeys[i % journeys.length]! })),
+        replicas[i % 5]!.hold(hundred, holdRequest({ holdId: `crowd-${i}`, ...journeys[i % journeys.length]! })),
       ),
     );
     expect(won).toHaveLength(100);
@@ -102,7 +92,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
       Array.from({ length: 40 }, (_, i) =>
         replicas[i % 4]!.hold(
           hundred,
-          request({
+          holdRequest({
             holdId: `named-${i}`,
             ...journeys[i % 2]!,
             seats: ['3-2A', `4-${(i % 5) + 1}B`],
@@ -135,7 +125,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
       replicas.map((r, i) =>
         r.hold(
           hundred,
-          request({ holdId: `late-${i}`, fromStop: 1, toStop: 2, seats: ['5-1A', '3-2A'], count: undefined }),
+          holdRequest({ holdId: `late-${i}`, fromStop: 1, toStop: 2, seats: ['5-1A', '3-2A'], count: undefined }),
         ),
       ),
     );
@@ -151,7 +141,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     const keyPrefix = `${prefix}same-id:`;
     const replicas = Array.from({ length: 3 }, () => engine(keyPrefix));
     const { won } = await settle(
-      Array.from({ length: 30 }, (_, i) => replicas[i % 3]!.hold(hundred, request({ holdId: 'once', count: 2 }))),
+      Array.from({ length: 30 }, (_, i) => replicas[i % 3]!.hold(hundred, holdRequest({ holdId: 'once', count: 2 }))),
     );
     expect(won).toHaveLength(30);
     expect(new Set(won.map((h) => JSON.stringify(h.seats))).size).toBe(1);
@@ -165,8 +155,8 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     const keyPrefix = `${prefix}drop:`;
     const inventory = engine(keyPrefix);
     const past = { ...hundred, runId: 'IC100:2026-11-01' };
-    for (let i = 0; i < 5; i++) await inventory.hold(past, request({ holdId: `old-${i}`, count: 2 }));
-    await inventory.hold(hundred, request({ holdId: 'current', count: 1 }));
+    for (let i = 0; i < 5; i++) await inventory.hold(past, holdRequest({ holdId: `old-${i}`, count: 2 }));
+    await inventory.hold(hundred, holdRequest({ holdId: 'current', count: 1 }));
     const admin = new Redis(url);
     try {
       const keysOf = async (pattern: string) => (await admin.keys(`${keyPrefix}${pattern}`)).sort();
@@ -189,7 +179,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     try {
       let done = 0;
       const attempts = Array.from({ length: 300 }, (_, i) =>
-        replicas[i % 2]!.hold(hundred, request({ holdId: `rush-${i}`, ...journeys[i % journeys.length]! })).finally(
+        replicas[i % 2]!.hold(hundred, holdRequest({ holdId: `rush-${i}`, ...journeys[i % journeys.length]! })).finally(
           () => {
             done++;
           },
@@ -212,7 +202,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
   it('answers bad input with BAD_USER_INPUT and leaves every key as it was', async () => {
     const keyPrefix = `${prefix}bad-input:`;
     const inventory = engine(keyPrefix);
-    await inventory.hold(hundred, request({ holdId: 'before', count: 3 }));
+    await inventory.hold(hundred, holdRequest({ holdId: 'before', count: 3 }));
     const admin = new Redis(url);
     const dump = async () => {
       const keys = (await admin.keys(`${keyPrefix}*`)).sort();
@@ -221,7 +211,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     try {
       const before = await dump();
       const bad = (overrides: Partial<HoldRequest>) =>
-        errorCode(inventory.hold(hundred, request({ holdId: 'bad', ...overrides })));
+        errorCode(inventory.hold(hundred, holdRequest({ holdId: 'bad', ...overrides })));
       expect(await bad({ fromStop: 3, toStop: 1 })).toBe('BAD_USER_INPUT');
       expect(await bad({ fromStop: -1, toStop: 1 })).toBe('BAD_USER_INPUT');
       expect(await bad({ count: -2 })).toBe('BAD_USER_INPUT');
@@ -256,9 +246,12 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
         layoutOf: async () => hundred,
       };
       const inventory = engine('', { url: db.url, recovery });
-      const confirmed = await inventory.hold(hundred, request({ holdId: 'sold', count: 3, fromStop: 1, toStop: 3 }));
+      const confirmed = await inventory.hold(
+        hundred,
+        holdRequest({ holdId: 'sold', count: 3, fromStop: 1, toStop: 3 }),
+      );
       await inventory.confirm('sold');
-      await inventory.hold(hundred, request({ holdId: 'pending', count: 2 }));
+      await inventory.hold(hundred, holdRequest({ holdId: 'pending', count: 2 }));
       sold.push(
         ...confirmed.seats.map((s) => ({ holdId: 'sold', coach: s.coach, label: s.label, fromStop: 1, toStop: 3 })),
       );
@@ -278,7 +271,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
       const rebuilt = await inventory.getHold('sold');
       expect(rebuilt).toMatchObject({ status: 'CONFIRMED', fromStop: 1, toStop: 3, seats: confirmed.seats });
       // The sold seats are not sold again.
-      const again = await inventory.hold(hundred, request({ holdId: 'after', count: 9, fromStop: 1, toStop: 3 }));
+      const again = await inventory.hold(hundred, holdRequest({ holdId: 'after', count: 9, fromStop: 1, toStop: 3 }));
       const soldIds = new Set(confirmed.seats.map((s) => `${s.coach}-${s.label}`));
       expect(again.seats.filter((s) => soldIds.has(`${s.coach}-${s.label}`))).toEqual([]);
       // And a cancellation after the rebuild still finds the hold.

@@ -7,31 +7,25 @@ import type { Redis } from 'ioredis';
  * Bit `seat * stride + leg` of a class's `occupancy` string is set when the seat is taken
  * on that leg; `stride` is the run's leg count rounded up to whole 32-bit words (bitmap.ts
  * reads the string as big-endian words). A seat's legs of a journey are consecutive bits,
- * so one BITFIELD reads or writes them all, at most 32 legs a field.
+ * so one BITFIELD call covers them all, at most 32 legs a field.
  */
 
 /**
- * Lua shared by the scripts: BITFIELD arguments covering `seat`'s legs from..to-1 in
- * fields of at most 32 bits, appended to args; value 'ones' sets them, 'zero' clears
- * them, nil reads them. Returns how many fields were added.
+ * Lua shared by the scripts that write seats outside a hold (release, rebuild): BITFIELD SET
+ * arguments covering `seat`'s legs from..to-1 in fields of at most 32 bits, appended to args;
+ * taken sets the bits, else clears them. (A hold's fields come ready-made from Node.)
  */
 const fields = `
-local function fields(args, stride, seat, from, to, value)
-  local added, leg = 0, from
+local function fields(args, stride, seat, from, to, taken)
+  local leg = from
   while leg < to do
     local width = math.min(32, to - leg)
-    if value == nil then
-      args[#args + 1] = 'GET'
-    else
-      args[#args + 1] = 'SET'
-    end
+    args[#args + 1] = 'SET'
     args[#args + 1] = 'u' .. width
     args[#args + 1] = seat * stride + leg
-    if value == 'ones' then args[#args + 1] = 2 ^ width - 1 elseif value == 'zero' then args[#args + 1] = 0 end
-    added = added + 1
+    if taken then args[#args + 1] = 2 ^ width - 1 else args[#args + 1] = 0 end
     leg = leg + width
   end
-  return added
 end
 `;
 
@@ -177,7 +171,7 @@ if status ~= 'RELEASED' then
   if cls == 'FIRST' then key = KEYS[6] end
   local stride = tonumber(redis.call('HGET', KEYS[1], 'stride:' .. cls))
   local clear = {}
-  for _, seat in ipairs(h.i) do fields(clear, stride, seat, h.f, h.t, 'zero') end
+  for _, seat in ipairs(h.i) do fields(clear, stride, seat, h.f, h.t, false) end
   redis.call('BITFIELD', key, unpack(clear))
   redis.call('HSET', KEYS[3], ARGV[1], 'RELEASED')
   redis.call('ZREM', KEYS[4], ARGV[1])
@@ -225,7 +219,7 @@ local stride = tonumber(redis.call('HGET', KEYS[1], 'stride:' .. h.c))
 local cleared, clear = {}, {}
 for k, seat in ipairs(h.i) do
   if picked[k] then
-    fields(clear, stride, seat, h.f, h.t, 'zero')
+    fields(clear, stride, seat, h.f, h.t, false)
     cleared[#cleared + 1] = seat
   end
 end
@@ -284,7 +278,7 @@ for i = 8, #ARGV, 2 do
   local h = cjson.decode(ARGV[i + 1])
   local cls = h.c
   local set = {}
-  for _, seat in ipairs(h.i) do fields(set, strides[cls], seat, h.f, h.t, 'ones') end
+  for _, seat in ipairs(h.i) do fields(set, strides[cls], seat, h.f, h.t, true) end
   redis.call('BITFIELD', keys[cls], unpack(set))
   redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
   redis.call('HSET', KEYS[5], ARGV[i], 'CONFIRMED')

@@ -164,8 +164,9 @@ const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? rep
  * Seats are chosen in Node by the same allocator as the in-process engine, on this
  * process's copy of the occupancy (kept current from the scripts' replies); the hold script
  * takes them only if each is free on every leg, and otherwise returns the current occupancy
- * to choose again. Holds of one run and class are sent one at a time from a process, so
- * its own holds never collide; other processes' holds can only make it choose again.
+ * to choose again. Holds of one run and class are decided in batches, one batch at a time
+ * from a process, each hold on a copy that already has the batch's earlier choices, so its
+ * own holds never collide; other processes' holds can only make it choose again.
  */
 export function createRedisEngine(options: RedisEngineOptions): InventoryEngine & { redis: Redis | Cluster } {
   const prefix = options.keyPrefix ?? '';
