@@ -19,7 +19,7 @@ import {
   travellerAuthorization,
   type RunView,
 } from './booking-support.js';
-import { graphql, portIsFree, repoRoot } from './system.js';
+import { freePortBlock, graphql, repoRoot } from './system.js';
 
 /**
  * Process crashes in the middle of the booking saga (DESIGN §4 steps 4-6). Every service runs
@@ -55,12 +55,8 @@ const realStores = (await postgresForTests()) && (await redisForTests(redisUrl))
 const databaseServices = ['users', 'trains', 'prices', 'tickets'] as const;
 
 async function freePorts(count: number): Promise<number[]> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    const ports = Array.from({ length: count }, (_, i) => base + i);
-    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return ports;
-  }
-  throw new Error('no free block of ports');
+  const base = await freePortBlock(count);
+  return Array.from({ length: count }, (_, i) => base + i);
 }
 
 /** The crash scenarios, on the embedded defaults or with every service on PostgreSQL and Redis. */

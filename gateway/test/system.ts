@@ -22,9 +22,17 @@ export interface RunningSystem {
   cleanup: () => Promise<void>;
 }
 
-async function freePortBlock(count: number): Promise<number> {
+/**
+ * Where test systems listen: below Linux's default range for outgoing connections' local
+ * ports (32768-60999), which the kernel hands out without asking, so a port found free here
+ * is not taken by some client's connection before the service binds it.
+ */
+const TEST_PORTS = { from: 20_000, to: 32_000 };
+
+/** The first of `count` consecutive free ports in the test range. */
+export async function freePortBlock(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const base = TEST_PORTS.from + Math.floor(Math.random() * (TEST_PORTS.to - TEST_PORTS.from - count));
     const free = await Promise.all(Array.from({ length: count }, (_, i) => portIsFree(base + i)));
     if (free.every(Boolean)) return base;
   }

@@ -37,10 +37,14 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** A port whose cluster bus port (port + 10000) is free too. */
+/**
+ * A port whose cluster bus port (port + 10000) is free too: 7000-9999 and 17000-19999, below
+ * the system tests' ports (20000-32000) and Linux's range for outgoing connections' local
+ * ports (from 32768), so neither takes them between this check and the server's start.
+ */
 async function freeClusterPort(taken: Set<number>): Promise<number> {
   for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    const port = 7_000 + Math.floor(Math.random() * 3_000);
     if (taken.has(port) || taken.has(port + 10_000)) continue;
     if ((await portIsFree(port)) && (await portIsFree(port + 10_000))) {
       taken.add(port);
