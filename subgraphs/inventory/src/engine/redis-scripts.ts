@@ -7,24 +7,35 @@ import type { Redis } from 'ioredis';
  * Bit `seat * stride + leg` of a class's `occupancy` string is set when the seat is taken
  * on that leg; `stride` is the run's leg count rounded up to whole 32-bit words (bitmap.ts
  * reads the string as big-endian words). A seat's legs of a journey are consecutive bits,
- * so one BITFIELD call covers them all, at most 32 legs a field.
+ * so one BITFIELD call covers them all, at most 32 legs a field. A hold is stored in the
+ * run's `holds` hash as its status letter (H held, C confirmed, R released) followed by its
+ * JSON record.
  */
 
 /**
- * Lua shared by the scripts that write seats outside a hold (release, rebuild): BITFIELD SET
- * arguments covering `seat`'s legs from..to-1 in fields of at most 32 bits, appended to args;
- * taken sets the bits, else clears them. (A hold's fields come ready-made from Node.)
+ * Lua shared by the scripts: `stride(legs)`, bits per seat; `pieces(from, to)`, a journey's
+ * legs as BITFIELD fields of at most 32 legs: {type, first leg, value with all its bits
+ * set}; `fields(args, op, stride, seat, from, to, value)` appends op ('SET' or 'INCRBY')
+ * with the fields covering `seat`'s legs from..to-1, each set to (or incremented by) all
+ * ones times `value` (1 takes, 0 clears, -1 undoes an increment).
  */
-const fields = `
-local function fields(args, stride, seat, from, to, taken)
-  local leg = from
+const common = `
+local function stride(legs) return math.ceil(tonumber(legs) / 32) * 32 end
+local function pieces(from, to)
+  local out, leg = {}, from
   while leg < to do
     local width = math.min(32, to - leg)
-    args[#args + 1] = 'SET'
-    args[#args + 1] = 'u' .. width
-    args[#args + 1] = seat * stride + leg
-    if taken then args[#args + 1] = 2 ^ width - 1 else args[#args + 1] = 0 end
+    out[#out + 1] = {'u' .. width, leg, 2 ^ width - 1}
     leg = leg + width
+  end
+  return out
+end
+local function fields(args, op, seatStride, seat, from, to, value)
+  for _, p in ipairs(pieces(from, to)) do
+    args[#args + 1] = op
+    args[#args + 1] = p[1]
+    args[#args + 1] = seat * seatStride + p[2]
+    args[#args + 1] = p[3] * value
   end
 end
 `;
@@ -37,167 +48,208 @@ return {m[1], m[2], m[3], m[4], m[5], m[6], redis.call('GET', KEYS[2]) or '', re
 `;
 
 /**
- * KEYS: state, occupancy:<class>, holds, status, expiry.
- * ARGV: class, gen and version of the caller's copy, legs, capacity, then per hold: holdId,
- * expiresAt (ms), record JSON, field count n, then n BITFIELD fields covering its seats'
- * legs, each as type (`u<legs>`), bit offset and the value with all those bits set.
- * Each hold, in order, takes its seats if every field reads 0 (one BITFIELD INCRBY with
- * OVERFLOW FAIL checks and sets them at once), else is {'TAKEN', numbers of the fields not free}; a hold id that exists is
- * {'EXISTS', record, status}. Returns {'DONE', gen, version, '1' when the caller's copy with
- * this batch's holds is the class as it now is (else '0' and the class's occupancy follows),
- * outcomes}, or {'NO_RUN'}, or {'LAYOUT', legs, capacity}. Node prepares the fields, so the
- * script does no arithmetic on them.
+ * KEYS (from K): state, occupancy:<class>, holds, expiry. ARGV (from A to last): class, gen
+ * and version of the caller's copy, legs, capacity, then per hold: holdId, expiresAt (ms),
+ * record (status letter and JSON), first leg, end leg, seat count k, then k bit offsets
+ * (seat index times stride plus the first leg). `other[p]` marks the p-th hold as an id
+ * another run owns: it is skipped. Each hold, in order, takes its seats if every one is free
+ * on every leg (one BITFIELD INCRBY with OVERFLOW FAIL checks and sets them at once; a
+ * partial take is undone) and its id is new (HSETNX).
+ * Returns {'D', version, outcomes, extras...} when the caller's copy with this batch's holds
+ * is the class as it now is, else {'S', version, outcomes, gen, occupancy, extras...}; or
+ * {'NO_RUN'} or {'LAYOUT'}. Outcomes has a letter per hold: H held, O another run's id,
+ * E exists (an extra: its stored record), T seats taken (an extra: the numbers of the
+ * fields that were not free, comma-separated).
+ * Arguments to redis.call are kept strings where they can be (a Lua number is formatted
+ * for every call), and the field types and all-ones values are made once per width.
  */
 const holdRun = `
-local function holdRun(K, A, last)
+local types, ones = {}, {}
+local function field(width)
+  local t = types[width]
+  if not t then
+    t = 'u' .. width
+    types[width] = t
+    ones[width] = string.format('%d', 2 ^ width - 1)
+  end
+  return t, ones[width]
+end
+-- BITFIELD INCRBY arguments that undo the fields of take (after OVERFLOW FAIL) that succeeded.
+local function undoOf(take, results)
+  local undo = {}
+  for n, value in ipairs(results) do
+    if value then
+      local f = 4 * n - 1
+      undo[#undo + 1] = 'INCRBY'
+      undo[#undo + 1] = take[f + 1]
+      undo[#undo + 1] = take[f + 2]
+      undo[#undo + 1] = '-' .. take[f + 3]
+    end
+  end
+  return undo
+end
+local function holdRun(K, A, last, other)
   local cls = ARGV[A]
   local meta = redis.call('HMGET', KEYS[K], 'gen', 'legs', 'cap:' .. cls, 'ver:' .. cls)
   if not meta[1] then return {'NO_RUN'} end
-  if meta[2] ~= ARGV[A + 3] or meta[3] ~= ARGV[A + 4] then return {'LAYOUT', meta[2], meta[3]} end
+  if meta[2] ~= ARGV[A + 3] or meta[3] ~= ARGV[A + 4] then return {'LAYOUT'} end
   local current = meta[1] == ARGV[A + 1] and meta[4] == ARGV[A + 2]
-  local outcomes, records, statuses, expiries, heldNow = {}, {}, {}, {}, {}
+  local seats, holds = KEYS[K + 1], KEYS[K + 2]
+  local outcomes, extras, expiries, p = {}, {}, {}, 0
   local i = A + 5
   while i <= last do
-    local id, n = ARGV[i], tonumber(ARGV[i + 3])
-    local existing = heldNow[id] or redis.call('HGET', KEYS[K + 2], id)
-    if existing then
-      local status = 'HELD'
-      if not heldNow[id] then status = redis.call('HGET', KEYS[K + 3], id) end
-      outcomes[#outcomes + 1] = {'EXISTS', existing, status}
+    p = p + 1
+    local id, k = ARGV[i], tonumber(ARGV[i + 5])
+    if other[p] then
+      outcomes[p] = 'O'
       current = false
     else
       -- Adding all-ones to a field overflows unless every bit was 0: one call checks and takes.
-      local take = {'OVERFLOW', 'FAIL'}
-      for f = i + 4, i + 1 + 3 * n, 3 do
-        take[#take + 1] = 'INCRBY'
-        take[#take + 1] = ARGV[f]
-        take[#take + 1] = ARGV[f + 1]
-        take[#take + 1] = ARGV[f + 2]
-      end
-      local taken, undo = {'TAKEN'}, {}
-      for k, value in ipairs(redis.call('BITFIELD', KEYS[K + 1], unpack(take))) do
-        if value then
-          local f = i + 4 + 3 * (k - 1)
-          undo[#undo + 1] = 'INCRBY'
-          undo[#undo + 1] = ARGV[f]
-          undo[#undo + 1] = ARGV[f + 1]
-          undo[#undo + 1] = -tonumber(ARGV[f + 2])
-        else
-          taken[#taken + 1] = k
+      local take, legs = {'OVERFLOW', 'FAIL'}, tonumber(ARGV[i + 4]) - tonumber(ARGV[i + 3])
+      if legs <= 32 then
+        local t, v = field(legs)
+        for s = i + 6, i + 5 + k do
+          take[#take + 1] = 'INCRBY'
+          take[#take + 1] = t
+          take[#take + 1] = ARGV[s]
+          take[#take + 1] = v
+        end
+      else
+        for s = i + 6, i + 5 + k do
+          local base = tonumber(ARGV[s])
+          for leg = 0, legs - 1, 32 do
+            local t, v = field(math.min(32, legs - leg))
+            take[#take + 1] = 'INCRBY'
+            take[#take + 1] = t
+            take[#take + 1] = string.format('%d', base + leg)
+            take[#take + 1] = v
+          end
         end
       end
-      if #taken > 1 then
-        -- All or nothing: the fields that were free are cleared again.
-        if #undo > 0 then redis.call('BITFIELD', KEYS[K + 1], unpack(undo)) end
-        outcomes[#outcomes + 1] = taken
+      local results = redis.call('BITFIELD', seats, unpack(take))
+      local taken = {}
+      for n, value in ipairs(results) do
+        if not value then taken[#taken + 1] = n end
+      end
+      if #taken > 0 or redis.call('HSETNX', holds, id, ARGV[i + 2]) == 0 then
+        -- All or nothing: the fields this hold took are cleared again.
+        local undo = undoOf(take, results)
+        if #undo > 0 then redis.call('BITFIELD', seats, unpack(undo)) end
+        local record = redis.call('HGET', holds, id)
+        if record then
+          outcomes[p] = 'E'
+          extras[#extras + 1] = record
+        else
+          outcomes[p] = 'T'
+          extras[#extras + 1] = table.concat(taken, ',')
+        end
         current = false
       else
-        heldNow[id] = ARGV[i + 2]
-        records[#records + 1] = id
-        records[#records + 1] = ARGV[i + 2]
-        statuses[#statuses + 1] = id
-        statuses[#statuses + 1] = 'HELD'
         expiries[#expiries + 1] = ARGV[i + 1]
         expiries[#expiries + 1] = id
-        outcomes[#outcomes + 1] = {'HELD'}
+        outcomes[p] = 'H'
       end
     end
-    i = i + 4 + 3 * n
+    i = i + 6 + k
   end
   local version = meta[4]
-  if #records > 0 then
-    redis.call('HSET', KEYS[K + 2], unpack(records))
-    redis.call('HSET', KEYS[K + 3], unpack(statuses))
-    redis.call('ZADD', KEYS[K + 4], unpack(expiries))
-    version = tostring(redis.call('HINCRBY', KEYS[K], 'ver:' .. cls, #records / 2))
+  if #expiries > 0 then
+    redis.call('ZADD', KEYS[K + 3], unpack(expiries))
+    version = redis.call('HINCRBY', KEYS[K], 'ver:' .. cls, '1')
   end
-  if current then return {'DONE', meta[1], version, '1', '', outcomes} end
-  return {'DONE', meta[1], version, '0', redis.call('GET', KEYS[K + 1]) or '', outcomes}
+  local reply
+  if current then
+    reply = {'D', version, table.concat(outcomes)}
+  else
+    reply = {'S', version, table.concat(outcomes), meta[1], redis.call('GET', seats) or ''}
+  end
+  for _, extra in ipairs(extras) do reply[#reply + 1] = extra end
+  return reply
 end
 `;
 
 const hold = `${holdRun}
-return holdRun(1, 1, #ARGV)
+return holdRun(1, 1, #ARGV, {})
 `;
 
 /**
- * Holds on several runs in one call (a Redis that is not a cluster: the keys of many runs
- * and hold look-ups in one script). KEYS: per run, its hold look-up keys then the five keys
- * of hold. ARGV: per run, the number of look-up keys, the number of its hold
- * arguments, its run id, then those arguments. Each look-up is SET NX GET to the run id.
- * Returns per run {previous values of its look-ups ('' where none), the hold reply}.
+ * Holds on several runs in one call (a Redis that is not a cluster: the keys of many runs,
+ * their hold look-ups and the reaper's list in one script). KEYS: per run, its hold look-up
+ * keys then the four keys of hold; last, runs-with-holds. ARGV: per run, the number of
+ * look-up keys, the number of its hold arguments, its run id, the latest expiry of its holds
+ * for the reaper's list ('' to leave the list alone), then those arguments. Each look-up is
+ * SET NX to the run id; a hold whose id already points to another run is skipped ('O').
+ * Returns the hold replies, one per run.
  */
 const holdRuns = `${holdRun}
 local out, k, a = {}, 1, 1
+local runsWithHolds = KEYS[#KEYS]
 while a <= #ARGV do
-  local looks, count, runId = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2]
-  local indexed = {}
-  for j = 1, looks do indexed[j] = redis.call('SET', KEYS[k + j - 1], runId, 'NX', 'GET') or '' end
-  out[#out + 1] = {indexed, holdRun(k + looks, a + 3, a + 2 + count)}
-  k = k + looks + 5
-  a = a + 3 + count
+  local looks, count, runId, notice = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2], ARGV[a + 3]
+  local other = {}
+  for j = 1, looks do
+    local before = redis.call('SET', KEYS[k + j - 1], runId, 'NX', 'GET')
+    if before and before ~= runId then other[j] = true end
+  end
+  out[#out + 1] = holdRun(k + looks, a + 4, a + 3 + count, other)
+  if notice ~= '' then redis.call('ZADD', runsWithHolds, 'GT', notice, runId) end
+  k = k + looks + 4
+  a = a + 4 + count
 end
 return out
 `;
 
-/** KEYS: holds, status, expiry. ARGV: holdId. HELD becomes CONFIRMED; returns {record, status} or nil. */
+/** KEYS: holds, expiry. ARGV: holdId. A held hold becomes confirmed; returns its record, or nil. */
 const confirm = `
 local record = redis.call('HGET', KEYS[1], ARGV[1])
 if not record then return false end
-local status = redis.call('HGET', KEYS[2], ARGV[1])
-if status == 'HELD' then
-  redis.call('HSET', KEYS[2], ARGV[1], 'CONFIRMED')
-  redis.call('ZREM', KEYS[3], ARGV[1])
-  status = 'CONFIRMED'
+if string.sub(record, 1, 1) == 'H' then
+  record = 'C' .. string.sub(record, 2)
+  redis.call('HSET', KEYS[1], ARGV[1], record)
+  redis.call('ZREM', KEYS[2], ARGV[1])
 end
-return {record, status}
+return record
 `;
 
 /**
- * KEYS: state, holds, status, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId,
- * 'forget' to also delete the hold (undoing a hold made under an id another run owns).
- * Clears the hold's bits once; returns {record, status, gen, version} or nil.
+ * KEYS: state, holds, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, 'forget'
+ * to also delete the hold (undoing a hold made under an id another run owns). Clears the
+ * hold's bits once; returns {record, gen, version ('' when nothing changed)} or nil.
  */
-const release = `${fields}
+const release = `${common}
 local record = redis.call('HGET', KEYS[2], ARGV[1])
 if not record then return false end
-local status = redis.call('HGET', KEYS[3], ARGV[1])
-local gen = redis.call('HGET', KEYS[1], 'gen') or ''
+local meta = redis.call('HMGET', KEYS[1], 'gen', 'legs')
 local version = ''
-if status ~= 'RELEASED' then
-  local h = cjson.decode(record)
-  local cls = h.c
-  local key = KEYS[5]
-  if cls == 'FIRST' then key = KEYS[6] end
-  local stride = tonumber(redis.call('HGET', KEYS[1], 'stride:' .. cls))
+if string.sub(record, 1, 1) ~= 'R' then
+  local h = cjson.decode(string.sub(record, 2))
+  local key = KEYS[4]
+  if h.c == 'FIRST' then key = KEYS[5] end
   local clear = {}
-  for _, seat in ipairs(h.i) do fields(clear, stride, seat, h.f, h.t, false) end
+  for _, seat in ipairs(h.i) do fields(clear, 'SET', stride(meta[2]), seat, h.f, h.t, 0) end
   redis.call('BITFIELD', key, unpack(clear))
-  redis.call('HSET', KEYS[3], ARGV[1], 'RELEASED')
-  redis.call('ZREM', KEYS[4], ARGV[1])
-  version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. cls, 1))
-  status = 'RELEASED'
+  record = 'R' .. string.sub(record, 2)
+  redis.call('HSET', KEYS[2], ARGV[1], record)
+  redis.call('ZREM', KEYS[3], ARGV[1])
+  version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. h.c, 1))
 end
-if ARGV[2] == 'forget' then
-  redis.call('HDEL', KEYS[2], ARGV[1])
-  redis.call('HDEL', KEYS[3], ARGV[1])
-end
-return {record, status, gen, version}
+if ARGV[2] == 'forget' then redis.call('HDEL', KEYS[2], ARGV[1]) end
+return {record, meta[1] or '', version}
 `;
 
 /**
- * KEYS: state, holds, status, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, seat ids
+ * KEYS: state, holds, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, seat ids
  * (`<coach>-<label>`). Clears the named seats of a hold that still takes them (seats it
  * returned before, listed in the record's r, are skipped); the hold keeps the others, or
- * is RELEASED when none is left. Returns {'UNKNOWN_SEAT', seatId} and changes nothing for a
- * seat the hold never had, else {'OK', record, status, gen, version, cleared indexes...}; nil
- * for an unknown hold.
+ * is released when none is left. Returns {'UNKNOWN_SEAT', seatId} and changes nothing for a
+ * seat the hold never had, else {'OK', record, gen, version ('' when nothing changed),
+ * cleared indexes...}; nil for an unknown hold.
  */
-const releaseSeats = `${fields}
+const releaseSeats = `${common}
 local record = redis.call('HGET', KEYS[2], ARGV[1])
 if not record then return false end
-local status = redis.call('HGET', KEYS[3], ARGV[1])
-local h = cjson.decode(record)
+local status = string.sub(record, 1, 1)
+local h = cjson.decode(string.sub(record, 2))
 local position = {}
 for k, pair in ipairs(h.s) do position[pair[1] .. '-' .. pair[2]] = k end
 local returned = {}
@@ -211,23 +263,21 @@ for i = 2, #ARGV do
     return {'UNKNOWN_SEAT', ARGV[i]}
   end
 end
-local gen = redis.call('HGET', KEYS[1], 'gen') or ''
-if status == 'RELEASED' or count == 0 then return {'OK', record, status, gen, ''} end
-local key = KEYS[5]
-if h.c == 'FIRST' then key = KEYS[6] end
-local stride = tonumber(redis.call('HGET', KEYS[1], 'stride:' .. h.c))
+local meta = redis.call('HMGET', KEYS[1], 'gen', 'legs')
+if status == 'R' or count == 0 then return {'OK', record, meta[1] or '', ''} end
+local key = KEYS[4]
+if h.c == 'FIRST' then key = KEYS[5] end
 local cleared, clear = {}, {}
 for k, seat in ipairs(h.i) do
   if picked[k] then
-    fields(clear, stride, seat, h.f, h.t, false)
+    fields(clear, 'SET', stride(meta[2]), seat, h.f, h.t, 0)
     cleared[#cleared + 1] = seat
   end
 end
 redis.call('BITFIELD', key, unpack(clear))
 if count == #h.s then
-  status = 'RELEASED'
-  redis.call('HSET', KEYS[3], ARGV[1], status)
-  redis.call('ZREM', KEYS[4], ARGV[1])
+  record = 'R' .. string.sub(record, 2)
+  redis.call('ZREM', KEYS[3], ARGV[1])
 else
   local i, s, r = {}, {}, {}
   if type(h.r) == 'table' then for _, id in ipairs(h.r) do r[#r + 1] = id end end
@@ -240,64 +290,57 @@ else
     end
   end
   h.i, h.s, h.r = i, s, r
-  record = cjson.encode(h)
-  redis.call('HSET', KEYS[2], ARGV[1], record)
+  record = status .. cjson.encode(h)
 end
+redis.call('HSET', KEYS[2], ARGV[1], record)
 local version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. h.c, 1))
-return {'OK', record, status, gen, version, unpack(cleared)}
-`;
-
-/** KEYS: holds, status. ARGV: holdId. {record, status} or nil. */
-const getHold = `
-local record = redis.call('HGET', KEYS[1], ARGV[1])
-if not record then return false end
-return {record, redis.call('HGET', KEYS[2], ARGV[1])}
+return {'OK', record, meta[1] or '', version, unpack(cleared)}
 `;
 
 /**
- * KEYS: state, occupancy:STANDARD, occupancy:FIRST, holds, status, expiry.
- * ARGV: 'missing' (only if the run has no state) or 'replace', gen, legs, capacity and
- * stride of STANDARD then FIRST, then pairs of holdId and record JSON of CONFIRMED holds.
+ * KEYS: state, occupancy:STANDARD, occupancy:FIRST, holds, expiry.
+ * ARGV: 'missing' (only if the run has no state) or 'replace', gen, legs, capacity of
+ * STANDARD then FIRST, then pairs of holdId and stored record of confirmed holds.
  * Returns the ids of the holds the run had before (to drop their index entries), or 0 when
  * the run already had state.
  */
-const rebuild = `${fields}
+const rebuild = `${common}
 if ARGV[1] == 'missing' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local before = redis.call('HKEYS', KEYS[4])
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 redis.call('HSET', KEYS[1], 'gen', ARGV[2], 'legs', ARGV[3], 'cap:STANDARD', ARGV[4], 'cap:FIRST', ARGV[5],
-  'stride:STANDARD', ARGV[6], 'stride:FIRST', ARGV[7], 'ver:STANDARD', 0, 'ver:FIRST', 0)
-local legs = tonumber(ARGV[3])
-local strides = {STANDARD = tonumber(ARGV[6]), FIRST = tonumber(ARGV[7])}
+  'ver:STANDARD', 0, 'ver:FIRST', 0)
+local seatStride = stride(ARGV[3])
 local keys = {STANDARD = KEYS[2], FIRST = KEYS[3]}
 local caps = {STANDARD = tonumber(ARGV[4]), FIRST = tonumber(ARGV[5])}
-for cls, stride in pairs(strides) do
-  if caps[cls] > 0 then redis.call('SETBIT', keys[cls], caps[cls] * stride - 1, 0) end
+for cls, cap in pairs(caps) do
+  if cap > 0 then redis.call('SETBIT', keys[cls], cap * seatStride - 1, 0) end
 end
-for i = 8, #ARGV, 2 do
-  local h = cjson.decode(ARGV[i + 1])
-  local cls = h.c
+for i = 6, #ARGV, 2 do
+  local h = cjson.decode(string.sub(ARGV[i + 1], 2))
   local set = {}
-  for _, seat in ipairs(h.i) do fields(set, strides[cls], seat, h.f, h.t, true) end
-  redis.call('BITFIELD', keys[cls], unpack(set))
+  for _, seat in ipairs(h.i) do fields(set, 'SET', seatStride, seat, h.f, h.t, 1) end
+  redis.call('BITFIELD', keys[h.c], unpack(set))
   redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
-  redis.call('HSET', KEYS[5], ARGV[i], 'CONFIRMED')
 end
 return before
 `;
 
-/** KEYS: expiry, holds. ARGV: now (ms), limit. {holds still held, records of the expired...}. */
+/** KEYS: expiry, holds. ARGV: now (ms), limit. {holds still held, then id and record of each expired one...}. */
 const expired = `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {redis.call('ZCARD', KEYS[1])}
-for _, id in ipairs(ids) do out[#out + 1] = redis.call('HGET', KEYS[2], id) end
+for _, id in ipairs(ids) do
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
+end
 return out
 `;
 
-/** KEYS: state, occupancy:STANDARD, occupancy:FIRST, holds, status, expiry. Deletes them; returns the run's hold ids. */
+/** KEYS: state, occupancy:STANDARD, occupancy:FIRST, holds, expiry. Deletes them; returns the run's hold ids. */
 const dropRun = `
 local ids = redis.call('HKEYS', KEYS[4])
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 return ids
 `;
 
@@ -320,7 +363,6 @@ export const luaScripts = {
   confirm,
   release,
   releaseSeats,
-  getHold,
   rebuild,
   expired,
   forgetRun,

@@ -70,20 +70,13 @@ interface RunSnapshot {
 
 /** Seats chosen on an old copy were taken meanwhile by another process: choose again, this often at most. */
 const MAX_ATTEMPTS = 50;
-/** Most runs' batches one combined hold call carries, so Redis works on one call while Node prepares the next. */
-const RUNS_PER_CALL = 8;
+/**
+ * A combined hold call goes once its batches hold this many requests, so Redis works on one
+ * call while Node prepares the next (fewer make more calls, each with its own overhead).
+ */
+const HOLDS_PER_CALL = 32;
 /** Most holds one script call takes (Redis runs nothing else meanwhile). */
 const MAX_BATCH = 32;
-
-/** A run's batch of holds waiting for the tick's one script call. */
-interface HoldCall {
-  runId: string;
-  indexKeys: string[];
-  keys: string[];
-  args: Array<string | number>;
-  resolve: (result: { indexed: Array<string | null>; reply: Reply }) => void;
-  reject: (error: unknown) => void;
-}
 
 /** A hold request waiting for its run and class's next batch. */
 interface PendingHold {
@@ -98,6 +91,25 @@ interface PendingHold {
   resolve: (hold: Hold) => void;
   reject: (error: unknown) => void;
 }
+
+/** A run and class's batch of holds with their seats chosen, ready for the hold script. */
+interface PreparedBatch {
+  key: string;
+  layout: RunLayout;
+  seatClass: SeatClass;
+  /** This process's copy of the class, which already has the batch's seats taken, and its generation. */
+  working: SeatLegs;
+  gen: string;
+  chosen: Array<{ item: PendingHold; record: HoldRecord }>;
+  /** The hold look-ups (`Phold:<id>`), one per chosen hold. */
+  indexKeys: string[];
+  /** state, occupancy, holds, expiry. */
+  keys: string[];
+  args: Array<string | number>;
+  /** The latest expiry to put on the reaper's list, or null when it is there already. */
+  notice: number | null;
+}
+
 /** A run drops out of the reaper's list this long after its last hold expired, so no new hold can be missed. */
 const FORGET_RUN_AFTER_MS = 3_600_000;
 
@@ -106,19 +118,6 @@ const strideOf = (legCount: number) => wordsPerSeatOf(legCount) * 32;
 
 /** Runs whose latest hold expiry this process sent to the reaper's list less than this long ago are not sent again. */
 const EXPIRY_NOTICE_MS = 60_000;
-
-/**
- * BITFIELD fields covering `seat`'s legs `fromLeg`..`toLeg-1` in its class string: type,
- * bit offset and the value with every bit of the field set; at most 32 legs a field.
- */
-function bitfieldsOf(seat: number, fromLeg: number, toLeg: number, stride: number): Array<[string, number, number]> {
-  const fields: Array<[string, number, number]> = [];
-  for (let leg = fromLeg; leg < toLeg; leg += 32) {
-    const width = Math.min(32, toLeg - leg);
-    fields.push([`u${width}`, seat * stride + leg, 2 ** width - 1]);
-  }
-  return fields;
-}
 
 /** A Redis Cluster client: replies to reads may come from masters only (seats must be current). */
 function clusterClient(options: RedisEngineOptions): Cluster {
@@ -149,12 +148,13 @@ const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? rep
  * The Redis engine (DESIGN §6). Key schema (README, "Seat inventory"), `P` the key prefix:
  *
  * - `P{run:<id>}:state` hash: `gen` (generation marker: a run without it is rebuilt from
- *   `tickets`), `legs`, `cap:<class>`, `stride:<class>` (bits per seat: legs rounded up to
- *   32), `ver:<class>` (bumped by every change to the class's seats).
- * - `P{run:<id>}:occupancy:<class>` string: seat after seat, `stride` bits each, bit
- *   `seat * stride + leg` set when the seat is taken on that leg.
- * - `P{run:<id>}:holds` hash holdId → the hold as JSON (with its seat indexes);
- *   `P{run:<id>}:status` hash holdId → HELD | CONFIRMED | RELEASED;
+ *   `tickets`), `legs`, `cap:<class>`, `ver:<class>` (bumped by every change to the
+ *   class's seats).
+ * - `P{run:<id>}:occupancy:<class>` string: seat after seat, `stride` bits each (the legs
+ *   rounded up to whole 32-bit words), bit `seat * stride + leg` set when the seat is taken
+ *   on that leg.
+ * - `P{run:<id>}:holds` hash holdId → the hold: its status letter (H held, C confirmed,
+ *   R released) then its JSON record (with its seat indexes);
  *   `P{run:<id>}:expiry` sorted set of held holdIds by expiry (ms).
  * - `Phold:<holdId>` string → run id: confirm and release come with a hold id only.
  * - `Pruns-with-holds` sorted set of run ids by their latest hold expiry: what the reaper visits.
@@ -166,7 +166,9 @@ const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? rep
  * takes them only if each is free on every leg, and otherwise returns the current occupancy
  * to choose again. Holds of one run and class are decided in batches, one batch at a time
  * from a process, each hold on a copy that already has the batch's earlier choices, so its
- * own holds never collide; other processes' holds can only make it choose again.
+ * own holds never collide; other processes' holds can only make it choose again. On one
+ * Redis (not a cluster) the batches of many runs go in one script call, with their hold
+ * look-ups and the reaper's list.
  */
 export function createRedisEngine(options: RedisEngineOptions): InventoryEngine & { redis: Redis | Cluster } {
   const prefix = options.keyPrefix ?? '';
@@ -179,10 +181,15 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     : new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', options.onConnectionError ?? (() => undefined));
   const snapshots = new Map<string, RunSnapshot>();
+  /** Hold requests by run and class (`<runId>\0<class>`), in order of arrival. */
   const pendingHolds = new Map<string, PendingHold[]>();
-  /** Hold batches of this tick, sent together in one script call (one Redis, not a cluster). */
-  let holdCalls: HoldCall[] | null = null;
-  const flushing = new Set<string>();
+  /** Runs and classes with a batch at Redis, a state read or a pause after a lost race: one at a time. */
+  const busy = new Set<string>();
+  /** Runs and classes whose next batch the next pump prepares. */
+  const due = new Set<string>();
+  let pumpScheduled = false;
+  /** Runs and classes whose state was just read from Redis: a request refused on it is refused for good. */
+  const freshlyRead = new Set<string>();
   const loading = new Map<string, Promise<void>>();
   /** Per run, the latest hold expiry this process put on the reaper's list, and when. */
   const expiryNoticed = new Map<string, number>();
@@ -194,7 +201,6 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       meta: `${tag}:state`,
       seats: (seatClass: SeatClass) => `${tag}:occupancy:${seatClass}`,
       holds: `${tag}:holds`,
-      status: `${tag}:status`,
       expiry: `${tag}:expiry`,
     };
   };
@@ -212,33 +218,15 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     return scriptsLoaded;
   }
 
-  // Commands issued in one tick go out in one pipeline (one socket write): holds of many
-  // runs share round trips. Replies come as Buffers, the bitmaps being binary (ioredis's
-  // own auto-pipelining loses the command name of callBuffer, hence this). On a cluster,
-  // whose pipelines must stay on one node, the client's own per-node auto-pipelining does it.
-  let batch: Command[] | null = null;
-  function send(name: string, args: Array<string | number>, binary = false): Promise<unknown> {
+  // Replies come as Buffers where asked (the bitmaps are binary), strings otherwise.
+  // Arguments may be nested one level (the client flattens them once).
+  function send(name: string, args: Array<string | number | Array<string | number>>, binary = false): Promise<unknown> {
     const command = new Command(name, args, binary ? { replyEncoding: null } : { replyEncoding: 'utf8' });
-    if (clustered) {
-      void redis.sendCommand(command);
-      return command.promise;
-    }
-    if (!batch) {
-      batch = [];
-      process.nextTick(() => {
-        const commands = batch ?? [];
-        batch = null;
-        // Pipeline.sendCommand exists at run time but is missing from ioredis's types.
-        const pipeline = redis.pipeline() as unknown as { sendCommand(c: Command): void; exec(): Promise<unknown> };
-        for (const queued of commands) pipeline.sendCommand(queued);
-        void pipeline.exec().catch(() => undefined);
-      });
-    }
-    batch.push(command);
+    void redis.sendCommand(command);
     return command.promise;
   }
   const evalsha = (name: ScriptName, keys: string[], args: Array<string | number>) =>
-    send('EVALSHA', [scriptShas[name], keys.length, ...keys, ...args], true) as Promise<Reply>;
+    send('EVALSHA', [scriptShas[name], keys.length, keys, args], true) as Promise<Reply>;
 
   /**
    * EVALSHA; when the node lost the script (restart, SCRIPT FLUSH, a cluster node running it
@@ -251,7 +239,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     } catch (error) {
       if (!isNoScript(error)) throw error;
       scriptsLoaded = null;
-      return (await send('EVAL', [luaScripts[name], keys.length, ...keys, ...args], true)) as Reply;
+      return (await send('EVAL', [luaScripts[name], keys.length, keys, args], true)) as Reply;
     }
   }
 
@@ -342,16 +330,14 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     const cap = (seatClass: SeatClass) => caps.find((c) => c.seatClass === seatClass)?.capacity ?? 0;
     const reply = await evalScript(
       'rebuild',
-      [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.status, keys.expiry],
+      [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.expiry],
       [
         mode,
         randomUUID(),
         layout.legCount,
         cap('STANDARD'),
         cap('FIRST'),
-        strideOf(layout.legCount),
-        strideOf(layout.legCount),
-        ...records.flatMap((r) => [r.hold.holdId, encodeRecord(r)]),
+        ...records.flatMap((r) => [r.hold.holdId, encodeRecord(r, 'CONFIRMED')]),
       ],
     );
     if (!Array.isArray(reply)) return;
@@ -398,14 +384,12 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     throw new Error(`run ${layout.runId} could not be initialised in Redis`);
   }
 
-  function holdFrom(record: HoldRecord, status: string): Hold {
-    return { ...record.hold, status: status as HoldStatus };
-  }
-
   /**
-   * Holds wait per run and class; while one batch is with Redis the next gathers, and goes
-   * as one script call. Seats for a batch are chosen one request after another on a working
-   * copy of the class, so they never collide with each other.
+   * Holds wait per run and class. A pump, once per tick, takes the next batch of every run
+   * and class that has none at Redis, chooses its seats (one request after another on a
+   * working copy of the class, so they never collide with each other) and sends the batches:
+   * on one Redis, the batches of many runs in one script call of about HOLDS_PER_CALL holds,
+   * so Redis runs one call while this process prepares the next.
    */
   function enqueueHold(layout: RunLayout, request: HoldRequest): Promise<Hold> {
     return new Promise<Hold>((resolve, reject) => {
@@ -423,75 +407,118 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       const waiting = pendingHolds.get(key);
       if (waiting) waiting.push(item);
       else pendingHolds.set(key, [item]);
-      if (!flushing.has(key)) void flushHolds(key);
+      markDue(key);
     });
   }
 
-  async function flushHolds(key: string): Promise<void> {
-    flushing.add(key);
-    try {
-      for (;;) {
-        const waiting = pendingHolds.get(key);
-        if (!waiting || waiting.length === 0) break;
-        const batch = waiting.splice(0, MAX_BATCH);
-        const lost = batch.reduce((most, item) => Math.max(most, item.attempts), 0);
-        // Processes that lost a race wait a random moment, so the same one does not lose every time.
-        if (lost > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(lost, 10)));
-        try {
-          await holdBatch(batch);
-        } catch (error) {
-          for (const item of batch) item.reject(error);
+  function markDue(key: string): void {
+    if (busy.has(key) || !pendingHolds.has(key)) return;
+    due.add(key);
+    if (!pumpScheduled) {
+      pumpScheduled = true;
+      process.nextTick(pump);
+    }
+  }
+
+  function pump(): void {
+    pumpScheduled = false;
+    let group: PreparedBatch[] = [];
+    let holds = 0;
+    for (const key of due) {
+      due.delete(key);
+      if (busy.has(key)) continue;
+      const batch = prepareBatch(key);
+      if (!batch) continue;
+      if (clustered) sendClustered(batch);
+      else {
+        group.push(batch);
+        holds += batch.chosen.length;
+        if (holds >= HOLDS_PER_CALL) {
+          sendHoldRuns(group);
+          group = [];
+          holds = 0;
         }
       }
-    } finally {
-      flushing.delete(key);
-      if (pendingHolds.get(key)?.length === 0) pendingHolds.delete(key);
     }
+    if (group.length > 0) sendHoldRuns(group);
+  }
+
+  /** The key is free for its next batch, at once or after a random pause when its requests lost races. */
+  function finish(key: string, lostAttempts = 0): void {
+    const next = () => {
+      busy.delete(key);
+      markDue(key);
+    };
+    // Processes that lost a race wait a random moment, so the same one does not lose every time.
+    if (lostAttempts > 0) setTimeout(next, Math.random() * Math.min(lostAttempts, 10));
+    else next();
   }
 
   /** Puts items back at the head of their queue, to be decided again (on fresh state when `stale`). */
-  function retry(items: PendingHold[]): void {
-    const tooMany = items.filter((item) => ++item.attempts >= MAX_ATTEMPTS);
-    for (const item of tooMany) {
-      item.reject(
-        new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Seats are changing too fast on this train; try again'),
-      );
+  function retry(items: PendingHold[]): number {
+    let most = 0;
+    const again: PendingHold[] = [];
+    for (const item of items) {
+      if (++item.attempts >= MAX_ATTEMPTS) {
+        item.reject(
+          new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'Seats are changing too fast on this train; try again'),
+        );
+      } else {
+        again.push(item);
+        most = Math.max(most, item.attempts);
+      }
     }
-    const again = items.filter((item) => item.attempts < MAX_ATTEMPTS);
-    if (again.length === 0) return;
-    const key = again[0]!.key;
-    pendingHolds.set(key, [...again, ...(pendingHolds.get(key) ?? [])]);
-    if (!flushing.has(key)) void flushHolds(key);
+    if (again.length > 0) {
+      const key = again[0]!.key;
+      pendingHolds.set(key, [...again, ...(pendingHolds.get(key) ?? [])]);
+    }
+    return most;
   }
 
-  /** A request refused on current state, unless it is a retry of a hold that took its seats itself. */
-  async function refuse(item: PendingHold, error: DomainError): Promise<void> {
-    const keys = runKeys(item.layout.runId);
-    const existing = await evalScript('getHold', [keys.holds, keys.status], [item.request.holdId]);
-    if (!Array.isArray(existing)) return item.reject(error);
-    const record = decodeRecord(item.layout.runId, text(existing[0]));
-    if (record.fingerprint !== item.fingerprint) return item.reject(otherRequest(item.request.holdId));
-    item.resolve(holdFrom(record, text(existing[1])));
+  /** Reads the run's state for the key's next batch (restoring the run if Redis has none), then lets it go. */
+  function readForBatch(key: string, layout: RunLayout): void {
+    busy.add(key);
+    currentRun(layout).then(
+      () => {
+        freshlyRead.add(key);
+        finish(key);
+      },
+      (error: unknown) => {
+        const waiting = pendingHolds.get(key) ?? [];
+        for (const item of waiting.splice(0, MAX_BATCH)) item.reject(error);
+        if (waiting.length === 0) pendingHolds.delete(key);
+        finish(key);
+      },
+    );
   }
 
-  /** One script call for a batch of holds of one run and class; settles or requeues every item. */
-  async function holdBatch(batch: PendingHold[]): Promise<void> {
-    const { layout, request: first } = batch[0]!;
+  /**
+   * Takes the key's next batch and chooses its seats; null when nothing is to be sent now
+   * (every request settled, or the run's state is being read first).
+   */
+  function prepareBatch(key: string): PreparedBatch | null {
+    const waiting = pendingHolds.get(key);
+    if (!waiting || waiting.length === 0) {
+      pendingHolds.delete(key);
+      return null;
+    }
+    const { layout, request: first } = waiting[0]!;
     const { runId } = layout;
     const seatClass = first.seatClass;
-    const keys = runKeys(runId);
-    let snapshot = snapshots.get(runId);
-    let classState = snapshot?.classes.get(seatClass);
-    const cached = snapshot !== undefined && classState !== undefined && !batch.some((item) => item.stale);
-    if (!cached || !snapshot || !classState) {
-      snapshot = await currentRun(layout);
-      classState = snapshot.classes.get(seatClass)!;
+    const snapshot = snapshots.get(runId);
+    const classState = snapshot?.classes.get(seatClass);
+    const fresh = freshlyRead.delete(key);
+    const batch = waiting.slice(0, MAX_BATCH);
+    if (!snapshot || !classState || (!fresh && batch.some((item) => item.stale))) {
+      readForBatch(key, layout);
+      return null;
     }
+    waiting.splice(0, batch.length);
+    if (waiting.length === 0) pendingHolds.delete(key);
     // Choices go straight into this process's copy: the reply either confirms it is Redis's
     // state, or replaces it; on an error the copy is dropped.
     const working = classState.occupancy;
-    const chosen: Array<{ item: PendingHold; record: HoldRecord }> = [];
-    const settling: Array<Promise<void>> = [];
+    const chosen: PreparedBatch['chosen'] = [];
     const stale: PendingHold[] = [];
     for (const item of batch) {
       try {
@@ -503,10 +530,10 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       } catch (error) {
         if (!(error instanceof DomainError)) item.reject(error);
         // Another process may have freed seats since this copy was taken: refuse only on current state.
-        else if (cached) {
+        else if (!fresh) {
           item.stale = true;
           stale.push(item);
-        } else settling.push(refuse(item, error).catch(item.reject));
+        } else refuse(item, error);
       }
     }
     if (stale.length > 0) {
@@ -514,9 +541,10 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       retry(stale);
     }
     if (chosen.length === 0) {
-      await Promise.all(settling);
-      return;
+      markDue(key);
+      return null;
     }
+    const keys = runKeys(runId);
     const args: Array<string | number> = [
       seatClass,
       classState.gen,
@@ -524,173 +552,182 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       layout.legCount,
       working.capacity,
     ];
-    const seatStride = strideOf(layout.legCount);
-    const fieldSeats: number[][] = [];
+    const stride = strideOf(layout.legCount);
+    let latest = 0;
     for (const { item, record } of chosen) {
-      const { fromStop, toStop } = item.request;
-      const owners: number[] = [];
-      const fields: Array<string | number> = [];
-      record.seatIndexes.forEach((seat, position) => {
-        for (const [type, offset, ones] of bitfieldsOf(seat, fromStop, toStop, seatStride)) {
-          fields.push(type, offset, ones);
-          owners.push(position);
+      const { holdId, fromStop, toStop } = item.request;
+      const expiresAt = record.hold.expiresAt.getTime();
+      latest = Math.max(latest, expiresAt);
+      args.push(holdId, expiresAt, encodeRecord(record, 'HELD'), fromStop, toStop, record.seatIndexes.length);
+      for (const seat of record.seatIndexes) args.push(seat * stride + fromStop);
+    }
+    busy.add(key);
+    return {
+      key,
+      layout,
+      seatClass,
+      working,
+      gen: classState.gen,
+      chosen,
+      indexKeys: chosen.map(({ item }) => holdIndexKey(item.request.holdId)),
+      keys: [keys.meta, keys.seats(seatClass), keys.holds, keys.expiry],
+      args,
+      notice: noticeExpiry(runId, latest),
+    };
+  }
+
+  /** One script call for the batches of several runs, their hold look-ups and the reaper's list. */
+  function sendHoldRuns(group: PreparedBatch[]): void {
+    const keys: string[] = [];
+    const args: Array<string | number> = [];
+    for (const batch of group) {
+      for (const key of batch.indexKeys) keys.push(key);
+      for (const key of batch.keys) keys.push(key);
+      args.push(batch.indexKeys.length, batch.args.length, batch.layout.runId, batch.notice ?? '');
+      for (const arg of batch.args) args.push(arg);
+    }
+    keys.push(runsWithHoldsKey);
+    evalScript('holdRuns', keys, args).then(
+      (reply) => {
+        if (!Array.isArray(reply) || reply.length !== group.length) {
+          for (const batch of group) failBatch(batch, new Error(`unexpected reply to holdRuns: ${text(reply)}`));
+          return;
         }
-      });
-      fieldSeats.push(owners);
-      args.push(item.request.holdId, record.hold.expiresAt.getTime(), encodeRecord(record), owners.length, ...fields);
-    }
-    const [{ indexed, reply }] = await Promise.all([
-      callHold(
-        runId,
-        chosen.map(({ item }) => holdIndexKey(item.request.holdId)),
-        [keys.meta, keys.seats(seatClass), keys.holds, keys.status, keys.expiry],
-        args,
-      ),
-      Promise.all(chosen.map(({ record }) => noticeExpiry(runId, record.hold.expiresAt.getTime()))),
-    ]).catch((error: unknown) => {
+        group.forEach((batch, i) => settleBatch(batch, reply[i] ?? null, null));
+      },
+      (error: unknown) => {
+        for (const batch of group) failBatch(batch, error);
+      },
+    );
+  }
+
+  /** On a cluster: the hold look-ups (other nodes), the hold script and the reaper's list as their own commands. */
+  function sendClustered(batch: PreparedBatch): void {
+    const runId = batch.layout.runId;
+    Promise.all([
+      Promise.all(batch.indexKeys.map((key) => send('SET', [key, runId, 'NX', 'GET']) as Promise<string | null>)),
+      evalScript('hold', batch.keys, batch.args),
+      batch.notice === null ? null : send('ZADD', [runsWithHoldsKey, 'GT', batch.notice, runId]),
+    ]).then(
+      ([indexed, reply]) => settleBatch(batch, reply, indexed),
+      (error: unknown) => failBatch(batch, error),
+    );
+  }
+
+  function failBatch(batch: PreparedBatch, error: unknown): void {
+    const runId = batch.layout.runId;
+    snapshots.delete(runId);
+    if (batch.notice !== null && expiryNoticed.get(runId) === batch.notice) expiryNoticed.delete(runId);
+    for (const { item } of batch.chosen) item.reject(error);
+    finish(batch.key);
+  }
+
+  /**
+   * Settles or requeues every hold of a batch from its script reply. `indexed` (on a
+   * cluster) is what each hold look-up pointed to before: a hold made under an id another
+   * run owns is undone there; on one Redis the script skips those itself ('O').
+   */
+  function settleBatch(batch: PreparedBatch, reply: Reply, indexed: Array<string | null> | null): void {
+    const { key, layout, seatClass, working, chosen } = batch;
+    const runId = layout.runId;
+    const code = Array.isArray(reply) ? text(reply[0]) : '';
+    if (code === 'NO_RUN') {
       snapshots.delete(runId);
-      throw error;
-    });
-    const outcome = Array.isArray(reply) ? text(reply[0]) : '';
-    if (!Array.isArray(reply) || outcome === 'LAYOUT') {
-      snapshots.delete(runId);
-      throw new Error(
-        outcome === 'LAYOUT'
-          ? `run ${runId} was initialised with another layout than ${layout.consistId}`
-          : `unexpected hold reply ${text(reply)}`,
+      restoreRun(layout).then(
+        () => finish(key, retry(chosen.map(({ item }) => item))),
+        (error: unknown) => failBatch(batch, error),
       );
-    }
-    if (outcome === 'NO_RUN') {
-      snapshots.delete(runId);
-      await restoreRun(layout);
-      retry(chosen.map(({ item }) => item));
-      await Promise.all(settling);
       return;
     }
-    // DONE: gen, version, whether the caller's copy plus this batch is the class as it is now, else the class.
-    const gen = text(reply[1]);
-    const version = Number(text(reply[2]));
-    if (text(reply[3]) === '1') {
+    if (!Array.isArray(reply) || (code !== 'D' && code !== 'S')) {
+      failBatch(
+        batch,
+        new Error(
+          code === 'LAYOUT'
+            ? `run ${runId} was initialised with another layout than ${layout.consistId}`
+            : `unexpected hold reply ${text(reply)}`,
+        ),
+      );
+      return;
+    }
+    const version = Number(text(reply[1]));
+    const outcomes = text(reply[2]);
+    let extra: number;
+    if (code === 'D') {
+      // The copy with this batch's seats is the class as it now is.
       const run = snapshots.get(runId);
       const known = run?.classes.get(seatClass);
-      if (run?.gen === gen && (!known || known.version <= version))
-        run.classes.set(seatClass, { gen, version, occupancy: working });
+      if (run?.gen === batch.gen && (!known || known.version <= version))
+        run.classes.set(seatClass, { gen: batch.gen, version, occupancy: working });
+      extra = 3;
     } else {
       const raw = Buffer.isBuffer(reply[4]) ? reply[4] : Buffer.alloc(0);
-      snapshotOfClass(runId, layout.legCount, seatClass, gen, version, working.capacity, raw);
+      snapshotOfClass(runId, layout.legCount, seatClass, text(reply[3]), version, working.capacity, raw);
+      extra = 5;
     }
-    const outcomes = Array.isArray(reply[5]) ? reply[5] : [];
     const lost: PendingHold[] = [];
     chosen.forEach(({ item, record }, k) => {
-      const result = outcomes[k];
-      const kind = Array.isArray(result) ? text(result[0]) : '';
-      const elsewhere = indexed[k] !== null && indexed[k] !== runId;
-      if (kind === 'HELD') {
+      const outcome = outcomes[k];
+      const elsewhere = indexed !== null && indexed[k] != null && indexed[k] !== runId;
+      if (outcome === 'H') {
         if (!elsewhere) return item.resolve(record.hold);
         // The id is another run's hold: undo this one.
         snapshots.delete(runId);
-        settling.push(
-          evalScript('release', releaseKeys(runId), [item.request.holdId, 'forget']).then(
-            () => item.reject(otherRequest(item.request.holdId)),
-            item.reject,
-          ),
+        evalScript('release', releaseKeys(runId), [item.request.holdId, 'forget']).then(
+          () => item.reject(otherRequest(item.request.holdId)),
+          item.reject,
         );
-      } else if (kind === 'EXISTS' && Array.isArray(result)) {
-        const existing = decodeRecord(runId, text(result[1]));
-        if (existing.fingerprint !== item.fingerprint || elsewhere) item.reject(otherRequest(item.request.holdId));
-        else item.resolve(holdFrom(existing, text(result[2])));
-      } else if (kind === 'TAKEN' && Array.isArray(result)) {
+      } else if (outcome === 'O') {
+        item.reject(otherRequest(item.request.holdId));
+      } else if (outcome === 'E') {
+        const existing = decodeRecord(runId, item.request.holdId, text(reply[extra++]));
+        if (existing.record.fingerprint !== item.fingerprint || elsewhere)
+          item.reject(otherRequest(item.request.holdId));
+        else item.resolve(existing.hold);
+      } else if (outcome === 'T') {
+        const fields = text(reply[extra++]).split(',').map(Number);
         if ((item.request.seats?.length ?? 0) === 0) {
           lost.push(item);
           return;
         }
-        // Named seats another process took first: Redis has the final word.
-        const owners = fieldSeats[k]!;
-        const takenPositions = new Set(result.slice(1).map((field) => owners[Number(text(field)) - 1]));
+        // Named seats another process took first: Redis has the final word. Each seat has
+        // one field per 32 legs of the journey.
+        const perSeat = Math.ceil((item.request.toStop - item.request.fromStop) / 32);
+        const takenPositions = new Set(fields.map((field) => Math.floor((field - 1) / perSeat)));
         const named = record.hold.seats.filter((_, position) => takenPositions.has(position));
         item.reject(seatTaken(named.map((seat) => seatIdOf(seat.coach, seat.label))));
-      } else item.reject(new Error(`unexpected hold outcome ${kind}`));
+      } else item.reject(new Error(`unexpected hold outcome ${outcome ?? ''}`));
     });
-    if (lost.length > 0) retry(lost);
-    await Promise.all(settling);
+    finish(key, lost.length > 0 ? retry(lost) : 0);
+  }
+
+  /** A request refused on current state, unless it is a retry of a hold that took its seats itself. */
+  function refuse(item: PendingHold, error: DomainError): void {
+    const { holdId } = item.request;
+    send('HGET', [runKeys(item.layout.runId).holds, holdId]).then((stored) => {
+      if (typeof stored !== 'string') return item.reject(error);
+      const existing = decodeRecord(item.layout.runId, holdId, stored);
+      if (existing.record.fingerprint !== item.fingerprint) return item.reject(otherRequest(holdId));
+      item.resolve(existing.hold);
+    }, item.reject);
   }
 
   /**
-   * A batch's hold look-ups (SET NX GET to the run id, answering what they held before) and
-   * its hold script. On a cluster they are separate commands (the look-ups live on other
-   * nodes); on one Redis, every batch of the same tick goes in one script call.
+   * The expiry to put the run on the reaper's list with (ZADD GT, so the list only moves
+   * forward), or null when this process sent one for the run at most a minute older: the
+   * reaper forgets a run an hour after its listed expiry, so nothing is missed.
    */
-  async function callHold(
-    runId: string,
-    indexKeys: string[],
-    keys: string[],
-    args: Array<string | number>,
-  ): Promise<{ indexed: Array<string | null>; reply: Reply }> {
-    if (clustered) {
-      const [indexed, reply] = await Promise.all([
-        Promise.all(indexKeys.map((key) => send('SET', [key, runId, 'NX', 'GET']) as Promise<string | null>)),
-        evalScript('hold', keys, args),
-      ]);
-      return { indexed, reply };
-    }
-    return new Promise((resolve, reject) => {
-      if (!holdCalls) {
-        const calls: HoldCall[] = [];
-        holdCalls = calls;
-        process.nextTick(() => {
-          if (holdCalls === calls) holdCalls = null;
-          if (calls.length > 0) void sendHoldCalls(calls);
-        });
-      }
-      holdCalls.push({ runId, indexKeys, keys, args, resolve, reject });
-      // A full call goes at once: Redis runs it while this process prepares the next.
-      if (holdCalls.length >= RUNS_PER_CALL) {
-        const calls = holdCalls.splice(0);
-        holdCalls = null;
-        void sendHoldCalls(calls);
-      }
-    });
-  }
-
-  async function sendHoldCalls(calls: HoldCall[]): Promise<void> {
-    try {
-      const reply = await evalScript(
-        'holdRuns',
-        calls.flatMap((call) => [...call.indexKeys, ...call.keys]),
-        calls.flatMap((call) => [call.indexKeys.length, call.args.length, call.runId, ...call.args]),
-      );
-      if (!Array.isArray(reply) || reply.length !== calls.length) throw new Error('unexpected reply to holdRuns');
-      calls.forEach((call, i) => {
-        const [indexed, runReply] = Array.isArray(reply[i]) ? reply[i] : [];
-        call.resolve({
-          indexed: (Array.isArray(indexed) ? indexed : []).map((value) => (text(value) === '' ? null : text(value))),
-          reply: runReply ?? null,
-        });
-      });
-    } catch (error) {
-      for (const call of calls) call.reject(error);
-    }
-  }
-
-  /**
-   * Puts the run on the reaper's list with its latest hold expiry (ZADD GT, so the list only
-   * moves forward). Skipped when this process sent an expiry for the run at most a minute
-   * older: the reaper forgets a run an hour after its listed expiry, so nothing is missed.
-   */
-  function noticeExpiry(runId: string, expiresAtMs: number): Promise<unknown> {
+  function noticeExpiry(runId: string, expiresAtMs: number): number | null {
     const noticed = expiryNoticed.get(runId);
-    if (noticed !== undefined && expiresAtMs <= noticed + EXPIRY_NOTICE_MS) return Promise.resolve();
+    if (noticed !== undefined && expiresAtMs <= noticed + EXPIRY_NOTICE_MS) return null;
     if (expiryNoticed.size >= maxCachedRuns) expiryNoticed.clear();
     expiryNoticed.set(runId, expiresAtMs);
-    return send('ZADD', [runsWithHoldsKey, 'GT', expiresAtMs, runId]).catch((error: unknown) => {
-      if (expiryNoticed.get(runId) === expiresAtMs) expiryNoticed.delete(runId);
-      throw error;
-    });
+    return expiresAtMs;
   }
 
   const releaseKeys = (runId: string) => {
     const keys = runKeys(runId);
-    return [keys.meta, keys.holds, keys.status, keys.expiry, keys.seats('STANDARD'), keys.seats('FIRST')];
+    return [keys.meta, keys.holds, keys.expiry, keys.seats('STANDARD'), keys.seats('FIRST')];
   };
 
   async function runOfHold(holdId: string): Promise<string | null> {
@@ -723,13 +760,13 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       const runId = await runOfHold(holdId);
       if (!runId) throw notFound('Hold', holdId);
       const keys = runKeys(runId);
-      const reply = await evalScript('confirm', [keys.holds, keys.status, keys.expiry], [holdId]);
-      if (!Array.isArray(reply)) throw notFound('Hold', holdId);
-      const status = text(reply[1]);
-      if (status === 'RELEASED') {
+      const stored = await evalScript('confirm', [keys.holds, keys.expiry], [holdId]);
+      if (!Buffer.isBuffer(stored)) throw notFound('Hold', holdId);
+      const { hold } = decodeRecord(runId, holdId, text(stored));
+      if (hold.status === 'RELEASED') {
         throw badInput(`Hold ${holdId} was released; its seats are no longer held`, { holdId, status: 'RELEASED' });
       }
-      return holdFrom(decodeRecord(runId, text(reply[0])), status);
+      return hold;
     },
 
     async release(holdId) {
@@ -737,15 +774,14 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       if (!runId) throw notFound('Hold', holdId);
       const reply = await evalScript('release', releaseKeys(runId), [holdId, '']);
       if (!Array.isArray(reply)) throw notFound('Hold', holdId);
-      const record = decodeRecord(runId, text(reply[0]));
-      const version = text(reply[3]);
+      const { record, hold } = decodeRecord(runId, holdId, text(reply[0]));
+      const version = text(reply[2]);
       if (version !== '') {
-        const { hold } = record;
-        applyChange(runId, hold.seatClass, text(reply[2]), Number(version), (occupancy) => {
+        applyChange(runId, hold.seatClass, text(reply[1]), Number(version), (occupancy) => {
           for (const index of record.seatIndexes) setSeat(occupancy, index, hold.fromStop, hold.toStop, false);
         });
       }
-      return holdFrom(record, text(reply[1]));
+      return hold;
     },
 
     async releaseSeats(holdId, seatIds) {
@@ -758,16 +794,15 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         const seat = text(reply[1]);
         throw badInput(`Seat ${seat} is not in hold ${holdId}`, { holdId, seat });
       }
-      const record = decodeRecord(runId, text(reply[1]));
-      const version = text(reply[4]);
+      const { hold } = decodeRecord(runId, holdId, text(reply[1]));
+      const version = text(reply[3]);
       if (version !== '') {
-        const cleared = reply.slice(5).map((index) => Number(text(index)));
-        const { hold } = record;
-        applyChange(runId, hold.seatClass, text(reply[3]), Number(version), (occupancy) => {
+        const cleared = reply.slice(4).map((index) => Number(text(index)));
+        applyChange(runId, hold.seatClass, text(reply[2]), Number(version), (occupancy) => {
           for (const index of cleared) setSeat(occupancy, index, hold.fromStop, hold.toStop, false);
         });
       }
-      return holdFrom(record, text(reply[2]));
+      return hold;
     },
 
     async rebuild(layout, confirmed, now) {
@@ -777,10 +812,8 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     async getHold(holdId) {
       const runId = await runOfHold(holdId);
       if (!runId) return null;
-      const keys = runKeys(runId);
-      const reply = await evalScript('getHold', [keys.holds, keys.status], [holdId]);
-      if (!Array.isArray(reply)) return null;
-      return holdFrom(decodeRecord(runId, text(reply[0])), text(reply[1]));
+      const stored = await send('HGET', [runKeys(runId).holds, holdId]);
+      return typeof stored === 'string' ? decodeRecord(runId, holdId, stored).hold : null;
     },
 
     async expiredHolds(now, limit) {
@@ -798,8 +831,11 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         runs.map(async ({ runId, score }, i) => {
           const reply = replies[i];
           if (!Array.isArray(reply)) return;
-          const [stillHeld, ...records] = reply;
-          for (const raw of records) if (raw) holds.push(holdFrom(decodeRecord(runId, text(raw)), 'HELD'));
+          for (let k = 1; k + 1 < reply.length; k += 2) {
+            const stored = text(reply[k + 1]);
+            if (stored !== '') holds.push(decodeRecord(runId, text(reply[k]), stored).hold);
+          }
+          const stillHeld = reply[0];
           if (Number(stillHeld) === 0 && Number(score) < now.getTime() - FORGET_RUN_AFTER_MS) {
             await evalScript('forgetRun', [runsWithHoldsKey], [runId, score]);
           }
@@ -814,7 +850,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         const keys = runKeys(runId);
         const holdIds = await evalScript(
           'dropRun',
-          [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.status, keys.expiry],
+          [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.expiry],
           [],
         );
         snapshots.delete(runId);
@@ -859,13 +895,13 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
 }
 
 /**
- * A hold as stored in `holds`: short keys, since a sold run keeps thousands. `c` class,
- * `f`/`t` stops, `i` seat indexes, `s` [coach, label] pairs, `a`/`e` created/expires (ms),
- * `p` request fingerprint, `r` seat ids `releaseSeats` returned (absent when none). The Lua
- * scripts read `c`, `f`, `t` and `i`; `releaseSeats` rewrites `i`, `s` and `r`.
+ * A hold as stored in `holds`, after its status letter: short keys, since a sold run keeps
+ * thousands, and no hold id (it is the hash field). `c` class, `f`/`t` stops, `i` seat
+ * indexes, `s` [coach, label] pairs, `a`/`e` created/expires (ms), `p` request fingerprint,
+ * `r` seat ids `releaseSeats` returned (absent when none). The Lua scripts read `c`, `f`,
+ * `t` and `i`; `releaseSeats` rewrites `i`, `s` and `r`.
  */
 interface StoredHold {
-  h: string;
   c: SeatClass;
   f: number;
   t: number;
@@ -877,28 +913,29 @@ interface StoredHold {
   r?: string[];
 }
 
-function encodeRecord(record: HoldRecord): string {
+const STATUS_LETTERS: Record<HoldStatus, string> = { HELD: 'H', CONFIRMED: 'C', RELEASED: 'R' };
+const STATUSES: Record<string, HoldStatus> = { H: 'HELD', C: 'CONFIRMED', R: 'RELEASED' };
+
+/** The status letter and the JSON of `StoredHold`, written out directly (one string per hold made). */
+function encodeRecord(record: HoldRecord, status: HoldStatus): string {
   const { hold } = record;
-  const stored: StoredHold = {
-    h: hold.holdId,
-    c: hold.seatClass,
-    f: hold.fromStop,
-    t: hold.toStop,
-    i: record.seatIndexes,
-    s: hold.seats.map((seat) => [seat.coach, seat.label]),
-    a: hold.createdAt.getTime(),
-    e: hold.expiresAt.getTime(),
-    p: record.fingerprint,
-    ...(record.releasedSeats.length > 0 ? { r: record.releasedSeats } : {}),
-  };
-  return JSON.stringify(stored);
+  const seats = hold.seats.map((seat) => `[${seat.coach},${JSON.stringify(seat.label)}]`).join(',');
+  const released = record.releasedSeats.length > 0 ? `,"r":${JSON.stringify(record.releasedSeats)}` : '';
+  return (
+    `${STATUS_LETTERS[status]}{"c":"${hold.seatClass}","f":${hold.fromStop},"t":${hold.toStop},` +
+    `"i":[${record.seatIndexes.join(',')}],"s":[${seats}],"a":${hold.createdAt.getTime()},` +
+    `"e":${hold.expiresAt.getTime()},"p":${JSON.stringify(record.fingerprint)}${released}}`
+  );
 }
 
-function decodeRecord(runId: string, json: string): HoldRecord {
-  const stored = JSON.parse(json) as StoredHold;
-  return {
+/** A stored hold: its record and the hold with its current status. */
+function decodeRecord(runId: string, holdId: string, value: string): { record: HoldRecord; hold: Hold } {
+  const status = STATUSES[value.charAt(0)];
+  if (!status) throw new Error(`hold ${holdId} of run ${runId} is stored in an unknown form`);
+  const stored = JSON.parse(value.slice(1)) as StoredHold;
+  const record: HoldRecord = {
     hold: {
-      holdId: stored.h,
+      holdId,
       runId,
       fromStop: stored.f,
       toStop: stored.t,
@@ -912,4 +949,5 @@ function decodeRecord(runId: string, json: string): HoldRecord {
     fingerprint: stored.p,
     releasedSeats: Array.isArray(stored.r) ? stored.r : [],
   };
+  return { record, hold: { ...record.hold, status } };
 }
