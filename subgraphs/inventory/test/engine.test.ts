@@ -163,6 +163,25 @@ describe.each(engines)('%s inventory engine', (_name, available, makeEngine) => 
     expect(await standardLeft(engine, 0, 4)).toBe(22);
   });
 
+  it('refuses a hold id already used on another run, taking nothing there, also when both arrive at once', async () => {
+    const engine = makeEngine();
+    const other = runLayout({ runId: 'IC2:2026-12-01' });
+    const first = await engine.hold(layout, holdRequest({ holdId: 'shared', count: 2 }));
+    expect(await errorCode(engine.hold(other, holdRequest({ holdId: 'shared', count: 2 })))).toBe('BAD_USER_INPUT');
+    const [a, b] = await Promise.allSettled([
+      engine.hold(layout, holdRequest({ holdId: 'twice', count: 1 })),
+      engine.hold(other, holdRequest({ holdId: 'twice', count: 1 })),
+    ]);
+    expect(a.status).toBe('fulfilled');
+    expect(b.status === 'rejected' && (b.reason as { extensions?: { code?: string } }).extensions?.code).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(await standardLeftOn(engine, other)).toBe(24);
+    expect(await standardLeft(engine, 0, 4)).toBe(21);
+    expect(await engine.getHold('shared')).toEqual(first);
+    expect((await engine.getHold('twice'))?.runId).toBe(layout.runId);
+  });
+
   it('rejects unknown seats, seats of another class, repeated seats and bad stops as BAD_USER_INPUT', async () => {
     const engine = makeEngine();
     const bad = (overrides: Partial<HoldRequest>) =>

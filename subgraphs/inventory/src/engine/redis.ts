@@ -593,7 +593,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
           for (const batch of group) failBatch(batch, new Error(`unexpected reply to holdRuns: ${text(reply)}`));
           return;
         }
-        group.forEach((batch, i) => settleBatch(batch, reply[i] ?? null, null));
+        group.forEach((batch, i) => settleSafely(batch, reply[i] ?? null, null));
       },
       (error: unknown) => {
         for (const batch of group) failBatch(batch, error);
@@ -609,9 +609,18 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       evalScript('hold', batch.keys, batch.args),
       batch.notice === null ? null : send('ZADD', [runsWithHoldsKey, 'GT', batch.notice, runId]),
     ]).then(
-      ([indexed, reply]) => settleBatch(batch, reply, indexed),
+      ([indexed, reply]) => settleSafely(batch, reply, indexed),
       (error: unknown) => failBatch(batch, error),
     );
+  }
+
+  /** settleBatch, failing whatever it left unsettled if it throws (a reply in a form it does not know). */
+  function settleSafely(batch: PreparedBatch, reply: Reply, indexed: Array<string | null> | null): void {
+    try {
+      settleBatch(batch, reply, indexed);
+    } catch (error) {
+      failBatch(batch, error);
+    }
   }
 
   function failBatch(batch: PreparedBatch, error: unknown): void {
@@ -704,12 +713,14 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   /** A request refused on current state, unless it is a retry of a hold that took its seats itself. */
   function refuse(item: PendingHold, error: DomainError): void {
     const { holdId } = item.request;
-    send('HGET', [runKeys(item.layout.runId).holds, holdId]).then((stored) => {
-      if (typeof stored !== 'string') return item.reject(error);
-      const existing = decodeRecord(item.layout.runId, holdId, stored);
-      if (existing.record.fingerprint !== item.fingerprint) return item.reject(otherRequest(holdId));
-      item.resolve(existing.hold);
-    }, item.reject);
+    send('HGET', [runKeys(item.layout.runId).holds, holdId])
+      .then((stored) => {
+        if (typeof stored !== 'string') return item.reject(error);
+        const existing = decodeRecord(item.layout.runId, holdId, stored);
+        if (existing.record.fingerprint !== item.fingerprint) return item.reject(otherRequest(holdId));
+        item.resolve(existing.hold);
+      })
+      .catch(item.reject);
   }
 
   /**
