@@ -5,7 +5,7 @@ import { createRedisEngine } from '../src/engine/redis.js';
 import type { ConfirmedSeat, Hold, HoldRequest, InventoryEngine } from '../src/engine/engine.js';
 import { readInventoryEnv } from '../src/env.js';
 import { startInventory } from '../src/service.js';
-import { coach, errorCode, holdRequest, runLayout } from './fixtures.js';
+import { coach, errorCode, holdRequest, now, runLayout } from './fixtures.js';
 import {
   deleteKeys,
   redisForTests,
@@ -221,6 +221,33 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
       expect(await bad({ holdId: 'before', count: 4 })).toBe('BAD_USER_INPUT');
       expect(await errorCode(inventory.availability(hundred, 2, 9))).toBe('BAD_USER_INPUT');
       expect(await dump()).toEqual(before);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it('refuses a hold chosen on another layout than the run now has, taking nothing and leaving the version', async () => {
+    const keyPrefix = `${prefix}relayout:`;
+    const longer = runLayout({
+      ...hundred,
+      consistId: 'consist-120',
+      coaches: [...hundred.coaches, coach(6, 'STANDARD', 20)],
+    });
+    const stale = engine(keyPrefix);
+    const operator = engine(keyPrefix);
+    // This process knows the run as 100 seats; meanwhile the run is set up again as 120.
+    await stale.hold(hundred, holdRequest({ holdId: 'early', count: 1 }));
+    await operator.rebuild(longer, [], now);
+    const admin = new Redis(url);
+    try {
+      const occupancy = `${keyPrefix}{run:${hundred.runId}}:occupancy:STANDARD`;
+      const before = await admin.getBuffer(occupancy);
+      const refused = await errorCode(stale.hold(hundred, holdRequest({ holdId: 'late', count: 2 })));
+      expect(String(refused)).toMatch(/another layout/);
+      expect(await admin.getBuffer(occupancy)).toEqual(before);
+      expect(await operator.getHold('late')).toBeNull();
+      const left = await operator.availability(longer, 0, 4);
+      expect(left.find((a) => a.seatClass === 'STANDARD')?.seatsLeft).toBe(120);
     } finally {
       admin.disconnect();
     }

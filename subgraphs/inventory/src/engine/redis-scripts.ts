@@ -4,64 +4,71 @@ import type { Redis } from 'ioredis';
 /**
  * The Lua scripts of the Redis engine, one per operation. Every key a script touches is
  * passed in KEYS and shares the run's hash tag, so each runs on one Redis Cluster node.
- * Bit `seat * stride + leg` of a class's `occupancy` string is set when the seat is taken
- * on that leg; `stride` is the run's leg count rounded up to whole 32-bit words (bitmap.ts
- * reads the string as big-endian words). A seat's legs of a journey are consecutive bits,
- * so one BITFIELD call covers them all, at most 32 legs a field. A hold is stored in the
- * run's `holds` hash as its status letter (H held, C confirmed, R released) followed by its
- * JSON record.
+ *
+ * A class's `occupancy` string begins with a 128-bit header: the run's generation marker
+ * (u48 at bit 0; 0 or missing means Redis has no state for the run), its leg count (u16 at
+ * 48), the class's version (u32 at 64, bumped by every change to its seats) and its
+ * capacity (u32 at 96). Then bit `128 + seat * stride + leg` is set when the seat is taken
+ * on that leg; `stride` is the leg count rounded up to whole 32-bit words (bitmap.ts reads
+ * the string as big-endian words). A seat's legs of a journey are consecutive bits, so one
+ * BITFIELD call covers them all, at most 32 legs a field, and the same call reads or bumps
+ * the header. A hold is stored in the run's `holds` hash as its status letter (H held,
+ * C confirmed, R released) followed by its JSON record.
  */
 
+/** Bits before the first seat of a class string (the header). */
+export const HEADER_BITS = 128;
+
 /**
- * Lua shared by the scripts: `stride(legs)`, bits per seat; `pieces(from, to)`, a journey's
- * legs as BITFIELD fields of at most 32 legs: {type, first leg, value with all its bits
- * set}; `fields(args, op, stride, seat, from, to, value)` appends op ('SET' or 'INCRBY')
- * with the fields covering `seat`'s legs from..to-1, each set to (or incremented by) all
- * ones times `value` (1 takes, 0 clears, -1 undoes an increment).
+ * Lua shared by the scripts that write seats outside a hold (release, rebuild):
+ * `stride(legs)`, bits per seat; `fields(args, op, stride, seat, from, to, value)` appends
+ * op ('SET') with the fields covering `seat`'s legs from..to-1, each set to all ones when
+ * value is 1 and to 0 when it is 0; `bump`, the BITFIELD arguments that bump the version.
  */
 const common = `
+local HEADER = ${HEADER_BITS}
 local function stride(legs) return math.ceil(tonumber(legs) / 32) * 32 end
-local function pieces(from, to)
-  local out, leg = {}, from
+local function fields(args, op, seatStride, seat, from, to, value)
+  local leg = from
   while leg < to do
     local width = math.min(32, to - leg)
-    out[#out + 1] = {'u' .. width, leg, 2 ^ width - 1}
+    args[#args + 1] = op
+    args[#args + 1] = 'u' .. width
+    args[#args + 1] = string.format('%d', HEADER + seat * seatStride + leg)
+    args[#args + 1] = string.format('%d', (2 ^ width - 1) * value)
     leg = leg + width
   end
-  return out
 end
-local function fields(args, op, seatStride, seat, from, to, value)
-  for _, p in ipairs(pieces(from, to)) do
-    args[#args + 1] = op
-    args[#args + 1] = p[1]
-    args[#args + 1] = seat * seatStride + p[2]
-    args[#args + 1] = p[3] * value
-  end
-end
-`;
-
-/** KEYS: state, occupancy:STANDARD, occupancy:FIRST. A run's state, or nil when Redis has none. */
-const read = `
-local m = redis.call('HMGET', KEYS[1], 'gen', 'legs', 'cap:STANDARD', 'cap:FIRST', 'ver:STANDARD', 'ver:FIRST')
-if not m[1] then return false end
-return {m[1], m[2], m[3], m[4], m[5], m[6], redis.call('GET', KEYS[2]) or '', redis.call('GET', KEYS[3]) or ''}
+local bump = {'OVERFLOW', 'WRAP', 'INCRBY', 'u32', '64', '1'}
 `;
 
 /**
- * KEYS (from K): state, occupancy:<class>, holds, expiry. ARGV (from A to last): class, gen
- * and version of the caller's copy, legs, capacity, then per hold: holdId, expiresAt (ms),
+ * KEYS: occupancy:STANDARD, occupancy:FIRST. Both strings, or nil when Redis has no state
+ * for the run (either is missing, or their generations differ).
+ */
+const read = `
+local standard, first = redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])
+if not standard or not first or string.sub(standard, 1, 6) ~= string.sub(first, 1, 6) then return false end
+if string.sub(standard, 1, 6) == string.rep('\\0', 6) then return false end
+return {standard, first}
+`;
+
+/**
+ * KEYS (from K): occupancy:<class>, holds, expiry. ARGV (from A to last): generation and
+ * version of the caller's copy, legs, capacity, then per hold: holdId, expiresAt (ms),
  * record (status letter and JSON), first leg, end leg, seat count k, then k bit offsets
- * (seat index times stride plus the first leg). `other[p]` marks the p-th hold as an id
- * another run owns: it is skipped. Each hold, in order, takes its seats if every one is free
- * on every leg (one BITFIELD INCRBY with OVERFLOW FAIL checks and sets them at once; a
- * partial take is undone) and its id is new (HSETNX).
+ * (128 plus seat index times stride plus the first leg). `other[p]` marks the p-th hold as
+ * an id another run owns: it is skipped. Each hold, in order, takes its seats if every one
+ * is free on every leg (one BITFIELD with OVERFLOW FAIL INCRBY checks and sets them at once,
+ * bumps the version, and for the batch's first hold reads the header; a partial take is
+ * undone) and its id is new (HSETNX).
  * Returns {'D', version, outcomes, extras...} when the caller's copy with this batch's holds
- * is the class as it now is, else {'S', version, outcomes, gen, occupancy, extras...}; or
+ * is the class as it now is, else {'S', version, outcomes, occupancy, extras...}; or
  * {'NO_RUN'} or {'LAYOUT'}. Outcomes has a letter per hold: H held, O another run's id,
  * E exists (an extra: its stored record), T seats taken (an extra: the numbers of the
  * fields that were not free, comma-separated).
- * Arguments to redis.call are kept strings where they can be (a Lua number is formatted
- * for every call), and the field types and all-ones values are made once per width.
+ * Arguments to redis.call are kept strings (a Lua number is formatted on every call), and
+ * the field types and all-ones values are made once per width.
  */
 const holdRun = `
 local types, ones = {}, {}
@@ -74,94 +81,129 @@ local function field(width)
   end
   return t, ones[width]
 end
--- BITFIELD INCRBY arguments that undo the fields of take (after OVERFLOW FAIL) that succeeded.
-local function undoOf(take, results)
-  local undo = {}
-  for n, value in ipairs(results) do
-    if value then
-      local f = 4 * n - 1
+-- Clears the fields a refused hold took (the INCRBYs of take after index before that
+-- succeeded) and takes back its version bump; returns the numbers of the fields that were
+-- not free, comma-separated.
+local function undoHold(seats, take, results, before, skip, count)
+  local undo, taken = {}, {}
+  for f = 1, count do
+    if results[skip + f] then
+      local at = before + 4 * (f - 1)
       undo[#undo + 1] = 'INCRBY'
-      undo[#undo + 1] = take[f + 1]
-      undo[#undo + 1] = take[f + 2]
-      undo[#undo + 1] = '-' .. take[f + 3]
+      undo[#undo + 1] = take[at + 2]
+      undo[#undo + 1] = take[at + 3]
+      undo[#undo + 1] = '-' .. take[at + 4]
+    else
+      taken[#taken + 1] = f
     end
   end
-  return undo
+  undo[#undo + 1] = 'INCRBY'
+  undo[#undo + 1] = 'u32'
+  undo[#undo + 1] = '64'
+  undo[#undo + 1] = '-1'
+  redis.call('BITFIELD', seats, unpack(undo))
+  return table.concat(taken, ',')
 end
 local function holdRun(K, A, last, other)
-  local cls = ARGV[A]
-  local meta = redis.call('HMGET', KEYS[K], 'gen', 'legs', 'cap:' .. cls, 'ver:' .. cls)
-  if not meta[1] then return {'NO_RUN'} end
-  if meta[2] ~= ARGV[A + 3] or meta[3] ~= ARGV[A + 4] then return {'LAYOUT'} end
-  local current = meta[1] == ARGV[A + 1] and meta[4] == ARGV[A + 2]
-  local seats, holds = KEYS[K + 1], KEYS[K + 2]
+  local seats, holds = KEYS[K], KEYS[K + 1]
+  local header, version
+  local current = true
   local outcomes, extras, expiries, p = {}, {}, {}, 0
-  local i = A + 5
+  local i = A + 4
   while i <= last do
     p = p + 1
     local id, k = ARGV[i], tonumber(ARGV[i + 5])
-    if other[p] then
+    if other and other[p] then
       outcomes[p] = 'O'
       current = false
     else
-      -- Adding all-ones to a field overflows unless every bit was 0: one call checks and takes.
-      local take, legs = {'OVERFLOW', 'FAIL'}, tonumber(ARGV[i + 4]) - tonumber(ARGV[i + 3])
+      -- One BITFIELD: the header (for the batch's first hold), then the seats' fields with
+      -- OVERFLOW FAIL (adding all-ones to a field overflows unless every bit was 0, so one
+      -- call checks and takes), then the version bump.
+      local take, n, skip = {}, 0, 0
+      if not header then
+        take[1], take[2], take[3], take[4], take[5], take[6] = 'GET', 'u48', '0', 'GET', 'u16', '48'
+        take[7], take[8], take[9], take[10], take[11], take[12] = 'GET', 'u32', '64', 'GET', 'u32', '96'
+        n, skip = 12, 4
+      end
+      take[n + 1], take[n + 2] = 'OVERFLOW', 'FAIL'
+      n = n + 2
+      local before, count, legs = n, 0, tonumber(ARGV[i + 4]) - tonumber(ARGV[i + 3])
       if legs <= 32 then
         local t, v = field(legs)
         for s = i + 6, i + 5 + k do
-          take[#take + 1] = 'INCRBY'
-          take[#take + 1] = t
-          take[#take + 1] = ARGV[s]
-          take[#take + 1] = v
+          take[n + 1], take[n + 2], take[n + 3], take[n + 4] = 'INCRBY', t, ARGV[s], v
+          n = n + 4
         end
+        count = k
       else
         for s = i + 6, i + 5 + k do
           local base = tonumber(ARGV[s])
           for leg = 0, legs - 1, 32 do
             local t, v = field(math.min(32, legs - leg))
-            take[#take + 1] = 'INCRBY'
-            take[#take + 1] = t
-            take[#take + 1] = string.format('%d', base + leg)
-            take[#take + 1] = v
+            take[n + 1], take[n + 2], take[n + 3], take[n + 4] = 'INCRBY', t, string.format('%d', base + leg), v
+            n = n + 4
+            count = count + 1
           end
         end
       end
+      take[n + 1], take[n + 2], take[n + 3], take[n + 4], take[n + 5], take[n + 6] =
+        'OVERFLOW', 'WRAP', 'INCRBY', 'u32', '64', '1'
       local results = redis.call('BITFIELD', seats, unpack(take))
-      local taken = {}
-      for n, value in ipairs(results) do
-        if not value then taken[#taken + 1] = n end
+      version = results[skip + count + 1]
+      local free = true
+      for f = skip + 1, skip + count do
+        if not results[f] then
+          free = false
+          break
+        end
       end
-      if #taken > 0 or redis.call('HSETNX', holds, id, ARGV[i + 2]) == 0 then
-        -- All or nothing: the fields this hold took are cleared again.
-        local undo = undoOf(take, results)
-        if #undo > 0 then redis.call('BITFIELD', seats, unpack(undo)) end
+      if not header then
+        header = results
+        if header[1] == 0 then
+          -- No state for the run: the call created the string, which goes again.
+          redis.call('DEL', seats)
+          return {'NO_RUN'}
+        end
+        if header[2] ~= tonumber(ARGV[A + 2]) or header[4] ~= tonumber(ARGV[A + 3]) then
+          undoHold(seats, take, results, before, skip, count)
+          return {'LAYOUT'}
+        end
+        current = header[1] == tonumber(ARGV[A]) and header[3] == tonumber(ARGV[A + 1])
+      end
+      if free and redis.call('HSETNX', holds, id, ARGV[i + 2]) == 1 then
+        expiries[#expiries + 1] = ARGV[i + 1]
+        expiries[#expiries + 1] = id
+        outcomes[p] = 'H'
+      else
+        -- All or nothing: the fields this hold took are cleared again, and the version put back.
+        local taken = undoHold(seats, take, results, before, skip, count)
+        version = version - 1
         local record = redis.call('HGET', holds, id)
         if record then
           outcomes[p] = 'E'
           extras[#extras + 1] = record
         else
           outcomes[p] = 'T'
-          extras[#extras + 1] = table.concat(taken, ',')
+          extras[#extras + 1] = taken
         end
         current = false
-      else
-        expiries[#expiries + 1] = ARGV[i + 1]
-        expiries[#expiries + 1] = id
-        outcomes[p] = 'H'
       end
     end
     i = i + 6 + k
   end
-  local version = meta[4]
-  if #expiries > 0 then
-    redis.call('ZADD', KEYS[K + 3], unpack(expiries))
-    version = redis.call('HINCRBY', KEYS[K], 'ver:' .. cls, '1')
+  if not header then
+    -- Every hold was skipped: the version as it is.
+    local now = redis.call('BITFIELD_RO', seats, 'GET', 'u48', '0', 'GET', 'u32', '64')
+    if now[1] == 0 then return {'NO_RUN'} end
+    version = now[2]
   end
+  if #expiries > 0 then redis.call('ZADD', KEYS[K + 2], unpack(expiries)) end
   local reply
   if current then
     reply = {'D', version, table.concat(outcomes)}
   else
-    reply = {'S', version, table.concat(outcomes), meta[1], redis.call('GET', seats) or ''}
+    reply = {'S', version, table.concat(outcomes), redis.call('GET', seats) or ''}
   end
   for _, extra in ipairs(extras) do reply[#reply + 1] = extra end
   return reply
@@ -169,13 +211,13 @@ end
 `;
 
 const hold = `${holdRun}
-return holdRun(1, 1, #ARGV, {})
+return holdRun(1, 1, #ARGV, nil)
 `;
 
 /**
  * Holds on several runs in one call (a Redis that is not a cluster: the keys of many runs,
  * their hold look-ups and the reaper's list in one script). KEYS: per run, its hold look-up
- * keys then the four keys of hold; last, runs-with-holds. ARGV: per run, the number of
+ * keys then the three keys of hold; last, runs-with-holds. ARGV: per run, the number of
  * look-up keys, the number of its hold arguments, its run id, the latest expiry of its holds
  * for the reaper's list ('' to leave the list alone), then those arguments. Each look-up is
  * SET NX to the run id; a hold whose id already points to another run is skipped ('O').
@@ -186,20 +228,22 @@ local out, k, a = {}, 1, 1
 local runsWithHolds = KEYS[#KEYS]
 while a <= #ARGV do
   local looks, count, runId, notice = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2], ARGV[a + 3]
-  local other = {}
+  local other = nil
   for j = 1, looks do
     local before = redis.call('SET', KEYS[k + j - 1], runId, 'NX', 'GET')
-    if before and before ~= runId then other[j] = true end
+    if before and before ~= runId then
+      other = other or {}
+      other[j] = true
+    end
   end
   out[#out + 1] = holdRun(k + looks, a + 4, a + 3 + count, other)
   if notice ~= '' then redis.call('ZADD', runsWithHolds, 'GT', notice, runId) end
-  k = k + looks + 4
+  k = k + looks + 3
   a = a + 4 + count
 end
 return out
 `;
 
-/** KEYS: holds, expiry. ARGV: holdId. A held hold becomes confirmed; returns its record, or nil. */
 const confirm = `
 local record = redis.call('HGET', KEYS[1], ARGV[1])
 if not record then return false end
@@ -212,41 +256,45 @@ return record
 `;
 
 /**
- * KEYS: state, holds, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, 'forget'
- * to also delete the hold (undoing a hold made under an id another run owns). Clears the
- * hold's bits once; returns {record, gen, version ('' when nothing changed)} or nil.
+ * KEYS: holds, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, 'forget' to also
+ * delete the hold (undoing a hold made under an id another run owns). Clears the hold's bits
+ * once; returns {record, generation, version} (both '' when no seat changed) or nil.
  */
 const release = `${common}
-local record = redis.call('HGET', KEYS[2], ARGV[1])
+local record = redis.call('HGET', KEYS[1], ARGV[1])
 if not record then return false end
-local meta = redis.call('HMGET', KEYS[1], 'gen', 'legs')
-local version = ''
+local gen, version = '', ''
 if string.sub(record, 1, 1) ~= 'R' then
   local h = cjson.decode(string.sub(record, 2))
-  local key = KEYS[4]
-  if h.c == 'FIRST' then key = KEYS[5] end
-  local clear = {}
-  for _, seat in ipairs(h.i) do fields(clear, 'SET', stride(meta[2]), seat, h.f, h.t, 0) end
-  redis.call('BITFIELD', key, unpack(clear))
+  local key = KEYS[3]
+  if h.c == 'FIRST' then key = KEYS[4] end
+  local legs = redis.call('BITFIELD_RO', key, 'GET', 'u16', '48')[1]
+  -- A run Redis lost keeps no seats to clear: it is rebuilt before it serves again.
+  if legs > 0 then
+    local clear = {'GET', 'u48', '0'}
+    for _, seat in ipairs(h.i) do fields(clear, 'SET', stride(legs), seat, h.f, h.t, 0) end
+    for _, a in ipairs(bump) do clear[#clear + 1] = a end
+    local results = redis.call('BITFIELD', key, unpack(clear))
+    gen, version = results[1], results[#results]
+  end
   record = 'R' .. string.sub(record, 2)
-  redis.call('HSET', KEYS[2], ARGV[1], record)
-  redis.call('ZREM', KEYS[3], ARGV[1])
-  version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. h.c, 1))
+  redis.call('HSET', KEYS[1], ARGV[1], record)
+  redis.call('ZREM', KEYS[2], ARGV[1])
 end
-if ARGV[2] == 'forget' then redis.call('HDEL', KEYS[2], ARGV[1]) end
-return {record, meta[1] or '', version}
+if ARGV[2] == 'forget' then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return {record, gen, version}
 `;
 
 /**
- * KEYS: state, holds, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, seat ids
+ * KEYS: holds, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, seat ids
  * (`<coach>-<label>`). Clears the named seats of a hold that still takes them (seats it
  * returned before, listed in the record's r, are skipped); the hold keeps the others, or
  * is released when none is left. Returns {'UNKNOWN_SEAT', seatId} and changes nothing for a
- * seat the hold never had, else {'OK', record, gen, version ('' when nothing changed),
- * cleared indexes...}; nil for an unknown hold.
+ * seat the hold never had, else {'OK', record, generation, version (both '' when no seat
+ * changed), cleared indexes...}; nil for an unknown hold.
  */
 const releaseSeats = `${common}
-local record = redis.call('HGET', KEYS[2], ARGV[1])
+local record = redis.call('HGET', KEYS[1], ARGV[1])
 if not record then return false end
 local status = string.sub(record, 1, 1)
 local h = cjson.decode(string.sub(record, 2))
@@ -263,21 +311,26 @@ for i = 2, #ARGV do
     return {'UNKNOWN_SEAT', ARGV[i]}
   end
 end
-local meta = redis.call('HMGET', KEYS[1], 'gen', 'legs')
-if status == 'R' or count == 0 then return {'OK', record, meta[1] or '', ''} end
-local key = KEYS[4]
-if h.c == 'FIRST' then key = KEYS[5] end
-local cleared, clear = {}, {}
+if status == 'R' or count == 0 then return {'OK', record, '', ''} end
+local key = KEYS[3]
+if h.c == 'FIRST' then key = KEYS[4] end
+local legs = redis.call('BITFIELD_RO', key, 'GET', 'u16', '48')[1]
+local cleared, clear = {}, {'GET', 'u48', '0'}
 for k, seat in ipairs(h.i) do
   if picked[k] then
-    fields(clear, 'SET', stride(meta[2]), seat, h.f, h.t, 0)
+    fields(clear, 'SET', stride(legs), seat, h.f, h.t, 0)
     cleared[#cleared + 1] = seat
   end
 end
-redis.call('BITFIELD', key, unpack(clear))
+local gen, version = '', ''
+if legs > 0 then
+  for _, a in ipairs(bump) do clear[#clear + 1] = a end
+  local results = redis.call('BITFIELD', key, unpack(clear))
+  gen, version = results[1], results[#results]
+end
 if count == #h.s then
   record = 'R' .. string.sub(record, 2)
-  redis.call('ZREM', KEYS[3], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
 else
   local i, s, r = {}, {}, {}
   if type(h.r) == 'table' then for _, id in ipairs(h.r) do r[#r + 1] = id end end
@@ -292,36 +345,39 @@ else
   h.i, h.s, h.r = i, s, r
   record = status .. cjson.encode(h)
 end
-redis.call('HSET', KEYS[2], ARGV[1], record)
-local version = tostring(redis.call('HINCRBY', KEYS[1], 'ver:' .. h.c, 1))
-return {'OK', record, meta[1] or '', version, unpack(cleared)}
+redis.call('HSET', KEYS[1], ARGV[1], record)
+return {'OK', record, gen, version, unpack(cleared)}
 `;
 
 /**
- * KEYS: state, occupancy:STANDARD, occupancy:FIRST, holds, expiry.
- * ARGV: 'missing' (only if the run has no state) or 'replace', gen, legs, capacity of
- * STANDARD then FIRST, then pairs of holdId and stored record of confirmed holds.
- * Returns the ids of the holds the run had before (to drop their index entries), or 0 when
- * the run already had state.
+ * KEYS: occupancy:STANDARD, occupancy:FIRST, holds, expiry.
+ * ARGV: 'missing' (only if Redis has no state for the run) or 'replace', generation, legs,
+ * capacity of STANDARD then FIRST, then pairs of holdId and stored record of confirmed
+ * holds. Returns the ids of the holds the run had before (to drop their index entries), or
+ * 0 when the run already had state.
  */
 const rebuild = `${common}
-if ARGV[1] == 'missing' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local before = redis.call('HKEYS', KEYS[4])
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
-redis.call('HSET', KEYS[1], 'gen', ARGV[2], 'legs', ARGV[3], 'cap:STANDARD', ARGV[4], 'cap:FIRST', ARGV[5],
-  'ver:STANDARD', 0, 'ver:FIRST', 0)
+if ARGV[1] == 'missing' then
+  local standard = redis.call('BITFIELD_RO', KEYS[1], 'GET', 'u48', '0')[1]
+  local first = redis.call('BITFIELD_RO', KEYS[2], 'GET', 'u48', '0')[1]
+  if standard ~= 0 and standard == first then return 0 end
+end
+local before = redis.call('HKEYS', KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 local seatStride = stride(ARGV[3])
-local keys = {STANDARD = KEYS[2], FIRST = KEYS[3]}
-local caps = {STANDARD = tonumber(ARGV[4]), FIRST = tonumber(ARGV[5])}
+local keys = {STANDARD = KEYS[1], FIRST = KEYS[2]}
+local caps = {STANDARD = ARGV[4], FIRST = ARGV[5]}
 for cls, cap in pairs(caps) do
-  if cap > 0 then redis.call('SETBIT', keys[cls], cap * seatStride - 1, 0) end
+  redis.call('SETBIT', keys[cls], HEADER + tonumber(cap) * seatStride - 1, 0)
+  redis.call('BITFIELD', keys[cls], 'SET', 'u48', '0', ARGV[2], 'SET', 'u16', '48', ARGV[3],
+    'SET', 'u32', '64', '0', 'SET', 'u32', '96', cap)
 end
 for i = 6, #ARGV, 2 do
   local h = cjson.decode(string.sub(ARGV[i + 1], 2))
   local set = {}
   for _, seat in ipairs(h.i) do fields(set, 'SET', seatStride, seat, h.f, h.t, 1) end
   redis.call('BITFIELD', keys[h.c], unpack(set))
-  redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
+  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
 end
 return before
 `;
@@ -337,10 +393,10 @@ end
 return out
 `;
 
-/** KEYS: state, occupancy:STANDARD, occupancy:FIRST, holds, expiry. Deletes them; returns the run's hold ids. */
+/** KEYS: occupancy:STANDARD, occupancy:FIRST, holds, expiry. Deletes them; returns the run's hold ids. */
 const dropRun = `
-local ids = redis.call('HKEYS', KEYS[4])
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+local ids = redis.call('HKEYS', KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 return ids
 `;
 

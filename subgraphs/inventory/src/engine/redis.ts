@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { Cluster, Command, Redis } from 'ioredis';
 import { badInput, DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
 import { bestFitAllocator, type SeatAllocator } from './allocate.js';
@@ -33,7 +33,7 @@ import {
   type RunLayout,
   type SeatClass,
 } from './layout.js';
-import { isNoScript, loadScripts, luaScripts, scriptShas, type ScriptName } from './redis-scripts.js';
+import { HEADER_BITS, isNoScript, loadScripts, luaScripts, scriptShas, type ScriptName } from './redis-scripts.js';
 import { classAvailability, seatMapOf } from './views.js';
 
 export interface RedisEngineOptions {
@@ -144,6 +144,19 @@ const dayNumber = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 86_4
 type Reply = Buffer | number | null | Reply[];
 const text = (reply: Reply | undefined): string => (Buffer.isBuffer(reply) ? reply.toString() : String(reply ?? ''));
 
+/** A class string's header (redis-scripts.ts) and seats: this process's copy of the class. */
+function classOf(raw: Buffer): ClassSnapshot & { legCount: number } {
+  const header = HEADER_BITS / 8;
+  if (raw.length < header) throw new Error('a class string in Redis is shorter than its header');
+  const legCount = raw.readUInt16BE(6);
+  return {
+    gen: String(raw.readUIntBE(0, 6)),
+    legCount,
+    version: raw.readUInt32BE(8),
+    occupancy: decodeSeatLegs(raw.subarray(header), raw.readUInt32BE(12), legCount),
+  };
+}
+
 /**
  * The Redis engine (DESIGN §6). Key schema (README, "Seat inventory"), `P` the key prefix:
  *
@@ -198,7 +211,6 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   const runKeys = (runId: string) => {
     const tag = `${prefix}{run:${runId}}`;
     return {
-      meta: `${tag}:state`,
       seats: (seatClass: SeatClass) => `${tag}:occupancy:${seatClass}`,
       holds: `${tag}:holds`,
       expiry: `${tag}:expiry`,
@@ -252,23 +264,16 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     snapshots.set(runId, snapshot);
   }
 
-  function snapshotOfClass(
-    runId: string,
-    legCount: number,
-    seatClass: SeatClass,
-    gen: string,
-    version: number,
-    capacity: number,
-    raw: Buffer,
-  ): void {
+  /** Takes a class string read from Redis as this process's copy, unless the copy is newer. */
+  function snapshotOfClass(runId: string, seatClass: SeatClass, raw: Buffer): void {
+    const { legCount, ...cls } = classOf(raw);
     const run = snapshots.get(runId);
-    const cls: ClassSnapshot = { gen, version, occupancy: decodeSeatLegs(raw, capacity, legCount) };
-    if (!run || run.gen !== gen) {
-      remember(runId, { gen, legCount, classes: new Map([[seatClass, cls]]) });
+    if (!run || run.gen !== cls.gen) {
+      remember(runId, { gen: cls.gen, legCount, classes: new Map([[seatClass, cls]]) });
       return;
     }
     const known = run.classes.get(seatClass);
-    if (!known || known.version <= version) run.classes.set(seatClass, cls);
+    if (!known || known.version <= cls.version) run.classes.set(seatClass, cls);
   }
 
   /** Applies this process's own change to its copy when it is the next version; forgets the copy otherwise. */
@@ -292,23 +297,17 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   /** The run's state from Redis, or null when Redis has none. */
   async function readRun(runId: string): Promise<RunSnapshot | null> {
     const keys = runKeys(runId);
-    const reply = await evalScript('read', [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST')], []);
-    if (!Array.isArray(reply)) return null;
-    const [gen, legs, capStandard, capFirst, verStandard, verFirst, rawStandard, rawFirst] = reply;
-    const legCount = Number(text(legs));
-    const snapshot: RunSnapshot = { gen: text(gen), legCount, classes: new Map() };
-    const parts: Array<[SeatClass, Reply | undefined, Reply | undefined, Reply | undefined]> = [
-      ['STANDARD', capStandard, verStandard, rawStandard],
-      ['FIRST', capFirst, verFirst, rawFirst],
-    ];
-    for (const [seatClass, cap, ver, raw] of parts) {
-      const capacity = Number(text(cap));
-      snapshot.classes.set(seatClass, {
-        gen: snapshot.gen,
-        version: Number(text(ver)),
-        occupancy: decodeSeatLegs(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0), capacity, legCount),
-      });
-    }
+    const reply = await evalScript('read', [keys.seats('STANDARD'), keys.seats('FIRST')], []);
+    if (!Array.isArray(reply) || !Buffer.isBuffer(reply[0]) || !Buffer.isBuffer(reply[1])) return null;
+    const standard = classOf(reply[0]);
+    const snapshot: RunSnapshot = {
+      gen: standard.gen,
+      legCount: standard.legCount,
+      classes: new Map([
+        ['STANDARD', standard],
+        ['FIRST', classOf(reply[1])],
+      ]),
+    };
     remember(runId, snapshot);
     return snapshot;
   }
@@ -330,10 +329,10 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     const cap = (seatClass: SeatClass) => caps.find((c) => c.seatClass === seatClass)?.capacity ?? 0;
     const reply = await evalScript(
       'rebuild',
-      [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.expiry],
+      [keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.expiry],
       [
         mode,
-        randomUUID(),
+        randomInt(1, 2 ** 48),
         layout.legCount,
         cap('STANDARD'),
         cap('FIRST'),
@@ -545,13 +544,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       return null;
     }
     const keys = runKeys(runId);
-    const args: Array<string | number> = [
-      seatClass,
-      classState.gen,
-      classState.version,
-      layout.legCount,
-      working.capacity,
-    ];
+    const args: Array<string | number> = [classState.gen, classState.version, layout.legCount, working.capacity];
     const stride = strideOf(layout.legCount);
     let latest = 0;
     for (const { item, record } of chosen) {
@@ -559,7 +552,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       const expiresAt = record.hold.expiresAt.getTime();
       latest = Math.max(latest, expiresAt);
       args.push(holdId, expiresAt, encodeRecord(record, 'HELD'), fromStop, toStop, record.seatIndexes.length);
-      for (const seat of record.seatIndexes) args.push(seat * stride + fromStop);
+      for (const seat of record.seatIndexes) args.push(HEADER_BITS + seat * stride + fromStop);
     }
     busy.add(key);
     return {
@@ -570,7 +563,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       gen: classState.gen,
       chosen,
       indexKeys: chosen.map(({ item }) => holdIndexKey(item.request.holdId)),
-      keys: [keys.meta, keys.seats(seatClass), keys.holds, keys.expiry],
+      keys: [keys.seats(seatClass), keys.holds, keys.expiry],
       args,
       notice: noticeExpiry(runId, latest),
     };
@@ -670,9 +663,9 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         run.classes.set(seatClass, { gen: batch.gen, version, occupancy: working });
       extra = 3;
     } else {
-      const raw = Buffer.isBuffer(reply[4]) ? reply[4] : Buffer.alloc(0);
-      snapshotOfClass(runId, layout.legCount, seatClass, text(reply[3]), version, working.capacity, raw);
-      extra = 5;
+      if (Buffer.isBuffer(reply[3])) snapshotOfClass(runId, seatClass, reply[3]);
+      else snapshots.delete(runId);
+      extra = 4;
     }
     const lost: PendingHold[] = [];
     chosen.forEach(({ item, record }, k) => {
@@ -738,7 +731,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
 
   const releaseKeys = (runId: string) => {
     const keys = runKeys(runId);
-    return [keys.meta, keys.holds, keys.expiry, keys.seats('STANDARD'), keys.seats('FIRST')];
+    return [keys.holds, keys.expiry, keys.seats('STANDARD'), keys.seats('FIRST')];
   };
 
   async function runOfHold(holdId: string): Promise<string | null> {
@@ -861,7 +854,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
         const keys = runKeys(runId);
         const holdIds = await evalScript(
           'dropRun',
-          [keys.meta, keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.expiry],
+          [keys.seats('STANDARD'), keys.seats('FIRST'), keys.holds, keys.expiry],
           [],
         );
         snapshots.delete(runId);
