@@ -71,13 +71,14 @@ return {standard, first}
  * the field types and all-ones values are made once per width.
  */
 const holdRun = `
+local KEYS, ARGV, call, tonumber, format, concat, unpack = KEYS, ARGV, redis.call, tonumber, string.format, table.concat, unpack
 local types, ones = {}, {}
 local function field(width)
   local t = types[width]
   if not t then
     t = 'u' .. width
     types[width] = t
-    ones[width] = string.format('%d', 2 ^ width - 1)
+    ones[width] = format('%d', 2 ^ width - 1)
   end
   return t, ones[width]
 end
@@ -101,8 +102,8 @@ local function undoHold(seats, take, results, before, skip, count)
   undo[#undo + 1] = 'u32'
   undo[#undo + 1] = '64'
   undo[#undo + 1] = '-1'
-  redis.call('BITFIELD', seats, unpack(undo))
-  return table.concat(taken, ',')
+  call('BITFIELD', seats, unpack(undo))
+  return concat(taken, ',')
 end
 local function holdRun(K, A, last, other)
   local seats, holds = KEYS[K], KEYS[K + 1]
@@ -141,7 +142,7 @@ local function holdRun(K, A, last, other)
           local base = tonumber(ARGV[s])
           for leg = 0, legs - 1, 32 do
             local t, v = field(math.min(32, legs - leg))
-            take[n + 1], take[n + 2], take[n + 3], take[n + 4] = 'INCRBY', t, string.format('%d', base + leg), v
+            take[n + 1], take[n + 2], take[n + 3], take[n + 4] = 'INCRBY', t, format('%d', base + leg), v
             n = n + 4
             count = count + 1
           end
@@ -149,7 +150,7 @@ local function holdRun(K, A, last, other)
       end
       take[n + 1], take[n + 2], take[n + 3], take[n + 4], take[n + 5], take[n + 6] =
         'OVERFLOW', 'WRAP', 'INCRBY', 'u32', '64', '1'
-      local results = redis.call('BITFIELD', seats, unpack(take))
+      local results = call('BITFIELD', seats, unpack(take))
       version = results[skip + count + 1]
       local free = true
       for f = skip + 1, skip + count do
@@ -162,7 +163,7 @@ local function holdRun(K, A, last, other)
         header = results
         if header[1] == 0 then
           -- No state for the run: the call created the string, which goes again.
-          redis.call('DEL', seats)
+          call('DEL', seats)
           return {'NO_RUN'}
         end
         if header[2] ~= tonumber(ARGV[A + 2]) or header[4] ~= tonumber(ARGV[A + 3]) then
@@ -171,7 +172,7 @@ local function holdRun(K, A, last, other)
         end
         current = header[1] == tonumber(ARGV[A]) and header[3] == tonumber(ARGV[A + 1])
       end
-      if free and redis.call('HSETNX', holds, id, ARGV[i + 2]) == 1 then
+      if free and call('HSETNX', holds, id, ARGV[i + 2]) == 1 then
         expiries[#expiries + 1] = ARGV[i + 1]
         expiries[#expiries + 1] = id
         outcomes[p] = 'H'
@@ -179,7 +180,7 @@ local function holdRun(K, A, last, other)
         -- All or nothing: the fields this hold took are cleared again, and the version put back.
         local taken = undoHold(seats, take, results, before, skip, count)
         version = version - 1
-        local record = redis.call('HGET', holds, id)
+        local record = call('HGET', holds, id)
         if record then
           outcomes[p] = 'E'
           extras[#extras + 1] = record
@@ -194,16 +195,16 @@ local function holdRun(K, A, last, other)
   end
   if not header then
     -- Every hold was skipped: the version as it is.
-    local now = redis.call('BITFIELD_RO', seats, 'GET', 'u48', '0', 'GET', 'u32', '64')
+    local now = call('BITFIELD_RO', seats, 'GET', 'u48', '0', 'GET', 'u32', '64')
     if now[1] == 0 then return {'NO_RUN'} end
     version = now[2]
   end
-  if #expiries > 0 then redis.call('ZADD', KEYS[K + 2], unpack(expiries)) end
+  if #expiries > 0 then call('ZADD', KEYS[K + 2], unpack(expiries)) end
   local reply
   if current then
-    reply = {'D', version, table.concat(outcomes)}
+    reply = {'D', version, concat(outcomes)}
   else
-    reply = {'S', version, table.concat(outcomes), redis.call('GET', seats) or ''}
+    reply = {'S', version, concat(outcomes), call('GET', seats) or ''}
   end
   for _, extra in ipairs(extras) do reply[#reply + 1] = extra end
   return reply
@@ -230,14 +231,14 @@ while a <= #ARGV do
   local looks, count, runId, notice = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2], ARGV[a + 3]
   local other = nil
   for j = 1, looks do
-    local before = redis.call('SET', KEYS[k + j - 1], runId, 'NX', 'GET')
+    local before = call('SET', KEYS[k + j - 1], runId, 'NX', 'GET')
     if before and before ~= runId then
       other = other or {}
       other[j] = true
     end
   end
   out[#out + 1] = holdRun(k + looks, a + 4, a + 3 + count, other)
-  if notice ~= '' then redis.call('ZADD', runsWithHolds, 'GT', notice, runId) end
+  if notice ~= '' then call('ZADD', runsWithHolds, 'GT', notice, runId) end
   k = k + looks + 3
   a = a + 4 + count
 end
