@@ -105,4 +105,34 @@ describe('best-fit seat allocator', () => {
       );
     },
   );
+
+  it('looks past the seats free on every leg no further than it must, choosing as a full scan does', () => {
+    const wide = runLayout({ legCount: 8, coaches: [coach(1, 'STANDARD', 24), coach(2, 'STANDARD', 16)] });
+    const cls = classSeats(wide).find((c) => c.seatClass === 'STANDARD')!;
+    // A few seats near the front taken on some legs, some of them freed again.
+    const booking = fc.record({ seat: fc.integer({ min: 0, max: 15 }), from: fc.integer({ min: 0, max: 7 }) });
+    const journey = fc
+      .tuple(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 8 }))
+      .filter(([a, b]) => a !== b)
+      .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+    fc.assert(
+      fc.property(
+        fc.array(booking, { maxLength: 20 }),
+        fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 4 }),
+        journey,
+        fc.constantFrom(undefined, 'WINDOW' as const, 'AISLE' as const),
+        (bookings, freed, [fromLeg, toLeg], preference) => {
+          const occupancy = emptySeatLegs(40, 8);
+          for (const { seat, from } of bookings) setSeat(occupancy, seat, from, Math.min(8, from + 3), true);
+          for (const seat of freed) setSeat(occupancy, seat, 0, 8, false);
+          const fullScan: SeatLegs = { ...occupancy, freeFrom: occupancy.capacity };
+          const request = { fromLeg, toLeg, count: 1, preference };
+          expect(bestFitAllocator({ seats: cls, occupancy }, request)).toEqual(
+            bestFitAllocator({ seats: cls, occupancy: fullScan }, request),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });

@@ -109,17 +109,21 @@ export const bestFitAllocator: SeatAllocator = ({ seats: cls, occupancy: occ }, 
   const wanted = preference === undefined ? 0 : preference === 'WINDOW' ? WINDOW : AISLE;
 
   if (count === 1) {
-    // Scanning in layout order, the first seat scoring 0 (tight and as preferred) is the answer.
+    // Scanning in layout order, the first seat scoring 0 (tight and as preferred) is the
+    // answer. Seats from `freeFrom` on are free on every leg, so they all score the same
+    // but for the preference: the first of them as preferred is the last one to look at.
     let best = -1;
     let bestScore = Infinity;
     for (let seat = 0; seat < capacity && bestScore > 0; seat++) {
       const s = slackOf(occ, seat, fromLeg, toLeg, masks);
       if (s < 0) continue;
-      const score = (wanted !== 0 && position[seat] !== wanted ? FIRST : 0) + s;
+      const missed = wanted !== 0 && position[seat] !== wanted;
+      const score = (missed ? FIRST : 0) + s;
       if (score < bestScore) {
         best = seat;
         bestScore = score;
       }
+      if (seat >= occ.freeFrom && !missed) break;
     }
     return best < 0 ? null : [best];
   }

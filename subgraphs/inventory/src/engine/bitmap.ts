@@ -14,13 +14,18 @@ export interface SeatLegs {
   legCount: number;
   wordsPerSeat: number;
   words: Uint32Array;
+  /**
+   * Seats from this one on are free on every leg (seats before it may be too): a seat
+   * taken raises it, and nothing lowers it but reading the class afresh.
+   */
+  freeFrom: number;
 }
 
 export const wordsPerSeatOf = (legCount: number) => Math.max(1, Math.ceil(legCount / 32));
 
 export function emptySeatLegs(capacity: number, legCount: number): SeatLegs {
   const wordsPerSeat = wordsPerSeatOf(legCount);
-  return { capacity, legCount, wordsPerSeat, words: new Uint32Array(capacity * wordsPerSeat) };
+  return { capacity, legCount, wordsPerSeat, words: new Uint32Array(capacity * wordsPerSeat), freeFrom: 0 };
 }
 
 /** Bits of legs `fromLeg`..`toLeg-1` that fall in word `w` of a seat. */
@@ -54,6 +59,7 @@ export function setSeat(occ: SeatLegs, seat: number, fromLeg: number, toLeg: num
     const word = occ.words[base + w] ?? 0;
     occ.words[base + w] = taken ? word | bits : word & ~bits;
   }
+  if (taken && seat >= occ.freeFrom) occ.freeFrom = seat + 1;
 }
 
 const popCount = (word: number): number => {
@@ -121,5 +127,8 @@ export function decodeSeatLegs(raw: Buffer, capacity: number, legCount: number):
     raw.copy(tail, 0, whole * 4);
     occ.words[whole] = tail.readUInt32BE(0);
   }
+  let last = occ.words.length - 1;
+  while (last >= 0 && occ.words[last] === 0) last--;
+  occ.freeFrom = last < 0 ? 0 : Math.floor(last / occ.wordsPerSeat) + 1;
   return occ;
 }
