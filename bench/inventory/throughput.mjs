@@ -175,12 +175,13 @@ try {
   // Each round: the ceilings, then the Redis engine on holds spread over every run and on
   // holds crowding a few runs (a rush on some trains), each on fresh keys. CPU per operation
   // is the Node process's own (process.cpuUsage) and Redis's (INFO used_cpu_*), per side.
-  // The machine's speed drifts between rounds, so each round's engine figures are set
-  // against that round's redis-benchmark, and the report gives the median of those ratios.
+  // The machine's speed drifts, so each round's engine figures are set against that round's
+  // redis-benchmark (the mean of one run before and one after them), and the report gives
+  // the median of those ratios.
   const results = [];
   for (let round = 0; round < rounds; round++) {
     const redisBefore = await redisCpu();
-    const bench = redisBenchmark(sha);
+    const benchBefore = redisBenchmark(sha);
     const benchRedisUs = (((await redisCpu()) - redisBefore) * 1e6) / BENCHMARK_REQUESTS;
     const ceiling = await measured(() => rawEvalsha(raw, sha));
     // Each engine reads its runs first (outside the measurement), as a warm process would have.
@@ -192,9 +193,12 @@ try {
     await Promise.all(runs.slice(0, hotRunCount).map((layout) => hotEngine.availability(layout, 0, layout.legCount)));
     const hot = await measured(() => engineHolds(hotEngine, round + 11, hotRunCount));
     await hotEngine.close();
+    const benchAfter = redisBenchmark(sha);
+    const bench = (benchBefore + benchAfter) / 2;
     results.push({ bench, ceiling, spread, hot });
     print(
-      `round ${round + 1}: redis-benchmark EVALSHA ${bench.toFixed(0)}/s (${benchRedisUs.toFixed(1)} us Redis CPU per call); Node raw EVALSHA ${ceiling.rate.toFixed(0)}/s ` +
+      `round ${round + 1}: redis-benchmark EVALSHA ${bench.toFixed(0)}/s (${benchBefore.toFixed(0)} before the engine runs, ${benchAfter.toFixed(0)} after; ` +
+        `${benchRedisUs.toFixed(1)} us Redis CPU per call); Node raw EVALSHA ${ceiling.rate.toFixed(0)}/s ` +
         `(${ceiling.nodeUs.toFixed(1)} us Node + ${ceiling.redisUs.toFixed(1)} us Redis CPU per call)`,
     );
     for (const [name, r] of [

@@ -62,8 +62,8 @@ return {standard, first}
  * is free on every leg (one BITFIELD with OVERFLOW FAIL INCRBY checks and sets them at once,
  * bumps the version, and for the batch's first hold reads the header; a partial take is
  * undone) and its id is new (HSETNX).
- * Returns {'D', version, outcomes, extras...} when the caller's copy with this batch's holds
- * is the class as it now is, else {'S', version, outcomes, occupancy, extras...}; or
+ * Returns 'D<version>:<outcomes>' when the caller's copy with this batch's holds is the
+ * class as it now is, else {'S', version, outcomes, occupancy, extras...}; or
  * {'NO_RUN'} or {'LAYOUT'}. Outcomes has a letter per hold: H held, O another run's id,
  * E exists (an extra: its stored record), T seats taken (an extra: the numbers of the
  * fields that were not free, comma-separated).
@@ -200,12 +200,9 @@ local function holdRun(K, A, last, other)
     version = now[2]
   end
   if #expiries > 0 then call('ZADD', KEYS[K + 2], unpack(expiries)) end
-  local reply
-  if current then
-    reply = {'D', version, concat(outcomes)}
-  else
-    reply = {'S', version, concat(outcomes), call('GET', seats) or ''}
-  end
+  -- Every outcome but H makes the copy not current, so a current batch has no extras.
+  if current then return 'D' .. version .. ':' .. concat(outcomes) end
+  local reply = {'S', version, concat(outcomes), call('GET', seats) or ''}
   for _, extra in ipairs(extras) do reply[#reply + 1] = extra end
   return reply
 end

@@ -645,7 +645,9 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   function settleBatch(batch: PreparedBatch, reply: Reply, indexed: Array<string | null> | null): void {
     const { key, layout, seatClass, working, chosen } = batch;
     const runId = layout.runId;
-    const code = Array.isArray(reply) ? text(reply[0]) : '';
+    // The usual reply is one string, `D<version>:<outcomes>`.
+    const line = Buffer.isBuffer(reply) ? reply.toString() : '';
+    const code = Array.isArray(reply) ? text(reply[0]) : line.charAt(0);
     if (code === 'NO_RUN') {
       snapshots.delete(runId);
       restoreRun(layout).then(
@@ -654,7 +656,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       );
       return;
     }
-    if (!Array.isArray(reply) || (code !== 'D' && code !== 'S')) {
+    if (code !== 'D' && code !== 'S') {
       failBatch(
         batch,
         new Error(
@@ -665,21 +667,19 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       );
       return;
     }
-    const version = Number(text(reply[1]));
-    const outcomes = text(reply[2]);
-    let extra: number;
+    const parts = Array.isArray(reply) ? reply : [];
+    const colon = line.indexOf(':');
+    const version = code === 'D' ? Number(line.slice(1, colon)) : Number(text(parts[1]));
+    const outcomes = code === 'D' ? line.slice(colon + 1) : text(parts[2]);
+    let extra = 4;
     if (code === 'D') {
       // The copy with this batch's seats is the class as it now is.
       const run = snapshots.get(runId);
       const known = run?.classes.get(seatClass);
       if (run?.gen === batch.gen && (!known || known.version <= version))
         run.classes.set(seatClass, { gen: batch.gen, version, occupancy: working });
-      extra = 3;
-    } else {
-      if (Buffer.isBuffer(reply[3])) snapshotOfClass(runId, seatClass, reply[3]);
-      else snapshots.delete(runId);
-      extra = 4;
-    }
+    } else if (Buffer.isBuffer(parts[3])) snapshotOfClass(runId, seatClass, parts[3]);
+    else snapshots.delete(runId);
     const lost: PendingHold[] = [];
     chosen.forEach(({ item, record }, k) => {
       const outcome = outcomes[k];
@@ -695,12 +695,12 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       } else if (outcome === 'O') {
         item.reject(otherRequest(item.request.holdId));
       } else if (outcome === 'E') {
-        const existing = decodeRecord(runId, item.request.holdId, text(reply[extra++]));
+        const existing = decodeRecord(runId, item.request.holdId, text(parts[extra++]));
         if (existing.record.fingerprint !== item.fingerprint || elsewhere)
           item.reject(otherRequest(item.request.holdId));
         else item.resolve(existing.hold);
       } else if (outcome === 'T') {
-        const fields = text(reply[extra++]).split(',').map(Number);
+        const fields = text(parts[extra++]).split(',').map(Number);
         if ((item.request.seats?.length ?? 0) === 0) {
           lost.push(item);
           return;
