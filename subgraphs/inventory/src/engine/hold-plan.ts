@@ -122,7 +122,13 @@ export function chooseSeats(
   });
 }
 
-export function newHoldRecord(runId: string, request: HoldRequest, chosen: readonly IndexedSeat[]): HoldRecord {
+/** The hold a request makes with the seats chosen for it (`fingerprint` when already known). */
+export function newHoldRecord(
+  runId: string,
+  request: HoldRequest,
+  chosen: readonly IndexedSeat[],
+  fingerprint = fingerprintOf(request),
+): HoldRecord {
   const ttlMs = request.ttlMs > 0 ? request.ttlMs : DEFAULT_HOLD_TTL_MS;
   return {
     hold: {
@@ -137,7 +143,7 @@ export function newHoldRecord(runId: string, request: HoldRequest, chosen: reado
       expiresAt: new Date(request.now.getTime() + ttlMs),
     },
     seatIndexes: chosen.map((seat) => seat.index),
-    fingerprint: fingerprintOf(request),
+    fingerprint,
     releasedSeats: [],
   };
 }

@@ -109,7 +109,7 @@ local function holdRun(K, A, last, other)
   local seats, holds = KEYS[K], KEYS[K + 1]
   local header, version
   local current = true
-  local outcomes, extras, expiries, p = {}, {}, {}, 0
+  local outcomes, extras, expiries, p = {}, nil, {}, 0
   local i = A + 4
   while i <= last do
     p = p + 1
@@ -121,14 +121,13 @@ local function holdRun(K, A, last, other)
       -- One BITFIELD: the header (for the batch's first hold), then the seats' fields with
       -- OVERFLOW FAIL (adding all-ones to a field overflows unless every bit was 0, so one
       -- call checks and takes), then the version bump.
-      local take, n, skip = {}, 0, 0
-      if not header then
-        take[1], take[2], take[3], take[4], take[5], take[6] = 'GET', 'u48', '0', 'GET', 'u16', '48'
-        take[7], take[8], take[9], take[10], take[11], take[12] = 'GET', 'u32', '64', 'GET', 'u32', '96'
-        n, skip = 12, 4
+      local take, n, skip
+      if header then
+        take, n, skip = {'OVERFLOW', 'FAIL'}, 2, 0
+      else
+        take = {'GET', 'u48', '0', 'GET', 'u16', '48', 'GET', 'u32', '64', 'GET', 'u32', '96', 'OVERFLOW', 'FAIL'}
+        n, skip = 14, 4
       end
-      take[n + 1], take[n + 2] = 'OVERFLOW', 'FAIL'
-      n = n + 2
       local before, count, legs = n, 0, tonumber(ARGV[i + 4]) - tonumber(ARGV[i + 3])
       if legs <= 32 then
         local t, v = field(legs)
@@ -181,6 +180,7 @@ local function holdRun(K, A, last, other)
         local taken = undoHold(seats, take, results, before, skip, count)
         version = version - 1
         local record = call('HGET', holds, id)
+        extras = extras or {}
         if record then
           outcomes[p] = 'E'
           extras[#extras + 1] = record
@@ -203,7 +203,7 @@ local function holdRun(K, A, last, other)
   -- Every outcome but H makes the copy not current, so a current batch has no extras.
   if current then return 'D' .. version .. ':' .. concat(outcomes) end
   local reply = {'S', version, concat(outcomes), call('GET', seats) or ''}
-  for _, extra in ipairs(extras) do reply[#reply + 1] = extra end
+  for _, extra in ipairs(extras or {}) do reply[#reply + 1] = extra end
   return reply
 end
 `;

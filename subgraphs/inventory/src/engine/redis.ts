@@ -536,7 +536,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       try {
         assertSameLayout(snapshot, item.layout);
         const seats = chooseSeats(item.layout, working, item.request, allocate);
-        const record = newHoldRecord(runId, item.request, seats);
+        const record = newHoldRecord(runId, item.request, seats, item.fingerprint);
         for (const seat of seats) setSeat(working, seat.index, item.request.fromStop, item.request.toStop, true);
         chosen.push({ item, record });
       } catch (error) {
