@@ -226,6 +226,31 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     }
   });
 
+  it('chooses again when the run was set up again since its copy, never giving a seat twice', async () => {
+    const keyPrefix = `${prefix}again:`;
+    const layout = runLayout({ runId: 'IC7:2026-12-01' });
+    const seller = engine(keyPrefix);
+    const operator = engine(keyPrefix);
+    const first = await seller.hold(layout, holdRequest({ holdId: 'first', count: 2 }));
+    await seller.confirm('first');
+    // Another process sets the run up again from the confirmed seats: a new generation.
+    await operator.rebuild(
+      layout,
+      first.seats.map((s) => ({ holdId: 'first', coach: s.coach, label: s.label, fromStop: 0, toStop: 4 })),
+      now,
+    );
+    // The seller's copy is of the old generation; its next holds are chosen again on the new one.
+    const next = await Promise.all([
+      seller.hold(layout, holdRequest({ holdId: 'second', count: 2 })),
+      seller.hold(layout, holdRequest({ holdId: 'third', count: 1, seatClass: 'FIRST' })),
+    ]);
+    const seatsOf = (hold: Hold) => hold.seats.map((s) => `${s.coach}-${s.label}`);
+    expect(new Set([...seatsOf(first), ...seatsOf(next[0])]).size).toBe(4);
+    const left = await operator.availability(layout, 0, 4);
+    expect(left.find((a) => a.seatClass === 'STANDARD')?.seatsLeft).toBe(20);
+    expect(left.find((a) => a.seatClass === 'FIRST')?.seatsLeft).toBe(7);
+  });
+
   it('refuses a hold chosen on another layout than the run now has, taking nothing and leaving the version', async () => {
     const keyPrefix = `${prefix}relayout:`;
     const longer = runLayout({

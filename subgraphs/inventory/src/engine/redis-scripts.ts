@@ -55,16 +55,18 @@ return {standard, first}
 
 /**
  * KEYS (from K): occupancy:<class>, holds, expiry. ARGV (from A to last): generation and
- * version of the caller's copy, legs, capacity, then per hold: holdId, expiresAt (ms),
+ * version of the caller's copy, then per hold: holdId, expiresAt (ms),
  * record (status letter and JSON), first leg, end leg, seat count k, then k bit offsets
  * (128 plus seat index times stride plus the first leg). `other[p]` marks the p-th hold as
  * an id another run owns: it is skipped. Each hold, in order, takes its seats if every one
  * is free on every leg (one BITFIELD with OVERFLOW FAIL INCRBY checks and sets them at once,
- * bumps the version, and for the batch's first hold reads the header; a partial take is
- * undone) and its id is new (HSETNX).
+ * bumps the version, and for the batch's first hold reads the generation and version; a
+ * partial take is undone) and its id is new (HSETNX). The seats were chosen on the caller's
+ * copy: when the run is of another generation now (set up again, perhaps with another
+ * layout) nothing is taken and the reply is {'G', occupancy}, to choose again on it.
  * Returns 'D<version>:<outcomes>' when the caller's copy with this batch's holds is the
  * class as it now is, else {'S', version, outcomes, occupancy, extras...}; or
- * {'NO_RUN'} or {'LAYOUT'}. Outcomes has a letter per hold: H held, O another run's id,
+ * {'NO_RUN'} or {'G', occupancy}. Outcomes has a letter per hold: H held, O another run's id,
  * E exists (an extra: its stored record), T seats taken (an extra: the numbers of the
  * fields that were not free, comma-separated).
  * Arguments to redis.call are kept strings (a Lua number is formatted on every call), and
@@ -110,7 +112,7 @@ local function holdRun(K, A, last, other)
   local header, version
   local current = true
   local outcomes, extras, expiries, p = {}, nil, {}, 0
-  local i = A + 4
+  local i = A + 2
   while i <= last do
     p = p + 1
     local id, k = ARGV[i], tonumber(ARGV[i + 5])
@@ -125,8 +127,8 @@ local function holdRun(K, A, last, other)
       if header then
         take, n, skip = {'OVERFLOW', 'FAIL'}, 2, 0
       else
-        take = {'GET', 'u48', '0', 'GET', 'u16', '48', 'GET', 'u32', '64', 'GET', 'u32', '96', 'OVERFLOW', 'FAIL'}
-        n, skip = 14, 4
+        take = {'GET', 'u48', '0', 'GET', 'u32', '64', 'OVERFLOW', 'FAIL'}
+        n, skip = 8, 2
       end
       local before, count, legs = n, 0, tonumber(ARGV[i + 4]) - tonumber(ARGV[i + 3])
       if legs <= 32 then
@@ -165,11 +167,11 @@ local function holdRun(K, A, last, other)
           call('DEL', seats)
           return {'NO_RUN'}
         end
-        if header[2] ~= tonumber(ARGV[A + 2]) or header[4] ~= tonumber(ARGV[A + 3]) then
+        if header[1] ~= tonumber(ARGV[A]) then
           undoHold(seats, take, results, before, skip, count)
-          return {'LAYOUT'}
+          return {'G', call('GET', seats)}
         end
-        current = header[1] == tonumber(ARGV[A]) and header[3] == tonumber(ARGV[A + 1])
+        current = header[2] == tonumber(ARGV[A + 1])
       end
       if free and call('HSETNX', holds, id, ARGV[i + 2]) == 1 then
         expiries[#expiries + 1] = ARGV[i + 1]

@@ -326,9 +326,13 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   }
 
   function assertSameLayout(snapshot: RunSnapshot, layout: RunCapacity): void {
+    // A copy may hold one class only (the other is read when first needed).
     const same =
       snapshot.legCount === layout.legCount &&
-      capacitiesOf(layout).every((c) => snapshot.classes.get(c.seatClass)?.occupancy.capacity === c.capacity);
+      capacitiesOf(layout).every((c) => {
+        const known = snapshot.classes.get(c.seatClass);
+        return !known || known.occupancy.capacity === c.capacity;
+      });
     if (!same) throw new Error(`run ${layout.runId} was initialised with another layout than ${layout.consistId}`);
   }
 
@@ -557,7 +561,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       return null;
     }
     const keys = runKeys(runId);
-    const args: Array<string | number> = [classState.gen, classState.version, layout.legCount, working.capacity];
+    const args: Array<string | number> = [classState.gen, classState.version];
     const stride = strideOf(layout.legCount);
     let latest = 0;
     for (const { item, record } of chosen) {
@@ -656,18 +660,17 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       );
       return;
     }
-    if (code !== 'D' && code !== 'S') {
-      failBatch(
-        batch,
-        new Error(
-          code === 'LAYOUT'
-            ? `run ${runId} was initialised with another layout than ${layout.consistId}`
-            : `unexpected hold reply ${text(reply)}`,
-        ),
-      );
+    const parts = Array.isArray(reply) ? reply : [];
+    if (code === 'G' && Buffer.isBuffer(parts[1])) {
+      // The run was set up again since this copy: choose again on the new one.
+      snapshotOfClass(runId, seatClass, parts[1]);
+      finish(key, retry(chosen.map(({ item }) => item)));
       return;
     }
-    const parts = Array.isArray(reply) ? reply : [];
+    if (code !== 'D' && code !== 'S') {
+      failBatch(batch, new Error(`unexpected hold reply ${text(reply)}`));
+      return;
+    }
     const colon = line.indexOf(':');
     const version = code === 'D' ? Number(line.slice(1, colon)) : Number(text(parts[1]));
     const outcomes = code === 'D' ? line.slice(colon + 1) : text(parts[2]);
