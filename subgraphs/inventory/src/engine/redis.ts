@@ -461,13 +461,12 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
 
   /** The key is free for its next batch, at once or after a random pause when its requests lost races. */
   function finish(key: string, lostAttempts = 0): void {
-    const next = () => {
+    // Processes that lost a race wait a random moment, so the same one does not lose every time.
+    if (lostAttempts > 0) setTimeout(finish, Math.random() * Math.min(lostAttempts, 10), key);
+    else {
       busy.delete(key);
       markDue(key);
-    };
-    // Processes that lost a race wait a random moment, so the same one does not lose every time.
-    if (lostAttempts > 0) setTimeout(next, Math.random() * Math.min(lostAttempts, 10));
-    else next();
+    }
   }
 
   /** Puts items back at the head of their queue, to be decided again (on fresh state when `stale`). */
@@ -524,13 +523,16 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     const snapshot = snapshots.get(runId);
     const classState = snapshot?.classes.get(seatClass);
     const fresh = freshlyRead.delete(key);
-    const batch = waiting.slice(0, MAX_BATCH);
-    if (!snapshot || !classState || (!fresh && batch.some((item) => item.stale))) {
+    const size = Math.min(waiting.length, MAX_BATCH);
+    let stalePending = false;
+    for (let i = 0; i < size && !fresh; i++) stalePending ||= waiting[i]!.stale;
+    if (!snapshot || !classState || stalePending) {
       readForBatch(key, layout);
       return null;
     }
-    waiting.splice(0, batch.length);
-    if (waiting.length === 0) pendingHolds.delete(key);
+    // The whole queue when it fits in one batch (the usual case), else its head.
+    const batch = size === waiting.length ? waiting : waiting.splice(0, size);
+    if (batch === waiting) pendingHolds.delete(key);
     // Choices go straight into this process's copy: the reply either confirms it is Redis's
     // state, or replaces it; on an error the copy is dropped.
     const working = classState.occupancy;
@@ -679,7 +681,9 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       // The copy with this batch's seats is the class as it now is.
       const run = snapshots.get(runId);
       const known = run?.classes.get(seatClass);
-      if (run?.gen === batch.gen && (!known || known.version <= version))
+      if (known && known.occupancy === working && known.gen === batch.gen) {
+        if (known.version <= version) known.version = version;
+      } else if (run?.gen === batch.gen && (!known || known.version <= version))
         run.classes.set(seatClass, { gen: batch.gen, version, occupancy: working });
     } else if (Buffer.isBuffer(parts[3])) snapshotOfClass(runId, seatClass, parts[3]);
     else snapshots.delete(runId);
