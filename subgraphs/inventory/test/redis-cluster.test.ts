@@ -69,7 +69,7 @@ describe.skipIf(!available)('Redis inventory engine on a Redis Cluster', () => {
     const inventory = engine({ keyPrefix: 'rg:keys:' });
     await inventory.hold(runs[0]!, holdRequest({ holdId: 'k1', count: 2 }));
     // Every key of the run hashes to one slot (the hash tag), so one node holds them all.
-    const keys = ['occupancy:STANDARD', 'occupancy:FIRST', 'holds', 'expiry'].map(
+    const keys = ['seats:STANDARD', 'seats:FIRST', 'holds', 'expiry'].map(
       (name) => `rg:keys:{run:${runs[0]!.runId}}:${name}`,
     );
     const keySlots = await Promise.all(keys.map((key) => cluster.masters[0]!.cluster('KEYSLOT', key)));

@@ -265,7 +265,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
     await operator.rebuild(longer, [], now);
     const admin = new Redis(url);
     try {
-      const occupancy = `${keyPrefix}{run:${hundred.runId}}:occupancy:STANDARD`;
+      const occupancy = `${keyPrefix}{run:${hundred.runId}}:seats:STANDARD`;
       const before = await admin.getBuffer(occupancy);
       const refused = await errorCode(stale.hold(hundred, holdRequest({ holdId: 'late', count: 2 })));
       expect(String(refused)).toMatch(/another layout/);

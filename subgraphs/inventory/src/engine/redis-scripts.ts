@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
  * The Lua scripts of the Redis engine, one per operation. Every key a script touches is
  * passed in KEYS and shares the run's hash tag, so each runs on one Redis Cluster node.
  *
- * A class's `occupancy` string begins with a 128-bit header: the run's generation marker
+ * A class's `seats` string begins with a 128-bit header: the run's generation marker
  * (u48 at bit 0; 0 or missing means Redis has no state for the run), its leg count (u16 at
  * 48), the class's version (u32 at 64, bumped by every change to its seats) and its
  * capacity (u32 at 96). Then bit `128 + seat * stride + leg` is set when the seat is taken
@@ -43,7 +43,7 @@ local bump = {'OVERFLOW', 'WRAP', 'INCRBY', 'u32', '64', '1'}
 `;
 
 /**
- * KEYS: occupancy:STANDARD, occupancy:FIRST. Both strings, or nil when Redis has no state
+ * KEYS: seats:STANDARD, seats:FIRST. Both strings, or nil when Redis has no state
  * for the run (either is missing, or their generations differ).
  */
 const read = `
@@ -54,7 +54,7 @@ return {standard, first}
 `;
 
 /**
- * KEYS (from K): occupancy:<class>, holds, expiry. ARGV (from A to last): generation and
+ * KEYS (from K): seats:<class>, holds, expiry. ARGV (from A to last): generation and
  * version of the caller's copy, then per hold: holdId, expiresAt (ms),
  * record (status letter and JSON), first leg, end leg, seat count k, then k bit offsets
  * (128 plus seat index times stride plus the first leg). `other[p]` marks the p-th hold as
@@ -276,7 +276,7 @@ return record
 `;
 
 /**
- * KEYS: holds, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, 'forget' to also
+ * KEYS: holds, expiry, seats:STANDARD, seats:FIRST. ARGV: holdId, 'forget' to also
  * delete the hold (undoing a hold made under an id another run owns). Clears the hold's bits
  * once; returns {record, generation, version} (both '' when no seat changed) or nil.
  */
@@ -306,7 +306,7 @@ return {record, gen, version}
 `;
 
 /**
- * KEYS: holds, expiry, occupancy:STANDARD, occupancy:FIRST. ARGV: holdId, seat ids
+ * KEYS: holds, expiry, seats:STANDARD, seats:FIRST. ARGV: holdId, seat ids
  * (`<coach>-<label>`). Clears the named seats of a hold that still takes them (seats it
  * returned before, listed in the record's r, are skipped); the hold keeps the others, or
  * is released when none is left. Returns {'UNKNOWN_SEAT', seatId} and changes nothing for a
@@ -370,7 +370,7 @@ return {'OK', record, gen, version, unpack(cleared)}
 `;
 
 /**
- * KEYS: occupancy:STANDARD, occupancy:FIRST, holds, expiry.
+ * KEYS: seats:STANDARD, seats:FIRST, holds, expiry.
  * ARGV: 'missing' (only if Redis has no state for the run) or 'replace', generation, legs,
  * capacity of STANDARD then FIRST, then pairs of holdId and stored record of confirmed
  * holds. Returns the ids of the holds the run had before (to drop their index entries), or
@@ -413,7 +413,7 @@ end
 return out
 `;
 
-/** KEYS: occupancy:STANDARD, occupancy:FIRST, holds, expiry. Deletes them; returns the run's hold ids. */
+/** KEYS: seats:STANDARD, seats:FIRST, holds, expiry. Deletes them; returns the run's hold ids. */
 const dropRun = `
 local ids = redis.call('HKEYS', KEYS[3])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])

@@ -160,12 +160,11 @@ function classOf(raw: Buffer): ClassSnapshot & { legCount: number } {
 /**
  * The Redis engine (DESIGN §6). Key schema (README, "Seat inventory"), `P` the key prefix:
  *
- * - `P{run:<id>}:state` hash: `gen` (generation marker: a run without it is rebuilt from
- *   `tickets`), `legs`, `cap:<class>`, `ver:<class>` (bumped by every change to the
- *   class's seats).
- * - `P{run:<id>}:occupancy:<class>` string: seat after seat, `stride` bits each (the legs
- *   rounded up to whole 32-bit words), bit `seat * stride + leg` set when the seat is taken
- *   on that leg.
+ * - `P{run:<id>}:seats:<class>` string: a 128-bit header (the run's generation marker, a
+ *   run without which is rebuilt from `tickets`; its legs; the class's version, bumped by
+ *   every change to its seats; its capacity), then seat after seat, `stride` bits each (the
+ *   legs rounded up to whole 32-bit words), bit `128 + seat * stride + leg` set when the seat
+ *   is taken on that leg (redis-scripts.ts).
  * - `P{run:<id>}:holds` hash holdId → the hold: its status letter (H held, C confirmed,
  *   R released) then its JSON record (with its seat indexes);
  *   `P{run:<id>}:expiry` sorted set of held holdIds by expiry (ms).
@@ -211,7 +210,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
   const runKeys = (runId: string) => {
     const tag = `${prefix}{run:${runId}}`;
     return {
-      seats: (seatClass: SeatClass) => `${tag}:occupancy:${seatClass}`,
+      seats: (seatClass: SeatClass) => `${tag}:seats:${seatClass}`,
       holds: `${tag}:holds`,
       expiry: `${tag}:expiry`,
     };
