@@ -72,17 +72,22 @@ async function redisSeatState(prefix: string, trainRun: RunView, seatClass: 'FIR
   const client = new Redis(redisUrl);
   try {
     const run = `${prefix}{run:${trainRun.id}}`;
-    // Seat after seat, `stride` bits each, the first leg in the high bit (Redis numbering).
-    const stride = Number(await client.hget(`${run}:state`, `stride:${seatClass}`));
-    const bits = (await client.getBuffer(`${run}:occupancy:${seatClass}`)) ?? Buffer.alloc(0);
+    // A 128-bit header, then seat after seat, the legs rounded up to 32 bits each, the first
+    // leg in the high bit (Redis numbering).
+    const bits = (await client.getBuffer(`${run}:seats:${seatClass}`)) ?? Buffer.alloc(0);
+    const stride = Math.ceil(trainRun.legCount / 32) * 32;
     const isSet = (bit: number) => ((bits[bit >> 3] ?? 0) >> (7 - (bit & 7))) & 1;
     const takenByLeg = Array.from(
       { length: trainRun.legCount },
-      (_, leg) => new Set(seatIds.filter((_, seat) => isSet(seat * stride + leg) === 1)),
+      (_, leg) => new Set(seatIds.filter((_, seat) => isSet(128 + seat * stride + leg) === 1)),
     );
-    const statuses = Object.values(await client.hgetall(`${run}:status`));
+    // Each stored hold begins with its status letter.
+    const names: Record<string, string> = { H: 'HELD', C: 'CONFIRMED', R: 'RELEASED' };
     const holds = { HELD: 0, CONFIRMED: 0, RELEASED: 0 } as Record<string, number>;
-    for (const status of statuses) holds[status] = (holds[status] ?? 0) + 1;
+    for (const stored of Object.values(await client.hgetall(`${run}:holds`))) {
+      const status = names[stored.charAt(0)] ?? stored.charAt(0);
+      holds[status] = (holds[status] ?? 0) + 1;
+    }
     return { takenByLeg, holds };
   } finally {
     client.disconnect();

@@ -59,7 +59,7 @@ function assertNoSeatTwice(holds: readonly Hold[]): void {
 describe.skipIf(!available)('Redis inventory engine on a Redis Cluster', () => {
   it('spreads runs over the masters, each run on one of them', async () => {
     const slots = await Promise.all(
-      runs.map((r) => cluster.masters[0]!.cluster('KEYSLOT', `rg:{run:${r.runId}}:state`)),
+      runs.map((r) => cluster.masters[0]!.cluster('KEYSLOT', `rg:{run:${r.runId}}:seats:STANDARD`)),
     );
     const ranges = await cluster.masters[0]!.cluster('SLOTS');
     const owners = new Set(
