@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine.
+    // Most test time is spent waiting on services and stores, so two files run at once.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
