@@ -21,25 +21,38 @@ export const HEADER_BITS = 128;
 
 /**
  * Lua shared by the scripts that write seats outside a hold (release, rebuild):
- * `stride(legs)`, bits per seat; `fields(args, op, stride, seat, from, to, value)` appends
- * op ('SET') with the fields covering `seat`'s legs from..to-1, each set to all ones when
- * value is 1 and to 0 when it is 0; `bump`, the BITFIELD arguments that bump the version.
+ * `stride(legs)`, bits per seat; `fields(args, stride, seat, from, to, value)` appends
+ * BITFIELD SET fields covering `seat`'s legs from..to-1, each set to all ones when value is
+ * 1 and to 0 when it is 0; `clearSeats(h, seats, standardKey, firstKey)` clears those seats
+ * of stored hold h on its journey and bumps its class's version, returning the generation
+ * and version ('' and '' for a run Redis lost: it keeps no seats to clear, and is rebuilt
+ * before it serves again).
  */
 const common = `
 local HEADER = ${HEADER_BITS}
 local function stride(legs) return math.ceil(tonumber(legs) / 32) * 32 end
-local function fields(args, op, seatStride, seat, from, to, value)
+local function fields(args, seatStride, seat, from, to, value)
   local leg = from
   while leg < to do
     local width = math.min(32, to - leg)
-    args[#args + 1] = op
+    args[#args + 1] = 'SET'
     args[#args + 1] = 'u' .. width
     args[#args + 1] = string.format('%d', HEADER + seat * seatStride + leg)
     args[#args + 1] = string.format('%d', (2 ^ width - 1) * value)
     leg = leg + width
   end
 end
-local bump = {'OVERFLOW', 'WRAP', 'INCRBY', 'u32', '64', '1'}
+local function clearSeats(h, seats, standardKey, firstKey)
+  local key = standardKey
+  if h.c == 'FIRST' then key = firstKey end
+  local legs = redis.call('BITFIELD_RO', key, 'GET', 'u16', '48')[1]
+  if legs == 0 then return '', '' end
+  local clear = {'GET', 'u48', '0'}
+  for _, seat in ipairs(seats) do fields(clear, stride(legs), seat, h.f, h.t, 0) end
+  for _, a in ipairs({'OVERFLOW', 'WRAP', 'INCRBY', 'u32', '64', '1'}) do clear[#clear + 1] = a end
+  local results = redis.call('BITFIELD', key, unpack(clear))
+  return results[1], results[#results]
+end
 `;
 
 /**
@@ -286,17 +299,7 @@ if not record then return false end
 local gen, version = '', ''
 if string.sub(record, 1, 1) ~= 'R' then
   local h = cjson.decode(string.sub(record, 2))
-  local key = KEYS[3]
-  if h.c == 'FIRST' then key = KEYS[4] end
-  local legs = redis.call('BITFIELD_RO', key, 'GET', 'u16', '48')[1]
-  -- A run Redis lost keeps no seats to clear: it is rebuilt before it serves again.
-  if legs > 0 then
-    local clear = {'GET', 'u48', '0'}
-    for _, seat in ipairs(h.i) do fields(clear, 'SET', stride(legs), seat, h.f, h.t, 0) end
-    for _, a in ipairs(bump) do clear[#clear + 1] = a end
-    local results = redis.call('BITFIELD', key, unpack(clear))
-    gen, version = results[1], results[#results]
-  end
+  gen, version = clearSeats(h, h.i, KEYS[3], KEYS[4])
   record = 'R' .. string.sub(record, 2)
   redis.call('HSET', KEYS[1], ARGV[1], record)
   redis.call('ZREM', KEYS[2], ARGV[1])
@@ -332,22 +335,11 @@ for i = 2, #ARGV do
   end
 end
 if status == 'R' or count == 0 then return {'OK', record, '', ''} end
-local key = KEYS[3]
-if h.c == 'FIRST' then key = KEYS[4] end
-local legs = redis.call('BITFIELD_RO', key, 'GET', 'u16', '48')[1]
-local cleared, clear = {}, {'GET', 'u48', '0'}
+local cleared = {}
 for k, seat in ipairs(h.i) do
-  if picked[k] then
-    fields(clear, 'SET', stride(legs), seat, h.f, h.t, 0)
-    cleared[#cleared + 1] = seat
-  end
+  if picked[k] then cleared[#cleared + 1] = seat end
 end
-local gen, version = '', ''
-if legs > 0 then
-  for _, a in ipairs(bump) do clear[#clear + 1] = a end
-  local results = redis.call('BITFIELD', key, unpack(clear))
-  gen, version = results[1], results[#results]
-end
+local gen, version = clearSeats(h, cleared, KEYS[3], KEYS[4])
 if count == #h.s then
   record = 'R' .. string.sub(record, 2)
   redis.call('ZREM', KEYS[2], ARGV[1])
@@ -395,7 +387,7 @@ end
 for i = 6, #ARGV, 2 do
   local h = cjson.decode(string.sub(ARGV[i + 1], 2))
   local set = {}
-  for _, seat in ipairs(h.i) do fields(set, 'SET', seatStride, seat, h.f, h.t, 1) end
+  for _, seat in ipairs(h.i) do fields(set, seatStride, seat, h.f, h.t, 1) end
   redis.call('BITFIELD', keys[h.c], unpack(set))
   redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
 end

@@ -103,7 +103,7 @@ interface PreparedBatch {
   chosen: Array<{ item: PendingHold; record: HoldRecord }>;
   /** The hold look-ups (`Phold:<id>`), one per chosen hold. */
   indexKeys: string[];
-  /** state, occupancy, holds, expiry. */
+  /** The class's seats, holds, expiry. */
   keys: string[];
   args: Array<string | number>;
   /** The latest expiry to put on the reaper's list, or null when it is there already. */
@@ -680,10 +680,10 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
       // The copy with this batch's seats is the class as it now is.
       const run = snapshots.get(runId);
       const known = run?.classes.get(seatClass);
-      if (known && known.occupancy === working && known.gen === batch.gen) {
-        if (known.version <= version) known.version = version;
-      } else if (run?.gen === batch.gen && (!known || known.version <= version))
-        run.classes.set(seatClass, { gen: batch.gen, version, occupancy: working });
+      if (run?.gen === batch.gen && (!known || known.version <= version)) {
+        if (known?.occupancy === working) known.version = version;
+        else run.classes.set(seatClass, { gen: batch.gen, version, occupancy: working });
+      }
     } else if (Buffer.isBuffer(parts[3])) snapshotOfClass(runId, seatClass, parts[3]);
     else snapshots.delete(runId);
     const lost: PendingHold[] = [];
@@ -722,13 +722,18 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     finish(key, lost.length > 0 ? retry(lost) : 0);
   }
 
+  /** A hold of a run as stored: its record and the hold with its status; null when the run has none of that id. */
+  async function storedHold(runId: string, holdId: string): Promise<{ record: HoldRecord; hold: Hold } | null> {
+    const stored = await send('HGET', [runKeys(runId).holds, holdId]);
+    return typeof stored === 'string' ? decodeRecord(runId, holdId, stored) : null;
+  }
+
   /** A request refused on current state, unless it is a retry of a hold that took its seats itself. */
   function refuse(item: PendingHold, error: DomainError): void {
     const { holdId } = item.request;
-    send('HGET', [runKeys(item.layout.runId).holds, holdId])
-      .then((stored) => {
-        if (typeof stored !== 'string') return item.reject(error);
-        const existing = decodeRecord(item.layout.runId, holdId, stored);
+    storedHold(item.layout.runId, holdId)
+      .then((existing) => {
+        if (!existing) return item.reject(error);
         if (existing.record.fingerprint !== item.fingerprint) return item.reject(otherRequest(holdId));
         item.resolve(existing.hold);
       })
@@ -835,8 +840,7 @@ export function createRedisEngine(options: RedisEngineOptions): InventoryEngine 
     async getHold(holdId) {
       const runId = await runOfHold(holdId);
       if (!runId) return null;
-      const stored = await send('HGET', [runKeys(runId).holds, holdId]);
-      return typeof stored === 'string' ? decodeRecord(runId, holdId, stored).hold : null;
+      return (await storedHold(runId, holdId))?.hold ?? null;
     },
 
     async expiredHolds(now, limit) {
