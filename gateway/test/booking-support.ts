@@ -4,10 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 import { openDatabase } from '@railgraph/database';
 import { deleteKeys, redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
 import { createTestDatabase, postgresForTests } from '@railgraph/database/testing';
-import { graphql, repoRoot, type GraphQLResponse } from './system.js';
+import { graphql, repoRoot, type GraphQLResponse, type RunningSystem } from './system.js';
 
 /**
  * What the booking system tests share: callers (travellers and partner clients), finding a
@@ -341,6 +342,32 @@ export function confirmedSeatsByLeg(store: TicketsStore, trainRun: RunView, seat
 }
 
 export const duplicatesOf = (seats: readonly string[]) => seats.filter((seat, i) => seats.indexOf(seat) !== i);
+
+/** Stops the system and reads tickets' store as the system left it. */
+export async function stopAndReadTickets(system: RunningSystem, storage: SystemStores): Promise<TicketsStore> {
+  system.launcher.kill('SIGTERM');
+  await system.exited;
+  return readTicketsStore({ url: storage.ticketsDatabaseUrl, dataDir: path.join(storage.dataDir, 'tickets') });
+}
+
+/**
+ * DESIGN §5 invariants 1-2, per class and leg: no seat sold twice, and the seats inventory
+ * had taken (`takenByClass`, read while no attempt was live) are exactly those on confirmed
+ * tickets.
+ */
+export function expectTakenAsSold(
+  store: TicketsStore,
+  trainRun: RunView,
+  takenByClass: Record<SeatClass, Array<Set<string>>>,
+): void {
+  for (const seatClass of ['FIRST', 'STANDARD'] as const) {
+    const sold = confirmedSeatsByLeg(store, trainRun, seatClass);
+    for (let leg = 0; leg < trainRun.legCount; leg++) {
+      expect(duplicatesOf(sold[leg]!)).toEqual([]);
+      expect([...takenByClass[seatClass][leg]!].sort()).toEqual([...sold[leg]!].sort());
+    }
+  }
+}
 
 const storeServices = ['users', 'trains', 'prices', 'tickets'] as const;
 

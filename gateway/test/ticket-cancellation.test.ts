@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bookJourney,
-  confirmedSeatsByLeg,
-  duplicatesOf,
   eastCoastStoppingRun,
   errorCodeOf,
   eventually,
+  expectTakenAsSold,
   outboxBacklog,
   quoteOn,
-  readTicketsStore,
   realStoresAvailable,
   seatMapOf,
+  stopAndReadTickets,
   systemStores,
   takenSeatsByLeg,
   travellerAuthorization,
@@ -288,19 +286,8 @@ function cancellationSuite(stores: 'embedded' | 'real') {
       FIRST: await takenSeatsByLeg(system.gatewayUrl, trainRun, 'FIRST'),
       STANDARD: await takenSeatsByLeg(system.gatewayUrl, trainRun, 'STANDARD'),
     };
-    system.launcher.kill('SIGTERM');
-    await system.exited;
-    const store = await readTicketsStore({
-      url: storage!.ticketsDatabaseUrl,
-      dataDir: path.join(storage!.dataDir, 'tickets'),
-    });
-    for (const seatClass of ['FIRST', 'STANDARD'] as const) {
-      const sold = confirmedSeatsByLeg(store, trainRun, seatClass);
-      for (let leg = 0; leg < trainRun.legCount; leg++) {
-        expect(duplicatesOf(sold[leg]!)).toEqual([]);
-        expect([...taken[seatClass][leg]!].sort()).toEqual([...sold[leg]!].sort());
-      }
-    }
+    const store = await stopAndReadTickets(system, storage!);
+    expectTakenAsSold(store, trainRun, taken);
     expect(store.outbox).toEqual([]);
   }, 300_000);
 }
