@@ -20,6 +20,7 @@ export default defineConfig({
             'subgraphs/*/test/**/*.test.ts',
             'gateway/test/**/*.test.ts',
             'charts/test/**/*.test.ts',
+            'scripts/test/**/*.test.ts',
             // The web app in real Chromium against the system `npm start` runs.
             'web/e2e/**/*.test.ts',
           ],
