@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -8,11 +8,21 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const chartDir = path.join(repoRoot, 'charts', 'railgraph');
 
 /**
- * A command-line tool an offline check needs (promtool). Present: its path. Absent: null
- * with a message saying why the check is skipped, or a failure under REQUIRE_REAL_STORES=1
- * (CI), where .ci/run installs it, so a missing tool never passes as a skipped check.
+ * A command-line tool an offline check needs (promtool, helm). Present: its path, the first
+ * executable of `candidates` (e.g. a pinned build under .tools/bin) or else the one on PATH.
+ * Absent: null with a message saying why the check is skipped, or a failure under
+ * REQUIRE_REAL_STORES=1 (CI), where .ci/run installs it, so a missing tool never passes as a
+ * skipped check.
  */
-export function toolForTests(name: string, installHint: string): string | null {
+export function toolForTests(name: string, installHint: string, candidates: readonly string[] = []): string | null {
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not there: the next candidate, then PATH
+    }
+  }
   try {
     return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || null;
   } catch {

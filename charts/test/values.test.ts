@@ -50,11 +50,25 @@ describe('chart values against values.schema.json', () => {
     expect(validate(values)).toBe(false);
   });
 
+  it('refuses a store image tagged latest, and a Bitnami key the chart does not know', () => {
+    const latest = clone(defaults);
+    ((latest['postgresql'] as Values)['image'] as Values)['tag'] = 'latest';
+    expect(validate(latest)).toBe(false);
+    const bitnamiKey = clone(defaults);
+    (bitnamiKey['redis'] as Values)['architecture'] = 'standalone';
+    expect(validate(bitnamiKey)).toBe(false);
+    expect(problems().join('\n')).toContain('must NOT have additional properties');
+    const cnpgLatest = clone(defaults);
+    (cnpgLatest['cloudnativepg'] as Values)['imageName'] = 'ghcr.io/cloudnative-pg/postgresql:latest';
+    expect(validate(cnpgLatest)).toBe(false);
+  });
+
   it('production keeps every store outside the chart and names the secret that holds their URLs', () => {
     const production = withDefaults('values-production.yaml');
     expect((production['postgresql'] as Values)['enabled']).toBe(false);
     expect((production['redis'] as Values)['enabled']).toBe(false);
     expect((production['externalRedis'] as Values)['enabled']).toBe(true);
+    expect((production['cloudnativepg'] as Values)['enabled']).toBe(false);
     expect((production['secrets'] as Values)['existingSecret']).not.toBe('');
   });
 

@@ -144,25 +144,36 @@ web:
 {{- default (printf "%s-secrets" (include "railgraph.fullname" .)) .Values.secrets.existingSecret }}
 {{- end }}
 
-{{/* Names of the Bitnami sub-charts' objects, as their common.names.dependency.fullname makes them. */}}
+{{/* The stores' objects: <fullname>-postgresql (in-chart StatefulSet or CloudNativePG Cluster), <fullname>-redis. */}}
 {{- define "railgraph.postgresql.fullname" -}}
-{{- if .Values.postgresql.fullnameOverride }}
-{{- .Values.postgresql.fullnameOverride | trunc 63 | trimSuffix "-" }}
-{{- else if contains "postgresql" .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- printf "%s-postgresql" .Release.Name | trunc 63 | trimSuffix "-" }}
-{{- end }}
+{{- include "railgraph.componentName" (dict "root" . "component" "postgresql") }}
 {{- end }}
 
 {{- define "railgraph.redis.fullname" -}}
-{{- if .Values.redis.fullnameOverride }}
-{{- .Values.redis.fullnameOverride | trunc 63 | trimSuffix "-" }}
-{{- else if contains "redis" .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- printf "%s-redis" .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- include "railgraph.componentName" (dict "root" . "component" "redis") }}
 {{- end }}
+
+{{/* registry/repository:tag, or @digest when one is set: (dict "image" .Values.postgresql.image) */}}
+{{- define "railgraph.storeImage" -}}
+{{- if .image.digest }}
+{{- printf "%s/%s@%s" .image.registry .image.repository .image.digest }}
+{{- else }}
+{{- printf "%s/%s:%s" .image.registry .image.repository (toString .image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* The databases, one per component that owns one: users trains prices tickets. */}}
+{{- define "railgraph.databases" -}}
+{{- $names := list }}
+{{- range $name, $c := fromYaml (include "railgraph.components" .) }}
+{{- if $c.database }}{{- $names = append $names $name }}{{- end }}
+{{- end }}
+{{- toJson $names }}
+{{- end }}
+
+{{/* Whether PostgreSQL is in the release (in-chart or CloudNativePG), i.e. not there yet at pre-install. */}}
+{{- define "railgraph.postgresqlInRelease" -}}
+{{- if or .Values.postgresql.enabled .Values.cloudnativepg.enabled }}true{{- end }}
 {{- end }}
 
 {{- define "railgraph.redisEnabled" -}}
@@ -184,8 +195,9 @@ web:
 {{- end }}
 
 {{/*
-The database URL of a service as env entries: from the in-chart PostgreSQL (its generated
-password, referenced by the URL) or from the existing secret.
+The database URL of a service as env entries: from the in-chart PostgreSQL (the password in
+the chart's secret), from CloudNativePG (the password it generates into <cluster>-app), each
+referenced by the URL, or from the existing secret.
 */}}
 {{- define "railgraph.databaseEnv" -}}
 {{- $service := .component }}
@@ -194,10 +206,18 @@ password, referenced by the URL) or from the existing secret.
 - name: DATABASE_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ default (include "railgraph.postgresql.fullname" $root) $root.Values.postgresql.auth.existingSecret }}
-      key: password
+      name: {{ include "railgraph.secretName" $root }}
+      key: postgresql-password
 - name: {{ upper $service }}_DATABASE_URL
   value: {{ printf "postgresql://%s:$(DATABASE_PASSWORD)@%s:5432/%s" $root.Values.postgresql.auth.username (include "railgraph.postgresql.fullname" $root) $service | quote }}
+{{- else if $root.Values.cloudnativepg.enabled }}
+- name: DATABASE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "railgraph.postgresql.fullname" $root }}-app
+      key: password
+- name: {{ upper $service }}_DATABASE_URL
+  value: {{ printf "postgresql://%s:$(DATABASE_PASSWORD)@%s-rw:5432/%s" $root.Values.cloudnativepg.owner (include "railgraph.postgresql.fullname" $root) $service | quote }}
 {{- else }}
 - name: {{ upper $service }}_DATABASE_URL
   valueFrom:
@@ -213,10 +233,10 @@ password, referenced by the URL) or from the existing secret.
 - name: REDIS_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ default (include "railgraph.redis.fullname" $root) $root.Values.redis.auth.existingSecret }}
+      name: {{ include "railgraph.secretName" $root }}
       key: redis-password
 - name: REDIS_URL
-  value: {{ printf "redis://:$(REDIS_PASSWORD)@%s-master:6379/0" (include "railgraph.redis.fullname" $root) | quote }}
+  value: {{ printf "redis://:$(REDIS_PASSWORD)@%s:6379/0" (include "railgraph.redis.fullname" $root) | quote }}
 {{- else if $root.Values.externalRedis.enabled }}
 - name: REDIS_URL
   valueFrom:
@@ -237,8 +257,11 @@ password, referenced by the URL) or from the existing secret.
 {{/* Values that cannot be checked by the JSON schema alone. */}}
 {{- define "railgraph.validateValues" -}}
 {{- $problems := list }}
-{{- if and (not .Values.postgresql.enabled) (not .Values.secrets.existingSecret) }}
-{{- $problems = append $problems "secrets.existingSecret must name a Secret with the database URLs when postgresql.enabled is false" }}
+{{- if and (not (include "railgraph.postgresqlInRelease" .)) (not .Values.secrets.existingSecret) }}
+{{- $problems = append $problems "secrets.existingSecret must name a Secret with the database URLs when neither postgresql.enabled nor cloudnativepg.enabled is true" }}
+{{- end }}
+{{- if and .Values.postgresql.enabled .Values.cloudnativepg.enabled }}
+{{- $problems = append $problems "enable either postgresql (in-chart, development) or cloudnativepg, not both" }}
 {{- end }}
 {{- if and .Values.externalRedis.enabled (not .Values.secrets.existingSecret) }}
 {{- $problems = append $problems "externalRedis.enabled needs secrets.existingSecret with a redis-url key" }}
