@@ -93,7 +93,7 @@ const SLACK = 10;
 const FIRST = 10_000;
 
 /**
- * Best fit (DESIGN §6). For one traveller: a seat of the preferred position if any, then
+ * Best fit (docs/design.md §6). For one traveller: a seat of the preferred position if any, then
  * the tightest free span around the journey. For a group: side by side in one coach
  * (consecutive seats, fewest rows), else anywhere in one coach (closest together), and
  * only then split over the coaches with most room; within each choice the tightest seats

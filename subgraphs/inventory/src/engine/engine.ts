@@ -3,7 +3,7 @@ import type { SeatPreference } from './allocate.js';
 import type { RunCapacity, RunLayout, SeatClass, SeatPosition } from './layout.js';
 
 /**
- * Seat inventory per run, class and leg (DESIGN §6), implemented in process (memory.ts)
+ * Seat inventory per run, class and leg (docs/design.md §6), implemented in process (memory.ts)
  * and in Redis (redis.ts, one Lua script per operation, keys under `{run:<id>}`); the
  * model-based test checks that both give the same results.
  *
