@@ -2,11 +2,12 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/__generated__/**', '.data/**', '.turbo/**', 'coverage/**'],
+    ignores: ['**/node_modules/**', '**/dist/**', '**/__generated__/**', '.data/**', '.tools/**', '.turbo/**', 'coverage/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -49,9 +50,30 @@ export default tseslint.config(
     },
   },
   {
-    // The traveller web app runs in the browser.
+    // Type-aware rules where the TypeScript projects reach (every service, package and test):
+    // a promise is awaited, returned or handed to something that handles its rejection.
+    files: [
+      'packages/*/{src,test}/**/*.ts',
+      'subgraphs/*/{src,test}/**/*.ts',
+      'gateway/{src,test}/**/*.ts',
+      'charts/test/**/*.ts',
+      'scripts/test/**/*.ts',
+      'web/{src,e2e}/**/*.{ts,tsx}',
+    ],
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.json', './web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    // The traveller web app runs in the browser, with React's rules of hooks.
     files: ['web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
   {
     files: ['scripts/**/*.mjs', 'bench/**', '**/test/**', 'web/e2e/**'],

@@ -1,7 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// Typed operations from the gateway's supergraph. The persisted documents (operation hash →
-// document) become the trusted-documents manifest the build writes next to the app.
+// Typed operations from the gateway's supergraph. Each component declares the fields it reads
+// as a fragment next to it and pages spread them into their operations; fragment masking lets a
+// component read only its own fields (`getFragmentData`). The persisted documents (operation
+// hash → document) become the trusted-documents manifest the build writes next to the app.
 const config: CodegenConfig = {
   schema: '../gateway/supergraph.graphql',
   documents: ['src/**/*.{ts,tsx}', '!src/__generated__/**', '!src/**/*.test.{ts,tsx}'],
@@ -11,7 +13,7 @@ const config: CodegenConfig = {
     'src/__generated__/': {
       preset: 'client',
       presetConfig: {
-        fragmentMasking: false,
+        fragmentMasking: { unmaskFunctionName: 'getFragmentData' },
         persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' },
       },
       config: {

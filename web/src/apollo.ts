@@ -1,7 +1,17 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
-import { RefreshSessionMutation } from './operations';
-import type { SessionStore } from './session';
+import { graphql } from './__generated__/gql';
+import { getFragmentData } from './__generated__/fragment-masking';
+import { AuthSessionFragment, type SessionStore } from './session';
+
+/** A new session for the refresh token; it goes out without a bearer token. */
+const RefreshSessionMutation = graphql(`
+  mutation RefreshSession($refreshToken: String!) {
+    refreshSession(refreshToken: $refreshToken) {
+      ...AuthSession
+    }
+  }
+`);
 
 /**
  * The API client: every request carries the traveller's bearer token (refreshed silently
@@ -31,7 +41,7 @@ export function createApolloClient(uri: string, session: SessionStore, link?: Ap
       context: { anonymous: true },
     });
     if (!result.data) throw new Error('session refresh refused');
-    return result.data.refreshSession;
+    return getFragmentData(AuthSessionFragment, result.data.refreshSession);
   });
   return client;
 }

@@ -1,4 +1,4 @@
-import type { PassengerType, SeatClass } from './__generated__/graphql';
+import type { BookingStatus, PassengerType, SeatClass } from './__generated__/graphql';
 
 export interface MoneyValue {
   amountMinor: number;
@@ -51,6 +51,15 @@ export const PASSENGER_NAMES: Record<PassengerType, string> = {
   CHILD: 'Child',
   YOUTH: 'Youth',
   SENIOR: 'Senior',
+};
+
+export const STATUS_NAMES: Record<BookingStatus, string> = {
+  PENDING: 'Being booked',
+  CONFIRMED: 'Confirmed',
+  CANCELLED: 'Cancelled',
+  REFUNDED: 'Refunded',
+  FAILED: 'Failed',
+  EXPIRED: 'Expired',
 };
 
 /** Today's date where the traveller is, `YYYY-MM-DD`. */

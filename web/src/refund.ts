@@ -1,7 +1,23 @@
 import type { ApolloClient } from '@apollo/client';
+import { graphql } from './__generated__/gql';
 import { errorCode } from './errors';
 import type { MoneyValue } from './format';
-import { RefundQuoteQuery } from './operations';
+
+/** What cancelling the booking (or only `ticketIds`) would refund. */
+const RefundQuoteQuery = graphql(`
+  query RefundQuote($bookingId: ID!, $ticketIds: [ID!]) {
+    refundQuote(bookingId: $bookingId, ticketIds: $ticketIds) {
+      amount {
+        amountMinor
+        currency
+      }
+      paid {
+        amountMinor
+        currency
+      }
+    }
+  }
+`);
 
 /**
  * The refund a cancellation would give (`refundQuote(bookingId, ticketIds)`: the whole

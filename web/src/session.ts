@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { graphql } from './__generated__/gql';
 
 export interface SessionUser {
   id: string;
@@ -20,6 +21,20 @@ export interface AuthPayload {
   expiresIn: number;
   user: SessionUser;
 }
+
+/** What signing up, signing in and refreshing answer with: a session as the store keeps it. */
+export const AuthSessionFragment = graphql(`
+  fragment AuthSession on AuthPayload {
+    accessToken
+    refreshToken
+    expiresIn
+    user {
+      id
+      name
+      email
+    }
+  }
+`);
 
 /** Refresh this long before the access token expires, so no request goes out with a stale one. */
 export const REFRESH_MARGIN_MS = 60_000;

@@ -1,37 +1,12 @@
-import { useMutation } from '@apollo/client/react';
-import { useId, useState, type FormEvent } from 'react';
-import { useSessionStore } from '../app-context';
+import { useId } from 'react';
 import { plainMessage } from '../errors';
-import { LogInMutation, SignUpMutation } from '../operations';
+import { useAuthForms } from './useAuthForms';
 
 /** Sign in, or create an account; on success the session starts and `onSignedIn` runs. */
 export function AuthForms({ onSignedIn, intro }: { onSignedIn?: () => void; intro?: string }) {
-  const [mode, setMode] = useState<'sign-in' | 'sign-up'>('sign-in');
   const id = useId();
-  const session = useSessionStore();
-  const [logIn, logInState] = useMutation(LogInMutation);
-  const [signUp, signUpState] = useMutation(SignUpMutation);
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const busy = logInState.loading || signUpState.loading;
-  const error = mode === 'sign-in' ? logInState.error : signUpState.error;
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      if (mode === 'sign-in') {
-        const result = await logIn({ variables: { input: { email, password } }, context: { anonymous: true } });
-        if (result.data) session.signIn(result.data.logIn);
-      } else {
-        const result = await signUp({ variables: { input: { name, email, password } }, context: { anonymous: true } });
-        if (result.data) session.signIn(result.data.signUp);
-      }
-      onSignedIn?.();
-    } catch {
-      // shown from the mutation state below
-    }
-  };
+  const { mode, setMode, name, setName, email, setEmail, password, setPassword, busy, error, submit } =
+    useAuthForms(onSignedIn);
 
   return (
     <div className="auth card">

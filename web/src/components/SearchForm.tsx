@@ -1,59 +1,31 @@
-import { useState, type FormEvent } from 'react';
 import { localToday } from '../format';
-import { navigate } from '../router';
-import {
-  MAX_PASSENGERS,
-  PASSENGER_LABELS,
-  PASSENGER_TYPES,
-  searchHref,
-  totalPassengers,
-  type PassengerCounts,
-  type TripSearch,
-} from '../trip';
+import { MAX_PASSENGERS, PASSENGER_LABELS, PASSENGER_TYPES, type TripSearch } from '../trip';
 import { StationField } from './StationField';
+import { useSearchForm } from './useSearchForm';
 
 /** From, to, date and passengers; submitting puts the search in the URL. */
 export function SearchForm({ initial, compact = false }: { initial?: TripSearch | null; compact?: boolean }) {
-  const [from, setFrom] = useState(initial?.from ?? '');
-  const [to, setTo] = useState(initial?.to ?? '');
-  const [date, setDate] = useState(initial?.date ?? localToday());
-  const [passengers, setPassengers] = useState<PassengerCounts>(
-    initial?.passengers ?? { ADULT: 1, CHILD: 0, YOUTH: 0, SENIOR: 0 },
-  );
-  const [errors, setErrors] = useState<{ from?: string; to?: string; passengers?: string }>({});
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const found: typeof errors = {};
-    if (!from) found.from = 'Choose the station you leave from.';
-    if (!to) found.to = 'Choose the station you travel to.';
-    if (from && from === to) found.to = 'Choose a different station to travel to.';
-    if (totalPassengers(passengers) === 0) found.passengers = 'Add at least one passenger.';
-    if (totalPassengers(passengers) > MAX_PASSENGERS) found.passengers = `At most ${MAX_PASSENGERS} passengers.`;
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    navigate(searchHref({ from, to, date, passengers }));
-  };
-
+  const form = useSearchForm(initial);
+  const { errors } = form;
   return (
     <form
       className={compact ? 'search-form compact' : 'search-form'}
-      onSubmit={submit}
+      onSubmit={form.submit}
       noValidate
       aria-label="Search trains"
     >
       <div className="search-stations">
-        <StationField label="From" value={from} onChange={setFrom} error={errors.from} />
-        <StationField label="To" value={to} onChange={setTo} error={errors.to} />
+        <StationField label="From" value={form.from} onChange={form.setFrom} error={errors.from} />
+        <StationField label="To" value={form.to} onChange={form.setTo} error={errors.to} />
       </div>
       <div className="field">
         <label htmlFor="travel-date">Date</label>
         <input
           id="travel-date"
           type="date"
-          value={date}
+          value={form.date}
           min={localToday()}
-          onChange={(e) => setDate(e.target.value)}
+          onChange={(e) => form.setDate(e.target.value)}
           required
         />
       </div>
@@ -71,13 +43,8 @@ export function SearchForm({ initial, compact = false }: { initial?: TripSearch 
               inputMode="numeric"
               min={0}
               max={MAX_PASSENGERS}
-              value={passengers[type]}
-              onChange={(e) =>
-                setPassengers((p) => ({
-                  ...p,
-                  [type]: Math.max(0, Math.min(MAX_PASSENGERS, Number(e.target.value) || 0)),
-                }))
-              }
+              value={form.passengers[type]}
+              onChange={(e) => form.setCount(type, e.target.value)}
             />
           </div>
         ))}

@@ -1,22 +1,28 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
-import type { SeatClass, SeatPosition } from '../__generated__/graphql';
+import { graphql } from '../__generated__/gql';
+import type { SeatMapCoachFragment as SeatMapCoachData, SeatPosition } from '../__generated__/graphql';
 import { CLASS_NAMES } from '../format';
 
-export interface SeatMapSeat {
-  seatId: string;
-  label: string;
-  position: SeatPosition;
-  free: boolean;
-}
+/** What the seat map shows of each coach. */
+export const SeatMapCoachFragment = graphql(`
+  fragment SeatMapCoach on SeatMapCoach {
+    number
+    seatClass
+    seats {
+      seatId
+      label
+      position
+      free
+    }
+  }
+`);
 
-export interface SeatMapCoach {
-  number: number;
-  seatClass: SeatClass;
-  seats: SeatMapSeat[];
-}
+/** A coach as the map takes it: the fragment's fields, unmasked (or built by hand). */
+export type SeatMapCoach = SeatMapCoachData;
+export type SeatMapSeat = SeatMapCoach['seats'][number];
 
 interface SeatMapProps {
-  coaches: SeatMapCoach[];
+  coaches: readonly SeatMapCoach[];
   /** How many seats to pick: one per passenger. */
   required: number;
   selected: string[];

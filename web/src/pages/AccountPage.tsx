@@ -1,36 +1,19 @@
-import { useMutation } from '@apollo/client/react';
-import { useApolloClient } from '@apollo/client/react';
-import { useSessionStore } from '../app-context';
 import { AuthForms } from '../components/AuthForms';
-import { LogOutMutation } from '../operations';
-import { navigate } from '../router';
-import { useSession } from '../session';
+import { useAccountPage } from './useAccountPage';
 
 /** Sign in or up; once signed in, who you are and signing out. */
 export function AccountPage({ next }: { next: string | null }) {
-  const store = useSessionStore();
-  const session = useSession(store);
-  const client = useApolloClient();
-  const [logOut] = useMutation(LogOutMutation);
-
-  const signOut = async () => {
-    const refreshToken = session?.refreshToken;
-    store.signOut();
-    await client.clearStore();
-    if (refreshToken)
-      await logOut({ variables: { refreshToken }, context: { anonymous: true } }).catch(() => undefined);
-  };
-
+  const { session, endedReason, signOut, signedIn } = useAccountPage(next);
   if (!session)
     return (
       <section aria-labelledby="account-heading">
         <h1 id="account-heading">Your account</h1>
-        {store.endedReason ? (
+        {endedReason ? (
           <p role="status" className="notice">
-            {store.endedReason}
+            {endedReason}
           </p>
         ) : null}
-        <AuthForms onSignedIn={() => navigate(next && next.startsWith('/') ? next : '/bookings', { replace: true })} />
+        <AuthForms onSignedIn={signedIn} />
       </section>
     );
   return (
@@ -41,7 +24,7 @@ export function AccountPage({ next }: { next: string | null }) {
           Signed in as <strong>{session.user.name}</strong> ({session.user.email}).
         </p>
         <div className="actions">
-          <button type="button" className="secondary" onClick={() => void signOut()}>
+          <button type="button" className="secondary" onClick={signOut}>
             Sign out
           </button>
         </div>

@@ -1,0 +1,74 @@
+import { getFragmentData, type FragmentType } from '../../__generated__/fragment-masking';
+import { graphql } from '../../__generated__/gql';
+import { TicketQr } from '../../components/TicketQr';
+import { PASSENGER_NAMES, formatMoney } from '../../format';
+import { CancelTicket } from './CancelAction';
+
+/** What a ticket of a booking shows. */
+export const TicketCardFragment = graphql(`
+  fragment TicketCard on Ticket {
+    id
+    seat
+    coach
+    passenger
+    code
+    status
+    fare {
+      amountMinor
+      currency
+    }
+    ...CancelTicket
+  }
+`);
+
+interface TicketCardProps {
+  ticket: FragmentType<typeof TicketCardFragment>;
+  bookingId: string;
+  /** 1-based, as the traveller counts. */
+  number: number;
+  /** The passenger's name, when this device booked it. */
+  name: string | null;
+  /** The booking is confirmed: active tickets are valid for travel. */
+  confirmed: boolean;
+  /** Other tickets are still active; the last one is cancelled with the booking. */
+  cancellable: boolean;
+}
+
+/** One ticket: who, coach, seat and fare, its QR code while valid, and cancelling it alone. */
+export function TicketCard({ bookingId, number, name, confirmed, cancellable, ...props }: TicketCardProps) {
+  const ticket = getFragmentData(TicketCardFragment, props.ticket);
+  const valid = confirmed && ticket.status === 'ACTIVE';
+  return (
+    <li className="ticket card">
+      <div className="ticket-details">
+        <h3>
+          Ticket {number}: {name ?? PASSENGER_NAMES[ticket.passenger]}
+        </h3>
+        <dl>
+          {name ? (
+            <>
+              <dt>Fare category</dt>
+              <dd>{PASSENGER_NAMES[ticket.passenger]}</dd>
+            </>
+          ) : null}
+          <dt>Coach</dt>
+          <dd>{ticket.coach}</dd>
+          <dt>Seat</dt>
+          <dd>{ticket.seat}</dd>
+          <dt>Fare</dt>
+          <dd>{formatMoney(ticket.fare)}</dd>
+        </dl>
+        {confirmed && ticket.status === 'CANCELLED' ? <p className="ticket-void">Cancelled</p> : null}
+        {valid && cancellable ? <CancelTicket bookingId={bookingId} ticket={ticket} number={number} /> : null}
+      </div>
+      {valid ? (
+        <TicketQr
+          code={ticket.code}
+          label={`QR code of ticket ${number}, coach ${ticket.coach} seat ${ticket.seat}. Show it to the inspector.`}
+        />
+      ) : (
+        <p className="ticket-void">Not valid for travel</p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,55 @@
+import { useQuery } from '@apollo/client/react';
+import { useEffect, useRef } from 'react';
+import { graphql } from '../__generated__/gql';
+import { ticketNames } from '../party';
+
+/** A booking with its tickets and their journey. */
+const BookingQuery = graphql(`
+  query Booking($id: ID!) {
+    booking(id: $id) {
+      id
+      status
+      total {
+        amountMinor
+        currency
+      }
+      ...CancelBooking
+      tickets {
+        id
+        status
+        passenger
+        ...TicketCard
+        journey {
+          runId
+          fromStop
+          toStop
+          ...BookingTrip
+        }
+      }
+    }
+  }
+`);
+
+/** A booking, and its heading focused when it has just been booked. */
+export function useBookingPage(id: string, justBooked: boolean) {
+  const { data, loading, error, refetch } = useQuery(BookingQuery, {
+    variables: { id },
+    fetchPolicy: 'cache-and-network',
+  });
+  const heading = useRef<HTMLHeadingElement>(null);
+  const booking = data?.booking;
+  useEffect(() => {
+    if (booking && justBooked) heading.current?.focus();
+  }, [booking, justBooked]);
+
+  return {
+    booking,
+    loading,
+    error,
+    retry: () => void refetch(),
+    heading,
+    // Tickets carry the fare category, not the name: names come from this device's booking state.
+    names: booking ? ticketNames(booking.id, booking.tickets) : [],
+    activeTickets: booking?.tickets.filter((t) => t.status === 'ACTIVE').length ?? 0,
+  };
+}

@@ -1,0 +1,57 @@
+import { useQuery } from '@apollo/client/react';
+import { useEffect, useRef } from 'react';
+import { navigate } from '../router';
+import { passengerList, searchHref, type TripSearch } from '../trip';
+import { SearchJourneysQuery } from './search-journeys';
+
+export const RESULTS_PAGE_SIZE = 5;
+const EARLIER_WINDOW_MS = 2 * 3600_000;
+
+/** The trains for a search, a page at a time: earlier and later pages are new searches in the URL. */
+export function useResultsPage(search: TripSearch) {
+  const { data, loading, error, refetch } = useQuery(SearchJourneysQuery, {
+    variables: {
+      from: search.from,
+      to: search.to,
+      date: search.date,
+      after: search.after ?? null,
+      first: RESULTS_PAGE_SIZE,
+      passengers: passengerList(search.passengers),
+    },
+    fetchPolicy: 'cache-and-network',
+  });
+  const journeys = data?.searchJourneys ?? [];
+
+  const marked = useRef(false);
+  useEffect(() => {
+    if (data && !marked.current) {
+      marked.current = true;
+      performance.mark('railgraph:results-rendered');
+    }
+  }, [data]);
+
+  const first = journeys[0];
+  const last = journeys[journeys.length - 1];
+  const earlier = () => {
+    const base = Date.parse(first?.departure ?? search.after ?? '');
+    navigate(searchHref({ ...search, after: new Date(base - EARLIER_WINDOW_MS).toISOString() }));
+  };
+  const later = () => {
+    if (last) navigate(searchHref({ ...search, after: new Date(Date.parse(last.departure) + 60_000).toISOString() }));
+  };
+
+  return {
+    journeys,
+    /** The stations' names once a train is found, else the codes searched for. */
+    title: first ? `${first.origin.name} → ${first.destination.name}` : `${search.from} → ${search.to}`,
+    /** The search has answered (it may have found no trains). */
+    loaded: data !== undefined,
+    loading,
+    error,
+    retry: () => void refetch(),
+    earlier,
+    later,
+    /** A full page came back: there may be later trains. */
+    full: journeys.length === RESULTS_PAGE_SIZE,
+  };
+}

@@ -1,0 +1,142 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { useEffect, useRef, useState } from 'react';
+import { graphql } from '../__generated__/gql';
+import { useSessionStore } from '../app-context';
+import { beginAttempt, endAttempt, pendingAttempt } from '../booking-attempt';
+import { errorCode } from '../errors';
+import { partyInput, readParty, rememberBookedParty } from '../party';
+import { navigate } from '../router';
+import { useSession } from '../session';
+import { searchHref, type TripChoice } from '../trip';
+import { SearchJourneysQuery } from './search-journeys';
+
+const BookJourneyMutation = graphql(`
+  mutation BookJourney($input: BookJourneyInput!) {
+    bookJourney(input: $input) {
+      id
+      status
+    }
+  }
+`);
+
+/** Codes after which the same attempt must not be sent again: the next one needs a new key. */
+const FINAL_CODES = new Set([
+  'SOLD_OUT',
+  'SEAT_TAKEN',
+  'QUOTE_EXPIRED',
+  'QUOTE_MISMATCH',
+  'QUOTE_INVALID',
+  'BAD_USER_INPUT',
+  'IDEMPOTENCY_KEY_REUSED',
+  'FORBIDDEN',
+]);
+
+/** The time now, updated every `intervalMs`. */
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/**
+ * The review step: a fresh quote for the chosen journey and the party, and one booking per
+ * attempt (its idempotency key kept from the first press; see booking-attempt.ts).
+ */
+export function useReviewPage(tripChoice: TripChoice) {
+  const session = useSession(useSessionStore());
+  // Who travels was filled in on the passengers step; the same list, ages included, is quoted
+  // and booked, so the quote matches the booking.
+  const [party] = useState(() => readParty(tripChoice));
+  const passengers = party ? partyInput(party) : [];
+  const choice = { ...tripChoice, passengerInputs: passengers };
+  const { data, loading, error, refetch } = useQuery(SearchJourneysQuery, {
+    skip: !party,
+    variables: {
+      from: choice.from,
+      to: choice.to,
+      date: choice.date,
+      after: choice.departure ?? null,
+      first: choice.departure ? 3 : 50,
+      passengers,
+    },
+    fetchPolicy: 'network-only',
+  });
+  const journey = data?.searchJourneys.find(
+    (j) => j.runId === choice.runId && j.fromStop === choice.fromStop && j.toStop === choice.toStop,
+  );
+  const offer = journey?.fares.find((f) => f.seatClass === choice.seatClass);
+  const [attempt, setAttempt] = useState(() => pendingAttempt(choice));
+  const [book, booking] = useMutation(BookJourneyMutation);
+  const [failure, setFailure] = useState<unknown>(null);
+  const sending = useRef(false);
+  const now = useNow(10_000);
+  const expired = offer ? Date.parse(offer.expiresAt) <= now : false;
+
+  const submit = async () => {
+    if (sending.current || !offer) return;
+    sending.current = true;
+    setFailure(null);
+    const current = beginAttempt(choice, offer.quoteToken);
+    setAttempt(current);
+    try {
+      const result = await book({
+        variables: {
+          input: {
+            quoteToken: current.quoteToken,
+            passengers,
+            idempotencyKey: current.idempotencyKey,
+            ...(choice.seats.length > 0 ? { seats: choice.seats } : {}),
+          },
+        },
+      });
+      if (result.data) {
+        if (party) rememberBookedParty(result.data.bookJourney.id, party);
+        endAttempt(choice);
+        navigate(`/bookings/${encodeURIComponent(result.data.bookJourney.id)}?booked=1`, { replace: true });
+      }
+    } catch (caught) {
+      setFailure(caught);
+      if (FINAL_CODES.has(errorCode(caught) ?? '')) {
+        endAttempt(choice);
+        setAttempt(null);
+      }
+    } finally {
+      sending.current = false;
+    }
+  };
+
+  const code = errorCode(failure);
+  const nextTrains = searchHref({
+    ...choice,
+    after: new Date(
+      Date.parse(journey?.departure ?? choice.departure ?? `${choice.date}T00:00:00Z`) + 60_000,
+    ).toISOString(),
+  });
+
+  return {
+    session,
+    party,
+    journey,
+    offer,
+    /** The quote has answered (the journey may no longer be on sale). */
+    loaded: data !== undefined,
+    loading,
+    error,
+    refreshPrice: () => void refetch(),
+    now,
+    expired,
+    attempt,
+    booking: booking.loading,
+    book: () => void submit(),
+    failure,
+    code,
+    /** After a failed quote: a fresh price clears the failure. */
+    retryWithNewPrice: () => void refetch().then(() => setFailure(null)),
+    nextTrains,
+    /** The journey and class are on sale and nothing final went wrong: booking is possible. */
+    bookable: Boolean(journey && offer) && !FINAL_CODES.has(code ?? ''),
+  };
+}
