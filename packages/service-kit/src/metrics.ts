@@ -62,7 +62,7 @@ export function operationMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlu
         async willSendResponse(ctx) {
           const errors = ctx.errors ?? [];
           const internal = errors.some((e) => {
-            const code = e.extensions['code'];
+            const code = e.extensions?.['code'];
             return code === undefined || code === 'INTERNAL_SERVER_ERROR';
           });
           endTimer({

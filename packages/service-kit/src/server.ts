@@ -13,7 +13,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { operationMetricsPlugin } from './metrics.js';
-import { maskInternalError, isClientError } from './errors.js';
+import { ErrorCode, maskInternalError, isClientError } from './errors.js';
 import type { RequestContext } from './context.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -72,7 +72,10 @@ function operationLogPlugin<TContext extends RequestContext>(): ApolloServerPlug
             {
               operation: ctx.operationName ?? null,
               type: ctx.operation?.operation ?? null,
-              outcome: errors.length === 0 ? 'success' : String(errors[0]?.extensions['code'] ?? 'error'),
+              outcome:
+                errors.length === 0
+                  ? 'success'
+                  : String(errors[0]?.extensions?.['code'] ?? ErrorCode.INTERNAL_SERVER_ERROR),
               durationMs: Math.round((performance.now() - started) * 10) / 10,
             },
             'graphql operation',
@@ -80,7 +83,7 @@ function operationLogPlugin<TContext extends RequestContext>(): ApolloServerPlug
         },
         async didEncounterErrors(ctx) {
           for (const error of ctx.errors) {
-            const code = error.extensions['code'];
+            const code = error.extensions?.['code'];
             if (!isClientError({ message: error.message, extensions: { code } })) {
               ctx.contextValue.log.error(
                 { err: error.originalError ?? error, path: error.path },
