@@ -7,7 +7,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/__generated__/**', '.data/**', '.tools/**', '.turbo/**', 'coverage/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/__generated__/**',
+      '.data/**',
+      '.tools/**',
+      '.turbo/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -23,10 +31,11 @@ export default tseslint.config(
     },
   },
   {
-    // One place reads the environment: each service's env.ts (and the test helpers).
+    // One place reads the environment: each service's env.ts (and the test helpers; the benchmarks' lib/env.ts).
     files: ['**/*.ts'],
     ignores: [
       '**/src/env.ts',
+      'bench/lib/env.ts',
       '**/test/**',
       'web/e2e/**',
       'packages/database/src/testing.ts',
@@ -50,7 +59,7 @@ export default tseslint.config(
     },
   },
   {
-    // Type-aware rules where the TypeScript projects reach (every service, package and test):
+    // Type-aware rules where the TypeScript projects reach (every service, package, test and benchmark):
     // a promise is awaited, returned or handed to something that handles its rejection.
     files: [
       'packages/*/{src,test}/**/*.ts',
@@ -59,9 +68,13 @@ export default tseslint.config(
       'charts/test/**/*.ts',
       'scripts/test/**/*.ts',
       'web/{src,e2e}/**/*.{ts,tsx}',
+      'bench/**/*.ts',
     ],
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.json', './web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.json', './web/tsconfig.json', './bench/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -1,36 +1,3 @@
-// Shared by the inventory benches: a realistic run layout and (re-exported) a seeded random source.
-// Run `npm run build` first: the benches use the compiled engines in subgraphs/inventory/dist.
-
-export { seededRandom } from '../lib/random.mjs';
-
-const positions = ['WINDOW', 'AISLE', 'AISLE', 'WINDOW'];
-
-/** A coach with rows of four seats (window, aisle, aisle, window) labelled 1A 1B 1C 1D 2A ... */
-export function coach(number, seatClass, seatCount) {
-  return {
-    number,
-    seatClass,
-    seatCount,
-    seats: Array.from({ length: seatCount }, (_, i) => ({
-      label: `${Math.floor(i / 4) + 1}${'ABCD'[i % 4]}`,
-      position: positions[i % 4],
-    })),
-  };
-}
-
-/** An intercity run: 12 coaches (2 FIRST of 48 seats, 10 STANDARD of 72: 816 seats) over `stops` stops. */
-export function intercityRun(runId, stops) {
-  return {
-    runId,
-    legCount: stops - 1,
-    consistId: `ic-12-${stops}`,
-    coaches: [
-      coach(1, 'FIRST', 48),
-      coach(2, 'FIRST', 48),
-      ...Array.from({ length: 10 }, (_, i) => coach(i + 3, 'STANDARD', 72)),
-    ],
-  };
-}
-
-/** A line of the bench's report on stdout. */
-export const print = (line) => process.stdout.write(`${line}\n`);
+// Kept for bench/tickets/booking.mjs until it moves to TypeScript: the compiled
+// bench/inventory/common.ts (run `npm run build` first, as that bench already asks).
+export { coach, intercityRun, print, seededRandom } from '../dist/inventory/common.js';

@@ -146,8 +146,7 @@ it('measures fares for a full results page against the same search without fares
 
 it('measures pricing and signing a page of offers inside prices, without the network', async () => {
   const { generateKeyPair } = await import('jose');
-  const { createFareOffers } = await import('../../subgraphs/prices/src/quotes/offers.js');
-  const { DEFAULT_FARE_RULES } = await import('../../subgraphs/prices/src/fares/default-rules.js');
+  const { createFareOffers, DEFAULT_FARE_RULES } = await import('@railgraph/prices/offers');
   const { privateKey } = await generateKeyPair('ES256');
   const offers = createFareOffers({
     rules: { rulesFor: async () => DEFAULT_FARE_RULES },

@@ -1,10 +1,10 @@
-import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, defaultUrl, envFields, parseEnv, webOrigins, z } from '@railgraph/service-kit';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@railgraph/auth';
 import { defaultSubgraphUrl } from './subgraphs.js';
 
 const origins = z
   .string()
-  .default('http://localhost:5173,http://127.0.0.1:5173')
+  .default(webOrigins().join(','))
   .transform((value) =>
     value
       .split(',')
@@ -16,7 +16,7 @@ const origins = z
 export const gatewayEnvSchema = z
   .object({
     GATEWAY_HOST: envFields.host(),
-    GATEWAY_PORT: envFields.port(4000),
+    GATEWAY_PORT: envFields.port(DEFAULT_PORTS.gateway),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
     USERS_URL: envFields.url().default(defaultSubgraphUrl('users')),
@@ -24,7 +24,7 @@ export const gatewayEnvSchema = z
     INVENTORY_URL: envFields.url().default(defaultSubgraphUrl('inventory')),
     PRICES_URL: envFields.url().default(defaultSubgraphUrl('prices')),
     TICKETS_URL: envFields.url().default(defaultSubgraphUrl('tickets')),
-    USERS_JWKS_URL: envFields.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+    USERS_JWKS_URL: envFields.url().default(defaultUrl('users', '/.well-known/jwks.json')),
     TOKEN_ISSUER: z.string().min(1).default(ACCESS_TOKEN_ISSUER),
     TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
     CORS_ORIGINS: origins,

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase, type DatabaseUnderTest } from '@railgraph/database/testing';
 import { graphql, repoRoot, startSystem, type RunningSystem } from './system.js';
 
 /**
@@ -109,16 +109,11 @@ async function book(authorization: string, key: string) {
 }
 
 const services = ['users', 'trains', 'prices', 'tickets'] as const;
-const pgAvailable = await postgresForTests();
-
 /** The whole suite, on embedded PGlite or with every database on the real PostgreSQL. */
-function accessSuite(postgres: boolean): void {
-  let databases: TestDatabase[] = [];
-
+function accessSuite(database: DatabaseUnderTest): void {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-access-'));
-    databases = await Promise.all(postgres ? services.map((service) => createTestDatabase(`access_${service}`)) : []);
-    storeEnv = Object.fromEntries(databases.map((db, i) => [`${services[i]!.toUpperCase()}_DATABASE_URL`, db.url]));
+    storeEnv = await database.serviceEnv(...services);
     secretsSeen.length = 0;
     acme = await createClient('Acme Travel', 'journeys:read bookings:read bookings:write');
     globex = await createClient('Globex Journeys', 'journeys:read bookings:read bookings:write');
@@ -130,7 +125,6 @@ function accessSuite(postgres: boolean): void {
   afterAll(async () => {
     await system?.cleanup();
     await rm(dataDir, { recursive: true, force: true });
-    for (const db of databases) await db.drop();
   });
 
   it('lets a partner book with a client-credentials token and read its booking back', async () => {
@@ -374,5 +368,4 @@ function accessSuite(postgres: boolean): void {
   });
 }
 
-describe('access through the gateway on embedded PGlite', () => accessSuite(false));
-describe.runIf(pgAvailable)('access through the gateway on PostgreSQL', () => accessSuite(true));
+await describeEachDatabase('access through the gateway', accessSuite);

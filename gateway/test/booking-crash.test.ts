@@ -22,11 +22,11 @@ import {
 import { freePortBlock, graphql, repoRoot } from './system.js';
 
 /**
- * Process crashes in the middle of the booking saga (DESIGN §4 steps 4-6). Every service runs
- * as its own process, as `npm start` runs it, but started here one by one so that one can be
- * killed and restarted while the others run on. Tickets reaches inventory through a proxy
- * in this test, which is where the crash is timed: right after inventory answered a hold,
- * or right when tickets asks to confirm one (so after its commit).
+ * Process crashes in the middle of the booking saga (docs/design.md §4, steps 4-6). Every service
+ * runs as its own process, as `npm start` runs it, but started here one by one so that one can be
+ * killed and restarted while the others run on. Tickets reaches inventory through a proxy in this
+ * test, which is where the crash is timed: right after inventory answered a hold, or right when
+ * tickets asks to confirm one (so after its commit).
  */
 const HOLD_TTL_SECONDS = 10;
 const RELAY_INTERVAL_MS = 200;
@@ -371,7 +371,7 @@ function crashSuite(stores: 'embedded' | 'real'): void {
   }, 60_000);
 }
 
-/** The audit gauge tickets reports on /metrics (DESIGN §5, invariant 1). */
+/** The audit gauge tickets reports on /metrics (docs/design.md §5, invariant 1). */
 async function doubleSoldSeats(ticketsPort: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${ticketsPort}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('tickets_double_sold_seats'));

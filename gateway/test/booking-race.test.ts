@@ -29,7 +29,7 @@ import {
 import { startSystem, type GraphQLResponse, type RunningSystem } from './system.js';
 
 /**
- * The booking saga under contention, end to end through the gateway (DESIGN §4, §5): 300
+ * The booking saga under contention, end to end through the gateway (docs/design.md §4, §5): 300
  * bookings from several travellers and a partner race for the last 50 first-class seats of a
  * run, over journeys that overlap on one leg, and afterwards both stores, tickets' database
  * and inventory's seat state, must agree that nothing was oversold and nothing was lost.
@@ -64,8 +64,9 @@ function randomSource(seed: number): () => number {
 const redisUrl = redisTestUrl();
 
 /**
- * Inventory's state as the Redis engine stores it (README, Seat inventory): the taken bits of
- * one class per leg, as seat ids, and how many of the run's holds are in each status.
+ * Inventory's state as the Redis engine stores it (docs/internals/seat-inventory.md, Redis keys):
+ * the taken bits of one class per leg, as seat ids, and how many of the run's holds are in each
+ * status.
  */
 async function redisSeatState(prefix: string, trainRun: RunView, seatClass: 'FIRST' | 'STANDARD', seatIds: string[]) {
   const client = new Redis(redisUrl);
@@ -263,7 +264,7 @@ function raceSuite(stores: 'embedded' | 'real') {
     expect(own.data?.bookJourney.id).not.toBe(idempotentBookingId);
   }, 120_000);
 
-  it('leaves tickets and inventory agreeing on DESIGN §5 invariants 1-6', async () => {
+  it('leaves tickets and inventory agreeing on design §5 invariants 1-6', async () => {
     expect(attempts).toHaveLength(RACERS);
     await eventually('the outbox is empty', async () => (await outboxBacklog(system.ports.tickets)) === 0);
     const takenByClass = {

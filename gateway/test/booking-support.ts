@@ -13,7 +13,7 @@ import { graphql, repoRoot, type GraphQLResponse, type RunningSystem } from './s
 /**
  * What the booking system tests share: callers (travellers and partner clients), finding a
  * run and quoting journeys on it through the gateway, reading inventory's seat state per
- * leg, reading tickets' own database, and checking DESIGN §5 invariants across the two.
+ * leg, reading tickets' own database, and checking docs/design.md §5 invariants across the two.
  */
 const run = promisify(execFile);
 const PASSWORD = 'correct horse battery staple';
@@ -351,7 +351,7 @@ export async function stopAndReadTickets(system: RunningSystem, storage: SystemS
 }
 
 /**
- * DESIGN §5 invariants 1-2, per class and leg: no seat sold twice, and the seats inventory
+ * docs/design.md §5 invariants 1-2, per class and leg: no seat sold twice, and the seats inventory
  * had taken (`takenByClass`, read while no attempt was live) are exactly those on confirmed
  * tickets.
  */

@@ -21,11 +21,11 @@ import {
 import { graphql, startSystem, type GraphQLResponse, type RunningSystem } from './system.js';
 
 /**
- * Cancelling single tickets through the gateway (issue #8): the cancelled seat goes back on
- * sale through the outbox and inventory's RELEASE_SEATS step, someone else can buy it, and
- * under concurrent cancellations of single tickets and whole bookings each ticket is
- * refunded once and inventory's seats equal the active tickets' (DESIGN §5, 2 and 4), on
- * the embedded defaults and on PostgreSQL with Redis.
+ * Cancelling single tickets through the gateway (issue #8): the cancelled seat goes back on sale
+ * through the outbox and inventory's RELEASE_SEATS step, someone else can buy it, and under
+ * concurrent cancellations of single tickets and whole bookings each ticket is refunded once and
+ * inventory's seats equal the active tickets' (docs/design.md §5, invariants 2 and 4), on the
+ * embedded defaults and on PostgreSQL with Redis.
  */
 
 interface TicketView {

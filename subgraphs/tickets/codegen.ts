@@ -12,9 +12,9 @@ const config: CodegenConfig = {
         contextType: '../context.js#TicketsContext',
         scalars: { DateTime: 'Date' },
         mappers: {
-          Booking: '../booking/bookings.js#BookingWithTickets',
+          Booking: '../booking/model.js#BookingWithTickets',
           Ticket: '../booking/views.js#TicketRow',
-          TicketValidation: '../booking/bookings.js#TicketValidationResult',
+          TicketValidation: '../booking/model.js#TicketValidationResult',
           Journey: '../booking/views.js#JourneyKeyView',
           Money: '../booking/views.js#MoneyView',
           User: '../booking/views.js#UserRef',

@@ -1,4 +1,4 @@
-import { envFields, z } from '@railgraph/service-kit';
+import { defaultUrl, envFields, z } from '@railgraph/service-kit';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from './claims.js';
 
 /**
@@ -6,7 +6,7 @@ import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from './claims.js';
  * schema: where users publishes its keys, and the issuer and audience tokens must name.
  */
 export const accessTokenEnvFields = {
-  USERS_JWKS_URL: envFields.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+  USERS_JWKS_URL: envFields.url().default(defaultUrl('users', '/.well-known/jwks.json')),
   TOKEN_ISSUER: z.string().min(1).default(ACCESS_TOKEN_ISSUER),
   TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
 };

@@ -1,5 +1,5 @@
 /**
- * Scopes of the internal operations one service calls on another (DESIGN §3, §7). A service
+ * Scopes of the internal operations one service calls on another (docs/design.md §3, §7). A service
  * gets them as an OAuth 2.0 client of `users` (client-credentials grant, RFC 6749 §4.4).
  */
 export const SERVICE_SCOPES = {

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, describe } from 'vitest';
+import { openDatabase, type DatabaseSettings, type ServiceDatabase } from './database.js';
+import { databaseUrlVariable } from './env.js';
 
 /**
  * Real-PostgreSQL test databases. Each test run creates its own uniquely named database
@@ -34,7 +37,11 @@ export async function postgresReachable(adminUrl = postgresAdminUrl()): Promise<
 }
 
 export async function createTestDatabase(label: string, adminUrl = postgresAdminUrl()): Promise<TestDatabase> {
-  const name = `rg_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  // PostgreSQL cuts names at 63 bytes: a long label must not cut off the random part.
+  const name = `rg_test_${label
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()
+    .slice(0, 40)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
@@ -76,4 +83,104 @@ function redact(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
+}
+
+const reachability = new Map<string, Promise<boolean>>();
+
+/** `postgresForTests` asked once per test file (and admin URL), so its message is written once. */
+function postgresForThisFile(adminUrl: string): Promise<boolean> {
+  let answer = reachability.get(adminUrl);
+  if (!answer) {
+    answer = postgresForTests(adminUrl);
+    reachability.set(adminUrl, answer);
+  }
+  return answer;
+}
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** One of the databases a suite of `describeEachDatabase` runs on. */
+export interface DatabaseUnderTest {
+  kind: DatabaseKind;
+  /** `PGlite` or `PostgreSQL`, as in the suite's name. */
+  name: string;
+  /**
+   * Settings (for `openDatabase`) of a new, empty database: in-memory PGlite, or a new
+   * PostgreSQL database with a unique name, dropped when the suite ends. Each call makes
+   * another; call it in a hook or a test, not while the suite is being collected.
+   */
+  settings(): Promise<DatabaseSettings>;
+  /** Opens a new, empty database (`openDatabase(await settings())`); closing it is the caller's. */
+  open(): Promise<ServiceDatabase>;
+  /**
+   * The variables that give each of `services` a new, empty database of its own:
+   * `<SERVICE>_DATABASE_URL` on PostgreSQL; none on PGlite, where a service keeps its data
+   * under its `DATA_DIR`.
+   */
+  serviceEnv(...services: string[]): Promise<Record<string, string>>;
+}
+
+export interface EachDatabaseOptions {
+  /** Run on this kind only, e.g. a suite about PostgreSQL itself; both by default. */
+  only?: DatabaseKind;
+  /** Names the PostgreSQL databases (`rg_test_<label>_<random>`); the title by default. */
+  label?: string;
+  /** The server the PostgreSQL databases are made on; `TEST_POSTGRES_URL` by default. */
+  adminUrl?: string;
+}
+
+/**
+ * Declares the suite `body` once per database: `<title> on PGlite` (embedded, in memory) and
+ * `<title> on PostgreSQL`. Each PostgreSQL database the suite makes has a unique name and is
+ * dropped after the suite. Without a reachable server the PostgreSQL suite is skipped with a
+ * message on stderr, and fails instead under REQUIRE_REAL_STORES=1 (CI). Await it at the top
+ * level of a test file.
+ */
+export async function describeEachDatabase(
+  title: string,
+  body: (database: DatabaseUnderTest) => void,
+  options: EachDatabaseOptions = {},
+): Promise<void> {
+  const adminUrl = options.adminUrl ?? postgresAdminUrl();
+  const kinds: DatabaseKind[] = options.only ? [options.only] : ['pglite', 'postgres'];
+  const postgresRuns = kinds.includes('postgres') ? await postgresForThisFile(adminUrl) : false;
+  const label = options.label ?? title;
+  for (const kind of kinds) {
+    const name = kind === 'pglite' ? 'PGlite' : 'PostgreSQL';
+    const declare = kind === 'postgres' && !postgresRuns ? describe.skip : describe;
+    declare(`${title} on ${name}`, () => {
+      const made: TestDatabase[] = [];
+      const fresh = async (suffix?: string): Promise<TestDatabase> => {
+        const database = await createTestDatabase(suffix ? `${label}_${suffix}` : label, adminUrl);
+        made.push(database);
+        return database;
+      };
+      // Registered first, so it runs after the suite's own afterAll hooks have closed their clients.
+      afterAll(async () => {
+        for (const database of made.splice(0)) await database.drop();
+      });
+      const settings = async (): Promise<DatabaseSettings> =>
+        kind === 'pglite' ? { dataDir: 'memory://' } : { url: (await fresh()).url, dataDir: 'memory://' };
+      body({
+        kind,
+        name,
+        settings,
+        open: async () => openDatabase(await settings()),
+        serviceEnv: async (...services) => {
+          if (kind === 'pglite') return {};
+          const urls = await Promise.all(services.map(async (service) => (await fresh(service)).url));
+          return Object.fromEntries(services.map((service, i) => [databaseUrlVariable(service), urls[i]!]));
+        },
+      });
+    });
+  }
+}
+
+/** `describeEachDatabase` for a suite about PostgreSQL alone: `<title> on PostgreSQL`, skipped (or failing) as there. */
+export function describeOnPostgres(
+  title: string,
+  body: (database: DatabaseUnderTest) => void,
+  options: Omit<EachDatabaseOptions, 'only'> = {},
+): Promise<void> {
+  return describeEachDatabase(title, body, { ...options, only: 'postgres' });
 }

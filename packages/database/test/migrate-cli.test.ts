@@ -3,13 +3,12 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '../src/testing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeOnPostgres } from '../src/testing.js';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../dist/migrate-cli.js', import.meta.url));
 const ticketsMigrations = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
-const pgAvailable = await postgresForTests();
 
 async function migrateCommand(args: string[], env: Record<string, string>) {
   const cleanEnv = { PATH: process.env['PATH'] ?? '', ...env };
@@ -36,13 +35,10 @@ describe('migration command', () => {
   });
 });
 
-describe.skipIf(!pgAvailable)('migration command on PostgreSQL', () => {
-  let database: TestDatabase;
+await describeOnPostgres('migration command', (target) => {
+  let databaseUrl: string;
   beforeAll(async () => {
-    database = await createTestDatabase('migrate_cli');
-  });
-  afterAll(async () => {
-    await database?.drop();
+    databaseUrl = (await target.settings()).url!;
   });
 
   it('applies every tickets migration once and records them as prisma migrate deploy does', async () => {
@@ -50,15 +46,15 @@ describe.skipIf(!pgAvailable)('migration command on PostgreSQL', () => {
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)
       .sort();
-    const first = await migrateCommand(['tickets'], { TICKETS_DATABASE_URL: database.url });
+    const first = await migrateCommand(['tickets'], { TICKETS_DATABASE_URL: databaseUrl });
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ service: 'tickets', applied: expected });
 
-    const again = await migrateCommand(['tickets'], { TICKETS_DATABASE_URL: database.url });
+    const again = await migrateCommand(['tickets'], { TICKETS_DATABASE_URL: databaseUrl });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ applied: [], alreadyApplied: expected.length });
 
-    const client = new pg.Client({ connectionString: database.url });
+    const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       const rows = await client.query<{ migration_name: string; applied_steps_count: number }>(

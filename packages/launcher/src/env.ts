@@ -1,15 +1,15 @@
-import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, envFields, parseEnv, z } from '@railgraph/service-kit';
 
 /** The launcher reads the same port settings the services read, to wire them to each other. */
 export const launcherEnvSchema = z.object({
-  GATEWAY_PORT: envFields.port(4000),
-  USERS_PORT: envFields.port(4001),
-  TRAINS_PORT: envFields.port(4002),
-  INVENTORY_PORT: envFields.port(4003),
-  PRICES_PORT: envFields.port(4004),
-  TICKETS_PORT: envFields.port(4005),
+  GATEWAY_PORT: envFields.port(DEFAULT_PORTS.gateway),
+  USERS_PORT: envFields.port(DEFAULT_PORTS.users),
+  TRAINS_PORT: envFields.port(DEFAULT_PORTS.trains),
+  INVENTORY_PORT: envFields.port(DEFAULT_PORTS.inventory),
+  PRICES_PORT: envFields.port(DEFAULT_PORTS.prices),
+  TICKETS_PORT: envFields.port(DEFAULT_PORTS.tickets),
   /** Where the traveller web app is served (web/dist). */
-  WEB_PORT: envFields.port(5173),
+  WEB_PORT: envFields.port(DEFAULT_PORTS.web),
   /** The GraphQL URL the web app calls from the browser; the local gateway by default. */
   WEB_GRAPHQL_URL: envFields.url().optional(),
   DATA_DIR: envFields.dataDir('.data'),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { DEFAULT_PORTS, localUrl as local, webOrigins } from '@railgraph/service-kit';
 import type { LauncherEnv } from './env.js';
 
 export interface ProcessPlan {
@@ -9,8 +10,6 @@ export interface ProcessPlan {
   /** Started after every process of an earlier stage is ready. */
   stage: number;
 }
-
-const local = (port: number, route: string) => `http://127.0.0.1:${port}${route}`;
 
 /** The GraphQL URL the web app uses from the browser. */
 export function webGraphqlUrl(env: LauncherEnv): string {
@@ -47,9 +46,7 @@ export function peerUrls(env: LauncherEnv): Record<string, string> {
     PRICES_JWKS_URL: local(env.PRICES_PORT, '/.well-known/jwks.json'),
     USERS_TOKEN_URL: local(env.USERS_PORT, '/oauth/token'),
     // The gateway admits browser calls from the web app wherever it is served, besides its defaults.
-    CORS_ORIGINS: [...new Set([5173, env.WEB_PORT])]
-      .flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`])
-      .join(','),
+    CORS_ORIGINS: [...new Set([DEFAULT_PORTS.web, env.WEB_PORT])].flatMap((port) => webOrigins(port)).join(','),
   };
 }
 

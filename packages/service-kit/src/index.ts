@@ -7,6 +7,8 @@ export * from './server.js';
 export * from './shutdown.js';
 export * from './subgraph-client.js';
 export * from './subgraph.js';
+export * from './run-subgraph.js';
+export * from './ports.js';
 export * from './scalars.js';
 export * from './repeat.js';
 export * from './local-time.js';

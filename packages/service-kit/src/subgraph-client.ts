@@ -12,7 +12,7 @@ export interface SubgraphCall {
 
 /**
  * A GraphQL call from one service to another service's subgraph endpoint, for the
- * internal operations the supergraph hides (DESIGN §3). A contract error from the peer is
+ * internal operations the supergraph hides (docs/design.md §3). A contract error from the peer is
  * re-thrown as the same DomainError; anything else means the peer is unavailable.
  */
 export async function callSubgraph<TData>(url: string, call: SubgraphCall): Promise<TData> {

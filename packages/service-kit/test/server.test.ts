@@ -65,23 +65,29 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
   });
 
 beforeAll(async () => {
-  service = await startSubgraph({
-    service: 'kit-test',
-    settings: { host: '127.0.0.1', port: 0, logLevel: 'info', nodeEnv: 'test' },
-    log,
-    metrics: createMetrics('kit-test'),
-    typeDefs,
-    resolvers,
-    buildContext: (base) => base,
-    readiness: [
-      {
-        name: 'store',
-        check: async () => {
-          if (!ready) throw new Error('store down');
-        },
-      },
-    ],
-  });
+  service = await startSubgraph(
+    {
+      env: { host: '127.0.0.1', port: 0, logLevel: 'info', nodeEnv: 'test' },
+      log,
+      metrics: createMetrics('kit-test'),
+    },
+    {
+      name: 'kit-test',
+      typeDefs,
+      resolvers,
+      setup: async () => ({
+        buildContext: (base) => base,
+        readiness: [
+          {
+            name: 'store',
+            check: async () => {
+              if (!ready) throw new Error('store down');
+            },
+          },
+        ],
+      }),
+    },
+  );
 });
 afterAll(async () => {
   await service?.stop();
@@ -186,15 +192,14 @@ describe('subgraph server', () => {
 
 describe('graceful stop', () => {
   it('drains an in-flight request before closing', async () => {
-    const extra = await startSubgraph({
-      service: 'kit-drain',
-      settings: { host: '127.0.0.1', port: 0, logLevel: 'silent', nodeEnv: 'test' },
-      log,
-      metrics: createMetrics('kit-drain'),
-      typeDefs,
-      resolvers,
-      buildContext: (base) => base,
-    });
+    const extra = await startSubgraph(
+      {
+        env: { host: '127.0.0.1', port: 0, logLevel: 'silent', nodeEnv: 'test' },
+        log,
+        metrics: createMetrics('kit-drain'),
+      },
+      { name: 'kit-drain', typeDefs, resolvers, setup: async () => ({ buildContext: (base) => base }) },
+    );
     const inFlight = fetch(`${extra.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,17 +1,17 @@
-import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, defaultUrl, envFields, parseEnv, z } from '@railgraph/service-kit';
 import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 export const inventoryEnvSchema = z
   .object({
     INVENTORY_HOST: envFields.host(),
-    INVENTORY_PORT: envFields.port(4003),
+    INVENTORY_PORT: envFields.port(DEFAULT_PORTS.inventory),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
-    TRAINS_URL: envFields.url().default('http://127.0.0.1:4002/graphql'),
+    TRAINS_URL: envFields.url().default(defaultUrl('trains', '/graphql')),
     INVENTORY_HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     ...accessTokenEnvFields,
-    TICKETS_URL: envFields.url().default('http://127.0.0.1:4005/graphql'),
-    USERS_TOKEN_URL: envFields.url().default('http://127.0.0.1:4001/oauth/token'),
+    TICKETS_URL: envFields.url().default(defaultUrl('tickets', '/graphql')),
+    USERS_TOKEN_URL: envFields.url().default(defaultUrl('users', '/oauth/token')),
     INVENTORY_CLIENT_ID: z.string().min(1).default('inventory'),
     INVENTORY_CLIENT_SECRET: z.string().min(1).optional(),
     INVENTORY_REAPER_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),

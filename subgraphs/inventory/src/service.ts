@@ -5,13 +5,7 @@ import {
   SERVICE_SCOPES,
   type TokenVerifier,
 } from '@railgraph/auth';
-import {
-  loadSchemaFile,
-  startSubgraph,
-  type Logger,
-  type RunningService,
-  type ServiceMetrics,
-} from '@railgraph/service-kit';
+import { loadSchemaFile, startSubgraph, type RunningSubgraph, type SubgraphStartOptions } from '@railgraph/service-kit';
 import { ticketsBookingsOverHttp, type TicketsBookings } from './bookings/tickets-bookings.js';
 import type { InventoryContext } from './context.js';
 import type { InventoryEngine, RunRecovery } from './engine/engine.js';
@@ -24,7 +18,9 @@ import { createSeatInventory } from './inventory/seat-inventory.js';
 import { trainsLayoutSource, type RunLayoutSource } from './layouts/trains-layouts.js';
 import { resolvers } from './resolvers/index.js';
 
-export interface InventoryService extends RunningService {
+const typeDefs = loadSchemaFile(new URL('../schema.graphql', import.meta.url));
+
+export interface RunningInventory extends RunningSubgraph {
   engine: InventoryEngine;
   reaper: Reaper;
 }
@@ -42,95 +38,92 @@ export interface InventoryOverrides {
 /** How often runs past their service day are looked for. */
 const PAST_RUNS_INTERVAL_MS = 3_600_000;
 
-export async function startInventory(
-  env: InventoryEnv,
-  { log, metrics }: { log: Logger; metrics: ServiceMetrics },
-  overrides: InventoryOverrides = {},
-): Promise<InventoryService> {
-  const layouts = overrides.layouts ?? trainsLayoutSource(env.trainsUrl);
-  const bookings =
-    overrides.bookings !== undefined
-      ? overrides.bookings
-      : env.serviceClient
-        ? ticketsBookingsOverHttp(
-            env.ticketsUrl,
-            createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.bookingsInternal }),
-          )
-        : null;
-  if (!bookings) {
-    log.warn(
-      'no INVENTORY_CLIENT_SECRET: tickets cannot be asked, so expired holds stay held and runs lost with the store start empty',
-    );
-  }
-  const recovery: RunRecovery | undefined = bookings
-    ? {
-        confirmedSeats: (runId) => bookings.confirmedSeats(runId),
-        layoutOf: (runId) => layouts.layoutOf(runId, 'inventory-rebuild'),
-      }
-    : undefined;
-  const engine =
-    overrides.engine ??
-    (env.redis
-      ? createRedisEngine({
-          ...env.redis,
-          ...(recovery ? { recovery } : {}),
-          onConnectionError: (error) => log.warn({ err: error }, 'Redis connection error'),
-        })
-      : createMemoryEngine(recovery ? { recovery } : {}));
-  log.info({ engine: env.redis && !overrides.engine ? 'redis' : 'in-process' }, 'seat inventory engine');
-  const reaper = createReaper({
-    engine,
-    bookings,
-    log,
-    metrics,
-    intervalMs: env.reaperIntervalMs,
-    ...(overrides.clock ? { clock: overrides.clock } : {}),
-  });
-  const pastRuns = createPastRuns({
-    engine,
-    log,
-    metrics,
-    retentionDays: env.runRetentionDays,
-    intervalMs: PAST_RUNS_INTERVAL_MS,
-    ...(overrides.clock ? { clock: overrides.clock } : {}),
-  });
-  const clock = overrides.clock ?? (() => new Date());
-  metrics.observedGauge(
-    'inventory_expired_hold_age_seconds',
-    'How long the oldest expired, unconfirmed hold has waited for the reaper to release it (0 when none)',
-    async () => {
-      const now = clock();
-      const [oldest] = await engine.expiredHolds(now, 1);
-      return oldest ? Math.max(0, (now.getTime() - oldest.expiresAt.getTime()) / 1000) : 0;
-    },
-  );
-  const inventory = createSeatInventory({
-    engine,
-    layouts,
-    metrics,
-    defaultHoldTtlSeconds: env.holdTtlSeconds,
-    ...(overrides.clock ? { clock: overrides.clock } : {}),
-  });
-  const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
-  const running = await startSubgraph<InventoryContext>({
-    service: 'inventory',
-    settings: env,
-    log,
-    metrics,
-    typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
+/** Opens the seat engine (Redis, or in process), starts the reaper and serves the subgraph. */
+export function startInventory({
+  overrides = {},
+  ...options
+}: SubgraphStartOptions<InventoryEnv, InventoryOverrides>): Promise<RunningInventory> {
+  return startSubgraph(options, {
+    name: 'inventory',
+    typeDefs,
     resolvers,
-    buildContext: async (base) => ({
-      ...base,
-      principal: await principalOfRequest(tokens, base.authorization),
-      inventory,
-    }),
-    readiness: [{ name: env.redis ? 'redis' : 'engine', check: () => engine.ready() }],
-    close: async () => {
-      await Promise.all([reaper.stop(), pastRuns.stop()]);
-      await engine.close();
+    setup: async ({ env, log, metrics, onClose }) => {
+      const layouts = overrides.layouts ?? trainsLayoutSource(env.trainsUrl);
+      const bookings =
+        overrides.bookings !== undefined
+          ? overrides.bookings
+          : env.serviceClient
+            ? ticketsBookingsOverHttp(
+                env.ticketsUrl,
+                createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.bookingsInternal }),
+              )
+            : null;
+      if (!bookings) {
+        log.warn(
+          'no INVENTORY_CLIENT_SECRET: tickets cannot be asked, so expired holds stay held and runs lost with the store start empty',
+        );
+      }
+      const recovery: RunRecovery | undefined = bookings
+        ? {
+            confirmedSeats: (runId) => bookings.confirmedSeats(runId),
+            layoutOf: (runId) => layouts.layoutOf(runId, 'inventory-rebuild'),
+          }
+        : undefined;
+      const engine =
+        overrides.engine ??
+        (env.redis
+          ? createRedisEngine({
+              ...env.redis,
+              ...(recovery ? { recovery } : {}),
+              onConnectionError: (error) => log.warn({ err: error }, 'Redis connection error'),
+            })
+          : createMemoryEngine(recovery ? { recovery } : {}));
+      onClose(() => engine.close());
+      log.info({ engine: env.redis && !overrides.engine ? 'redis' : 'in-process' }, 'seat inventory engine');
+      const reaper = createReaper({
+        engine,
+        bookings,
+        log,
+        metrics,
+        intervalMs: env.reaperIntervalMs,
+        ...(overrides.clock ? { clock: overrides.clock } : {}),
+      });
+      const pastRuns = createPastRuns({
+        engine,
+        log,
+        metrics,
+        retentionDays: env.runRetentionDays,
+        intervalMs: PAST_RUNS_INTERVAL_MS,
+        ...(overrides.clock ? { clock: overrides.clock } : {}),
+      });
+      const clock = overrides.clock ?? (() => new Date());
+      metrics.observedGauge(
+        'inventory_expired_hold_age_seconds',
+        'How long the oldest expired, unconfirmed hold has waited for the reaper to release it (0 when none)',
+        async () => {
+          const now = clock();
+          const [oldest] = await engine.expiredHolds(now, 1);
+          return oldest ? Math.max(0, (now.getTime() - oldest.expiresAt.getTime()) / 1000) : 0;
+        },
+      );
+      const inventory = createSeatInventory({
+        engine,
+        layouts,
+        metrics,
+        defaultHoldTtlSeconds: env.holdTtlSeconds,
+        ...(overrides.clock ? { clock: overrides.clock } : {}),
+      });
+      const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
+      return {
+        buildContext: async (base): Promise<InventoryContext> => ({
+          ...base,
+          principal: await principalOfRequest(tokens, base.authorization),
+          inventory,
+        }),
+        readiness: [{ name: env.redis ? 'redis' : 'engine', check: () => engine.ready() }],
+        tasks: [reaper, pastRuns],
+        expose: { engine, reaper },
+      };
     },
   });
-  reaper.start();
-  pastRuns.start();
-  return { ...running, engine, reaper };
 }

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceBasics } from '@railgraph/service-kit';
 import { createTestTokenIssuer, type TestTokenIssuer } from '@railgraph/auth/testing';
 import { readInventoryEnv } from '../src/env.js';
-import { startInventory, type InventoryService } from '../src/service.js';
+import { startInventory, type RunningInventory } from '../src/service.js';
 import { runLayout } from './fixtures.js';
 import { startTrainsStub } from './trains-stub.js';
 
 const layout = runLayout();
 let trains: Awaited<ReturnType<typeof startTrainsStub>>;
-let service: InventoryService;
+let service: RunningInventory;
 let tokens: TestTokenIssuer;
 
 interface Answer {
@@ -64,7 +63,7 @@ beforeAll(async () => {
   trains = await startTrainsStub([layout]);
   tokens = await createTestTokenIssuer();
   const env = readInventoryEnv({ INVENTORY_PORT: '0', LOG_LEVEL: 'silent', TRAINS_URL: trains.url });
-  service = await startInventory(env, serviceBasics('inventory', env), { tokens: tokens.verifier });
+  service = await startInventory({ env, overrides: { tokens: tokens.verifier } });
 });
 
 afterAll(async () => {

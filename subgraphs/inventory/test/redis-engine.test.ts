@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { serviceBasics } from '@railgraph/service-kit';
 import { createRedisEngine } from '../src/engine/redis.js';
 import type { ConfirmedSeat, Hold, HoldRequest, InventoryEngine } from '../src/engine/engine.js';
 import { readInventoryEnv } from '../src/env.js';
@@ -341,7 +340,7 @@ describe.skipIf(!redisUp)('Redis inventory engine against a real Redis', () => {
         REDIS_URL: redisUrl,
         INVENTORY_REDIS_KEY_PREFIX: `${prefix}service:`,
       });
-      return startInventory(env, serviceBasics('inventory', env));
+      return startInventory({ env });
     };
     const up = await start(url);
     const down = await start('redis://127.0.0.1:1');

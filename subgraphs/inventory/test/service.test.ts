@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceBasics } from '@railgraph/service-kit';
 import { createTestTokenIssuer, type TestTokenIssuer } from '@railgraph/auth/testing';
 import { readInventoryEnv } from '../src/env.js';
-import { startInventory, type InventoryService } from '../src/service.js';
+import { startInventory, type RunningInventory } from '../src/service.js';
 import { classSeats } from '../src/engine/layout.js';
 import { coach, runLayout } from './fixtures.js';
 import { startTrainsStub } from './trains-stub.js';
@@ -22,7 +21,7 @@ interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 let trains: Awaited<ReturnType<typeof startTrainsStub>>;
-let service: InventoryService;
+let service: RunningInventory;
 let tokens: TestTokenIssuer;
 // The internal operations need the tickets service's scope; every call here carries it.
 let ticketsService: string;
@@ -122,7 +121,7 @@ beforeAll(async () => {
   const env = readInventoryEnv({ INVENTORY_PORT: '0', LOG_LEVEL: 'silent', TRAINS_URL: trains.url });
   tokens = await createTestTokenIssuer();
   ticketsService = await tokens.client('tickets', ['inventory:internal']);
-  service = await startInventory(env, serviceBasics('inventory', env), { tokens: tokens.verifier });
+  service = await startInventory({ env, overrides: { tokens: tokens.verifier } });
 });
 
 afterAll(async () => {

@@ -2,10 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceTokenSource } from '@railgraph/auth';
-import { serviceBasics } from '@railgraph/service-kit';
 import { ticketsBookingsOverHttp } from '../src/bookings/tickets-bookings.js';
 import { readInventoryEnv } from '../src/env.js';
-import { startInventory, type InventoryService } from '../src/service.js';
+import { startInventory, type RunningInventory } from '../src/service.js';
 import { runLayout } from './fixtures.js';
 import { startTrainsStub } from './trains-stub.js';
 
@@ -105,7 +104,7 @@ describe("tickets' look-ups over HTTP", () => {
 
 describe('inventory with service credentials', () => {
   let trains: Awaited<ReturnType<typeof startTrainsStub>>;
-  let service: InventoryService;
+  let service: RunningInventory;
   const layout = runLayout();
 
   beforeAll(async () => {
@@ -118,7 +117,7 @@ describe('inventory with service credentials', () => {
       USERS_TOKEN_URL: peers.tokenUrl,
       INVENTORY_CLIENT_SECRET: 's3cret',
     });
-    service = await startInventory(env, serviceBasics('inventory', env));
+    service = await startInventory({ env });
   });
   afterAll(async () => {
     await service?.stop();

@@ -1,10 +1,10 @@
-import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, envFields, parseEnv, z } from '@railgraph/service-kit';
 import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 export const pricesEnvSchema = z
   .object({
     PRICES_HOST: envFields.host(),
-    PRICES_PORT: envFields.port(4004),
+    PRICES_PORT: envFields.port(DEFAULT_PORTS.prices),
     PRICES_DATABASE_URL: envFields.databaseUrl(),
     DATA_DIR: envFields.dataDir('.data'),
     LOG_LEVEL: envFields.logLevel(),

@@ -1,12 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createTokenVerifier, principalOfRequest, type TokenVerifier } from '@railgraph/auth';
-import {
-  loadSchemaFile,
-  startSubgraph,
-  type Logger,
-  type RunningService,
-  type ServiceMetrics,
-} from '@railgraph/service-kit';
+import { loadSchemaFile, startSubgraph, type RunningSubgraph, type SubgraphStartOptions } from '@railgraph/service-kit';
 import { openDatabase } from '@railgraph/database';
 import { JWKS_PATH, loadSigningKeys } from '@railgraph/signing-keys';
 import { PrismaClient } from './__generated__/prisma/client.js';
@@ -18,6 +12,7 @@ import { createFareOffers } from './quotes/offers.js';
 import { resolvers } from './resolvers/index.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../prisma/prices/migrations', import.meta.url));
+const typeDefs = loadSchemaFile(new URL('../schema.graphql', import.meta.url));
 
 export interface PricesOverrides {
   clock?: () => Date;
@@ -25,54 +20,49 @@ export interface PricesOverrides {
   tokens?: TokenVerifier;
 }
 
-export async function startPrices(
-  env: PricesEnv,
-  { log, metrics }: { log: Logger; metrics: ServiceMetrics },
-  overrides: PricesOverrides = {},
-): Promise<RunningService> {
-  const db = await openDatabase(env.database);
-  const prisma = new PrismaClient({ adapter: db.adapter });
-  try {
-    const migrated = await db.migrate(migrationsDir);
-    if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'applied migrations');
-    if (await seedFareRules(prisma)) log.info('seeded the first fare rule set');
-    const keys = await loadSigningKeys(db.sql);
-    log.info({ kid: keys.current.kid }, 'quote signing key loaded');
+export type RunningPrices = RunningSubgraph;
 
-    const fareOffers = createFareOffers({
-      rules: cachedFareRules(prisma),
-      signingKey: keys.current,
-      quoteTtlMs: env.quoteTtlSeconds * 1000,
-      ...(overrides.clock ? { clock: overrides.clock } : {}),
-    });
-    const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
-    return await startSubgraph<PricesContext>({
-      service: 'prices',
-      settings: env,
-      log,
-      metrics,
-      typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
-      resolvers,
-      buildContext: async (base) => ({
-        ...base,
-        principal: await principalOfRequest(tokens, base.authorization),
-        fareOffers,
-      }),
-      readiness: [{ name: 'database', check: () => db.ping() }],
-      routes: (app) => {
-        app.get(JWKS_PATH, (_req, res) => {
-          res.setHeader('cache-control', 'public, max-age=300');
-          res.json(keys.jwks);
-        });
-      },
-      close: async () => {
-        await prisma.$disconnect();
-        await db.close();
-      },
-    });
-  } catch (error) {
-    await prisma.$disconnect().catch(() => undefined);
-    await db.close().catch(() => undefined);
-    throw error;
-  }
+/** Opens and migrates the prices database, seeds the first fare rules, loads the quote signing key and serves the subgraph. */
+export function startPrices({
+  overrides = {},
+  ...options
+}: SubgraphStartOptions<PricesEnv, PricesOverrides>): Promise<RunningPrices> {
+  return startSubgraph(options, {
+    name: 'prices',
+    typeDefs,
+    resolvers,
+    setup: async ({ env, log, onClose }) => {
+      const db = await openDatabase(env.database);
+      onClose(() => db.close());
+      const prisma = new PrismaClient({ adapter: db.adapter });
+      onClose(() => prisma.$disconnect());
+      const migrated = await db.migrate(migrationsDir);
+      if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'applied migrations');
+      if (await seedFareRules(prisma)) log.info('seeded the first fare rule set');
+      const keys = await loadSigningKeys(db.sql);
+      log.info({ kid: keys.current.kid }, 'quote signing key loaded');
+
+      const fareOffers = createFareOffers({
+        rules: cachedFareRules(prisma),
+        signingKey: keys.current,
+        quoteTtlMs: env.quoteTtlSeconds * 1000,
+        ...(overrides.clock ? { clock: overrides.clock } : {}),
+      });
+      const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
+      return {
+        buildContext: async (base): Promise<PricesContext> => ({
+          ...base,
+          principal: await principalOfRequest(tokens, base.authorization),
+          fareOffers,
+        }),
+        readiness: [{ name: 'database', check: () => db.ping() }],
+        routes: (app) => {
+          app.get(JWKS_PATH, (_req, res) => {
+            res.setHeader('cache-control', 'public, max-age=300');
+            res.json(keys.jwks);
+          });
+        },
+      };
+    },
+  });
 }

@@ -2,10 +2,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, type DatabaseSettings } from '@railgraph/database';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
-import { serviceBasics } from '@railgraph/service-kit';
+import { describeEachDatabase } from '@railgraph/database/testing';
 import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { loadSigningKeys } from '@railgraph/signing-keys';
 import { createLocalQuoteVerifier } from '@railgraph/quotes';
@@ -18,7 +17,6 @@ import { readPricesEnv } from '../src/env.js';
 import { startPrices } from '../src/service.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../prisma/prices/migrations', import.meta.url));
-const pgAvailable = await postgresForTests();
 
 /** Migrates and seeds twice (as two starts would), then checks what is stored. */
 async function migrateAndSeed(settings: DatabaseSettings) {
@@ -197,10 +195,10 @@ async function jwksKids(url: string): Promise<string[]> {
 
 /** Starts the service twice on one database: the second start reuses the stored key. */
 async function keyKeptAcrossRestarts(env: ReturnType<typeof readPricesEnv>) {
-  const first = await startPrices(env, serviceBasics('prices', env));
+  const first = await startPrices({ env });
   const kidsBefore = await jwksKids(first.url);
   await first.stop();
-  const second = await startPrices(env, serviceBasics('prices', env));
+  const second = await startPrices({ env });
   try {
     expect(kidsBefore).toHaveLength(1);
     expect(await jwksKids(second.url)).toEqual(kidsBefore);
@@ -209,7 +207,7 @@ async function keyKeptAcrossRestarts(env: ReturnType<typeof readPricesEnv>) {
   }
 }
 
-describe('prices database on embedded PGlite', () => {
+await describeEachDatabase('prices database', (database) => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'prices-'));
@@ -218,77 +216,48 @@ describe('prices database on embedded PGlite', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('migrates and seeds once', async () => {
-    await migrateAndSeed({ dataDir: 'memory://' });
-  });
+  it(
+    database.kind === 'postgres'
+      ? 'migrates and seeds once, also when two starts seed at the same time'
+      : 'migrates and seeds once',
+    async () => {
+      await migrateAndSeed(await database.settings());
+    },
+  );
 
   it("prices travel from a new version's first date by it, leaving earlier dates and given quotes alone", async () => {
-    await tariffChange({ dataDir: 'memory://' });
+    await tariffChange(await database.settings());
   });
 
   it('keeps the fares of a database seeded before demand pricing when migrating it', async () => {
-    await upgradeKeepsFares({ dataDir: 'memory://' });
+    await upgradeKeepsFares(await database.settings());
   });
 
-  it('keeps pricing with the rules last read when a refresh fails, and fails only a first read', async () => {
-    const db = await openDatabase({ dataDir: 'memory://' });
-    const prisma = new PrismaClient({ adapter: db.adapter });
-    try {
-      await db.migrate(migrationsDir);
-      await seedFareRules(prisma);
-      const source = cachedFareRules(prisma, 0);
-      expect((await source.rulesFor('2026-12-01'))?.version).toBe(1);
-      await db.sql.exec('ALTER TABLE "FareRuleSet" RENAME TO "FareRuleSetGone"');
-      expect((await source.rulesFor('2026-12-01'))?.version).toBe(1);
-      await expect(cachedFareRules(prisma, 0).rulesFor('2026-12-01')).rejects.toThrow();
-      await db.sql.exec('ALTER TABLE "FareRuleSetGone" RENAME TO "FareRuleSet"');
-      await publishFareRules(prisma, ruleSetTwo, { validFrom: '2026-06-01' });
-      expect((await source.rulesFor('2026-12-01'))?.version).toBe(2);
-    } finally {
-      await prisma.$disconnect();
-      await db.close();
-    }
-  });
-
-  it('keeps its quote signing key across restarts', async () => {
-    await keyKeptAcrossRestarts(readPricesEnv({ PRICES_PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir }));
-  });
-});
-
-describe.runIf(pgAvailable)('prices database on PostgreSQL', () => {
-  let testDb: TestDatabase;
-  beforeAll(async () => {
-    testDb = await createTestDatabase('prices');
-  });
-  afterAll(async () => {
-    await testDb?.drop();
-  });
-
-  it('migrates and seeds once, also when two starts seed at the same time', async () => {
-    await migrateAndSeed({ url: testDb.url, dataDir: 'unused' });
-  });
-
-  it("prices travel from a new version's first date by it, leaving earlier dates and given quotes alone", async () => {
-    const other = await createTestDatabase('prices');
-    try {
-      await tariffChange({ url: other.url, dataDir: 'unused' });
-    } finally {
-      await other.drop();
-    }
-  });
-
-  it('keeps the fares of a database seeded before demand pricing when migrating it', async () => {
-    const other = await createTestDatabase('prices');
-    try {
-      await upgradeKeepsFares({ url: other.url, dataDir: 'unused' });
-    } finally {
-      await other.drop();
-    }
-  });
+  if (database.kind === 'pglite') {
+    it('keeps pricing with the rules last read when a refresh fails, and fails only a first read', async () => {
+      const db = await database.open();
+      const prisma = new PrismaClient({ adapter: db.adapter });
+      try {
+        await db.migrate(migrationsDir);
+        await seedFareRules(prisma);
+        const source = cachedFareRules(prisma, 0);
+        expect((await source.rulesFor('2026-12-01'))?.version).toBe(1);
+        await db.sql.exec('ALTER TABLE "FareRuleSet" RENAME TO "FareRuleSetGone"');
+        expect((await source.rulesFor('2026-12-01'))?.version).toBe(1);
+        await expect(cachedFareRules(prisma, 0).rulesFor('2026-12-01')).rejects.toThrow();
+        await db.sql.exec('ALTER TABLE "FareRuleSetGone" RENAME TO "FareRuleSet"');
+        await publishFareRules(prisma, ruleSetTwo, { validFrom: '2026-06-01' });
+        expect((await source.rulesFor('2026-12-01'))?.version).toBe(2);
+      } finally {
+        await prisma.$disconnect();
+        await db.close();
+      }
+    });
+  }
 
   it('keeps its quote signing key across restarts', async () => {
-    await keyKeptAcrossRestarts(
-      readPricesEnv({ PRICES_PORT: '0', LOG_LEVEL: 'silent', PRICES_DATABASE_URL: testDb.url }),
-    );
+    // On PGlite the key is kept in the data folder; on PostgreSQL in the service's database.
+    const store = { DATA_DIR: dataDir, ...(await database.serviceEnv('prices')) };
+    await keyKeptAcrossRestarts(readPricesEnv({ PRICES_PORT: '0', LOG_LEVEL: 'silent', ...store }));
   });
 });

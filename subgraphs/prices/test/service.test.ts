@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceBasics, type RunningService } from '@railgraph/service-kit';
+import type { RunningService } from '@railgraph/service-kit';
 import { createQuoteVerifier, createLocalQuoteVerifier } from '@railgraph/quotes';
 import { readPricesEnv } from '../src/env.js';
 import { startPrices } from '../src/service.js';
@@ -79,7 +79,7 @@ async function fares(representation: Record<string, unknown>, passengers: Passen
 beforeAll(async () => {
   const env = readPricesEnv({ PRICES_PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: 'memory://' });
   expect(env.database.dataDir).toBe('memory:///prices');
-  service = await startPrices(env, serviceBasics('prices', env));
+  service = await startPrices({ env });
 });
 
 afterAll(async () => {

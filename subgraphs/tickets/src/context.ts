@@ -1,34 +1,10 @@
-import DataLoader from 'dataloader';
 import type { Principal } from '@railgraph/auth';
 import type { RequestContext } from '@railgraph/service-kit';
-import type { Bookings, BookingWithTickets } from './booking/bookings.js';
-import type { RefundView } from './refunds/refunds.js';
-import type { Ticket } from './__generated__/prisma/client.js';
+import type { Bookings } from './booking/bookings.js';
+import type { TicketsLoaders } from './loaders.js';
 
 export interface TicketsContext extends RequestContext {
   principal: Principal | null;
   bookings: Bookings;
-  loaders: {
-    bookingById: DataLoader<string, BookingWithTickets | null>;
-    bookingOfTicket: DataLoader<Ticket, BookingWithTickets | null, string>;
-    refundsOfBooking: DataLoader<string, RefundView[]>;
-  };
-}
-
-export function createLoaders(bookings: Bookings): TicketsContext['loaders'] {
-  const bookingById = new DataLoader<string, BookingWithTickets | null>(async (ids) => {
-    const found = new Map((await bookings.manyById(ids)).map((b) => [b.id, b]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-  return {
-    bookingById,
-    bookingOfTicket: new DataLoader<Ticket, BookingWithTickets | null, string>(
-      (tickets) =>
-        bookingById
-          .loadMany(tickets.map((t) => t.bookingId))
-          .then((rows) => rows.map((r) => (r instanceof Error ? null : r))),
-      { cacheKeyFn: (t) => t.id },
-    ),
-    refundsOfBooking: new DataLoader<string, RefundView[]>((ids) => bookings.refundsOfMany(ids)),
-  };
+  loaders: TicketsLoaders;
 }

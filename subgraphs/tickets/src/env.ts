@@ -1,23 +1,23 @@
-import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, defaultUrl, envFields, parseEnv, z } from '@railgraph/service-kit';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@railgraph/auth';
 
 export const ticketsEnvSchema = z
   .object({
     TICKETS_HOST: envFields.host(),
-    TICKETS_PORT: envFields.port(4005),
+    TICKETS_PORT: envFields.port(DEFAULT_PORTS.tickets),
     TICKETS_DATABASE_URL: envFields.databaseUrl(),
     DATA_DIR: envFields.dataDir('.data'),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
-    INVENTORY_URL: envFields.url().default('http://127.0.0.1:4003/graphql'),
-    USERS_JWKS_URL: envFields.url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
-    PRICES_JWKS_URL: envFields.url().default('http://127.0.0.1:4004/.well-known/jwks.json'),
+    INVENTORY_URL: envFields.url().default(defaultUrl('inventory', '/graphql')),
+    USERS_JWKS_URL: envFields.url().default(defaultUrl('users', '/.well-known/jwks.json')),
+    PRICES_JWKS_URL: envFields.url().default(defaultUrl('prices', '/.well-known/jwks.json')),
     TOKEN_ISSUER: z.string().min(1).default(ACCESS_TOKEN_ISSUER),
     TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
     HOLD_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
     // Tickets' own OAuth client at users, for inventory's internal operations (contracts).
-    USERS_TOKEN_URL: envFields.url().default('http://127.0.0.1:4001/oauth/token'),
+    USERS_TOKEN_URL: envFields.url().default(defaultUrl('users', '/oauth/token')),
     TICKETS_CLIENT_ID: z.string().min(1).default('tickets'),
     TICKETS_CLIENT_SECRET: z.string().min(16).max(128).optional(),
   })

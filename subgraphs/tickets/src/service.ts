@@ -9,13 +9,7 @@ import {
 import { openDatabase } from '@railgraph/database';
 import { createQuoteVerifier, type QuoteVerifier } from '@railgraph/quotes';
 import { JWKS_PATH, loadSigningKeys } from '@railgraph/signing-keys';
-import {
-  loadSchemaFile,
-  startSubgraph,
-  type Logger,
-  type RunningService,
-  type ServiceMetrics,
-} from '@railgraph/service-kit';
+import { loadSchemaFile, startSubgraph, type RunningSubgraph, type SubgraphStartOptions } from '@railgraph/service-kit';
 import { PrismaClient } from './__generated__/prisma/client.js';
 import { Bookings } from './booking/bookings.js';
 import { inventoryOverHttp, type InventoryClient } from './booking/inventory-client.js';
@@ -23,8 +17,9 @@ import { eventPublisher } from './booking/events.js';
 import { stalledBookingSweeper } from './booking/expiry.js';
 import { OutboxRelay } from './booking/outbox.js';
 import { doubleSoldSeats } from './booking/oversell-audit.js';
-import { createLoaders, type TicketsContext } from './context.js';
+import type { TicketsContext } from './context.js';
 import type { TicketsEnv } from './env.js';
+import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
@@ -39,91 +34,85 @@ export interface TicketsOverrides {
   clock?: () => Date;
 }
 
-export interface RunningTickets extends RunningService {
+export interface RunningTickets extends RunningSubgraph {
   bookings: Bookings;
   relay: OutboxRelay;
   prisma: PrismaClient;
 }
 
-export async function startTickets(
-  env: TicketsEnv,
-  { log, metrics }: { log: Logger; metrics: ServiceMetrics },
-  overrides: TicketsOverrides = {},
-): Promise<RunningTickets> {
-  const db = await openDatabase(env.database);
-  const migration = await db.migrate(migrationsDir);
-  if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'migrations applied');
-  const prisma = new PrismaClient({ adapter: db.adapter });
-  const keys = await loadSigningKeys(db.sql);
-
-  const bookingsCounter = metrics.counter('tickets_bookings_total', 'Booking attempts by outcome', [
-    'outcome',
-  ] as const);
-  if (!env.serviceClient && !overrides.inventory) {
-    log.warn('TICKETS_CLIENT_SECRET is not set: inventory will refuse to hold seats for bookings');
-  }
-  const serviceTokens = env.serviceClient
-    ? createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.inventoryInternal })
-    : null;
-  const inventory = overrides.inventory ?? inventoryOverHttp(env.inventoryUrl, serviceTokens);
-  const relay = new OutboxRelay(prisma, inventory, log, env.relayIntervalMs);
-  metrics.observedGauge(
-    'tickets_outbox_backlog',
-    'Saga steps in the outbox that inventory has not acknowledged yet',
-    () => relay.backlog(),
-  );
-  metrics.observedGauge(
-    'tickets_double_sold_seats',
-    'Pairs of confirmed tickets (bookings of the last 48 h) holding the same seat on a shared leg; never above 0',
-    () => doubleSoldSeats(prisma),
-  );
-  const bookings = new Bookings({
-    prisma,
-    inventory,
-    quotes: overrides.quotes ?? createQuoteVerifier({ jwksUrl: env.pricesJwksUrl }),
-    relay,
-    signingKey: keys.current,
-    jwks: keys.jwks,
-    holdTtlSeconds: env.holdTtlSeconds,
-    log,
-    onOutcome: (outcome) => bookingsCounter.inc({ outcome }),
-    ...(overrides.clock ? { clock: overrides.clock } : {}),
-  });
-  const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
-  const expiredCounter = metrics.counter('tickets_bookings_expired_total', 'Stalled booking attempts expired');
-  const sweeper = stalledBookingSweeper(prisma, relay, log, {
-    holdTtlMs: env.holdTtlSeconds * 1000,
-    intervalMs: env.relayIntervalMs,
-    onExpired: (count) => expiredCounter.inc(count),
-  });
-
-  const publisher = eventPublisher(prisma, log, env.relayIntervalMs);
-
-  const service = await startSubgraph<TicketsContext>({
-    service: 'tickets',
-    settings: env,
-    log,
-    metrics,
+/** Opens and migrates the tickets database, starts the saga's relay, sweeper and event publisher and serves the subgraph. */
+export function startTickets({
+  overrides = {},
+  ...options
+}: SubgraphStartOptions<TicketsEnv, TicketsOverrides>): Promise<RunningTickets> {
+  return startSubgraph(options, {
+    name: 'tickets',
     typeDefs,
     resolvers,
-    buildContext: async (base) => ({
-      ...base,
-      principal: await principalOfRequest(tokens, base.authorization),
-      bookings,
-      loaders: createLoaders(bookings),
-    }),
-    readiness: [{ name: 'database', check: () => db.ping() }],
-    routes: (app) => app.get(JWKS_PATH, (_req, res) => void res.json(keys.jwks)),
-    close: async () => {
-      await sweeper.stop();
-      await publisher.stop();
-      await relay.stop();
-      await prisma.$disconnect();
-      await db.close();
+    setup: async ({ env, log, metrics, onClose }) => {
+      const db = await openDatabase(env.database);
+      onClose(() => db.close());
+      const migration = await db.migrate(migrationsDir);
+      if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'migrations applied');
+      const prisma = new PrismaClient({ adapter: db.adapter });
+      onClose(() => prisma.$disconnect());
+      const keys = await loadSigningKeys(db.sql);
+
+      const bookingsCounter = metrics.counter('tickets_bookings_total', 'Booking attempts by outcome', [
+        'outcome',
+      ] as const);
+      if (!env.serviceClient && !overrides.inventory) {
+        log.warn('TICKETS_CLIENT_SECRET is not set: inventory will refuse to hold seats for bookings');
+      }
+      const serviceTokens = env.serviceClient
+        ? createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.inventoryInternal })
+        : null;
+      const inventory = overrides.inventory ?? inventoryOverHttp(env.inventoryUrl, serviceTokens);
+      const relay = new OutboxRelay(prisma, inventory, log, env.relayIntervalMs);
+      metrics.observedGauge(
+        'tickets_outbox_backlog',
+        'Saga steps in the outbox that inventory has not acknowledged yet',
+        () => relay.backlog(),
+      );
+      metrics.observedGauge(
+        'tickets_double_sold_seats',
+        'Pairs of confirmed tickets (bookings of the last 48 h) holding the same seat on a shared leg; never above 0',
+        () => doubleSoldSeats(prisma),
+      );
+      const bookings = new Bookings({
+        prisma,
+        inventory,
+        quotes: overrides.quotes ?? createQuoteVerifier({ jwksUrl: env.pricesJwksUrl }),
+        relay,
+        signingKey: keys.current,
+        jwks: keys.jwks,
+        holdTtlSeconds: env.holdTtlSeconds,
+        log,
+        onOutcome: (outcome) => bookingsCounter.inc({ outcome }),
+        ...(overrides.clock ? { clock: overrides.clock } : {}),
+      });
+      const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
+      const expiredCounter = metrics.counter('tickets_bookings_expired_total', 'Stalled booking attempts expired');
+      const sweeper = stalledBookingSweeper(prisma, relay, log, {
+        holdTtlMs: env.holdTtlSeconds * 1000,
+        intervalMs: env.relayIntervalMs,
+        onExpired: (count) => expiredCounter.inc(count),
+      });
+      const publisher = eventPublisher(prisma, log, env.relayIntervalMs);
+
+      return {
+        buildContext: async (base): Promise<TicketsContext> => ({
+          ...base,
+          principal: await principalOfRequest(tokens, base.authorization),
+          bookings,
+          loaders: createLoaders(bookings),
+        }),
+        readiness: [{ name: 'database', check: () => db.ping() }],
+        routes: (app) => app.get(JWKS_PATH, (_req, res) => void res.json(keys.jwks)),
+        // Stopped last first: the sweeper, then the publisher, then the relay the sweeper hands releases to.
+        tasks: [relay, publisher, sweeper],
+        expose: { bookings, relay, prisma },
+      };
     },
   });
-  relay.start();
-  sweeper.start();
-  publisher.start();
-  return { ...service, bookings, relay, prisma };
 }

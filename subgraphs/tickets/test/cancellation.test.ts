@@ -1,37 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CryptoKey } from 'jose';
+import { describeEachDatabase } from '@railgraph/database/testing';
 import type { PrismaClient } from '../src/__generated__/prisma/client.js';
 import type { Bookings } from '../src/booking/bookings.js';
 import type { BookingOwner } from '../src/booking/owner.js';
 import { signTicketCode, ticketValidity } from '../src/booking/ticket-code.js';
-import {
-  codeOf,
-  confirmedBooking,
-  onBothDatabases,
-  recordingInventory,
-  testBookings,
-  travellerOwner,
-  type MigratedDatabase,
-} from './fixtures.js';
+import { openCancellationSuite, type CancellationSuite } from './cancellation-support.js';
+import { codeOf, confirmedBooking, travellerOwner, type MigratedDatabase } from './fixtures.js';
 
 const traveller: BookingOwner = travellerOwner;
 // Leaves Amsterdam at 10:00 CEST on the day the clocks go forward.
 const departure = new Date('2026-03-29T08:00:00Z');
 
-await onBothDatabases('tickets_refunds', (name, open) => {
-  describe(`cancellation and refunds (${name})`, () => {
+await describeEachDatabase(
+  'cancellation and refunds',
+  (target) => {
     let database: MigratedDatabase;
     let prisma: PrismaClient;
     let now = new Date('2026-03-20T12:00:00Z');
-    let inventory: ReturnType<typeof recordingInventory>;
+    let inventory: CancellationSuite['inventory'];
     let bookings: Bookings;
     let signingKey: { kid: string; privateKey: CryptoKey };
 
     beforeAll(async () => {
-      database = await open();
-      prisma = database.prisma;
-      inventory = recordingInventory();
-      ({ bookings, signingKey } = await testBookings(prisma, inventory, { clock: () => now }));
+      ({ database, prisma, inventory, bookings, signingKey } = await openCancellationSuite(target, () => now));
     });
     afterAll(async () => {
       await database?.close();
@@ -176,5 +168,6 @@ await onBothDatabases('tickets_refunds', (name, open) => {
       expect(rows[0]?.over).toBe(0);
       expect(await prisma.refund.count()).toBeGreaterThan(0);
     });
-  });
-});
+  },
+  { label: 'tickets_refunds' },
+);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
-import { openDatabase, type ServiceDatabase } from '@railgraph/database';
-import { createTestDatabase, postgresForTests } from '@railgraph/database/testing';
+import type { ServiceDatabase } from '@railgraph/database';
+import type { DatabaseUnderTest } from '@railgraph/database/testing';
 import { createLocalQuoteVerifier, type QuoteClaims, type QuoteVerifier } from '@railgraph/quotes';
 import { createLogger } from '@railgraph/service-kit';
 import { generateSigningKey } from '@railgraph/signing-keys';
@@ -59,6 +59,13 @@ export function testQuote(overrides: Partial<QuoteClaims> = {}): QuoteClaims {
   };
 }
 
+/**
+ * A clock ten days before the test quote's train (EC117 on 1 December 2026) and moving with
+ * real time, so bookings on it stay cancellable whatever day the suite runs.
+ */
+const shiftToBeforeDeparture = Date.parse('2026-11-21T08:00:00Z') - Date.now();
+export const beforeDeparture = (): Date => new Date(Date.now() + shiftToBeforeDeparture);
+
 /** A quote verifier that takes any token for `quote`. */
 export const acceptingQuotes = (quote: QuoteClaims): QuoteVerifier => ({ verify: async () => quote });
 
@@ -100,9 +107,12 @@ export interface MigratedDatabase {
   close(): Promise<void>;
 }
 
-type Opener = () => Promise<MigratedDatabase>;
-
-async function migrated(db: ServiceDatabase, drop?: () => Promise<void>): Promise<MigratedDatabase> {
+/**
+ * A new tickets database on one of `describeEachDatabase`'s databases, migrated, with a Prisma
+ * client over it; `close()` closes both (the suite drops a PostgreSQL database afterwards).
+ */
+export async function migratedDatabase(database: DatabaseUnderTest): Promise<MigratedDatabase> {
+  const db = await database.open();
   await db.migrate(migrationsDir);
   const prisma = new PrismaClient({ adapter: db.adapter });
   return {
@@ -111,23 +121,8 @@ async function migrated(db: ServiceDatabase, drop?: () => Promise<void>): Promis
     close: async () => {
       await prisma.$disconnect();
       await db.close();
-      await drop?.();
     },
   };
-}
-
-/**
- * Runs `suite` on embedded PGlite and, when the server answers (or must: REQUIRE_REAL_STORES),
- * on a fresh real PostgreSQL database dropped afterwards.
- */
-export async function onBothDatabases(label: string, suite: (name: string, open: Opener) => void): Promise<void> {
-  suite('PGlite', async () => migrated(await openDatabase({ dataDir: 'memory://' })));
-  if (await postgresForTests()) {
-    suite('PostgreSQL', async () => {
-      const testDb = await createTestDatabase(label);
-      return migrated(await openDatabase({ url: testDb.url, dataDir: 'memory://' }), () => testDb.drop());
-    });
-  }
 }
 
 /** The traveller the database-level tests book for. */

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, createLocalTokenVerifier } from '@railgraph/auth';
-import { serviceBasics } from '@railgraph/service-kit';
 import { readTicketsEnv } from '../src/env.js';
 import { startTickets, type RunningTickets } from '../src/service.js';
 
@@ -96,9 +95,7 @@ beforeAll(async () => {
   const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-tickets-'));
   const env = readTicketsEnv({ TICKETS_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  tickets = await startTickets(env, serviceBasics('tickets', env), {
-    tokens: createLocalTokenVerifier({ keys: [publicJwk] }),
-  });
+  tickets = await startTickets({ env, overrides: { tokens: createLocalTokenVerifier({ keys: [publicJwk] }) } });
 });
 
 afterAll(async () => {

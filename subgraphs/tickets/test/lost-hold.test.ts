@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
 import type { PrismaClient } from '../src/__generated__/prisma/client.js';
 import type { Bookings } from '../src/booking/bookings.js';
 import type { HeldSeat, HoldRequest, InventoryClient } from '../src/booking/inventory-client.js';
 import { doubleSoldSeats } from '../src/booking/oversell-audit.js';
+import { describeEachDatabase } from '@railgraph/database/testing';
 import {
   acceptingQuotes,
   codeOf,
-  onBothDatabases,
+  migratedDatabase,
   testBookings,
+  beforeDeparture,
   testQuote,
   type MigratedDatabase,
 } from './fixtures.js';
 
 /**
- * A hold inventory loses between the hold and the booking's commit (DESIGN §4, §5 invariant 1):
- * inventory restarts or Redis loses its data, the run is rebuilt from tickets' sales, the
- * seats look free and another attempt takes them. Whoever commits second must fail with
- * SEAT_TAKEN; no seat may be sold twice.
+ * A hold inventory loses between the hold and the booking's commit (docs/design.md §4, §5 invariant
+ * 1): inventory restarts or Redis loses its data, the run is rebuilt from tickets' sales, the seats
+ * look free and another attempt takes them. Whoever commits second must fail with SEAT_TAKEN; no
+ * seat may be sold twice.
  */
 const runId = 'EC117:2026-12-01';
 const quotes = acceptingQuotes(testQuote({ quoteId: 'quote-lost-hold', journey: { runId, fromStop: 0, toStop: 4 } }));
@@ -79,166 +81,164 @@ class JourneySeats implements InventoryClient {
   }
 }
 
-await onBothDatabases('tickets_lost_hold', (name, open) => {
-  describe(`a hold lost before its booking commits (${name})`, () => {
-    let database: MigratedDatabase;
-    let prisma: PrismaClient;
+await describeEachDatabase('a hold lost before its booking commits', (target) => {
+  let database: MigratedDatabase;
+  let prisma: PrismaClient;
 
-    beforeAll(async () => {
-      database = await open();
-      prisma = database.prisma;
-    });
-    afterAll(async () => {
-      await database?.close();
-    });
-    beforeEach(async () => {
-      await prisma.outboxMessage.deleteMany();
-      await prisma.bookingEvent.deleteMany();
-      await prisma.soldSeatLeg.deleteMany();
-      await prisma.refundLine.deleteMany();
-      await prisma.refund.deleteMany();
-      await prisma.ticket.deleteMany();
-      await prisma.booking.deleteMany();
-    });
+  beforeAll(async () => {
+    database = await migratedDatabase(target);
+    prisma = database.prisma;
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  beforeEach(async () => {
+    await prisma.outboxMessage.deleteMany();
+    await prisma.bookingEvent.deleteMany();
+    await prisma.soldSeatLeg.deleteMany();
+    await prisma.refundLine.deleteMany();
+    await prisma.refund.deleteMany();
+    await prisma.ticket.deleteMany();
+    await prisma.booking.deleteMany();
+  });
 
-    const saga = (inventory: InventoryClient) => testBookings(prisma, inventory, { quotes });
-    const book = (bookings: Bookings, label: string) =>
-      bookings.book(
-        { kind: 'CLIENT', id: `partner-${label}` },
-        { quoteToken: 'token', passengers: ['ADULT'], idempotencyKey: `key-${label}-${randomUUID()}`, seats: [SEAT] },
-        `request-${label}`,
-      );
-    const confirmedOn = () => prisma.booking.findMany({ where: { status: 'CONFIRMED' }, include: { tickets: true } });
+  const saga = (inventory: InventoryClient) => testBookings(prisma, inventory, { quotes, clock: beforeDeparture });
+  const book = (bookings: Bookings, label: string) =>
+    bookings.book(
+      { kind: 'CLIENT', id: `partner-${label}` },
+      { quoteToken: 'token', passengers: ['ADULT'], idempotencyKey: `key-${label}-${randomUUID()}`, seats: [SEAT] },
+      `request-${label}`,
+    );
+  const confirmedOn = () => prisma.booking.findMany({ where: { status: 'CONFIRMED' }, include: { tickets: true } });
 
-    it('sells the seat once when inventory, its holds lost, grants it to 24 concurrent attempts', async () => {
-      const inventory = new JourneySeats();
-      inventory.forgetful = true;
-      const { bookings } = await saga(inventory);
-      const outcomes = await Promise.all(Array.from({ length: 24 }, (_, i) => codeOf(book(bookings, `hammer-${i}`))));
-      expect(outcomes.filter((code) => code === 'no error')).toHaveLength(1);
-      expect(outcomes.filter((code) => code === 'SEAT_TAKEN')).toHaveLength(23);
-      const sold = await confirmedOn();
-      expect(sold).toHaveLength(1);
-      expect(sold[0]!.tickets.map((t) => `${t.coach}-${t.seatLabel}`)).toEqual([SEAT]);
-      const failed = await prisma.booking.findMany({ where: { status: 'FAILED' }, include: { tickets: true } });
-      expect(failed).toHaveLength(23);
-      for (const attempt of failed) {
-        expect(attempt).toMatchObject({ failureCode: 'SEAT_TAKEN', tickets: [] });
-      }
-      // Every loser's hold went back; the winner's was confirmed; nothing is left to do.
-      expect(inventory.released.sort()).toEqual(failed.map((b) => b.holdId).sort());
-      expect([...inventory.holds]).toEqual([[sold[0]!.holdId, { seats: [SEAT], confirmed: true }]]);
-      expect(await prisma.outboxMessage.count()).toBe(0);
-      expect(await doubleSoldSeats(prisma)).toBe(0);
-    });
+  it('sells the seat once when inventory, its holds lost, grants it to 24 concurrent attempts', async () => {
+    const inventory = new JourneySeats();
+    inventory.forgetful = true;
+    const { bookings } = await saga(inventory);
+    const outcomes = await Promise.all(Array.from({ length: 24 }, (_, i) => codeOf(book(bookings, `hammer-${i}`))));
+    expect(outcomes.filter((code) => code === 'no error')).toHaveLength(1);
+    expect(outcomes.filter((code) => code === 'SEAT_TAKEN')).toHaveLength(23);
+    const sold = await confirmedOn();
+    expect(sold).toHaveLength(1);
+    expect(sold[0]!.tickets.map((t) => `${t.coach}-${t.seatLabel}`)).toEqual([SEAT]);
+    const failed = await prisma.booking.findMany({ where: { status: 'FAILED' }, include: { tickets: true } });
+    expect(failed).toHaveLength(23);
+    for (const attempt of failed) {
+      expect(attempt).toMatchObject({ failureCode: 'SEAT_TAKEN', tickets: [] });
+    }
+    // Every loser's hold went back; the winner's was confirmed; nothing is left to do.
+    expect(inventory.released.sort()).toEqual(failed.map((b) => b.holdId).sort());
+    expect([...inventory.holds]).toEqual([[sold[0]!.holdId, { seats: [SEAT], confirmed: true }]]);
+    expect(await prisma.outboxMessage.count()).toBe(0);
+    expect(await doubleSoldSeats(prisma)).toBe(0);
+  });
 
-    it('fails the attempt that commits second with SEAT_TAKEN when the rival already sold the seat', async () => {
-      const inventory = new JourneySeats();
-      const { bookings } = await saga(inventory);
-      let rival: Awaited<ReturnType<typeof book>> | undefined;
-      inventory.onHeld = async () => {
-        inventory.onHeld = async () => undefined;
-        // The first attempt's seat is held; inventory loses it and a rival books the seat.
-        await inventory.loseState(bookings);
-        rival = await book(bookings, 'rival');
-      };
-      expect(await codeOf(book(bookings, 'first'))).toBe('SEAT_TAKEN');
-      expect(rival?.status).toBe('CONFIRMED');
-      const first = await prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-first' } });
-      expect(first).toMatchObject({ status: 'FAILED', failureCode: 'SEAT_TAKEN' });
-      expect(inventory.ownerOf(SEAT)).toBe(rival?.holdId);
-      expect(await prisma.outboxMessage.count()).toBe(0);
-      expect(await doubleSoldSeats(prisma)).toBe(0);
-    });
-
-    it('confirms the first sale and fails the rival still holding the seat, then takes the seat back', async () => {
-      const inventory = new JourneySeats();
-      const { bookings, relay } = await saga(inventory);
-      let rivalHeld!: () => void;
-      const rivalHolds = new Promise<void>((resolve) => (rivalHeld = resolve));
-      let releaseRival!: () => void;
-      const rivalMayGoOn = new Promise<void>((resolve) => (releaseRival = resolve));
-      let rival: Promise<string | undefined> | undefined;
-      inventory.onHeld = async () => {
-        inventory.onHeld = async () => {
-          rivalHeld();
-          await rivalMayGoOn;
-        };
-        await inventory.loseState(bookings);
-        rival = codeOf(book(bookings, 'rival'));
-        await rivalHolds;
-      };
-      // The first attempt commits while the rival holds the seat: its confirmation finds the
-      // hold gone and the seat held for the rival, so the step stays in the outbox.
-      const first = await book(bookings, 'first');
-      expect(first.status).toBe('CONFIRMED');
-      expect(await prisma.outboxMessage.findMany({ select: { kind: true } })).toEqual([{ kind: 'CONFIRM_HOLD' }]);
-
-      releaseRival();
-      expect(await rival).toBe('SEAT_TAKEN');
-      expect(await prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-rival' } })).toMatchObject({
-        status: 'FAILED',
-        failureCode: 'SEAT_TAKEN',
-      });
-      expect(inventory.ownerOf(SEAT)).toBeUndefined();
-
-      // The relay's next try takes the seat back for the sale and confirms it.
-      expect(await relay.drain(new Date(Date.now() + 3_600_000))).toBe(1);
-      expect(inventory.holds.get(first.holdId)).toEqual({ seats: [SEAT], confirmed: true });
-      expect(await prisma.outboxMessage.count()).toBe(0);
-      expect((await confirmedOn()).map((b) => b.id)).toEqual([first.id]);
-      expect(await doubleSoldSeats(prisma)).toBe(0);
-    });
-
-    it('sells a seat again once the booking that had it is cancelled, on a shared leg or not', async () => {
-      const inventory = new JourneySeats();
-      const { bookings } = await saga(inventory);
-      const first = await book(bookings, 'first');
-      await bookings.cancel({ kind: 'CLIENT', id: 'partner-first' }, first.id, 'request-cancel');
-      expect(await prisma.soldSeatLeg.count({ where: { bookingId: first.id } })).toBe(0);
-      const again = await book(bookings, 'again');
-      expect(again.status).toBe('CONFIRMED');
-      expect(await prisma.soldSeatLeg.findMany({ where: { bookingId: again.id }, orderBy: { leg: 'asc' } })).toEqual(
-        [0, 1, 2, 3].map((leg) => ({ runId, leg, coach: 1, seatLabel: '3A', bookingId: again.id })),
-      );
-    });
-
-    it('keeps the seats of a booking being made when inventory rebuilds the run before it commits', async () => {
-      const inventory = new JourneySeats();
-      const { bookings } = await saga(inventory);
-      const first = await book(bookings, 'first');
-      const pendingId = randomUUID();
-      await prisma.booking.create({
-        data: {
-          id: pendingId,
-          ownerKind: 'CLIENT',
-          ownerId: 'partner-pending',
-          idempotencyKey: `key-${pendingId}`,
-          requestHash: 'hash',
-          status: 'PENDING',
-          quoteId: 'quote',
-          runId,
-          fromStop: 0,
-          toStop: 4,
-          seatClass: 'FIRST',
-          totalMinor: 4_200,
-          currency: 'GBP',
-          holdId: pendingId,
-          heldSeats: ['1-4B', '1-4C'],
-        },
-      });
+  it('fails the attempt that commits second with SEAT_TAKEN when the rival already sold the seat', async () => {
+    const inventory = new JourneySeats();
+    const { bookings } = await saga(inventory);
+    let rival: Awaited<ReturnType<typeof book>> | undefined;
+    inventory.onHeld = async () => {
+      inventory.onHeld = async () => undefined;
+      // The first attempt's seat is held; inventory loses it and a rival books the seat.
       await inventory.loseState(bookings);
-      expect(inventory.holds.get(first.holdId)?.seats).toEqual([SEAT]);
-      expect(inventory.holds.get(pendingId)?.seats).toEqual(['1-4B', '1-4C']);
-      expect(
-        await codeOf(
-          bookings.book(
-            { kind: 'CLIENT', id: 'partner-late' },
-            { quoteToken: 'token', passengers: ['ADULT'], idempotencyKey: `key-late-${randomUUID()}`, seats: ['1-4C'] },
-            'request-late',
-          ),
-        ),
-      ).toBe('SEAT_TAKEN');
+      rival = await book(bookings, 'rival');
+    };
+    expect(await codeOf(book(bookings, 'first'))).toBe('SEAT_TAKEN');
+    expect(rival?.status).toBe('CONFIRMED');
+    const first = await prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-first' } });
+    expect(first).toMatchObject({ status: 'FAILED', failureCode: 'SEAT_TAKEN' });
+    expect(inventory.ownerOf(SEAT)).toBe(rival?.holdId);
+    expect(await prisma.outboxMessage.count()).toBe(0);
+    expect(await doubleSoldSeats(prisma)).toBe(0);
+  });
+
+  it('confirms the first sale and fails the rival still holding the seat, then takes the seat back', async () => {
+    const inventory = new JourneySeats();
+    const { bookings, relay } = await saga(inventory);
+    let rivalHeld!: () => void;
+    const rivalHolds = new Promise<void>((resolve) => (rivalHeld = resolve));
+    let releaseRival!: () => void;
+    const rivalMayGoOn = new Promise<void>((resolve) => (releaseRival = resolve));
+    let rival: Promise<string | undefined> | undefined;
+    inventory.onHeld = async () => {
+      inventory.onHeld = async () => {
+        rivalHeld();
+        await rivalMayGoOn;
+      };
+      await inventory.loseState(bookings);
+      rival = codeOf(book(bookings, 'rival'));
+      await rivalHolds;
+    };
+    // The first attempt commits while the rival holds the seat: its confirmation finds the
+    // hold gone and the seat held for the rival, so the step stays in the outbox.
+    const first = await book(bookings, 'first');
+    expect(first.status).toBe('CONFIRMED');
+    expect(await prisma.outboxMessage.findMany({ select: { kind: true } })).toEqual([{ kind: 'CONFIRM_HOLD' }]);
+
+    releaseRival();
+    expect(await rival).toBe('SEAT_TAKEN');
+    expect(await prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-rival' } })).toMatchObject({
+      status: 'FAILED',
+      failureCode: 'SEAT_TAKEN',
     });
+    expect(inventory.ownerOf(SEAT)).toBeUndefined();
+
+    // The relay's next try takes the seat back for the sale and confirms it.
+    expect(await relay.drain(new Date(Date.now() + 3_600_000))).toBe(1);
+    expect(inventory.holds.get(first.holdId)).toEqual({ seats: [SEAT], confirmed: true });
+    expect(await prisma.outboxMessage.count()).toBe(0);
+    expect((await confirmedOn()).map((b) => b.id)).toEqual([first.id]);
+    expect(await doubleSoldSeats(prisma)).toBe(0);
+  });
+
+  it('sells a seat again once the booking that had it is cancelled, on a shared leg or not', async () => {
+    const inventory = new JourneySeats();
+    const { bookings } = await saga(inventory);
+    const first = await book(bookings, 'first');
+    await bookings.cancel({ kind: 'CLIENT', id: 'partner-first' }, first.id, 'request-cancel');
+    expect(await prisma.soldSeatLeg.count({ where: { bookingId: first.id } })).toBe(0);
+    const again = await book(bookings, 'again');
+    expect(again.status).toBe('CONFIRMED');
+    expect(await prisma.soldSeatLeg.findMany({ where: { bookingId: again.id }, orderBy: { leg: 'asc' } })).toEqual(
+      [0, 1, 2, 3].map((leg) => ({ runId, leg, coach: 1, seatLabel: '3A', bookingId: again.id })),
+    );
+  });
+
+  it('keeps the seats of a booking being made when inventory rebuilds the run before it commits', async () => {
+    const inventory = new JourneySeats();
+    const { bookings } = await saga(inventory);
+    const first = await book(bookings, 'first');
+    const pendingId = randomUUID();
+    await prisma.booking.create({
+      data: {
+        id: pendingId,
+        ownerKind: 'CLIENT',
+        ownerId: 'partner-pending',
+        idempotencyKey: `key-${pendingId}`,
+        requestHash: 'hash',
+        status: 'PENDING',
+        quoteId: 'quote',
+        runId,
+        fromStop: 0,
+        toStop: 4,
+        seatClass: 'FIRST',
+        totalMinor: 4_200,
+        currency: 'GBP',
+        holdId: pendingId,
+        heldSeats: ['1-4B', '1-4C'],
+      },
+    });
+    await inventory.loseState(bookings);
+    expect(inventory.holds.get(first.holdId)?.seats).toEqual([SEAT]);
+    expect(inventory.holds.get(pendingId)?.seats).toEqual(['1-4B', '1-4C']);
+    expect(
+      await codeOf(
+        bookings.book(
+          { kind: 'CLIENT', id: 'partner-late' },
+          { quoteToken: 'token', passengers: ['ADULT'], idempotencyKey: `key-late-${randomUUID()}`, seats: ['1-4C'] },
+          'request-late',
+        ),
+      ),
+    ).toBe('SEAT_TAKEN');
   });
 });

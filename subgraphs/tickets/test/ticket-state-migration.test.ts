@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type ServiceDatabase } from '@railgraph/database';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { afterAll, expect, it } from 'vitest';
+import type { ServiceDatabase } from '@railgraph/database';
+import { describeEachDatabase } from '@railgraph/database/testing';
 import { migrationsDir } from './fixtures.js';
 
 /**
@@ -13,19 +13,6 @@ import { migrationsDir } from './fixtures.js';
  * the others ACTIVE, and a booking may then have several refunds.
  */
 const MIGRATION = '20261125171000_single_ticket_cancellation';
-
-const databases: Array<[string, () => Promise<{ db: ServiceDatabase; drop?: () => Promise<void> }>]> = [
-  ['PGlite', async () => ({ db: await openDatabase({ dataDir: 'memory://' }) })],
-];
-if (await postgresForTests()) {
-  databases.push([
-    'PostgreSQL',
-    async () => {
-      const testDb: TestDatabase = await createTestDatabase('tickets_state_migration');
-      return { db: await openDatabase({ url: testDb.url, dataDir: 'memory://' }), drop: () => testDb.drop() };
-    },
-  ]);
-}
 
 const earlier = await mkdtemp(path.join(os.tmpdir(), 'tickets-migrations-'));
 afterAll(() => rm(earlier, { recursive: true, force: true }));
@@ -54,9 +41,9 @@ async function bookingWithTicket(
   return { bookingId, ticketId };
 }
 
-describe.each(databases)('the single-ticket cancellation migration (%s)', (_name, open) => {
+await describeEachDatabase('the single-ticket cancellation migration', (database) => {
   it('marks the tickets of bookings already cancelled CANCELLED and lets a booking have several refunds', async () => {
-    const { db, drop } = await open();
+    const db = await database.open();
     try {
       await db.migrate(earlier);
       const confirmed = await bookingWithTicket(db, 'CONFIRMED');
@@ -87,7 +74,6 @@ describe.each(databases)('the single-ticket cancellation migration (%s)', (_name
       expect(refunds[0]?.n).toBe(2);
     } finally {
       await db.close();
-      await drop?.();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, envFields, parseEnv, z } from '@railgraph/service-kit';
 import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 import { DEFAULT_CONSIST_RULES, parseConsistRules } from './gtfs/consists.js';
@@ -6,7 +6,7 @@ import { DEFAULT_CONSIST_RULES, parseConsistRules } from './gtfs/consists.js';
 export const trainsEnvSchema = z
   .object({
     TRAINS_HOST: envFields.host(),
-    TRAINS_PORT: envFields.port(4002),
+    TRAINS_PORT: envFields.port(DEFAULT_PORTS.trains),
     TRAINS_DATABASE_URL: envFields.databaseUrl(),
     DATA_DIR: envFields.dataDir('.data'),
     /** Default consist per GTFS route type for imported trains, e.g. `101=HS-2F8S,*=RE-1F3S`. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger, serviceBasics } from '@railgraph/service-kit';
+import { createLogger } from '@railgraph/service-kit';
 import { errorCodes, graphql, SEED_DAY, SEEDED_AT, startTestTrains } from './helpers.js';
 import { BASIC_FEED_DIR } from './gtfs-fixture.js';
 import { readTrainsEnv } from '../src/env.js';
@@ -253,11 +253,10 @@ describe('health', () => {
 describe('a feed imported while the service runs', () => {
   it('is served after the next reload check, without a restart', async () => {
     const env = readTrainsEnv({ TRAINS_PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', TRAINS_RELOAD_SECONDS: '1' });
-    const running = await startTrains(
-      { ...env, database: { url: undefined, dataDir: 'memory://' } },
-      serviceBasics('trains', { logLevel: 'silent' }),
-      { now: () => SEEDED_AT },
-    );
+    const running = await startTrains({
+      env: { ...env, database: { url: undefined, dataDir: 'memory://' } },
+      overrides: { clock: () => SEEDED_AT },
+    });
     try {
       const query = '{ stations(search: "liège") { code } }';
       expect((await graphql(running, query)).data).toEqual({ stations: [] });

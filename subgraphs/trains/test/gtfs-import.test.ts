@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ServiceDatabase } from '@railgraph/database';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { describeEachDatabase } from '@railgraph/database/testing';
 import { DEFAULT_CONSIST_RULES, parseConsistRules } from '../src/gtfs/consists.js';
 import { GtfsFeedError } from '../src/gtfs/csv.js';
 import { importGtfs } from '../src/gtfs/import.js';
@@ -12,16 +12,9 @@ import { addDays } from '../src/timetable/local-time.js';
 import { basicFeed, BASIC_FEED_DIR, dumpTimetable, freshDatabase, otherFeed } from './gtfs-fixture.js';
 import { referenceJourneys } from './gtfs-reference.js';
 
-const pgAvailable = await postgresForTests();
 const consists = parseConsistRules(DEFAULT_CONSIST_RULES);
 
-const stores = [
-  { name: 'PGlite', postgres: false },
-  { name: 'PostgreSQL', postgres: true },
-].filter((store) => !store.postgres || pgAvailable);
-
-describe.each(stores)('GTFS import on $name', ({ postgres }) => {
-  let testDb: TestDatabase | undefined;
+await describeEachDatabase('GTFS import', (database) => {
   let db: ServiceDatabase;
 
   const importFeed = (files: GtfsFiles | string, operator?: string) =>
@@ -48,14 +41,12 @@ describe.each(stores)('GTFS import on $name', ({ postgres }) => {
   };
 
   beforeAll(async () => {
-    if (postgres) testDb = await createTestDatabase('trains_gtfs');
-    db = await freshDatabase(testDb?.url);
+    db = await freshDatabase((await database.settings()).url);
     const first = await importFeed(BASIC_FEED_DIR);
     expect(first.outcome).toBe('imported');
   });
   afterAll(async () => {
     await db?.close();
-    await testDb?.drop();
   });
 
   it('turns stops into stations by stop_code, platforms into their station, with the agency or stop time zone', async () => {

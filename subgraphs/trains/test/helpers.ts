@@ -1,4 +1,3 @@
-import { serviceBasics } from '@railgraph/service-kit';
 import { readTrainsEnv } from '../src/env.js';
 import { startTrains, type RunningTrains } from '../src/service.js';
 
@@ -9,11 +8,10 @@ export const SEED_DAY = '2026-03-20';
 /** Starts the service on a free port over an in-memory PGlite, or the given PostgreSQL URL. */
 export async function startTestTrains(databaseUrl?: string, seededAt: Date = SEEDED_AT): Promise<RunningTrains> {
   const env = readTrainsEnv({ TRAINS_PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test' });
-  return startTrains(
-    { ...env, database: { url: databaseUrl, dataDir: 'memory://' } },
-    serviceBasics('trains', { logLevel: 'silent' }),
-    { now: () => seededAt },
-  );
+  return startTrains({
+    env: { ...env, database: { url: databaseUrl, dataDir: 'memory://' } },
+    overrides: { clock: () => seededAt },
+  });
 }
 
 export interface GraphQLResponse<T> {

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { describeOnPostgres } from '@railgraph/database/testing';
 import { graphql, SEED_DAY, startTestTrains } from './helpers.js';
 import { buildDemoNetwork } from '../src/demo/network.js';
 import type { RunningTrains } from '../src/service.js';
-
-const pgAvailable = await postgresForTests();
 
 const SEARCHES = [
   { from: 'KGX', to: 'YRK', date: '2026-03-29' },
@@ -26,23 +24,22 @@ async function searchAll(service: RunningTrains): Promise<unknown[]> {
   return Promise.all(SEARCHES.map(async (variables) => (await graphql(service, SEARCH, variables)).data));
 }
 
-describe.runIf(pgAvailable)('on real PostgreSQL', () => {
-  let testDb: TestDatabase;
+await describeOnPostgres('trains', (database) => {
+  let databaseUrl: string;
   let onPostgres: RunningTrains | undefined;
   let onPglite: RunningTrains | undefined;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('trains');
-    [onPostgres, onPglite] = await Promise.all([startTestTrains(testDb.url), startTestTrains()]);
+    databaseUrl = (await database.settings()).url!;
+    [onPostgres, onPglite] = await Promise.all([startTestTrains(databaseUrl), startTestTrains()]);
   });
   afterAll(async () => {
     await onPostgres?.stop();
     await onPglite?.stop();
-    await testDb?.drop();
   });
 
   it('applies the migrations and records them as Prisma does', async () => {
-    const client = new pg.Client({ connectionString: testDb.url });
+    const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       const history = await client.query('SELECT migration_name, finished_at FROM "_prisma_migrations"');
@@ -78,10 +75,10 @@ describe.runIf(pgAvailable)('on real PostgreSQL', () => {
 
   it('does not seed again on a later start', async () => {
     await onPostgres!.stop();
-    onPostgres = await startTestTrains(testDb.url, new Date('2026-05-01T12:00:00Z'));
+    onPostgres = await startTestTrains(databaseUrl, new Date('2026-05-01T12:00:00Z'));
     const [train] = await onPostgres.store.trainsByIds(['EC101']);
     expect(train?.calendar.validFrom).toBe('2026-03-19');
-    const client = new pg.Client({ connectionString: testDb.url });
+    const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       const { rows } = await client.query(

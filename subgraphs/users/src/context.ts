@@ -1,16 +1,15 @@
-import DataLoader from 'dataloader';
 import type { RequestContext } from '@railgraph/service-kit';
 import type { Principal, TokenVerifier } from '@railgraph/auth';
-import type { Account, Accounts } from './accounts/accounts.js';
+import type { Accounts } from './accounts/accounts.js';
 import type { Sessions } from './tokens/sessions.js';
 import type { SavedPassengers } from './accounts/saved-passengers.js';
+import { createLoaders, type UsersLoaders } from './loaders.js';
 
 export interface UsersContext extends RequestContext {
   accounts: Accounts;
   sessions: Sessions;
   savedPassengers: SavedPassengers;
-  /** Accounts by id, batched per request; null for an unknown id. */
-  accountById: DataLoader<string, Account | null>;
+  loaders: UsersLoaders;
   /** The client's address, for sign-in throttling: the hop the gateway appended, else the peer. */
   clientAddress: string | undefined;
   /**
@@ -43,7 +42,7 @@ export function buildUsersContext(base: RequestContext, services: UsersServices,
     accounts: services.accounts,
     sessions: services.sessions,
     savedPassengers: services.savedPassengers,
-    accountById: new DataLoader((ids) => services.accounts.byIds(ids)),
+    loaders: createLoaders(services.accounts),
     clientAddress,
     principal: () => (principal ??= services.verifier().principalOf(base.authorization)),
   };

@@ -1,4 +1,4 @@
-import { envFields, parseEnv, z } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, envFields, parseEnv, z } from '@railgraph/service-kit';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, SERVICE_SCOPES } from '@railgraph/auth';
 import { parseKeyEncryptionKey } from '@railgraph/signing-keys';
 
@@ -17,7 +17,7 @@ const keyEncryptionKey = z.string().transform((text, ctx) => {
 export const usersEnvSchema = z
   .object({
     USERS_HOST: envFields.host(),
-    USERS_PORT: envFields.port(4001),
+    USERS_PORT: envFields.port(DEFAULT_PORTS.users),
     USERS_DATABASE_URL: envFields.databaseUrl(),
     DATA_DIR: envFields.dataDir('.data'),
     LOG_LEVEL: envFields.logLevel(),

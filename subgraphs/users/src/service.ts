@@ -1,16 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import {
   loadSchemaFile,
+  repeatEvery,
   startSubgraph,
-  type Logger,
-  type RunningService,
-  type ServiceMetrics,
+  type RunningSubgraph,
+  type SubgraphStartOptions,
 } from '@railgraph/service-kit';
 import { openDatabase } from '@railgraph/database';
 import { createLocalTokenVerifier } from '@railgraph/auth';
 import { PrismaClient } from './__generated__/prisma/client.js';
 import type { UsersEnv } from './env.js';
-import { buildUsersContext, clientAddressOf, type UsersContext } from './context.js';
+import { buildUsersContext, clientAddressOf } from './context.js';
 import { Redis } from 'ioredis';
 import { createLoginThrottle, databaseThrottleStore, redisThrottleStore } from './accounts/throttle.js';
 import { resolvers } from './resolvers/index.js';
@@ -32,9 +32,10 @@ export const KEY_PUBLISH_LEAD_MS = 60_000;
 /** How often each instance re-reads the keys, to pick up a rotation made by `keys:rotate`. */
 const KEY_RELOAD_INTERVAL_MS = 30_000;
 const migrationsDir = fileURLToPath(new URL('../../../prisma/users/migrations', import.meta.url));
+const typeDefs = loadSchemaFile(new URL('../schema.graphql', import.meta.url));
 
 /** The running service, with the client registry the `clients:create` command also uses. */
-export interface RunningUsersService extends RunningService {
+export interface RunningUsers extends RunningSubgraph {
   clients: Clients;
   /** Re-reads the signing keys now (each instance also does every 30 s). */
   reloadKeys(): Promise<void>;
@@ -42,148 +43,141 @@ export interface RunningUsersService extends RunningService {
   signingKeys(): SigningKeyRing;
 }
 
-export interface UsersBasics {
-  log: Logger;
-  metrics: ServiceMetrics;
+export interface UsersOverrides {
   /** The service's notion of now; tests move it to expire tokens. */
   clock?: () => Date;
 }
 
 /** Opens the users database, migrates it, loads (or creates) the signing key and serves the subgraph. */
-export async function startUsers(
-  env: UsersEnv,
-  { log, metrics, clock = () => new Date() }: UsersBasics,
-): Promise<RunningUsersService> {
-  const db = await openDatabase(env.database);
-  const prisma = new PrismaClient({ adapter: db.adapter });
-  let stopReloading = () => {};
-  let redis: Redis | undefined;
-  const close = async () => {
-    stopReloading();
-    await redis?.quit().catch(() => undefined);
-    await prisma.$disconnect();
-    await db.close();
-  };
-  try {
-    const migrated = await db.migrate(migrationsDir);
-    if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'migrated the users database');
+export function startUsers({
+  overrides = {},
+  ...options
+}: SubgraphStartOptions<UsersEnv, UsersOverrides>): Promise<RunningUsers> {
+  const clock = overrides.clock ?? (() => new Date());
+  return startSubgraph(options, {
+    name: 'users',
+    typeDefs,
+    resolvers,
+    setup: async ({ env, log, metrics, onClose }) => {
+      const db = await openDatabase(env.database);
+      onClose(() => db.close());
+      const prisma = new PrismaClient({ adapter: db.adapter });
+      onClose(() => prisma.$disconnect());
+      const migrated = await db.migrate(migrationsDir);
+      if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'migrated the users database');
 
-    const keyOptions: SigningKeyOptions = { encryptionKey: env.keyEncryptionKey, publishLeadMs: KEY_PUBLISH_LEAD_MS };
-    if (!env.keyEncryptionKey && env.database.url) {
-      log.warn('USERS_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted');
-    }
-    const verifierOver = (ring: SigningKeyRing) =>
-      createLocalTokenVerifier(ring.jwks, { issuer: env.tokens.issuer, audience: env.tokens.audience, clock });
-    let keys = await loadSigningKeys(db.sql, clock(), keyOptions);
-    let verifier = verifierOver(keys);
-    log.info({ kid: keys.current.kid, published: keys.jwks.keys.length }, 'signing keys loaded');
-    const reloadKeys = async () => {
-      const next = await loadSigningKeys(db.sql, clock(), keyOptions);
-      if (next.current.kid !== keys.current.kid || next.jwks.keys.length !== keys.jwks.keys.length) {
-        log.info({ kid: next.current.kid, published: next.jwks.keys.length }, 'signing keys changed');
+      const keyOptions: SigningKeyOptions = { encryptionKey: env.keyEncryptionKey, publishLeadMs: KEY_PUBLISH_LEAD_MS };
+      if (!env.keyEncryptionKey && env.database.url) {
+        log.warn('USERS_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted');
       }
-      keys = next;
-      verifier = verifierOver(next);
-    };
-    const reloading = setInterval(() => {
-      reloadKeys().catch((error: unknown) => log.error({ err: error }, 'reloading the signing keys failed'));
-    }, KEY_RELOAD_INTERVAL_MS);
-    reloading.unref();
-    stopReloading = () => clearInterval(reloading);
+      const verifierOver = (ring: SigningKeyRing) =>
+        createLocalTokenVerifier(ring.jwks, { issuer: env.tokens.issuer, audience: env.tokens.audience, clock });
+      let keys = await loadSigningKeys(db.sql, clock(), keyOptions);
+      let verifier = verifierOver(keys);
+      log.info({ kid: keys.current.kid, published: keys.jwks.keys.length }, 'signing keys loaded');
+      const reloadKeys = async () => {
+        const next = await loadSigningKeys(db.sql, clock(), keyOptions);
+        if (next.current.kid !== keys.current.kid || next.jwks.keys.length !== keys.jwks.keys.length) {
+          log.info({ kid: next.current.kid, published: next.jwks.keys.length }, 'signing keys changed');
+        }
+        keys = next;
+        verifier = verifierOver(next);
+      };
+      const keyReloader = repeatEvery(KEY_RELOAD_INTERVAL_MS, reloadKeys, (error) =>
+        log.error({ err: error }, 'reloading the signing keys failed'),
+      );
 
-    if (env.redisUrl) redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2 });
-    const throttle = createLoginThrottle(
-      redis ? redisThrottleStore(redis) : databaseThrottleStore(db.sql),
-      env.loginThrottle,
-    );
-    const accounts = createAccounts(
-      prisma,
-      {
-        signups: metrics.counter('users_signups_total', 'Accounts created'),
-        logins: metrics.counter('users_logins_total', 'Sign-in attempts by outcome', ['outcome'] as const),
-      },
-      throttle,
-      clock,
-    );
-    const replays = metrics.counter(
-      'users_refresh_token_replays_total',
-      'Spent refresh tokens presented again (family revoked)',
-    );
-    const refreshTokens = createRefreshTokens(prisma, env.tokens.refreshTokenTtlDays, {
-      replayed: (details) => {
-        replays.inc();
-        log.warn(details, 'a spent refresh token was presented again; its family is revoked');
-      },
-    });
-    const accessTokens = {
-      issuer: env.tokens.issuer,
-      audience: env.tokens.audience,
-      ttlSeconds: env.tokens.accessTokenTtlSeconds,
-    };
-    const sessions = createSessions({
-      keys: () => keys,
-      refreshTokens,
-      accountsByIds: accounts.byIds,
-      accessTokens,
-      clock,
-    });
+      let redis: Redis | undefined;
+      if (env.redisUrl) {
+        redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2 });
+        const opened = redis;
+        onClose(() => opened.quit().catch(() => undefined));
+      }
+      const throttle = createLoginThrottle(
+        redis ? redisThrottleStore(redis) : databaseThrottleStore(db.sql),
+        env.loginThrottle,
+      );
+      const accounts = createAccounts(
+        prisma,
+        {
+          signups: metrics.counter('users_signups_total', 'Accounts created'),
+          logins: metrics.counter('users_logins_total', 'Sign-in attempts by outcome', ['outcome'] as const),
+        },
+        throttle,
+        clock,
+      );
+      const replays = metrics.counter(
+        'users_refresh_token_replays_total',
+        'Spent refresh tokens presented again (family revoked)',
+      );
+      const refreshTokens = createRefreshTokens(prisma, env.tokens.refreshTokenTtlDays, {
+        replayed: (details) => {
+          replays.inc();
+          log.warn(details, 'a spent refresh token was presented again; its family is revoked');
+        },
+      });
+      const accessTokens = {
+        issuer: env.tokens.issuer,
+        audience: env.tokens.audience,
+        ttlSeconds: env.tokens.accessTokenTtlSeconds,
+      };
+      const sessions = createSessions({
+        keys: () => keys,
+        refreshTokens,
+        accountsByIds: accounts.byIds,
+        accessTokens,
+        clock,
+      });
 
-    const savedPassengers = createSavedPassengers(prisma);
-    const clients = createClients(prisma);
-    for (const spec of env.serviceClients) {
-      const client = await clients.upsertService(spec);
-      log.info({ clientId: client.id, scopes: client.scopes }, 'service client registered');
-    }
-    const tokenRequests = metrics.counter('users_token_requests_total', 'Token endpoint answers by grant and outcome', [
-      'grant',
-      'outcome',
-    ] as const);
+      const savedPassengers = createSavedPassengers(prisma);
+      const clients = createClients(prisma);
+      for (const spec of env.serviceClients) {
+        const client = await clients.upsertService(spec);
+        log.info({ clientId: client.id, scopes: client.scopes }, 'service client registered');
+      }
+      const tokenRequests = metrics.counter(
+        'users_token_requests_total',
+        'Token endpoint answers by grant and outcome',
+        ['grant', 'outcome'] as const,
+      );
 
-    const running = await startSubgraph<UsersContext>({
-      service: 'users',
-      settings: env,
-      log,
-      metrics,
-      typeDefs: loadSchemaFile(new URL('../schema.graphql', import.meta.url)),
-      resolvers,
-      buildContext: (base, req) =>
-        buildUsersContext(
-          base,
-          { accounts, sessions, savedPassengers, verifier: () => verifier },
-          clientAddressOf(req.header('x-forwarded-for'), req.socket.remoteAddress),
-        ),
-      readiness: [
-        { name: 'database', check: () => db.ping() },
-        ...(redis ? [{ name: 'redis', check: async () => void (await redis?.ping()) }] : []),
-      ],
-      routes: (app) => {
-        app.get(JWKS_PATH, (_req, res) => {
-          // Short enough that a key added for a rotation reaches verifiers well before it signs.
-          res.setHeader('cache-control', 'public, max-age=300');
-          res.json(keys.jwks);
-        });
-        mountTokenEndpoint(
-          app,
-          {
-            clients,
-            sessions,
-            keys: () => keys,
-            accessTokens,
-            clock,
-            onOutcome: ({ grantType, clientId, error }) => {
-              const grant = ['client_credentials', 'refresh_token'].includes(grantType) ? grantType : 'other';
-              tokenRequests.inc({ grant, outcome: error ?? 'issued' });
-              log.info({ grant, clientId, outcome: error ?? 'issued' }, 'token request');
+      return {
+        buildContext: (base, req) =>
+          buildUsersContext(
+            base,
+            { accounts, sessions, savedPassengers, verifier: () => verifier },
+            clientAddressOf(req.header('x-forwarded-for'), req.socket.remoteAddress),
+          ),
+        readiness: [
+          { name: 'database', check: () => db.ping() },
+          ...(redis ? [{ name: 'redis', check: async () => void (await redis?.ping()) }] : []),
+        ],
+        routes: (app) => {
+          app.get(JWKS_PATH, (_req, res) => {
+            // Short enough that a key added for a rotation reaches verifiers well before it signs.
+            res.setHeader('cache-control', 'public, max-age=300');
+            res.json(keys.jwks);
+          });
+          mountTokenEndpoint(
+            app,
+            {
+              clients,
+              sessions,
+              keys: () => keys,
+              accessTokens,
+              clock,
+              onOutcome: ({ grantType, clientId, error }) => {
+                const grant = ['client_credentials', 'refresh_token'].includes(grantType) ? grantType : 'other';
+                tokenRequests.inc({ grant, outcome: error ?? 'issued' });
+                log.info({ grant, clientId, outcome: error ?? 'issued' }, 'token request');
+              },
             },
-          },
-          log,
-        );
-      },
-      close,
-    });
-    return { ...running, clients, reloadKeys, signingKeys: () => keys };
-  } catch (error) {
-    await close().catch((closeError: unknown) => log.error({ err: closeError }, 'closing the users database failed'));
-    throw error;
-  }
+            log,
+          );
+        },
+        tasks: [keyReloader],
+        expose: { clients, reloadKeys, signingKeys: () => keys },
+      };
+    },
+  });
 }

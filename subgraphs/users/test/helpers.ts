@@ -1,6 +1,6 @@
 import { serviceBasics } from '@railgraph/service-kit';
 import { readUsersEnv } from '../src/env.js';
-import { startUsers, type RunningUsersService } from '../src/service.js';
+import { startUsers, type RunningUsers as RunningUsersService } from '../src/service.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -21,7 +21,7 @@ export interface RunningUsers {
 export async function startTestUsers(vars: Record<string, string> = {}, clock?: () => Date): Promise<RunningUsers> {
   const env = readUsersEnv({ USERS_PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...vars });
   const basics = serviceBasics('users', env);
-  const service = await startUsers(env, { ...basics, ...(clock ? { clock } : {}) });
+  const service = await startUsers({ env, ...basics, overrides: clock ? { clock } : {} });
   return {
     service,
     metricsText: () => basics.metrics.registry.metrics(),

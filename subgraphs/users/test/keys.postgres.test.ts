@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { decodeProtectedHeader } from 'jose';
 import { openDatabase } from '@railgraph/database';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { describeOnPostgres } from '@railgraph/database/testing';
 import { EnvError } from '@railgraph/service-kit';
 import { rotateSigningKeys } from '@railgraph/signing-keys';
 import { readUsersEnv } from '../src/env.js';
@@ -14,26 +14,24 @@ import { ME, codeOf, signUp, startTestUsers, type RunningUsers } from './helpers
 
 const run = promisify(execFile);
 const rotateCommand = fileURLToPath(new URL('../dist/cli/keys-rotate.js', import.meta.url));
-const pgAvailable = await postgresForTests();
 
 const jwksOf = async (users: RunningUsers) =>
   (
     (await (await fetch(`${users.service.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }
   ).keys.map((key) => key.kid);
 
-describe.runIf(pgAvailable)('signing key rotation on PostgreSQL', () => {
-  let testDb: TestDatabase;
+await describeOnPostgres('signing key rotation', (database) => {
+  let databaseUrl: string;
   let users: RunningUsers;
   let now = new Date();
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('users_rotation');
-    users = await startTestUsers({ USERS_DATABASE_URL: testDb.url }, () => now);
+    databaseUrl = (await database.settings()).url!;
+    users = await startTestUsers({ USERS_DATABASE_URL: databaseUrl }, () => now);
   });
 
   afterAll(async () => {
     await users?.service.stop();
-    await testDb?.drop();
   });
 
   it('publishes the new key at once, signs with it after a minute, and retires the old one once its tokens expired', async () => {
@@ -41,7 +39,7 @@ describe.runIf(pgAvailable)('signing key rotation on PostgreSQL', () => {
     const [oldKid] = await jwksOf(users);
 
     const { stdout } = await run(process.execPath, [rotateCommand], {
-      env: { ...process.env, USERS_DATABASE_URL: testDb.url, LOG_LEVEL: 'silent' },
+      env: { ...process.env, USERS_DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
     });
     const newKid = /added signing key (\S+);/.exec(stdout)?.[1];
     expect(stdout).toContain('retired none');
@@ -58,7 +56,7 @@ describe.runIf(pgAvailable)('signing key rotation on PostgreSQL', () => {
     expect(codeOf(await users.graphql(ME, {}, `Bearer ${before.accessToken}`))).toBeUndefined();
 
     // Seventeen minutes on, the next rotation retires the old key; the new one stays.
-    const db = await openDatabase({ url: testDb.url, dataDir: 'unused' });
+    const db = await openDatabase({ url: databaseUrl, dataDir: 'unused' });
     try {
       const later = await rotateSigningKeys(db.sql, new Date(Date.now() + 18 * 60_000), {
         publishLeadMs: 60_000,
@@ -76,41 +74,35 @@ describe.runIf(pgAvailable)('signing key rotation on PostgreSQL', () => {
   });
 });
 
-describe.runIf(pgAvailable)('signing keys encrypted at rest on PostgreSQL', () => {
+await describeOnPostgres('signing keys encrypted at rest', (database) => {
   it('stores the private key sealed with AES-256-GCM and cannot load it without the right key', async () => {
-    const testDb = await createTestDatabase('users_sealed');
+    const databaseUrl = (await database.settings()).url!;
     const key = randomBytes(32).toString('hex');
+    const users = await startTestUsers({ USERS_DATABASE_URL: databaseUrl, USERS_KEY_ENCRYPTION_KEY: key });
+    const session = await signUp(users);
+    await users.service.stop();
+
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
     try {
-      const users = await startTestUsers({ USERS_DATABASE_URL: testDb.url, USERS_KEY_ENCRYPTION_KEY: key });
-      const session = await signUp(users);
-      await users.service.stop();
-
-      const client = new pg.Client({ connectionString: testDb.url });
-      await client.connect();
-      try {
-        const rows = await client.query<{ privateJwk: Record<string, unknown> }>(
-          'SELECT "privateJwk" FROM "SigningKey"',
-        );
-        expect(rows.rows).toHaveLength(1);
-        expect(rows.rows[0]?.privateJwk).toMatchObject({ enc: 'A256GCM' });
-        expect(rows.rows[0]?.privateJwk).not.toHaveProperty('d');
-      } finally {
-        await client.end();
-      }
-
-      await expect(
-        startTestUsers({ USERS_DATABASE_URL: testDb.url, USERS_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex') }),
-      ).rejects.toThrow(/cannot be decrypted/);
-      await expect(startTestUsers({ USERS_DATABASE_URL: testDb.url })).rejects.toThrow(/no key encryption key/);
-
-      const again = await startTestUsers({ USERS_DATABASE_URL: testDb.url, USERS_KEY_ENCRYPTION_KEY: key });
-      try {
-        expect(codeOf(await again.graphql(ME, {}, `Bearer ${session.accessToken}`))).toBeUndefined();
-      } finally {
-        await again.service.stop();
-      }
+      const rows = await client.query<{ privateJwk: Record<string, unknown> }>('SELECT "privateJwk" FROM "SigningKey"');
+      expect(rows.rows).toHaveLength(1);
+      expect(rows.rows[0]?.privateJwk).toMatchObject({ enc: 'A256GCM' });
+      expect(rows.rows[0]?.privateJwk).not.toHaveProperty('d');
     } finally {
-      await testDb.drop();
+      await client.end();
+    }
+
+    await expect(
+      startTestUsers({ USERS_DATABASE_URL: databaseUrl, USERS_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex') }),
+    ).rejects.toThrow(/cannot be decrypted/);
+    await expect(startTestUsers({ USERS_DATABASE_URL: databaseUrl })).rejects.toThrow(/no key encryption key/);
+
+    const again = await startTestUsers({ USERS_DATABASE_URL: databaseUrl, USERS_KEY_ENCRYPTION_KEY: key });
+    try {
+      expect(codeOf(await again.graphql(ME, {}, `Bearer ${session.accessToken}`))).toBeUndefined();
+    } finally {
+      await again.service.stop();
     }
   });
 });

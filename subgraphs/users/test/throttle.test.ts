@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { describeOnPostgres } from '@railgraph/database/testing';
 import { redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
 import { LOG_IN, signUp, startTestUsers, uniqueEmail, type GraphQLResponse, type RunningUsers } from './helpers.js';
 
@@ -80,21 +80,17 @@ describe('sign-in throttling on embedded PGlite', () => {
   });
 });
 
-const pgAvailable = await postgresForTests();
-
-describe.runIf(pgAvailable)('sign-in throttling across instances on PostgreSQL', () => {
-  let testDb: TestDatabase;
+await describeOnPostgres('sign-in throttling across instances', (database) => {
   const instances: RunningUsers[] = [];
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('users_throttle');
-    instances.push(await startTestUsers({ USERS_DATABASE_URL: testDb.url }));
-    instances.push(await startTestUsers({ USERS_DATABASE_URL: testDb.url }));
+    const onOneDatabase = await database.serviceEnv('users');
+    instances.push(await startTestUsers(onOneDatabase));
+    instances.push(await startTestUsers(onOneDatabase));
   });
 
   afterAll(async () => {
     for (const instance of instances) await instance.service.stop();
-    await testDb?.drop();
   });
 
   it('counts failures made on either instance against the same account', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { describeOnPostgres } from '@railgraph/database/testing';
 import { hash } from '@node-rs/argon2';
 import { LOG_IN, codeOf, signUp, startTestUsers, uniqueEmail, type RunningUsers } from './helpers.js';
 import { sessionFlowTests } from './session-flow.js';
@@ -9,20 +9,17 @@ import { accessFlowTests } from './access-flow.js';
 
 const ticketsSecret = 'tickets-secret-for-the-postgres-suite';
 
-const pgAvailable = await postgresForTests();
-
-describe.runIf(pgAvailable)('users on PostgreSQL', () => {
-  let testDb: TestDatabase;
+await describeOnPostgres('users', (database) => {
+  let databaseUrl: string;
   let users: RunningUsers;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('users');
-    users = await startTestUsers({ USERS_DATABASE_URL: testDb.url, TICKETS_CLIENT_SECRET: ticketsSecret });
+    databaseUrl = (await database.settings()).url!;
+    users = await startTestUsers({ USERS_DATABASE_URL: databaseUrl, TICKETS_CLIENT_SECRET: ticketsSecret });
   });
 
   afterAll(async () => {
     await users?.service.stop();
-    await testDb?.drop();
   });
 
   sessionFlowTests(() => users);
@@ -33,7 +30,7 @@ describe.runIf(pgAvailable)('users on PostgreSQL', () => {
 
   it('stores only a hash of each refresh token, and argon2id hashes of passwords', async () => {
     const session = await signUp(users);
-    const client = new pg.Client({ connectionString: testDb.url });
+    const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       const tokens = await client.query<{ tokenHash: string }>(
@@ -55,7 +52,7 @@ describe.runIf(pgAvailable)('users on PostgreSQL', () => {
   it('rehashes a password made with older parameters when its owner logs in', async () => {
     const email = uniqueEmail();
     const session = await signUp(users, email, 'a perfectly fine password');
-    const client = new pg.Client({ connectionString: testDb.url });
+    const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       const older = await hash('a perfectly fine password', { memoryCost: 8192, timeCost: 3, parallelism: 1 });
@@ -76,10 +73,10 @@ describe.runIf(pgAvailable)('users on PostgreSQL', () => {
   });
 
   it('creates one signing key however many instances start together, and they all publish it', async () => {
-    const fresh = await createTestDatabase('users_keys');
+    const freshUrl = (await database.settings()).url!;
     const instances: RunningUsers[] = [];
     try {
-      instances.push(...(await Promise.all([1, 2, 3].map(() => startTestUsers({ USERS_DATABASE_URL: fresh.url })))));
+      instances.push(...(await Promise.all([1, 2, 3].map(() => startTestUsers({ USERS_DATABASE_URL: freshUrl })))));
       const published = await Promise.all(
         instances.map(async (i) => (await fetch(`${i.service.url}/.well-known/jwks.json`)).json()),
       );
@@ -88,7 +85,6 @@ describe.runIf(pgAvailable)('users on PostgreSQL', () => {
       for (const jwks of published) expect(jwks).toEqual(first);
     } finally {
       for (const instance of instances) await instance.service.stop();
-      await fresh.drop();
     }
   });
 });

@@ -30,7 +30,7 @@ export interface Reaper {
 }
 
 /**
- * Releases expired holds (DESIGN §4) only after `tickets` says no booking needs them: no
+ * Releases expired holds (docs/design.md §4) only after `tickets` says no booking needs them: no
  * booking owns the hold, or its booking failed, expired or was cancelled. A confirmed
  * booking's hold is confirmed (its confirmation was lost); a pending one's is kept. When
  * `tickets` cannot be asked, every seat stays held: under-selling for a while, never

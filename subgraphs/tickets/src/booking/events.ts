@@ -4,7 +4,7 @@ import type { BookingEvent, Prisma, PrismaClient } from '../__generated__/prisma
 import type { BookingOwner } from './owner.js';
 
 /**
- * Domain events of bookings (DESIGN §4, last paragraph). Each is written in the transaction of
+ * Domain events of bookings (docs/design.md §12). Each is written in the transaction of
  * the state change it reports, so none is lost when a process dies and none exists for a
  * change that rolled back. The publisher then gives committed events their stream position;
  * readers (partner apps, analytics) follow the stream with their own cursor and de-duplicate
@@ -99,6 +99,38 @@ export async function publishEvents(prisma: PrismaClient): Promise<number> {
       WHERE event."id" = unpublished."id"
     `;
   });
+}
+
+/**
+ * Publishing right after a commit, so readers see the events at once. A failure here loses
+ * nothing: the events are stored, and the periodic publisher places them.
+ *
+ * The returned function publishes the events committed so far, sharing passes between
+ * concurrent callers: a caller waits for a pass that starts after its call (the running one
+ * may have begun before its commit), and while a pass runs at most one more is queued for
+ * everyone who asks meanwhile.
+ */
+export function sharedPublishing(prisma: PrismaClient, log: Logger): () => Promise<void> {
+  /** The pass running, and the one queued after it. */
+  let publishing: Promise<void> | null = null;
+  let publishingNext: Promise<void> | null = null;
+  const publish = (): Promise<void> => {
+    if (!publishing) {
+      publishing = publishEvents(prisma)
+        .then(() => undefined)
+        .catch((error: unknown) => log.warn({ err: error }, 'booking events not published yet; the publisher will'))
+        .finally(() => {
+          publishing = null;
+        });
+      return publishing;
+    }
+    publishingNext ??= publishing.then(() => {
+      publishingNext = null;
+      return publish();
+    });
+    return publishingNext;
+  };
+  return publish;
 }
 
 /** Publishes every `intervalMs`, catching events whose process died before publishing them. */

@@ -5,7 +5,7 @@ import { assertMove } from './status.js';
 
 /**
  * Ends booking attempts left PENDING by a process that died between claiming the
- * idempotency key and committing the booking (DESIGN §5, invariant 5). Once an attempt is
+ * idempotency key and committing the booking (docs/design.md §5, invariant 5). Once an attempt is
  * older than the hold TTL its hold has lapsed anyway, so it can never be confirmed: it
  * becomes EXPIRED and its hold is released through the outbox. The move is conditional on
  * the status still being PENDING, so it cannot race a confirmation.

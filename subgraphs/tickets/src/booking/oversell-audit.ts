@@ -4,10 +4,10 @@ import type { PrismaClient } from '../__generated__/prisma/client.js';
 const AUDIT_WINDOW_HOURS = 48;
 
 /**
- * Seats sold twice (DESIGN §5, invariant 1), found from tickets' own records rather than from
- * inventory's bitmaps: pairs of tickets on confirmed bookings of the same run, in the same
- * coach and seat, whose journeys share at least one leg. Zero unless something upstream is
- * broken; the `tickets_double_sold_seats` gauge and its alert watch it.
+ * Seats sold twice (docs/design.md §5, invariant 1), found from tickets' own records rather than
+ * from inventory's bitmaps: pairs of tickets on confirmed bookings of the same run, in the same
+ * coach and seat, whose journeys share at least one leg. Zero unless something upstream is broken;
+ * the `tickets_double_sold_seats` gauge and its alert watch it.
  */
 export async function doubleSoldSeats(prisma: PrismaClient): Promise<number> {
   const rows = await prisma.$queryRaw<Array<{ pairs: number }>>`

@@ -2,7 +2,7 @@ import { DomainError, ErrorCode } from '@railgraph/service-kit';
 import type { BookingStatus, TicketState } from '../__generated__/prisma/enums.js';
 
 /**
- * The only transitions a booking may make (DESIGN §2). A confirmed booking ends when its
+ * The only transitions a booking may make (docs/design.md §2). A confirmed booking ends when its
  * last active ticket is cancelled (all at once by `cancelBooking`, or single tickets by
  * `cancelTickets`): REFUNDED when anything was refunded for its tickets, CANCELLED when
  * nothing was. Both are final. Cancelling some of its tickets leaves it CONFIRMED.

@@ -1,7 +1,7 @@
 import { badInput, DomainError, ErrorCode } from '@railgraph/service-kit';
 import type { Ticket } from '../__generated__/prisma/client.js';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
-import type { BookingWithTickets } from '../booking/bookings.js';
+import type { BookingWithTickets } from '../booking/model.js';
 import { assertTicketMove, canMove } from '../booking/status.js';
 import type { MoneyView } from '../booking/views.js';
 import {

@@ -1,6 +1,6 @@
 import { SERVICE_SCOPES } from '@railgraph/auth';
 
-/** Scopes a partner app may be granted (DESIGN §7). */
+/** Scopes a partner app may be granted (docs/design.md §7). */
 export const PARTNER_SCOPES = ['journeys:read', 'bookings:read', 'bookings:write'] as const;
 
 /** Every scope this issuer knows; a client is never granted anything else. */

@@ -4,6 +4,6 @@ export const Query: QueryResolvers = {
   // A client token has no user behind it, so it has no `me` either.
   me: async (_parent, _args, ctx) => {
     const principal = await ctx.principal();
-    return principal?.kind === 'traveller' ? ctx.accountById.load(principal.userId) : null;
+    return principal?.kind === 'traveller' ? ctx.loaders.accountById.load(principal.userId) : null;
   },
 };

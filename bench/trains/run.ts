@@ -1,8 +1,8 @@
 // Trains benchmark: GTFS import throughput and journey-search latency at several network sizes.
 //
-//   npm run build && node bench/trains/run.mjs --scales 1,10,100 [--queries 300] [--no-pglite]
+//   npm run build && node bench/dist/trains/run.js --scales 1,10,100 [--queries 300] [--no-pglite]
 //
-// Per scale: generates a synthetic feed (generate-feed.mjs), times the search in this
+// Per scale: generates a synthetic feed (generate-feed.ts), times the search in this
 // process over the service's index, and imports the feed into a fresh file-backed PGlite
 // and a fresh PostgreSQL database (stop times per second). Then one trains subgraph per
 // scale is started on its PostgreSQL timetable, all at once, and searchJourneys is timed
@@ -10,24 +10,26 @@
 // noise. Last, the whole system (launcher) is started on the largest timetable and each
 // search is sent to the subgraph and through the gateway in turn. Everything it creates
 // is removed.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { openDatabase } from '@railgraph/database';
-import { generateFeed, writeFeed } from './generate-feed.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const trainsDist = path.join(root, 'subgraphs/trains/dist');
-const { importGtfs } = await import(path.join(trainsDist, 'gtfs/import.js'));
-const { parseConsistRules, DEFAULT_CONSIST_RULES } = await import(path.join(trainsDist, 'gtfs/consists.js'));
-const { migrationsDir } = await import(path.join(trainsDist, 'service.js'));
-const { parseGtfsFeed } = await import(path.join(trainsDist, 'gtfs/parse.js'));
-const { NetworkIndex } = await import(path.join(trainsDist, 'timetable/network-index.js'));
-const { Timetable } = await import(path.join(trainsDist, 'timetable/timetable.js'));
+import { openDatabase, type DatabaseSettings } from '@railgraph/database';
+import {
+  DEFAULT_CONSIST_RULES,
+  importGtfs,
+  migrationsDir,
+  NetworkIndex,
+  parseConsistRules,
+  parseGtfsFeed,
+  Timetable,
+  type GtfsFiles,
+} from '@railgraph/trains/timetable';
+import { childEnv, postgresAdminUrl } from '../lib/env.js';
+import { repoRoot } from '../lib/paths.js';
+import { generateFeed, writeFeed, type GeneratedFeed } from './generate-feed.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,25 +41,63 @@ const { values } = parseArgs({
 });
 const scales = values.scales.split(',').map(Number);
 const queryCount = Number(values.queries);
-const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const adminUrl = postgresAdminUrl();
 const consists = parseConsistRules(DEFAULT_CONSIST_RULES);
-const log = (line) => process.stderr.write(`${line}\n`);
+const log = (line: string) => process.stderr.write(`${line}\n`);
 const start = new Date().toISOString().slice(0, 10);
-const addDays = (date, days) =>
+const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
+interface Sample {
+  ms: number;
+  found: number;
+}
+
+interface Summary {
+  p50: number;
+  p99: number;
+  meanFound: number;
+}
+
+/** One scale's figures, reported in this order. */
+interface Row {
+  scale: number;
+  stations: number;
+  trains: number;
+  stopTimesPerDay: number;
+  loadAverageAtStart: string;
+  indexBuildSeconds?: number;
+  inProcess?: Summary;
+  inProcessCpu?: Summary;
+  pgliteImport?: { seconds: number; stopTimesPerSecond: number };
+  postgresImport?: { seconds: number; stopTimesPerSecond: number };
+  reimportUnchanged?: { outcome: string; seconds: number };
+  /** Where its timetable is; removed before the report. */
+  databaseUrl?: string;
+  subgraph?: Summary & { cpuMsPerRequest?: number };
+  systemStartSeconds?: number;
+  gatewayComparison?: { subgraph: Summary; gateway: Summary };
+  loadAverageAtEnd?: string;
+}
+
+interface Search {
+  from: string;
+  to: string;
+  date: string;
+}
+
 /** The first Tuesday at least two days into the feed: every train runs, no calendar exception. */
-function searchDate() {
+function searchDate(): string {
   let date = addDays(start, 2);
   while (new Date(`${date}T00:00:00Z`).getUTCDay() !== 2) date = addDays(date, 1);
   return date;
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function withAdmin(work) {
+async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -67,7 +107,7 @@ async function withAdmin(work) {
   }
 }
 
-async function timedImport(settings, feedDir) {
+async function timedImport(settings: DatabaseSettings, feedDir: string) {
   const db = await openDatabase(settings);
   try {
     await db.migrate(migrationsDir);
@@ -78,17 +118,17 @@ async function timedImport(settings, feedDir) {
   }
 }
 
-function launch(env) {
-  const child = spawn(process.execPath, [path.join(root, 'packages/launcher/dist/main.js')], {
-    cwd: root,
-    env: { ...process.env, ...env },
+function launch(env: Record<string, string>): { ready: Promise<void>; stop: () => Promise<void> } {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'packages/launcher/dist/main.js')], {
+    cwd: repoRoot,
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const ready = new Promise((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`system not ready in 240 s:\n${output}`)), 240_000);
-    const onData = (chunk) => {
-      output += chunk;
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
       if (output.includes('Railgraph is ready')) {
         clearTimeout(timer);
         resolve();
@@ -99,7 +139,7 @@ function launch(env) {
     child.on('exit', (code) => reject(new Error(`launcher exited with ${code}:\n${output}`)));
   });
   const stop = () =>
-    new Promise((resolve) => {
+    new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
@@ -110,20 +150,20 @@ function launch(env) {
 const SEARCH =
   'query($from: String!, $to: String!, $date: Date!) { searchJourneys(from: $from, to: $to, date: $date, first: 50) { runId departure arrival } }';
 
-async function timeSearch(url, variables) {
+async function timeSearch(url: string, variables: Search): Promise<Sample> {
   const started = performance.now();
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: SEARCH, variables }),
   });
-  const body = await response.json();
+  const body = (await response.json()) as { data: { searchJourneys: unknown[] }; errors?: unknown };
   const ms = performance.now() - started;
   if (body.errors) throw new Error(`${url}: ${JSON.stringify(body.errors)}`);
   return { ms, found: body.data.searchJourneys.length };
 }
 
-function searches(feed, count) {
+function searches(feed: GeneratedFeed, count: number): Search[] {
   let seed = 7;
   const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const date = searchDate();
@@ -134,7 +174,7 @@ function searches(feed, count) {
       const b = (a + 1 + Math.floor(rand() * (feed.hubCount - 1))) % feed.hubCount;
       return { from: `S${a}`, to: `S${b}`, date };
     }
-    const line = feed.lines[Math.floor(rand() * feed.lines.length)];
+    const line = feed.lines[Math.floor(rand() * feed.lines.length)]!;
     const i = Math.floor(rand() * (line.length - 1));
     const j = i + 1 + Math.floor(rand() * (line.length - 1 - i));
     const [from, to] = rand() < 0.5 ? [line[i], line[j]] : [line[j], line[i]];
@@ -142,7 +182,7 @@ function searches(feed, count) {
   });
 }
 
-function summary(samples) {
+function summary(samples: readonly Sample[]): Summary {
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
   return {
     p50: +percentile(sorted, 50).toFixed(3),
@@ -151,26 +191,26 @@ function summary(samples) {
   };
 }
 
-const results = [];
-const databases = [];
-const feeds = [];
+const results: Row[] = [];
+const databases: string[] = [];
+const feeds: GeneratedFeed[] = [];
 for (const scale of scales) {
   const scratch = await mkdtemp(path.join(tmpdir(), `trains-bench-${scale}x-`));
   const database = `rg_bench_trains_${scale}x_${process.pid}`;
   const feed = generateFeed(scale, start);
-  const row = {
+  const row: Row = {
     scale,
     stations: feed.stations,
     trains: feed.trains,
     stopTimesPerDay: feed.stopTimes,
-    loadAverageAtStart: os.loadavg()[0].toFixed(1),
+    loadAverageAtStart: os.loadavg()[0]!.toFixed(1),
   };
   try {
     await writeFeed(feed, path.join(scratch, 'feed'));
     log(`${scale}x: ${feed.stations} stations, ${feed.trains} trains, ${feed.stopTimes} stop times a day`);
     {
       // The search itself, in this process, over the index the service builds: no HTTP, no GraphQL.
-      const parsed = parseGtfsFeed(new Map(Object.entries(feed.files)), { consists });
+      const parsed = parseGtfsFeed(new Map(Object.entries(feed.files)) as GtfsFiles, { consists });
       const built = performance.now();
       const index = new NetworkIndex(parsed.timetable.stations, parsed.timetable.trains);
       row.indexBuildSeconds = +((performance.now() - built) / 1000).toFixed(2);
@@ -217,14 +257,14 @@ for (const scale of scales) {
 }
 
 /** CPU time (user + system) a child process has used so far, in ms, from /proc (Linux). */
-async function cpuMsOf(pid) {
+async function cpuMsOf(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-async function until(check, what) {
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
@@ -233,36 +273,37 @@ async function until(check, what) {
   throw new Error(`${what} not ready in 240 s`);
 }
 
-const children = [];
+const children: ChildProcess[] = [];
 try {
-  // One trains subgraph per scale, side by side.
+  // One trains subgraph per scale, side by side, each as `npm start -w @railgraph/trains` runs it.
   const subgraphs = results.map((row, position) => {
     const port = Number(values['base-port']) + 20 + position;
-    const child = spawn(process.execPath, [path.join(trainsDist, 'index.js')], {
-      cwd: root,
-      env: { ...process.env, TRAINS_PORT: String(port), TRAINS_DATABASE_URL: row.databaseUrl, LOG_LEVEL: 'warn' },
+    const child = spawn(process.execPath, [path.join(repoRoot, 'subgraphs/trains/dist/index.js')], {
+      cwd: repoRoot,
+      env: childEnv({ TRAINS_PORT: String(port), TRAINS_DATABASE_URL: row.databaseUrl!, LOG_LEVEL: 'warn' }),
       stdio: 'ignore',
     });
     children.push(child);
-    return { row, pid: child.pid, url: `http://127.0.0.1:${port}/graphql`, ready: `http://127.0.0.1:${port}/readyz` };
+    return { row, pid: child.pid!, url: `http://127.0.0.1:${port}/graphql`, ready: `http://127.0.0.1:${port}/readyz` };
   });
   for (const subgraph of subgraphs) await until(async () => (await fetch(subgraph.ready)).ok, subgraph.url);
   log(`subgraphs ready; ${queryCount} searches per scale, round-robin`);
   const plans = feeds.map((feed) => searches(feed, queryCount + 30));
-  const samples = subgraphs.map(() => []);
-  const cpuBefore = [];
+  const samples = subgraphs.map((): Sample[] => []);
+  const cpuBefore: number[] = [];
   for (let round = 0; round < queryCount + 30; round += 1) {
     if (round === 30) for (const subgraph of subgraphs) cpuBefore.push(await cpuMsOf(subgraph.pid));
     for (const [k, subgraph] of subgraphs.entries()) {
-      const sample = await timeSearch(subgraph.url, plans[k][round]);
-      if (round >= 30) samples[k].push(sample);
+      const sample = await timeSearch(subgraph.url, plans[k]![round]!);
+      if (round >= 30) samples[k]!.push(sample);
     }
   }
   const cpuAfter = await Promise.all(subgraphs.map((subgraph) => cpuMsOf(subgraph.pid)));
   subgraphs.forEach((subgraph, k) => {
-    subgraph.row.subgraph = summary(samples[k]);
+    const figures: Summary & { cpuMsPerRequest?: number } = summary(samples[k]!);
+    subgraph.row.subgraph = figures;
     // The subgraph's own CPU per search request (HTTP, GraphQL, search), whatever the load.
-    subgraph.row.subgraph.cpuMsPerRequest = +((cpuAfter[k] - cpuBefore[k]) / queryCount).toFixed(2);
+    figures.cpuMsPerRequest = +((cpuAfter[k]! - cpuBefore[k]!) / queryCount).toFixed(2);
     log(`  ${subgraph.row.scale}x subgraph ${JSON.stringify(subgraph.row.subgraph)}`);
   });
   for (const child of children.splice(0)) {
@@ -272,7 +313,7 @@ try {
   }
 
   // The gateway's share, on the largest timetable.
-  const largest = results.at(-1);
+  const largest = results.at(-1)!;
   const base = Number(values['base-port']);
   const scratch = await mkdtemp(path.join(tmpdir(), 'trains-bench-system-'));
   const system = launch({
@@ -283,16 +324,16 @@ try {
     PRICES_PORT: String(base + 4),
     TICKETS_PORT: String(base + 5),
     DATA_DIR: scratch,
-    TRAINS_DATABASE_URL: largest.databaseUrl,
+    TRAINS_DATABASE_URL: largest.databaseUrl!,
     LOG_LEVEL: 'warn',
   });
   try {
     const launchedAt = performance.now();
     await system.ready;
     largest.systemStartSeconds = +((performance.now() - launchedAt) / 1000).toFixed(1);
-    const plan = searches(feeds.at(-1), queryCount + 30);
-    const direct = [];
-    const gateway = [];
+    const plan = searches(feeds.at(-1)!, queryCount + 30);
+    const direct: Sample[] = [];
+    const gateway: Sample[] = [];
     for (const [round, variables] of plan.entries()) {
       const d = await timeSearch(`http://127.0.0.1:${base + 2}/graphql`, variables);
       const g = await timeSearch(`http://127.0.0.1:${base}/graphql`, variables);
@@ -314,5 +355,5 @@ try {
   }
 }
 for (const row of results) delete row.databaseUrl;
-results.at(-1).loadAverageAtEnd = os.loadavg()[0].toFixed(1);
+results.at(-1)!.loadAverageAtEnd = os.loadavg()[0]!.toFixed(1);
 process.stdout.write(`${JSON.stringify({ start, queries: queryCount, results }, null, 2)}\n`);

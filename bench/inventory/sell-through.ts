@@ -1,10 +1,16 @@
 // Sell-through of best-fit seating against first fit: a day of random journeys and group
 // sizes on a 12-coach, 15-stop run, several days per demand level, the same requests for
 // both allocators. Sell-through = seat-legs sold / seat-legs offered.
-//   node bench/inventory/sell-through.mjs [days]
-import { bestFitAllocator, firstFitAllocator } from '../../subgraphs/inventory/dist/engine/allocate.js';
-import { createMemoryEngine } from '../../subgraphs/inventory/dist/engine/memory.js';
-import { intercityRun, print, seededRandom } from './common.mjs';
+//   node bench/dist/inventory/sell-through.js [days]
+import {
+  bestFitAllocator,
+  createMemoryEngine,
+  firstFitAllocator,
+  type SeatAllocator,
+  type SeatClass,
+  type SeatPreference,
+} from '@railgraph/inventory/engine';
+import { intercityRun, isSoldOut, print, seededRandom } from './common.js';
 
 const days = Number(process.argv[2] ?? 20);
 const layout = intercityRun('IC900:2026-12-01', 15);
@@ -12,8 +18,16 @@ const legs = layout.legCount;
 const capacity = { FIRST: 96, STANDARD: 720 };
 const offered = (capacity.FIRST + capacity.STANDARD) * legs;
 
+interface BookingRequest {
+  fromStop: number;
+  toStop: number;
+  seatClass: SeatClass;
+  count: number;
+  preference: SeatPreference | undefined;
+}
+
 /** Party sizes: mostly alone or in pairs, sometimes families and groups up to nine. */
-function partySize(random) {
+function partySize(random: () => number): number {
   const r = random();
   if (r < 0.55) return 1;
   if (r < 0.8) return 2;
@@ -23,9 +37,9 @@ function partySize(random) {
 }
 
 /** A day's booking requests, in arrival order, until demand reaches `demand` × the seat-legs offered. */
-function dayOfRequests(seed, demand) {
+function dayOfRequests(seed: number, demand: number): BookingRequest[] {
   const random = seededRandom(seed);
-  const requests = [];
+  const requests: BookingRequest[] = [];
   let asked = 0;
   while (asked < demand * offered) {
     const fromStop = Math.floor(random() * legs);
@@ -41,7 +55,7 @@ function dayOfRequests(seed, demand) {
   return requests;
 }
 
-async function sellDay(allocate, requests) {
+async function sellDay(allocate: SeatAllocator, requests: readonly BookingRequest[]) {
   const engine = createMemoryEngine({ allocate });
   const now = new Date('2026-12-01T06:00:00Z');
   let sold = 0;
@@ -52,7 +66,7 @@ async function sellDay(allocate, requests) {
       await engine.confirm(hold.holdId);
       sold += hold.seats.length * (r.toStop - r.fromStop);
     } catch (error) {
-      if (error?.extensions?.code !== 'SOLD_OUT') throw error;
+      if (!isSoldOut(error)) throw error;
       refused++;
     }
   }
@@ -60,27 +74,27 @@ async function sellDay(allocate, requests) {
 }
 
 /** Any free seat, at random: what an allocator that ignores the seat's other legs amounts to. */
-function randomFitAllocator(seed) {
+function randomFitAllocator(seed: number): SeatAllocator {
   const random = seededRandom(seed);
   return (occupancy, request) => {
-    const candidates = [];
+    const candidates: number[] = [];
     const occ = occupancy.occupancy;
     for (let seat = 0; seat < occupancy.seats.capacity; seat++) {
       let taken = false;
       for (let leg = request.fromLeg; leg < request.toLeg && !taken; leg++)
-        taken = ((occ.words[seat * occ.wordsPerSeat + (leg >> 5)] >>> (31 - (leg & 31))) & 1) === 1;
+        taken = ((occ.words[seat * occ.wordsPerSeat + (leg >> 5)]! >>> (31 - (leg & 31))) & 1) === 1;
       if (!taken) candidates.push(seat);
     }
     if (candidates.length < request.count) return null;
     for (let i = candidates.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
+      [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
     }
     return candidates.slice(0, request.count);
   };
 }
 
-const allocators = {
+const allocators: Record<string, SeatAllocator> = {
   'best fit': bestFitAllocator,
   'first fit': firstFitAllocator,
   'random free seat': randomFitAllocator(7),
@@ -91,7 +105,7 @@ print(
 );
 print('| --- | --- | --- | --- | --- |');
 for (const demand of [1.0, 1.5, 2.5]) {
-  const totals = {};
+  const totals: Record<string, { sellThrough: number; refusedShare: number }> = {};
   for (const [name, allocate] of Object.entries(allocators)) {
     let sold = 0;
     let refused = 0;
@@ -106,7 +120,7 @@ for (const demand of [1.0, 1.5, 2.5]) {
     totals[name] = { sellThrough: sold / (offered * days), refusedShare: refused / requests };
   }
   for (const [name, t] of Object.entries(totals)) {
-    const ratio = t.sellThrough / totals['first fit'].sellThrough;
+    const ratio = t.sellThrough / totals['first fit']!.sellThrough;
     print(
       `| ${demand.toFixed(1)} | ${name} | ${(t.sellThrough * 100).toFixed(2)} % | ${(t.refusedShare * 100).toFixed(1)} % | ${ratio.toFixed(4)} |`,
     );

@@ -1,21 +1,19 @@
 // Identity costs on this machine: logIn and access-token verification per second, each
 // next to baselines measured in the same run (one raw argon2id hash with the service's
 // parameters; a bare HTTP round trip to the same server). Run after `npm run build`:
-//   node bench/users/identity.mjs [secondsPerStep=6] [concurrency=4]
-import { hash } from '@node-rs/argon2';
+//   node bench/dist/users/identity.js [secondsPerStep=6] [concurrency=4]
+import { hash, type Options } from '@node-rs/argon2';
 import { createLocalTokenVerifier, createTokenVerifier } from '@railgraph/auth';
-import { serviceBasics } from '@railgraph/service-kit';
-import { readUsersEnv } from '../../subgraphs/users/dist/env.js';
-import { startUsers } from '../../subgraphs/users/dist/service.js';
+import { readUsersEnv, startUsers } from '@railgraph/users/service';
 
 const seconds = Number(process.argv[2] ?? 6);
 const concurrency = Number(process.argv[3] ?? 4);
 const PASSWORD = 'correct horse battery staple';
 // The service's parameters (subgraphs/users/src/accounts/password.ts).
-const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+const ARGON2: Options = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 /** Runs `work` from `workers` loops for the step's duration; returns operations per second. */
-async function rate(label, work, workers = concurrency) {
+async function rate(label: string, work: () => Promise<unknown>, workers = concurrency): Promise<number> {
   const deadline = performance.now() + seconds * 1000;
   let done = 0;
   const started = performance.now();
@@ -33,23 +31,24 @@ async function rate(label, work, workers = concurrency) {
 }
 
 const env = readUsersEnv({ USERS_PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', NODE_ENV: 'test' });
-const users = await startUsers(env, serviceBasics('users', env));
-const graphql = async (query, variables, authorization) => {
+const users = await startUsers({ env });
+const graphql = async <T>(query: string, variables: Record<string, unknown>, authorization?: string): Promise<T> => {
   const response = await fetch(`${users.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  const body = await response.json();
+  const body = (await response.json()) as { data: T; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
 };
 
 try {
   const email = 'bench@example.com';
-  const { signUp } = await graphql('mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
-    input: { email, password: PASSWORD, name: 'Bench' },
-  });
+  const { signUp } = await graphql<{ signUp: { accessToken: string } }>(
+    'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
+    { input: { email, password: PASSWORD, name: 'Bench' } },
+  );
   const bearer = `Bearer ${signUp.accessToken}`;
   const local = createLocalTokenVerifier(users.signingKeys().jwks);
   const remote = createTokenVerifier({ jwksUrl: `${users.url}/.well-known/jwks.json` });

@@ -5,11 +5,11 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@railgraph/database';
 import { loadEnv } from '@railgraph/service-kit';
-import { trainsEnvSchema } from './env.js';
-import { GtfsFeedError } from './gtfs/csv.js';
-import { DEFAULT_CONSIST_RULES, parseConsistRules } from './gtfs/consists.js';
-import { importGtfs } from './gtfs/import.js';
-import { migrationsDir } from './service.js';
+import { trainsEnvSchema } from '../env.js';
+import { GtfsFeedError } from '../gtfs/csv.js';
+import { DEFAULT_CONSIST_RULES, parseConsistRules } from '../gtfs/consists.js';
+import { importGtfs } from '../gtfs/import.js';
+import { migrationsDir } from '../service.js';
 
 const usage = 'usage: npm run import:gtfs -- <folder-or-zip> [--operator NAME] [--consist <routeType>=<consistId>]...';
 

@@ -1,7 +1,7 @@
 // Shared by the benchmarks: a seeded random source, so every run sees the same workload.
 
 /** mulberry32: a small deterministic generator returning numbers in [0, 1). */
-export function seededRandom(seed) {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

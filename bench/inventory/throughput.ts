@@ -1,16 +1,22 @@
 // Holds per second of the Redis engine against the raw EVALSHA ceiling of the same Redis,
 // measured in the same run (redis-benchmark, and a Node loop with the same client), with the
 // CPU each side spends per hold; in-process engine operations per second; Redis memory per run.
-//   REDIS_URL=redis://127.0.0.1:6379 node bench/inventory/throughput.mjs [holds] [concurrency] [runs] [hot runs] [rounds]
+//   REDIS_URL=redis://127.0.0.1:6379 node bench/dist/inventory/throughput.js [holds] [concurrency] [runs] [hot runs] [rounds]
 // Keys live under a unique prefix and are deleted at the end (no FLUSHDB).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createMemoryEngine } from '../../subgraphs/inventory/dist/engine/memory.js';
-import { createRedisEngine } from '../../subgraphs/inventory/dist/engine/redis.js';
-import { intercityRun, print, seededRandom } from './common.mjs';
+import {
+  createMemoryEngine,
+  createRedisEngine,
+  type HoldRequest,
+  type InventoryEngine,
+  type RunLayout,
+} from '@railgraph/inventory/engine';
+import { redisUrl } from '../lib/env.js';
+import { intercityRun, isSoldOut, print, seededRandom } from './common.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const url = redisUrl();
 const holdsPerRound = Number(process.argv[2] ?? 20_000);
 const concurrency = Number(process.argv[3] ?? 64);
 const prefix = `bench:inv:${randomBytes(4).toString('hex')}:`;
@@ -21,14 +27,35 @@ const stops = 30;
 const runs = Array.from({ length: runCount }, (_, i) => intercityRun(`IC${1000 + i}:2026-12-01`, stops));
 const now = new Date('2026-12-01T06:00:00Z');
 
+interface Planned {
+  layout: RunLayout;
+  request: HoldRequest;
+}
+
+/** What a measured task reports: operations per second, and for holds how many were SOLD_OUT. */
+interface Outcome {
+  rate: number;
+  soldOut?: number;
+}
+
+/** An outcome with the CPU each side spent per operation. */
+interface Measured extends Outcome {
+  nodeUs: number;
+  redisUs: number;
+}
+
+interface HoldsMeasured extends Measured {
+  soldOut: number;
+}
+
 /** The same stream of hold requests for every engine: random run (of the first `spread`), journey, class and party. */
-function requests(count, seed, spread = runCount) {
+function requests(count: number, seed: number, spread = runCount): Planned[] {
   const random = seededRandom(seed);
   return Array.from({ length: count }, (_, i) => {
     const fromStop = Math.floor(random() * (stops - 1));
     const toStop = Math.min(stops - 1, fromStop + 1 + Math.floor(random() * 8));
     return {
-      layout: runs[Math.floor(random() * spread)],
+      layout: runs[Math.floor(random() * spread)]!,
       request: {
         holdId: `${seed}-${i}`,
         fromStop,
@@ -43,7 +70,7 @@ function requests(count, seed, spread = runCount) {
 }
 
 /** Runs `task(i)` for i < total with `concurrency` in flight; returns operations per second. */
-async function drive(total, task) {
+async function drive(total: number, task: (i: number) => Promise<unknown>): Promise<number> {
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -58,19 +85,23 @@ async function drive(total, task) {
   return total / seconds;
 }
 
-async function rawEvalsha(redis, sha) {
+async function rawEvalsha(redis: Redis, sha: string): Promise<number> {
   return drive(holdsPerRound, () => redis.evalsha(sha, 0));
 }
 
-async function engineHolds(engine, seed, spread) {
+async function engineHolds(
+  engine: InventoryEngine,
+  seed: number,
+  spread: number,
+): Promise<{ rate: number; soldOut: number }> {
   const stream = requests(holdsPerRound, seed, spread);
   let soldOut = 0;
   const rate = await drive(holdsPerRound, async (i) => {
-    const { layout, request } = stream[i];
+    const { layout, request } = stream[i]!;
     try {
       await engine.hold(layout, request);
     } catch (error) {
-      if (error?.extensions?.code !== 'SOLD_OUT') throw error;
+      if (!isSoldOut(error)) throw error;
       soldOut++;
     }
   });
@@ -78,14 +109,16 @@ async function engineHolds(engine, seed, spread) {
 }
 
 /** Redis's CPU seconds so far (user + system). */
-async function redisCpu() {
+async function redisCpu(): Promise<number> {
   const info = await admin.info('cpu');
-  const field = (name) => Number(info.match(new RegExp(`${name}:([\\d.]+)`))?.[1] ?? 0);
+  const field = (name: string) => Number(info.match(new RegExp(`${name}:([\\d.]+)`))?.[1] ?? 0);
   return field('used_cpu_user') + field('used_cpu_sys');
 }
 
 /** Runs `task` (which returns { rate, ... } or a rate) and adds the CPU per operation on each side. */
-async function measured(task) {
+async function measured<T extends Outcome>(task: () => Promise<T>): Promise<T & Measured>;
+async function measured(task: () => Promise<number>): Promise<Measured>;
+async function measured(task: () => Promise<Outcome | number>): Promise<Measured> {
   const redisBefore = await redisCpu();
   const nodeBefore = process.cpuUsage();
   const result = await task();
@@ -102,7 +135,7 @@ async function measured(task) {
 const BENCHMARK_REQUESTS = 100_000;
 
 /** `redis-benchmark` EVALSHA of the trivial script, 50 clients, one request at a time each (its defaults). */
-function redisBenchmark(sha) {
+function redisBenchmark(sha: string): number {
   const { hostname, port } = new URL(url);
   const out = execFileSync(
     'redis-benchmark',
@@ -127,7 +160,12 @@ function redisBenchmark(sha) {
   return rate;
 }
 
-async function memoryUsageOfRun(admin, keyPrefix, runId, holdIds) {
+async function memoryUsageOfRun(
+  admin: Redis,
+  keyPrefix: string,
+  runId: string,
+  holdIds: readonly string[],
+): Promise<{ bytes: number; keys: number; indexBytes: number }> {
   let cursor = '0';
   let bytes = 0;
   let keys = 0;
@@ -144,7 +182,7 @@ async function memoryUsageOfRun(admin, keyPrefix, runId, holdIds) {
   return { bytes, keys, indexBytes };
 }
 
-async function deleteKeys(admin) {
+async function deleteKeys(admin: Redis): Promise<void> {
   let cursor = '0';
   do {
     const [nextCursor, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
@@ -153,10 +191,17 @@ async function deleteKeys(admin) {
   } while (cursor !== '0');
 }
 
+interface Round {
+  bench: number;
+  ceiling: Measured;
+  spread: HoldsMeasured;
+  hot: HoldsMeasured;
+}
+
 const admin = new Redis(url);
 const raw = new Redis(url, { enableAutoPipelining: true });
 try {
-  const sha = await raw.script('LOAD', 'return 1');
+  const sha = (await raw.script('LOAD', 'return 1')) as string;
   const info = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1];
   print(
     `Redis ${info} at ${url}; ${holdsPerRound} operations per round, ${concurrency} in flight over ${runCount} runs, one Node process`,
@@ -166,7 +211,7 @@ try {
   for (const [name, spread] of [
     ['w', runCount],
     ['x', hotRunCount],
-  ]) {
+  ] as const) {
     const warm = createRedisEngine({ url, keyPrefix: `${prefix}${name}:` });
     await engineHolds(warm, 100 + spread, spread);
     await warm.close();
@@ -178,7 +223,7 @@ try {
   // The machine's speed drifts, so each round's engine figures are set against that round's
   // redis-benchmark (the mean of one run before and one after them), and the report gives
   // the median of those ratios.
-  const results = [];
+  const results: Round[] = [];
   for (let round = 0; round < rounds; round++) {
     const redisBefore = await redisCpu();
     const benchBefore = redisBenchmark(sha);
@@ -204,7 +249,7 @@ try {
     for (const [name, r] of [
       [`spread over ${runCount} runs`, spread],
       [`crowding ${hotRunCount} runs`, hot],
-    ]) {
+    ] as const) {
       print(
         `  Redis engine, ${name}: ${r.rate.toFixed(0)} holds/s (${r.soldOut} SOLD_OUT), ` +
           `${r.nodeUs.toFixed(1)} us Node + ${r.redisUs.toFixed(1)} us Redis CPU per hold; ` +
@@ -212,19 +257,20 @@ try {
       );
     }
   }
-  const mean = (pick) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
-  const median = (pick) => {
+  const mean = (pick: (r: Round) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
+  const median = (pick: (r: Round) => number) => {
     const sorted = results.map(pick).sort((a, b) => a - b);
     const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   };
   const bench = mean((r) => r.bench);
   const nodeRaw = mean((r) => r.ceiling.rate);
   const best = { rate: mean((r) => r.spread.rate) };
-  for (const [name, pick] of [
+  const sides: ReadonlyArray<readonly [string, (r: Round) => HoldsMeasured]> = [
     ['spread', (r) => r.spread],
     ['crowded', (r) => r.hot],
-  ]) {
+  ];
+  for (const [name, pick] of sides) {
     const rate = mean((r) => pick(r).rate);
     const redisUs = mean((r) => pick(r).redisUs);
     const ratios = results.map((r) => (pick(r).rate / r.bench).toFixed(3)).join(' / ');
@@ -248,7 +294,7 @@ try {
     try {
       await memory.hold(layout, request);
     } catch (error) {
-      if (error?.extensions?.code !== 'SOLD_OUT') throw error;
+      if (!isSoldOut(error)) throw error;
     }
   }
   const memoryHolds = holdsPerRound / (Number(process.hrtime.bigint() - started) / 1e9);
@@ -267,7 +313,7 @@ try {
   await engine.availability(layout, 0, layout.legCount);
   const empty = await memoryUsageOfRun(admin, memPrefix, layout.runId, []);
   const random = seededRandom(42);
-  const held = [];
+  const held: string[] = [];
   for (let i = 0; held.length < 100_000; i++) {
     const fromStop = Math.floor(random() * (stops - 1));
     const toStop = Math.min(stops - 1, fromStop + 1 + Math.floor(random() * 8));
@@ -284,7 +330,7 @@ try {
       held.push(hold.holdId);
       if (held.length % 2 === 0) await engine.confirm(hold.holdId);
     } catch (error) {
-      if (error?.extensions?.code !== 'SOLD_OUT') throw error;
+      if (!isSoldOut(error)) throw error;
     }
     const availability = await engine.availability(layout, 0, layout.legCount);
     const load = availability.reduce((sum, a) => sum + a.loadFactor * a.capacity, 0) / 816;

@@ -1,6 +1,6 @@
 // Start-up time and memory of `npm start` (after `npm run build`).
 //
-//   node bench/startup/run.mjs [--rounds 3]
+//   node bench/dist/startup/run.js [--rounds 3]
 //
 // Starts the launcher the way `npm start` does, on free ports, three ways per round:
 //   baseline  a bare `node -e ""` process, start to exit (what any process costs here)
@@ -13,34 +13,45 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { childEnv } from '../lib/env.js';
+import { repoRoot } from '../lib/paths.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 
-const portFree = (port) =>
-  new Promise((resolve) => {
+interface ProcessMemory {
+  name: string;
+  rssMb: number;
+}
+
+interface Start {
+  readyIn: number;
+  wallMs: number;
+  memory: ProcessMemory[];
+}
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
-async function freePortBlock() {
+async function freePortBlock(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 40_000);
     if ((await Promise.all([0, 1, 2, 3, 4, 5].map((i) => portFree(base + i)))).every(Boolean)) return base;
   }
 }
 
-function baselineMs() {
+function baselineMs(): number {
   const started = performance.now();
   execFileSync(process.execPath, ['-e', '']);
   return performance.now() - started;
 }
 
 /** Resident memory (MB) of each process whose environment carries this DATA_DIR. */
-function memoryOf(dataDir) {
-  const rows = [];
+function memoryOf(dataDir: string): ProcessMemory[] {
+  const rows: ProcessMemory[] = [];
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
@@ -57,10 +68,9 @@ function memoryOf(dataDir) {
   return rows.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-async function startOnce(dataDir) {
+async function startOnce(dataDir: string): Promise<Start> {
   const base = await freePortBlock();
-  const env = {
-    ...process.env,
+  const env = childEnv({
     DATA_DIR: dataDir,
     GATEWAY_PORT: String(base),
     USERS_PORT: String(base + 1),
@@ -68,7 +78,7 @@ async function startOnce(dataDir) {
     INVENTORY_PORT: String(base + 3),
     PRICES_PORT: String(base + 4),
     TICKETS_PORT: String(base + 5),
-  };
+  });
   const started = performance.now();
   const launcher = spawn(process.execPath, [path.join(repoRoot, 'packages/launcher/dist/main.js')], {
     cwd: repoRoot,
@@ -76,9 +86,9 @@ async function startOnce(dataDir) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  launcher.stdout.on('data', (chunk) => (output += chunk));
-  launcher.stderr.on('data', (chunk) => (output += chunk));
-  const readyIn = await new Promise((resolve, reject) => {
+  launcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  launcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const readyIn = await new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {
       const match = /ready in ([\d.]+) s/.exec(output);
       if (match) {
@@ -100,8 +110,13 @@ async function startOnce(dataDir) {
   return { readyIn, wallMs, memory };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = { baseline: [], cold: [], warm: [], memory: null };
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const results: { baseline: number[]; cold: Start[]; warm: Start[]; memory: ProcessMemory[] | null } = {
+  baseline: [],
+  cold: [],
+  warm: [],
+  memory: null,
+};
 for (let round = 0; round < rounds; round += 1) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'railgraph-startup-'));
   try {
@@ -117,12 +132,12 @@ for (let round = 0; round < rounds; round += 1) {
 }
 
 const baseline = median(results.baseline);
-const line = (label, runs) => {
+const line = (label: string, runs: readonly Start[]) => {
   const ready = median(runs.map((r) => r.readyIn));
   const wall = median(runs.map((r) => r.wallMs));
   return `${label.padEnd(6)} ready in ${(ready / 1000).toFixed(1)} s (${(ready / baseline).toFixed(0)}× baseline), wall ${(wall / 1000).toFixed(1)} s`;
 };
-console.log(`rounds: ${rounds}, cores: ${os.cpus().length}, load average: ${os.loadavg()[0].toFixed(1)}`);
+console.log(`rounds: ${rounds}, cores: ${os.cpus().length}, load average: ${os.loadavg()[0]!.toFixed(1)}`);
 console.log(`baseline: bare node process ${baseline.toFixed(0)} ms`);
 console.log(line('cold', results.cold));
 console.log(line('warm', results.warm));

@@ -1,6 +1,6 @@
 // Synthetic national-network GTFS feeds for the trains benchmarks.
 //
-//   node bench/trains/generate-feed.mjs --scale 10 --out /tmp/feed-10x [--start 2026-11-25]
+//   node bench/dist/trains/generate-feed.js --scale 10 --out /tmp/feed-10x [--start 2026-11-25]
 //
 // Scale 1 is a network a little larger than the shipped demo: 50 stations, 10 lines of 10
 // calls, 25 trains each way per line and day, 5,000 stop times a day. Scale k has k times
@@ -11,7 +11,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { seededRandom } from '../lib/random.mjs';
+import { seededRandom } from '../lib/random.js';
 
 export const STATIONS_PER_UNIT = 50;
 export const LINES_PER_UNIT = 10;
@@ -19,14 +19,28 @@ export const CALLS_PER_LINE = 10;
 export const TRAINS_PER_DIRECTION = 25;
 export const VALIDITY_DAYS = 90;
 
-const pad = (n) => String(n).padStart(2, '0');
-const time = (minutes) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00`;
-const compact = (date) => date.replaceAll('-', '');
-const addDays = (date, days) =>
+/** A generated feed: its files' text, and what the benchmark needs to pick searches. */
+export interface GeneratedFeed {
+  /** GTFS file name to its text. */
+  files: Record<string, string>;
+  /** Each line's calls, as station numbers (station `S<n>`), in the order trains run one way. */
+  lines: number[][];
+  /** Stations `S0` to `S<hubCount - 1>` are the hubs. */
+  hubCount: number;
+  /** Stop times a day, at most (some trains run on weekdays only). */
+  stopTimes: number;
+  trains: number;
+  stations: number;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const time = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00`;
+const compact = (date: string) => date.replaceAll('-', '');
+const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The feed as text files, plus what the benchmark needs to pick searches. */
-export function generateFeed(scale, start) {
+export function generateFeed(scale: number, start: string): GeneratedFeed {
   const rand = seededRandom(20261125 + scale);
   const stationCount = STATIONS_PER_UNIT * scale;
   const hubCount = Math.max(4, Math.round(2 * Math.sqrt(scale)));
@@ -41,9 +55,9 @@ export function generateFeed(scale, start) {
       zone: lon < 2 ? 'Europe/London' : '',
     };
   });
-  const lines = [];
+  const lines: number[][] = [];
   for (let l = 0; l < LINES_PER_UNIT * scale; l += 1) {
-    const calls = new Set();
+    const calls = new Set<number>();
     while (calls.size < 2) calls.add(Math.floor(rand() * hubCount));
     while (calls.size < CALLS_PER_LINE) calls.add(hubCount + Math.floor(rand() * (stationCount - hubCount)));
     lines.push([...calls].sort(() => rand() - 0.5));
@@ -91,7 +105,7 @@ export function generateFeed(scale, start) {
   return { files, lines, hubCount, stopTimes, trains: trainNumber - 1, stations: stationCount };
 }
 
-export async function writeFeed(feed, out) {
+export async function writeFeed(feed: GeneratedFeed, out: string): Promise<void> {
   await mkdir(out, { recursive: true });
   for (const [name, text] of Object.entries(feed.files)) await writeFile(path.join(out, name), text);
 }
@@ -101,7 +115,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     options: { scale: { type: 'string', default: '1' }, out: { type: 'string' }, start: { type: 'string' } },
   });
   if (!values.out) {
-    process.stderr.write('usage: node bench/trains/generate-feed.mjs --scale N --out DIR [--start YYYY-MM-DD]\n');
+    process.stderr.write('usage: node bench/dist/trains/generate-feed.js --scale N --out DIR [--start YYYY-MM-DD]\n');
     process.exit(2);
   }
   const feed = generateFeed(Number(values.scale), values.start ?? new Date().toISOString().slice(0, 10));

@@ -1,0 +1,141 @@
+import net from 'node:net';
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
+import { DEFAULT_PORTS, defaultUrl, localUrl, webOrigins } from '../src/ports.js';
+import { startSubgraph, type SubgraphSettings } from '../src/subgraph.js';
+
+const typeDefs = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+  type Query { hello: String }
+`);
+const resolvers = { Query: { hello: () => 'hi' } };
+const env: SubgraphSettings = { host: '127.0.0.1', port: 0, logLevel: 'silent', nodeEnv: 'test' };
+const log = createLogger('lifecycle-test', 'silent');
+
+/** Records the order things happen in. */
+function journal() {
+  const events: string[] = [];
+  return {
+    events,
+    task: (name: string) => ({
+      start: () => void events.push(`start ${name}`),
+      stop: async () => void events.push(`stop ${name}`),
+    }),
+    closer: (name: string) => () => void events.push(`close ${name}`),
+  };
+}
+
+describe('a subgraph started through the kit', () => {
+  it('has the common shape plus what it exposes, and serves once started', async () => {
+    const running = await startSubgraph(
+      { env },
+      {
+        name: 'lifecycle',
+        typeDefs,
+        resolvers,
+        setup: async () => ({ buildContext: (base) => base, expose: { answer: 42 } }),
+      },
+    );
+    try {
+      expect(running).toMatchObject({ name: 'lifecycle', answer: 42, url: `http://127.0.0.1:${running.port}` });
+      expect(running.port).toBeGreaterThan(0);
+      expect(running.httpServer.listening).toBe(true);
+      const response = await fetch(`${running.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ hello }' }),
+      });
+      expect(await response.json()).toEqual({ data: { hello: 'hi' } });
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('starts its tasks once listening, and on stop drains, stops them last first, then closes last opened first', async () => {
+    const { events, task, closer } = journal();
+    const running = await startSubgraph(
+      { env, log },
+      {
+        name: 'lifecycle',
+        typeDefs,
+        resolvers,
+        setup: async ({ onClose }) => {
+          onClose(closer('database'));
+          onClose(closer('client'));
+          events.push('setup');
+          return { buildContext: (base) => base, tasks: [task('relay'), task('sweeper')] };
+        },
+      },
+    );
+    expect(events).toEqual(['setup', 'start relay', 'start sweeper']);
+    const first = running.stop();
+    const again = running.stop();
+    await Promise.all([first, again]);
+    expect(running.httpServer.listening).toBe(false);
+    expect(events.slice(3)).toEqual(['stop sweeper', 'stop relay', 'close client', 'close database']);
+  });
+
+  it('closes what its setup opened when the setup fails, and fails the start', async () => {
+    const { events, closer } = journal();
+    await expect(
+      startSubgraph(
+        { env, log },
+        {
+          name: 'lifecycle',
+          typeDefs,
+          resolvers,
+          setup: async ({ onClose }) => {
+            onClose(closer('database'));
+            onClose(closer('client'));
+            throw new Error('migration failed');
+          },
+        },
+      ),
+    ).rejects.toThrow('migration failed');
+    expect(events).toEqual(['close client', 'close database']);
+  });
+
+  it('closes its stores and starts no task when its port is taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const { events, task, closer } = journal();
+    try {
+      await expect(
+        startSubgraph(
+          { env: { ...env, port }, log },
+          {
+            name: 'lifecycle',
+            typeDefs,
+            resolvers,
+            setup: async ({ onClose }) => {
+              onClose(closer('database'));
+              return { buildContext: (base) => base, tasks: [task('relay')] };
+            },
+          },
+        ),
+      ).rejects.toThrow(/EADDRINUSE/);
+      expect(events).toEqual(['close database']);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
+
+describe('default ports', () => {
+  it('are the documented ones, in one place', () => {
+    expect(DEFAULT_PORTS).toEqual({
+      gateway: 4000,
+      users: 4001,
+      trains: 4002,
+      inventory: 4003,
+      prices: 4004,
+      tickets: 4005,
+      web: 5173,
+    });
+    expect(defaultUrl('trains', '/graphql')).toBe('http://127.0.0.1:4002/graphql');
+    expect(localUrl(4100)).toBe('http://127.0.0.1:4100');
+    expect(webOrigins()).toEqual(['http://localhost:5173', 'http://127.0.0.1:5173']);
+  });
+});

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { badInput, DomainError, ErrorCode } from '@railgraph/service-kit';
+import type { BookJourneyRequest, BookingWithTickets } from './model.js';
+
+/**
+ * The request to book as the saga takes it: checked before anything is written, hashed to
+ * tell a retry from a reused idempotency key, and answered from the first attempt on a retry.
+ */
+
+const MAX_PASSENGERS = 9;
+const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+const seatIdPattern = /^\d{1,3}-[0-9]{1,3}[A-Z]$/;
+
+/** BAD_USER_INPUT for a malformed key, too few or many passengers, or a bad list of seats. */
+export function checkBookRequest(request: BookJourneyRequest): void {
+  if (!idempotencyKeyPattern.test(request.idempotencyKey)) {
+    throw badInput('idempotencyKey must be 8-128 characters of letters, digits, ".", "_", ":" or "-"');
+  }
+  if (request.passengers.length < 1 || request.passengers.length > MAX_PASSENGERS) {
+    throw badInput(`A booking has 1 to ${MAX_PASSENGERS} passengers`);
+  }
+  if (request.seats && request.seats.length > 0) {
+    if (request.seats.length !== request.passengers.length) {
+      throw badInput('Name one seat per passenger, or none to have seats assigned');
+    }
+    const bad = request.seats.find((seat) => !seatIdPattern.test(seat));
+    if (bad) throw badInput(`Seat ${bad} is not a seat id like 3-12A`);
+    if (new Set(request.seats).size !== request.seats.length) throw badInput('The same seat is named twice');
+  }
+}
+
+/** sha256 of the request as the client sent it, to tell a retry from a reused key. */
+export function requestHashOf(request: BookJourneyRequest): string {
+  const canonical = JSON.stringify([
+    request.quoteToken,
+    request.passengers,
+    request.seats ?? [],
+    ...(request.passengerAges?.some((age) => age !== null) ? [request.passengerAges] : []),
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** What a retry with a known key gets: the first attempt's result. */
+export function replay(earlier: BookingWithTickets, requestHash: string): BookingWithTickets {
+  if (earlier.requestHash !== requestHash) {
+    throw new DomainError(
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      'This idempotency key was used for a different booking request',
+    );
+  }
+  if (earlier.status === 'PENDING') {
+    throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'This booking is still being made; retry in a moment', {
+      bookingId: earlier.id,
+    });
+  }
+  if ((earlier.status === 'FAILED' || earlier.status === 'EXPIRED') && earlier.failureCode) {
+    const code = earlier.failureCode as ErrorCode;
+    throw code in ErrorCode && code !== ErrorCode.INTERNAL_SERVER_ERROR
+      ? new DomainError(
+          code as Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>,
+          earlier.failureMessage ?? 'The booking failed',
+        )
+      : new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The booking failed');
+  }
+  return earlier;
+}

@@ -1,0 +1,83 @@
+import type { JWK, CryptoKey } from 'jose';
+import type { QuoteVerifier, PassengerTypeName } from '@railgraph/quotes';
+import type { Logger } from '@railgraph/service-kit';
+import type { PrismaClient, Booking, Ticket } from '../__generated__/prisma/client.js';
+import type { InventoryClient } from './inventory-client.js';
+import type { OutboxRelay } from './outbox.js';
+import type { TicketVerdict } from './ticket-code.js';
+
+/**
+ * What the parts of the bookings module share: the shapes they hand out and take in, their
+ * collaborators, page limits, and the seat id format. Imports only types.
+ */
+
+export type BookingWithTickets = Booking & { tickets: Ticket[] };
+
+export interface BookJourneyRequest {
+  quoteToken: string;
+  passengers: PassengerTypeName[];
+  /** Each passenger's age as given (null when not), in passenger order; must match the quote. */
+  passengerAges?: Array<number | null> | undefined;
+  idempotencyKey: string;
+  seats?: string[] | null | undefined;
+}
+
+export interface TicketValidationResult {
+  valid: boolean;
+  status: TicketVerdict;
+  reason: string | null;
+  validFrom: Date | null;
+  validUntil: Date | null;
+  ticket: (Ticket & { booking: Booking }) | null;
+}
+
+/** Whether a booking owns a hold, as inventory's reaper asks. */
+export interface HoldOwnership {
+  holdId: string;
+  owned: boolean;
+  bookingStatus: Booking['status'] | null;
+}
+
+/** A seat sold on a confirmed booking, as inventory rebuilds a run from. */
+export interface ConfirmedSeat {
+  holdId: string;
+  coach: number;
+  seatLabel: string;
+  fromStop: number;
+  toStop: number;
+}
+
+/** Most bookings one page of `User.bookings` or `Query.myBookings` holds. */
+export const MAX_BOOKINGS_PAGE = 50;
+
+/** Most hold ids one ownership look-up may ask about. */
+export const MAX_HOLD_IDS_PER_LOOKUP = 500;
+
+export interface BookingDeps {
+  prisma: PrismaClient;
+  inventory: InventoryClient;
+  quotes: QuoteVerifier;
+  relay: OutboxRelay;
+  signingKey: { kid: string; privateKey: CryptoKey };
+  jwks: { keys: JWK[] };
+  holdTtlSeconds: number;
+  log: Logger;
+  onOutcome?: (outcome: string) => void;
+  /** Now, for refund rules and ticket validity; the system clock unless a test sets one. */
+  clock?: () => Date;
+}
+
+/** Now by the deps' clock: the system clock unless a test sets one. */
+export const nowOf = (deps: Pick<BookingDeps, 'clock'>): Date => deps.clock?.() ?? new Date();
+
+/** A transaction's client, as `prisma.$transaction` hands it to its callback. */
+export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** A seat's id as the API and the events name it: `<coach>-<label>`, e.g. 3-12A. */
+export const seatIdOf = (seat: { coach: number; label: string }) => `${seat.coach}-${seat.label}`;
+
+/** The coach and label of a seat id (`seatIdOf`'s form); none when it is not one. */
+export function parseSeatId(seatId: string): Array<{ coach: number; seatLabel: string }> {
+  const match = /^(\d+)-(.+)$/.exec(seatId);
+  return match ? [{ coach: Number(match[1]), seatLabel: match[2]! }] : [];
+}
