@@ -1,4 +1,5 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type * as GraphQL from 'graphql';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -9,7 +10,7 @@ import { startGraphQLService, type RunningService } from '../src/server.js';
 // A gateway's executor can answer with errors that carry no extensions (a subgraph fetch that
 // failed): they are logged and answered as an internal error, never a 500.
 // The schema comes from the same graphql module Apollo Server loads (its CommonJS build).
-const { buildSchema, printSchema } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+const { buildSchema, printSchema } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 const schema = buildSchema('type Query { station: String }');
 const noExtensions = { message: 'fetch to subgraph trains failed: connect ECONNREFUSED' };
 
