@@ -15,6 +15,12 @@ export default defineConfig({
         test: {
           name: 'system',
           environment: 'node',
+          exclude: [
+            '**/node_modules/**',
+            '**/dist/**',
+            'gateway/test/booking-race.test.ts',
+            'gateway/test/booking-crash.test.ts',
+          ],
           include: [
             'packages/*/test/**/*.test.ts',
             'subgraphs/*/test/**/*.test.ts',
@@ -24,6 +30,18 @@ export default defineConfig({
             // The web app in real Chromium against the system `npm start` runs.
             'web/e2e/**/*.test.ts',
           ],
+        },
+      },
+      // The booking race and crash systems each start every service and load the machine for
+      // minutes; run after the rest, one file at a time, so neither measures the other's load.
+      {
+        extends: true,
+        test: {
+          name: 'booking-systems',
+          environment: 'node',
+          include: ['gateway/test/booking-race.test.ts', 'gateway/test/booking-crash.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       // React components in jsdom.
