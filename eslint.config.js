@@ -40,6 +40,8 @@ export default tseslint.config(
       'web/e2e/**',
       'packages/database/src/testing.ts',
       'packages/database/src/redis-testing.ts',
+      // Starts a whole system as a child process: it hands the environment on.
+      'packages/launcher/src/system.ts',
       'packages/service-kit/src/env.ts',
       '**/prisma.config.ts',
       '**/codegen.ts',
@@ -69,6 +71,7 @@ export default tseslint.config(
       'scripts/test/**/*.ts',
       'web/{src,e2e}/**/*.{ts,tsx}',
       'bench/**/*.ts',
+      'load/{src,test}/**/*.ts',
     ],
     languageOptions: {
       parserOptions: {
@@ -89,7 +92,8 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
-    files: ['scripts/**/*.mjs', 'bench/**', '**/test/**', 'web/e2e/**'],
+    // Command-line programs and tests talk to the console.
+    files: ['scripts/**/*.mjs', 'bench/**', 'load/src/**', '**/test/**', 'web/e2e/**'],
     rules: { 'no-console': 'off' },
   },
   prettier,

@@ -27,6 +27,7 @@ export default defineConfig({
             'gateway/test/**/*.test.ts',
             'charts/test/**/*.test.ts',
             'scripts/test/**/*.test.ts',
+            'load/test/**/*.test.ts',
             // The web app in real Chromium against the system `npm start` runs.
             'web/e2e/**/*.test.ts',
           ],

@@ -20,9 +20,23 @@ export interface OutboxPayload {
 
 type Tx = Pick<PrismaClient, 'outboxMessage'>;
 
+/**
+ * How long a row is claimed by the relay delivering it: longer than the slowest delivery (up
+ * to three inventory calls of at most 5 s each), so no two relays, in this process or another
+ * replica, deliver one row at once. A claim that outlives its process simply lapses.
+ */
+export const OUTBOX_CLAIM_MS = 30_000;
+
+/**
+ * Writes a saga step in the caller's transaction, already claimed by the writer, who delivers
+ * it right after the commit (`OutboxRelay.deliver`); should the writer die first, the claim
+ * lapses and any relay takes the row.
+ */
 export async function enqueue(tx: Tx, kind: OutboxKind, payload: OutboxPayload): Promise<string> {
   const id = randomUUID();
-  await tx.outboxMessage.create({ data: { id, kind, payload: { ...payload } } });
+  await tx.outboxMessage.create({
+    data: { id, kind, payload: { ...payload }, nextAttemptAt: new Date(Date.now() + OUTBOX_CLAIM_MS) },
+  });
   return id;
 }
 
@@ -146,16 +160,25 @@ export class OutboxRelay {
     await this.inventory.confirm(payload.holdId, payload.requestId);
   }
 
-  /** Delivers every due row once. */
+  /**
+   * Claims up to 50 due rows and delivers each once. The claim moves a row's next attempt past
+   * the delivery (`OUTBOX_CLAIM_MS`) in one statement that skips rows another relay is
+   * claiming (`FOR UPDATE SKIP LOCKED`), so replicas share the backlog without delivering a
+   * row twice at once; a delivery then deletes its row or sets its backoff.
+   */
   async drain(now = new Date()): Promise<number> {
-    const due = await this.prisma.outboxMessage.findMany({
-      where: { nextAttemptAt: { lte: now } },
-      orderBy: { nextAttemptAt: 'asc' },
-      take: 50,
-    });
+    const claimedUntil = new Date(now.getTime() + OUTBOX_CLAIM_MS);
+    const due = await this.prisma.$queryRaw<Array<{ id: string; kind: string; payload: unknown }>>`
+      UPDATE "OutboxMessage" SET "nextAttemptAt" = ${claimedUntil}
+      WHERE "id" IN (
+        SELECT "id" FROM "OutboxMessage" WHERE "nextAttemptAt" <= ${now}
+        ORDER BY "nextAttemptAt" LIMIT 50 FOR UPDATE SKIP LOCKED
+      )
+      RETURNING "id", "kind", "payload"`;
     let delivered = 0;
     for (const row of due) {
-      if (await this.deliver(row.id, row.kind as OutboxKind, row.payload as unknown as OutboxPayload)) delivered += 1;
+      const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as OutboxPayload;
+      if (await this.deliver(row.id, row.kind as OutboxKind, payload)) delivered += 1;
     }
     return delivered;
   }

@@ -1,0 +1,123 @@
+"""A traveller's GraphQL client over Locust's fast HTTP user.
+
+Every call is one Locust request named after its operation. A call fails (counts against the
+error budget) on a transport error, an HTTP status other than 200, an error code that is not
+among those the caller expects, or a failed check of the answer. Expected error codes are
+contractual outcomes (SOLD_OUT for a buyer who lost a rush) and are tallied, not failed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import uuid
+from typing import Any, Callable, Iterable
+
+from locust import FastHttpUser
+
+from . import outcomes
+
+PASSWORD = "correct horse battery staple"
+
+
+class CheckFailed(Exception):
+    """An answer that arrived but is not what the contract promises."""
+
+
+class GraphQLUser(FastHttpUser):
+    abstract = True
+    #: Each user keeps one connection, as a browser tab or partner client does.
+    concurrency = 1
+
+    authorization: str | None = None
+
+    def gql(
+        self,
+        name: str,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        expect: Iterable[str] = (),
+        check: Callable[[dict[str, Any]], None] | None = None,
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """Sends one operation; returns (data, None), (None, expected code) or (None, None) on failure."""
+        headers = {"content-type": "application/json"}
+        if self.authorization:
+            headers["authorization"] = self.authorization
+        body = {"query": document, "variables": variables or {}}
+        with self.client.post("/graphql", json=body, headers=headers, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                code = _code_of(response)
+                outcomes.record(name, f"HTTP {response.status_code}" + (f" {code}" if code else ""))
+                response.failure(f"HTTP {response.status_code} {code or ''}".strip())
+                return None, None
+            try:
+                answer = response.json()
+            except ValueError:
+                outcomes.record(name, "unreadable")
+                response.failure("the answer is not JSON")
+                return None, None
+            errors = answer.get("errors")
+            if errors:
+                code = (errors[0].get("extensions") or {}).get("code", "no code")
+                outcomes.record(name, code)
+                if code in expect:
+                    response.success()
+                    return None, code
+                response.failure(f"{code}: {errors[0].get('message')}")
+                return None, None
+            data = answer.get("data") or {}
+            if check:
+                try:
+                    check(data)
+                except CheckFailed as failed:
+                    outcomes.record(name, "check failed")
+                    response.failure(f"check: {failed}")
+                    return None, None
+            outcomes.record(name, "ok")
+            response.success()
+            return data, None
+
+    def sign_up(self) -> bool:
+        email = f"load-{uuid.uuid4().hex[:16]}@example.test"
+        data, _ = self.gql(
+            "signUp",
+            "mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken } }",
+            {"input": {"email": email, "password": PASSWORD, "name": "Load Traveller"}},
+        )
+        if not data:
+            return False
+        self.email = email
+        self.authorization = f"Bearer {data['signUp']['accessToken']}"
+        return True
+
+    def log_in(self) -> None:
+        data, _ = self.gql(
+            "logIn",
+            "mutation LogIn($input: LogInInput!) { logIn(input: $input) { accessToken } }",
+            {"input": {"email": self.email, "password": PASSWORD}},
+        )
+        if data:
+            self.authorization = f"Bearer {data['logIn']['accessToken']}"
+
+
+def _code_of(response: Any) -> str | None:
+    try:
+        errors = response.json().get("errors") or []
+        return (errors[0].get("extensions") or {}).get("code") if errors else None
+    except Exception:  # noqa: BLE001 - any unreadable body has no code
+        return None
+
+
+def travel_date() -> str:
+    """Tomorrow (UTC): every demo train runs daily and can be booked."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).date().isoformat()
+
+
+def passengers(count: int | None = None) -> list[dict[str, str]]:
+    count = count or random.choices([1, 2, 3, 4], weights=[55, 30, 10, 5])[0]
+    return [{"type": "ADULT" if i == 0 else random.choice(["ADULT", "CHILD", "YOUTH", "SENIOR"])} for i in range(count)]
+
+
+def expect_that(condition: bool, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)

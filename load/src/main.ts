@@ -1,0 +1,146 @@
+// `npm run load -- <scenario> [options]`: starts the system (or loads a running one), runs the
+// Locust scenario, waits until the saga has settled, checks docs/design.md §5 invariants 1-6
+// against the stores and writes the report under .data/load/. Exits non-zero on a broken
+// threshold (timings only outside --smoke), a failed check or a broken invariant.
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkInvariants, readRunClassState, type RunClassState, type TicketsStore } from '@railgraph/invariants';
+import { readLoadEnv } from './env.js';
+import { locustBinary, runLocust } from './locust.js';
+import { parseLoadArgs, scenarioShape, USAGE, UsageError, type LocustScenario, type LoadOptions } from './options.js';
+import {
+  parseStatsCsv,
+  readJson,
+  writeReport,
+  type LoadReport,
+  type Outcomes,
+  type ScenarioReport,
+  type Threshold,
+} from './report.js';
+import { PENDING_BOUND_MS, startTarget, type LoadTarget } from './target.js';
+
+const loadDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(loadDir, '..');
+const locustfiles = path.join(loadDir, 'locustfiles');
+
+/** The smoke runs every scenario briefly, rush last (it sells a train out). */
+const SMOKE_ORDER: LocustScenario[] = ['browse', 'book', 'soak', 'rush'];
+
+async function runScenario(
+  scenario: LocustScenario,
+  options: LoadOptions,
+  target: LoadTarget,
+  out: string,
+): Promise<ScenarioReport> {
+  const shape = scenarioShape(scenario, options);
+  const dir = path.join(out, scenario);
+  await mkdir(dir, { recursive: true });
+  console.log(`load: ${scenario}, ${shape.users} users for up to ${shape.duration} against ${target.host}`);
+  const started = Date.now();
+  const code = await runLocust(
+    locustBinary(repoRoot),
+    { scenario, host: target.host, ...shape, smoke: options.smoke, out: dir },
+    locustfiles,
+  );
+  const outcomes = await readJson<Outcomes>(path.join(dir, 'outcomes.json'));
+  const span =
+    outcomes?.firstConfirmedAt && outcomes.lastConfirmedAt ? outcomes.lastConfirmedAt - outcomes.firstConfirmedAt : 0;
+  return {
+    scenario,
+    users: shape.users,
+    duration: shape.duration,
+    seconds: Math.round((Date.now() - started) / 1000),
+    locustExitCode: code,
+    operations: parseStatsCsv(await readFile(path.join(dir, 'stats_stats.csv'), 'utf8').catch(() => '')),
+    thresholds: (await readJson<{ verdicts: Threshold[] }>(path.join(dir, 'thresholds.json')))?.verdicts ?? [],
+    outcomes,
+    rush: await readJson<unknown>(path.join(dir, 'rush.json')),
+    confirmedPerSecond: outcomes && span > 0 ? (outcomes.confirmedBookings - 1) / span : undefined,
+  };
+}
+
+/** Inventory's seats for every run and class the load booked on (and, on real stores, any with bookings). */
+async function readInventory(
+  gatewayUrl: string,
+  scenarios: ScenarioReport[],
+  live: TicketsStore | undefined,
+): Promise<RunClassState[]> {
+  const pairs = new Set<string>();
+  for (const s of scenarios) for (const rc of s.outcomes?.runClasses ?? []) pairs.add(`${rc.runId}\t${rc.seatClass}`);
+  for (const b of live?.bookings ?? []) pairs.add(`${b.runId}\t${b.seatClass}`);
+  const states: RunClassState[] = [];
+  for (const pair of pairs) {
+    const [runId, seatClass] = pair.split('\t') as [string, string];
+    states.push(await readRunClassState(gatewayUrl, runId, seatClass));
+  }
+  return states;
+}
+
+async function main(): Promise<number> {
+  let options: LoadOptions;
+  try {
+    options = parseLoadArgs(process.argv.slice(2), readLoadEnv());
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  const out = path.resolve(options.out ?? path.join(repoRoot, '.data', 'load', `${stamp}-${options.scenario}`));
+  await mkdir(out, { recursive: true });
+  locustBinary(repoRoot);
+
+  const target = await startTarget(options, `load_${stamp.toLowerCase()}`);
+  const scenarios: ScenarioReport[] = [];
+  let report: LoadReport;
+  try {
+    for (const scenario of options.scenario === 'smoke' ? SMOKE_ORDER : [options.scenario]) {
+      scenarios.push(await runScenario(scenario, options, target, out));
+    }
+    let invariants;
+    let invariantsSkipped: string | undefined;
+    if (!(await target.settle(PENDING_BOUND_MS))) console.error('load: the outbox did not empty within the bound');
+    const inventory = await readInventory(target.gatewayUrl, scenarios, await target.readStoreLive());
+    const store = await target.stopAndReadStore();
+    if (store) {
+      invariants = checkInvariants({ store, inventory, pendingBoundMs: PENDING_BOUND_MS, now: new Date() });
+    } else {
+      invariantsSkipped = 'a running system was loaded without --tickets-database-url';
+    }
+    // Without a store to read (a running system, no database URL) the report says so; the run
+    // is judged on its requests and checks alone.
+    const ok = scenarios.every((s) => s.locustExitCode === 0) && (invariants ?? []).every((r) => r.ok);
+    report = {
+      command: `npm run load -- ${process.argv.slice(2).join(' ')}`,
+      stores: options.gateway ? `the running system at ${options.gateway}` : options.stores,
+      startedAt: startedAt.toISOString(),
+      scenarios,
+      invariants,
+      invariantsSkipped,
+      ok,
+    };
+  } finally {
+    await target.close();
+  }
+  await writeReport(out, report);
+  for (const r of report.invariants ?? []) {
+    console.log(`invariant ${r.invariant} ${r.ok ? 'ok    ' : 'BROKEN'} ${r.title}: ${r.checked}`);
+    for (const v of r.violations) console.log(`  ${v}`);
+  }
+  console.log(
+    `load: ${report.ok ? 'passed' : 'FAILED'}; report in ${path.relative(process.cwd(), out) || out}/report.md`,
+  );
+  return report.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

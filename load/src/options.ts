@@ -1,0 +1,125 @@
+import { parseArgs } from 'node:util';
+import type { LoadEnv } from './env.js';
+
+/** What `npm run load -- <scenario> [options]` runs. */
+export const SCENARIOS = ['browse', 'book', 'rush', 'soak', 'smoke'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+export type LocustScenario = Exclude<Scenario, 'smoke'>;
+
+export interface LoadOptions {
+  scenario: Scenario;
+  /** `embedded` (the `npm start` defaults) or `real` (PostgreSQL and Redis, databases made for the run). */
+  stores: 'embedded' | 'real';
+  /** Simulated users; for browse the arrival rate per second. Default per scenario. */
+  users: number | undefined;
+  /** Run time, e.g. `60s`, `5m`, `1h`. Default per scenario. */
+  duration: string | undefined;
+  /** Users started per second (default: all within about ten seconds). */
+  spawnRate: number | undefined;
+  /** A running system's gateway (`http://host:port`) instead of starting one. */
+  gateway: string | undefined;
+  /** With --gateway: tickets' PostgreSQL, so the invariants can be checked. */
+  ticketsDatabaseUrl: string | undefined;
+  /** Timings reported, not judged: fail only on errors, failed checks and broken invariants. */
+  smoke: boolean;
+  /** Where the report goes; `.data/load/<time>-<scenario>` by default. */
+  out: string | undefined;
+  /** PostgreSQL server the real stores' databases are made on. */
+  postgresUrl: string;
+  /** Redis for real stores. */
+  redisUrl: string;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `npm run load -- <${SCENARIOS.join('|')}> [options]
+
+  --stores embedded|real   embedded (default) or PostgreSQL and Redis (databases made for the run)
+  --users N                simulated users (browse: arrivals per second)
+  --duration 60s|5m|1h     run time
+  --spawn-rate N           users started per second
+  --gateway URL            load a running system (http://host:port) instead of starting one
+  --tickets-database-url U with --gateway: tickets' PostgreSQL, to check the invariants
+  --smoke                  judge errors, checks and invariants only, never timings
+  --out DIR                report folder (default .data/load/<time>-<scenario>)
+  --postgres-url U         server for --stores real (default postgres://postgres@127.0.0.1:5432/postgres)
+  --redis-url U            Redis for --stores real (default redis://127.0.0.1:6379)`;
+
+const DURATION = /^\d+(s|m|h)$/;
+
+export function parseLoadArgs(
+  argv: readonly string[],
+  env: LoadEnv = { postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', redisUrl: 'redis://127.0.0.1:6379' },
+): LoadOptions {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      stores: { type: 'string', default: 'embedded' },
+      users: { type: 'string' },
+      duration: { type: 'string' },
+      'spawn-rate': { type: 'string' },
+      gateway: { type: 'string' },
+      'tickets-database-url': { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      'postgres-url': { type: 'string' },
+      'redis-url': { type: 'string' },
+    },
+  });
+  const scenario = positionals[0];
+  if (positionals.length !== 1 || !SCENARIOS.includes(scenario as Scenario)) {
+    throw new UsageError(`name one scenario of ${SCENARIOS.join(', ')}`);
+  }
+  if (values.stores !== 'embedded' && values.stores !== 'real') throw new UsageError('--stores is embedded or real');
+  if (values.duration !== undefined && !DURATION.test(values.duration)) {
+    throw new UsageError(`--duration ${values.duration}: a number with s, m or h`);
+  }
+  if (values.gateway !== undefined && !/^https?:\/\/[^/]+$/.test(values.gateway)) {
+    throw new UsageError(`--gateway ${values.gateway}: the gateway's origin, e.g. http://127.0.0.1:4000`);
+  }
+  return {
+    scenario: scenario as Scenario,
+    stores: values.stores,
+    users: positiveInteger('--users', values.users),
+    duration: values.duration,
+    spawnRate: positiveInteger('--spawn-rate', values['spawn-rate']),
+    gateway: values.gateway,
+    ticketsDatabaseUrl: values['tickets-database-url'],
+    smoke: values.smoke || scenario === 'smoke',
+    out: values.out,
+    postgresUrl: values['postgres-url'] ?? env.postgresUrl,
+    redisUrl: values['redis-url'] ?? env.redisUrl,
+  };
+}
+
+function positiveInteger(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${value}: a whole number from 1`);
+  return n;
+}
+
+/** Users and run time of one scenario when not given; a smoke run is short. */
+export function scenarioShape(
+  scenario: LocustScenario,
+  options: Pick<LoadOptions, 'users' | 'duration' | 'spawnRate' | 'smoke'>,
+): { users: number; duration: string; spawnRate: number } {
+  const defaults: Record<
+    LocustScenario,
+    { users: number; duration: string; smoke: { users: number; duration: string } }
+  > = {
+    browse: { users: 50, duration: '2m', smoke: { users: 10, duration: '15s' } },
+    book: { users: 40, duration: '2m', smoke: { users: 8, duration: '20s' } },
+    // Buyers; more than the first class of one train (72 seats on the East Coast sets).
+    rush: { users: 300, duration: '3m', smoke: { users: 100, duration: '2m' } },
+    soak: { users: 100, duration: '30m', smoke: { users: 10, duration: '20s' } },
+  };
+  const shape = options.smoke ? defaults[scenario].smoke : defaults[scenario];
+  const users = options.users ?? shape.users;
+  return {
+    users,
+    duration: options.duration ?? shape.duration,
+    spawnRate: options.spawnRate ?? Math.max(1, Math.ceil(users / 10)),
+  };
+}

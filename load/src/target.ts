@@ -1,0 +1,109 @@
+import type { SystemStores } from '@railgraph/database/system-stores';
+import { systemStores } from '@railgraph/database/system-stores';
+import { readTicketsStore, type TicketsStore } from '@railgraph/invariants';
+import { startSystem, type RunningSystem } from '@railgraph/launcher/system';
+import path from 'node:path';
+import type { LoadOptions } from './options.js';
+
+/** The system a load run drives: one it started on the stores asked for, or a running one. */
+export interface LoadTarget {
+  /** The gateway's origin, Locust's host. */
+  host: string;
+  gatewayUrl: string;
+  /** Waits until tickets has delivered every saga step (its outbox is empty), or `ms` passes. */
+  settle(ms: number): Promise<boolean>;
+  /**
+   * Stops a started system and reads tickets' store (the embedded PGlite is readable only once
+   * tickets has let go of it); reads a running system's store by URL; undefined when there is
+   * no way to read it.
+   */
+  stopAndReadStore(): Promise<TicketsStore | undefined>;
+  /** The stores read while the system still runs (real stores only), else undefined. */
+  readStoreLive(): Promise<TicketsStore | undefined>;
+  /** Stops what was started and drops the run's databases, keys and data folder. */
+  close(): Promise<void>;
+}
+
+/** The stores' settings the started system runs with (`docs/design.md` §4: hold TTL, sweeper). */
+export const LOAD_SYSTEM_ENV = { LOG_LEVEL: 'warn', HOLD_TTL_SECONDS: '120', OUTBOX_RELAY_INTERVAL_MS: '1000' };
+export const PENDING_BOUND_MS = 121_000;
+
+export async function startTarget(options: LoadOptions, label: string): Promise<LoadTarget> {
+  if (options.gateway) return runningTarget(options.gateway, options.ticketsDatabaseUrl);
+  const stores = await systemStores(options.stores, label, {
+    adminUrl: options.postgresUrl,
+    redisUrl: options.redisUrl,
+  });
+  let system: RunningSystem;
+  try {
+    system = await startSystem({ ...stores.env, ...LOAD_SYSTEM_ENV });
+  } catch (error) {
+    await stores.drop();
+    throw error;
+  }
+  return startedTarget(system, stores);
+}
+
+function startedTarget(system: RunningSystem, stores: SystemStores): LoadTarget {
+  const storeSettings = { url: stores.ticketsDatabaseUrl, dataDir: path.join(stores.dataDir, 'tickets') };
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    system.launcher.kill('SIGTERM');
+    await system.exited;
+  };
+  return {
+    host: system.gatewayUrl.replace(/\/graphql$/, ''),
+    gatewayUrl: system.gatewayUrl,
+    settle: (ms) => outboxEmpty(`http://127.0.0.1:${system.ports.tickets}/metrics`, ms),
+    readStoreLive: async () => (stores.ticketsDatabaseUrl ? readTicketsStore(storeSettings) : undefined),
+    stopAndReadStore: async () => {
+      await stop();
+      return readTicketsStore(storeSettings);
+    },
+    close: async () => {
+      await stop();
+      await system.cleanup();
+      await stores.drop();
+    },
+  };
+}
+
+function runningTarget(origin: string, ticketsDatabaseUrl: string | undefined): LoadTarget {
+  const read = async () =>
+    ticketsDatabaseUrl ? readTicketsStore({ url: ticketsDatabaseUrl, dataDir: 'memory://' }) : undefined;
+  return {
+    host: origin,
+    gatewayUrl: `${origin}/graphql`,
+    // Without tickets' metrics, the store says when the outbox is empty.
+    settle: async (ms) => {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline) {
+        const store = await read();
+        if (!store || store.outbox.length === 0) return true;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      return false;
+    },
+    readStoreLive: read,
+    stopAndReadStore: read,
+    close: async () => undefined,
+  };
+}
+
+/** Polls tickets' `tickets_outbox_backlog` until it reads 0 twice in a row. */
+async function outboxEmpty(metricsUrl: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  let zeros = 0;
+  while (Date.now() < deadline) {
+    const text = await fetch(metricsUrl)
+      .then((r) => r.text())
+      .catch(() => '');
+    const line = text.split('\n').find((l) => l.startsWith('tickets_outbox_backlog'));
+    zeros = line && Number(line.split(/\s+/)[1]) === 0 ? zeros + 1 : 0;
+    if (zeros >= 2) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}

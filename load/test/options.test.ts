@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { parseLoadArgs, scenarioShape, UsageError } from '../src/options.js';
+import { parseStatsCsv } from '../src/report.js';
+
+describe('npm run load options', () => {
+  it('take a scenario and its settings', () => {
+    const options = parseLoadArgs(['rush', '--stores', 'real', '--users', '250', '--duration', '90s']);
+    expect(options).toMatchObject({ scenario: 'rush', stores: 'real', users: 250, duration: '90s', smoke: false });
+    expect(scenarioShape('rush', options)).toEqual({ users: 250, duration: '90s', spawnRate: 25 });
+  });
+
+  it('make smoke a short, timing-blind run of every scenario', () => {
+    const options = parseLoadArgs(['smoke']);
+    expect(options.smoke).toBe(true);
+    expect(scenarioShape('browse', options).duration).toBe('15s');
+  });
+
+  it.each([
+    [[], 'name one scenario'],
+    [['stampede'], 'name one scenario'],
+    [['book', 'browse'], 'name one scenario'],
+    [['book', '--stores', 'cloud'], '--stores'],
+    [['book', '--users', '0'], '--users 0'],
+    [['book', '--users', 'many'], '--users many'],
+    [['book', '--duration', '10'], '--duration 10'],
+    [['book', '--gateway', 'localhost:4000'], '--gateway'],
+  ])('refuse %j with a clear message', (argv, message) => {
+    expect(() => parseLoadArgs(argv)).toThrow(UsageError);
+    expect(() => parseLoadArgs(argv)).toThrow(message);
+  });
+});
+
+describe("Locust's stats CSV", () => {
+  it('gives each operation its counts and percentiles', () => {
+    const csv = [
+      'Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%',
+      'POST,bookJourney,120,2,410,450.5,80.1,1900.2,310.0,4.0,0.06,410,480,520,560,700,800,1100,1400,1900,1900,1900',
+      ',Aggregated,120,2,410,450.5,80.1,1900.2,310.0,4.0,0.06,410,480,520,560,700,800,1100,1400,1900,1900,1900',
+    ].join('\n');
+    expect(parseStatsCsv(csv)[0]).toEqual({
+      name: 'bookJourney',
+      requests: 120,
+      failures: 2,
+      perSecond: 4,
+      p50: 410,
+      p95: 800,
+      p99: 1400,
+      max: 1900.2,
+    });
+  });
+});

@@ -1,0 +1,172 @@
+import type { RunClassState } from './inventory-state.js';
+import type { StoredBooking, TicketsStore } from './tickets-store.js';
+
+/**
+ * docs/design.md §5 invariants 1-6, checked on what tickets stored and what inventory holds
+ * once the system is quiet (no attempt live). Pure: the readers gather, this judges.
+ */
+export interface InvariantResult {
+  invariant: 1 | 2 | 3 | 4 | 5 | 6;
+  title: string;
+  ok: boolean;
+  /** What was looked at, e.g. "1,204 confirmed bookings on 17 runs". */
+  checked: string;
+  /** At most `MAX_LISTED` examples of what broke it. */
+  violations: string[];
+}
+
+export interface InvariantInput {
+  store: TicketsStore;
+  /** Inventory's taken seats for every run and class that has bookings (invariant 2). */
+  inventory: readonly RunClassState[];
+  /** The longest an attempt may stay PENDING: hold TTL plus the sweeper's interval (invariant 5). */
+  pendingBoundMs: number;
+  /** When the stores were read. */
+  now: Date;
+}
+
+const MAX_LISTED = 20;
+
+/** Codes a failed or expired attempt may be recorded with (§10); anything else breaks invariant 6. */
+export const CONTRACTUAL_FAILURES: ReadonlySet<string> = new Set([
+  'SOLD_OUT',
+  'SEAT_TAKEN',
+  'QUOTE_EXPIRED',
+  'QUOTE_INVALID',
+  'QUOTE_MISMATCH',
+  'BAD_USER_INPUT',
+  'SERVICE_UNAVAILABLE',
+]);
+
+export function checkInvariants(input: InvariantInput): InvariantResult[] {
+  const { store } = input;
+  const confirmed = store.bookings.filter((b) => b.status === 'CONFIRMED');
+  const sold = soldSeatsByRunClass(store.bookings);
+  return [
+    noSeatSoldTwice(sold, confirmed.length),
+    inventoryAgrees(sold, input.inventory),
+    oneEffectPerKey(store.bookings),
+    moneyConserved(store),
+    nothingStuck(store, input.pendingBoundMs, input.now),
+    losersTyped(store.bookings),
+  ];
+}
+
+const key = (runId: string, seatClass: string) => `${runId} ${seatClass}`;
+
+/** Seat ids on active tickets of confirmed bookings, per run and class, per leg (a seat sold twice appears twice). */
+function soldSeatsByRunClass(bookings: readonly StoredBooking[]): Map<string, string[][]> {
+  const sold = new Map<string, string[][]>();
+  for (const booking of bookings) {
+    if (booking.status !== 'CONFIRMED') continue;
+    const legs = sold.get(key(booking.runId, booking.seatClass)) ?? [];
+    sold.set(key(booking.runId, booking.seatClass), legs);
+    for (let leg = booking.fromStop; leg < booking.toStop; leg++) {
+      const seats = (legs[leg] ??= []);
+      for (const t of booking.tickets) if (t.status === 'ACTIVE') seats.push(`${t.coach}-${t.seatLabel}`);
+    }
+  }
+  return sold;
+}
+
+function result(
+  invariant: InvariantResult['invariant'],
+  title: string,
+  checked: string,
+  violations: string[],
+): InvariantResult {
+  return { invariant, title, ok: violations.length === 0, checked, violations: violations.slice(0, MAX_LISTED) };
+}
+
+function noSeatSoldTwice(sold: Map<string, string[][]>, confirmed: number): InvariantResult {
+  const violations: string[] = [];
+  for (const [runClass, legs] of sold) {
+    legs.forEach((seats, leg) => {
+      const seen = new Set<string>();
+      for (const seat of seats) {
+        if (seen.has(seat)) violations.push(`${runClass} leg ${leg}: seat ${seat} sold twice`);
+        seen.add(seat);
+      }
+    });
+  }
+  return result(1, 'No seat is sold twice', `${confirmed} confirmed bookings on ${sold.size} run classes`, violations);
+}
+
+function inventoryAgrees(sold: Map<string, string[][]>, inventory: readonly RunClassState[]): InvariantResult {
+  const violations: string[] = [];
+  const read = new Map(inventory.map((state) => [key(state.runId, state.seatClass), state]));
+  for (const runClass of sold.keys()) {
+    if (!read.has(runClass)) violations.push(`${runClass}: inventory was not read`);
+  }
+  for (const [runClass, state] of read) {
+    const legs = sold.get(runClass) ?? [];
+    state.takenByLeg.forEach((taken, leg) => {
+      const soldHere = new Set(legs[leg] ?? []);
+      const onlyInventory = [...taken].filter((seat) => !soldHere.has(seat));
+      const onlyTickets = [...soldHere].filter((seat) => !taken.has(seat));
+      if (onlyInventory.length > 0)
+        violations.push(`${runClass} leg ${leg}: taken but not sold: ${onlyInventory.join(' ')}`);
+      if (onlyTickets.length > 0) violations.push(`${runClass} leg ${leg}: sold but free: ${onlyTickets.join(' ')}`);
+    });
+  }
+  return result(2, 'Inventory agrees with tickets', `${read.size} run classes, leg by leg`, violations);
+}
+
+function oneEffectPerKey(bookings: readonly StoredBooking[]): InvariantResult {
+  const byKey = new Map<string, number>();
+  for (const b of bookings) {
+    const k = `${b.ownerKind}/${b.ownerId}/${b.idempotencyKey}`;
+    byKey.set(k, (byKey.get(k) ?? 0) + 1);
+  }
+  const violations = [...byKey].filter(([, n]) => n > 1).map(([k, n]) => `${k}: ${n} bookings`);
+  return result(3, 'One idempotency key has at most one effect', `${byKey.size} keys`, violations);
+}
+
+function moneyConserved(store: TicketsStore): InvariantResult {
+  const violations: string[] = [];
+  for (const b of store.bookings) {
+    const fares = b.tickets.reduce((sum, t) => sum + t.fareMinor, 0);
+    if (b.tickets.length > 0 && fares !== b.totalMinor) {
+      violations.push(`booking ${b.id}: total ${b.totalMinor} but tickets' fares ${fares}`);
+    }
+    const refunded = b.refundsMinor.reduce((sum, r) => sum + r, 0);
+    if (refunded > b.totalMinor) violations.push(`booking ${b.id}: refunded ${refunded} of ${b.totalMinor}`);
+    if (b.refundsMinor.some((r) => r < 0)) violations.push(`booking ${b.id}: a negative refund`);
+  }
+  for (const ticket of store.ticketsRefundedTwice) violations.push(`ticket ${ticket} refunded twice`);
+  const refunds = store.bookings.reduce((n, b) => n + b.refundsMinor.length, 0);
+  return result(4, 'Money is conserved', `${store.bookings.length} bookings, ${refunds} refunds`, violations);
+}
+
+function nothingStuck(store: TicketsStore, boundMs: number, now: Date): InvariantResult {
+  const violations: string[] = [];
+  for (const b of store.bookings) {
+    if (b.status === 'PENDING' && now.getTime() - b.createdAt.getTime() > boundMs) {
+      violations.push(`booking ${b.id} PENDING for ${Math.round((now.getTime() - b.createdAt.getTime()) / 1000)} s`);
+    }
+  }
+  for (const row of store.outbox) violations.push(`outbox ${row.kind} undelivered after ${row.attempts} attempts`);
+  const pending = store.bookings.filter((b) => b.status === 'PENDING').length;
+  return result(
+    5,
+    'Nothing is stuck',
+    `${pending} PENDING (bound ${boundMs / 1000} s), ${store.outbox.length} outbox rows`,
+    violations,
+  );
+}
+
+function losersTyped(bookings: readonly StoredBooking[]): InvariantResult {
+  const failed = bookings.filter((b) => b.status === 'FAILED' || b.status === 'EXPIRED');
+  const violations = failed
+    .filter((b) => !b.failureCode || !CONTRACTUAL_FAILURES.has(b.failureCode))
+    .map((b) => `booking ${b.id} ${b.status} with ${b.failureCode ?? 'no code'}`);
+  const codes = new Map<string, number>();
+  for (const b of failed) codes.set(b.failureCode ?? 'none', (codes.get(b.failureCode ?? 'none') ?? 0) + 1);
+  const summary = [...codes].map(([code, n]) => `${code} ${n}`).join(', ');
+  return result(
+    6,
+    'Losers get contractual errors',
+    `${failed.length} failed attempts${summary ? ` (${summary})` : ''}`,
+    violations,
+  );
+}

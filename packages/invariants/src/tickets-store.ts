@@ -1,0 +1,86 @@
+import { openDatabase, type DatabaseSettings } from '@railgraph/database';
+
+/** A booking as tickets stored it, with its tickets and refunds. */
+export interface StoredBooking {
+  id: string;
+  ownerKind: string;
+  ownerId: string;
+  idempotencyKey: string;
+  status: string;
+  failureCode: string | null;
+  runId: string;
+  fromStop: number;
+  toStop: number;
+  seatClass: string;
+  totalMinor: number;
+  holdId: string;
+  createdAt: Date;
+  updatedAt: Date;
+  tickets: StoredTicket[];
+  /** Refunded amounts, one per cancellation. */
+  refundsMinor: number[];
+}
+
+export type StoredTicket = {
+  id: string;
+  coach: number;
+  seatLabel: string;
+  fareMinor: number;
+  status: string;
+};
+
+export interface TicketsStore {
+  bookings: StoredBooking[];
+  outbox: Array<{ kind: string; attempts: number }>;
+  /** Tickets refunded by more than one refund line (the key forbids it; checked anyway). */
+  ticketsRefundedTwice: string[];
+}
+
+/**
+ * Everything tickets stored that the invariants speak of, read from its own database:
+ * PostgreSQL by URL, or the embedded PGlite folder (only while no tickets process has it open).
+ */
+export async function readTicketsStore(settings: DatabaseSettings): Promise<TicketsStore> {
+  const db = await openDatabase(settings);
+  try {
+    const bookings = await db.sql.query<Omit<StoredBooking, 'tickets' | 'refundsMinor'>>(
+      `SELECT "id", "ownerKind", "ownerId", "idempotencyKey", "status", "failureCode", "runId", "fromStop",
+              "toStop", "seatClass", "totalMinor", "holdId", "createdAt", "updatedAt" FROM "Booking"`,
+    );
+    const tickets = await db.sql.query<StoredTicket & { bookingId: string }>(
+      'SELECT "id", "bookingId", "coach", "seatLabel", "fareMinor", "status" FROM "Ticket"',
+    );
+    const refunds = await db.sql.query<{ bookingId: string; amountMinor: number }>(
+      'SELECT "bookingId", "amountMinor" FROM "Refund"',
+    );
+    const twice = await db.sql.query<{ ticketId: string }>(
+      'SELECT "ticketId" FROM "RefundLine" GROUP BY "ticketId" HAVING count(*) > 1',
+    );
+    const outbox = await db.sql.query<{ kind: string; attempts: number }>(
+      'SELECT "kind", "attempts" FROM "OutboxMessage"',
+    );
+    const ticketsOf = groupBy(tickets, (t) => t.bookingId);
+    const refundsOf = groupBy(refunds, (r) => r.bookingId);
+    return {
+      bookings: bookings.map((b) => ({
+        ...b,
+        tickets: (ticketsOf.get(b.id) ?? []).map(({ bookingId: _, ...t }) => t),
+        refundsMinor: (refundsOf.get(b.id) ?? []).map((r) => r.amountMinor),
+      })),
+      outbox,
+      ticketsRefundedTwice: twice.map((t) => t.ticketId),
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) list.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}

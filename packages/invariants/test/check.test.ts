@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { checkInvariants, type RunClassState, type StoredBooking, type TicketsStore } from '../src/index.js';
+
+const now = new Date('2026-12-04T10:00:00Z');
+let serial = 0;
+
+function booking(overrides: Partial<StoredBooking> = {}): StoredBooking {
+  serial += 1;
+  return {
+    id: `b${serial}`,
+    ownerKind: 'TRAVELLER',
+    ownerId: `t${serial}`,
+    idempotencyKey: `key-${serial}`,
+    status: 'CONFIRMED',
+    failureCode: null,
+    runId: 'R1',
+    fromStop: 0,
+    toStop: 2,
+    seatClass: 'FIRST',
+    totalMinor: 1000,
+    holdId: `b${serial}`,
+    createdAt: new Date(now.getTime() - 60_000),
+    updatedAt: new Date(now.getTime() - 59_000),
+    tickets: [{ id: `t${serial}`, coach: 1, seatLabel: `${serial}A`, fareMinor: 1000, status: 'ACTIVE' }],
+    refundsMinor: [],
+    ...overrides,
+  };
+}
+
+const store = (bookings: StoredBooking[], extra: Partial<TicketsStore> = {}): TicketsStore => ({
+  bookings,
+  outbox: [],
+  ticketsRefundedTwice: [],
+  ...extra,
+});
+
+/** Inventory agreeing with the confirmed bookings given. */
+function inventoryOf(bookings: StoredBooking[], legCount = 3): RunClassState[] {
+  const takenByLeg = Array.from({ length: legCount }, () => new Set<string>());
+  for (const b of bookings.filter((x) => x.status === 'CONFIRMED')) {
+    for (let leg = b.fromStop; leg < b.toStop; leg++) {
+      for (const t of b.tickets.filter((x) => x.status === 'ACTIVE')) takenByLeg[leg]!.add(`${t.coach}-${t.seatLabel}`);
+    }
+  }
+  return [{ runId: 'R1', seatClass: 'FIRST', takenByLeg }];
+}
+
+const broken = (bookings: StoredBooking[], inventory = inventoryOf(bookings), extra: Partial<TicketsStore> = {}) =>
+  checkInvariants({ store: store(bookings, extra), inventory, pendingBoundMs: 130_000, now })
+    .filter((r) => !r.ok)
+    .map((r) => r.invariant);
+
+describe('the design §5 invariants', () => {
+  it('hold for a quiet system with sales, a cancellation and contractual failures', () => {
+    const cancelled = booking({ status: 'REFUNDED', refundsMinor: [1000] });
+    cancelled.tickets[0]!.status = 'CANCELLED';
+    const bookings = [
+      booking(),
+      booking(),
+      cancelled,
+      booking({ status: 'FAILED', failureCode: 'SOLD_OUT', tickets: [] }),
+    ];
+    const results = checkInvariants({
+      store: store(bookings),
+      inventory: inventoryOf(bookings),
+      pendingBoundMs: 130_000,
+      now,
+    });
+    expect(results.map((r) => [r.invariant, r.ok])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, true],
+      [5, true],
+      [6, true],
+    ]);
+    expect(results[5]!.checked).toContain('SOLD_OUT 1');
+  });
+
+  it('1: a seat on two confirmed bookings sharing a leg', () => {
+    const a = booking({ fromStop: 0, toStop: 2 });
+    const b = booking({ fromStop: 1, toStop: 3 });
+    b.tickets[0]!.seatLabel = a.tickets[0]!.seatLabel;
+    expect(broken([a, b])).toEqual([1]);
+  });
+
+  it('1: but not one seat sold on legs that do not overlap', () => {
+    const a = booking({ fromStop: 0, toStop: 1 });
+    const b = booking({ fromStop: 1, toStop: 3 });
+    b.tickets[0]!.seatLabel = a.tickets[0]!.seatLabel;
+    expect(broken([a, b])).toEqual([]);
+  });
+
+  it('2: inventory holding a seat no ticket has, missing a sold one, or a run it was not asked about', () => {
+    const bookings = [booking()];
+    const extra = inventoryOf(bookings);
+    extra[0]!.takenByLeg[2]!.add('1-99Z');
+    expect(broken(bookings, extra)).toEqual([2]);
+    expect(broken(bookings, inventoryOf([]))).toEqual([2]);
+    expect(broken(bookings, [])).toEqual([2]);
+  });
+
+  it('3: two bookings under one owner and key', () => {
+    const a = booking({ status: 'FAILED', failureCode: 'SOLD_OUT', tickets: [] });
+    const b = booking({ ownerId: a.ownerId, idempotencyKey: a.idempotencyKey });
+    expect(broken([a, b])).toEqual([3]);
+  });
+
+  it('4: a total that is not the fares, refunds over the total, a ticket refunded twice', () => {
+    expect(broken([booking({ totalMinor: 999 })])).toEqual([4]);
+    expect(broken([booking({ refundsMinor: [600, 500] })])).toEqual([4]);
+    expect(broken([booking()], undefined, { ticketsRefundedTwice: ['t1'] })).toEqual([4]);
+  });
+
+  it('5: an attempt PENDING past the bound, or an outbox row left', () => {
+    const old = booking({ status: 'PENDING', tickets: [], createdAt: new Date(now.getTime() - 131_000) });
+    expect(broken([old])).toEqual([5]);
+    expect(broken([booking({ status: 'PENDING', tickets: [] })])).toEqual([]);
+    expect(broken([], [], { outbox: [{ kind: 'CONFIRM_HOLD', attempts: 3 }] })).toEqual([5]);
+  });
+
+  it('6: an attempt failed with an internal error or no code', () => {
+    expect(broken([booking({ status: 'FAILED', failureCode: 'INTERNAL_SERVER_ERROR', tickets: [] })])).toEqual([6]);
+    expect(broken([booking({ status: 'EXPIRED', failureCode: null, tickets: [] })])).toEqual([6]);
+  });
+});

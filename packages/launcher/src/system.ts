@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * A whole Railgraph system started from its launcher, for the system tests and `npm run load`:
+ * free ports, a data folder of its own, the GraphQL client they share, and clean-up that leaves
+ * no process behind.
+ */
+
+/** The repository root (this module runs from packages/launcher/dist). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface RunningSystem {
+  launcher: ChildProcess;
+  ports: Record<'gateway' | 'users' | 'trains' | 'inventory' | 'prices' | 'tickets' | 'web', number>;
+  dataDir: string;
+  /** The service clients' secrets this start made up (contracts: service-to-service auth). */
+  serviceSecrets: { tickets: string; inventory: string };
+  output: () => string;
+  gatewayUrl: string;
+  /** The web app, served by the launcher from web/dist. */
+  webUrl: string;
+  exited: Promise<number | null>;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * Where test systems listen: below Linux's default range for outgoing connections' local
+ * ports (32768-60999), which the kernel hands out without asking, so a port found free here
+ * is not taken by some client's connection before the service binds it.
+ */
+const TEST_PORTS = { from: 20_000, to: 32_000 };
+
+/** The first of `count` consecutive free ports in the test range. */
+export async function freePortBlock(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = TEST_PORTS.from + Math.floor(Math.random() * (TEST_PORTS.to - TEST_PORTS.from - count));
+    const free = await Promise.all(Array.from({ length: count }, (_, i) => portIsFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free block of ports');
+}
+
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Starts the whole system the way `npm start` does, on free ports and a fresh data folder (or
+ * the `DATA_DIR` given): what the system tests and `npm run load` run against. Stores and any
+ * other setting come in `extraEnv`.
+ */
+export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
+  const base = await freePortBlock(7);
+  const ports = {
+    gateway: base,
+    users: base + 1,
+    trains: base + 2,
+    inventory: base + 3,
+    prices: base + 4,
+    tickets: base + 5,
+    web: base + 6,
+  };
+  // A caller may bring its own data folder; cleanup waits for the processes using it either way.
+  const dataDir = extraEnv['DATA_DIR'] ?? (await mkdtemp(path.join(os.tmpdir(), 'railgraph-e2e-')));
+  const serviceSecrets = {
+    tickets: randomBytes(32).toString('base64url'),
+    inventory: randomBytes(32).toString('base64url'),
+  };
+  const launcher = spawn(process.execPath, [path.join(repoRoot, 'packages/launcher/dist/main.js')], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+      GATEWAY_PORT: String(ports.gateway),
+      USERS_PORT: String(ports.users),
+      TRAINS_PORT: String(ports.trains),
+      INVENTORY_PORT: String(ports.inventory),
+      PRICES_PORT: String(ports.prices),
+      TICKETS_PORT: String(ports.tickets),
+      TICKETS_CLIENT_SECRET: serviceSecrets.tickets,
+      INVENTORY_CLIENT_SECRET: serviceSecrets.inventory,
+      WEB_PORT: String(ports.web),
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  launcher.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  launcher.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (text.includes('Railgraph is ready')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`launcher exited with ${code} before ready:\n${text}`));
+    });
+  });
+  return {
+    launcher,
+    ports,
+    dataDir,
+    serviceSecrets,
+    output: () => text,
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    webUrl: `http://127.0.0.1:${ports.web}/`,
+    exited,
+    cleanup: async () => {
+      if (launcher.exitCode === null) launcher.kill('SIGKILL');
+      // A failed test must not leave services running on the machine.
+      await processesGone(dataDir, 15_000).catch(async () => {
+        for (const pid of await processesOf(dataDir)) process.kill(pid, 'SIGKILL');
+      });
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+export async function graphql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
+  return { status: response.status, ...body };
+}
+
+/** Resolves once every port refuses connections, or rejects after `ms`. */
+/** Live processes started for this system: every one carries its DATA_DIR in its environment (Linux /proc). */
+export async function processesOf(dataDir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '');
+    if (environ.split('\0').includes(`DATA_DIR=${dataDir}`)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Waits until no process of the system is left. */
+export async function processesGone(dataDir: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  let left = await processesOf(dataDir);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    left = await processesOf(dataDir);
+  }
+  if (left.length > 0) throw new Error(`processes left behind: ${left.join(', ')}`);
+}
+
+export async function portsClosed(ports: number[], ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const free = await Promise.all(ports.map(portIsFree));
+    if (free.every(Boolean)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`ports still in use: ${ports.join(', ')}`);
+}
