@@ -26,7 +26,7 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
           </Link>
         </div>
       )}
-      {error ? <ErrorNotice error={error} onRetry={review.refreshPrice} /> : null}
+      {error ? <ErrorNotice error={error} onRetry={review.retry} /> : null}
       {review.loading && !review.loaded ? <p className="loading">Getting the latest price…</p> : null}
       {review.loaded && !journey ? (
         <div role="alert" className="notice error">
@@ -66,7 +66,7 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
               </p>
             ) : null}
             {review.expired && !attempt ? (
-              <button type="button" className="primary" onClick={review.refreshPrice}>
+              <button type="button" className="primary" onClick={review.retry}>
                 Refresh the price
               </button>
             ) : (

@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
 import { graphql } from '../__generated__/gql';
 import { ticketNames } from '../party';
+import { queryStatus } from './query-status';
 
 /** A booking with its tickets and their journey. */
 const BookingQuery = graphql(`
@@ -20,10 +21,7 @@ const BookingQuery = graphql(`
         passenger
         ...TicketCard
         journey {
-          runId
-          fromStop
-          toStop
-          ...BookingTrip
+          ...JourneyLine
         }
       }
     }
@@ -32,21 +30,19 @@ const BookingQuery = graphql(`
 
 /** A booking, and its heading focused when it has just been booked. */
 export function useBookingPage(id: string, justBooked: boolean) {
-  const { data, loading, error, refetch } = useQuery(BookingQuery, {
+  const query = useQuery(BookingQuery, {
     variables: { id },
     fetchPolicy: 'cache-and-network',
   });
   const heading = useRef<HTMLHeadingElement>(null);
-  const booking = data?.booking;
+  const booking = query.data?.booking;
   useEffect(() => {
     if (booking && justBooked) heading.current?.focus();
   }, [booking, justBooked]);
 
   return {
     booking,
-    loading,
-    error,
-    retry: () => void refetch(),
+    ...queryStatus(query),
     heading,
     // Tickets carry the fare category, not the name: names come from this device's booking state.
     names: booking ? ticketNames(booking.id, booking.tickets) : [],

@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../__generated__/gql';
+import { queryStatus } from './query-status';
 
 /** How many bookings "My bookings" lists. */
 export const BOOKINGS_PAGE_SIZE = 20;
@@ -19,16 +20,12 @@ export const MyBookingsQuery = graphql(`
 
 /** The signed-in traveller's bookings. */
 export function useBookingsPage() {
-  const { data, loading, error, refetch } = useQuery(MyBookingsQuery, {
+  const query = useQuery(MyBookingsQuery, {
     variables: { first: BOOKINGS_PAGE_SIZE },
     fetchPolicy: 'cache-and-network',
   });
   return {
-    bookings: data?.me?.bookings ?? [],
-    /** The list has answered (it may be empty). */
-    loaded: data !== undefined,
-    loading,
-    error,
-    retry: () => void refetch(),
+    bookings: query.data?.me?.bookings ?? [],
+    ...queryStatus(query),
   };
 }

@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
 import { navigate } from '../router';
 import { passengerList, searchHref, type TripSearch } from '../trip';
+import { queryStatus } from './query-status';
 import { SearchJourneysQuery } from './search-journeys';
 
 export const RESULTS_PAGE_SIZE = 5;
@@ -9,7 +10,7 @@ const EARLIER_WINDOW_MS = 2 * 3600_000;
 
 /** The trains for a search, a page at a time: earlier and later pages are new searches in the URL. */
 export function useResultsPage(search: TripSearch) {
-  const { data, loading, error, refetch } = useQuery(SearchJourneysQuery, {
+  const query = useQuery(SearchJourneysQuery, {
     variables: {
       from: search.from,
       to: search.to,
@@ -20,6 +21,7 @@ export function useResultsPage(search: TripSearch) {
     },
     fetchPolicy: 'cache-and-network',
   });
+  const { data } = query;
   const journeys = data?.searchJourneys ?? [];
 
   const marked = useRef(false);
@@ -44,11 +46,7 @@ export function useResultsPage(search: TripSearch) {
     journeys,
     /** The stations' names once a train is found, else the codes searched for. */
     title: first ? `${first.origin.name} → ${first.destination.name}` : `${search.from} → ${search.to}`,
-    /** The search has answered (it may have found no trains). */
-    loaded: data !== undefined,
-    loading,
-    error,
-    retry: () => void refetch(),
+    ...queryStatus(query),
     earlier,
     later,
     /** A full page came back: there may be later trains. */

@@ -8,6 +8,7 @@ import { partyInput, readParty, rememberBookedParty } from '../party';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { searchHref, type TripChoice } from '../trip';
+import { queryStatus } from './query-status';
 import { SearchJourneysQuery } from './search-journeys';
 
 const BookJourneyMutation = graphql(`
@@ -52,7 +53,7 @@ export function useReviewPage(tripChoice: TripChoice) {
   const [party] = useState(() => readParty(tripChoice));
   const passengers = party ? partyInput(party) : [];
   const choice = { ...tripChoice, passengerInputs: passengers };
-  const { data, loading, error, refetch } = useQuery(SearchJourneysQuery, {
+  const query = useQuery(SearchJourneysQuery, {
     skip: !party,
     variables: {
       from: choice.from,
@@ -64,6 +65,7 @@ export function useReviewPage(tripChoice: TripChoice) {
     },
     fetchPolicy: 'network-only',
   });
+  const { data, refetch } = query;
   const journey = data?.searchJourneys.find(
     (j) => j.runId === choice.runId && j.fromStop === choice.fromStop && j.toStop === choice.toStop,
   );
@@ -121,11 +123,8 @@ export function useReviewPage(tripChoice: TripChoice) {
     party,
     journey,
     offer,
-    /** The quote has answered (the journey may no longer be on sale). */
-    loaded: data !== undefined,
-    loading,
-    error,
-    refreshPrice: () => void refetch(),
+    /** `retry` asks for a fresh quote. */
+    ...queryStatus(query),
     now,
     expired,
     attempt,

@@ -5,6 +5,7 @@ import { graphql } from '../__generated__/gql';
 import { SeatMapCoachFragment } from '../components/SeatMap';
 import { navigate } from '../router';
 import { passengerList, passengersHref, type TripChoice } from '../trip';
+import { queryStatus } from './query-status';
 
 /** Every seat of the chosen class on the journey's legs, free or taken. */
 const SeatMapQuery = graphql(`
@@ -26,11 +27,11 @@ export function useSeatsPage(choice: TripChoice) {
   const [mode, setMode] = useState<SeatMode>(choice.seats.length > 0 ? 'choose' : 'any');
   const [selected, setSelected] = useState<string[]>(choice.seats);
   const [problem, setProblem] = useState<string | null>(null);
-  const { data, loading, error, refetch } = useQuery(SeatMapQuery, {
+  const query = useQuery(SeatMapQuery, {
     variables: { runId: choice.runId, fromStop: choice.fromStop, toStop: choice.toStop, seatClass: choice.seatClass },
     fetchPolicy: 'network-only',
   });
-  const coaches = getFragmentData(SeatMapCoachFragment, data?.trainRun?.seatMap ?? []);
+  const coaches = getFragmentData(SeatMapCoachFragment, query.data?.trainRun?.seatMap ?? []);
 
   const pick = (seatIds: string[]) => {
     setSelected(seatIds);
@@ -57,10 +58,6 @@ export function useSeatsPage(choice: TripChoice) {
     problem,
     submit,
     coaches,
-    /** The seat map has answered (it may have no coaches). */
-    loaded: data !== undefined,
-    loading,
-    error,
-    retry: () => void refetch(),
+    ...queryStatus(query),
   };
 }

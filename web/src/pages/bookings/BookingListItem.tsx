@@ -1,6 +1,7 @@
 import { getFragmentData, type FragmentType } from '../../__generated__/fragment-masking';
 import { graphql } from '../../__generated__/gql';
-import { STATUS_NAMES, formatDate, formatMoney, formatTime } from '../../format';
+import { journeyText } from '../../components/JourneyLine';
+import { STATUS_NAMES, formatMoney } from '../../format';
 import { Link } from '../../router';
 
 /** What "My bookings" shows of each booking. */
@@ -15,22 +16,7 @@ export const BookingListItemFragment = graphql(`
     tickets {
       id
       journey {
-        runId
-        fromStop
-        toStop
-        departure
-        train {
-          number
-        }
-        origin {
-          code
-          name
-          timeZone
-        }
-        destination {
-          code
-          name
-        }
+        ...JourneyLine
       }
     }
   }
@@ -39,18 +25,16 @@ export const BookingListItemFragment = graphql(`
 /** A booking in the list: where, when, its status, tickets and total; a link to it. */
 export function BookingListItem(props: { booking: FragmentType<typeof BookingListItemFragment> }) {
   const booking = getFragmentData(BookingListItemFragment, props.booking);
-  const journey = booking.tickets[0]?.journey;
-  const title = journey
-    ? `${journey.origin.name} → ${journey.destination.name}`
-    : `Booking ${booking.id.slice(0, 8).toUpperCase()}`;
+  const first = booking.tickets[0];
+  const journey = first ? journeyText(first.journey) : null;
+  const title = journey ? `${journey.from} → ${journey.to}` : `Booking ${booking.id.slice(0, 8).toUpperCase()}`;
   return (
     <li className="card booking-item">
       <Link href={`/bookings/${encodeURIComponent(booking.id)}`} className="booking-link">
         <span className="booking-title">{title}</span>
         {journey ? (
           <span className="booking-when">
-            {formatDate(journey.departure, journey.origin.timeZone)} ·{' '}
-            {formatTime(journey.departure, journey.origin.timeZone)} · {journey.train.number}
+            {journey.date} · {journey.departs} · {journey.train}
           </span>
         ) : null}
         <span className="booking-meta">

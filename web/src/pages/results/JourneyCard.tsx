@@ -1,6 +1,7 @@
 import { getFragmentData, type FragmentType } from '../../__generated__/fragment-masking';
 import { graphql } from '../../__generated__/gql';
-import { CLASS_NAMES, formatDuration, formatMoney, formatTime } from '../../format';
+import { journeyText } from '../../components/JourneyLine';
+import { CLASS_NAMES, formatMoney } from '../../format';
 import { Link } from '../../router';
 import { passengerList, seatsHref, type TripSearch } from '../../trip';
 
@@ -11,21 +12,7 @@ export const JourneyCardFragment = graphql(`
     fromStop
     toStop
     departure
-    arrival
-    durationMinutes
-    train {
-      number
-    }
-    origin {
-      code
-      name
-      timeZone
-    }
-    destination {
-      code
-      name
-      timeZone
-    }
+    ...JourneyLine
     availability {
       seatClass
       seatsLeft
@@ -44,10 +31,7 @@ export const JourneyCardFragment = graphql(`
 export function JourneyCard(props: { journey: FragmentType<typeof JourneyCardFragment>; search: TripSearch }) {
   const { search } = props;
   const journey = getFragmentData(JourneyCardFragment, props.journey);
-  const from = journey.origin;
-  const to = journey.destination;
-  const departs = formatTime(journey.departure, from.timeZone);
-  const arrives = formatTime(journey.arrival, to.timeZone);
+  const { departs, arrives, duration, train, from, to } = journeyText(journey);
   const offers = journey.availability.map((availability) => ({
     ...availability,
     fare: journey.fares.find((f) => f.seatClass === availability.seatClass),
@@ -66,7 +50,7 @@ export function JourneyCard(props: { journey: FragmentType<typeof JourneyCardFra
           <span className="visually-hidden"> to </span> <span className="time">{arrives}</span>
         </h3>
         <p className="journey-meta">
-          {formatDuration(journey.durationMinutes)} · {journey.train.number} · {from.name} – {to.name}
+          {duration} · {train} · {from} – {to}
         </p>
         <p className="price-from">
           {cheapest ? (

@@ -1,28 +1,16 @@
 import { getFragmentData, type FragmentType } from '../../__generated__/fragment-masking';
 import { graphql } from '../../__generated__/gql';
-import { CLASS_NAMES, formatDate, formatDuration, formatTime } from '../../format';
+import { JourneyLine, journeyText } from '../../components/JourneyLine';
+import { CLASS_NAMES } from '../../format';
 import { Link } from '../../router';
 import { passengersHref, seatsHref, type TripChoice } from '../../trip';
 
 /** What the review shows of the journey. */
 export const TripSummaryFragment = graphql(`
   fragment TripSummary on Journey {
-    departure
-    arrival
-    durationMinutes
+    ...JourneyLine
     train {
-      number
       operator
-    }
-    origin {
-      code
-      name
-      timeZone
-    }
-    destination {
-      code
-      name
-      timeZone
     }
   }
 `);
@@ -31,16 +19,15 @@ export const TripSummaryFragment = graphql(`
 export function TripSummary(props: { journey: FragmentType<typeof TripSummaryFragment>; choice: TripChoice }) {
   const { choice } = props;
   const journey = getFragmentData(TripSummaryFragment, props.journey);
+  const text = journeyText(journey);
   return (
     <div className="card trip-summary">
       <h2>Your trip</h2>
       <p className="trip-line">
-        <strong>{formatTime(journey.departure, journey.origin.timeZone)}</strong> {journey.origin.name} →{' '}
-        <strong>{formatTime(journey.arrival, journey.destination.timeZone)}</strong> {journey.destination.name}
+        <JourneyLine journey={journey} />
       </p>
       <p>
-        {formatDate(journey.departure, journey.origin.timeZone)} · {formatDuration(journey.durationMinutes)} ·{' '}
-        {journey.train.number} ({journey.train.operator})
+        {text.date} · {text.duration} · {text.train} ({journey.train.operator})
       </p>
       <p>
         {CLASS_NAMES[choice.seatClass]} class ·{' '}
