@@ -4,7 +4,6 @@
 //   REDIS_URL=redis://127.0.0.1:6379 node bench/dist/inventory/throughput.js [holds] [concurrency] [runs] [hot runs] [rounds]
 // Keys live under a unique prefix and are deleted at the end (no FLUSHDB).
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
   createMemoryEngine,
@@ -14,12 +13,13 @@ import {
   type RunLayout,
 } from '@railgraph/inventory/engine';
 import { redisUrl } from '../lib/env.js';
+import { deleteKeysUnder, uniqueKeyPrefix } from '../lib/redis.js';
 import { intercityRun, isSoldOut, print, seededRandom } from './common.js';
 
 const url = redisUrl();
 const holdsPerRound = Number(process.argv[2] ?? 20_000);
 const concurrency = Number(process.argv[3] ?? 64);
-const prefix = `bench:inv:${randomBytes(4).toString('hex')}:`;
+const prefix = uniqueKeyPrefix('inv');
 const runCount = Number(process.argv[4] ?? 40);
 const hotRunCount = Number(process.argv[5] ?? 8);
 const rounds = Number(process.argv[6] ?? 5);
@@ -48,24 +48,36 @@ interface HoldsMeasured extends Measured {
   soldOut: number;
 }
 
+/** A journey of one to eight legs from a random stop (two draws of `random`). */
+function randomJourney(random: () => number): { fromStop: number; toStop: number } {
+  const fromStop = Math.floor(random() * (stops - 1));
+  return { fromStop, toStop: Math.min(stops - 1, fromStop + 1 + Math.floor(random() * 8)) };
+}
+
+/** A hold on `journey`: FIRST with probability `firstShare`, else STANDARD; one seat (70 %) or two. */
+function randomHold(
+  random: () => number,
+  holdId: string,
+  journey: { fromStop: number; toStop: number },
+  firstShare: number,
+): HoldRequest {
+  return {
+    holdId,
+    ...journey,
+    seatClass: random() < firstShare ? 'FIRST' : 'STANDARD',
+    count: random() < 0.7 ? 1 : 2,
+    ttlMs: 120_000,
+    now,
+  };
+}
+
 /** The same stream of hold requests for every engine: random run (of the first `spread`), journey, class and party. */
 function requests(count: number, seed: number, spread = runCount): Planned[] {
   const random = seededRandom(seed);
   return Array.from({ length: count }, (_, i) => {
-    const fromStop = Math.floor(random() * (stops - 1));
-    const toStop = Math.min(stops - 1, fromStop + 1 + Math.floor(random() * 8));
-    return {
-      layout: runs[Math.floor(random() * spread)]!,
-      request: {
-        holdId: `${seed}-${i}`,
-        fromStop,
-        toStop,
-        seatClass: random() < 0.15 ? 'FIRST' : 'STANDARD',
-        count: random() < 0.7 ? 1 : 2,
-        ttlMs: 120_000,
-        now,
-      },
-    };
+    const journey = randomJourney(random);
+    const layout = runs[Math.floor(random() * spread)]!;
+    return { layout, request: randomHold(random, `${seed}-${i}`, journey, 0.15) };
   });
 }
 
@@ -180,15 +192,6 @@ async function memoryUsageOfRun(
   let indexBytes = 0;
   for (const holdId of holdIds) indexBytes += (await admin.memory('USAGE', `${keyPrefix}hold:${holdId}`)) ?? 0;
   return { bytes, keys, indexBytes };
-}
-
-async function deleteKeys(admin: Redis): Promise<void> {
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = nextCursor;
-    if (keys.length > 0) await admin.del(...keys);
-  } while (cursor !== '0');
 }
 
 interface Round {
@@ -315,18 +318,9 @@ try {
   const random = seededRandom(42);
   const held: string[] = [];
   for (let i = 0; held.length < 100_000; i++) {
-    const fromStop = Math.floor(random() * (stops - 1));
-    const toStop = Math.min(stops - 1, fromStop + 1 + Math.floor(random() * 8));
+    const journey = randomJourney(random);
     try {
-      const hold = await engine.hold(layout, {
-        holdId: `m${i}`,
-        fromStop,
-        toStop,
-        seatClass: random() < 0.12 ? 'FIRST' : 'STANDARD',
-        count: random() < 0.7 ? 1 : 2,
-        ttlMs: 120_000,
-        now,
-      });
+      const hold = await engine.hold(layout, randomHold(random, `m${i}`, journey, 0.12));
       held.push(hold.holdId);
       if (held.length % 2 === 0) await engine.confirm(hold.holdId);
     } catch (error) {
@@ -344,7 +338,7 @@ try {
       `(${((sold.bytes + sold.indexBytes) / held.length).toFixed(0)} B per hold)`,
   );
 } finally {
-  await deleteKeys(admin);
+  await deleteKeysUnder(admin, prefix);
   admin.disconnect();
   raw.disconnect();
 }

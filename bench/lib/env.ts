@@ -1,7 +1,13 @@
 // The one place the benchmarks read the environment.
 
+/** REDIS_URL as set, if it is: the booking benchmark hands it to the system, and runs the Redis engine only then. */
+export const redisUrlIfSet = (): string | undefined => process.env['REDIS_URL'] || undefined;
+
 /** REDIS_URL: the Redis the inventory benchmarks use. */
-export const redisUrl = (): string => process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const redisUrl = (): string => redisUrlIfSet() ?? 'redis://127.0.0.1:6379';
+
+/** Whether TICKETS_DATABASE_URL is set: a system a benchmark starts keeps tickets on PostgreSQL then, else on PGlite. */
+export const ticketsOnPostgres = (): boolean => Boolean(process.env['TICKETS_DATABASE_URL']);
 
 /** TEST_POSTGRES_URL: a PostgreSQL database to connect to, to create and drop the benchmarks' own databases. */
 export const postgresAdminUrl = (): string =>

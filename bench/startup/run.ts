@@ -8,13 +8,13 @@
 //   warm      the same folder again: what a restart costs
 // and reports the launcher's own "ready in" figure, the wall time to ready, both as a
 // multiple of the baseline, and the resident memory of every process once ready.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { childEnv } from '../lib/env.js';
-import { repoRoot } from '../lib/paths.js';
+import { processesOf } from '../lib/proc.js';
+import { freePortBlock, launchSystem, portVariables } from '../lib/system.js';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 
@@ -29,20 +29,6 @@ interface Start {
   memory: ProcessMemory[];
 }
 
-const portFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-async function freePortBlock(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    if ((await Promise.all([0, 1, 2, 3, 4, 5].map((i) => portFree(base + i)))).every(Boolean)) return base;
-  }
-}
-
 function baselineMs(): number {
   const started = performance.now();
   execFileSync(process.execPath, ['-e', '']);
@@ -50,64 +36,31 @@ function baselineMs(): number {
 }
 
 /** Resident memory (MB) of each process whose environment carries this DATA_DIR. */
-function memoryOf(dataDir: string): ProcessMemory[] {
+async function memoryOf(dataDir: string): Promise<ProcessMemory[]> {
   const rows: ProcessMemory[] = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
-      if (!environ.includes(`DATA_DIR=${dataDir}`)) continue;
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1] ?? '';
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      const name = /(subgraphs|packages)\/([a-z-]+)\//.exec(cmd)?.[2] ?? (cmd.includes('gateway') ? 'gateway' : cmd);
-      rows.push({ name, rssMb: Math.round(Number(rss) / 1024) });
-    } catch {
-      // the process ended meanwhile
-    }
+  for (const { pid, name } of await processesOf(dataDir)) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+    if (status === undefined) continue; // the process ended meanwhile
+    const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    rows.push({ name, rssMb: Math.round(Number(rss) / 1024) });
   }
-  return rows.sort((a, b) => a.name.localeCompare(b.name));
+  return rows;
 }
 
 async function startOnce(dataDir: string): Promise<Start> {
-  const base = await freePortBlock();
-  const env = childEnv({
-    DATA_DIR: dataDir,
-    GATEWAY_PORT: String(base),
-    USERS_PORT: String(base + 1),
-    TRAINS_PORT: String(base + 2),
-    INVENTORY_PORT: String(base + 3),
-    PRICES_PORT: String(base + 4),
-    TICKETS_PORT: String(base + 5),
-  });
+  const base = await freePortBlock(6);
   const started = performance.now();
-  const launcher = spawn(process.execPath, [path.join(repoRoot, 'packages/launcher/dist/main.js')], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  launcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  launcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const readyIn = await new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /ready in ([\d.]+) s/.exec(output);
-      if (match) {
-        clearInterval(timer);
-        resolve(Number(match[1]) * 1000);
-      }
-    }, 20);
-    launcher.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`launcher exited ${code}:\n${output}`));
-    });
-  });
-  const wallMs = performance.now() - started;
-  await new Promise((resolve) => setTimeout(resolve, 2_000)); // let start-up garbage settle
-  const memory = memoryOf(dataDir);
-  const exited = new Promise((resolve) => launcher.once('exit', resolve));
-  launcher.kill('SIGTERM');
-  await exited;
-  return { readyIn, wallMs, memory };
+  const system = launchSystem({ DATA_DIR: dataDir, ...portVariables(base) });
+  try {
+    await system.ready;
+    const wallMs = performance.now() - started;
+    const readyIn = Number(/ready in ([\d.]+) s/.exec(system.output())?.[1]) * 1000;
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // let start-up garbage settle
+    const memory = await memoryOf(dataDir);
+    return { readyIn, wallMs, memory };
+  } finally {
+    await system.stop();
+  }
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -11,7 +11,7 @@
 // search is sent to the subgraph and through the gateway in turn. Everything it creates
 // is removed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,8 @@ import {
 } from '@railgraph/trains/timetable';
 import { childEnv, postgresAdminUrl } from '../lib/env.js';
 import { repoRoot } from '../lib/paths.js';
+import { cpuMsOf } from '../lib/proc.js';
+import { launchSystem, portVariables } from '../lib/system.js';
 import { generateFeed, writeFeed, type GeneratedFeed } from './generate-feed.js';
 
 const { values } = parseArgs({
@@ -116,35 +118,6 @@ async function timedImport(settings: DatabaseSettings, feedDir: string) {
   } finally {
     await db.close();
   }
-}
-
-function launch(env: Record<string, string>): { ready: Promise<void>; stop: () => Promise<void> } {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'packages/launcher/dist/main.js')], {
-    cwd: repoRoot,
-    env: childEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`system not ready in 240 s:\n${output}`)), 240_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Railgraph is ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`launcher exited with ${code}:\n${output}`)));
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return { ready, stop };
 }
 
 const SEARCH =
@@ -256,14 +229,6 @@ for (const scale of scales) {
   results.push(row);
 }
 
-/** CPU time (user + system) a child process has used so far, in ms, from /proc (Linux). */
-async function cpuMsOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-}
-
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
@@ -316,17 +281,10 @@ try {
   const largest = results.at(-1)!;
   const base = Number(values['base-port']);
   const scratch = await mkdtemp(path.join(tmpdir(), 'trains-bench-system-'));
-  const system = launch({
-    GATEWAY_PORT: String(base),
-    USERS_PORT: String(base + 1),
-    TRAINS_PORT: String(base + 2),
-    INVENTORY_PORT: String(base + 3),
-    PRICES_PORT: String(base + 4),
-    TICKETS_PORT: String(base + 5),
-    DATA_DIR: scratch,
-    TRAINS_DATABASE_URL: largest.databaseUrl!,
-    LOG_LEVEL: 'warn',
-  });
+  const system = launchSystem(
+    { ...portVariables(base), DATA_DIR: scratch, TRAINS_DATABASE_URL: largest.databaseUrl!, LOG_LEVEL: 'warn' },
+    240_000,
+  );
   try {
     const launchedAt = performance.now();
     await system.ready;

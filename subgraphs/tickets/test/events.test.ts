@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
-import type { PrismaClient } from '../src/__generated__/prisma/client.js';
 import type { Bookings } from '../src/booking/bookings.js';
 import { publishEvents } from '../src/booking/events.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
 import type { BookingOwner } from '../src/booking/owner.js';
 import { describeEachDatabase } from '@railgraph/database/testing';
-import {
-  acceptingQuotes,
-  codeOf,
-  migratedDatabase,
-  testBookings,
-  beforeDeparture,
-  testQuote,
-  type MigratedDatabase,
-} from './fixtures.js';
+import { acceptingQuotes, codeOf, suiteDatabase, testBookings, beforeDeparture, testQuote } from './fixtures.js';
 
 /**
  * Booking domain events (docs/design.md §12): written in the transactions of the changes they
@@ -47,19 +38,10 @@ function countingInventory(soldOut = false): InventoryClient {
 }
 
 await describeEachDatabase('booking events', (target) => {
-  let database: MigratedDatabase;
-  let prisma: PrismaClient;
-
-  beforeAll(async () => {
-    database = await migratedDatabase(target);
-    prisma = database.prisma;
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const database = suiteDatabase(target);
 
   const saga = async (inventory = countingInventory()) =>
-    (await testBookings(prisma, inventory, { quotes, clock: beforeDeparture })).bookings;
+    (await testBookings(database.prisma, inventory, { quotes, clock: beforeDeparture })).bookings;
   const partner = (): BookingOwner => ({ kind: 'CLIENT', id: `partner-${randomUUID()}` });
   const book = (bookings: Bookings, owner: BookingOwner) =>
     bookings.book(
@@ -101,7 +83,7 @@ await describeEachDatabase('booking events', (target) => {
   it('writes no event for an attempt that failed', async () => {
     const owner = partner();
     expect(await codeOf(book(await saga(countingInventory(true)), owner))).toBe('SOLD_OUT');
-    expect(await prisma.bookingEvent.count({ where: { ownerId: owner.id } })).toBe(0);
+    expect(await database.prisma.bookingEvent.count({ where: { ownerId: owner.id } })).toBe(0);
   });
 
   it('keeps an event unseen until it is published, then places it after every earlier one', async () => {
@@ -111,7 +93,7 @@ await describeEachDatabase('booking events', (target) => {
     const before = await bookings.eventsFor(owner, 10);
     // An event whose process died before publishing it: stored, not yet in the stream.
     const lateId = randomUUID();
-    await prisma.bookingEvent.create({
+    await database.prisma.bookingEvent.create({
       data: {
         id: lateId,
         kind: 'BookingConfirmed',
@@ -122,10 +104,10 @@ await describeEachDatabase('booking events', (target) => {
       },
     });
     expect(await bookings.eventsFor(owner, 10)).toEqual(before);
-    expect(await publishEvents(prisma)).toBe(1);
+    expect(await publishEvents(database.prisma)).toBe(1);
     const after = await bookings.eventsFor(owner, 10, String(before.at(-1)!.position));
     expect(after.map((e) => e.id)).toEqual([lateId]);
-    expect(await publishEvents(prisma)).toBe(0);
+    expect(await publishEvents(database.prisma)).toBe(0);
   });
 
   it('gives each owner every event once when read page by page under concurrent bookings', async () => {
@@ -141,20 +123,22 @@ await describeEachDatabase('booking events', (target) => {
     // Readers follow the stream while bookings and publishers run.
     await Promise.all([
       ...Array.from({ length: 20 }, (_, i) => book(bookings, owners[i % 2]!)),
-      ...Array.from({ length: 10 }, () => publishEvents(prisma)),
+      ...Array.from({ length: 10 }, () => publishEvents(database.prisma)),
       ...Array.from({ length: 10 }, (_, i) => readPage(owners[i % 2]!)),
     ]);
-    await publishEvents(prisma);
+    await publishEvents(database.prisma);
     for (const owner of owners) {
       for (let page = 0; page < 10; page++) await readPage(owner);
-      const stored = await prisma.bookingEvent.findMany({
+      const stored = await database.prisma.bookingEvent.findMany({
         where: { ownerId: owner.id },
         orderBy: { position: 'asc' },
       });
       expect(stored).toHaveLength(10);
       expect(seen.get(owner.id)).toEqual(stored.map((e) => e.id));
     }
-    const positions = (await prisma.bookingEvent.findMany({ select: { position: true } })).map((e) => e.position);
+    const positions = (await database.prisma.bookingEvent.findMany({ select: { position: true } })).map(
+      (e) => e.position,
+    );
     expect(positions.every((p) => p !== null)).toBe(true);
     expect(new Set(positions).size).toBe(positions.length);
   });

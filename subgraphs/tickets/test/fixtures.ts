@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import type { ServiceDatabase } from '@railgraph/database';
 import type { DatabaseUnderTest } from '@railgraph/database/testing';
 import { createLocalQuoteVerifier, type QuoteClaims, type QuoteVerifier } from '@railgraph/quotes';
 import { createLogger } from '@railgraph/service-kit';
 import { generateSigningKey } from '@railgraph/signing-keys';
-import { PrismaClient } from '../src/__generated__/prisma/client.js';
+import { PrismaClient, type BookingStatus, type Prisma } from '../src/__generated__/prisma/client.js';
 import { Bookings } from '../src/booking/bookings.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
 import type { BookingOwner } from '../src/booking/owner.js';
@@ -125,8 +126,81 @@ export async function migratedDatabase(database: DatabaseUnderTest): Promise<Mig
   };
 }
 
+/**
+ * What `open` makes, made before the suite's tests and closed by `close` after them. Call it
+ * while the suite is collected; the object it returns is filled in by the suite's `beforeAll`,
+ * so read its fields in hooks and tests.
+ */
+export function forSuite<T extends object>(open: () => Promise<T>, close: (opened: T) => Promise<void>): T {
+  const fixture = {} as T;
+  let opened = false;
+  beforeAll(async () => {
+    Object.assign(fixture, await open());
+    opened = true;
+  });
+  afterAll(async () => {
+    if (opened) await close(fixture);
+  });
+  return fixture;
+}
+
+/** `migratedDatabase` for the suite's tests: made before them and closed after them (see `forSuite`). */
+export const suiteDatabase = (database: DatabaseUnderTest): MigratedDatabase =>
+  forSuite(
+    () => migratedDatabase(database),
+    (opened) => opened.close(),
+  );
+
 /** The traveller the database-level tests book for. */
 export const travellerOwner: BookingOwner = { kind: 'TRAVELLER', id: 'traveller-1' };
+
+/** The columns a booking row gets from `bookingRow` itself: the rest are the caller's. */
+type OwnColumns = 'id' | 'ownerKind' | 'ownerId' | 'idempotencyKey' | 'requestHash' | 'status' | 'holdId';
+
+/**
+ * A booking row as a test writes it straight to the database: `owner`'s, under its own id,
+ * idempotency key and hold id; `columns` are its journey, class and price and anything more.
+ */
+export function bookingRow(
+  id: string,
+  owner: BookingOwner,
+  status: BookingStatus,
+  columns: Omit<Prisma.BookingCreateInput, OwnColumns>,
+): Prisma.BookingCreateInput {
+  return {
+    id,
+    ownerKind: owner.kind,
+    ownerId: owner.id,
+    idempotencyKey: `key-${id}`,
+    requestHash: 'hash',
+    status,
+    holdId: id,
+    ...columns,
+  };
+}
+
+/**
+ * `bookingRow` for the test quote's journey, class and price (`testQuote()`: EC117 on
+ * 1 December 2026, stops 0 to 4, first class, £42); `columns` add to them or replace them.
+ */
+export function testQuoteBookingRow(
+  id: string,
+  owner: BookingOwner,
+  status: BookingStatus,
+  columns: Partial<Omit<Prisma.BookingCreateInput, OwnColumns>> = {},
+): Prisma.BookingCreateInput {
+  const { quoteId, journey, seatClass, total } = testQuote();
+  return bookingRow(id, owner, status, {
+    quoteId,
+    runId: journey.runId,
+    fromStop: journey.fromStop,
+    toStop: journey.toStop,
+    seatClass,
+    totalMinor: total.amountMinor,
+    currency: total.currency,
+    ...columns,
+  });
+}
 
 export interface ConfirmedBookingOptions {
   seatClass?: string;
@@ -148,15 +222,8 @@ export async function confirmedBooking(
   opts: ConfirmedBookingOptions = {},
 ): Promise<string> {
   const id = randomUUID();
-  const owner = opts.owner ?? travellerOwner;
   await prisma.booking.create({
-    data: {
-      id,
-      ownerKind: owner.kind,
-      ownerId: owner.id,
-      idempotencyKey: `key-${id}`,
-      requestHash: 'hash',
-      status: 'CONFIRMED',
+    data: bookingRow(id, opts.owner ?? travellerOwner, 'CONFIRMED', {
       quoteId: 'quote',
       runId: opts.runId ?? 'IC501:2026-03-29',
       fromStop: 0,
@@ -164,7 +231,6 @@ export async function confirmedBooking(
       seatClass: opts.seatClass ?? 'STANDARD',
       totalMinor: fares.reduce((a, b) => a + b, 0),
       currency: 'EUR',
-      holdId: id,
       departure: opts.departure === undefined ? new Date('2026-03-29T08:00:00Z') : opts.departure,
       departureTimeZone: opts.departure === null ? null : (opts.timeZone ?? 'Europe/Amsterdam'),
       tickets: {
@@ -180,7 +246,7 @@ export async function confirmedBooking(
           createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
         })),
       },
-    },
+    }),
   });
   return id;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
-import type { PrismaClient } from '../src/__generated__/prisma/client.js';
 import type { Bookings } from '../src/booking/bookings.js';
 import type { HeldSeat, HoldRequest, InventoryClient } from '../src/booking/inventory-client.js';
 import { doubleSoldSeats } from '../src/booking/oversell-audit.js';
@@ -9,11 +8,11 @@ import { describeEachDatabase } from '@railgraph/database/testing';
 import {
   acceptingQuotes,
   codeOf,
-  migratedDatabase,
+  suiteDatabase,
   testBookings,
   beforeDeparture,
   testQuote,
-  type MigratedDatabase,
+  testQuoteBookingRow,
 } from './fixtures.js';
 
 /**
@@ -82,34 +81,27 @@ class JourneySeats implements InventoryClient {
 }
 
 await describeEachDatabase('a hold lost before its booking commits', (target) => {
-  let database: MigratedDatabase;
-  let prisma: PrismaClient;
-
-  beforeAll(async () => {
-    database = await migratedDatabase(target);
-    prisma = database.prisma;
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const database = suiteDatabase(target);
   beforeEach(async () => {
-    await prisma.outboxMessage.deleteMany();
-    await prisma.bookingEvent.deleteMany();
-    await prisma.soldSeatLeg.deleteMany();
-    await prisma.refundLine.deleteMany();
-    await prisma.refund.deleteMany();
-    await prisma.ticket.deleteMany();
-    await prisma.booking.deleteMany();
+    await database.prisma.outboxMessage.deleteMany();
+    await database.prisma.bookingEvent.deleteMany();
+    await database.prisma.soldSeatLeg.deleteMany();
+    await database.prisma.refundLine.deleteMany();
+    await database.prisma.refund.deleteMany();
+    await database.prisma.ticket.deleteMany();
+    await database.prisma.booking.deleteMany();
   });
 
-  const saga = (inventory: InventoryClient) => testBookings(prisma, inventory, { quotes, clock: beforeDeparture });
+  const saga = (inventory: InventoryClient) =>
+    testBookings(database.prisma, inventory, { quotes, clock: beforeDeparture });
   const book = (bookings: Bookings, label: string) =>
     bookings.book(
       { kind: 'CLIENT', id: `partner-${label}` },
       { quoteToken: 'token', passengers: ['ADULT'], idempotencyKey: `key-${label}-${randomUUID()}`, seats: [SEAT] },
       `request-${label}`,
     );
-  const confirmedOn = () => prisma.booking.findMany({ where: { status: 'CONFIRMED' }, include: { tickets: true } });
+  const confirmedOn = () =>
+    database.prisma.booking.findMany({ where: { status: 'CONFIRMED' }, include: { tickets: true } });
 
   it('sells the seat once when inventory, its holds lost, grants it to 24 concurrent attempts', async () => {
     const inventory = new JourneySeats();
@@ -121,7 +113,7 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     const sold = await confirmedOn();
     expect(sold).toHaveLength(1);
     expect(sold[0]!.tickets.map((t) => `${t.coach}-${t.seatLabel}`)).toEqual([SEAT]);
-    const failed = await prisma.booking.findMany({ where: { status: 'FAILED' }, include: { tickets: true } });
+    const failed = await database.prisma.booking.findMany({ where: { status: 'FAILED' }, include: { tickets: true } });
     expect(failed).toHaveLength(23);
     for (const attempt of failed) {
       expect(attempt).toMatchObject({ failureCode: 'SEAT_TAKEN', tickets: [] });
@@ -129,8 +121,8 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     // Every loser's hold went back; the winner's was confirmed; nothing is left to do.
     expect(inventory.released.sort()).toEqual(failed.map((b) => b.holdId).sort());
     expect([...inventory.holds]).toEqual([[sold[0]!.holdId, { seats: [SEAT], confirmed: true }]]);
-    expect(await prisma.outboxMessage.count()).toBe(0);
-    expect(await doubleSoldSeats(prisma)).toBe(0);
+    expect(await database.prisma.outboxMessage.count()).toBe(0);
+    expect(await doubleSoldSeats(database.prisma)).toBe(0);
   });
 
   it('fails the attempt that commits second with SEAT_TAKEN when the rival already sold the seat', async () => {
@@ -145,11 +137,11 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     };
     expect(await codeOf(book(bookings, 'first'))).toBe('SEAT_TAKEN');
     expect(rival?.status).toBe('CONFIRMED');
-    const first = await prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-first' } });
+    const first = await database.prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-first' } });
     expect(first).toMatchObject({ status: 'FAILED', failureCode: 'SEAT_TAKEN' });
     expect(inventory.ownerOf(SEAT)).toBe(rival?.holdId);
-    expect(await prisma.outboxMessage.count()).toBe(0);
-    expect(await doubleSoldSeats(prisma)).toBe(0);
+    expect(await database.prisma.outboxMessage.count()).toBe(0);
+    expect(await doubleSoldSeats(database.prisma)).toBe(0);
   });
 
   it('confirms the first sale and fails the rival still holding the seat, then takes the seat back', async () => {
@@ -173,11 +165,13 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     // hold gone and the seat held for the rival, so the step stays in the outbox.
     const first = await book(bookings, 'first');
     expect(first.status).toBe('CONFIRMED');
-    expect(await prisma.outboxMessage.findMany({ select: { kind: true } })).toEqual([{ kind: 'CONFIRM_HOLD' }]);
+    expect(await database.prisma.outboxMessage.findMany({ select: { kind: true } })).toEqual([
+      { kind: 'CONFIRM_HOLD' },
+    ]);
 
     releaseRival();
     expect(await rival).toBe('SEAT_TAKEN');
-    expect(await prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-rival' } })).toMatchObject({
+    expect(await database.prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-rival' } })).toMatchObject({
       status: 'FAILED',
       failureCode: 'SEAT_TAKEN',
     });
@@ -186,9 +180,9 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     // The relay's next try takes the seat back for the sale and confirms it.
     expect(await relay.drain(new Date(Date.now() + 3_600_000))).toBe(1);
     expect(inventory.holds.get(first.holdId)).toEqual({ seats: [SEAT], confirmed: true });
-    expect(await prisma.outboxMessage.count()).toBe(0);
+    expect(await database.prisma.outboxMessage.count()).toBe(0);
     expect((await confirmedOn()).map((b) => b.id)).toEqual([first.id]);
-    expect(await doubleSoldSeats(prisma)).toBe(0);
+    expect(await doubleSoldSeats(database.prisma)).toBe(0);
   });
 
   it('sells a seat again once the booking that had it is cancelled, on a shared leg or not', async () => {
@@ -196,12 +190,12 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     const { bookings } = await saga(inventory);
     const first = await book(bookings, 'first');
     await bookings.cancel({ kind: 'CLIENT', id: 'partner-first' }, first.id, 'request-cancel');
-    expect(await prisma.soldSeatLeg.count({ where: { bookingId: first.id } })).toBe(0);
+    expect(await database.prisma.soldSeatLeg.count({ where: { bookingId: first.id } })).toBe(0);
     const again = await book(bookings, 'again');
     expect(again.status).toBe('CONFIRMED');
-    expect(await prisma.soldSeatLeg.findMany({ where: { bookingId: again.id }, orderBy: { leg: 'asc' } })).toEqual(
-      [0, 1, 2, 3].map((leg) => ({ runId, leg, coach: 1, seatLabel: '3A', bookingId: again.id })),
-    );
+    expect(
+      await database.prisma.soldSeatLeg.findMany({ where: { bookingId: again.id }, orderBy: { leg: 'asc' } }),
+    ).toEqual([0, 1, 2, 3].map((leg) => ({ runId, leg, coach: 1, seatLabel: '3A', bookingId: again.id })));
   });
 
   it('keeps the seats of a booking being made when inventory rebuilds the run before it commits', async () => {
@@ -209,24 +203,12 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     const { bookings } = await saga(inventory);
     const first = await book(bookings, 'first');
     const pendingId = randomUUID();
-    await prisma.booking.create({
-      data: {
-        id: pendingId,
-        ownerKind: 'CLIENT',
-        ownerId: 'partner-pending',
-        idempotencyKey: `key-${pendingId}`,
-        requestHash: 'hash',
-        status: 'PENDING',
+    await database.prisma.booking.create({
+      data: testQuoteBookingRow(pendingId, { kind: 'CLIENT', id: 'partner-pending' }, 'PENDING', {
         quoteId: 'quote',
         runId,
-        fromStop: 0,
-        toStop: 4,
-        seatClass: 'FIRST',
-        totalMinor: 4_200,
-        currency: 'GBP',
-        holdId: pendingId,
         heldSeats: ['1-4B', '1-4C'],
-      },
+      }),
     });
     await inventory.loseState(bookings);
     expect(inventory.holds.get(first.holdId)?.seats).toEqual([SEAT]);

@@ -9,7 +9,7 @@ import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { Bookings } from '../src/booking/bookings.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
 import { enqueue, OutboxRelay } from '../src/booking/outbox.js';
-import { acceptingQuotes, testQuote } from './fixtures.js';
+import { acceptingQuotes, testQuote, testQuoteBookingRow, travellerOwner } from './fixtures.js';
 
 /**
  * What the saga leaves behind when inventory refuses a hold or its answer is lost: a FAILED
@@ -129,21 +129,7 @@ describe('booking saga compensation (embedded PGlite)', () => {
   it('holds a sold booking’s own seats again when inventory lost the hold, then confirms it', async () => {
     const holdId = randomUUID();
     await prisma.booking.create({
-      data: {
-        id: holdId,
-        ownerKind: 'TRAVELLER',
-        ownerId: 'traveller-1',
-        idempotencyKey: `key-${holdId}`,
-        requestHash: 'hash',
-        status: 'CONFIRMED',
-        quoteId: 'quote-1',
-        runId: 'EC117:2026-12-01',
-        fromStop: 0,
-        toStop: 4,
-        seatClass: 'FIRST',
-        totalMinor: 4_200,
-        currency: 'GBP',
-        holdId,
+      data: testQuoteBookingRow(holdId, travellerOwner, 'CONFIRMED', {
         tickets: {
           create: [
             {
@@ -157,7 +143,7 @@ describe('booking saga compensation (embedded PGlite)', () => {
             },
           ],
         },
-      },
+      }),
     });
     const known = new Set<string>();
     const calls: string[] = [];

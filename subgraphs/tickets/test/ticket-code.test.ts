@@ -90,7 +90,7 @@ describe('ticket codes', () => {
 });
 
 describe('the inspector script', () => {
-  const script = fileURLToPath(new URL('../dist/inspect-ticket.js', import.meta.url));
+  const script = fileURLToPath(new URL('../dist/cli/inspect-ticket.js', import.meta.url));
 
   it('checks a code offline from a saved JWKS and exits 0 only for a valid one', async () => {
     const ring = await keyRing();

@@ -6,7 +6,7 @@ import { instantOf, localDateOf } from '@railgraph/service-kit';
  * Ticket codes: a compact ES256 JWS over a short JSON payload, small enough for a QR
  * code. It carries the ticket, run, stops, coach, seat, passenger type and its validity
  * window. An inspector checks it offline with the public key alone (`inspectTicketCode`,
- * or `node subgraphs/tickets/dist/inspect-ticket.js <jwks> <code>`); the online check in
+ * or `node subgraphs/tickets/dist/cli/inspect-ticket.js <jwks> <code>`); the online check in
  * `validateTicket` adds cancellation.
  *
  * Validity: from 00:00 on the departure's local date at the boarding station until 24 h

@@ -8,90 +8,83 @@
 // and each process's CPU share over the phase (from /proc/<pid>/stat).
 //
 //   npm run build
-//   node bench/tickets/booking.mjs [seconds=20] [concurrency=32]
-//   REDIS_URL=redis://127.0.0.1:6379 TICKETS_DATABASE_URL=postgresql://... node bench/tickets/booking.mjs
+//   node bench/dist/tickets/booking.js [seconds=20] [concurrency=32]
+//   REDIS_URL=redis://127.0.0.1:6379 TICKETS_DATABASE_URL=postgresql://... node bench/dist/tickets/booking.js
 // REDIS_URL and *_DATABASE_URL are handed to the system as `npm start` would take them; Redis
 // keys live under a unique prefix and are deleted at the end.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { createMemoryEngine } from '../../subgraphs/inventory/dist/engine/memory.js';
-import { createRedisEngine } from '../../subgraphs/inventory/dist/engine/redis.js';
-import { intercityRun, print, seededRandom } from '../inventory/common.mjs';
+import { createMemoryEngine, createRedisEngine, type InventoryEngine } from '@railgraph/inventory/engine';
+import { redisUrlIfSet, ticketsOnPostgres } from '../lib/env.js';
+import { cpuMsOf, processesOf } from '../lib/proc.js';
+import { deleteKeysUnder, uniqueKeyPrefix } from '../lib/redis.js';
+import { freePortBlock, launchSystem, portsFrom, portVariables } from '../lib/system.js';
+import { intercityRun, isSoldOut, print, seededRandom } from '../inventory/common.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const seconds = Number(process.argv[2] ?? 20);
 const concurrency = Number(process.argv[3] ?? 32);
-const redisUrl = process.env.REDIS_URL;
-const redisPrefix = `bench:booking:${randomBytes(4).toString('hex')}:`;
-const clockTicks = 100; // USER_HZ on Linux
+const redisUrl = redisUrlIfSet();
+const redisPrefix = uniqueKeyPrefix('booking');
 
 const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
 
-async function portIsFree(port) {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+interface GraphQLAnswer<T> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
-async function freePortBlock(count) {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    const free = await Promise.all(Array.from({ length: count }, (_, i) => portIsFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free block of ports');
-}
-
-async function graphql(url, query, variables = {}, headers = {}) {
+async function graphql<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLAnswer<T>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, ...(await response.json()) };
+  return { status: response.status, ...((await response.json()) as Omit<GraphQLAnswer<T>, 'status'>) };
 }
 
-/** The system's processes (each carries DATA_DIR in its environment), by service name. */
-async function processesOf(dataDir) {
-  const found = {};
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '');
-    if (!environ.split('\0').includes(`DATA_DIR=${dataDir}`)) continue;
-    const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'latin1').catch(() => '')).split('\0').join(' ');
-    const name =
-      /subgraphs\/(\w+)\/dist/.exec(cmdline)?.[1] ??
-      (cmdline.includes('gateway/dist') ? 'gateway' : cmdline.includes('launcher') ? 'launcher' : `pid ${entry}`);
-    found[name] = Number(entry);
-  }
-  found.bench = process.pid;
-  return found;
+/** Why an answer is not what a phase wanted: its first error's code, else its HTTP status. */
+const failureOf = (answer: GraphQLAnswer<unknown>): string =>
+  answer.errors?.[0]?.extensions?.code ?? `HTTP ${answer.status}`;
+
+/** Process ids by name: the system's processes, and this one as `bench`. */
+type Pids = Record<string, number>;
+
+async function cpuSnapshot(pids: Pids): Promise<Record<string, number>> {
+  return Object.fromEntries(
+    await Promise.all(Object.entries(pids).map(async ([name, pid]) => [name, await cpuMsOf(pid)] as const)),
+  );
 }
 
-async function cpuTicks(pid) {
-  const stat = await readFile(`/proc/${pid}/stat`, 'latin1').catch(() => '');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime + stime
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+interface PhaseResult {
+  name: string;
+  /** Successful operations per second. */
+  rate: number;
+  p50: number;
+  p99: number;
+  outcomes: Record<string, number>;
+  /** Each process's CPU over the phase, in % of one core, busiest first (those at 0.5 % or more). */
+  cpu: Array<[string, number]>;
 }
 
-async function cpuSnapshot(pids) {
-  return Object.fromEntries(await Promise.all(Object.entries(pids).map(async ([n, p]) => [n, await cpuTicks(p)])));
-}
+const cpuList = (cpu: PhaseResult['cpu']): string =>
+  cpu.map(([name, share]) => `${name} ${share.toFixed(0)}`).join(', ');
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-/** Closed loop: `concurrency` workers call `task` until `seconds` pass. */
-async function phase(name, pids, task) {
-  const latencies = [];
-  const outcomes = {};
+/** Closed loop: `concurrency` workers call `task` until `seconds` pass; `task` answers 'ok' or why not. */
+async function phase(name: string, pids: Pids, task: (i: number) => Promise<string>): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  const outcomes: Record<string, number> = {};
   const before = await cpuSnapshot(pids);
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -101,11 +94,11 @@ async function phase(name, pids, task) {
       while (performance.now() < deadline) {
         const i = n++;
         const t0 = performance.now();
-        let outcome;
+        let outcome: string;
         try {
           outcome = await task(i);
         } catch (error) {
-          outcome = `error ${error?.message ?? error}`;
+          outcome = `error ${error instanceof Error ? error.message : String(error)}`;
         }
         latencies.push(performance.now() - t0);
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
@@ -115,14 +108,13 @@ async function phase(name, pids, task) {
   const wall = (performance.now() - started) / 1000;
   const after = await cpuSnapshot(pids);
   latencies.sort((a, b) => a - b);
-  const ok = outcomes.ok ?? 0;
   const cpu = Object.entries(after)
-    .map(([proc, ticks]) => [proc, ((ticks - (before[proc] ?? ticks)) / clockTicks / wall) * 100])
+    .map(([proc, ms]): [string, number] => [proc, ((ms - (before[proc] ?? ms)) / 1000 / wall) * 100])
     .filter(([, share]) => share >= 0.5)
     .sort((a, b) => b[1] - a[1]);
-  const result = {
+  const result: PhaseResult = {
     name,
-    rate: ok / wall,
+    rate: (outcomes['ok'] ?? 0) / wall,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     outcomes,
@@ -130,82 +122,66 @@ async function phase(name, pids, task) {
   };
   print(
     `${name}: ${result.rate.toFixed(1)}/s ok, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ` +
-      `outcomes ${JSON.stringify(outcomes)}; CPU (% of one core) ${cpu.map(([p, s]) => `${p} ${s.toFixed(0)}`).join(', ')}`,
+      `outcomes ${JSON.stringify(outcomes)}; CPU (% of one core) ${cpuList(cpu)}`,
   );
   return result;
 }
 
-async function loadAverage() {
+async function loadAverage(): Promise<string> {
   return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
 }
 
+interface Journey {
+  runId: string;
+  fromStop: number;
+  toStop: number;
+  fares: Array<{ seatClass: string; quoteToken: string }>;
+}
+
+/** A journey found and a single-adult STANDARD quote for it. */
+interface Quoted extends Journey {
+  token: string;
+}
+
 const base = await freePortBlock(7);
-const ports = {
-  gateway: base,
-  users: base + 1,
-  trains: base + 2,
-  inventory: base + 3,
-  prices: base + 4,
-  tickets: base + 5,
-};
+const ports = portsFrom(base);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-bench-booking-'));
 const secrets = { tickets: randomBytes(32).toString('base64url'), inventory: randomBytes(32).toString('base64url') };
-const launcher = spawn(process.execPath, [path.join(repoRoot, 'packages/launcher/dist/main.js')], {
-  cwd: repoRoot,
-  env: {
-    ...process.env,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    GATEWAY_PORT: String(ports.gateway),
-    USERS_PORT: String(ports.users),
-    TRAINS_PORT: String(ports.trains),
-    INVENTORY_PORT: String(ports.inventory),
-    PRICES_PORT: String(ports.prices),
-    TICKETS_PORT: String(ports.tickets),
-    WEB_PORT: String(base + 6),
-    TICKETS_CLIENT_SECRET: secrets.tickets,
-    INVENTORY_CLIENT_SECRET: secrets.inventory,
-    INVENTORY_REDIS_KEY_PREFIX: redisPrefix,
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
+const system = launchSystem({
+  ...portVariables(base),
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  WEB_PORT: String(base + 6),
+  TICKETS_CLIENT_SECRET: secrets.tickets,
+  INVENTORY_CLIENT_SECRET: secrets.inventory,
+  INVENTORY_REDIS_KEY_PREFIX: redisPrefix,
 });
-let output = '';
-launcher.stdout.on('data', (c) => (output += c));
-launcher.stderr.on('data', (c) => (output += c));
 
-async function stop() {
-  launcher.kill('SIGTERM');
-  await new Promise((resolve) => (launcher.exitCode !== null ? resolve() : launcher.once('exit', resolve)));
+async function stop(): Promise<void> {
+  await system.stop();
   await rm(dataDir, { recursive: true, force: true });
   if (redisUrl) {
     const admin = new Redis(redisUrl);
-    let cursor = '0';
-    do {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await admin.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysUnder(admin, redisPrefix);
     admin.disconnect();
   }
 }
 
 try {
-  const startedAt = Date.now();
-  while (!output.includes('Railgraph is ready')) {
-    if (launcher.exitCode !== null) throw new Error(`launcher exited:\n${output}`);
-    if (Date.now() - startedAt > 300_000) throw new Error('system not ready in 300 s');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await system.ready;
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
   const ticketsUrl = `http://127.0.0.1:${ports.tickets}/graphql`;
   const inventoryUrl = `http://127.0.0.1:${ports.inventory}/graphql`;
-  const signUp = await graphql(gatewayUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
-    input: { email: 'bench@example.com', password: 'correct horse battery staple', name: 'Bench' },
-  });
+  const signUp = await graphql<{ signUp: { accessToken: string } }>(
+    gatewayUrl,
+    'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
+    { input: { email: 'bench@example.com', password: 'correct horse battery staple', name: 'Bench' } },
+  );
+  if (!signUp.data) throw new Error(`sign-up failed: ${JSON.stringify(signUp)}`);
   const authorization = `Bearer ${signUp.data.signUp.accessToken}`;
 
   // Single-adult STANDARD quotes over many runs and journeys, so no journey sells out.
-  const quotes = [];
+  const quotes: Quoted[] = [];
   for (const [from, to] of [
     ['KGX', 'EDB'],
     ['KGX', 'YRK'],
@@ -214,7 +190,7 @@ try {
     ['BMI', 'AMS'],
     ['DHG', 'AHM'],
   ]) {
-    const found = await graphql(
+    const found = await graphql<{ searchJourneys: Journey[] }>(
       gatewayUrl,
       'query($from: String!, $to: String!, $date: Date!) { searchJourneys(from: $from, to: $to, date: $date, first: 20) { runId fromStop toStop fares(passengers: [{ type: ADULT }]) { seatClass quoteToken } } }',
       { from, to, date: tomorrow },
@@ -225,37 +201,38 @@ try {
       if (offer) quotes.push({ ...journey, token: offer.quoteToken });
     }
   }
-  const pids = await processesOf(dataDir);
+  if (quotes.length === 0) throw new Error('no STANDARD quote found on any of the lines');
+  const pids: Pids = Object.fromEntries((await processesOf(dataDir)).map(({ name, pid }) => [name, pid]));
+  pids['bench'] = process.pid;
   print(
     `Railgraph booking bench: ${seconds} s per phase, ${concurrency} in flight, ${quotes.length} journeys; ` +
-      `inventory ${redisUrl ? 'Redis engine' : 'in-process engine'}, tickets ${process.env.TICKETS_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}; ` +
+      `inventory ${redisUrl ? 'Redis engine' : 'in-process engine'}, tickets ${ticketsOnPostgres() ? 'PostgreSQL' : 'PGlite'}; ` +
       `load average ${await loadAverage()}; node ${process.version}, ${os.cpus().length} cores`,
   );
 
+  const quoteFor = (i: number): Quoted => quotes[i % quotes.length]!;
   const BOOK =
     'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id status tickets { coach seat } } }';
-  const booking = (url) => async (i) => {
-    const quote = quotes[i % quotes.length];
-    const answer = await graphql(
+  const booking = (url: string) => async (i: number) => {
+    const answer = await graphql<{ bookJourney: { status: string } | null }>(
       url,
       BOOK,
       {
         input: {
-          quoteToken: quote.token,
+          quoteToken: quoteFor(i).token,
           passengers: [{ type: 'ADULT' }],
           idempotencyKey: `bench-${url.length}-${i}-${randomBytes(4).toString('hex')}`,
         },
       },
       { authorization },
     );
-    if (answer.data?.bookJourney?.status === 'CONFIRMED') return 'ok';
-    return answer.errors?.[0]?.extensions?.code ?? `HTTP ${answer.status}`;
+    return answer.data?.bookJourney?.status === 'CONFIRMED' ? 'ok' : failureOf(answer);
   };
 
   // Warm-up: JIT, JWKS caches, layouts of every run in inventory.
   await Promise.all(Array.from({ length: quotes.length }, (_, i) => booking(gatewayUrl)(i)));
 
-  const results = [];
+  const results: PhaseResult[] = [];
   results.push(await phase('gateway -> tickets -> inventory (bookJourney)', pids, booking(gatewayUrl)));
   results.push(await phase('tickets directly (bookJourney)', pids, booking(ticketsUrl)));
 
@@ -268,12 +245,12 @@ try {
     },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'inventory:internal' }).toString(),
   });
-  const serviceToken = `Bearer ${(await tokenAnswer.json()).access_token}`;
+  const serviceToken = `Bearer ${((await tokenAnswer.json()) as { access_token: string }).access_token}`;
   const HOLD = 'mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { holdId } }';
   results.push(
     await phase('inventory directly (holdSeats)', pids, async (i) => {
-      const quote = quotes[i % quotes.length];
-      const answer = await graphql(
+      const quote = quoteFor(i);
+      const answer = await graphql<{ holdSeats: { holdId: string } | null }>(
         inventoryUrl,
         HOLD,
         {
@@ -289,19 +266,19 @@ try {
         },
         { authorization: serviceToken },
       );
-      return answer.data?.holdSeats ? 'ok' : (answer.errors?.[0]?.extensions?.code ?? `HTTP ${answer.status}`);
+      return answer.data?.holdSeats ? 'ok' : failureOf(answer);
     }),
   );
 
   // The engine alone, in this process: single-seat holds on 40 runs of a 30-stop intercity train.
   const runs = Array.from({ length: 40 }, (_, i) => intercityRun(`IC${1000 + i}:2026-12-01`, 30));
-  const engineHolds = async (name, engine) => {
+  const engineHolds = async (name: string, engine: InventoryEngine) => {
     await Promise.all(runs.map((layout) => engine.availability(layout, 0, layout.legCount)));
     const random = seededRandom(7);
     return phase(name, { bench: process.pid }, async (i) => {
       const fromStop = Math.floor(random() * 28);
       try {
-        await engine.hold(runs[i % runs.length], {
+        await engine.hold(runs[i % runs.length]!, {
           holdId: `engine-${i}`,
           fromStop,
           toStop: fromStop + 1 + Math.floor(random() * Math.min(8, 29 - fromStop - 1)),
@@ -314,7 +291,7 @@ try {
         if (i >= 4000) await engine.release(`engine-${i - 4000}`).catch(() => undefined);
         return 'ok';
       } catch (error) {
-        if (error?.extensions?.code === 'SOLD_OUT') return 'SOLD_OUT';
+        if (isSoldOut(error)) return 'SOLD_OUT';
         throw error;
       }
     });
@@ -326,7 +303,7 @@ try {
     await engine.close();
   }
 
-  const [e2e] = results;
+  const e2e = results[0]!;
   print('');
   print(`load average at the end ${await loadAverage()}`);
   print('| layer | ok/s | × end to end | p50 ms | p99 ms |');
@@ -339,9 +316,7 @@ try {
   print('');
   print('| phase | CPU % of one core per process |');
   print('| --- | --- |');
-  for (const r of results.slice(0, 3)) {
-    print(`| ${r.name} | ${r.cpu.map(([p, s]) => `${p} ${s.toFixed(0)}`).join(', ')} |`);
-  }
+  for (const r of results.slice(0, 3)) print(`| ${r.name} | ${cpuList(r.cpu)} |`);
 } finally {
   await stop();
 }

@@ -1,7 +1,7 @@
 /**
  * An inspector's offline ticket check, from tickets' public keys alone:
  *
- *   node subgraphs/tickets/dist/inspect-ticket.js <jwks.json file or URL> <ticket code> [--at <ISO instant>]
+ *   node subgraphs/tickets/dist/cli/inspect-ticket.js <jwks.json file or URL> <ticket code> [--at <ISO instant>]
  *
  * Fetch the JWKS (`/.well-known/jwks.json` of tickets) while online and keep the file; the
  * check itself needs no network. Prints the verdict as JSON; exits 0 when VALID, 1 when
@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { JWK } from 'jose';
-import { inspectTicketCode } from './booking/ticket-code.js';
+import { inspectTicketCode } from '../booking/ticket-code.js';
 
 async function keysFrom(source: string): Promise<{ keys: JWK[] }> {
   const text = /^https?:\/\//.test(source) ? await (await fetch(source)).text() : await readFile(source, 'utf8');

@@ -1,0 +1,33 @@
+// Shared by the benchmarks: what /proc (Linux) tells of the processes they start.
+import { readdir, readFile } from 'node:fs/promises';
+
+export interface SystemProcess {
+  pid: number;
+  /** The subgraph or package it runs (`trains`, `launcher`), `gateway`, or else its script. */
+  name: string;
+}
+
+/** The processes of a system started with this DATA_DIR (each carries it in its environment), by name. */
+export async function processesOf(dataDir: string): Promise<SystemProcess[]> {
+  const found: SystemProcess[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    // A process may end meanwhile: it is then left out.
+    const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '');
+    if (!environ.split('\0').includes(`DATA_DIR=${dataDir}`)) continue;
+    const script = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0')[1] ?? '';
+    const name =
+      /(subgraphs|packages)\/([a-z-]+)\//.exec(script)?.[2] ??
+      (script.includes('gateway') ? 'gateway' : script || `pid ${entry}`);
+    found.push({ pid: Number(entry), name });
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** CPU time (user + system) a process has used so far, in ms; 0 for one that has ended. */
+export async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
