@@ -1,23 +1,9 @@
 // Shared by the inventory benches: a realistic run layout and (re-exported) a seeded random source.
 // Run `npm run build` first: the benches use the compiled engines (`@railgraph/inventory/engine`).
-import type { CoachLayout, RunLayout, SeatClass, SeatPosition } from '@railgraph/inventory/engine';
+import type { RunLayout } from '@railgraph/inventory/engine';
+import { coach } from '@railgraph/inventory/testing';
 
 export { seededRandom } from '../lib/random.js';
-
-const positions: readonly SeatPosition[] = ['WINDOW', 'AISLE', 'AISLE', 'WINDOW'];
-
-/** A coach with rows of four seats (window, aisle, aisle, window) labelled 1A 1B 1C 1D 2A ... */
-export function coach(number: number, seatClass: SeatClass, seatCount: number): CoachLayout {
-  return {
-    number,
-    seatClass,
-    seatCount,
-    seats: Array.from({ length: seatCount }, (_, i) => ({
-      label: `${Math.floor(i / 4) + 1}${'ABCD'[i % 4]}`,
-      position: positions[i % 4]!,
-    })),
-  };
-}
 
 /** An intercity run: 12 coaches (2 FIRST of 48 seats, 10 STANDARD of 72: 816 seats) over `stops` stops. */
 export function intercityRun(runId: string, stops: number): RunLayout {

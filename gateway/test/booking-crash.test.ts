@@ -1,12 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteKeys, redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
-import { createTestDatabase, postgresForTests, type TestDatabase } from '@railgraph/database/testing';
+import { deleteKeys, redisTestUrl } from '@railgraph/database/redis-testing';
 import {
   bookJourney,
   eastCoastStoppingRun,
@@ -15,9 +12,12 @@ import {
   outboxBacklog,
   quoteOn,
   readTicketsStore,
+  realStoresAvailable,
   seatMapOf,
+  systemStores,
   travellerAuthorization,
   type RunView,
+  type SystemStores,
 } from './booking-support.js';
 import { freePortBlock, graphql, repoRoot } from './system.js';
 
@@ -51,8 +51,7 @@ type Fault =
   | { on: 'holdSeats'; loseInventoryState: true; meanwhile: () => Promise<void> };
 
 const redisUrl = redisTestUrl();
-const realStores = (await postgresForTests()) && (await redisForTests(redisUrl));
-const databaseServices = ['users', 'trains', 'prices', 'tickets'] as const;
+const realStores = await realStoresAvailable();
 
 async function freePorts(count: number): Promise<number[]> {
   const base = await freePortBlock(count);
@@ -61,10 +60,7 @@ async function freePorts(count: number): Promise<number[]> {
 
 /** The crash scenarios, on the embedded defaults or with every service on PostgreSQL and Redis. */
 function crashSuite(stores: 'embedded' | 'real'): void {
-  let dataDir: string;
-  let databases: TestDatabase[] = [];
-  let ticketsDatabaseUrl: string | undefined;
-  let redisPrefix: string | undefined;
+  let storage: SystemStores | undefined;
   let ports: Record<ServiceName | 'proxy', number>;
   let env: NodeJS.ProcessEnv;
   const running = new Map<ServiceName, Service>();
@@ -118,7 +114,7 @@ function crashSuite(stores: 'embedded' | 'real'): void {
    */
   async function loseInventoryState(): Promise<void> {
     await kill('inventory');
-    if (redisPrefix) await deleteKeys(redisUrl, redisPrefix);
+    if (storage?.redisPrefix) await deleteKeys(redisUrl, storage.redisPrefix);
     await start('inventory');
   }
 
@@ -176,17 +172,7 @@ function crashSuite(stores: 'embedded' | 'real'): void {
   }
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-crash-'));
-    let storeEnv: Record<string, string> = {};
-    if (stores === 'real') {
-      databases = await Promise.all(databaseServices.map((service) => createTestDatabase(`crash_${service}`)));
-      storeEnv = Object.fromEntries(
-        databases.map((db, i) => [`${databaseServices[i]!.toUpperCase()}_DATABASE_URL`, db.url]),
-      );
-      ticketsDatabaseUrl = storeEnv['TICKETS_DATABASE_URL'];
-      redisPrefix = `test:crash:${randomBytes(4).toString('hex')}:`;
-      storeEnv = { ...storeEnv, REDIS_URL: redisUrl, INVENTORY_REDIS_KEY_PREFIX: redisPrefix };
-    }
+    storage = await systemStores(stores, 'crash');
     const [gateway, users, trains, inventory, prices, tickets, proxyPort] = await freePorts(7);
     ports = {
       gateway: gateway!,
@@ -200,7 +186,6 @@ function crashSuite(stores: 'embedded' | 'real'): void {
     const url = (port: number, route = '/graphql') => `http://127.0.0.1:${port}${route}`;
     env = {
       ...process.env,
-      DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
       GATEWAY_PORT: String(ports.gateway),
@@ -223,7 +208,8 @@ function crashSuite(stores: 'embedded' | 'real'): void {
       HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS),
       OUTBOX_RELAY_INTERVAL_MS: String(RELAY_INTERVAL_MS),
       INVENTORY_REAPER_INTERVAL_MS: '500',
-      ...storeEnv,
+      // The data folder, and on real stores each service's database and inventory's Redis prefix.
+      ...storage.env,
     };
     proxy = inventoryProxy();
     await new Promise<void>((resolve) => proxy.listen(ports.proxy, '127.0.0.1', resolve));
@@ -236,9 +222,7 @@ function crashSuite(stores: 'embedded' | 'real'): void {
   afterAll(async () => {
     for (const name of [...running.keys()]) await kill(name);
     await new Promise((resolve) => proxy?.close(resolve));
-    await rm(dataDir, { recursive: true, force: true });
-    for (const db of databases) await db.drop();
-    if (redisPrefix) await deleteKeys(redisUrl, redisPrefix);
+    await storage?.drop();
   });
 
   const seatsOf = (booking: { tickets: Array<{ coach: number; seat: string }> }) =>
@@ -354,7 +338,10 @@ function crashSuite(stores: 'embedded' | 'real'): void {
     tickets.process.kill('SIGTERM');
     await tickets.exited;
     running.delete('tickets');
-    const store = await readTicketsStore({ url: ticketsDatabaseUrl, dataDir: path.join(dataDir, 'tickets') });
+    const store = await readTicketsStore({
+      url: storage!.ticketsDatabaseUrl,
+      dataDir: path.join(storage!.dataDir, 'tickets'),
+    });
     expect(store.outbox).toEqual([]);
     expect(store.bookings.filter((b) => b.status === 'PENDING')).toEqual([]);
     const byKey = Object.fromEntries(store.bookings.map((b) => [b.idempotencyKey.split('-')[1], b]));

@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { openDatabase } from '@railgraph/database';
-import { deleteKeys, redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
-import { createTestDatabase, postgresForTests } from '@railgraph/database/testing';
+import { redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
+import type { SystemStores } from '@railgraph/database/system-stores';
+import { postgresForTests } from '@railgraph/database/testing';
 import { graphql, repoRoot, type GraphQLResponse, type RunningSystem } from './system.js';
 
 /**
@@ -369,52 +367,8 @@ export function expectTakenAsSold(
   }
 }
 
-const storeServices = ['users', 'trains', 'prices', 'tickets'] as const;
-
-export interface SystemStores {
-  /** The environment that puts the system on these stores, its data folder included. */
-  env: Record<string, string>;
-  dataDir: string;
-  /** Tickets' PostgreSQL database, on real stores; unset on the embedded PGlite. */
-  ticketsDatabaseUrl: string | undefined;
-  /** Inventory's Redis key prefix, on real stores. */
-  redisPrefix: string | undefined;
-  /** Removes the data folder, the databases and the Redis keys. */
-  drop(): Promise<void>;
-}
-
-/**
- * Stores for one system under test: a fresh data folder and, for `real`, a fresh PostgreSQL
- * database per service and a Redis key prefix of its own (`label` names them).
- */
-export async function systemStores(stores: 'embedded' | 'real', label: string): Promise<SystemStores> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), `railgraph-${label}-`));
-  if (stores === 'embedded') {
-    return {
-      env: { DATA_DIR: dataDir },
-      dataDir,
-      ticketsDatabaseUrl: undefined,
-      redisPrefix: undefined,
-      drop: () => rm(dataDir, { recursive: true, force: true }),
-    };
-  }
-  const databases = await Promise.all(storeServices.map((service) => createTestDatabase(`${label}_${service}`)));
-  const urls = Object.fromEntries(
-    databases.map((db, i) => [`${storeServices[i]!.toUpperCase()}_DATABASE_URL`, db.url]),
-  );
-  const redisPrefix = `test:${label}:${randomBytes(4).toString('hex')}:`;
-  return {
-    env: { ...urls, REDIS_URL: redisTestUrl(), INVENTORY_REDIS_KEY_PREFIX: redisPrefix, DATA_DIR: dataDir },
-    dataDir,
-    ticketsDatabaseUrl: urls['TICKETS_DATABASE_URL'],
-    redisPrefix,
-    drop: async () => {
-      await rm(dataDir, { recursive: true, force: true });
-      for (const db of databases) await db.drop();
-      await deleteKeys(redisTestUrl(), redisPrefix);
-    },
-  };
-}
+/** Stores for one system under test (data folder; on real stores, databases and a Redis prefix): the shared helper. */
+export { systemStores, type SystemStores } from '@railgraph/database/system-stores';
 
 /** Whether PostgreSQL and Redis answer, so the real-store suites can run. */
 export async function realStoresAvailable(): Promise<boolean> {

@@ -1,3 +1,4 @@
 export * from './sql.js';
 export * from './migrate.js';
 export * from './database.js';
+export * from './service-database.js';

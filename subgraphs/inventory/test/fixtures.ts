@@ -1,20 +1,8 @@
 import type { HoldRequest } from '../src/engine/engine.js';
-import type { CoachLayout, RunLayout, SeatClass } from '../src/engine/layout.js';
+import type { RunLayout } from '../src/engine/layout.js';
+import { coach } from '../src/testing.js';
 
-const positions = ['WINDOW', 'AISLE', 'AISLE', 'WINDOW'] as const;
-
-/** A coach with rows of four seats labelled 1A 1B 1C 1D 2A ... */
-export function coach(number: number, seatClass: SeatClass, seatCount: number): CoachLayout {
-  return {
-    number,
-    seatClass,
-    seatCount,
-    seats: Array.from({ length: seatCount }, (_, i) => ({
-      label: `${Math.floor(i / 4) + 1}${'ABCD'[i % 4]}`,
-      position: positions[i % 4] ?? 'AISLE',
-    })),
-  };
-}
+export { coach };
 
 /** Run with 4 legs: one FIRST coach of 8 and two STANDARD coaches of 12 by default. */
 export function runLayout(overrides: Partial<RunLayout> = {}): RunLayout {

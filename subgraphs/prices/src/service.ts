@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createTokenVerifier, principalOfRequest, type TokenVerifier } from '@railgraph/auth';
 import { loadSchemaFile, startSubgraph, type RunningSubgraph, type SubgraphStartOptions } from '@railgraph/service-kit';
-import { openDatabase } from '@railgraph/database';
+import { openServiceDatabase } from '@railgraph/database';
 import { JWKS_PATH, loadSigningKeys } from '@railgraph/signing-keys';
 import { PrismaClient } from './__generated__/prisma/client.js';
 import type { PricesContext } from './context.js';
@@ -32,12 +32,12 @@ export function startPrices({
     typeDefs,
     resolvers,
     setup: async ({ env, log, onClose }) => {
-      const db = await openDatabase(env.database);
-      onClose(() => db.close());
-      const prisma = new PrismaClient({ adapter: db.adapter });
-      onClose(() => prisma.$disconnect());
-      const migrated = await db.migrate(migrationsDir);
-      if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'applied migrations');
+      const { db, prisma } = await openServiceDatabase(PrismaClient, env.database, {
+        migrationsDir,
+        log,
+        migratedMessage: 'applied migrations',
+        onClose,
+      });
       if (await seedFareRules(prisma)) log.info('seeded the first fare rule set');
       const keys = await loadSigningKeys(db.sql);
       log.info({ kid: keys.current.kid }, 'quote signing key loaded');

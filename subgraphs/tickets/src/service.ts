@@ -6,7 +6,7 @@ import {
   principalOfRequest,
   type TokenVerifier,
 } from '@railgraph/auth';
-import { openDatabase } from '@railgraph/database';
+import { openServiceDatabase } from '@railgraph/database';
 import { createQuoteVerifier, type QuoteVerifier } from '@railgraph/quotes';
 import { JWKS_PATH, loadSigningKeys } from '@railgraph/signing-keys';
 import { loadSchemaFile, startSubgraph, type RunningSubgraph, type SubgraphStartOptions } from '@railgraph/service-kit';
@@ -50,12 +50,7 @@ export function startTickets({
     typeDefs,
     resolvers,
     setup: async ({ env, log, metrics, onClose }) => {
-      const db = await openDatabase(env.database);
-      onClose(() => db.close());
-      const migration = await db.migrate(migrationsDir);
-      if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'migrations applied');
-      const prisma = new PrismaClient({ adapter: db.adapter });
-      onClose(() => prisma.$disconnect());
+      const { db, prisma } = await openServiceDatabase(PrismaClient, env.database, { migrationsDir, log, onClose });
       const keys = await loadSigningKeys(db.sql);
 
       const bookingsCounter = metrics.counter('tickets_bookings_total', 'Booking attempts by outcome', [

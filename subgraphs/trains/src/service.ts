@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createTokenVerifier, type TokenVerifier } from '@railgraph/auth';
 
-import { openDatabase, type SqlClient } from '@railgraph/database';
+import { openServiceDatabase, type SqlClient } from '@railgraph/database';
 import {
   loadSchemaFile,
   repeatEvery,
@@ -46,12 +46,7 @@ export function startTrains({
     typeDefs,
     resolvers,
     setup: async ({ env, log, metrics, onClose }) => {
-      const db = await openDatabase(env.database);
-      onClose(() => db.close());
-      const migration = await db.migrate(migrationsDir);
-      if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'migrations applied');
-      const prisma = new PrismaClient({ adapter: db.adapter });
-      onClose(() => prisma.$disconnect());
+      const { db, prisma } = await openServiceDatabase(PrismaClient, env.database, { migrationsDir, log, onClose });
       const store = new TimetableStore(prisma);
       const today = (overrides.clock?.() ?? new Date()).toISOString().slice(0, 10);
       await seedDemoNetworkOnce(store, db.sql, today, log);

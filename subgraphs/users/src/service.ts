@@ -6,7 +6,7 @@ import {
   type RunningSubgraph,
   type SubgraphStartOptions,
 } from '@railgraph/service-kit';
-import { openDatabase } from '@railgraph/database';
+import { openServiceDatabase } from '@railgraph/database';
 import { createLocalTokenVerifier } from '@railgraph/auth';
 import { PrismaClient } from './__generated__/prisma/client.js';
 import type { UsersEnv } from './env.js';
@@ -59,12 +59,12 @@ export function startUsers({
     typeDefs,
     resolvers,
     setup: async ({ env, log, metrics, onClose }) => {
-      const db = await openDatabase(env.database);
-      onClose(() => db.close());
-      const prisma = new PrismaClient({ adapter: db.adapter });
-      onClose(() => prisma.$disconnect());
-      const migrated = await db.migrate(migrationsDir);
-      if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'migrated the users database');
+      const { db, prisma } = await openServiceDatabase(PrismaClient, env.database, {
+        migrationsDir,
+        log,
+        migratedMessage: 'migrated the users database',
+        onClose,
+      });
 
       const keyOptions: SigningKeyOptions = { encryptionKey: env.keyEncryptionKey, publishLeadMs: KEY_PUBLISH_LEAD_MS };
       if (!env.keyEncryptionKey && env.database.url) {

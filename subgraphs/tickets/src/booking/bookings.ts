@@ -44,13 +44,8 @@ export class Bookings {
     return this.cancellations.cancel(owner, bookingId, requestId);
   }
 
-  cancelTickets(
-    owner: BookingOwner,
-    bookingId: string,
-    ticketIds: readonly string[],
-    requestId: string,
-  ): Promise<BookingWithTickets> {
-    return this.cancellations.cancelTickets(owner, bookingId, ticketIds, requestId);
+  cancelTickets(...request: Parameters<Cancellations['cancelTickets']>): Promise<BookingWithTickets> {
+    return this.cancellations.cancelTickets(...request);
   }
 
   refundsOf(bookingId: string): Promise<RefundView[]> {
