@@ -5,7 +5,9 @@
 //   4. holds (each followed by the release of an older one) on the inventory engine inside this process (in-process engine, and the
 //      Redis engine when REDIS_URL is set), with no HTTP at all.
 // Each HTTP phase runs `concurrency` requests in flight for `seconds`, and reports rate, p50/p99
-// and each process's CPU share over the phase (from /proc/<pid>/stat).
+// and each process's CPU share over the phase (from /proc/<pid>/stat), and CPU per booking.
+// With tickets on PostgreSQL, pgbench's TPC-B-like run (8 clients, scale 8) on the same server
+// comes first, in the same run: the end-to-end rate is reported as a ratio of its tps.
 //
 //   npm run build
 //   node bench/dist/tickets/booking.js [seconds=20] [concurrency=32]
@@ -18,7 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createMemoryEngine, createRedisEngine, type InventoryEngine } from '@railgraph/inventory/engine';
-import { redisUrlIfSet, ticketsOnPostgres } from '../lib/env.js';
+import { postgresAdminUrl, redisUrlIfSet, ticketsOnPostgres } from '../lib/env.js';
+import { pgbenchTps } from '../lib/pgbench.js';
 import { cpuMsOf, processesOf } from '../lib/proc.js';
 import { deleteKeysUnder, uniqueKeyPrefix } from '../lib/redis.js';
 import { freePortBlock, launchSystem, portsFrom, portVariables } from '../lib/system.js';
@@ -232,6 +235,10 @@ try {
   // Warm-up: JIT, JWKS caches, layouts of every run in inventory.
   await Promise.all(Array.from({ length: quotes.length }, (_, i) => booking(gatewayUrl)(i)));
 
+  // The yardstick: the same PostgreSQL server's TPC-B-like throughput, just before.
+  const tpcb = ticketsOnPostgres() ? await pgbenchTps(postgresAdminUrl(), seconds) : undefined;
+  if (tpcb !== undefined) print(`pgbench TPC-B-like, 8 clients, scale 8: ${tpcb.toFixed(0)} tps`);
+
   const results: PhaseResult[] = [];
   results.push(await phase('gateway -> tickets -> inventory (bookJourney)', pids, booking(gatewayUrl)));
   results.push(await phase('tickets directly (bookJourney)', pids, booking(ticketsUrl)));
@@ -314,9 +321,18 @@ try {
     );
   }
   print('');
-  print('| phase | CPU % of one core per process |');
-  print('| --- | --- |');
-  for (const r of results.slice(0, 3)) print(`| ${r.name} | ${cpuList(r.cpu)} |`);
+  print('| phase | CPU % of one core per process | CPU ms per ok answer per process |');
+  print('| --- | --- | --- |');
+  for (const r of results.slice(0, 3)) {
+    const perAnswer = r.cpu.map(([name, share]) => `${name} ${((share * 10) / r.rate).toFixed(1)}`).join(', ');
+    print(`| ${r.name} | ${cpuList(r.cpu)} | ${perAnswer} |`);
+  }
+  if (tpcb !== undefined) {
+    print('');
+    print(
+      `end to end ${e2e.rate.toFixed(1)} confirmed bookings/s = ${(e2e.rate / tpcb).toFixed(3)} × pgbench TPC-B ${tpcb.toFixed(0)} tps`,
+    );
+  }
 } finally {
   await stop();
 }

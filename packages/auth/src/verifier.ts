@@ -53,14 +53,50 @@ export function createLocalTokenVerifier(jwks: { keys: object[] }, opts: TokenVe
   return verifierOver(createLocalJWKSet(jwks as JSONWebKeySet), opts);
 }
 
+/** How long a verified token is taken on trust without checking its signature again. */
+export const VERIFIED_TOKEN_TRUST_MS = 60_000;
+/** Most verified tokens remembered; the oldest is forgotten first. */
+const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+/**
+ * Tokens already verified, with when to stop trusting them: at their expiry, and at most
+ * VERIFIED_TOKEN_TRUST_MS after the check, when the signature is checked again (against the
+ * key set jose keeps, itself refreshed at least every 10 minutes). A client sends the same
+ * token with every request, so most requests skip the ES256 verification, a large share of a
+ * booking's CPU at a rush.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: Principal; trustUntilMs: number }>();
+
+  get(token: string, nowMs: number): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (nowMs < entry.trustUntilMs) return entry.principal;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, principal: Principal, expiresAtMs: number, nowMs: number): void {
+    if (this.entries.size >= VERIFIED_TOKEN_CACHE_SIZE) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(token, { principal, trustUntilMs: Math.min(expiresAtMs, nowMs + VERIFIED_TOKEN_TRUST_MS) });
+  }
+}
+
 function verifierOver(keys: JWTVerifyGetKey, opts: TokenVerifierOptions): TokenVerifier {
   const issuer = opts.issuer ?? ACCESS_TOKEN_ISSUER;
   const audience = opts.audience ?? ACCESS_TOKEN_AUDIENCE;
+  const verified = new VerifiedTokens();
   return {
     async principalOf(authorization) {
       if (authorization === undefined || authorization.trim() === '') return null;
       const token = bearerPattern.exec(authorization.trim())?.[1];
       if (!token) throw invalidToken();
+      const nowMs = (opts.clock?.() ?? new Date()).getTime();
+      const known = verified.get(token, nowMs);
+      if (known) return known;
       let claims: AccessTokenClaims;
       try {
         ({ payload: claims } = await jwtVerify<AccessTokenClaims>(token, keys, {
@@ -74,7 +110,10 @@ function verifierOver(keys: JWTVerifyGetKey, opts: TokenVerifierOptions): TokenV
       } catch (error) {
         throw verificationError(error);
       }
-      return principalOfClaims(claims);
+      const principal = principalOfClaims(claims);
+      // `exp` is required above.
+      verified.set(token, principal, (claims.exp ?? 0) * 1000, nowMs);
+      return principal;
     },
   };
 }

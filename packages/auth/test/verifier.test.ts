@@ -226,3 +226,17 @@ describe('createTokenVerifier', () => {
     });
   });
 });
+
+describe('verified tokens remembered', () => {
+  it('are trusted until their expiry, never past it', async () => {
+    let now = new Date();
+    const clocked = createLocalTokenVerifier({ keys: [publicJwk] }, { clock: () => now });
+    const token = `Bearer ${await sign(travellerClaims, { expiresAt: Math.floor(now.getTime() / 1000) + 30 })}`;
+    expect((await clocked.principalOf(token))?.kind).toBe('traveller');
+    now = new Date(now.getTime() + 20_000);
+    expect((await clocked.principalOf(token))?.kind).toBe('traveller');
+    // Past its expiry (and the 5 s tolerance): refused although it was verified before.
+    now = new Date(now.getTime() + 20_000);
+    expect((await rejection(clocked, token)).code).toBe('UNAUTHENTICATED');
+  });
+});

@@ -42,7 +42,7 @@ let lastOccurredMs = 0;
  * transaction, e.g. BookingCancelled then SeatsReleased) keep their order in the stream,
  * which sorts by time and only then by id.
  */
-function nextOccurredAt(): Date {
+export function nextOccurredAt(): Date {
   lastOccurredMs = Math.max(Date.now(), lastOccurredMs + 1);
   return new Date(lastOccurredMs);
 }

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { QuoteClaims } from '@railgraph/quotes';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
-import { Prisma } from '../__generated__/prisma/client.js';
 import { checkBookRequest, replay, requestHashOf } from './book-request.js';
-import { recordEvent } from './events.js';
 import type { HeldSeat } from './inventory-client.js';
-import { seatIdOf, type BookingDeps, type BookJourneyRequest, type BookingWithTickets, type Tx } from './model.js';
+import type { BookingDeps, BookJourneyRequest, BookingWithTickets } from './model.js';
 import { enqueue } from './outbox.js';
 import type { BookingOwner } from './owner.js';
-import { loadBooking } from './queries.js';
+import { claimKey, commitBooking, recordHeldSeats, type TicketRow } from './saga-statements.js';
 import { assertMove } from './status.js';
 import { signTicketCode, ticketValidity } from './ticket-code.js';
 
@@ -43,9 +41,6 @@ type SagaDeps = Pick<
   'prisma' | 'inventory' | 'quotes' | 'relay' | 'signingKey' | 'holdTtlSeconds' | 'log' | 'onOutcome'
 >;
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-
 export class BookingSaga {
   constructor(
     private readonly deps: SagaDeps,
@@ -56,20 +51,38 @@ export class BookingSaga {
   async book(owner: BookingOwner, request: BookJourneyRequest, requestId: string): Promise<BookingWithTickets> {
     // 1. The input.
     checkBookRequest(request);
-    // 2. Idempotency.
     const requestHash = requestHashOf(request);
-    const earlier = await this.findByKey(owner, request.idempotencyKey);
-    if (earlier) return replay(earlier, requestHash);
-    // 3. The quote, and the key claimed (a concurrent first attempt that won is replayed).
-    const quote = await this.verifyQuote(request);
-    const claim = await this.claimKey(owner, request, requestHash, quote);
-    if ('winner' in claim) return replay(claim.winner, requestHash);
-    const attempt: Attempt = { owner, request, requestId, bookingId: claim.bookingId, quote };
+    // 3. The quote. Refused, it is final unless the key was seen before: then (2) the first
+    // attempt's result stands, whatever became of its quote.
+    let quote: QuoteClaims;
+    try {
+      quote = await this.verifyQuote(request);
+    } catch (error) {
+      const earlier = await this.findByKey(owner, request.idempotencyKey);
+      if (earlier) return replay(earlier, requestHash);
+      throw error;
+    }
+    // 2-3. The key claimed in one statement; a key seen before (or claimed by a concurrent first
+    // attempt that won) replays its first attempt.
+    const bookingId = randomUUID();
+    const claimed = await claimKey(this.deps.prisma, {
+      bookingId,
+      owner,
+      idempotencyKey: request.idempotencyKey,
+      requestHash,
+      quote,
+    });
+    if (!claimed) {
+      const earlier = await this.findByKey(owner, request.idempotencyKey);
+      if (!earlier) throw new Error(`idempotency key of ${owner.kind} ${owner.id} neither claimed nor found`);
+      return replay(earlier, requestHash);
+    }
+    const attempt: Attempt = { owner, request, requestId, bookingId, quote };
     // 4-6. Hold, commit, confirm; steps 4 and 5 compensate (7) before they throw.
     const seats = await this.holdSeats(attempt);
-    const confirmId = await this.commit(attempt, seats);
-    await this.confirmHold(attempt, confirmId);
-    return loadBooking(this.deps.prisma, attempt.bookingId);
+    const { outboxId, booking } = await this.commit(attempt, seats);
+    await this.confirmHold(attempt, outboxId);
+    return booking;
   }
 
   /** Step 3: the quote's claims, for exactly these passengers; QUOTE_INVALID when its fares do not add up. */
@@ -82,47 +95,6 @@ export class BookingSaga {
       throw new DomainError(ErrorCode.QUOTE_INVALID, 'The quote does not add up; ask for a new price');
     }
     return quote;
-  }
-
-  /**
-   * Step 3, continued: writes the PENDING booking under the idempotency key. Claiming the key first
-   * makes concurrent retries meet at the unique index: the one that loses gets the winner.
-   */
-  private async claimKey(
-    owner: BookingOwner,
-    request: BookJourneyRequest,
-    requestHash: string,
-    quote: QuoteClaims,
-  ): Promise<{ bookingId: string } | { winner: BookingWithTickets }> {
-    const bookingId = randomUUID();
-    try {
-      await this.deps.prisma.booking.create({
-        data: {
-          id: bookingId,
-          ownerKind: owner.kind,
-          ownerId: owner.id,
-          idempotencyKey: request.idempotencyKey,
-          requestHash,
-          status: 'PENDING',
-          quoteId: quote.quoteId,
-          runId: quote.journey.runId,
-          fromStop: quote.journey.fromStop,
-          toStop: quote.journey.toStop,
-          seatClass: quote.seatClass,
-          totalMinor: quote.total.amountMinor,
-          currency: quote.total.currency,
-          holdId: bookingId,
-          departure: quote.departure?.at ?? null,
-          departureTimeZone: quote.departure?.timeZone ?? null,
-        },
-      });
-      return { bookingId };
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const winner = await this.findByKey(owner, request.idempotencyKey);
-      if (!winner) throw error;
-      return { winner };
-    }
   }
 
   /**
@@ -147,10 +119,7 @@ export class BookingSaga {
       if (seats.length !== request.passengers.length)
         throw new Error(`inventory held ${seats.length} seats for ${request.passengers.length} passengers`);
       // Should inventory lose its state before the commit, the run it rebuilds keeps these seats.
-      await this.deps.prisma.booking.updateMany({
-        where: { id: bookingId, status: 'PENDING' },
-        data: { heldSeats: seats.map(seatIdOf) },
-      });
+      await recordHeldSeats(this.deps.prisma, bookingId, seats);
       return seats;
     } catch (error) {
       // Inventory refusing the hold (SOLD_OUT, SEAT_TAKEN, ...) held nothing. Anything else
@@ -163,43 +132,15 @@ export class BookingSaga {
   /**
    * Step 5: signs a ticket per passenger and, in one transaction, sells the seats on each leg,
    * moves the booking PENDING → CONFIRMED, writes the tickets and the BookingConfirmed event,
-   * and queues the hold's confirmation. Returns the outbox row's id. On failure, step 7 with
+   * and queues the hold's confirmation. Returns the outbox row's id and the booking. On failure, step 7 with
    * the hold released.
    */
-  private async commit(attempt: Attempt, seats: HeldSeat[]): Promise<string> {
+  private async commit(attempt: Attempt, seats: HeldSeat[]): ReturnType<typeof commitBooking> {
     const { owner, requestId, bookingId, quote } = attempt;
     try {
-      const ticketRows = await this.signTickets(attempt, seats);
-      return await this.deps.prisma.$transaction(async (tx) => {
-        assertMove('PENDING', 'CONFIRMED');
-        await sellSeatLegs(tx, bookingId, {
-          runId: quote.journey.runId,
-          fromStop: quote.journey.fromStop,
-          toStop: quote.journey.toStop,
-          seats,
-        });
-        const moved = await tx.booking.updateMany({
-          where: { id: bookingId, status: 'PENDING' },
-          data: { status: 'CONFIRMED' },
-        });
-        if (moved.count !== 1) throw new Error(`booking ${bookingId} left PENDING while it was being confirmed`);
-        await tx.ticket.createMany({ data: ticketRows });
-        await recordEvent(
-          tx,
-          { id: bookingId, ownerKind: owner.kind, ownerId: owner.id },
-          {
-            kind: 'BookingConfirmed',
-            status: 'CONFIRMED',
-            total: quote.total,
-            runId: quote.journey.runId,
-            fromStop: quote.journey.fromStop,
-            toStop: quote.journey.toStop,
-            seatClass: quote.seatClass,
-            seats: seats.map(seatIdOf),
-          },
-        );
-        return enqueue(tx, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
-      });
+      assertMove('PENDING', 'CONFIRMED');
+      const tickets = await this.signTickets(attempt, seats);
+      return await commitBooking(this.deps.prisma, { bookingId, owner, quote, seats, tickets, requestId });
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.SEAT_TAKEN) {
         this.deps.log.warn(
@@ -213,7 +154,7 @@ export class BookingSaga {
   }
 
   /** The ticket rows of the commit: one per passenger on its held seat, each with its signed code. */
-  private async signTickets({ request, bookingId, quote }: Attempt, seats: HeldSeat[]) {
+  private async signTickets({ request, quote }: Attempt, seats: HeldSeat[]): Promise<TicketRow[]> {
     const validity = ticketValidity(quote.departure ?? null, quote.journey.runId);
     return Promise.all(
       request.passengers.map(async (passenger, i) => {
@@ -234,7 +175,6 @@ export class BookingSaga {
         );
         return {
           id,
-          bookingId,
           passengerType: passenger,
           coach: seat.coach,
           seatLabel: seat.label,
@@ -285,35 +225,5 @@ export class BookingSaga {
       where: { ownerKind_ownerId_idempotencyKey: { ownerKind: owner.kind, ownerId: owner.id, idempotencyKey } },
       include: { tickets: true },
     });
-  }
-}
-
-/**
- * The last line against selling a seat twice (docs/design.md §5, invariant 1), inside the transaction
- * that confirms a booking: one `SoldSeatLeg` row per seat and leg, whose primary key no other
- * booking can hold. Inventory's hold normally guarantees the seats are free; this catches a
- * hold inventory lost before the commit (an engine restarted, Redis emptied) whose seats it
- * then gave to another booking. Only commits that really share a seat wait for each other.
- * SEAT_TAKEN when one of the seats is sold on one of the legs.
- */
-async function sellSeatLegs(
-  tx: Tx,
-  bookingId: string,
-  journey: { runId: string; fromStop: number; toStop: number; seats: ReadonlyArray<{ coach: number; label: string }> },
-): Promise<void> {
-  const legs = Array.from({ length: journey.toStop - journey.fromStop }, (_, i) => journey.fromStop + i);
-  const rows = journey.seats.flatMap((seat) =>
-    legs.map((leg) => ({ runId: journey.runId, leg, coach: seat.coach, seatLabel: seat.label, bookingId })),
-  );
-  try {
-    await tx.soldSeatLeg.createMany({ data: rows });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const seats = journey.seats.map(seatIdOf);
-    throw new DomainError(
-      ErrorCode.SEAT_TAKEN,
-      `Seat ${seats.join(', ')} was sold to someone else meanwhile; choose another seat`,
-      { seats },
-    );
   }
 }

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { QuoteClaims } from '@railgraph/quotes';
+import { DomainError, ErrorCode } from '@railgraph/service-kit';
+import { Prisma, type PrismaClient } from '../__generated__/prisma/client.js';
+import { nextOccurredAt, type BookingEventPayload } from './events.js';
+import type { HeldSeat } from './inventory-client.js';
+import { seatIdOf, type BookingWithTickets } from './model.js';
+import { OUTBOX_CLAIM_MS, type OutboxPayload } from './outbox.js';
+import type { BookingOwner } from './owner.js';
+
+/**
+ * The saga's writes on the hot path, each one statement (one round trip to PostgreSQL): the
+ * key claimed, the held seats recorded, and the commit of step 5 as a single statement whose
+ * data-modifying parts succeed or fail together (docs/design.md §4). Raw SQL through Prisma,
+ * because at a rush every round trip and every ORM query plan is paid by every booking.
+ */
+
+/** A unique index refused the row: P2002 from the ORM, 23505 from a raw statement. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2002') return true;
+  const meta = error.meta as
+    { code?: unknown; driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } | undefined;
+  const cause = meta?.driverAdapterError?.cause;
+  return meta?.code === '23505' || cause?.kind === 'UniqueConstraintViolation' || cause?.code === '23505';
+}
+
+export interface NewBooking {
+  bookingId: string;
+  owner: BookingOwner;
+  idempotencyKey: string;
+  requestHash: string;
+  quote: QuoteClaims;
+}
+
+/**
+ * Step 3: the PENDING booking under its idempotency key, unless the owner's key is taken;
+ * returns whether this attempt claimed it (concurrent first attempts meet at the unique index).
+ */
+export async function claimKey(prisma: PrismaClient, b: NewBooking): Promise<boolean> {
+  const now = new Date();
+  const { quote } = b;
+  const rows = await prisma.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO "Booking" ("id", "ownerKind", "ownerId", "idempotencyKey", "requestHash", "status", "quoteId",
+      "runId", "fromStop", "toStop", "seatClass", "totalMinor", "currency", "holdId", "departure",
+      "departureTimeZone", "createdAt", "updatedAt")
+    VALUES (${b.bookingId}::uuid, ${b.owner.kind}::"OwnerKind", ${b.owner.id}, ${b.idempotencyKey}, ${b.requestHash},
+      'PENDING', ${quote.quoteId}, ${quote.journey.runId}, ${quote.journey.fromStop}, ${quote.journey.toStop},
+      ${quote.seatClass}, ${quote.total.amountMinor}, ${quote.total.currency}, ${b.bookingId},
+      ${quote.departure ? new Date(quote.departure.at) : null}::timestamp(3), ${quote.departure?.timeZone ?? null},
+      ${now}, ${now})
+    ON CONFLICT ("ownerKind", "ownerId", "idempotencyKey") DO NOTHING
+    RETURNING "id"`;
+  return rows.length === 1;
+}
+
+/** Step 4: the seats inventory held, on the booking still PENDING (a rebuilt run keeps them). */
+export async function recordHeldSeats(prisma: PrismaClient, bookingId: string, seats: HeldSeat[]): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE "Booking" SET "heldSeats" = ${seats.map(seatIdOf)}::text[], "updatedAt" = ${new Date()}
+    WHERE "id" = ${bookingId}::uuid AND "status" = 'PENDING'`;
+}
+
+export interface TicketRow {
+  id: string;
+  passengerType: string;
+  coach: number;
+  seatLabel: string;
+  fareMinor: number;
+  currency: string;
+  code: string;
+}
+
+export interface Commit {
+  bookingId: string;
+  owner: BookingOwner;
+  quote: QuoteClaims;
+  seats: HeldSeat[];
+  tickets: TicketRow[];
+  requestId: string;
+}
+
+/**
+ * Step 5 in one statement: the booking PENDING → CONFIRMED, a `SoldSeatLeg` per seat and leg
+ * (whose primary key refuses a seat another booking holds on a leg: SEAT_TAKEN, invariant 1),
+ * the tickets, the BookingConfirmed event and the outbox row confirming the hold, claimed by
+ * this process for its immediate delivery. Every part reads the booking's move, so nothing is
+ * written unless the booking was still PENDING. Returns the outbox row's id and the booking as
+ * stored, tickets in passenger order, so the answer needs no read after the commit.
+ */
+export async function commitBooking(
+  prisma: PrismaClient,
+  c: Commit,
+): Promise<{ outboxId: string; booking: BookingWithTickets }> {
+  const now = new Date();
+  const { runId, fromStop, toStop } = c.quote.journey;
+  const seatLegs = c.seats.flatMap((seat) =>
+    Array.from({ length: toStop - fromStop }, (_, i) => ({ leg: fromStop + i, coach: seat.coach, label: seat.label })),
+  );
+  const { kind, ...event } = {
+    kind: 'BookingConfirmed',
+    status: 'CONFIRMED',
+    total: c.quote.total,
+    runId,
+    fromStop,
+    toStop,
+    seatClass: c.quote.seatClass,
+    seats: c.seats.map(seatIdOf),
+  } satisfies BookingEventPayload;
+  const outboxId = randomUUID();
+  const outbox: OutboxPayload = { holdId: c.bookingId, requestId: c.requestId };
+  let moved: Array<{ booking: StoredRow; tickets: StoredRow[] }>;
+  try {
+    moved = await prisma.$queryRaw<Array<{ booking: StoredRow; tickets: StoredRow[] }>>`
+      WITH moved AS (
+        UPDATE "Booking" SET "status" = 'CONFIRMED', "updatedAt" = ${now}
+        WHERE "id" = ${c.bookingId}::uuid AND "status" = 'PENDING'
+        RETURNING *
+      ), sold AS (
+        INSERT INTO "SoldSeatLeg" ("runId", "leg", "coach", "seatLabel", "bookingId")
+        SELECT ${runId}, s.leg, s.coach, s.label, moved."id"
+        FROM moved, jsonb_to_recordset(${JSON.stringify(seatLegs)}::jsonb) AS s(leg int, coach int, label text)
+      ), tickets AS (
+        INSERT INTO "Ticket" ("id", "bookingId", "passengerType", "coach", "seatLabel", "fareMinor", "currency", "code", "createdAt")
+        SELECT t.id::uuid, moved."id", t."passengerType", t.coach, t."seatLabel", t."fareMinor", t.currency, t.code, ${now}
+        FROM moved, jsonb_to_recordset(${JSON.stringify(c.tickets)}::jsonb)
+          AS t(id text, "passengerType" text, coach int, "seatLabel" text, "fareMinor" int, currency text, code text)
+        RETURNING *
+      ), event AS (
+        INSERT INTO "BookingEvent" ("id", "kind", "bookingId", "ownerKind", "ownerId", "payload", "occurredAt")
+        SELECT ${randomUUID()}::uuid, ${kind}, moved."id", ${c.owner.kind}::"OwnerKind", ${c.owner.id},
+          ${JSON.stringify(event)}::jsonb, ${nextOccurredAt()}
+        FROM moved
+      ), outbox AS (
+        INSERT INTO "OutboxMessage" ("id", "kind", "payload", "nextAttemptAt", "createdAt")
+        SELECT ${outboxId}::uuid, 'CONFIRM_HOLD', ${JSON.stringify(outbox)}::jsonb,
+          ${new Date(now.getTime() + OUTBOX_CLAIM_MS)}, ${now}
+        FROM moved
+      )
+      SELECT row_to_json(moved) AS booking, (SELECT coalesce(json_agg(tickets), '[]') FROM tickets) AS tickets
+      FROM moved`;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const seats = c.seats.map(seatIdOf);
+    throw new DomainError(
+      ErrorCode.SEAT_TAKEN,
+      `Seat ${seats.join(', ')} was sold to someone else meanwhile; choose another seat`,
+      { seats },
+    );
+  }
+  const [row] = moved;
+  if (!row) throw new Error(`booking ${c.bookingId} left PENDING while it was being confirmed`);
+  const order = new Map(c.tickets.map((t, i) => [t.id, i]));
+  const tickets = row.tickets
+    .map((t) => withDates(t, ['cancelledAt', 'createdAt']) as unknown as BookingWithTickets['tickets'][number])
+    .sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  const booking = withDates(row.booking, ['departure', 'createdAt', 'updatedAt']) as unknown as BookingWithTickets;
+  return { outboxId, booking: { ...booking, tickets } };
+}
+
+/** A row as `row_to_json` gives it: timestamps as text. */
+type StoredRow = Record<string, unknown>;
+
+/**
+ * The row with its timestamp columns as Dates. They are `timestamp(3)` without a zone, written
+ * in UTC as Prisma writes them, so JSON gives them without an offset: read them as UTC.
+ */
+function withDates(row: StoredRow, columns: readonly string[]): StoredRow {
+  const out: StoredRow = { ...row };
+  for (const column of columns) {
+    const value = row[column];
+    out[column] = typeof value === 'string' ? new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`) : null;
+  }
+  return out;
+}
