@@ -1,5 +1,6 @@
 // Shared by the benchmarks: what /proc (Linux) tells of the processes they start.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { processesOf as pidsOf } from '@railgraph/launcher/system';
 
 export interface SystemProcess {
   pid: number;
@@ -10,16 +11,13 @@ export interface SystemProcess {
 /** The processes of a system started with this DATA_DIR (each carries it in its environment), by name. */
 export async function processesOf(dataDir: string): Promise<SystemProcess[]> {
   const found: SystemProcess[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    // A process may end meanwhile: it is then left out.
-    const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '');
-    if (!environ.split('\0').includes(`DATA_DIR=${dataDir}`)) continue;
-    const script = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0')[1] ?? '';
+  for (const pid of await pidsOf(dataDir)) {
+    // A process may end meanwhile: it is then named by its pid.
+    const script = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0')[1] ?? '';
     const name =
       /(subgraphs|packages)\/([a-z-]+)\//.exec(script)?.[2] ??
-      (script.includes('gateway') ? 'gateway' : script || `pid ${entry}`);
-    found.push({ pid: Number(entry), name });
+      (script.includes('gateway') ? 'gateway' : script || `pid ${pid}`);
+    found.push({ pid, name });
   }
   return found.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,39 +1,20 @@
-// Shared by the benchmarks that start the whole system as `npm start` runs it: the built
-// launcher (run `npm run build` first) on a block of ports of their own.
+// Shared by the benchmarks that time the start of the whole system as `npm start` runs it (the
+// built launcher: run `npm run build` first) on ports they choose. Free ports, the whole system
+// on free ports, and the GraphQL client come from @railgraph/launcher/system; what is here is
+// theirs alone: `ready` settles the moment the launcher says so (no polling) so that wall time
+// to ready can be measured, within a deadline, and `stop` ends the launcher gracefully and keeps
+// the data folder (a warm start reuses it).
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { childEnv } from './env.js';
 import { repoRoot } from './paths.js';
 
 /** The processes with a port, in the order of their ports in a block (as their default ports are ordered). */
 const portOwners = ['gateway', 'users', 'trains', 'inventory', 'prices', 'tickets'] as const;
-export type PortOwner = (typeof portOwners)[number];
-
-/** Each process's port in the block from `base`: the gateway on `base`, then users, trains, inventory, prices, tickets. */
-export const portsFrom = (base: number): Record<PortOwner, number> =>
-  Object.fromEntries(portOwners.map((owner, i) => [owner, base + i])) as Record<PortOwner, number>;
 
 /** The launcher's `<PROCESS>_PORT` variables for the block from `base` (`GATEWAY_PORT` = base, ...). */
 export const portVariables = (base: number): Record<string, string> =>
   Object.fromEntries(portOwners.map((owner, i) => [`${owner.toUpperCase()}_PORT`, String(base + i)]));
-
-const portIsFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-/** The first port of `count` consecutive free ports on 127.0.0.1, somewhere from 20000 up. */
-export async function freePortBlock(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    const free = await Promise.all(Array.from({ length: count }, (_, i) => portIsFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error(`no block of ${count} free ports`);
-}
 
 export interface LaunchedSystem {
   /** The launcher's process id. */

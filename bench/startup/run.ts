@@ -13,8 +13,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { freePortBlock } from '@railgraph/launcher/system';
 import { processesOf } from '../lib/proc.js';
-import { freePortBlock, launchSystem, portVariables } from '../lib/system.js';
+import { launchSystem, portVariables } from '../lib/system.js';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 

@@ -20,11 +20,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createMemoryEngine, createRedisEngine, type InventoryEngine } from '@railgraph/inventory/engine';
+import { graphql, startSystem, type GraphQLResponse, type RunningSystem } from '@railgraph/launcher/system';
 import { postgresAdminUrl, redisUrlIfSet, ticketsOnPostgres } from '../lib/env.js';
 import { pgbenchTps } from '../lib/pgbench.js';
 import { cpuMsOf, processesOf } from '../lib/proc.js';
 import { deleteKeysUnder, uniqueKeyPrefix } from '../lib/redis.js';
-import { freePortBlock, launchSystem, portsFrom, portVariables } from '../lib/system.js';
 import { intercityRun, isSoldOut, print, seededRandom } from '../inventory/common.js';
 
 const seconds = Number(process.argv[2] ?? 20);
@@ -34,28 +34,8 @@ const redisPrefix = uniqueKeyPrefix('booking');
 
 const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
 
-interface GraphQLAnswer<T> {
-  status: number;
-  data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
-
-async function graphql<T>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-): Promise<GraphQLAnswer<T>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, ...((await response.json()) as Omit<GraphQLAnswer<T>, 'status'>) };
-}
-
 /** Why an answer is not what a phase wanted: its first error's code, else its HTTP status. */
-const failureOf = (answer: GraphQLAnswer<unknown>): string =>
+const failureOf = (answer: GraphQLResponse<unknown>): string =>
   answer.errors?.[0]?.extensions?.code ?? `HTTP ${answer.status}`;
 
 /** Process ids by name: the system's processes, and this one as `bench`. */
@@ -146,23 +126,18 @@ interface Quoted extends Journey {
   token: string;
 }
 
-const base = await freePortBlock(7);
-const ports = portsFrom(base);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-bench-booking-'));
-const secrets = { tickets: randomBytes(32).toString('base64url'), inventory: randomBytes(32).toString('base64url') };
-const system = launchSystem({
-  ...portVariables(base),
-  DATA_DIR: dataDir,
-  LOG_LEVEL: 'warn',
-  WEB_PORT: String(base + 6),
-  TICKETS_CLIENT_SECRET: secrets.tickets,
-  INVENTORY_CLIENT_SECRET: secrets.inventory,
-  INVENTORY_REDIS_KEY_PREFIX: redisPrefix,
-});
+let system: RunningSystem | undefined;
 
 async function stop(): Promise<void> {
-  await system.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  if (system) {
+    // Stops the launcher (which stops its processes), then leaves no process and no data folder behind.
+    system.launcher.kill('SIGTERM');
+    await system.exited;
+    await system.cleanup();
+  } else {
+    await rm(dataDir, { recursive: true, force: true });
+  }
   if (redisUrl) {
     const admin = new Redis(redisUrl);
     await deleteKeysUnder(admin, redisPrefix);
@@ -171,8 +146,9 @@ async function stop(): Promise<void> {
 }
 
 try {
-  await system.ready;
-  const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
+  // On free ports, with service-client secrets of its own (the inventory phase uses tickets').
+  system = await startSystem({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', INVENTORY_REDIS_KEY_PREFIX: redisPrefix });
+  const { ports, serviceSecrets: secrets, gatewayUrl } = system;
   const ticketsUrl = `http://127.0.0.1:${ports.tickets}/graphql`;
   const inventoryUrl = `http://127.0.0.1:${ports.inventory}/graphql`;
   const signUp = await graphql<{ signUp: { accessToken: string } }>(

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
-import { openDatabase } from '@railgraph/database';
 import { redisForTests, redisTestUrl } from '@railgraph/database/redis-testing';
 import type { SystemStores } from '@railgraph/database/system-stores';
 import { postgresForTests } from '@railgraph/database/testing';
+import { readTicketsStore, type TicketsStore } from '@railgraph/invariants';
 import { graphql, repoRoot, type GraphQLResponse, type RunningSystem } from './system.js';
 
 /**
@@ -268,61 +268,8 @@ export async function eventually(what: string, check: () => Promise<boolean>, ms
   throw new Error(`timed out waiting until ${what}`);
 }
 
-export interface StoredBooking {
-  id: string;
-  ownerKind: string;
-  ownerId: string;
-  idempotencyKey: string;
-  status: string;
-  failureCode: string | null;
-  runId: string;
-  fromStop: number;
-  toStop: number;
-  seatClass: string;
-  totalMinor: number;
-  holdId: string;
-  createdAt: Date;
-  updatedAt: Date;
-  tickets: Array<{ coach: number; seatLabel: string; fareMinor: number; status: string }>;
-}
-
-export interface TicketsStore {
-  bookings: StoredBooking[];
-  outbox: Array<{ kind: string; attempts: number }>;
-}
-
-/**
- * Everything tickets stored, read from its own database: PostgreSQL by URL, or the embedded
- * PGlite folder (only once the tickets process has stopped: PGlite serves one process).
- */
-export async function readTicketsStore(settings: { url?: string | undefined; dataDir: string }): Promise<TicketsStore> {
-  const db = await openDatabase(settings);
-  try {
-    const bookings = await db.sql.query<Omit<StoredBooking, 'tickets'>>(
-      `SELECT "id", "ownerKind", "ownerId", "idempotencyKey", "status", "failureCode", "runId", "fromStop",
-              "toStop", "seatClass", "totalMinor", "holdId", "createdAt", "updatedAt" FROM "Booking"`,
-    );
-    const tickets = await db.sql.query<{
-      bookingId: string;
-      coach: number;
-      seatLabel: string;
-      fareMinor: number;
-      status: string;
-    }>('SELECT "bookingId", "coach", "seatLabel", "fareMinor", "status" FROM "Ticket"');
-    const outbox = await db.sql.query<{ kind: string; attempts: number }>(
-      'SELECT "kind", "attempts" FROM "OutboxMessage"',
-    );
-    const byBooking = new Map<string, StoredBooking['tickets']>();
-    for (const t of tickets) {
-      const list = byBooking.get(t.bookingId) ?? [];
-      list.push({ coach: t.coach, seatLabel: t.seatLabel, fareMinor: t.fareMinor, status: t.status });
-      byBooking.set(t.bookingId, list);
-    }
-    return { bookings: bookings.map((b) => ({ ...b, tickets: byBooking.get(b.id) ?? [] })), outbox };
-  } finally {
-    await db.close();
-  }
-}
+/** Tickets' own store as the invariants read it (every booking with its tickets and refunds, the outbox): the shared reader. */
+export { readTicketsStore, type StoredBooking, type TicketsStore } from '@railgraph/invariants';
 
 /**
  * Seat ids on the active tickets of confirmed bookings of a run and class, per leg; a seat

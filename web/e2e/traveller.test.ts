@@ -1,11 +1,20 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startSystem, type RunningSystem } from '../../gateway/test/system.js';
+import {
+  CHROMIUM,
+  chooseStation,
+  expectAccessible,
+  haveChromium,
+  launchChromium,
+  screenshots,
+  shoot,
+  viewports,
+  type Viewport,
+} from './browser.js';
+import { bookSeatsThroughApi, sellOut, tomorrow } from './other-traveller.js';
 
 /**
  * The traveller's journey through the web app in real Chromium (Debian's), against every
@@ -15,147 +24,21 @@ import { graphql, startSystem, type RunningSystem } from '../../gateway/test/sys
  * filled in with that saved passenger.
  * Each step is screenshotted on a phone and a desktop viewport and checked with axe.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const here = path.dirname(fileURLToPath(import.meta.url));
-const screenshots = path.join(here, 'screenshots');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const required = process.env.REQUIRE_REAL_STORES === '1';
-const haveChromium = existsSync(CHROMIUM);
 
 if (!haveChromium && !required) {
   console.warn(`web e2e skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 }
 
-const viewports = {
-  phone: { width: 390, height: 844 },
-  desktop: { width: 1280, height: 860 },
-} as const;
-type Viewport = keyof typeof viewports;
-
-const tomorrow = () => new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
-
 let system: RunningSystem;
 let browser: Browser;
 const timings: Record<string, number> = {};
-
-async function shoot(page: Page, viewport: Viewport, step: string): Promise<void> {
-  await page.screenshot({ path: path.join(screenshots, `${viewport}-${step}.png`), fullPage: true });
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-/** Runs axe-core in the page against WCAG 2.1 A and AA; returns the violations. */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return result.violations as AxeViolation[];
-  });
-  return violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await axeViolations(page)).toEqual([]);
-}
-
-async function chooseStation(page: Page, label: string, typed: string, option: RegExp): Promise<void> {
-  await page.getByRole('combobox', { name: label }).fill(typed);
-  await page.getByRole('option', { name: option }).click();
-}
-
-interface JourneyRef {
-  runId: string;
-  fromStop: number;
-  /** The journey's departure: searching from it finds the journey again. */
-  departure: string;
-}
-
-/** Someone else, signed up through the API; returns their bearer header. */
-async function anotherTraveller(): Promise<Record<string, string>> {
-  const signUp = await graphql<{ signUp: { accessToken: string } }>(
-    system.gatewayUrl,
-    'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
-    {
-      input: {
-        email: `other-${Date.now()}-${Math.random()}@example.com`,
-        password: 'correct horse battery',
-        name: 'Other',
-      },
-    },
-  );
-  return { authorization: `Bearer ${signUp.data!.signUp.accessToken}` };
-}
-
-/** Seats left in a class and a quote for `count` adults, for the journey as the API sees it now. */
-async function journeyNow(journey: JourneyRef, seatClass: string, count: number) {
-  const passengers = Array.from({ length: Math.max(count, 1) }, () => ({ type: 'ADULT' }));
-  const found = await graphql<{
-    searchJourneys: Array<{
-      runId: string;
-      fromStop: number;
-      availability: Array<{ seatClass: string; seatsLeft: number }>;
-      fares: Array<{ seatClass: string; quoteToken: string }>;
-    }>;
-  }>(
-    system.gatewayUrl,
-    'query($from: String!, $to: String!, $date: Date!, $after: DateTime, $passengers: [PassengerInput!]!) { searchJourneys(from: $from, to: $to, date: $date, after: $after, first: 3) { runId fromStop availability { seatClass seatsLeft } fares(passengers: $passengers) { seatClass quoteToken } } }',
-    { from: 'AMS', to: 'RTD', date: tomorrow(), after: journey.departure, passengers },
-  );
-  const match = found.data!.searchJourneys.find((j) => j.runId === journey.runId && j.fromStop === journey.fromStop)!;
-  return {
-    passengers,
-    seatsLeft: match.availability.find((a) => a.seatClass === seatClass)?.seatsLeft ?? 0,
-    quoteToken: match.fares.find((f) => f.seatClass === seatClass)?.quoteToken ?? '',
-  };
-}
-
-async function bookThroughApi(auth: Record<string, string>, input: Record<string, unknown>): Promise<void> {
-  const booked = await graphql(
-    system.gatewayUrl,
-    'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id } }',
-    { input: { ...input, idempotencyKey: `other-${Math.random()}` } },
-    auth,
-  );
-  expect(booked.errors).toBeUndefined();
-}
-
-/** Someone else books out a class, in bookings of up to 9 seats. */
-async function sellOut(journey: JourneyRef, seatClass: string): Promise<void> {
-  const auth = await anotherTraveller();
-  for (let round = 0; round < 20; round += 1) {
-    const { seatsLeft } = await journeyNow(journey, seatClass, 1);
-    if (seatsLeft === 0) return;
-    const { passengers, quoteToken } = await journeyNow(journey, seatClass, Math.min(seatsLeft, 9));
-    await bookThroughApi(auth, { quoteToken, passengers });
-  }
-  throw new Error('could not sell the class out');
-}
-
-/** Someone else books these standard seats (`<coach>-<label>`). */
-async function bookSeatsThroughApi(journey: JourneyRef, seats: string[]): Promise<void> {
-  const { passengers, quoteToken } = await journeyNow(journey, 'STANDARD', seats.length);
-  await bookThroughApi(await anotherTraveller(), { quoteToken, passengers, seats });
-}
 
 describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
     system = await startSystem();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {
@@ -254,6 +137,7 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         // Someone else has just booked two seats in the first standard coach.
         const row = viewport === 'phone' ? 3 : 5;
         await bookSeatsThroughApi(
+          system.gatewayUrl,
           { runId: chosen.get('run')!, fromStop: Number(chosen.get('board')), departure: chosen.get('departs')! },
           [`2-${row}A`, `2-${row}B`],
         );
@@ -404,6 +288,7 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await book.waitFor();
         const choice = new URL(page.url()).searchParams;
         await sellOut(
+          system.gatewayUrl,
           {
             runId: choice.get('run')!,
             fromStop: Number(choice.get('board')),
