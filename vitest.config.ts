@@ -20,6 +20,7 @@ export default defineConfig({
             '**/dist/**',
             'gateway/test/booking-race.test.ts',
             'gateway/test/booking-crash.test.ts',
+            'gateway/test/replicas.test.ts',
           ],
           include: [
             'packages/*/test/**/*.test.ts',
@@ -33,14 +34,19 @@ export default defineConfig({
           ],
         },
       },
-      // The booking race and crash systems each start every service and load the machine for
-      // minutes; run after the rest, one file at a time, so neither measures the other's load.
+      // The booking race, crash and replica systems each start every service (the replicas two
+      // of tickets, inventory and the gateway) and load the machine for minutes; run after the
+      // rest, one file at a time, so none measures another's load.
       {
         extends: true,
         test: {
           name: 'booking-systems',
           environment: 'node',
-          include: ['gateway/test/booking-race.test.ts', 'gateway/test/booking-crash.test.ts'],
+          include: [
+            'gateway/test/booking-race.test.ts',
+            'gateway/test/booking-crash.test.ts',
+            'gateway/test/replicas.test.ts',
+          ],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

@@ -52,11 +52,9 @@ class Traveller(GraphQLUser):
             return
         journey, fare = random.choice(offers)
         outcomes.booked_on(journey["runId"], fare["seatClass"])
-        booked, _ = self.gql(
-            "bookJourney",
-            documents.BOOK,
+        booked, _ = self.book(
             {"input": {"quoteToken": fare["quoteToken"], "passengers": party, "idempotencyKey": f"load-{uuid.uuid4()}"}},
-            expect=documents.LOST_RACE,
+            documents.LOST_RACE,
             check=lambda d: (
                 expect_that(d["bookJourney"]["status"] == "CONFIRMED", "booking not confirmed"),
                 expect_that(len(d["bookJourney"]["tickets"]) == len(party), "a ticket per passenger"),

@@ -87,9 +87,7 @@ class Buyer(GraphQLUser):
         released.wait()
         outcome = "no quote"
         if self.quote:
-            data, code = self.gql(
-                "bookJourney",
-                documents.BOOK,
+            data, code = self.book(
                 {
                     "input": {
                         "quoteToken": self.quote,
@@ -97,7 +95,7 @@ class Buyer(GraphQLUser):
                         "idempotencyKey": f"rush-{uuid.uuid4()}",
                     }
                 },
-                expect=documents.LOST_RACE,
+                documents.LOST_RACE,
             )
             outcome = "CONFIRMED" if data else (code or "failed")
             if data:

@@ -28,7 +28,15 @@ export interface LoadOptions {
   postgresUrl: string;
   /** Redis for real stores. */
   redisUrl: string;
+  /**
+   * Processes each of tickets, inventory and the gateway runs as in the started system (1 to
+   * `MAX_REPLICAS`), behind the launcher's round-robin proxies; more than 1 needs real stores.
+   */
+  replicas: number;
 }
+
+/** The most replicas the launcher runs of one service (`<SERVICE>_REPLICAS`). */
+export const MAX_REPLICAS = 8;
 
 export class UsageError extends Error {}
 
@@ -43,7 +51,9 @@ export const USAGE = `npm run load -- <${SCENARIOS.join('|')}> [options]
   --smoke                  judge errors, checks and invariants only, never timings
   --out DIR                report folder (default .data/load/<time>-<scenario>)
   --postgres-url U         server for --stores real (default postgres://postgres@127.0.0.1:5432/postgres)
-  --redis-url U            Redis for --stores real (default redis://127.0.0.1:6379)`;
+  --redis-url U            Redis for --stores real (default redis://127.0.0.1:6379)
+  --replicas N             run tickets, inventory and the gateway as N processes each (1-${MAX_REPLICAS}, default 1;
+                           above 1 needs --stores real)`;
 
 const DURATION = /^\d+(s|m|h)$/;
 
@@ -65,6 +75,7 @@ export function parseLoadArgs(
       out: { type: 'string' },
       'postgres-url': { type: 'string' },
       'redis-url': { type: 'string' },
+      replicas: { type: 'string' },
     },
   });
   const scenario = positionals[0];
@@ -78,6 +89,17 @@ export function parseLoadArgs(
   if (values.gateway !== undefined && !/^https?:\/\/[^/]+$/.test(values.gateway)) {
     throw new UsageError(`--gateway ${values.gateway}: the gateway's origin, e.g. http://127.0.0.1:4000`);
   }
+  const replicas = positiveInteger('--replicas', values.replicas) ?? 1;
+  if (replicas > MAX_REPLICAS) throw new UsageError(`--replicas ${replicas}: at most ${MAX_REPLICAS}`);
+  if (replicas > 1 && values.gateway !== undefined) {
+    throw new UsageError('--replicas is for the system a run starts; a running system (--gateway) has its own');
+  }
+  if (replicas > 1 && values.stores !== 'real') {
+    throw new UsageError(
+      `--replicas ${replicas} needs --stores real: replicas of tickets share one PostgreSQL and replicas of ` +
+        'inventory one Redis (the embedded PGlite serves one process; the in-process engine is per process)',
+    );
+  }
   return {
     scenario: scenario as Scenario,
     stores: values.stores,
@@ -90,6 +112,7 @@ export function parseLoadArgs(
     out: values.out,
     postgresUrl: values['postgres-url'] ?? env.postgresUrl,
     redisUrl: values['redis-url'] ?? env.redisUrl,
+    replicas,
   };
 }
 

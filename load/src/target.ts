@@ -28,6 +28,13 @@ export interface LoadTarget {
 export const LOAD_SYSTEM_ENV = { LOG_LEVEL: 'warn', HOLD_TTL_SECONDS: '120', OUTBOX_RELAY_INTERVAL_MS: '1000' };
 export const PENDING_BOUND_MS = 121_000;
 
+/** How many processes tickets, inventory and the gateway run as (the launcher's `<SERVICE>_REPLICAS`). */
+export const replicaEnv = (replicas: number): Record<string, string> => ({
+  TICKETS_REPLICAS: String(replicas),
+  INVENTORY_REPLICAS: String(replicas),
+  GATEWAY_REPLICAS: String(replicas),
+});
+
 export async function startTarget(options: LoadOptions, label: string): Promise<LoadTarget> {
   if (options.gateway) return runningTarget(options.gateway, options.ticketsDatabaseUrl);
   const stores = await systemStores(options.stores, label, {
@@ -36,7 +43,7 @@ export async function startTarget(options: LoadOptions, label: string): Promise<
   });
   let system: RunningSystem;
   try {
-    system = await startSystem({ ...stores.env, ...LOAD_SYSTEM_ENV });
+    system = await startSystem({ ...stores.env, ...LOAD_SYSTEM_ENV, ...replicaEnv(options.replicas) });
   } catch (error) {
     await stores.drop();
     throw error;

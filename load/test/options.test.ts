@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { parseLoadArgs, scenarioShape, UsageError } from '../src/options.js';
 import { parseStatsCsv } from '../src/report.js';
+import { replicaEnv } from '../src/target.js';
 
 describe('npm run load options', () => {
   it('take a scenario and its settings', () => {
     const options = parseLoadArgs(['rush', '--stores', 'real', '--users', '250', '--duration', '90s']);
     expect(options).toMatchObject({ scenario: 'rush', stores: 'real', users: 250, duration: '90s', smoke: false });
     expect(scenarioShape('rush', options)).toEqual({ users: 250, duration: '90s', spawnRate: 25 });
+  });
+
+  it('run one process of each service unless --replicas asks for more, on real stores', () => {
+    expect(parseLoadArgs(['book']).replicas).toBe(1);
+    expect(parseLoadArgs(['book', '--replicas', '1']).replicas).toBe(1);
+    const options = parseLoadArgs(['rush', '--smoke', '--stores', 'real', '--replicas', '2']);
+    expect(options).toMatchObject({ scenario: 'rush', stores: 'real', smoke: true, replicas: 2 });
+    expect(parseLoadArgs(['soak', '--stores', 'real', '--replicas', '8']).replicas).toBe(8);
+    // The started system gets the count for each of the three services.
+    expect(replicaEnv(options.replicas)).toEqual({
+      TICKETS_REPLICAS: '2',
+      INVENTORY_REPLICAS: '2',
+      GATEWAY_REPLICAS: '2',
+    });
+    expect(replicaEnv(1)).toEqual({ TICKETS_REPLICAS: '1', INVENTORY_REPLICAS: '1', GATEWAY_REPLICAS: '1' });
   });
 
   it('make smoke a short, timing-blind run of every scenario', () => {
@@ -24,6 +40,12 @@ describe('npm run load options', () => {
     [['book', '--users', 'many'], '--users many'],
     [['book', '--duration', '10'], '--duration 10'],
     [['book', '--gateway', 'localhost:4000'], '--gateway'],
+    [['rush', '--replicas', '2'], '--replicas 2 needs --stores real'],
+    [['rush', '--stores', 'embedded', '--replicas', '3'], '--replicas 3 needs --stores real'],
+    [['rush', '--stores', 'real', '--replicas', '0'], '--replicas 0'],
+    [['rush', '--stores', 'real', '--replicas', 'two'], '--replicas two'],
+    [['rush', '--stores', 'real', '--replicas', '9'], '--replicas 9: at most 8'],
+    [['rush', '--gateway', 'http://127.0.0.1:4000', '--replicas', '2'], '--replicas is for the system a run starts'],
   ])('refuse %j with a clear message', (argv, message) => {
     expect(() => parseLoadArgs(argv)).toThrow(UsageError);
     expect(() => parseLoadArgs(argv)).toThrow(message);

@@ -1,4 +1,5 @@
 import type { PassengerInput } from './__generated__/graphql';
+import { errorCode, retryAfterSeconds } from './errors';
 import type { TripChoice } from './trip';
 import { passengerList } from './trip';
 
@@ -57,4 +58,109 @@ export function beginAttempt(
 /** Forget the attempt: it booked, or it failed in a way a new attempt must follow. */
 export function endAttempt(choice: AttemptTrip, storage: Storage = sessionStorage): void {
   storage.removeItem(PREFIX + tripKey(choice));
+}
+
+/** Most times one press of Book is sent again after RATE_LIMITED before the traveller is told. */
+export const MAX_QUEUE_RETRIES = 5;
+/** How long a bookJourney request may take before the page says it waits for its place in the queue. */
+export const SLOW_BOOKING_MS = 2_000;
+/** The wait when RATE_LIMITED does not say how long (`retryAfterSeconds`), and the longest one heeded. */
+const DEFAULT_RETRY_SECONDS = 5;
+const MAX_RETRY_SECONDS = 30;
+/** Up to this much is added to each wait, so travellers told the same wait do not all come back at once. */
+const RETRY_JITTER_MS = 1_000;
+
+/** Waiting in the booking queue: sent again at `retryAt` (ms since the epoch), retry `retry` of `retries`. */
+export interface QueueWait {
+  seconds: number;
+  retryAt: number;
+  retry: number;
+  retries: number;
+}
+
+/** The traveller stopped waiting in the queue; the attempt (and its key) is kept for the next press. */
+export class QueueCancelled extends Error {
+  constructor() {
+    super('The traveller left the booking queue');
+    this.name = 'QueueCancelled';
+  }
+}
+
+export interface QueuedSendOptions {
+  /** Aborted: no more retries (a request already sent still gets its answer). */
+  signal?: AbortSignal;
+  /** The wait before each retry, then null once sending is over. */
+  onQueued?: (wait: QueueWait | null) => void;
+  /** True while a request has taken longer than `slowAfterMs`, false once it answered. */
+  onSlow?: (slow: boolean) => void;
+  maxRetries?: number;
+  slowAfterMs?: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+/**
+ * Sends a booking and, while the API answers RATE_LIMITED (the booking queue is full, design
+ * §4), sends it again after `retryAfterSeconds`, at most `maxRetries` times. `send` must send
+ * the same attempt each time (the same idempotency key): a refused request wrote nothing, so
+ * the retry is the first attempt, and should an answer be lost it is the same booking anyway.
+ * Any other answer, or RATE_LIMITED once the retries are spent, is the caller's.
+ */
+export async function sendQueued<T>(send: () => Promise<T>, options: QueuedSendOptions = {}): Promise<T> {
+  const {
+    signal,
+    onQueued = () => undefined,
+    onSlow = () => undefined,
+    maxRetries = MAX_QUEUE_RETRIES,
+    slowAfterMs = SLOW_BOOKING_MS,
+    now = Date.now,
+    random = Math.random,
+  } = options;
+  try {
+    for (let retry = 1; ; retry++) {
+      try {
+        return await timed(send, slowAfterMs, onSlow);
+      } catch (error) {
+        if (errorCode(error) !== 'RATE_LIMITED' || retry > maxRetries) throw error;
+        if (signal?.aborted) throw new QueueCancelled();
+        const seconds = Math.min(MAX_RETRY_SECONDS, retryAfterSeconds(error) ?? DEFAULT_RETRY_SECONDS);
+        const delayMs = seconds * 1000 + Math.floor(random() * RETRY_JITTER_MS);
+        onQueued({ seconds, retryAt: now() + delayMs, retry, retries: maxRetries });
+        await pause(delayMs, signal);
+      }
+    }
+  } finally {
+    onQueued(null);
+  }
+}
+
+/** `send`, reporting through `onSlow` while it takes longer than `slowAfterMs`. */
+async function timed<T>(send: () => Promise<T>, slowAfterMs: number, onSlow: (slow: boolean) => void): Promise<T> {
+  let slow = false;
+  const timer = setTimeout(() => {
+    slow = true;
+    onSlow(true);
+  }, slowAfterMs);
+  try {
+    return await send();
+  } finally {
+    clearTimeout(timer);
+    if (slow) onSlow(false);
+  }
+}
+
+/** Resolves after `ms`, or rejects with QueueCancelled as soon as `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new QueueCancelled());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new QueueCancelled());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -10,6 +10,16 @@ export function errorCode(error: unknown): string | null {
   return 'NETWORK';
 }
 
+/**
+ * How many seconds the API asked to wait before trying again (`extensions.retryAfterSeconds`
+ * of a RATE_LIMITED error), or null when it did not say.
+ */
+export function retryAfterSeconds(error: unknown): number | null {
+  if (!CombinedGraphQLErrors.is(error)) return null;
+  const seconds = error.errors[0]?.extensions?.['retryAfterSeconds'];
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : null;
+}
+
 /** What went wrong, in words a traveller can act on. */
 export function plainMessage(error: unknown): string {
   switch (errorCode(error)) {

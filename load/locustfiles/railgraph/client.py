@@ -13,9 +13,10 @@ import random
 import uuid
 from typing import Any, Callable, Iterable
 
+import gevent
 from locust import FastHttpUser
 
-from . import outcomes
+from . import documents, outcomes
 
 PASSWORD = "correct horse battery staple"
 
@@ -30,6 +31,8 @@ class GraphQLUser(FastHttpUser):
     concurrency = 1
 
     authorization: str | None = None
+    #: The first error of the last answer that had one (its message and extensions).
+    last_error: dict[str, Any] | None = None
 
     def gql(
         self,
@@ -58,6 +61,7 @@ class GraphQLUser(FastHttpUser):
                 return None, None
             errors = answer.get("errors")
             if errors:
+                self.last_error = errors[0]
                 code = (errors[0].get("extensions") or {}).get("code", "no code")
                 outcomes.record(name, code)
                 if code in expect:
@@ -76,6 +80,18 @@ class GraphQLUser(FastHttpUser):
             outcomes.record(name, "ok")
             response.success()
             return data, None
+
+    def book(self, variables: dict[str, Any], expect: Iterable[str], check=None, retries: int = 10):  # noqa: ANN001
+        """bookJourney as the web app sends it: on RATE_LIMITED (the booking queue is full) it
+        waits the `retryAfterSeconds` it was told and sends the same key again, up to `retries`
+        times. Returns (data, code) of the last answer."""
+        for _ in range(retries + 1):
+            data, code = self.gql("bookJourney", documents.BOOK, variables, expect=(*expect, "RATE_LIMITED"), check=check)
+            if code != "RATE_LIMITED":
+                return data, code
+            wait = float(((self.last_error or {}).get("extensions") or {}).get("retryAfterSeconds", 1))
+            gevent.sleep(wait + random.random())
+        return None, "RATE_LIMITED"
 
     def sign_up(self) -> bool:
         email = f"load-{uuid.uuid4().hex[:16]}@example.test"

@@ -1,4 +1,9 @@
-import { DEFAULT_PORTS, envFields, parseEnv, z } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, EnvError, envFields, parseEnv, z } from '@railgraph/service-kit';
+
+/** The most processes one service may run as on one machine. */
+export const MAX_REPLICAS = 8;
+
+const replicas = () => z.coerce.number().int().min(1).max(MAX_REPLICAS).default(1);
 
 /** The launcher reads the same port settings the services read, to wire them to each other. */
 export const launcherEnvSchema = z.object({
@@ -14,12 +19,54 @@ export const launcherEnvSchema = z.object({
   WEB_GRAPHQL_URL: envFields.url().optional(),
   DATA_DIR: envFields.dataDir('.data'),
   READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(120),
+  /**
+   * Processes of tickets, inventory and the gateway (1 to 8). With more than one, each runs on
+   * an internal port of its own and the launcher serves the service's port with a round-robin
+   * proxy in front of them.
+   */
+  TICKETS_REPLICAS: replicas(),
+  INVENTORY_REPLICAS: replicas(),
+  GATEWAY_REPLICAS: replicas(),
+  /** Where the replicated services' proxies listen: the host each service would bind itself. */
+  TICKETS_HOST: envFields.host(),
+  INVENTORY_HOST: envFields.host(),
+  GATEWAY_HOST: envFields.host(),
+  /** Only whether they are set: replicas of tickets need PostgreSQL, replicas of inventory Redis. */
+  TICKETS_DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  INVENTORY_REDIS_CLUSTER_NODES: z.string().optional(),
 });
 
 export type LauncherEnv = z.output<typeof launcherEnvSchema>;
 
-export const readLauncherEnv = (source: Record<string, string | undefined> = process.env): LauncherEnv =>
-  parseEnv(launcherEnvSchema, source);
+/**
+ * Several processes of a service share its stores, so they need stores that serve several
+ * processes: an embedded PGlite database serves one process, and inventory's in-process engine
+ * would give each replica seats of its own.
+ */
+export function replicaStoreProblems(env: LauncherEnv): string[] {
+  const problems: string[] = [];
+  if (env.TICKETS_REPLICAS > 1 && !env.TICKETS_DATABASE_URL) {
+    problems.push(
+      `TICKETS_REPLICAS: ${env.TICKETS_REPLICAS} tickets replicas need PostgreSQL: set TICKETS_DATABASE_URL ` +
+        '(the embedded PGlite database serves one process)',
+    );
+  }
+  if (env.INVENTORY_REPLICAS > 1 && !env.REDIS_URL && !env.INVENTORY_REDIS_CLUSTER_NODES) {
+    problems.push(
+      `INVENTORY_REPLICAS: ${env.INVENTORY_REPLICAS} inventory replicas need Redis: set REDIS_URL ` +
+        "(inventory's in-process engine would give each replica seats of its own)",
+    );
+  }
+  return problems;
+}
+
+export function readLauncherEnv(source: Record<string, string | undefined> = process.env): LauncherEnv {
+  const env = parseEnv(launcherEnvSchema, source);
+  const problems = replicaStoreProblems(env);
+  if (problems.length > 0) throw new EnvError(problems);
+  return env;
+}
 
 /** The environment handed on to every child process (they validate their own part). */
 export const inheritedEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env });

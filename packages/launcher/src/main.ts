@@ -1,12 +1,26 @@
 // `npm start`: runs the five subgraphs and the gateway as separate processes on the
 // embedded defaults, waits until each is ready, prints where to go, and stops them all
-// cleanly on Ctrl-C or SIGTERM.
+// cleanly on Ctrl-C or SIGTERM. With `<SERVICE>_REPLICAS` above 1, tickets, inventory or the
+// gateway run as that many processes on internal ports behind a round-robin proxy on the
+// service's own port.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvError } from '@railgraph/service-kit';
-import { inheritedEnvironment, readLauncherEnv } from './env.js';
-import { peerUrls, processPlan, serviceClientSecrets, webGraphqlUrl } from './plan.js';
-import { Supervisor, tailOf } from './supervisor.js';
+import { inheritedEnvironment, readLauncherEnv, type LauncherEnv } from './env.js';
+import {
+  peerUrls,
+  processPlan,
+  REPLICATED_SERVICES,
+  replicaCounts,
+  serviceClientSecrets,
+  servicePort,
+  webGraphqlUrl,
+  type ProcessPlan,
+  type ReplicaPorts,
+} from './plan.js';
+import { freeReplicaPorts } from './replica-ports.js';
+import { createRoundRobinProxy, type RoundRobinProxy } from './round-robin.js';
+import { Supervisor, tailOf, type Child } from './supervisor.js';
 import { startWebApp } from './web-app.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -34,10 +48,25 @@ async function main(): Promise<number> {
   let failed: ((reason: Error) => void) | undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
   failure.catch(() => undefined);
-  const supervisor = new Supervisor(childEnv, logDir, {
+  const supervisor: Supervisor = new Supervisor(childEnv, logDir, {
     onProblemLine: (name, line) => process.stderr.write(`[${name}] ${line}\n`),
-    onUnexpectedExit: (child, code) => failed?.(new Error(`${child.plan.name} exited unexpectedly (code ${code})`)),
+    onUnexpectedExit: (child, code) => {
+      // A replica's crash is reported; the system goes on while another replica of its service serves.
+      const replica = child.plan.replica;
+      const serving = replica ? supervisor.replicasRunning(replica.service).length : 0;
+      if (replica && serving > 0) {
+        const how = child.process.signalCode ? `signal ${child.process.signalCode}` : `code ${code}`;
+        process.stderr.write(
+          `${child.plan.name} exited unexpectedly (${how}); ` +
+            `${serving} of ${replica.count} ${replica.service} replicas still serving\n`,
+        );
+        return;
+      }
+      failed?.(new Error(`${child.plan.name} exited unexpectedly (code ${code})`));
+    },
   });
+  /** The round-robin proxies in front of replicated services, closed after the processes behind them. */
+  const proxies: RoundRobinProxy[] = [];
 
   let closeWebApp: (() => Promise<void>) | undefined;
   let stopping: Promise<number> | undefined;
@@ -46,6 +75,7 @@ async function main(): Promise<number> {
       out('stopping all services…');
       await closeWebApp?.();
       await supervisor.stopAll();
+      await Promise.all(proxies.map((proxy) => proxy.close()));
       out('all services stopped');
       return code;
     })();
@@ -55,14 +85,22 @@ async function main(): Promise<number> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(stop(0)));
   });
 
-  const plan = processPlan(repoRoot, env);
+  let plan: ProcessPlan[];
+  try {
+    plan = processPlan(repoRoot, env, await replicaPorts(env));
+  } catch (error) {
+    process.stderr.write(`launcher: ${(error as Error).message}\n`);
+    return 1;
+  }
   out(`starting ${plan.length} processes (logs in ${path.relative(process.cwd(), logDir) || logDir}/)`);
   try {
     const deadline = Date.now() + env.READY_TIMEOUT_SECONDS * 1_000;
     for (const stage of [...new Set(plan.map((p) => p.stage))].sort()) {
-      const children = await Promise.all(plan.filter((p) => p.stage === stage).map((p) => supervisor.start(p)));
+      const staged = plan.filter((p) => p.stage === stage);
+      await startProxies(env, staged, proxies);
+      const children = await Promise.all(staged.map((p) => supervisor.start(p)));
       await Promise.race([Promise.all(children.map((c) => supervisor.waitReady(c, deadline))), failure]);
-      for (const child of children) out(`  ✓ ${child.plan.name.padEnd(9)} http://127.0.0.1:${child.plan.port}/graphql`);
+      for (const line of readyLines(children)) out(line);
     }
   } catch (error) {
     process.stderr.write(`\n${(error as Error).message}\n`);
@@ -103,6 +141,66 @@ async function main(): Promise<number> {
       return stop(1);
     }),
   ]);
+}
+
+/** Internal ports for the replicas of each service run as more than one process. */
+async function replicaPorts(env: LauncherEnv): Promise<ReplicaPorts> {
+  const counts = replicaCounts(env);
+  const replicated = REPLICATED_SERVICES.filter((service) => counts[service] > 1);
+  if (replicated.length === 0) return {};
+  const reserved = [
+    env.GATEWAY_PORT,
+    env.USERS_PORT,
+    env.TRAINS_PORT,
+    env.INVENTORY_PORT,
+    env.PRICES_PORT,
+    env.TICKETS_PORT,
+    env.WEB_PORT,
+  ];
+  const ports = await freeReplicaPorts(
+    replicated.reduce((sum, service) => sum + counts[service], 0),
+    reserved,
+  );
+  return Object.fromEntries(replicated.map((service) => [service, ports.splice(0, counts[service])]));
+}
+
+/** For each replicated service of a stage, a round-robin proxy on its own port and host (added to `proxies`). */
+async function startProxies(
+  env: LauncherEnv,
+  staged: readonly ProcessPlan[],
+  proxies: RoundRobinProxy[],
+): Promise<void> {
+  for (const service of REPLICATED_SERVICES) {
+    const replicas = staged.filter((p) => p.replica?.service === service);
+    if (replicas.length === 0) continue;
+    const { port, host } = servicePort(env, service);
+    const proxy = createRoundRobinProxy({ name: service, ports: replicas.map((p) => p.port) });
+    try {
+      await proxy.listen(port, host);
+    } catch (error) {
+      throw new Error(`${service}'s proxy could not listen on ${host}:${port}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    proxies.push(proxy);
+  }
+}
+
+/** One line per service ready: a replicated service once, on its own port, with its replicas' ports. */
+function readyLines(children: readonly Child[]): string[] {
+  const lines: string[] = [];
+  for (const { plan } of children) {
+    if (!plan.replica) {
+      lines.push(`  ✓ ${plan.name.padEnd(9)} http://127.0.0.1:${plan.port}/graphql`);
+    } else if (plan.replica.index === 1) {
+      const ports = children.filter((c) => c.plan.replica?.service === plan.replica!.service).map((c) => c.plan.port);
+      lines.push(
+        `  ✓ ${plan.replica.service.padEnd(9)} http://127.0.0.1:${plan.replica.servicePort}/graphql  ` +
+          `(${ports.length} replicas on ports ${ports.join(', ')})`,
+      );
+    }
+  }
+  return lines;
 }
 
 main().then(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { DEFAULT_PORTS, localUrl as local, webOrigins } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, LOCAL_HOST, localUrl as local, webOrigins } from '@railgraph/service-kit';
 import type { LauncherEnv } from './env.js';
 
 export interface ProcessPlan {
@@ -9,6 +9,29 @@ export interface ProcessPlan {
   port: number;
   /** Started after every process of an earlier stage is ready. */
   stage: number;
+  /** A replica: which one, of which service, and the port the launcher's proxy serves it on. */
+  replica?: { service: ReplicatedService; index: number; count: number; servicePort: number };
+  /** Settings of this process only, over the environment every process gets. */
+  env?: Record<string, string>;
+}
+
+/** The services that can run as several processes (`<SERVICE>_REPLICAS`). */
+export const REPLICATED_SERVICES = ['inventory', 'tickets', 'gateway'] as const;
+export type ReplicatedService = (typeof REPLICATED_SERVICES)[number];
+
+/** The internal ports of each replicated service's processes; a service not named runs as one process. */
+export type ReplicaPorts = Partial<Record<ReplicatedService, readonly number[]>>;
+
+/** How many processes each replicated service runs as. */
+export function replicaCounts(env: LauncherEnv): Record<ReplicatedService, number> {
+  return { inventory: env.INVENTORY_REPLICAS, tickets: env.TICKETS_REPLICAS, gateway: env.GATEWAY_REPLICAS };
+}
+
+/** The port and host a replicated service is served on (by its proxy when it has replicas). */
+export function servicePort(env: LauncherEnv, service: ReplicatedService): { port: number; host: string } {
+  if (service === 'tickets') return { port: env.TICKETS_PORT, host: env.TICKETS_HOST };
+  if (service === 'inventory') return { port: env.INVENTORY_PORT, host: env.INVENTORY_HOST };
+  return { port: env.GATEWAY_PORT, host: env.GATEWAY_HOST };
 }
 
 /** The GraphQL URL the web app uses from the browser. */
@@ -16,15 +39,19 @@ export function webGraphqlUrl(env: LauncherEnv): string {
   return env.WEB_GRAPHQL_URL ?? local(env.GATEWAY_PORT, '/graphql');
 }
 
-/** What `npm start` runs: five subgraphs, then the gateway. */
-export function processPlan(repoRoot: string, env: LauncherEnv): ProcessPlan[] {
+/**
+ * What `npm start` runs: five subgraphs, then the gateway. A service given replica ports runs
+ * as one process per port, `<name>-1` to `<name>-N`, each told its own port and bound to the
+ * loopback interface (the launcher's proxy serves the service's own port and host).
+ */
+export function processPlan(repoRoot: string, env: LauncherEnv, replicaPorts: ReplicaPorts = {}): ProcessPlan[] {
   const subgraph = (name: string, port: number): ProcessPlan => ({
     name,
     entry: path.join(repoRoot, 'subgraphs', name, 'dist', 'index.js'),
     port,
     stage: 0,
   });
-  return [
+  const plan = [
     subgraph('users', env.USERS_PORT),
     subgraph('trains', env.TRAINS_PORT),
     subgraph('inventory', env.INVENTORY_PORT),
@@ -32,6 +59,23 @@ export function processPlan(repoRoot: string, env: LauncherEnv): ProcessPlan[] {
     subgraph('tickets', env.TICKETS_PORT),
     { name: 'gateway', entry: path.join(repoRoot, 'gateway', 'dist', 'index.js'), port: env.GATEWAY_PORT, stage: 1 },
   ];
+  return plan.flatMap((planned) => {
+    const ports = replicaPorts[planned.name as ReplicatedService];
+    if (!ports || ports.length === 0) return [planned];
+    const service = planned.name as ReplicatedService;
+    const variable = service.toUpperCase();
+    return ports.map((port, i) => ({
+      ...planned,
+      name: `${service}-${i + 1}`,
+      port,
+      replica: { service, index: i + 1, count: ports.length, servicePort: planned.port },
+      env: {
+        [`${variable}_PORT`]: String(port),
+        [`${variable}_HOST`]: LOCAL_HOST,
+        RAILGRAPH_REPLICA: `${service}-${i + 1}`,
+      },
+    }));
+  });
 }
 
 /** Peer URLs derived from the chosen ports; explicit settings in the environment win. */

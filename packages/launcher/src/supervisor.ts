@@ -20,7 +20,7 @@ export interface SupervisorEvents {
 }
 
 /**
- * Runs each service as its own process with its log in `<logDir>/<name>.log`. Children
+ * Runs each service (each replica) as its own process with its log in `<logDir>/<name>.log`. Children
  * get their own process group (so a terminal's Ctrl-C reaches only the launcher, which
  * then stops them in order) and an IPC channel (so they stop when the launcher dies).
  */
@@ -39,7 +39,7 @@ export class Supervisor {
     const logFile = path.join(this.logDir, `${plan.name}.log`);
     const log = createWriteStream(logFile, { flags: 'a' });
     const child = fork(plan.entry, [], {
-      env: this.env,
+      env: plan.env ? { ...this.env, ...plan.env } : this.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
@@ -107,6 +107,13 @@ export class Supervisor {
 
   list(): readonly Child[] {
     return this.children;
+  }
+
+  /** The replicas of `service` still running. */
+  replicasRunning(service: string): Child[] {
+    return this.children.filter(
+      (c) => c.plan.replica?.service === service && c.process.exitCode === null && c.process.signalCode === null,
+    );
   }
 }
 

@@ -11,6 +11,13 @@ export interface ServiceMetrics {
    * last value, so one slow store does not fail the whole scrape.
    */
   observedGauge(name: string, help: string, read: () => Promise<number>): Gauge;
+  /** A histogram of seconds (or another unit) with the given bucket bounds. */
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    buckets: readonly number[],
+    labelNames?: readonly L[],
+  ): Histogram<L>;
 }
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -50,6 +57,8 @@ export function createMetrics(service: string): ServiceMetrics {
           if (value !== undefined) this.set(value);
         },
       }),
+    histogram: (name, help, buckets, labelNames) =>
+      new Histogram({ name, help, buckets: [...buckets], labelNames: labelNames ?? [], registers: [registry] }),
   };
 }
 

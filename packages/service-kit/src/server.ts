@@ -97,6 +97,9 @@ function operationLogPlugin<TContext extends RequestContext>(): ApolloServerPlug
   };
 }
 
+/** How long an idle kept-alive connection stays open. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export async function startGraphQLService<TContext extends RequestContext>(
   options: GraphQLServiceOptions<TContext>,
 ): Promise<RunningService> {
@@ -104,6 +107,11 @@ export async function startGraphQLService<TContext extends RequestContext>(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Kept-alive connections stay open longer than clients and proxies keep theirs idle (Node's
+  // default is 5 s): otherwise a client that reuses a connection just as the server drops it
+  // sees a transport error instead of an answer. The header deadline must exceed the idle one.
+  httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  httpServer.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
 
   const apollo = new ApolloServer<TContext>({
     ...('schema' in options.graph ? { schema: options.graph.schema } : { gateway: options.graph.gateway }),

@@ -16,6 +16,12 @@ export const ticketsEnvSchema = z
     TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
     HOLD_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    // The queue at a rush (docs/design.md §4): sagas in flight at once, requests waiting for
+    // one of them and how long each may wait, and how long a SOLD_OUT answers for others (0: never).
+    BOOKING_CONCURRENCY: z.coerce.number().int().min(1).max(1_024).default(32),
+    BOOKING_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(1_000),
+    BOOKING_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    BOOKING_SOLD_OUT_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     // Tickets' own OAuth client at users, for inventory's internal operations (contracts).
     USERS_TOKEN_URL: envFields.url().default(defaultUrl('users', '/oauth/token')),
     TICKETS_CLIENT_ID: z.string().min(1).default('tickets'),
@@ -35,6 +41,12 @@ export const ticketsEnvSchema = z
     pricesJwksUrl: env.PRICES_JWKS_URL,
     holdTtlSeconds: env.HOLD_TTL_SECONDS,
     relayIntervalMs: env.OUTBOX_RELAY_INTERVAL_MS,
+    bookingQueue: {
+      concurrency: env.BOOKING_CONCURRENCY,
+      queueLimit: env.BOOKING_QUEUE_LIMIT,
+      maxWaitMs: env.BOOKING_QUEUE_WAIT_MS,
+      soldOutMemoMs: env.BOOKING_SOLD_OUT_MEMO_MS,
+    },
   }));
 
 export type TicketsEnv = z.output<typeof ticketsEnvSchema>;

@@ -9,14 +9,23 @@ import {
 import { openServiceDatabase } from '@railgraph/database';
 import { createQuoteVerifier, type QuoteVerifier } from '@railgraph/quotes';
 import { JWKS_PATH, loadSigningKeys } from '@railgraph/signing-keys';
-import { loadSchemaFile, startSubgraph, type RunningSubgraph, type SubgraphStartOptions } from '@railgraph/service-kit';
+import {
+  loadSchemaFile,
+  startSubgraph,
+  type RunningSubgraph,
+  type ServiceMetrics,
+  type SubgraphStartOptions,
+} from '@railgraph/service-kit';
 import { PrismaClient } from './__generated__/prisma/client.js';
+import { AdmissionGate } from './booking/admission.js';
 import { Bookings } from './booking/bookings.js';
 import { inventoryOverHttp, type InventoryClient } from './booking/inventory-client.js';
 import { eventPublisher } from './booking/events.js';
 import { stalledBookingSweeper } from './booking/expiry.js';
+import type { BookingRush } from './booking/model.js';
 import { OutboxRelay } from './booking/outbox.js';
 import { doubleSoldSeats } from './booking/oversell-audit.js';
+import { SoldOutMemo } from './booking/sold-out-memo.js';
 import type { TicketsContext } from './context.js';
 import type { TicketsEnv } from './env.js';
 import { createLoaders } from './loaders.js';
@@ -74,6 +83,7 @@ export function startTickets({
         'Pairs of confirmed tickets (bookings of the last 48 h) holding the same seat on a shared leg; never above 0',
         () => doubleSoldSeats(prisma),
       );
+      const rush = bookingRush(env.bookingQueue, metrics);
       const bookings = new Bookings({
         prisma,
         inventory,
@@ -85,6 +95,7 @@ export function startTickets({
         log,
         onOutcome: (outcome) => bookingsCounter.inc({ outcome }),
         ...(overrides.clock ? { clock: overrides.clock } : {}),
+        rush,
       });
       const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
       const expiredCounter = metrics.counter('tickets_bookings_expired_total', 'Stalled booking attempts expired');
@@ -92,6 +103,7 @@ export function startTickets({
         holdTtlMs: env.holdTtlSeconds * 1000,
         intervalMs: env.relayIntervalMs,
         onExpired: (count) => expiredCounter.inc(count),
+        onReleased: (runId) => rush.memo.clearRun(runId),
       });
       const publisher = eventPublisher(prisma, log, env.relayIntervalMs);
 
@@ -110,4 +122,35 @@ export function startTickets({
       };
     },
   });
+}
+
+/** The queue at a rush (docs/design.md §4): the admission gate and the sold-out memo, with their metrics. */
+function bookingRush(settings: TicketsEnv['bookingQueue'], metrics: ServiceMetrics): BookingRush {
+  const waitSeconds = metrics.histogram(
+    'tickets_booking_queue_wait_seconds',
+    'How long bookJourney requests waited for a place in the booking queue (0 for those that did not wait)',
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
+  const rejections = metrics.counter(
+    'tickets_booking_queue_rejections_total',
+    'bookJourney requests refused with RATE_LIMITED: the queue was full, or they waited past the bound',
+    ['reason'] as const,
+  );
+  const memoHits = metrics.counter(
+    'tickets_booking_sold_out_memo_hits_total',
+    'bookJourney requests answered SOLD_OUT from the sold-out memo, without the saga',
+  );
+  const gate = new AdmissionGate(settings, {
+    observer: {
+      waited: (seconds) => waitSeconds.observe(seconds),
+      rejected: (reason) => rejections.inc({ reason }),
+    },
+  });
+  metrics.observedGauge(
+    'tickets_booking_queue_length',
+    'bookJourney requests waiting for a place in the booking queue',
+    async () => gate.queueLength,
+  );
+  metrics.observedGauge('tickets_booking_in_flight', 'Booking sagas running now', async () => gate.inFlight);
+  return { gate, memo: new SoldOutMemo({ ttlMs: settings.soldOutMemoMs }), onMemoHit: () => memoHits.inc() };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '@railgraph/database';
-import { describeEachDatabase } from '@railgraph/database/testing';
+import { describeEachDatabase, describeOnPostgres } from '@railgraph/database/testing';
 import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
 import { enqueue, OUTBOX_CLAIM_MS, OutboxRelay } from '../src/booking/outbox.js';
@@ -121,4 +121,54 @@ await describeEachDatabase('the outbox relay in several replicas', (database) =>
     );
     expect(inventory.releases.get(holdId)).toBe(1);
   });
+});
+
+// A pass claims its rows for OUTBOX_CLAIM_MS but delivers them one after another: with inventory
+// answering slowly, it must hand back what its claim cannot cover rather than let the claim
+// lapse mid-delivery and another replica deliver the same row at the same time.
+await describeOnPostgres('a slow outbox relay beside a fast one', (database) => {
+  it('hands back the rows its claim cannot cover; no row is delivered by two relays at once', async () => {
+    const settings = await database.settings();
+    const [a, b] = [await replica(settings), await replica(settings)];
+    try {
+      const holds = Array.from({ length: 50 }, () => randomUUID());
+      await a.prisma.$transaction(async (tx) => {
+        for (const holdId of holds) await enqueue(tx, 'RELEASE_HOLD', { holdId, requestId: randomUUID() });
+      });
+      const active = new Set<string>();
+      const overlaps: string[] = [];
+      const counts = new Map<string, number>();
+      const inventory = (ms: number): InventoryClient => ({
+        ...countingInventory(),
+        release: async (holdId) => {
+          if (active.has(holdId)) overlaps.push(holdId);
+          active.add(holdId);
+          counts.set(holdId, (counts.get(holdId) ?? 0) + 1);
+          await sleep(ms);
+          active.delete(holdId);
+        },
+      });
+      // Due now: as if their writers had died a claim ago.
+      await a.prisma.outboxMessage.updateMany({ data: { nextAttemptAt: new Date(Date.now() - 1_000) } });
+      const slow = new OutboxRelay(a.prisma, inventory(1_000), testLog, 60_000);
+      const fast = new OutboxRelay(b.prisma, inventory(5), testLog, 60_000);
+      const started = Date.now();
+      const slowPass = slow.drain();
+      let fastDelivered = 0;
+      // The fast relay polls as another replica's periodic relay would, past the slow one's claim.
+      while (Date.now() - started < OUTBOX_CLAIM_MS + 10_000) {
+        fastDelivered += await fast.drain();
+        await sleep(500);
+      }
+      const slowDelivered = await slowPass;
+      expect(overlaps).toEqual([]);
+      expect(slowDelivered + fastDelivered).toBe(holds.length);
+      expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+      expect(slowDelivered).toBeLessThan(20);
+      expect(await a.prisma.outboxMessage.count()).toBe(0);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import { Link } from '../router';
 import { passengersHref, searchHref, seatsHref, type TripChoice } from '../trip';
 import { BookingFailure } from './review/BookingFailure';
 import { PriceCard } from './review/PriceCard';
+import { QueueNotice } from './review/QueueNotice';
 import { TripSummary } from './review/TripSummary';
 import { useReviewPage } from './useReviewPage';
 
@@ -56,6 +57,7 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
           refreshPrice={review.retryWithNewPrice}
         />
       ) : null}
+      <QueueNotice queue={review.queue} slow={review.slow} onLeave={review.leaveQueue} />
 
       {review.bookable && offer ? (
         session ? (

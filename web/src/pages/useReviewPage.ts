@@ -2,7 +2,14 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useRef, useState } from 'react';
 import { graphql } from '../__generated__/gql';
 import { useSessionStore } from '../app-context';
-import { beginAttempt, endAttempt, pendingAttempt } from '../booking-attempt';
+import {
+  beginAttempt,
+  endAttempt,
+  pendingAttempt,
+  QueueCancelled,
+  sendQueued,
+  type QueueWait,
+} from '../booking-attempt';
 import { errorCode } from '../errors';
 import { partyInput, readParty, rememberBookedParty } from '../party';
 import { navigate } from '../router';
@@ -44,7 +51,9 @@ function useNow(intervalMs: number): number {
 
 /**
  * The review step: a fresh quote for the chosen journey and the party, and one booking per
- * attempt (its idempotency key kept from the first press; see booking-attempt.ts).
+ * attempt (its idempotency key kept from the first press; see booking-attempt.ts). At a rush
+ * the API may answer RATE_LIMITED (its booking queue is full): the same attempt is sent again
+ * after the wait it asks for, a few times, unless the traveller leaves the queue.
  */
 export function useReviewPage(tripChoice: TripChoice) {
   const session = useSession(useSessionStore());
@@ -73,7 +82,14 @@ export function useReviewPage(tripChoice: TripChoice) {
   const [attempt, setAttempt] = useState(() => pendingAttempt(choice));
   const [book, booking] = useMutation(BookJourneyMutation);
   const [failure, setFailure] = useState<unknown>(null);
+  /** Waiting to be sent again after RATE_LIMITED. */
+  const [queue, setQueue] = useState<QueueWait | null>(null);
+  /** A bookJourney request has taken longer than a moment: it waits for its place in the queue. */
+  const [slow, setSlow] = useState(false);
   const sending = useRef(false);
+  const leaveQueue = useRef<AbortController | null>(null);
+  // Leaving the page stops the retries (the attempt is kept for a reload).
+  useEffect(() => () => leaveQueue.current?.abort(), []);
   const now = useNow(10_000);
   const expired = offer ? Date.parse(offer.expiresAt) <= now : false;
 
@@ -83,16 +99,20 @@ export function useReviewPage(tripChoice: TripChoice) {
     setFailure(null);
     const current = beginAttempt(choice, offer.quoteToken);
     setAttempt(current);
+    const leaving = new AbortController();
+    leaveQueue.current = leaving;
+    // Every send is this same input: the same quote and idempotency key.
+    const input = {
+      quoteToken: current.quoteToken,
+      passengers,
+      idempotencyKey: current.idempotencyKey,
+      ...(choice.seats.length > 0 ? { seats: choice.seats } : {}),
+    };
     try {
-      const result = await book({
-        variables: {
-          input: {
-            quoteToken: current.quoteToken,
-            passengers,
-            idempotencyKey: current.idempotencyKey,
-            ...(choice.seats.length > 0 ? { seats: choice.seats } : {}),
-          },
-        },
+      const result = await sendQueued(() => book({ variables: { input } }), {
+        signal: leaving.signal,
+        onQueued: setQueue,
+        onSlow: setSlow,
       });
       if (result.data) {
         if (party) rememberBookedParty(result.data.bookJourney.id, party);
@@ -100,6 +120,8 @@ export function useReviewPage(tripChoice: TripChoice) {
         navigate(`/bookings/${encodeURIComponent(result.data.bookJourney.id)}?booked=1`, { replace: true });
       }
     } catch (caught) {
+      // Left the queue: nothing failed, and the attempt stays for the next press.
+      if (caught instanceof QueueCancelled) return;
       setFailure(caught);
       if (FINAL_CODES.has(errorCode(caught) ?? '')) {
         endAttempt(choice);
@@ -107,6 +129,7 @@ export function useReviewPage(tripChoice: TripChoice) {
       }
     } finally {
       sending.current = false;
+      if (leaveQueue.current === leaving) leaveQueue.current = null;
     }
   };
 
@@ -128,8 +151,15 @@ export function useReviewPage(tripChoice: TripChoice) {
     now,
     expired,
     attempt,
-    booking: booking.loading,
+    /** A booking is being sent, or waits to be sent again. */
+    booking: booking.loading || queue !== null,
     book: () => void submit(),
+    /** Waiting in the booking queue after RATE_LIMITED, until the next try. */
+    queue,
+    /** The request has taken a while: it waits for its place in the queue. */
+    slow,
+    /** Stops the retries; the attempt is kept, so Book sends it again with the same key. */
+    leaveQueue: () => leaveQueue.current?.abort(),
     failure,
     code,
     /** After a failed quote: a fresh price clears the failure. */

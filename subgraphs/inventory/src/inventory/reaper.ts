@@ -1,4 +1,4 @@
-import { repeatEvery, type Logger, type ServiceMetrics } from '@railgraph/service-kit';
+import { DomainError, ErrorCode, repeatEvery, type Logger, type ServiceMetrics } from '@railgraph/service-kit';
 import type { Hold, InventoryEngine } from '../engine/engine.js';
 import type { TicketsBookings } from '../bookings/tickets-bookings.js';
 
@@ -30,11 +30,24 @@ export interface Reaper {
 }
 
 /**
+ * A hold someone else settled between this pass's listing and its change: another replica's
+ * reaper or tickets' outbox released it (confirming it then is refused), or its run was dropped.
+ */
+const settledElsewhere = (error: unknown) =>
+  error instanceof DomainError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.BAD_USER_INPUT);
+
+/**
  * Releases expired holds (docs/design.md §4) only after `tickets` says no booking needs them: no
  * booking owns the hold, or its booking failed, expired or was cancelled. A confirmed
  * booking's hold is confirmed (its confirmation was lost); a pending one's is kept. When
  * `tickets` cannot be asked, every seat stays held: under-selling for a while, never
  * overselling.
+ *
+ * Every inventory replica runs a reaper over the same store (design §12, "Several
+ * instances"): two may list the same expired hold and both act on it. Both then act on what
+ * `tickets` says of one booking, whose status only moves forward, and the engine's release and
+ * confirm are idempotent (a released hold's seats are cleared once), so the second changes
+ * nothing; a hold another reaper or the outbox settled first is skipped, not a failed pass.
  */
 export function createReaper(deps: ReaperDeps): Reaper {
   const clock = deps.clock ?? (() => new Date());
@@ -54,6 +67,18 @@ export function createReaper(deps: ReaperDeps): Reaper {
     kept.inc({ reason }, holds.length);
     outcomes.inc({ outcome: 'kept' }, holds.length);
     return { released: 0, confirmed: 0, kept: holds.length };
+  }
+
+  /** Runs one change; false when someone else settled the hold first. */
+  async function settle(change: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await change();
+      return true;
+    } catch (error) {
+      if (!settledElsewhere(error)) throw error;
+      deps.log.debug({ err: error }, 'expired hold already settled elsewhere');
+      return false;
+    }
   }
 
   async function reapOnce(): Promise<ReapResult> {
@@ -77,11 +102,11 @@ export function createReaper(deps: ReaperDeps): Reaper {
       if (!owner) {
         result.kept += keep([hold], 'tickets_unreachable').kept;
       } else if (!owner.owned || finishedWithoutSeats.has(owner.bookingStatus ?? '')) {
-        await deps.engine.release(hold.holdId);
+        if (!(await settle(() => deps.engine.release(hold.holdId)))) continue;
         outcomes.inc({ outcome: 'released' });
         result.released++;
       } else if (owner.bookingStatus === 'CONFIRMED') {
-        await deps.engine.confirm(hold.holdId);
+        if (!(await settle(() => deps.engine.confirm(hold.holdId)))) continue;
         outcomes.inc({ outcome: 'confirmed' });
         result.confirmed++;
       } else {

@@ -13,22 +13,26 @@ import type {
 } from './model.js';
 import type { BookingOwner } from './owner.js';
 import { bookingForOwner, bookingsById, bookingsOfOwner } from './queries.js';
+import { QueuedBookingSaga } from './queued-booking.js';
 import { BookingSaga } from './saga.js';
 import { validateTicket } from './ticket-validation.js';
 
 /**
  * What the resolvers and the context call on bookings, each handed to the module that does it:
- * the booking saga (`saga.ts`), cancellation and refunds (`cancellation.ts`), reads
- * (`queries.ts`), ticket validation (`ticket-validation.ts`) and inventory's look-ups
- * (`inventory-lookups.ts`). The saga and cancellations share one publishing of events.
+ * the booking saga (`saga.ts`), behind the queue at a rush when `deps.rush` is set
+ * (`queued-booking.ts`), cancellation and refunds (`cancellation.ts`), reads (`queries.ts`),
+ * ticket validation (`ticket-validation.ts`) and inventory's look-ups (`inventory-lookups.ts`).
+ * The saga and cancellations share one publishing of events.
  */
 export class Bookings {
-  private readonly saga: BookingSaga;
+  private readonly saga: Pick<BookingSaga, 'book'>;
   private readonly cancellations: Cancellations;
 
   constructor(private readonly deps: BookingDeps) {
     const publishEvents = sharedPublishing(deps.prisma, deps.log);
-    this.saga = new BookingSaga(deps, publishEvents);
+    this.saga = deps.rush
+      ? new QueuedBookingSaga(deps, deps.rush, publishEvents)
+      : new BookingSaga(deps, publishEvents);
     this.cancellations = new Cancellations(deps, publishEvents);
   }
 
@@ -41,11 +45,11 @@ export class Bookings {
   }
 
   cancel(owner: BookingOwner, bookingId: string, requestId: string): Promise<BookingWithTickets> {
-    return this.cancellations.cancel(owner, bookingId, requestId);
+    return this.seatsReleased(this.cancellations.cancel(owner, bookingId, requestId));
   }
 
   cancelTickets(...request: Parameters<Cancellations['cancelTickets']>): Promise<BookingWithTickets> {
-    return this.cancellations.cancelTickets(...request);
+    return this.seatsReleased(this.cancellations.cancelTickets(...request));
   }
 
   refundsOf(bookingId: string): Promise<RefundView[]> {
@@ -91,5 +95,15 @@ export class Bookings {
 
   confirmedSeats(runId: string): Promise<ConfirmedSeat[]> {
     return confirmedSeats(this.deps.prisma, runId);
+  }
+
+  /**
+   * A cancellation gave seats back (its release delivered, or left to the relay): the run's
+   * sold-out memo no longer holds (docs/design.md §4, "The queue at a rush").
+   */
+  private async seatsReleased(cancellation: Promise<BookingWithTickets>): Promise<BookingWithTickets> {
+    const booking = await cancellation;
+    this.deps.rush?.memo.clearRun(booking.runId);
+    return booking;
   }
 }

@@ -8,16 +8,22 @@ import { assertMove } from './status.js';
  * idempotency key and committing the booking (docs/design.md §5, invariant 5). Once an attempt is
  * older than the hold TTL its hold has lapsed anyway, so it can never be confirmed: it
  * becomes EXPIRED and its hold is released through the outbox. The move is conditional on
- * the status still being PENDING, so it cannot race a confirmation.
+ * the status still being PENDING, so it cannot race a confirmation. `onReleased` hears of
+ * each run whose hold was released (the sold-out memo, docs/design.md §4).
  */
 export async function expireStalledBookings(
   prisma: PrismaClient,
   relay: OutboxRelay,
-  { holdTtlMs, now = new Date(), limit = 100 }: { holdTtlMs: number; now?: Date; limit?: number },
+  {
+    holdTtlMs,
+    now = new Date(),
+    limit = 100,
+    onReleased = () => undefined,
+  }: { holdTtlMs: number; now?: Date; limit?: number; onReleased?: (runId: string) => void },
 ): Promise<string[]> {
   const stalled = await prisma.booking.findMany({
     where: { status: 'PENDING', createdAt: { lt: new Date(now.getTime() - holdTtlMs) } },
-    select: { id: true, holdId: true },
+    select: { id: true, holdId: true, runId: true },
     orderBy: { createdAt: 'asc' },
     take: limit,
   });
@@ -39,6 +45,7 @@ export async function expireStalledBookings(
     if (!releaseId) continue;
     expired.push(booking.id);
     await relay.deliver(releaseId, 'RELEASE_HOLD', payload);
+    onReleased(booking.runId);
   }
   return expired;
 }
@@ -52,16 +59,19 @@ export function stalledBookingSweeper(
     holdTtlMs,
     intervalMs,
     onExpired = () => undefined,
+    onReleased = () => undefined,
   }: {
     holdTtlMs: number;
     intervalMs: number;
     onExpired?: (count: number) => void;
+    /** A run whose expired attempt's hold was released. */
+    onReleased?: (runId: string) => void;
   },
 ): RepeatingTask {
   return repeatEvery(
     intervalMs,
     async () => {
-      const expired = await expireStalledBookings(prisma, relay, { holdTtlMs });
+      const expired = await expireStalledBookings(prisma, relay, { holdTtlMs, onReleased });
       if (expired.length === 0) return;
       onExpired(expired.length);
       log.warn({ bookings: expired }, 'stalled booking attempts expired and their holds released');

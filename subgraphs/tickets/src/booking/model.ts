@@ -2,8 +2,10 @@ import type { JWK, CryptoKey } from 'jose';
 import type { QuoteVerifier, PassengerTypeName } from '@railgraph/quotes';
 import type { Logger } from '@railgraph/service-kit';
 import type { PrismaClient, Booking, Ticket } from '../__generated__/prisma/client.js';
+import type { AdmissionGate } from './admission.js';
 import type { InventoryClient } from './inventory-client.js';
 import type { OutboxRelay } from './outbox.js';
+import type { SoldOutMemo } from './sold-out-memo.js';
 import type { TicketVerdict } from './ticket-code.js';
 
 /**
@@ -65,6 +67,20 @@ export interface BookingDeps {
   onOutcome?: (outcome: string) => void;
   /** Now, for refund rules and ticket validity; the system clock unless a test sets one. */
   clock?: () => Date;
+  /**
+   * The booking queue at a rush (docs/design.md §4): bookings wait at `gate` and sold-out
+   * requests are answered from `memo` (`queued-booking.ts`). Without it (tests of the saga
+   * itself) every booking runs the saga at once.
+   */
+  rush?: BookingRush;
+}
+
+/** What the booking queue at a rush is made of; `service.ts` builds it from the environment. */
+export interface BookingRush {
+  gate: AdmissionGate;
+  memo: SoldOutMemo;
+  /** A request answered SOLD_OUT from the memo. */
+  onMemoHit?: () => void;
 }
 
 /** Now by the deps' clock: the system clock unless a test sets one. */

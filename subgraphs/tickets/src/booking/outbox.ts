@@ -28,6 +28,13 @@ type Tx = Pick<PrismaClient, 'outboxMessage'>;
 export const OUTBOX_CLAIM_MS = 30_000;
 
 /**
+ * The longest one delivery takes: three inventory calls of at most 5 s each (a confirmation
+ * that holds the seats again). A relay starts a row's delivery only while its claim has at
+ * least this long to run, so the claim cannot lapse mid-delivery and let another relay in.
+ */
+export const OUTBOX_DELIVERY_MAX_MS = 15_000;
+
+/**
  * Writes a saga step in the caller's transaction, already claimed by the writer, who delivers
  * it right after the commit (`OutboxRelay.deliver`); should the writer die first, the claim
  * lapses and any relay takes the row.
@@ -164,7 +171,10 @@ export class OutboxRelay {
    * Claims up to 50 due rows and delivers each once. The claim moves a row's next attempt past
    * the delivery (`OUTBOX_CLAIM_MS`) in one statement that skips rows another relay is
    * claiming (`FOR UPDATE SKIP LOCKED`), so replicas share the backlog without delivering a
-   * row twice at once; a delivery then deletes its row or sets its backoff.
+   * row twice at once; a delivery then deletes its row or sets its backoff. Rows delivered one
+   * after another can outlast a claim when inventory answers slowly (50 rows of up to
+   * `OUTBOX_DELIVERY_MAX_MS` each): once the claim has less than one delivery left, the pass
+   * stops and hands the rows it did not reach back, due at once, to whichever relay comes next.
    */
   async drain(now = new Date()): Promise<number> {
     const claimedUntil = new Date(now.getTime() + OUTBOX_CLAIM_MS);
@@ -176,11 +186,24 @@ export class OutboxRelay {
       )
       RETURNING "id", "kind", "payload"`;
     let delivered = 0;
-    for (const row of due) {
+    for (const [i, row] of due.entries()) {
+      if (Date.now() + OUTBOX_DELIVERY_MAX_MS > claimedUntil.getTime()) {
+        const unreached = due.slice(i).map((r) => r.id);
+        await this.handBack(unreached, claimedUntil);
+        break;
+      }
       const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as OutboxPayload;
       if (await this.deliver(row.id, row.kind as OutboxKind, payload)) delivered += 1;
     }
     return delivered;
+  }
+
+  /** Ends this relay's claim on rows it will not deliver (only while the claim is still its own). */
+  private async handBack(ids: string[], claimedUntil: Date): Promise<void> {
+    await this.prisma.outboxMessage.updateMany({
+      where: { id: { in: ids }, nextAttemptAt: claimedUntil },
+      data: { nextAttemptAt: new Date() },
+    });
   }
 
   start(): void {

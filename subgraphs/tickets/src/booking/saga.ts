@@ -48,7 +48,18 @@ export class BookingSaga {
     private readonly publishEvents: () => Promise<void>,
   ) {}
 
-  async book(owner: BookingOwner, request: BookJourneyRequest, requestId: string): Promise<BookingWithTickets> {
+  /**
+   * One attempt; `verified` is the request's quote when the caller has just verified it with
+   * the same verifier and passengers (the queue does, to key its memo), so it is not checked twice.
+   * It was verified on arrival: a quote that expires while its request waits in the queue is
+   * honoured, as the traveller asked in time.
+   */
+  async book(
+    owner: BookingOwner,
+    request: BookJourneyRequest,
+    requestId: string,
+    verified?: QuoteClaims,
+  ): Promise<BookingWithTickets> {
     // 1. The input.
     checkBookRequest(request);
     const requestHash = requestHashOf(request);
@@ -56,7 +67,7 @@ export class BookingSaga {
     // attempt's result stands, whatever became of its quote.
     let quote: QuoteClaims;
     try {
-      quote = await this.verifyQuote(request);
+      quote = await this.verifyQuote(request, verified);
     } catch (error) {
       const earlier = await this.findByKey(owner, request.idempotencyKey);
       if (earlier) return replay(earlier, requestHash);
@@ -86,10 +97,12 @@ export class BookingSaga {
   }
 
   /** Step 3: the quote's claims, for exactly these passengers; QUOTE_INVALID when its fares do not add up. */
-  private async verifyQuote(request: BookJourneyRequest): Promise<QuoteClaims> {
-    const quote = await this.deps.quotes.verify(request.quoteToken, {
-      passengers: request.passengers.map((type, i) => ({ type, age: request.passengerAges?.[i] ?? null })),
-    });
+  private async verifyQuote(request: BookJourneyRequest, verified?: QuoteClaims): Promise<QuoteClaims> {
+    const quote =
+      verified ??
+      (await this.deps.quotes.verify(request.quoteToken, {
+        passengers: request.passengers.map((type, i) => ({ type, age: request.passengerAges?.[i] ?? null })),
+      }));
     const breakdownSum = quote.breakdown.reduce((sum: number, amount: number) => sum + amount, 0);
     if (quote.breakdown.length !== request.passengers.length || breakdownSum !== quote.total.amountMinor) {
       throw new DomainError(ErrorCode.QUOTE_INVALID, 'The quote does not add up; ask for a new price');
