@@ -19,7 +19,7 @@ import {
   type RunView,
   type SystemStores,
 } from './booking-support.js';
-import { freePortBlock, graphql, repoRoot } from './system.js';
+import { freePortBlock, graphql, portVariables, repoRoot } from './system.js';
 
 /**
  * Process crashes in the middle of the booking saga (docs/design.md §4, steps 4-6). Every service
@@ -188,12 +188,7 @@ function crashSuite(stores: 'embedded' | 'real'): void {
       ...process.env,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
-      GATEWAY_PORT: String(ports.gateway),
-      USERS_PORT: String(ports.users),
-      TRAINS_PORT: String(ports.trains),
-      INVENTORY_PORT: String(ports.inventory),
-      PRICES_PORT: String(ports.prices),
-      TICKETS_PORT: String(ports.tickets),
+      ...portVariables(ports),
       USERS_URL: url(ports.users),
       TRAINS_URL: url(ports.trains),
       // Every caller of inventory goes through the proxy; only tickets' holds and confirms are faulted.

@@ -32,17 +32,28 @@ results: dict[str, int] = {}
 finished = {"ready": 0, "buyers": 0}
 
 
-def _availability(host: str) -> tuple[str, int]:
+def _journeys(host: str) -> list[dict]:
+    """The rushed route's journeys tomorrow, with their availability."""
     answer = requests.post(
         f"{host}/graphql",
         json={"query": documents.SEARCH, "variables": {"from": ORIGIN, "to": DESTINATION, "date": travel_date()}},
         timeout=30,
     ).json()
-    for journey in answer["data"]["searchJourneys"]:
-        for a in journey["availability"]:
-            if a["seatClass"] == SEAT_CLASS and a["seatsLeft"] > 0:
-                return journey["runId"], a["seatsLeft"]
-    raise RuntimeError(f"no {SEAT_CLASS} seats {ORIGIN}-{DESTINATION} tomorrow: {answer}")
+    if "data" not in answer or answer["data"] is None:
+        raise RuntimeError(f"no journeys {ORIGIN}-{DESTINATION}: {answer}")
+    return answer["data"]["searchJourneys"]
+
+
+def _seats_left(journey: dict) -> int:
+    return next((a["seatsLeft"] for a in journey["availability"] if a["seatClass"] == SEAT_CLASS), 0)
+
+
+def _availability(host: str) -> tuple[str, int]:
+    """The first train with seats of the class left, and how many."""
+    for journey in _journeys(host):
+        if _seats_left(journey) > 0:
+            return journey["runId"], _seats_left(journey)
+    raise RuntimeError(f"no {SEAT_CLASS} seats {ORIGIN}-{DESTINATION} tomorrow")
 
 
 @events.test_start.add_listener
@@ -138,13 +149,7 @@ def _verdict(environment, **_kwargs) -> None:  # noqa: ANN001 - Locust's hook si
 
 def _availability_or_zero(host: str) -> tuple[str, int]:
     """Seats left on the rushed run after the rush (0 when it no longer shows as available)."""
-    answer = requests.post(
-        f"{host}/graphql",
-        json={"query": documents.SEARCH, "variables": {"from": ORIGIN, "to": DESTINATION, "date": travel_date()}},
-        timeout=30,
-    ).json()
-    for journey in answer["data"]["searchJourneys"]:
+    for journey in _journeys(host):
         if journey["runId"] == target["runId"]:
-            left = next((a["seatsLeft"] for a in journey["availability"] if a["seatClass"] == SEAT_CLASS), 0)
-            return target["runId"], left
+            return target["runId"], _seats_left(journey)
     return target["runId"], 0

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { beginAttempt, endAttempt, pendingAttempt } from './booking-attempt';
+import { adultTrip } from './test/review';
 import type { TripChoice } from './trip';
 
-const choice: TripChoice = {
-  from: 'AMS',
-  to: 'RTD',
-  date: '2026-12-01',
-  passengers: { ADULT: 1, CHILD: 0, YOUTH: 0, SENIOR: 0 },
-  runId: 'BX602:2026-12-01',
-  fromStop: 0,
-  toStop: 2,
-  seatClass: 'STANDARD',
-  seats: [],
-};
+const { departure: _, ...choice }: TripChoice = adultTrip;
 
 describe('a booking attempt', () => {
   it('keeps its idempotency key and quote across a reload of the page', () => {

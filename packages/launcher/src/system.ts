@@ -54,6 +54,18 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/** The `<SERVICE>_PORT` settings that put the gateway and the five subgraphs on `ports`. */
+export const portVariables = (
+  ports: Record<'gateway' | 'users' | 'trains' | 'inventory' | 'prices' | 'tickets', number>,
+): Record<string, string> => ({
+  GATEWAY_PORT: String(ports.gateway),
+  USERS_PORT: String(ports.users),
+  TRAINS_PORT: String(ports.trains),
+  INVENTORY_PORT: String(ports.inventory),
+  PRICES_PORT: String(ports.prices),
+  TICKETS_PORT: String(ports.tickets),
+});
+
 /**
  * Starts the whole system the way `npm start` does, on free ports and a fresh data folder (or
  * the `DATA_DIR` given): what the system tests and `npm run load` run against. Stores and any
@@ -83,12 +95,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
       NODE_ENV: 'development',
-      GATEWAY_PORT: String(ports.gateway),
-      USERS_PORT: String(ports.users),
-      TRAINS_PORT: String(ports.trains),
-      INVENTORY_PORT: String(ports.inventory),
-      PRICES_PORT: String(ports.prices),
-      TICKETS_PORT: String(ports.tickets),
+      ...portVariables(ports),
       TICKETS_CLIENT_SECRET: serviceSecrets.tickets,
       INVENTORY_CLIENT_SECRET: serviceSecrets.inventory,
       WEB_PORT: String(ports.web),

@@ -6,7 +6,7 @@ import { DomainError, ErrorCode } from '@railgraph/service-kit';
 import type { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { AdmissionGate, type AdmissionLimits } from '../src/booking/admission.js';
 import { requestHashOf } from '../src/booking/book-request.js';
-import { Bookings } from '../src/booking/bookings.js';
+import type { Bookings } from '../src/booking/bookings.js';
 import { expireStalledBookings } from '../src/booking/expiry.js';
 import type { HeldSeat, InventoryClient } from '../src/booking/inventory-client.js';
 import type { BookingRush, BookJourneyRequest } from '../src/booking/model.js';
@@ -19,7 +19,6 @@ import {
   recordingInventory,
   suiteDatabase,
   testBookings,
-  testLog,
   testQuote,
   testQuoteBookingRow,
 } from './fixtures.js';
@@ -131,25 +130,13 @@ async function queuedBookings(
   limits: AdmissionLimits,
   { memoMs = 5_000, quotes = tokenQuotes() }: { memoMs?: number; quotes?: QuoteVerifier } = {},
 ): Promise<Queued> {
-  const { relay, signingKey } = await testBookings(prisma, inventory, { quotes, clock: beforeDeparture });
   let hits = 0;
   const rush: BookingRush = {
     gate: new AdmissionGate(limits),
     memo: new SoldOutMemo({ ttlMs: memoMs }),
     onMemoHit: () => (hits += 1),
   };
-  const bookings = new Bookings({
-    prisma,
-    inventory,
-    quotes,
-    relay,
-    signingKey,
-    jwks: { keys: [] },
-    holdTtlSeconds: 120,
-    log: testLog,
-    clock: beforeDeparture,
-    rush,
-  });
+  const { bookings, relay } = await testBookings(prisma, inventory, { quotes, clock: beforeDeparture, rush });
   return { bookings, relay, rush, memoHits: () => hits };
 }
 

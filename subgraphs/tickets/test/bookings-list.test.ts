@@ -4,7 +4,14 @@ import type { PrismaClient } from '../src/__generated__/prisma/client.js';
 import type { Bookings } from '../src/booking/bookings.js';
 import type { BookingOwner } from '../src/booking/owner.js';
 import { describeEachDatabase } from '@railgraph/database/testing';
-import { codeOf, migratedDatabase, recordingInventory, testBookings, type MigratedDatabase } from './fixtures.js';
+import {
+  bookingRow,
+  codeOf,
+  migratedDatabase,
+  recordingInventory,
+  testBookings,
+  type MigratedDatabase,
+} from './fixtures.js';
 
 const traveller: BookingOwner = { kind: 'TRAVELLER', id: 'traveller-list' };
 const other: BookingOwner = { kind: 'TRAVELLER', id: 'traveller-other' };
@@ -17,13 +24,7 @@ async function bookingAt(
 ) {
   const id = randomUUID();
   await prisma.booking.create({
-    data: {
-      id,
-      ownerKind: owner.kind,
-      ownerId: owner.id,
-      idempotencyKey: `key-${id}`,
-      requestHash: 'hash',
-      status,
+    data: bookingRow(id, owner, status, {
       quoteId: 'quote',
       runId: 'IC501:2026-12-01',
       fromStop: 0,
@@ -31,9 +32,8 @@ async function bookingAt(
       seatClass: 'STANDARD',
       totalMinor: 1000,
       currency: 'EUR',
-      holdId: id,
       createdAt,
-    },
+    }),
   });
   return id;
 }

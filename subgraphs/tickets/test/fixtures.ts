@@ -10,6 +10,7 @@ import { generateSigningKey } from '@railgraph/signing-keys';
 import { PrismaClient, type BookingStatus, type Prisma } from '../src/__generated__/prisma/client.js';
 import { Bookings } from '../src/booking/bookings.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
+import type { BookingRush } from '../src/booking/model.js';
 import type { BookingOwner } from '../src/booking/owner.js';
 import { OutboxRelay } from '../src/booking/outbox.js';
 
@@ -83,7 +84,7 @@ export interface TestBookings {
 export async function testBookings(
   prisma: PrismaClient,
   inventory: InventoryClient,
-  { clock, quotes }: { clock?: () => Date; quotes?: QuoteVerifier } = {},
+  { clock, quotes, rush }: { clock?: () => Date; quotes?: QuoteVerifier; rush?: BookingRush } = {},
 ): Promise<TestBookings> {
   const key = await generateSigningKey();
   const signingKey = { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey };
@@ -98,6 +99,7 @@ export async function testBookings(
     holdTtlSeconds: 120,
     log: testLog,
     ...(clock ? { clock } : {}),
+    ...(rush ? { rush } : {}),
   });
   return { bookings, relay, signingKey };
 }

@@ -2,52 +2,25 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
-import { journeyTimes, money } from '../test/fixtures';
+import { adultTrip, bookCalls, booked, searchWithFare } from '../test/review';
 import { writeParty } from '../party';
 import type { TripChoice } from '../trip';
 import { ReviewPage } from './ReviewPage';
 
 const choice: TripChoice = {
-  from: 'AMS',
-  to: 'RTD',
-  date: '2026-12-01',
+  ...adultTrip,
   passengers: { ADULT: 1, CHILD: 1, YOUTH: 0, SENIOR: 0 },
-  runId: 'BX602:2026-12-01',
-  fromStop: 0,
-  toStop: 2,
-  seatClass: 'STANDARD',
   seats: ['2-1A', '2-1B'],
-  departure: '2026-12-01T05:17:00Z',
 };
 
 let quotes = 0;
-const search: Handlers[string] = () => ({
-  data: {
-    searchJourneys: [
-      {
-        ...journeyTimes,
-        availability: [{ __typename: 'ClassAvailability', seatClass: 'STANDARD', seatsLeft: 200 }],
-        fares: [
-          {
-            __typename: 'FareOffer',
-            seatClass: 'STANDARD',
-            total: money(1920),
-            breakdown: [
-              { __typename: 'PassengerFare', passenger: 'ADULT', amount: money(1280) },
-              { __typename: 'PassengerFare', passenger: 'CHILD', amount: money(640) },
-            ],
-            expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-            quoteToken: `quote-${(quotes += 1)}`,
-          },
-        ],
-      },
-    ],
-  },
-});
-
-const booked = () => ({ data: { bookJourney: { __typename: 'Booking', id: 'booking-1', status: 'CONFIRMED' } } });
-const bookCalls = (calls: Array<{ operationName: string; variables: Record<string, unknown> }>) =>
-  calls.filter((c) => c.operationName === 'BookJourney').map((c) => c.variables['input'] as Record<string, unknown>);
+const search = searchWithFare(
+  [
+    { passenger: 'ADULT', amountMinor: 1280 },
+    { passenger: 'CHILD', amountMinor: 640 },
+  ],
+  () => `quote-${(quotes += 1)}`,
+);
 
 describe('the review page', () => {
   beforeEach(() => {

@@ -1,57 +1,22 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { renderWithApi, type Handlers } from '../test/fake-api';
-import { journeyTimes, money } from '../test/fixtures';
+import { renderWithApi } from '../test/fake-api';
+import { adultTrip, bookCalls, booked, searchWithFare } from '../test/review';
 import { writeParty } from '../party';
-import type { TripChoice } from '../trip';
 import { ReviewPage } from './ReviewPage';
 
 /** The review page at a rush: RATE_LIMITED puts the traveller in the queue and the same booking is sent again. */
 
-const choice: TripChoice = {
-  from: 'AMS',
-  to: 'RTD',
-  date: '2026-12-01',
-  passengers: { ADULT: 1, CHILD: 0, YOUTH: 0, SENIOR: 0 },
-  runId: 'BX602:2026-12-01',
-  fromStop: 0,
-  toStop: 2,
-  seatClass: 'STANDARD',
-  seats: [],
-  departure: '2026-12-01T05:17:00Z',
-};
+const choice = adultTrip;
+const search = searchWithFare([{ passenger: 'ADULT', amountMinor: 1280 }]);
 
-const search: Handlers[string] = () => ({
-  data: {
-    searchJourneys: [
-      {
-        ...journeyTimes,
-        availability: [{ __typename: 'ClassAvailability', seatClass: 'STANDARD', seatsLeft: 200 }],
-        fares: [
-          {
-            __typename: 'FareOffer',
-            seatClass: 'STANDARD',
-            total: money(1280),
-            breakdown: [{ __typename: 'PassengerFare', passenger: 'ADULT', amount: money(1280) }],
-            expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-            quoteToken: 'quote-1',
-          },
-        ],
-      },
-    ],
-  },
-});
-
-const booked = () => ({ data: { bookJourney: { __typename: 'Booking', id: 'booking-1', status: 'CONFIRMED' } } });
 const queueFull = (retryAfterSeconds: number) => {
   const answer = {
     errors: [{ message: 'Many travellers', extensions: { code: 'RATE_LIMITED', retryAfterSeconds } }],
   };
   return answer;
 };
-const bookCalls = (calls: Array<{ operationName: string; variables: Record<string, unknown> }>) =>
-  calls.filter((c) => c.operationName === 'BookJourney').map((c) => c.variables['input'] as Record<string, unknown>);
 
 describe('the review page at a rush', () => {
   beforeEach(() => {
