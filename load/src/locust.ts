@@ -40,6 +40,8 @@ export function locustArgs(run: LocustRun, locustfiles: string): string[] {
     '--only-summary',
     '--csv',
     path.join(run.out, 'stats'),
+    // Each operation's series, not only the total, for the run's chart.
+    '--csv-full-history',
     '--json-file',
     path.join(run.out, 'stats'),
     '--html',

@@ -2,10 +2,11 @@
 // Locust scenario, waits until the saga has settled, checks docs/design.md §5 invariants 1-6
 // against the stores and writes the report under .data/load/. Exits non-zero on a broken
 // threshold (timings only outside --smoke), a failed check or a broken invariant.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkInvariants, readRunClassState, type RunClassState, type TicketsStore } from '@railgraph/invariants';
+import { parseHistoryCsv, timelineSvg } from './chart.js';
 import { readLoadEnv } from './env.js';
 import { locustBinary, runLocust } from './locust.js';
 import { parseLoadArgs, scenarioShape, USAGE, UsageError, type LocustScenario, type LoadOptions } from './options.js';
@@ -44,6 +45,7 @@ async function runScenario(
     locustfiles,
   );
   const outcomes = await readJson<Outcomes>(path.join(dir, 'outcomes.json'));
+  await writeChart(scenario, dir);
   const span =
     outcomes?.firstConfirmedAt && outcomes.lastConfirmedAt ? outcomes.lastConfirmedAt - outcomes.firstConfirmedAt : 0;
   return {
@@ -58,6 +60,15 @@ async function runScenario(
     rush: await readJson<unknown>(path.join(dir, 'rush.json')),
     confirmedPerSecond: outcomes && span > 0 ? (outcomes.confirmedBookings - 1) / span : undefined,
   };
+}
+
+/** `timeline.svg`: bookJourney's rate and latency over the run (all requests when it sent none). */
+async function writeChart(scenario: LocustScenario, dir: string): Promise<void> {
+  const history = await readFile(path.join(dir, 'stats_stats_history.csv'), 'utf8').catch(() => '');
+  const booking = parseHistoryCsv(history, 'bookJourney');
+  const [name, points] =
+    booking.length > 1 ? ['bookJourney', booking] : ['all requests', parseHistoryCsv(history, 'Aggregated')];
+  if (points.length > 1) await writeFile(path.join(dir, 'timeline.svg'), timelineSvg(`${scenario}: ${name}`, points));
 }
 
 /** Inventory's seats for every run and class the load booked on (and, on real stores, any with bookings). */

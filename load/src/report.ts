@@ -140,7 +140,7 @@ export function renderMarkdown(report: LoadReport): string {
   }
   lines.push(
     '',
-    'Per scenario folder: report.html (Locust), stats_*.csv, stats.json, outcomes.json, thresholds.json, locust.log.',
+    'Per scenario folder: timeline.svg (rate and latency over the run), report.html (Locust), stats_*.csv, stats.json, outcomes.json, thresholds.json, locust.log.',
   );
   return `${lines.join('\n')}\n`;
 }
