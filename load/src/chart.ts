@@ -30,6 +30,38 @@ export function parseHistoryCsv(text: string, name: string): TimelinePoint[] {
   }));
 }
 
+/** One `bookJourney` answer as the scenarios record it: when it ended (s), its latency (ms), its outcome. */
+export type BookingAnswer = [endedAt: number, latencyMs: number, outcome: string];
+
+/**
+ * The answers in `buckets` equal slices of the run: confirmed bookings per second, and the p50
+ * and p95 latency of every answer ending in the slice (null in a slice without answers).
+ */
+export function bookingTimeline(answers: readonly BookingAnswer[], buckets = 40): TimelinePoint[] {
+  if (answers.length === 0) return [];
+  const start = Math.min(...answers.map((a) => a[0] - a[1] / 1000));
+  const end = Math.max(...answers.map((a) => a[0]));
+  const width = Math.max((end - start) / buckets, 0.05);
+  const slices = Array.from({ length: buckets }, () => ({ confirmed: 0, latencies: [] as number[] }));
+  for (const [endedAt, latencyMs, outcome] of answers) {
+    const slice = slices[Math.min(buckets - 1, Math.floor((endedAt - start) / width))]!;
+    slice.latencies.push(latencyMs);
+    if (outcome === 'CONFIRMED') slice.confirmed += 1;
+  }
+  const quantile = (sorted: number[], q: number) =>
+    sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return slices.map((slice, i) => {
+    const sorted = [...slice.latencies].sort((a, b) => a - b);
+    return {
+      t: +((i + 1) * width).toFixed(3),
+      perSecond: slice.confirmed / width,
+      p50: quantile(sorted, 0.5),
+      p95: quantile(sorted, 0.95),
+      users: 0,
+    };
+  });
+}
+
 const W = 720;
 const H = 320;
 const M = { left: 56, right: 64, top: 36, bottom: 44 };
@@ -43,7 +75,7 @@ export function niceCeiling(max: number): number {
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function timelineSvg(title: string, points: readonly TimelinePoint[]): string {
+export function timelineSvg(title: string, points: readonly TimelinePoint[], rateLabel = 'requests/s'): string {
   const tMax = Math.max(1, ...points.map((p) => p.t));
   const rateMax = niceCeiling(Math.max(...points.map((p) => p.perSecond), 0));
   const msMax = niceCeiling(Math.max(...points.map((p) => Math.max(p.p50 ?? 0, p.p95 ?? 0)), 0));
@@ -62,7 +94,7 @@ export function timelineSvg(title: string, points: readonly TimelinePoint[]): st
       const gy = y(f * rateMax, rateMax).toFixed(1);
       return (
         `<line x1="${M.left}" x2="${W - M.right}" y1="${gy}" y2="${gy}" stroke="#ddd"/>` +
-        `<text x="${M.left - 6}" y="${gy}" text-anchor="end" dominant-baseline="middle">${+(f * rateMax).toFixed(1)}</text>` +
+        `<text x="${M.left - 6}" y="${gy}" text-anchor="end" dominant-baseline="middle">${+(f * rateMax).toPrecision(3)}</text>` +
         `<text x="${W - M.right + 6}" y="${gy}" dominant-baseline="middle">${Math.round(f * msMax)}</text>`
       );
     })
@@ -70,7 +102,7 @@ export function timelineSvg(title: string, points: readonly TimelinePoint[]): st
   const xTicks = ticks
     .map(
       (f) =>
-        `<text x="${x(f * tMax).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle">${Math.round(f * tMax)}</text>`,
+        `<text x="${x(f * tMax).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle">${+(f * tMax).toPrecision(2)}</text>`,
     )
     .join('');
   return [
@@ -80,7 +112,7 @@ export function timelineSvg(title: string, points: readonly TimelinePoint[]): st
     grid,
     xTicks,
     `<text x="${W / 2}" y="${H - 8}" text-anchor="middle">seconds</text>`,
-    `<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle" fill="#1f77b4">requests/s</text>`,
+    `<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle" fill="#1f77b4">${escape(rateLabel)}</text>`,
     `<text x="${W - 14}" y="${H / 2}" transform="rotate(90 ${W - 14} ${H / 2})" text-anchor="middle" fill="#d62728">ms</text>`,
     line(
       points.map((p) => [p.t, p.perSecond]),
@@ -98,9 +130,9 @@ export function timelineSvg(title: string, points: readonly TimelinePoint[]): st
       msMax,
       '#d62728',
     ),
-    `<text x="${M.left + 8}" y="${M.top - 6}" fill="#1f77b4">requests/s</text>`,
-    `<text x="${M.left + 90}" y="${M.top - 6}" fill="#ff7f0e">p50 ms</text>`,
-    `<text x="${M.left + 150}" y="${M.top - 6}" fill="#d62728">p95 ms</text>`,
+    `<text x="${M.left + 8}" y="${M.top - 6}" fill="#1f77b4">${escape(rateLabel)}</text>`,
+    `<text x="${M.left + 150}" y="${M.top - 6}" fill="#ff7f0e">p50 ms</text>`,
+    `<text x="${M.left + 210}" y="${M.top - 6}" fill="#d62728">p95 ms</text>`,
     '</svg>',
     '',
   ].join('\n');

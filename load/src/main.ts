@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkInvariants, readRunClassState, type RunClassState, type TicketsStore } from '@railgraph/invariants';
-import { parseHistoryCsv, timelineSvg } from './chart.js';
+import { bookingTimeline, parseHistoryCsv, timelineSvg } from './chart.js';
 import { readLoadEnv } from './env.js';
 import { locustBinary, runLocust } from './locust.js';
 import { parseLoadArgs, scenarioShape, USAGE, UsageError, type LocustScenario, type LoadOptions } from './options.js';
@@ -45,7 +45,7 @@ async function runScenario(
     locustfiles,
   );
   const outcomes = await readJson<Outcomes>(path.join(dir, 'outcomes.json'));
-  await writeChart(scenario, dir);
+  await writeChart(scenario, dir, outcomes);
   const span =
     outcomes?.firstConfirmedAt && outcomes.lastConfirmedAt ? outcomes.lastConfirmedAt - outcomes.firstConfirmedAt : 0;
   return {
@@ -62,13 +62,23 @@ async function runScenario(
   };
 }
 
-/** `timeline.svg`: bookJourney's rate and latency over the run (all requests when it sent none). */
-async function writeChart(scenario: LocustScenario, dir: string): Promise<void> {
+/**
+ * `timeline.svg`: confirmed bookings per second and bookJourney's latency over the run, from
+ * each answer the scenario recorded; for a run without bookings, all requests from Locust's history.
+ */
+async function writeChart(scenario: LocustScenario, dir: string, outcomes: Outcomes | undefined): Promise<void> {
+  const file = path.join(dir, 'timeline.svg');
+  if (outcomes && outcomes.bookings.length > 1) {
+    const points = bookingTimeline(outcomes.bookings);
+    await writeFile(
+      file,
+      timelineSvg(`${scenario}: bookJourney, ${outcomes.bookings.length} answers`, points, 'confirmed/s'),
+    );
+    return;
+  }
   const history = await readFile(path.join(dir, 'stats_stats_history.csv'), 'utf8').catch(() => '');
-  const booking = parseHistoryCsv(history, 'bookJourney');
-  const [name, points] =
-    booking.length > 1 ? ['bookJourney', booking] : ['all requests', parseHistoryCsv(history, 'Aggregated')];
-  if (points.length > 1) await writeFile(path.join(dir, 'timeline.svg'), timelineSvg(`${scenario}: ${name}`, points));
+  const points = parseHistoryCsv(history, 'Aggregated');
+  if (points.length > 1) await writeFile(file, timelineSvg(`${scenario}: all requests`, points));
 }
 
 /** Inventory's seats for every run and class the load booked on (and, on real stores, any with bookings). */

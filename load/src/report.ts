@@ -27,6 +27,8 @@ export interface Outcomes {
   confirmedBookings: number;
   firstConfirmedAt: number | null;
   lastConfirmedAt: number | null;
+  /** Every bookJourney answer: when it ended (s), its latency (ms), its outcome. */
+  bookings: Array<[number, number, string]>;
 }
 
 /** Parses Locust's stats CSV (header line, one line per request name, then `Aggregated`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { niceCeiling, parseHistoryCsv, timelineSvg } from '../src/chart.js';
+import { bookingTimeline, niceCeiling, parseHistoryCsv, timelineSvg } from '../src/chart.js';
 
 const header =
   'Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count';
@@ -32,5 +32,22 @@ describe('the run chart', () => {
 
   it('rounds axis ends up to 1, 2 or 5 times a power of ten', () => {
     expect([0, 0.3, 1, 3, 7, 40.5, 1300].map(niceCeiling)).toEqual([1, 0.5, 1, 5, 10, 50, 2000]);
+  });
+});
+
+describe('the booking timeline', () => {
+  it('buckets answers by when they ended: confirmations per second and latency per slice', () => {
+    const answers: Array<[number, number, string]> = [
+      [100.5, 500, 'CONFIRMED'],
+      [100.9, 900, 'CONFIRMED'],
+      [101.5, 1500, 'SOLD_OUT'],
+      [102.0, 2000, 'CONFIRMED'],
+    ];
+    // From the first request's start (100.0) to the last answer (102.0), in two slices of 1 s.
+    expect(bookingTimeline(answers, 2)).toEqual([
+      { t: 1, perSecond: 2, p50: 900, p95: 900, users: 0 },
+      { t: 2, perSecond: 1, p50: 2000, p95: 2000, users: 0 },
+    ]);
+    expect(bookingTimeline([])).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ from locust import events
 _tally: dict[str, Counter[str]] = defaultdict(Counter)
 _run_classes: set[tuple[str, str]] = set()
 _confirmed_at: list[float] = []
+#: Every bookJourney as it ended: (end time s, latency ms, outcome), for the run's chart.
+_bookings: list[tuple[float, float, str]] = []
 
 
 def record(operation: str, outcome: str) -> None:
@@ -28,6 +30,10 @@ def booked_on(run_id: str, seat_class: str) -> None:
 
 def confirmed(at: float) -> None:
     _confirmed_at.append(at)
+
+
+def booking_answered(ended_at: float, latency_ms: float, outcome: str) -> None:
+    _bookings.append((ended_at, latency_ms, outcome))
 
 
 def tally(operation: str) -> Counter[str]:
@@ -48,6 +54,7 @@ def _write(environment, **_kwargs) -> None:  # noqa: ANN001 - Locust's hook sign
                 "confirmedBookings": len(confirmations),
                 "firstConfirmedAt": confirmations[0] if confirmations else None,
                 "lastConfirmedAt": confirmations[-1] if confirmations else None,
+                "bookings": [[round(t, 3), round(ms, 1), outcome] for t, ms, outcome in sorted(_bookings)],
             },
             f,
             indent=2,
