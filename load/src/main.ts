@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { checkInvariants, readRunClassState, type RunClassState, type TicketsStore } from '@railgraph/invariants';
 import { bookingTimeline, parseHistoryCsv, timelineSvg } from './chart.js';
 import { readLoadEnv } from './env.js';
+import { faultPlan, faultResults, injectFaults, type FaultResult } from './faults.js';
 import { locustBinary, runLocust } from './locust.js';
 import { parseLoadArgs, scenarioShape, USAGE, UsageError, type LocustScenario, type LoadOptions } from './options.js';
 import {
@@ -25,6 +26,19 @@ const loadDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const repoRoot = path.resolve(loadDir, '..');
 const locustfiles = path.join(loadDir, 'locustfiles');
 
+/** A Locust run time (`90s`, `5m`, `1h`) in seconds. */
+const seconds = (duration: string): number =>
+  Number.parseInt(duration, 10) * ({ s: 1, m: 60, h: 3600 }[duration.slice(-1)] ?? 1);
+
+/**
+ * A faults run passes when every replica was killed, every error in a fault's window was a
+ * contract error (no internal error, no bare 500) and the errors stopped within
+ * FAULT_RECOVERY_SECONDS of the kill; Locust's own failure count is expected to be non-zero.
+ */
+const FAULT_RECOVERY_SECONDS = 15;
+const faultsPassed = (faults: readonly FaultResult[]): boolean =>
+  faults.every((f) => f.killed && f.untyped === 0 && f.recoveredAfterSeconds <= FAULT_RECOVERY_SECONDS);
+
 /** The smoke runs every scenario briefly, rush last (it sells a train out). */
 const SMOKE_ORDER: LocustScenario[] = ['browse', 'book', 'soak', 'rush'];
 
@@ -39,16 +53,25 @@ async function runScenario(
   await mkdir(dir, { recursive: true });
   console.log(`load: ${scenario}, ${shape.users} users for up to ${shape.duration} against ${target.host}`);
   const started = Date.now();
-  const code = await runLocust(
+  const locust = runLocust(
     locustBinary(repoRoot),
     { scenario, host: target.host, ...shape, smoke: options.smoke, out: dir },
     locustfiles,
   );
+  const plan = scenario === 'faults' ? faultPlan(seconds(shape.duration)) : [];
+  const injected = target.dataDir && plan.length > 0 ? await injectFaults(target.dataDir, plan, console.log) : [];
+  const code = await locust;
   const outcomes = await readJson<Outcomes>(path.join(dir, 'outcomes.json'));
   await writeChart(scenario, dir, outcomes);
   const span =
     outcomes?.firstConfirmedAt && outcomes.lastConfirmedAt ? outcomes.lastConfirmedAt - outcomes.firstConfirmedAt : 0;
+  const faults =
+    scenario === 'faults'
+      ? faultResults(injected, outcomes?.answers ?? [], started / 1000, Date.now() / 1000)
+      : undefined;
+  if (faults) await writeFile(path.join(dir, 'faults.json'), `${JSON.stringify(faults, null, 2)}\n`);
   return {
+    ...(faults ? { faults } : {}),
     scenario,
     users: shape.users,
     duration: shape.duration,
@@ -68,12 +91,12 @@ async function runScenario(
  */
 async function writeChart(scenario: LocustScenario, dir: string, outcomes: Outcomes | undefined): Promise<void> {
   const file = path.join(dir, 'timeline.svg');
-  if (outcomes && outcomes.bookings.length > 1) {
-    const points = bookingTimeline(outcomes.bookings);
-    await writeFile(
-      file,
-      timelineSvg(`${scenario}: bookJourney, ${outcomes.bookings.length} answers`, points, 'confirmed/s'),
-    );
+  const bookings = (outcomes?.answers ?? [])
+    .filter(([, , operation]) => operation === 'bookJourney')
+    .map(([t, ms, , outcome]): [number, number, string] => [t, ms, outcome]);
+  if (bookings.length > 1) {
+    const points = bookingTimeline(bookings);
+    await writeFile(file, timelineSvg(`${scenario}: bookJourney, ${bookings.length} answers`, points, 'confirmed/s'));
     return;
   }
   const history = await readFile(path.join(dir, 'stats_stats_history.csv'), 'utf8').catch(() => '');
@@ -122,7 +145,10 @@ async function main(): Promise<number> {
     }
     let invariants;
     let invariantsSkipped: string | undefined;
-    if (!(await target.settle(PENDING_BOUND_MS))) console.error('load: the outbox did not empty within the bound');
+    // An attempt a killed process left PENDING expires within the bound: wait a little past it.
+    if (!(await target.settle(PENDING_BOUND_MS + 10_000))) {
+      console.error('load: the saga did not settle within the bound (outbox rows or PENDING attempts left)');
+    }
     const inventory = await readInventory(target.gatewayUrl, scenarios, await target.readStoreLive());
     const store = await target.stopAndReadStore();
     if (store) {
@@ -132,7 +158,9 @@ async function main(): Promise<number> {
     }
     // Without a store to read (a running system, no database URL) the report says so; the run
     // is judged on its requests and checks alone.
-    const ok = scenarios.every((s) => s.locustExitCode === 0) && (invariants ?? []).every((r) => r.ok);
+    const ok =
+      scenarios.every((s) => (s.faults ? faultsPassed(s.faults) : s.locustExitCode === 0)) &&
+      (invariants ?? []).every((r) => r.ok);
     report = {
       command: `npm run load -- ${process.argv.slice(2).join(' ')}`,
       stores: options.gateway ? `the running system at ${options.gateway}` : options.stores,

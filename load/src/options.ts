@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { LoadEnv } from './env.js';
 
 /** What `npm run load -- <scenario> [options]` runs. */
-export const SCENARIOS = ['browse', 'book', 'rush', 'soak', 'smoke'] as const;
+export const SCENARIOS = ['browse', 'book', 'rush', 'soak', 'faults', 'smoke'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export type LocustScenario = Exclude<Scenario, 'smoke'>;
 
@@ -89,7 +89,11 @@ export function parseLoadArgs(
   if (values.gateway !== undefined && !/^https?:\/\/[^/]+$/.test(values.gateway)) {
     throw new UsageError(`--gateway ${values.gateway}: the gateway's origin, e.g. http://127.0.0.1:4000`);
   }
-  const replicas = positiveInteger('--replicas', values.replicas) ?? 1;
+  // The faults run kills one replica of each service, so it needs two at least.
+  const replicas = positiveInteger('--replicas', values.replicas) ?? (scenario === 'faults' ? 2 : 1);
+  if (scenario === 'faults' && (replicas < 2 || values.gateway !== undefined)) {
+    throw new UsageError('faults kills replicas of a system it starts: --replicas 2 or more, no --gateway');
+  }
   if (replicas > MAX_REPLICAS) throw new UsageError(`--replicas ${replicas}: at most ${MAX_REPLICAS}`);
   if (replicas > 1 && values.gateway !== undefined) {
     throw new UsageError('--replicas is for the system a run starts; a running system (--gateway) has its own');
@@ -137,6 +141,8 @@ export function scenarioShape(
     // Buyers; more than the first class of one train (72 seats on the East Coast sets).
     rush: { users: 300, duration: '3m', smoke: { users: 100, duration: '2m' } },
     soak: { users: 100, duration: '30m', smoke: { users: 10, duration: '20s' } },
+    // Travellers booking while replicas are killed (two of each at least).
+    faults: { users: 30, duration: '90s', smoke: { users: 20, duration: '45s' } },
   };
   const shape = options.smoke ? defaults[scenario].smoke : defaults[scenario];
   const users = options.users ?? shape.users;

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InvariantResult } from '@railgraph/invariants';
+import type { FaultResult } from './faults.js';
 
 /** One operation's line of Locust's `stats_stats.csv`. */
 export interface OperationStats {
@@ -27,8 +28,8 @@ export interface Outcomes {
   confirmedBookings: number;
   firstConfirmedAt: number | null;
   lastConfirmedAt: number | null;
-  /** Every bookJourney answer: when it ended (s), its latency (ms), its outcome. */
-  bookings: Array<[number, number, string]>;
+  /** Every answer: when it ended (s), its latency (ms), the operation, its outcome. */
+  answers: Array<[number, number, string, string]>;
 }
 
 /** Parses Locust's stats CSV (header line, one line per request name, then `Aggregated`). */
@@ -72,6 +73,8 @@ export interface ScenarioReport {
   rush: unknown;
   /** Confirmed bookings per second over the run (first to last confirmation). */
   confirmedPerSecond: number | undefined;
+  /** `faults` only: each replica killed and what its window saw. */
+  faults?: FaultResult[];
 }
 
 export interface LoadReport {
@@ -118,6 +121,31 @@ function renderScenario(report: ScenarioReport): string[] {
   for (const t of report.thresholds)
     lines.push(`- ${t.ok ? 'ok' : t.timing ? 'slow' : 'FAIL'}: ${t.threshold} (${t.measured})`);
   if (report.rush) lines.push('', 'Rush verdict:', '', '```json', JSON.stringify(report.rush, null, 2), '```');
+  if (report.faults) {
+    lines.push(
+      '',
+      'Faults:',
+      '',
+      row(['fault', 'at s', 'answers in its window', 'errors', 'recovered after s', 'untyped']),
+    );
+    lines.push(row(['---', '---:', '---:', '---', '---:', '---:']));
+    for (const f of report.faults) {
+      const errors =
+        Object.entries(f.errors)
+          .map(([code, n]) => `${code} ${n}`)
+          .join(', ') || 'none';
+      lines.push(
+        row([
+          `kill -9 ${f.replica}${f.killed ? '' : ' (not found)'}`,
+          f.atSeconds,
+          f.answers,
+          errors,
+          f.recoveredAfterSeconds,
+          f.untyped,
+        ]),
+      );
+    }
+  }
   lines.push('');
   return lines;
 }

@@ -25,6 +25,13 @@ describe('npm run load options', () => {
     expect(replicaEnv(1)).toEqual({ TICKETS_REPLICAS: '1', INVENTORY_REPLICAS: '1', GATEWAY_REPLICAS: '1' });
   });
 
+  it('run faults on two replicas of each service at least, on real stores', () => {
+    expect(parseLoadArgs(['faults', '--stores', 'real'])).toMatchObject({ scenario: 'faults', replicas: 2 });
+    expect(parseLoadArgs(['faults', '--stores', 'real', '--replicas', '3']).replicas).toBe(3);
+    expect(() => parseLoadArgs(['faults', '--stores', 'real', '--replicas', '1'])).toThrow('--replicas 2 or more');
+    expect(() => parseLoadArgs(['faults'])).toThrow('needs --stores real');
+  });
+
   it('make smoke a short, timing-blind run of every scenario', () => {
     const options = parseLoadArgs(['smoke']);
     expect(options.smoke).toBe(true);

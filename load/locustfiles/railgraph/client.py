@@ -34,6 +34,8 @@ class GraphQLUser(FastHttpUser):
     authorization: str | None = None
     #: The first error of the last answer that had one (its message and extensions).
     last_error: dict[str, Any] | None = None
+    #: What the last failed call got: an error code, `HTTP <status>`, or a transport failure.
+    last_failure: str = "failed"
 
     def gql(
         self,
@@ -50,21 +52,25 @@ class GraphQLUser(FastHttpUser):
         body = {"query": document, "variables": variables or {}}
         started = time.time()
         data, code = self._send(name, body, headers, expect, check)
-        if name == "bookJourney":
-            outcome = "CONFIRMED" if data else (code or "failed")
-            outcomes.booking_answered(time.time(), (time.time() - started) * 1000, outcome)
+        if data is not None:
+            outcome = "CONFIRMED" if name == "bookJourney" else "ok"
+        else:
+            outcome = code or self.last_failure
+        outcomes.answered(time.time(), (time.time() - started) * 1000, name, outcome)
         return data, code
 
     def _send(self, name, body, headers, expect, check):  # noqa: ANN001, ANN202 - see gql
         with self.client.post("/graphql", json=body, headers=headers, name=name, catch_response=True) as response:
             if response.status_code != 200:
                 code = _code_of(response)
+                self.last_failure = code or (f"HTTP {response.status_code}" if response.status_code else "transport")
                 outcomes.record(name, f"HTTP {response.status_code}" + (f" {code}" if code else ""))
                 response.failure(f"HTTP {response.status_code} {code or ''}".strip())
                 return None, None
             try:
                 answer = response.json()
             except ValueError:
+                self.last_failure = "unreadable"
                 outcomes.record(name, "unreadable")
                 response.failure("the answer is not JSON")
                 return None, None
@@ -76,6 +82,7 @@ class GraphQLUser(FastHttpUser):
                 if code in expect:
                     response.success()
                     return None, code
+                self.last_failure = code
                 response.failure(f"{code}: {errors[0].get('message')}")
                 return None, None
             data = answer.get("data") or {}
@@ -83,6 +90,7 @@ class GraphQLUser(FastHttpUser):
                 try:
                     check(data)
                 except CheckFailed as failed:
+                    self.last_failure = "check failed"
                     outcomes.record(name, "check failed")
                     response.failure(f"check: {failed}")
                     return None, None

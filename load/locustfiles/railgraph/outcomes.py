@@ -16,8 +16,9 @@ from locust import events
 _tally: dict[str, Counter[str]] = defaultdict(Counter)
 _run_classes: set[tuple[str, str]] = set()
 _confirmed_at: list[float] = []
-#: Every bookJourney as it ended: (end time s, latency ms, outcome), for the run's chart.
-_bookings: list[tuple[float, float, str]] = []
+#: Every answer as it ended: (end time s, latency ms, operation, outcome), for the run's chart
+#: and the fault windows.
+_answers: list[tuple[float, float, str, str]] = []
 
 
 def record(operation: str, outcome: str) -> None:
@@ -32,8 +33,8 @@ def confirmed(at: float) -> None:
     _confirmed_at.append(at)
 
 
-def booking_answered(ended_at: float, latency_ms: float, outcome: str) -> None:
-    _bookings.append((ended_at, latency_ms, outcome))
+def answered(ended_at: float, latency_ms: float, operation: str, outcome: str) -> None:
+    _answers.append((ended_at, latency_ms, operation, outcome))
 
 
 def tally(operation: str) -> Counter[str]:
@@ -54,7 +55,7 @@ def _write(environment, **_kwargs) -> None:  # noqa: ANN001 - Locust's hook sign
                 "confirmedBookings": len(confirmations),
                 "firstConfirmedAt": confirmations[0] if confirmations else None,
                 "lastConfirmedAt": confirmations[-1] if confirmations else None,
-                "bookings": [[round(t, 3), round(ms, 1), outcome] for t, ms, outcome in sorted(_bookings)],
+                "answers": [[round(t, 3), round(ms, 1), op, outcome] for t, ms, op, outcome in sorted(_answers)],
             },
             f,
             indent=2,
