@@ -63,6 +63,14 @@ export async function expectAccessible(page: Page): Promise<void> {
 
 /** Types into a station combobox and picks the suggestion matching `option`. */
 export async function chooseStation(page: Page, label: string, typed: string, option: RegExp): Promise<void> {
-  await page.getByRole('combobox', { name: label }).fill(typed);
+  const field = page.getByRole('combobox', { name: label });
+  await field.fill(typed);
   await page.getByRole('option', { name: option }).click();
+  // The choice is made once the list has closed on it (on a loaded machine the list's own
+  // answer for what was typed can arrive after the click; the next step must not race it).
+  await page.getByRole('listbox').waitFor({ state: 'hidden' });
+  await field.evaluate((input, pattern) => {
+    if (!new RegExp(pattern).test((input as HTMLInputElement).value))
+      throw new Error(`not chosen: ${(input as HTMLInputElement).value}`);
+  }, option.source);
 }
