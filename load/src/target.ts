@@ -101,16 +101,8 @@ function runningTarget(origin: string, ticketsDatabaseUrl: string | undefined): 
     dataDir: undefined,
     host: origin,
     gatewayUrl: `${origin}/graphql`,
-    // Without tickets' metrics, the store says when the outbox is empty.
-    settle: async (ms) => {
-      const deadline = Date.now() + ms;
-      while (Date.now() < deadline) {
-        const store = await read();
-        if (!store || store.outbox.length === 0) return true;
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-      }
-      return false;
-    },
+    // Without tickets' metrics, its database says when the saga has settled.
+    settle: async (ms) => (ticketsDatabaseUrl ? nothingPending(ticketsDatabaseUrl, ms) : true),
     readStoreLive: read,
     stopAndReadStore: read,
     close: async () => undefined,
