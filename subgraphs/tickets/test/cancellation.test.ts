@@ -81,6 +81,18 @@ await describeEachDatabase(
       expect(refunds.map((r) => r.amountMinor)).toEqual([2500]);
     });
 
+    it('answers NOT_CANCELLABLE, not an internal error, when a read falls between another cancellation', async () => {
+      // A booking read outside a transaction comes in two statements (the booking, then its
+      // tickets); a cancellation committing between them shows a confirmed booking whose
+      // tickets are all cancelled. Seen so, the booking was cancelled meanwhile.
+      now = new Date('2026-03-20T12:00:00Z');
+      const id = await confirmedBooking(suite.prisma, [1000, 1000]);
+      await suite.prisma.ticket.updateMany({ where: { bookingId: id }, data: { status: 'CANCELLED', cancelledAt: now } });
+      expect(await codeOf(suite.bookings.refundQuote(traveller, id))).toBe('NOT_CANCELLABLE');
+      expect(await codeOf(suite.bookings.cancel(traveller, id, 'req-torn'))).toBe('NOT_CANCELLABLE');
+      expect(await suite.prisma.refund.count({ where: { bookingId: id } })).toBe(0);
+    });
+
     it('hides other travellers bookings behind NOT_FOUND', async () => {
       const id = await confirmedBooking(suite.prisma, [1000]);
       const stranger: BookingOwner = { kind: 'TRAVELLER', id: 'someone-else' };

@@ -116,8 +116,13 @@ export function quoteRefund(
     });
   }
   for (const ticket of covered) assertTicketMove(ticket.id, ticket.status, 'CANCELLED');
-  // A confirmed booking always has an active ticket: its last one cancelled ended it.
-  if (covered.length === 0) throw new Error(`confirmed booking ${booking.id} has no active ticket`);
+  // A confirmed booking always has an active ticket: its last one cancelled ended it. Read
+  // outside a transaction (the booking, then its tickets), a cancellation that committed in
+  // between shows it confirmed with none: it was cancelled meanwhile.
+  if (covered.length === 0)
+    throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'The booking was cancelled meanwhile; look at it again', {
+      status: 'CANCELLED',
+    });
   const departure = departureOfBooking(booking);
   const decision = refundDecision(tiers, departure, now);
   if (!decision.cancellable) {
