@@ -1,26 +1,42 @@
 import { readdir, readFile } from 'node:fs/promises';
+import type { PrivateStores } from './private-stores.js';
 
 /**
- * Faults during a run (`npm run load -- faults`): one replica of tickets, of inventory and of
- * the gateway killed with SIGKILL in turn while travellers book, the others serving on behind
- * the launcher's proxy. Each fault's window runs from its kill to the next (or the end); the
- * errors answered in it, how long after the kill the last one came, and whether any was not a
- * contract error (an internal error, a bare 500) are what the run is judged on, with the
- * invariants after it.
+ * Faults during a run (`npm run load -- faults`), in turn while travellers book: one replica
+ * of tickets, of inventory and of the gateway killed with SIGKILL (the others serving on behind
+ * the launcher's proxy), then the run's own Redis killed and started again empty, then its
+ * own PostgreSQL crashed (every server process killed) and started again. Each fault's window
+ * runs from it to the next (or the end); the errors answered in it, how long after the fault
+ * the last one came, and whether any was not a contract error (an internal error, a bare 500)
+ * are what the run is judged on, with the invariants after it.
  */
+export type FaultAction = { kind: 'kill'; replica: string } | { kind: 'restart-redis' } | { kind: 'crash-postgres' };
+
 export interface Fault {
-  /** The replica killed, as the launcher names it (`tickets-1`). */
-  replica: string;
+  action: FaultAction;
   /** Seconds into the run. */
   atSeconds: number;
 }
 
-/** The faults of a run of `seconds`: tickets, inventory, then a gateway, spread over its middle. */
-export const faultPlan = (seconds: number): Fault[] => [
-  { replica: 'tickets-1', atSeconds: Math.round(seconds * 0.2) },
-  { replica: 'inventory-1', atSeconds: Math.round(seconds * 0.45) },
-  { replica: 'gateway-1', atSeconds: Math.round(seconds * 0.7) },
-];
+/** How a fault reads in the report. */
+export const faultName = (action: FaultAction): string =>
+  action.kind === 'kill'
+    ? `kill -9 ${action.replica}`
+    : action.kind === 'restart-redis'
+      ? 'Redis killed, restarted empty'
+      : 'PostgreSQL crashed, restarted';
+
+/** The faults of a run of `seconds`: tickets, inventory, a gateway, Redis, PostgreSQL, over its middle. */
+export const faultPlan = (seconds: number): Fault[] =>
+  (
+    [
+      [{ kind: 'kill', replica: 'tickets-1' }, 0.15],
+      [{ kind: 'kill', replica: 'inventory-1' }, 0.3],
+      [{ kind: 'kill', replica: 'gateway-1' }, 0.45],
+      [{ kind: 'restart-redis' }, 0.6],
+      [{ kind: 'crash-postgres' }, 0.75],
+    ] as const
+  ).map(([action, at]) => ({ action, atSeconds: Math.round(seconds * at) }));
 
 /** The pid of one replica of a system, found by its data folder and replica name (Linux /proc). */
 export async function replicaPid(dataDir: string, replica: string): Promise<number | undefined> {
@@ -47,11 +63,19 @@ const TYPED = new Set([
   'IDEMPOTENCY_IN_PROGRESS',
 ]);
 
+/** A fault as it happened: whether it did, and for a store how long it was down. */
+export interface InjectedFault extends Fault {
+  done: boolean;
+  downSeconds?: number;
+}
+
 export interface FaultResult {
-  replica: string;
+  fault: string;
   atSeconds: number;
-  /** Whether the replica was found and killed. */
-  killed: boolean;
+  /** Whether the replica was found and killed, or the store restarted. */
+  done: boolean;
+  /** A store's restart: seconds from the kill until it answered again. */
+  downSeconds?: number;
   answers: number;
   /** Answers other than a success or a lost race, by outcome. */
   errors: Record<string, number>;
@@ -63,7 +87,7 @@ export interface FaultResult {
 
 /** Judges each fault's window of answers. `startedAt` is the run's start (s, epoch). */
 export function faultResults(
-  faults: ReadonlyArray<Fault & { killed: boolean }>,
+  faults: readonly InjectedFault[],
   answers: readonly Answer[],
   startedAt: number,
   endedAt: number,
@@ -79,9 +103,10 @@ export function faultResults(
     for (const [, , , outcome] of failed) errors[outcome] = (errors[outcome] ?? 0) + 1;
     const last = Math.max(from, ...failed.map(([t]) => t));
     return {
-      replica: fault.replica,
+      fault: faultName(fault.action),
       atSeconds: fault.atSeconds,
-      killed: fault.killed,
+      done: fault.done,
+      ...(fault.downSeconds === undefined ? {} : { downSeconds: fault.downSeconds }),
       answers: inWindow.length,
       errors,
       recoveredAfterSeconds: failed.length === 0 ? 0 : +(last - from).toFixed(1),
@@ -90,28 +115,45 @@ export function faultResults(
   });
 }
 
-/** Kills each planned replica at its time; resolves with what was killed once the last is due. */
+/**
+ * Does each planned fault at its time; resolves with what was done once the last is done. The
+ * store faults need the run's own servers (`stores`); without them they are not done.
+ */
 export async function injectFaults(
   dataDir: string,
   plan: readonly Fault[],
+  stores: PrivateStores | undefined,
   log: (line: string) => void,
-): Promise<Array<Fault & { killed: boolean }>> {
+): Promise<InjectedFault[]> {
   const started = Date.now();
-  const done: Array<Fault & { killed: boolean }> = [];
+  const done: InjectedFault[] = [];
   for (const fault of plan) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + fault.atSeconds * 1000 - Date.now())));
-    const pid = await replicaPid(dataDir, fault.replica);
-    let killed = false;
-    if (pid !== undefined) {
-      try {
-        process.kill(pid, 'SIGKILL');
-        killed = true;
-      } catch {
-        killed = false;
-      }
-    }
-    log(`faults: ${fault.replica} ${killed ? `killed (pid ${pid})` : 'not found'} at ${fault.atSeconds} s`);
-    done.push({ ...fault, killed });
+    const result: { done: boolean; downSeconds?: number } = await inject(dataDir, fault.action, stores).catch(
+      (error: unknown) => {
+        log(`faults: ${faultName(fault.action)} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return { done: false };
+      },
+    );
+    const down = result.downSeconds === undefined ? '' : `, down ${result.downSeconds} s`;
+    log(`faults: ${faultName(fault.action)} at ${fault.atSeconds} s: ${result.done ? 'done' : 'NOT done'}${down}`);
+    done.push({ ...fault, ...result });
   }
   return done;
+}
+
+async function inject(
+  dataDir: string,
+  action: FaultAction,
+  stores: PrivateStores | undefined,
+): Promise<{ done: boolean; downSeconds?: number }> {
+  if (action.kind === 'kill') {
+    const pid = await replicaPid(dataDir, action.replica);
+    if (pid === undefined) return { done: false };
+    process.kill(pid, 'SIGKILL');
+    return { done: true };
+  }
+  if (!stores) return { done: false };
+  const downSeconds = action.kind === 'restart-redis' ? await stores.restartRedisEmpty() : await stores.crashPostgres();
+  return { done: true, downSeconds };
 }

@@ -10,6 +10,7 @@ import { bookingTimeline, parseHistoryCsv, timelineSvg } from './chart.js';
 import { readLoadEnv } from './env.js';
 import { faultPlan, faultResults, injectFaults, type FaultResult } from './faults.js';
 import { locustBinary, runLocust } from './locust.js';
+import { startPrivateStores, type PrivateStores } from './private-stores.js';
 import { parseLoadArgs, scenarioShape, USAGE, UsageError, type LocustScenario, type LoadOptions } from './options.js';
 import {
   parseStatsCsv,
@@ -31,13 +32,16 @@ const seconds = (duration: string): number =>
   Number.parseInt(duration, 10) * ({ s: 1, m: 60, h: 3600 }[duration.slice(-1)] ?? 1);
 
 /**
- * A faults run passes when every replica was killed, every error in a fault's window was a
- * contract error (no internal error, no bare 500) and the errors stopped within
- * FAULT_RECOVERY_SECONDS of the kill; Locust's own failure count is expected to be non-zero.
+ * A faults run passes when every fault was done (replicas killed, stores restarted), every
+ * error in a fault's window was a contract error (no internal error, no bare 500) and the
+ * errors stopped within FAULT_RECOVERY_SECONDS of the kill, or of a restarted store answering
+ * again; Locust's own failure count is expected to be non-zero.
  */
 const FAULT_RECOVERY_SECONDS = 15;
 const faultsPassed = (faults: readonly FaultResult[]): boolean =>
-  faults.every((f) => f.killed && f.untyped === 0 && f.recoveredAfterSeconds <= FAULT_RECOVERY_SECONDS);
+  faults.every(
+    (f) => f.done && f.untyped === 0 && f.recoveredAfterSeconds <= (f.downSeconds ?? 0) + FAULT_RECOVERY_SECONDS,
+  );
 
 /** The smoke runs every scenario briefly, rush last (it sells a train out). */
 const SMOKE_ORDER: LocustScenario[] = ['browse', 'book', 'soak', 'rush'];
@@ -47,6 +51,7 @@ async function runScenario(
   options: LoadOptions,
   target: LoadTarget,
   out: string,
+  stores: PrivateStores | undefined,
 ): Promise<ScenarioReport> {
   const shape = scenarioShape(scenario, options);
   const dir = path.join(out, scenario);
@@ -59,7 +64,8 @@ async function runScenario(
     locustfiles,
   );
   const plan = scenario === 'faults' ? faultPlan(seconds(shape.duration)) : [];
-  const injected = target.dataDir && plan.length > 0 ? await injectFaults(target.dataDir, plan, console.log) : [];
+  const injected =
+    target.dataDir && plan.length > 0 ? await injectFaults(target.dataDir, plan, stores, console.log) : [];
   const code = await locust;
   const outcomes = await readJson<Outcomes>(path.join(dir, 'outcomes.json'));
   await writeChart(scenario, dir, outcomes);
@@ -136,12 +142,24 @@ async function main(): Promise<number> {
   await mkdir(out, { recursive: true });
   locustBinary(repoRoot);
 
-  const target = await startTarget(options, `load_${stamp.toLowerCase()}`);
+  // The faults run crashes and restarts its stores: servers of its own, not the shared ones.
+  const stores = options.scenario === 'faults' ? await startPrivateStores() : undefined;
+  if (stores) console.log(`load: the run's own PostgreSQL at ${stores.postgresUrl}, Redis at ${stores.redisUrl}`);
+  let target: LoadTarget;
+  try {
+    target = await startTarget(
+      stores ? { ...options, postgresUrl: stores.postgresUrl, redisUrl: stores.redisUrl } : options,
+      `load_${stamp.toLowerCase()}`,
+    );
+  } catch (error) {
+    await stores?.stop();
+    throw error;
+  }
   const scenarios: ScenarioReport[] = [];
   let report: LoadReport;
   try {
     for (const scenario of options.scenario === 'smoke' ? SMOKE_ORDER : [options.scenario]) {
-      scenarios.push(await runScenario(scenario, options, target, out));
+      scenarios.push(await runScenario(scenario, options, target, out, stores));
     }
     let invariants;
     let invariantsSkipped: string | undefined;
@@ -172,6 +190,8 @@ async function main(): Promise<number> {
     };
   } finally {
     await target.close();
+    await stores?.stop();
+    await writeFile(path.join(out, 'system.log'), target.output());
   }
   await writeReport(out, report);
   for (const r of report.invariants ?? []) {

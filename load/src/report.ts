@@ -73,7 +73,7 @@ export interface ScenarioReport {
   rush: unknown;
   /** Confirmed bookings per second over the run (first to last confirmation). */
   confirmedPerSecond: number | undefined;
-  /** `faults` only: each replica killed and what its window saw. */
+  /** `faults` only: each fault and what its window saw. */
   faults?: FaultResult[];
 }
 
@@ -126,9 +126,9 @@ function renderScenario(report: ScenarioReport): string[] {
       '',
       'Faults:',
       '',
-      row(['fault', 'at s', 'answers in its window', 'errors', 'recovered after s', 'untyped']),
+      row(['fault', 'at s', 'down s', 'answers in its window', 'errors', 'recovered after s', 'untyped']),
     );
-    lines.push(row(['---', '---:', '---:', '---', '---:', '---:']));
+    lines.push(row(['---', '---:', '---:', '---:', '---', '---:', '---:']));
     for (const f of report.faults) {
       const errors =
         Object.entries(f.errors)
@@ -136,8 +136,9 @@ function renderScenario(report: ScenarioReport): string[] {
           .join(', ') || 'none';
       lines.push(
         row([
-          `kill -9 ${f.replica}${f.killed ? '' : ' (not found)'}`,
+          `${f.fault}${f.done ? '' : ' (NOT done)'}`,
           f.atSeconds,
+          f.downSeconds ?? '',
           f.answers,
           errors,
           f.recoveredAfterSeconds,

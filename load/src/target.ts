@@ -29,6 +29,8 @@ export interface LoadTarget {
   readStoreLive(): Promise<TicketsStore | undefined>;
   /** Stops what was started and drops the run's databases, keys and data folder. */
   close(): Promise<void>;
+  /** What the started system's processes wrote (its logs); empty for a running one. */
+  output(): string;
 }
 
 /**
@@ -91,6 +93,7 @@ function startedTarget(system: RunningSystem, stores: SystemStores): LoadTarget 
       await system.cleanup();
       await stores.drop();
     },
+    output: () => system.output(),
   };
 }
 
@@ -106,6 +109,7 @@ function runningTarget(origin: string, ticketsDatabaseUrl: string | undefined): 
     readStoreLive: read,
     stopAndReadStore: read,
     close: async () => undefined,
+    output: () => '',
   };
 }
 

@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { faultPlan, faultResults, type Answer } from '../src/faults.js';
+import { faultName, faultPlan, faultResults, type Answer, type InjectedFault } from '../src/faults.js';
 
 describe('the faults run', () => {
-  it('kills tickets, inventory and a gateway in turn over the middle of the run', () => {
-    expect(faultPlan(90)).toEqual([
-      { replica: 'tickets-1', atSeconds: 18 },
-      { replica: 'inventory-1', atSeconds: 41 },
-      { replica: 'gateway-1', atSeconds: 63 },
+  it('kills tickets, inventory and a gateway, then restarts Redis and PostgreSQL, in turn over the run', () => {
+    expect(faultPlan(90).map((f) => [faultName(f.action), f.atSeconds])).toEqual([
+      ['kill -9 tickets-1', 14],
+      ['kill -9 inventory-1', 27],
+      ['kill -9 gateway-1', 41],
+      ['Redis killed, restarted empty', 54],
+      ['PostgreSQL crashed, restarted', 68],
     ]);
   });
 
   it("judges each fault's window: its errors, when they stopped, and any that is not a contract error", () => {
     const start = 1000;
-    const faults = [
-      { replica: 'tickets-1', atSeconds: 10, killed: true },
-      { replica: 'gateway-1', atSeconds: 20, killed: true },
+    const faults: InjectedFault[] = [
+      { action: { kind: 'kill', replica: 'tickets-1' }, atSeconds: 10, done: true },
+      { action: { kind: 'crash-postgres' }, atSeconds: 20, done: true, downSeconds: 1.4 },
     ];
     const answers: Answer[] = [
       [1005, 100, 'bookJourney', 'CONFIRMED'],
@@ -27,18 +29,19 @@ describe('the faults run', () => {
     ];
     expect(faultResults(faults, answers, start, 1030)).toEqual([
       {
-        replica: 'tickets-1',
+        fault: 'kill -9 tickets-1',
         atSeconds: 10,
-        killed: true,
+        done: true,
         answers: 4,
         errors: { SERVICE_UNAVAILABLE: 2 },
         recoveredAfterSeconds: 3.2,
         untyped: 0,
       },
       {
-        replica: 'gateway-1',
+        fault: 'PostgreSQL crashed, restarted',
         atSeconds: 20,
-        killed: true,
+        done: true,
+        downSeconds: 1.4,
         answers: 2,
         errors: { INTERNAL_SERVER_ERROR: 1, 'HTTP 500': 1 },
         recoveredAfterSeconds: 2,
