@@ -281,17 +281,21 @@ describe.runIf(realStores)(
       const outcomes = duringKill.map(({ answer }) => outcomeOf(answer));
       expect(outcomes.filter((o) => o !== 'CONFIRMED' && !TYPED_WHILE_KILLED.includes(o))).toEqual([]);
 
-      // The launcher reports the crash and keeps the system running on the other replica.
+      // The launcher reports the crash, keeps the system running on the other replica and
+      // starts the killed one again.
       await eventually('the launcher reports the crash', async () =>
         system!
           .output()
           .includes('tickets-1 exited unexpectedly (signal SIGKILL); 1 of 2 tickets replicas still serving'),
       );
       expect(system!.launcher.exitCode).toBeNull();
-      expect((await replicaProcesses(system!.dataDir)).has('tickets-1')).toBe(false);
       expect((await fetch(`http://127.0.0.1:${system!.ports.tickets}/readyz`)).status).toBe(200);
+      await eventually('the killed replica is back', async () => system!.output().includes('tickets-1 restarted'));
+      const restarted = (await replicaProcesses(system!.dataDir)).get('tickets-1');
+      expect(restarted?.pid).toBeDefined();
+      expect(restarted?.pid).not.toBe(victim.pid);
 
-      // Bookings go on through the proxy, all to the replica left.
+      // Bookings go on through the proxy, to both replicas again.
       const afterKill = await wave('after', 1);
       expect(afterKill.map(({ answer }) => outcomeOf(answer)).filter((o) => o !== 'CONFIRMED')).toEqual([]);
 

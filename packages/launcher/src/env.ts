@@ -20,6 +20,12 @@ export const launcherEnvSchema = z.object({
   DATA_DIR: envFields.dataDir('.data'),
   READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(120),
   /**
+   * Whether a process that crashes once the system is running is started again (after 1 s,
+   * then waiting twice as long for each crash within a minute; a sixth crash within a minute
+   * stops the system). Off: any crash stops the system.
+   */
+  RESTART_CRASHED: envFields.flag(true),
+  /**
    * Processes of tickets, inventory and the gateway (1 to 8). With more than one, each runs on
    * an internal port of its own and the launcher serves the service's port with a round-robin
    * proxy in front of them.

@@ -4,6 +4,7 @@
 // gateway run as that many processes on internal ports behind a round-robin proxy on the
 // service's own port.
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { EnvError } from '@railgraph/service-kit';
 import { inheritedEnvironment, readLauncherEnv, type LauncherEnv } from './env.js';
@@ -20,6 +21,7 @@ import {
 } from './plan.js';
 import { freeReplicaPorts } from './replica-ports.js';
 import { createRoundRobinProxy, type RoundRobinProxy } from './round-robin.js';
+import { RestartPolicy } from './restarts.js';
 import { Supervisor, tailOf, type Child } from './supervisor.js';
 import { startWebApp } from './web-app.js';
 
@@ -48,21 +50,30 @@ async function main(): Promise<number> {
   let failed: ((reason: Error) => void) | undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
   failure.catch(() => undefined);
+  /** Once every process was ready: until then a crash fails the start instead of being restarted. */
+  let running = false;
+  const restarts = new RestartPolicy();
   const supervisor: Supervisor = new Supervisor(childEnv, logDir, {
     onProblemLine: (name, line) => process.stderr.write(`[${name}] ${line}\n`),
     onUnexpectedExit: (child, code) => {
-      // A replica's crash is reported; the system goes on while another replica of its service serves.
+      const how = child.process.signalCode ? `signal ${child.process.signalCode}` : `code ${code}`;
+      // A replica's crash is reported with how many of its service still serve.
       const replica = child.plan.replica;
-      const serving = replica ? supervisor.replicasRunning(replica.service).length : 0;
-      if (replica && serving > 0) {
-        const how = child.process.signalCode ? `signal ${child.process.signalCode}` : `code ${code}`;
-        process.stderr.write(
-          `${child.plan.name} exited unexpectedly (${how}); ` +
-            `${serving} of ${replica.count} ${replica.service} replicas still serving\n`,
-        );
+      const serving = replica
+        ? `; ${supervisor.replicasRunning(replica.service).length} of ${replica.count} ${replica.service} replicas still serving`
+        : '';
+      const decision = running && env.RESTART_CRASHED ? restarts.crashed(child.plan.name, Date.now()) : undefined;
+      if (!decision?.restart) {
+        const why = decision ? `; it crashed ${decision.crashesInWindow} times within a minute, giving up` : '';
+        failed?.(new Error(`${child.plan.name} exited unexpectedly (${how})${serving}${why}`));
         return;
       }
-      failed?.(new Error(`${child.plan.name} exited unexpectedly (code ${code})`));
+      process.stderr.write(
+        `${child.plan.name} exited unexpectedly (${how})${serving}; restarting it in ${decision.delayMs / 1000} s\n`,
+      );
+      void restartAfter(supervisor, child, decision.delayMs, env.READY_TIMEOUT_SECONDS * 1_000).then(
+        (line) => line && process.stderr.write(`${line}\n`),
+      );
     },
   });
   /** The round-robin proxies in front of replicated services, closed after the processes behind them. */
@@ -124,6 +135,7 @@ async function main(): Promise<number> {
     return stop(1);
   }
 
+  running = true;
   const seconds = ((performance.now() - startedAt) / 1_000).toFixed(1);
   const gatewayUrl = `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`;
   out('');
@@ -141,6 +153,23 @@ async function main(): Promise<number> {
       return stop(1);
     }),
   ]);
+}
+
+/**
+ * Starts a crashed process again after `delayMs` and waits until it is ready; says how that
+ * went. One that does not come up is stopped, which counts as its next crash.
+ */
+async function restartAfter(supervisor: Supervisor, child: Child, delayMs: number, readyMs: number): Promise<string> {
+  await sleep(delayMs);
+  const again = await supervisor.restart(child);
+  if (!again) return '';
+  try {
+    await supervisor.waitReady(again, Date.now() + readyMs);
+    return `${again.plan.name} restarted (pid ${again.process.pid}) and ready`;
+  } catch (error) {
+    if (again.process.exitCode === null) again.process.kill('SIGKILL');
+    return `${again.plan.name} did not come back: ${(error as Error).message}`;
+  }
 }
 
 /** Internal ports for the replicas of each service run as more than one process. */

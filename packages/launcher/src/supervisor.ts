@@ -105,6 +105,17 @@ export class Supervisor {
     await Promise.all(this.children.map((c) => c.exited));
   }
 
+  /**
+   * Starts a process that exited again, from the same plan (same name, port and settings), in
+   * place of the old one. Nothing is started once the supervisor is stopping.
+   */
+  async restart(child: Child): Promise<Child | undefined> {
+    if (this.stopping) return undefined;
+    const at = this.children.indexOf(child);
+    if (at >= 0) this.children.splice(at, 1);
+    return this.start(child.plan);
+  }
+
   list(): readonly Child[] {
     return this.children;
   }

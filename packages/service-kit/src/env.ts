@@ -54,6 +54,8 @@ export const envFields = {
   databaseUrl: () => z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   redisUrl: () => z.url({ protocol: /^rediss?$/ }).optional(),
   dataDir: (fallback: string) => z.string().min(1).default(fallback),
+  /** On or off: `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`). */
+  flag: (fallback: boolean) => z.stringbool().default(fallback),
 };
 
 export { z };
