@@ -1,8 +1,9 @@
 // Lays out one service's runtime tree in <app dir>, after `npm ci --omit=dev --workspace`
 // installed its dependencies there: for each workspace the install linked (the service and
 // the packages/* it uses) the built dist/, package.json and the files read at run time
-// (schema.graphql, supergraph.graphql), the Prisma migrations, and main.mjs, the entry the
-// image runs (the distroless runtime has no shell to pick it from a build argument).
+// (schema.graphql, supergraph.graphql), the Prisma migrations, the web app's trusted-documents
+// manifest for the gateway, and main.mjs, the entry the image runs (the distroless runtime has
+// no shell to pick it from a build argument).
 // Usage: node assemble.mjs <workspace dir, e.g. subgraphs/tickets> <built repo> <app dir>
 import { cpSync, existsSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,6 +45,15 @@ for (const target of linked) {
       filter: (source) => !source.endsWith('.d.ts') && !source.endsWith('.d.ts.map'),
     });
   }
+}
+
+// The gateway resolves the web app's trusted documents (design §11) and needs them in
+// production: the manifest of the same build goes where the gateway reads it by default
+// (GATEWAY_TRUSTED_DOCUMENTS), so an image's gateway and web app always agree.
+if (workspace === 'gateway') {
+  const manifest = path.join(repoDir, 'web', 'dist', 'trusted-documents.json');
+  if (!existsSync(manifest)) throw new Error('web/dist/trusted-documents.json is missing: build the web app first');
+  cpSync(manifest, path.join(appDir, 'web', 'dist', 'trusted-documents.json'));
 }
 
 const prismaDir = path.join(repoDir, 'prisma');

@@ -41,7 +41,13 @@ function namesTheChartSets(): Set<string> {
 
 function namesTheServicesRead(): Set<string> {
   const names = new Set<string>();
-  const envFiles = [...filesUnder('subgraphs', /^env\.ts$/, ['test', 'dist']), ...filesUnder('gateway', /^env\.ts$/)];
+  // Each service's env.ts, and the modules whose settings it merges (the gateway's rate limits
+  // and budgets, service-kit's operation limits).
+  const envFiles = [
+    ...filesUnder('subgraphs', /^env\.ts$/, ['test', 'dist']),
+    ...filesUnder('gateway/src', /\.ts$/),
+    ...filesUnder('packages/service-kit/src', /\.ts$/),
+  ];
   for (const file of envFiles) {
     for (const [, name] of readFileSync(file, 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)) names.add(name!);
   }

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { createTokenVerifier, type Principal, type TokenVerifier } from '@railgraph/auth';
 import {
   DomainError,
+  fanOutFieldsOf,
+  operationBudget,
   REQUEST_ID_HEADER,
   startGraphQLService,
   type Logger,
@@ -13,16 +15,32 @@ import {
 } from '@railgraph/service-kit';
 import type { GatewayEnv } from './env.js';
 import { corsFor } from './cors.js';
+import { operationResolutionPlugin } from './operation-resolution.js';
 import { subgraphNames, type SubgraphName } from './subgraphs.js';
+import { createRateLimiter } from './rate-limit/limiter.js';
+import { rateLimitPlugin } from './rate-limit/plugin.js';
+import { loadOperationAdmission } from './trusted-operations.js';
+import { boundedGateway } from './budget.js';
+import { largeRequestGate } from './large-requests.js';
+import { subgraphAgent, subgraphFailure, subgraphFetcher } from './subgraph-fetch.js';
 
 export interface GatewayContext extends RequestContext {
   principal: Principal | null;
-  /** X-Forwarded-For as users should see it: what arrived, plus the address the gateway saw. */
+  /** X-Forwarded-For as users should see it: what arrived, ending with the client's address. */
   forwardedFor: string | undefined;
+  /** The caller's address, through trusted proxies only (design §11), for the rate limits. */
+  clientAddress: string;
 }
 
 /** Passes the caller's token and the request id on to every subgraph call. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly subgraph: string,
+    config: NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0]>,
+  ) {
+    super(config);
+  }
+
   override willSendRequest({
     request,
     context,
@@ -32,6 +50,11 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     // users throttles sign-ins per client address: the last hop is the one the gateway saw.
     if (context.forwardedFor) request.http?.headers.set('x-forwarded-for', context.forwardedFor);
+  }
+
+  /** A failed call (refused, timed out, not GraphQL JSON) is typed, never an internal error (design §10). */
+  override didEncounterError(error: Error, _request: unknown, _response: unknown, context?: GatewayContext): never {
+    throw subgraphFailure(error, this.subgraph, context && 'log' in context ? context.log : undefined);
   }
 
   /**
@@ -80,34 +103,62 @@ export async function startGateway({
 }: GatewayOptions): Promise<RunningService> {
   const supergraphSdl = await readFile(supergraphFile, 'utf8');
   const verifier = tokenVerifier ?? createTokenVerifier(env.auth);
+  // Bounded work per operation and per subgraph call (design §11).
+  const budget = operationBudget<GatewayContext>({ budgetMs: env.budget.operationBudgetMs, stopFields: false });
+  const agent = subgraphAgent();
+  const fetcher = subgraphFetcher({ timeoutMs: env.budget.subgraphTimeoutMs, dispatcher: agent });
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log,
-    buildService: ({ name }) => new ForwardingDataSource({ url: env.subgraphUrls[name as SubgraphName] }),
+    buildService: ({ name }) =>
+      new ForwardingDataSource(name, { url: env.subgraphUrls[name as SubgraphName], fetcher }),
   });
 
-  return startGraphQLService<GatewayContext>({
+  const admission = await loadOperationAdmission<GatewayContext>(env, log);
+  const limiter = createRateLimiter(env.rateLimits, log, metrics);
+  const service = await startGraphQLService<GatewayContext>({
     service: 'gateway',
     host: env.host,
     port: env.port,
     log,
     metrics,
-    graph: { gateway },
+    graph: {
+      gateway: boundedGateway(gateway, {
+        budget,
+        maxResponseBytes: env.budget.maxResponseBytes,
+        neverHeavy: admission.isTrusted,
+      }),
+    },
+    // Checked before planning; fares, availability and seat maps cost more (design §11).
+    limits: { limits: env.operationLimits, fanOutFields: fanOutFieldsOf(parse(supergraphSdl)) },
     development: env.nodeEnv !== 'production',
-    routes: (app) => app.use(corsFor(env.corsOrigins)),
+    routes: (app) => {
+      app.use(corsFor(env.corsOrigins));
+      app.use('/graphql', largeRequestGate({ maxWaitMs: env.budget.operationBudgetMs, log }));
+    },
+    plugins: [
+      operationResolutionPlugin<GatewayContext>(),
+      budget.plugin,
+      admission.plugin,
+      rateLimitPlugin<GatewayContext>(limiter),
+    ],
+    operationLabel: admission.operationLabel,
     // The bearer token is checked once here, before planning: a bad token never reaches a subgraph.
     buildContext: async (base, req) => {
-      const peer = req.socket.remoteAddress;
-      const arrived = req.header('x-forwarded-for');
-      const forwardedFor = [arrived, peer].filter(Boolean).join(', ') || undefined;
+      const caller = limiter.addresses.resolve(req.socket.remoteAddress, req.header('x-forwarded-for'));
+      const forwardedFor = caller.forwardedFor;
+      let principal: Principal | null;
       try {
-        return { ...base, forwardedFor, principal: await verifier.principalOf(base.authorization) };
+        principal = await verifier.principalOf(base.authorization);
       } catch (error) {
         if (error instanceof DomainError) {
           throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
         }
         throw error;
       }
+      // Then the operation: trusted documents only, but for partners and in development (design §11).
+      admission.admit(req, principal);
+      return { ...base, forwardedFor, clientAddress: caller.address, principal };
     },
     readiness: subgraphNames.map((name) => ({
       name,
@@ -118,4 +169,12 @@ export async function startGateway({
       },
     })),
   });
+  return {
+    ...service,
+    stop: async () => {
+      await service.stop();
+      await limiter.close();
+      await agent.close();
+    },
+  };
 }

@@ -19,7 +19,7 @@ import {
   type RunView,
   type SystemStores,
 } from './booking-support.js';
-import { freePortBlock, graphql, portVariables, repoRoot } from './system.js';
+import { SYSTEM_TEST_RATE_LIMITS, freePortBlock, graphql, portVariables, repoRoot } from './system.js';
 
 /**
  * Process crashes in the middle of the booking saga (docs/design.md §4, steps 4-6). Every service
@@ -203,6 +203,8 @@ function crashSuite(stores: 'embedded' | 'real'): void {
       HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS),
       OUTBOX_RELAY_INTERVAL_MS: String(RELAY_INTERVAL_MS),
       INVENTORY_REAPER_INTERVAL_MS: '500',
+      // The waits below poll the gateway from one address, as startSystem's systems allow.
+      ...SYSTEM_TEST_RATE_LIMITS,
       // The data folder, and on real stores each service's database and inventory's Redis prefix.
       ...storage.env,
     };

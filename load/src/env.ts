@@ -15,3 +15,6 @@ export const locustEnvironment = (out: string, smoke: boolean): NodeJS.ProcessEn
   RAILGRAPH_LOAD_OUT: out,
   RAILGRAPH_LOAD_SMOKE: smoke ? '1' : '0',
 });
+
+/** A child process's environment (`npm run fuzz`'s clients:create): this process's, plus `extra`. */
+export const childEnvironment = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ ...process.env, ...extra });

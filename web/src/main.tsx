@@ -9,7 +9,7 @@ import { SessionStore } from './session';
 import './styles.css';
 
 const session = new SessionStore();
-const client = createApolloClient(graphqlUrl(), session);
+const client = createApolloClient(graphqlUrl(), session, { sendTextWhenUnknown: import.meta.env.DEV });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -58,14 +58,15 @@ The workloads: port, whether it serves /metrics, owns a PostgreSQL database, use
 and which other workloads call it (the NetworkPolicy lets only those in). The calls are
 the ones the code makes: the gateway queries every subgraph; every service fetches the
 JWKS or a service token from users; inventory asks trains for run layouts and tickets for
-hold owners; tickets holds seats in inventory and fetches prices' quote-signing JWKS.
+hold owners; tickets holds seats in inventory and fetches prices' quote-signing JWKS. The
+gateway keeps its rate limits' counts in Redis, users its throttles' counts.
 */}}
 {{- define "railgraph.components" -}}
 gateway:
   port: 4000
   metrics: true
   database: false
-  redis: false
+  redis: true
   uid: 65532
   callers: []
   fromIngress: true

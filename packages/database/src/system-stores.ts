@@ -56,7 +56,15 @@ export async function systemStores(
   );
   const redisPrefix = uniquePrefix(label);
   return {
-    env: { ...urls, REDIS_URL: redisUrl, INVENTORY_REDIS_KEY_PREFIX: redisPrefix, DATA_DIR: dataDir },
+    env: {
+      ...urls,
+      REDIS_URL: redisUrl,
+      INVENTORY_REDIS_KEY_PREFIX: redisPrefix,
+      // The gateway's and users' rate-limit counters, under the same prefix so drop() removes them.
+      GATEWAY_RATE_LIMIT_KEY_PREFIX: `${redisPrefix}gw:`,
+      USERS_REDIS_KEY_PREFIX: `${redisPrefix}users:`,
+      DATA_DIR: dataDir,
+    },
     dataDir,
     ticketsDatabaseUrl: urls['TICKETS_DATABASE_URL'],
     redisPrefix,

@@ -67,6 +67,20 @@ export const portVariables = (
 });
 
 /**
+ * Rate limits far above what the system tests and load runs send: they are many travellers and
+ * anonymous callers on one address (127.0.0.1). A test of the limits sets its own in `extraEnv`.
+ */
+export const SYSTEM_TEST_RATE_LIMITS: Record<string, string> = {
+  GATEWAY_RATE_LIMIT_ANONYMOUS: '1000000',
+  GATEWAY_RATE_LIMIT_TRAVELLER: '1000000',
+  GATEWAY_RATE_LIMIT_PARTNER_SEARCHES: '1000000',
+  GATEWAY_RATE_LIMIT_PARTNER_BOOKINGS: '1000000',
+  USERS_SIGNUPS_PER_ADDRESS: '1000000',
+  USERS_TOKEN_REQUESTS_PER_ADDRESS: '1000000',
+  USERS_TOKEN_REQUESTS_PER_CLIENT: '1000000',
+};
+
+/**
  * Starts the whole system the way `npm start` does, on free ports and a fresh data folder (or
  * the `DATA_DIR` given): what the system tests and `npm run load` run against. Stores and any
  * other setting come in `extraEnv`.
@@ -99,6 +113,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
       TICKETS_CLIENT_SECRET: serviceSecrets.tickets,
       INVENTORY_CLIENT_SECRET: serviceSecrets.inventory,
       WEB_PORT: String(ports.web),
+      ...SYSTEM_TEST_RATE_LIMITS,
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isStoreUnavailable } from './store-errors.js';
 
 /** The stable error codes of the public contract (docs/design.md §10). */
 export const ErrorCode = {
@@ -16,6 +17,11 @@ export const ErrorCode = {
   NOT_CANCELLABLE: 'NOT_CANCELLABLE',
   RATE_LIMITED: 'RATE_LIMITED',
   OPERATION_TOO_COMPLEX: 'OPERATION_TOO_COMPLEX',
+  OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',
+  /** The operation ran past its time budget and was stopped (design §11). */
+  OPERATION_TIMEOUT: 'OPERATION_TIMEOUT',
+  /** The answer would exceed the response size bound (design §11). */
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -63,19 +69,22 @@ export function isClientError(formatted: GraphQLFormattedError): boolean {
 }
 
 /**
- * Apollo `formatError`: contract errors pass through; anything else (a thrown bug, a SQL
- * failure) becomes a bare INTERNAL_SERVER_ERROR with no stack, message or SQL. The
- * original is logged with the request id by the error-logging plugin.
+ * Apollo `formatError`: contract errors pass through; a store that could not be reached (a
+ * database restarting, a lost connection: `isStoreUnavailable`) becomes SERVICE_UNAVAILABLE,
+ * safe to retry; anything else (a thrown bug, a SQL failure) becomes a bare
+ * INTERNAL_SERVER_ERROR with no stack, message or SQL. The original is logged with the
+ * request id by the error-logging plugin.
  */
-export function maskInternalError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function maskInternalError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   if (isClientError(formatted)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
+  const unavailable = error !== undefined && isStoreUnavailable(error);
   return {
-    message: 'Internal server error',
+    message: unavailable ? 'A store this service needs is unavailable; try again' : 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    extensions: { code: unavailable ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.INTERNAL_SERVER_ERROR },
   };
 }

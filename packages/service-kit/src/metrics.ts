@@ -1,5 +1,7 @@
 import { Registry, Histogram, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { answeredCodes } from './answered-codes.js';
+import { Kind, type OperationDefinitionNode } from 'graphql';
 
 export interface ServiceMetrics {
   registry: Registry;
@@ -62,22 +64,55 @@ export function createMetrics(service: string): ServiceMetrics {
   };
 }
 
+/** The `operation` label of a request whose operation is not one the service names. */
+export const OTHER_OPERATION = 'other';
+
+/**
+ * The `operation` label of `graphql_operation_duration_seconds`. Its values must be a bounded
+ * set whatever names clients choose (design §9): a function of the resolved operation (set only
+ * once the document parsed and validated) and its name.
+ */
+export type OperationLabel = (operation: OperationDefinitionNode | undefined, operationName: string | null) => string;
+
+/**
+ * A subgraph's label: the one root field the operation selects besides `__typename` (a name
+ * from the service's own schema, aliases ignored), or `other` when it selects several, a
+ * fragment, or none. The operation names callers choose (the gateway generates one per fetch)
+ * never become labels.
+ */
+export const rootFieldLabel: OperationLabel = (operation) => {
+  if (!operation) return OTHER_OPERATION;
+  const names = new Set(
+    operation.selectionSet.selections
+      .map((selection) => (selection.kind === Kind.FIELD ? selection.name.value : null))
+      .filter((name) => name !== '__typename'),
+  );
+  const [only] = names;
+  return names.size === 1 && typeof only === 'string' ? only : OTHER_OPERATION;
+};
+
+/** A label for the operation names in `known` (e.g. the gateway's trusted documents); `other` for the rest. */
+export const knownNameLabel =
+  (known: ReadonlySet<string>): OperationLabel =>
+  (operation, operationName) =>
+    operation && operationName && known.has(operationName) ? operationName : OTHER_OPERATION;
+
 /** Times each operation; outcome is `success`, `client_error` or `internal_error`. */
-export function operationMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin {
+export function operationMetricsPlugin(
+  metrics: ServiceMetrics,
+  labelOf: OperationLabel = rootFieldLabel,
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       const endTimer = metrics.graphqlOperationDuration.startTimer();
       return {
         async willSendResponse(ctx) {
-          const errors = ctx.errors ?? [];
-          const internal = errors.some((e) => {
-            const code = e.extensions?.['code'];
-            return code === undefined || code === 'INTERNAL_SERVER_ERROR';
-          });
+          const codes = answeredCodes(ctx.response);
+          const internal = codes.includes('INTERNAL_SERVER_ERROR');
           endTimer({
-            operation: ctx.operationName ?? (ctx.operation ? 'anonymous' : 'unparsed'),
+            operation: labelOf(ctx.operation, ctx.operationName ?? null),
             type: ctx.operation?.operation ?? 'unknown',
-            outcome: errors.length === 0 ? 'success' : internal ? 'internal_error' : 'client_error',
+            outcome: codes.length === 0 ? 'success' : internal ? 'internal_error' : 'client_error',
           });
         },
       };

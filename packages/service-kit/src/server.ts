@@ -10,11 +10,13 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
+import { answeredCodes } from './answered-codes.js';
 import type { Logger } from './logger.js';
-import type { ServiceMetrics } from './metrics.js';
+import type { OperationLabel, ServiceMetrics } from './metrics.js';
 import { operationMetricsPlugin } from './metrics.js';
-import { ErrorCode, maskInternalError, isClientError } from './errors.js';
+import { maskInternalError, isClientError } from './errors.js';
 import type { RequestContext } from './context.js';
+import { operationLimitsFor, type OperationLimitsOptions } from './limits/index.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -35,13 +37,17 @@ export interface GraphQLServiceOptions<TContext extends RequestContext> {
   graph: { schema: GraphQLSchema } | { gateway: GatewayInterface };
   buildContext: (base: RequestContext, req: Request) => Promise<TContext> | TContext;
   readiness?: ReadinessCheck[];
-  /** Landing page and introspection: on outside production. */
+  /** Landing page, introspection and field suggestions in errors: on outside production. */
   development: boolean;
   plugins?: ApolloServerPlugin<TContext>[];
   /** Extra routes mounted before `/graphql` (e.g. JWKS, OAuth token endpoint, CORS). */
   routes?: (app: Express) => void;
   /** Largest accepted JSON body. */
   bodyLimit?: string;
+  /** Operation limits checked before planning or execution (design §11); defaults when absent. */
+  limits?: OperationLimitsOptions;
+  /** The metrics' `operation` label (default: the operation's one root field, else `other`). */
+  operationLabel?: OperationLabel;
 }
 
 export interface RunningService {
@@ -67,15 +73,12 @@ function operationLogPlugin<TContext extends RequestContext>(): ApolloServerPlug
       const started = performance.now();
       return {
         async willSendResponse(ctx) {
-          const errors = ctx.errors ?? [];
+          const codes = answeredCodes(ctx.response);
           ctx.contextValue.log?.info(
             {
               operation: ctx.operationName ?? null,
               type: ctx.operation?.operation ?? null,
-              outcome:
-                errors.length === 0
-                  ? 'success'
-                  : String(errors[0]?.extensions?.['code'] ?? ErrorCode.INTERNAL_SERVER_ERROR),
+              outcome: codes[0] ?? 'success',
               durationMs: Math.round((performance.now() - started) * 10) / 10,
             },
             'graphql operation',
@@ -99,6 +102,10 @@ function operationLogPlugin<TContext extends RequestContext>(): ApolloServerPlug
 
 /** How long an idle kept-alive connection stays open. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** How long a started request may take to send its headers. */
+export const HEADERS_TIMEOUT_MS = 20_000;
+/** How long a started request may take to arrive whole, headers and body (design §11). */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function startGraphQLService<TContext extends RequestContext>(
   options: GraphQLServiceOptions<TContext>,
@@ -108,23 +115,34 @@ export async function startGraphQLService<TContext extends RequestContext>(
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   // Kept-alive connections stay open longer than clients and proxies keep theirs idle (Node's
-  // default is 5 s): otherwise a client that reuses a connection just as the server drops it
-  // sees a transport error instead of an answer. The header deadline must exceed the idle one.
+  // default is 5 s; Kong keeps upstream connections 60 s, the gateway's agent 30 s): otherwise a
+  // client that reuses a connection just as the server drops it sees a transport error instead
+  // of an answer. The client side must always be the one to close an idle connection first.
   httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  httpServer.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
+  // Node (18+) starts the header and request clocks at a request's first byte, not while a
+  // kept-alive connection idles, so they need not exceed the idle timeout. A body at the 1 MB
+  // limit arrives in 30 s at 35 KB/s; Node's default of 300 s let a slow sender hold a socket
+  // for five minutes.
+  httpServer.headersTimeout = HEADERS_TIMEOUT_MS;
+  httpServer.requestTimeout = REQUEST_TIMEOUT_MS;
 
+  const limits = operationLimitsFor(options.limits, 'schema' in options.graph ? options.graph.schema : undefined);
   const apollo = new ApolloServer<TContext>({
     ...('schema' in options.graph ? { schema: options.graph.schema } : { gateway: options.graph.gateway }),
     introspection: options.development,
+    // No "Did you mean ..." in validation errors: they would list the schema to a prober.
+    hideSchemaDetailsFromClientErrors: !options.development,
     includeStacktraceInErrorResponses: false,
-    formatError: maskInternalError,
+    formatError: (formatted, error) => maskInternalError(limits.formatError(formatted, error), error),
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     csrfPrevention: true,
     // Signals belong to onShutdown, which drains and then closes the stores in order.
     stopOnTerminationSignals: false,
     logger: log,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      operationMetricsPlugin(metrics) as ApolloServerPlugin<TContext>,
+      operationMetricsPlugin(metrics, options.operationLabel) as ApolloServerPlugin<TContext>,
       operationLogPlugin<TContext>(),
       options.development
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })

@@ -7,6 +7,8 @@ import { createMetrics, type ServiceMetrics } from './metrics.js';
 import type { RepeatingTask } from './repeat.js';
 import { startGraphQLService, type ReadinessCheck, type RunningService } from './server.js';
 import type { RequestContext } from './context.js';
+import { DEFAULT_SUBGRAPH_BUDGET_MS, operationBudget } from './budget.js';
+import type { OperationLimits } from './limits/config.js';
 
 /** Settings every subgraph's env schema provides. */
 export interface SubgraphSettings {
@@ -14,6 +16,10 @@ export interface SubgraphSettings {
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   nodeEnv: 'development' | 'test' | 'production';
+  /** Operation limits for direct calls (design §11); the defaults when absent. */
+  operationLimits?: OperationLimits;
+  /** Time budget per operation (`DEFAULT_SUBGRAPH_BUDGET_MS` when absent; design §11). */
+  operationBudgetMs?: number;
 }
 
 /**
@@ -144,8 +150,13 @@ export async function startSubgraph<
       graph: { schema },
       buildContext: parts.buildContext,
       development: env.nodeEnv !== 'production',
+      ...(env.operationLimits ? { limits: { limits: env.operationLimits } } : {}),
       ...(parts.readiness ? { readiness: parts.readiness } : {}),
       ...(parts.routes ? { routes: parts.routes } : {}),
+      plugins: [
+        operationBudget<TContext>({ budgetMs: env.operationBudgetMs ?? DEFAULT_SUBGRAPH_BUDGET_MS, stopFields: true })
+          .plugin,
+      ],
     });
     server = running;
     const tasks = [...(parts.tasks ?? [])];

@@ -67,6 +67,6 @@ describe('an executor error without extensions', () => {
     const operation = logLines.find((line) => line['msg'] === 'graphql operation');
     expect(operation?.['outcome']).toBe('INTERNAL_SERVER_ERROR');
     const histogram = await metrics.registry.getSingleMetricAsString('graphql_operation_duration_seconds');
-    expect(histogram).toMatch(/operation="Stations",type="query",outcome="internal_error"/);
+    expect(histogram).toMatch(/operation="station",type="query",outcome="internal_error"/);
   });
 });

@@ -1,4 +1,12 @@
-import { DEFAULT_PORTS, defaultUrl, envFields, parseEnv, z } from '@railgraph/service-kit';
+import {
+  DEFAULT_PORTS,
+  defaultUrl,
+  envFields,
+  operationLimitEnvFields,
+  operationLimitsOf,
+  parseEnv,
+  z,
+} from '@railgraph/service-kit';
 import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 export const inventoryEnvSchema = z
@@ -7,6 +15,7 @@ export const inventoryEnvSchema = z
     INVENTORY_PORT: envFields.port(DEFAULT_PORTS.inventory),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
+    ...operationLimitEnvFields,
     TRAINS_URL: envFields.url().default(defaultUrl('trains', '/graphql')),
     INVENTORY_HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     ...accessTokenEnvFields,
@@ -28,6 +37,7 @@ export const inventoryEnvSchema = z
     port: env.INVENTORY_PORT,
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
+    operationLimits: operationLimitsOf(env),
     trainsUrl: env.TRAINS_URL,
     holdTtlSeconds: env.INVENTORY_HOLD_TTL_SECONDS,
     auth: accessTokenSettingsOf(env),

@@ -1,4 +1,11 @@
-import { DEFAULT_PORTS, envFields, parseEnv, z } from '@railgraph/service-kit';
+import {
+  DEFAULT_PORTS,
+  envFields,
+  operationLimitEnvFields,
+  operationLimitsOf,
+  parseEnv,
+  z,
+} from '@railgraph/service-kit';
 import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 export const pricesEnvSchema = z
@@ -9,6 +16,7 @@ export const pricesEnvSchema = z
     DATA_DIR: envFields.dataDir('.data'),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
+    ...operationLimitEnvFields,
     ...accessTokenEnvFields,
     PRICES_QUOTE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   })
@@ -17,6 +25,7 @@ export const pricesEnvSchema = z
     port: env.PRICES_PORT,
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
+    operationLimits: operationLimitsOf(env),
     database: { url: env.PRICES_DATABASE_URL, dataDir: `${env.DATA_DIR}/prices` },
     auth: accessTokenSettingsOf(env),
     quoteTtlSeconds: env.PRICES_QUOTE_TTL_SECONDS,

@@ -1,4 +1,12 @@
-import { DEFAULT_PORTS, defaultUrl, envFields, parseEnv, z } from '@railgraph/service-kit';
+import {
+  DEFAULT_PORTS,
+  defaultUrl,
+  envFields,
+  operationLimitEnvFields,
+  operationLimitsOf,
+  parseEnv,
+  z,
+} from '@railgraph/service-kit';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@railgraph/auth';
 
 export const ticketsEnvSchema = z
@@ -9,6 +17,7 @@ export const ticketsEnvSchema = z
     DATA_DIR: envFields.dataDir('.data'),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
+    ...operationLimitEnvFields,
     INVENTORY_URL: envFields.url().default(defaultUrl('inventory', '/graphql')),
     USERS_JWKS_URL: envFields.url().default(defaultUrl('users', '/.well-known/jwks.json')),
     PRICES_JWKS_URL: envFields.url().default(defaultUrl('prices', '/.well-known/jwks.json')),
@@ -32,6 +41,7 @@ export const ticketsEnvSchema = z
     port: env.TICKETS_PORT,
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
+    operationLimits: operationLimitsOf(env),
     database: { url: env.TICKETS_DATABASE_URL, dataDir: `${env.DATA_DIR}/tickets` },
     inventoryUrl: env.INVENTORY_URL,
     serviceClient: env.TICKETS_CLIENT_SECRET

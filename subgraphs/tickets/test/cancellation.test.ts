@@ -87,7 +87,10 @@ await describeEachDatabase(
       // tickets are all cancelled. Seen so, the booking was cancelled meanwhile.
       now = new Date('2026-03-20T12:00:00Z');
       const id = await confirmedBooking(suite.prisma, [1000, 1000]);
-      await suite.prisma.ticket.updateMany({ where: { bookingId: id }, data: { status: 'CANCELLED', cancelledAt: now } });
+      await suite.prisma.ticket.updateMany({
+        where: { bookingId: id },
+        data: { status: 'CANCELLED', cancelledAt: now },
+      });
       expect(await codeOf(suite.bookings.refundQuote(traveller, id))).toBe('NOT_CANCELLABLE');
       expect(await codeOf(suite.bookings.cancel(traveller, id, 'req-torn'))).toBe('NOT_CANCELLABLE');
       expect(await suite.prisma.refund.count({ where: { bookingId: id } })).toBe(0);

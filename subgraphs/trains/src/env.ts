@@ -1,4 +1,11 @@
-import { DEFAULT_PORTS, envFields, parseEnv, z } from '@railgraph/service-kit';
+import {
+  DEFAULT_PORTS,
+  envFields,
+  operationLimitEnvFields,
+  operationLimitsOf,
+  parseEnv,
+  z,
+} from '@railgraph/service-kit';
 import { accessTokenEnvFields, accessTokenSettingsOf } from '@railgraph/auth';
 
 import { DEFAULT_CONSIST_RULES, parseConsistRules } from './gtfs/consists.js';
@@ -25,6 +32,7 @@ export const trainsEnvSchema = z
     TRAINS_RELOAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
+    ...operationLimitEnvFields,
     ...accessTokenEnvFields,
   })
   .transform((env) => ({
@@ -32,6 +40,7 @@ export const trainsEnvSchema = z
     port: env.TRAINS_PORT,
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
+    operationLimits: operationLimitsOf(env),
     database: { url: env.TRAINS_DATABASE_URL, dataDir: `${env.DATA_DIR}/trains` },
     auth: accessTokenSettingsOf(env),
 

@@ -1,4 +1,11 @@
-import { DEFAULT_PORTS, envFields, parseEnv, z } from '@railgraph/service-kit';
+import {
+  DEFAULT_PORTS,
+  envFields,
+  operationLimitEnvFields,
+  operationLimitsOf,
+  parseEnv,
+  z,
+} from '@railgraph/service-kit';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, SERVICE_SCOPES } from '@railgraph/auth';
 import { parseKeyEncryptionKey } from '@railgraph/signing-keys';
 
@@ -22,6 +29,7 @@ export const usersEnvSchema = z
     DATA_DIR: envFields.dataDir('.data'),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
+    ...operationLimitEnvFields,
     TOKEN_ISSUER: z.string().min(1).default(ACCESS_TOKEN_ISSUER),
     TOKEN_AUDIENCE: z.string().min(1).default(ACCESS_TOKEN_AUDIENCE),
     USERS_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
@@ -35,9 +43,17 @@ export const usersEnvSchema = z
     USERS_KEY_ENCRYPTION_KEY: keyEncryptionKey.optional(),
     // Failed sign-ins counted per account and per client address; in Redis when configured.
     REDIS_URL: envFields.redisUrl(),
+    // Where the throttles' counts live in Redis (one prefix per system sharing a server).
+    USERS_REDIS_KEY_PREFIX: z.string().min(1).max(100).default('railgraph:users:login:'),
     USERS_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
     USERS_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
     USERS_LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    // Sign-ups per client address, and token requests per client id and per address (design §11).
+    USERS_SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+    USERS_SIGNUP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+    USERS_TOKEN_REQUESTS_PER_CLIENT: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    USERS_TOKEN_REQUESTS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    USERS_TOKEN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.USERS_KEY_ENCRYPTION_KEY !== undefined, {
     path: ['USERS_KEY_ENCRYPTION_KEY'],
@@ -48,6 +64,7 @@ export const usersEnvSchema = z
     port: env.USERS_PORT,
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
+    operationLimits: operationLimitsOf(env),
     database: { url: env.USERS_DATABASE_URL, dataDir: `${env.DATA_DIR}/users` },
     tokens: {
       issuer: env.TOKEN_ISSUER,
@@ -57,10 +74,18 @@ export const usersEnvSchema = z
     },
     keyEncryptionKey: env.USERS_KEY_ENCRYPTION_KEY,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.USERS_REDIS_KEY_PREFIX,
     loginThrottle: {
       perAccount: env.USERS_LOGIN_FAILURES_PER_ACCOUNT,
       perAddress: env.USERS_LOGIN_FAILURES_PER_ADDRESS,
       windowSeconds: env.USERS_LOGIN_THROTTLE_WINDOW_SECONDS,
+    },
+    requestLimits: {
+      signUpsPerAddress: env.USERS_SIGNUPS_PER_ADDRESS,
+      signUpWindowSeconds: env.USERS_SIGNUP_WINDOW_SECONDS,
+      tokenRequestsPerClient: env.USERS_TOKEN_REQUESTS_PER_CLIENT,
+      tokenRequestsPerAddress: env.USERS_TOKEN_REQUESTS_PER_ADDRESS,
+      tokenWindowSeconds: env.USERS_TOKEN_WINDOW_SECONDS,
     },
     serviceClients: [
       {

@@ -12,7 +12,9 @@ import { PrismaClient } from './__generated__/prisma/client.js';
 import type { UsersEnv } from './env.js';
 import { buildUsersContext, clientAddressOf } from './context.js';
 import { Redis } from 'ioredis';
-import { createLoginThrottle, databaseThrottleStore, redisThrottleStore } from './accounts/throttle.js';
+import { createLoginThrottle } from './accounts/throttle.js';
+import { databaseWindowCounters, redisWindowCounters } from './throttling/windows.js';
+import { createRequestLimits } from './throttling/request-limits.js';
 import { resolvers } from './resolvers/index.js';
 import { createAccounts } from './accounts/accounts.js';
 import { createSavedPassengers } from './accounts/saved-passengers.js';
@@ -31,6 +33,12 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 export const KEY_PUBLISH_LEAD_MS = 60_000;
 /** How often each instance re-reads the keys, to pick up a rotation made by `keys:rotate`. */
 const KEY_RELOAD_INTERVAL_MS = 30_000;
+/**
+ * How often each instance deletes the throttle windows that have ended (the database store;
+ * Redis expires them itself). A DELETE of ended rows is the same whoever runs it, so several
+ * instances purging at once only repeat each other.
+ */
+const THROTTLE_PURGE_INTERVAL_MS = 60_000;
 const migrationsDir = fileURLToPath(new URL('../../../prisma/users/migrations', import.meta.url));
 const typeDefs = loadSchemaFile(new URL('../schema.graphql', import.meta.url));
 
@@ -41,6 +49,8 @@ export interface RunningUsers extends RunningSubgraph {
   reloadKeys(): Promise<void>;
   /** The keys this instance signs and verifies with right now (in process only). */
   signingKeys(): SigningKeyRing;
+  /** Deletes the throttle windows that have ended now (each instance also does every minute). */
+  purgeThrottles(): Promise<number>;
 }
 
 export interface UsersOverrides {
@@ -93,9 +103,15 @@ export function startUsers({
         const opened = redis;
         onClose(() => opened.quit().catch(() => undefined));
       }
-      const throttle = createLoginThrottle(
-        redis ? redisThrottleStore(redis) : databaseThrottleStore(db.sql),
-        env.loginThrottle,
+      const windowCounters = redis ? redisWindowCounters(redis, env.redisKeyPrefix) : databaseWindowCounters(db.sql);
+      const throttle = createLoginThrottle(windowCounters, env.loginThrottle);
+      const limited = metrics.counter('users_rate_limited_total', 'Requests refused by a rate limit', [
+        'what',
+      ] as const);
+      const requestLimits = createRequestLimits(windowCounters, env.requestLimits, (what) => limited.inc({ what }));
+      const purgeThrottles = () => windowCounters.purge(clock());
+      const throttlePurger = repeatEvery(THROTTLE_PURGE_INTERVAL_MS, purgeThrottles, (error) =>
+        log.error({ err: error }, 'purging ended throttle windows failed'),
       );
       const accounts = createAccounts(
         prisma,
@@ -104,6 +120,7 @@ export function startUsers({
           logins: metrics.counter('users_logins_total', 'Sign-in attempts by outcome', ['outcome'] as const),
         },
         throttle,
+        requestLimits,
         clock,
       );
       const replays = metrics.counter(
@@ -166,6 +183,7 @@ export function startUsers({
               keys: () => keys,
               accessTokens,
               clock,
+              requestLimits,
               onOutcome: ({ grantType, clientId, error }) => {
                 const grant = ['client_credentials', 'refresh_token'].includes(grantType) ? grantType : 'other';
                 tokenRequests.inc({ grant, outcome: error ?? 'issued' });
@@ -175,8 +193,8 @@ export function startUsers({
             log,
           );
         },
-        tasks: [keyReloader],
-        expose: { clients, reloadKeys, signingKeys: () => keys },
+        tasks: [keyReloader, throttlePurger],
+        expose: { clients, reloadKeys, signingKeys: () => keys, purgeThrottles },
       };
     },
   });

@@ -17,9 +17,26 @@ export interface RunningUsers {
   ): Promise<GraphQLResponse<T>>;
 }
 
+/**
+ * Sign-ups and token requests all come from 127.0.0.1 in these suites: limits above what they
+ * send, unless a suite sets its own.
+ */
+const TEST_REQUEST_LIMITS = {
+  USERS_SIGNUPS_PER_ADDRESS: '100000',
+  USERS_TOKEN_REQUESTS_PER_ADDRESS: '100000',
+  USERS_TOKEN_REQUESTS_PER_CLIENT: '100000',
+};
+
 /** The users service on a free port; `DATA_DIR=memory://` keeps PGlite in memory. */
 export async function startTestUsers(vars: Record<string, string> = {}, clock?: () => Date): Promise<RunningUsers> {
-  const env = readUsersEnv({ USERS_PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...vars });
+  const env = readUsersEnv({
+    USERS_PORT: '0',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    ...TEST_REQUEST_LIMITS,
+    ...vars,
+  });
   const basics = serviceBasics('users', env);
   const service = await startUsers({ env, ...basics, overrides: clock ? { clock } : {} });
   return {

@@ -5,17 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { SeatMap, layoutCoach, type SeatMapCoach } from './SeatMap';
 
 const coach: SeatMapCoach = {
+  __typename: 'SeatMapCoach',
   number: 3,
   seatClass: 'STANDARD',
   seats: [
-    { seatId: '3-1A', label: '1A', position: 'WINDOW', free: true },
-    { seatId: '3-1B', label: '1B', position: 'AISLE', free: false },
-    { seatId: '3-1C', label: '1C', position: 'AISLE', free: true },
-    { seatId: '3-1D', label: '1D', position: 'WINDOW', free: true },
-    { seatId: '3-2A', label: '2A', position: 'WINDOW', free: true },
-    { seatId: '3-2B', label: '2B', position: 'AISLE', free: true },
-    { seatId: '3-2C', label: '2C', position: 'AISLE', free: true },
-    { seatId: '3-2D', label: '2D', position: 'WINDOW', free: true },
+    { __typename: 'SeatMapSeat', seatId: '3-1A', label: '1A', position: 'WINDOW', free: true },
+    { __typename: 'SeatMapSeat', seatId: '3-1B', label: '1B', position: 'AISLE', free: false },
+    { __typename: 'SeatMapSeat', seatId: '3-1C', label: '1C', position: 'AISLE', free: true },
+    { __typename: 'SeatMapSeat', seatId: '3-1D', label: '1D', position: 'WINDOW', free: true },
+    { __typename: 'SeatMapSeat', seatId: '3-2A', label: '2A', position: 'WINDOW', free: true },
+    { __typename: 'SeatMapSeat', seatId: '3-2B', label: '2B', position: 'AISLE', free: true },
+    { __typename: 'SeatMapSeat', seatId: '3-2C', label: '2C', position: 'AISLE', free: true },
+    { __typename: 'SeatMapSeat', seatId: '3-2D', label: '2D', position: 'WINDOW', free: true },
   ],
 };
 

@@ -5,6 +5,7 @@ import { checkEmail, normaliseEmail } from './email.js';
 import { checkName } from './name.js';
 import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './password.js';
 import type { LoginThrottle } from './throttle.js';
+import type { RequestLimits } from '../throttling/request-limits.js';
 
 /** A user as the rest of the service sees it: never with the password hash. */
 export interface Account {
@@ -30,8 +31,11 @@ export interface AccountCounters {
 export type LoginOutcome = 'success' | 'wrong_credentials' | 'rate_limited';
 
 export interface Accounts {
-  /** Creates the account; BAD_USER_INPUT for a bad email, name or password, or a taken email. */
-  signUp(details: SignUpDetails): Promise<Account>;
+  /**
+   * Creates the account; BAD_USER_INPUT for a bad email, name or password, or a taken email;
+   * RATE_LIMITED after too many sign-ups from the address.
+   */
+  signUp(details: SignUpDetails, attempt?: { clientAddress?: string | undefined }): Promise<Account>;
   /**
    * The account these credentials open; UNAUTHENTICATED for an unknown email or a wrong
    * password alike, RATE_LIMITED after too many failures for the account or the address.
@@ -50,6 +54,7 @@ export function createAccounts(
   prisma: PrismaClient,
   counters: AccountCounters,
   throttle: LoginThrottle,
+  requestLimits: Pick<RequestLimits, 'signUp'>,
   clock: () => Date = () => new Date(),
 ): Accounts {
   // Checked against when the email is unknown, so that answer takes as long as a wrong password.
@@ -57,7 +62,8 @@ export function createAccounts(
   const decoy = () => (decoyHash ??= hashPassword(randomBytes(32).toString('base64url')));
 
   return {
-    async signUp(details) {
+    async signUp(details, attempt = {}) {
+      await requestLimits.signUp(attempt.clientAddress, clock());
       const email = checkEmail(details.email);
       const name = checkName(details.name);
       checkPasswordPolicy(details.password, email);
@@ -77,20 +83,27 @@ export function createAccounts(
     async authenticate(rawEmail, password, attempt = {}) {
       const email = normaliseEmail(rawEmail);
       const address = attempt.clientAddress;
+      let reserved;
       try {
-        await throttle.check(email, address, clock());
+        reserved = await throttle.reserve(email, address, clock());
       } catch (error) {
         counters.logins.inc({ outcome: 'rate_limited' });
         throw error;
       }
-      const user = await prisma.user.findUnique({ where: { email } });
-      const matches = await verifyPassword(user?.passwordHash ?? (await decoy()), password);
+      let user, matches;
+      try {
+        user = await prisma.user.findUnique({ where: { email } });
+        matches = await verifyPassword(user?.passwordHash ?? (await decoy()), password);
+      } catch (error) {
+        await reserved.abandoned();
+        throw error;
+      }
       if (!user || !matches) {
-        await throttle.failed(email, address, clock());
+        await reserved.failed();
         counters.logins.inc({ outcome: 'wrong_credentials' });
         throw wrongCredentials();
       }
-      await throttle.succeeded(email);
+      await reserved.succeeded();
       if (needsRehash(user.passwordHash)) {
         await prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
       }

@@ -1,12 +1,15 @@
-import type { Redis } from 'ioredis';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
-import type { SqlClient } from '@railgraph/database';
+import type { WindowCounters, WindowTake } from '../throttling/windows.js';
 
 /**
- * Failed sign-ins are counted per account and per client address in a fixed window. Once
- * either count reaches its limit, sign-in for that account or from that address answers
- * RATE_LIMITED until the window ends, without checking the password. The counts live in the
- * users database, or in Redis when one is configured, so every instance sees the same ones.
+ * Sign-in attempts are counted per account and per client address in a fixed window
+ * (design §7). Each attempt reserves its place in both counts before the password is checked,
+ * in one atomic step per count, so parallel guesses cannot all pass a check made before any of
+ * them is recorded: once either count is past its limit, sign-in for that account or from that
+ * address answers RATE_LIMITED until the window ends, without checking the password.
+ * A wrong password keeps its reservation (it is the failure). A refused attempt gives its
+ * places back, so it never counts as a guess. A right password clears the account's count
+ * (it starts afresh) and gives back its place in the address's count.
  */
 export interface ThrottleLimits {
   perAccount: number;
@@ -14,19 +17,17 @@ export interface ThrottleLimits {
   windowSeconds: number;
 }
 
-export interface ThrottleStore {
-  /** Seconds until the window of `key` ends if it holds at least `limit` failures; 0 otherwise. */
-  blockedFor(key: string, limit: number, now: Date): Promise<number>;
-  /** Counts a failure under `key`. */
-  recordFailure(key: string, windowSeconds: number, now: Date): Promise<void>;
-  clear(key: string): Promise<void>;
+export interface SignInAttempt {
+  /** The password was wrong: the reservation stays as the failure. */
+  failed(): Promise<void>;
+  succeeded(): Promise<void>;
+  /** The attempt ended without an answer on the password (an error): gives its places back. */
+  abandoned(): Promise<void>;
 }
 
 export interface LoginThrottle {
-  /** RATE_LIMITED (with `retryAfterSeconds`) when the account or the address is locked. */
-  check(email: string, address: string | undefined, now: Date): Promise<void>;
-  failed(email: string, address: string | undefined, now: Date): Promise<void>;
-  succeeded(email: string): Promise<void>;
+  /** Reserves the attempt; RATE_LIMITED (with `retryAfterSeconds`) when the account or address is used up. */
+  reserve(email: string, address: string | undefined, now: Date): Promise<SignInAttempt>;
 }
 
 const accountKey = (email: string) => `account:${email}`;
@@ -39,77 +40,31 @@ export const rateLimited = (retryAfterSeconds: number) =>
     { retryAfterSeconds },
   );
 
-export function createLoginThrottle(store: ThrottleStore, limits: ThrottleLimits): LoginThrottle {
+export function createLoginThrottle(counters: WindowCounters, limits: ThrottleLimits): LoginThrottle {
   return {
-    async check(email, address, now) {
-      const waits = await Promise.all([
-        store.blockedFor(accountKey(email), limits.perAccount, now),
-        address ? store.blockedFor(addressKey(address), limits.perAddress, now) : 0,
-      ]);
-      const wait = Math.max(...waits);
-      if (wait > 0) throw rateLimited(wait);
-    },
-    async failed(email, address, now) {
-      await store.recordFailure(accountKey(email), limits.windowSeconds, now);
-      if (address) await store.recordFailure(addressKey(address), limits.windowSeconds, now);
-    },
-    succeeded: (email) => store.clear(accountKey(email)),
-  };
-}
+    async reserve(email, address, now) {
+      const places: Array<{ key: string; limit: number; taken: WindowTake }> = [];
+      const take = async (key: string, limit: number) =>
+        places.push({ key, limit, taken: await counters.take(key, limits.windowSeconds, now) });
+      await take(accountKey(email), limits.perAccount);
+      if (address) await take(addressKey(address), limits.perAddress);
+      const giveBack = async (which: typeof places) => {
+        for (const place of which) await counters.giveBack(place.key, place.taken);
+      };
 
-const secondsUntil = (end: Date, now: Date) => Math.max(1, Math.ceil((end.getTime() - now.getTime()) / 1000));
-
-/** Counts in the `LoginThrottle` table; one upsert per failure, so concurrent instances add up. */
-export function databaseThrottleStore(sql: SqlClient): ThrottleStore {
-  return {
-    async blockedFor(key, limit, now) {
-      const [row] = await sql.query<{ failures: number; windowEndsAt: Date }>(
-        'SELECT "failures", "windowEndsAt" FROM "LoginThrottle" WHERE "key" = $1',
-        [key],
-      );
-      if (!row) return 0;
-      const end = new Date(row.windowEndsAt);
-      return row.failures >= limit && end > now ? secondsUntil(end, now) : 0;
-    },
-    async recordFailure(key, windowSeconds, now) {
-      await sql.query(
-        `INSERT INTO "LoginThrottle" ("key", "failures", "windowEndsAt") VALUES ($1, 1, $2)
-         ON CONFLICT ("key") DO UPDATE SET
-           "failures" = CASE WHEN "LoginThrottle"."windowEndsAt" <= $3 THEN 1 ELSE "LoginThrottle"."failures" + 1 END,
-           "windowEndsAt" = CASE WHEN "LoginThrottle"."windowEndsAt" <= $3 THEN $2 ELSE "LoginThrottle"."windowEndsAt" END`,
-        [key, new Date(now.getTime() + windowSeconds * 1000), now],
-      );
-    },
-    async clear(key) {
-      await sql.query('DELETE FROM "LoginThrottle" WHERE "key" = $1', [key]);
-    },
-  };
-}
-
-/**
- * Counts in Redis: INCR, with the window as the key's expiry set by the first failure.
- * Redis keeps its own time, so the service clock does not move these windows.
- */
-export function redisThrottleStore(redis: Redis, prefix = 'railgraph:users:login:'): ThrottleStore {
-  return {
-    async blockedFor(key, limit) {
-      const [[, failures], [, ttlMs]] = (await redis
-        .multi()
-        .get(prefix + key)
-        .pttl(prefix + key)
-        .exec()) as [[unknown, string | null], [unknown, number]];
-      return Number(failures ?? 0) >= limit && ttlMs > 0 ? Math.ceil(ttlMs / 1000) : 0;
-    },
-    async recordFailure(key, windowSeconds) {
-      // NX: only the first failure of a window sets its end.
-      await redis
-        .multi()
-        .incr(prefix + key)
-        .expire(prefix + key, windowSeconds, 'NX')
-        .exec();
-    },
-    async clear(key) {
-      await redis.del(prefix + key);
+      const over = places.filter((place) => place.taken.count > place.limit);
+      if (over.length > 0) {
+        await giveBack(places);
+        throw rateLimited(Math.max(...over.map((place) => place.taken.retryAfterSeconds)));
+      }
+      return {
+        failed: async () => undefined,
+        succeeded: async () => {
+          await counters.clear(accountKey(email));
+          await giveBack(places.slice(1));
+        },
+        abandoned: () => giveBack(places),
+      };
     },
   };
 }

@@ -5,11 +5,17 @@ import { clientIdPattern, type Clients } from '../clients/clients.js';
 import { parseScopeParameter } from '../clients/scopes.js';
 import { TRAVELLER_SCOPES, issueClientToken, type AccessTokenSettings } from '../tokens/access-tokens.js';
 import type { Sessions } from '../tokens/sessions.js';
+import type { RequestLimits } from '../throttling/request-limits.js';
+import { clientAddressOf } from '../context.js';
 
 export const TOKEN_PATH = '/oauth/token';
 
-/** The error codes of RFC 6749 §5.2. */
+/**
+ * The error codes of RFC 6749 §5.2, and `slow_down` (registered for the token endpoint by
+ * RFC 8628 §3.5, "slow your requests down") for a request refused by the rate limits.
+ */
 export type OAuthErrorCode =
+  | 'slow_down'
   | 'invalid_request'
   | 'invalid_client'
   | 'invalid_grant'
@@ -22,6 +28,8 @@ export interface TokenRequest {
   authorization: string | undefined;
   /** The form parameters; a repeated parameter arrives as an array. */
   form: Record<string, unknown>;
+  /** Where the request comes from, for the per-address limit. */
+  clientAddress?: string | undefined;
 }
 
 export interface TokenResponse {
@@ -36,6 +44,8 @@ export interface TokenEndpointDeps {
   keys: () => SigningKeyRing;
   accessTokens: AccessTokenSettings;
   clock: () => Date;
+  /** Token requests per address and per client (design §11); none when absent. */
+  requestLimits?: Pick<RequestLimits, 'tokenRequestFrom' | 'tokenRequestFor'>;
   /** Told of every answer, for metrics and the log; never with a secret. */
   onOutcome?: (outcome: { grantType: string; clientId?: string; error?: OAuthErrorCode }) => void;
 }
@@ -49,17 +59,31 @@ class OAuthError extends Error {
   constructor(
     readonly code: OAuthErrorCode,
     readonly description: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
   }
 }
 
-const errorResponse = (error: OAuthError): TokenResponse => ({
+const slowDown = (retryAfterSeconds: number) =>
+  new OAuthError('slow_down', `Too many token requests: try again in ${retryAfterSeconds} s`, retryAfterSeconds);
+
+function errorResponse(error: OAuthError): TokenResponse {
+  // A rate-limited request is HTTP 429 with Retry-After (RFC 6585 §4), in the §5.2 body shape.
+  if (error.code === 'slow_down') {
+    return {
+      status: 429,
+      headers: { ...noStore, 'retry-after': String(error.retryAfterSeconds ?? 1) },
+      body: { error: error.code, error_description: error.description },
+    };
+  }
   // invalid_client is 401 with a challenge naming the scheme we take (§5.2); the rest are 400.
-  status: error.code === 'invalid_client' ? 401 : 400,
-  headers: { ...noStore, ...(error.code === 'invalid_client' ? { 'www-authenticate': basicChallenge } : {}) },
-  body: { error: error.code, error_description: error.description },
-});
+  return {
+    status: error.code === 'invalid_client' ? 401 : 400,
+    headers: { ...noStore, ...(error.code === 'invalid_client' ? { 'www-authenticate': basicChallenge } : {}) },
+    body: { error: error.code, error_description: error.description },
+  };
+}
 
 /** RFC 6749 §2.3.1: each half of the Basic credentials is form-encoded before base64. */
 function formDecode(value: string): string {
@@ -119,6 +143,10 @@ export async function answerTokenRequest(deps: TokenEndpointDeps, request: Token
   let grantType = 'unknown';
   let clientId: string | undefined;
   try {
+    // Every request counts against its address, whatever it asks; a well-formed client id
+    // counts against that client too, before its secret is checked.
+    const fromAddress = (await deps.requestLimits?.tokenRequestFrom(request.clientAddress, deps.clock())) ?? 0;
+    if (fromAddress > 0) throw slowDown(fromAddress);
     if (request.contentType?.split(';')[0]?.trim().toLowerCase() !== FORM_TYPE) {
       throw new OAuthError('invalid_request', `Send the parameters as ${FORM_TYPE}`);
     }
@@ -127,6 +155,13 @@ export async function answerTokenRequest(deps: TokenEndpointDeps, request: Token
     grantType = form['grant_type'] ?? 'unknown';
     // Only a well-formed id is worth naming in logs and metrics; anything else is the caller's noise.
     const namedClient = credentials && clientIdPattern.test(credentials.clientId) ? credentials.clientId : undefined;
+    if (namedClient) {
+      const forClient = (await deps.requestLimits?.tokenRequestFor(namedClient, deps.clock())) ?? 0;
+      if (forClient > 0) {
+        clientId = namedClient;
+        throw slowDown(forClient);
+      }
+    }
     if (form['grant_type'] === undefined)
       throw new OAuthError('invalid_request', 'The grant_type parameter is missing');
 
@@ -197,6 +232,7 @@ export function mountTokenEndpoint(app: Express, deps: TokenEndpointDeps, log: L
           contentType: req.header('content-type'),
           authorization: req.header('authorization'),
           form: (req.body ?? {}) as Record<string, unknown>,
+          clientAddress: clientAddressOf(req.header('x-forwarded-for'), req.socket.remoteAddress),
         });
         res.status(answer.status).set(answer.headers).json(answer.body);
       } catch (error) {

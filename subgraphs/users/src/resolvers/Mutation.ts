@@ -2,7 +2,8 @@ import { requireTraveller } from '@railgraph/auth';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 
 export const Mutation: MutationResolvers = {
-  signUp: async (_parent, { input }, ctx) => ctx.sessions.start(await ctx.accounts.signUp(input)),
+  signUp: async (_parent, { input }, ctx) =>
+    ctx.sessions.start(await ctx.accounts.signUp(input, { clientAddress: ctx.clientAddress })),
 
   logIn: async (_parent, { input }, ctx) =>
     ctx.sessions.start(
