@@ -15,8 +15,9 @@ const readByWorkInProgress = new Set([
   'REDIS_URL',
   'USERS_KEY_ENCRYPTION_KEY',
 ]);
-// Only interpolated into other values by Kubernetes ($(DATABASE_PASSWORD) in the URL).
-const interpolationOnly = new Set(['DATABASE_PASSWORD', 'REDIS_PASSWORD']);
+// Only interpolated into other values by Kubernetes ($(DATABASE_PASSWORD) in the URL), or read
+// by Node itself.
+const interpolationOnly = new Set(['DATABASE_PASSWORD', 'REDIS_PASSWORD', 'NODE_OPTIONS']);
 
 const template = (name: string) => readFileSync(path.join(chartDir, 'templates', name), 'utf8');
 

@@ -40,6 +40,7 @@ export class Supervisor {
     const log = createWriteStream(logFile, { flags: 'a' });
     const child = fork(plan.entry, [], {
       env: plan.env ? { ...this.env, ...plan.env } : this.env,
+      ...(plan.execArgv ? { execArgv: [...process.execArgv, ...plan.execArgv] } : {}),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
