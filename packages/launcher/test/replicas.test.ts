@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnvError } from '@railgraph/service-kit';
 import { readLauncherEnv } from '../src/env.js';
-import { processPlan, replicaCounts } from '../src/plan.js';
+import { GATEWAY_HEAP_MB, processPlan, replicaCounts } from '../src/plan.js';
 import { freeReplicaPorts, REPLICA_PORTS } from '../src/replica-ports.js';
 import { portIsFree } from '../src/system.js';
 
@@ -21,7 +21,13 @@ describe('replicas of tickets, inventory and the gateway', () => {
       { name: 'inventory', entry: '/repo/subgraphs/inventory/dist/index.js', port: 4003, stage: 0 },
       { name: 'prices', entry: '/repo/subgraphs/prices/dist/index.js', port: 4004, stage: 0 },
       { name: 'tickets', entry: '/repo/subgraphs/tickets/dist/index.js', port: 4005, stage: 0 },
-      { name: 'gateway', entry: '/repo/gateway/dist/index.js', port: 4000, stage: 1 },
+      {
+        name: 'gateway',
+        entry: '/repo/gateway/dist/index.js',
+        port: 4000,
+        stage: 1,
+        execArgv: [`--max-old-space-size=${GATEWAY_HEAP_MB}`],
+      },
     ]);
     // Even with a count of 1 given explicitly and real stores.
     expect(processPlan('/repo', readLauncherEnv({ ...real, TICKETS_REPLICAS: '1' }))).toEqual(plan);
