@@ -13,7 +13,9 @@ export async function processesOf(dataDir: string): Promise<SystemProcess[]> {
   const found: SystemProcess[] = [];
   for (const pid of await pidsOf(dataDir)) {
     // A process may end meanwhile: it is then named by its pid.
-    const script = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0')[1] ?? '';
+    // The script is the first argument after node's own options (`--max-old-space-size=...`).
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').slice(1);
+    const script = args.find((arg) => !arg.startsWith('-')) ?? '';
     const name =
       /(subgraphs|packages)\/([a-z-]+)\//.exec(script)?.[2] ??
       (script.includes('gateway') ? 'gateway' : script || `pid ${pid}`);
