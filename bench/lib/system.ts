@@ -10,7 +10,10 @@ import { childEnv } from './env.js';
 import { repoRoot } from './paths.js';
 
 /** The processes with a port, in the order of their ports in a block (as their default ports are ordered). */
-const portOwners = ['gateway', 'users', 'trains', 'inventory', 'prices', 'tickets'] as const;
+const portOwners = ['gateway', 'users', 'trains', 'inventory', 'prices', 'tickets', 'embedded_postgres'] as const;
+
+/** How many ports `portVariables` takes from its base. */
+export const PORT_BLOCK = portOwners.length;
 
 /** The launcher's `<PROCESS>_PORT` variables for the block from `base` (`GATEWAY_PORT` = base, ...). */
 export const portVariables = (base: number): Record<string, string> =>

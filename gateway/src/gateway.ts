@@ -115,7 +115,7 @@ export async function startGateway({
   });
 
   const admission = await loadOperationAdmission<GatewayContext>(env, log);
-  const limiter = createRateLimiter(env.rateLimits, log, metrics);
+  const limiter = await createRateLimiter(env.rateLimits, log, metrics);
   const service = await startGraphQLService<GatewayContext>({
     service: 'gateway',
     host: env.host,

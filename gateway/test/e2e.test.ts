@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -239,6 +240,8 @@ describe('the walking skeleton through the gateway', () => {
     await portsClosed(Object.values(system.ports), 5_000);
     await processesGone(system.dataDir, 5_000);
     expect(system.output()).toContain('all services stopped');
+    // The embedded PostgreSQL server shut down cleanly: it removes its pid file last.
+    expect(existsSync(path.join(system.dataDir, 'postgres', 'cluster', 'postmaster.pid'))).toBe(false);
   });
 });
 
@@ -250,6 +253,8 @@ describe('when the launcher dies without cleaning up', () => {
       await orphaned.exited;
       await portsClosed(Object.values(orphaned.ports), 15_000);
       await processesGone(orphaned.dataDir, 15_000);
+      // The embedded PostgreSQL server too, and cleanly (told by the kernel when its parent died).
+      expect(existsSync(path.join(orphaned.dataDir, 'postgres', 'cluster', 'postmaster.pid'))).toBe(false);
     } finally {
       await orphaned.cleanup();
     }

@@ -134,7 +134,7 @@ describe('a limiter whose Redis is unreachable', () => {
     const warn = vi.spyOn(log, 'warn');
     const metrics = createMetrics('gateway');
     const env = readGatewayEnv({ REDIS_URL: `redis://127.0.0.1:${closedPort}`, GATEWAY_RATE_LIMIT_ANONYMOUS: '2' });
-    limiter = createRateLimiter(env.rateLimits, log, metrics);
+    limiter = await createRateLimiter(env.rateLimits, log, metrics);
 
     const decisions = [];
     for (let i = 0; i < 3; i += 1) decisions.push(await limiter.admit(null, '198.51.100.7', 'query'));

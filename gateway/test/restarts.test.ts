@@ -55,6 +55,42 @@ describe('a service killed while the system runs', () => {
     await eventually('the whole system is ready', () => ready(system!.ports.gateway));
   }, 120_000);
 
+  it('the embedded PostgreSQL server is started again too, and the services use it again', async () => {
+    system = await startSystem();
+    const postmaster = await pidOf(system, 'bin/postgres');
+    expect(postmaster).toBeDefined();
+    process.kill(postmaster!, 'SIGKILL');
+
+    await eventually('the launcher restarts the server', async () =>
+      system!.output().includes('the embedded PostgreSQL server exited unexpectedly (signal SIGKILL); restarting it'),
+    );
+    await eventually(
+      'the server is ready again',
+      async () => /the embedded PostgreSQL server restarted \(pid \d+\) and ready/.test(system!.output()),
+      60_000,
+    );
+    expect(await pidOf(system, 'bin/postgres')).not.toBe(postmaster);
+    // The services' pools reconnect by themselves: a read that needs users' database answers.
+    await eventually(
+      'users answers from its database again',
+      async () => {
+        const answer = await fetch(system!.gatewayUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: 'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
+            variables: {
+              input: { email: 'after-restart@example.com', password: 'correct horse battery staple', name: 'A' },
+            },
+          }),
+        });
+        return Boolean(((await answer.json()) as { data?: { signUp?: unknown } | null }).data?.signUp);
+      },
+      30_000,
+    );
+    expect(system.launcher.exitCode).toBeNull();
+  }, 120_000);
+
   it('stops the system instead when restarts are off', async () => {
     system = await startSystem({ RESTART_CRASHED: 'false' });
     process.kill((await pidOf(system, 'subgraphs/prices/dist/index.js'))!, 'SIGKILL');

@@ -29,7 +29,11 @@ const WARN_INTERVAL_MS = 10_000;
  * refusing everyone (an outage of a counter must not become an outage of the API) or
  * admitting everyone (the limits would vanish exactly when something is already wrong).
  */
-export function createRateLimiter(settings: RateLimitSettings, log: Logger, metrics: ServiceMetrics): RateLimiter {
+export async function createRateLimiter(
+  settings: RateLimitSettings,
+  log: Logger,
+  metrics: ServiceMetrics,
+): Promise<RateLimiter> {
   const refused = metrics.counter('gateway_rate_limited_total', 'Operations refused by the rate limits', [
     'kind',
     'class',
@@ -47,7 +51,7 @@ export function createRateLimiter(settings: RateLimitSettings, log: Logger, metr
 
   const local = memoryWindowStore();
   const shared: WindowStore | undefined = settings.redisUrl
-    ? redisWindowStore({
+    ? await redisWindowStore({
         url: settings.redisUrl,
         keyPrefix: settings.keyPrefix,
         onConnectionError: (error) => warn(error, 'rate-limit Redis connection failed; counting in process'),

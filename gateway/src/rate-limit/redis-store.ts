@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { WindowStore } from './window-store.js';
 
 /**
@@ -29,7 +29,9 @@ export interface RedisStoreOptions {
 }
 
 /** Counters in Redis, shared by every gateway replica. */
-export function redisWindowStore(options: RedisStoreOptions): WindowStore {
+export async function redisWindowStore(options: RedisStoreOptions): Promise<WindowStore> {
+  // Loaded only when configured: the embedded default has no Redis and keeps its memory.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(options.url, {
     // Fail at once while Redis is away rather than queue: the caller counts in process meanwhile.
     enableOfflineQueue: false,

@@ -1,26 +1,27 @@
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
 import pg from 'pg';
-import { pgliteSql, postgresSql, type SqlClient } from './sql.js';
+import { connectionUrl, readConnection } from './embedded/connection.js';
+import { postgresSql, type SqlClient } from './sql.js';
 import { migrate, type MigrationResult } from './migrate.js';
 
 export interface DatabaseSettings {
-  /** A PostgreSQL URL; when absent the service uses embedded PGlite under `dataDir`. */
+  /** A PostgreSQL URL; when absent, the `embedded` database. */
   url?: string | undefined;
-  /** Where the embedded database keeps its files, e.g. `.data/trains`; `memory://` for none. */
-  dataDir: string;
-  /** Largest pool size on PostgreSQL. */
+  /**
+   * The embedded default: the database `name` on the embedded PostgreSQL server of the data
+   * folder `dataDir` (the one `npm start` runs, found through `<dataDir>/postgres/connection.json`).
+   */
+  embedded?: { dataDir: string; name: string };
+  /** Largest pool size. */
   poolSize?: number;
   /** Told when the server closes an idle pooled connection (the pool recovers by itself). */
   onIdleError?: (error: Error) => void;
 }
 
-/** One service's database: a Prisma driver adapter and a raw SQL client over one connection source. */
+/** One service's database: a Prisma driver adapter and a raw SQL client over one pool. */
 export interface ServiceDatabase {
-  kind: 'pglite' | 'postgres';
   adapter: SqlDriverAdapterFactory;
   sql: SqlClient;
   migrate(migrationsDir: string): Promise<MigrationResult>;
@@ -28,24 +29,34 @@ export interface ServiceDatabase {
   close(): Promise<void>;
 }
 
-export async function openDatabase(settings: DatabaseSettings): Promise<ServiceDatabase> {
-  if (settings.url) {
-    const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize ?? 10 });
-    // An idle connection the server ends (restart, failover) is dropped from the pool and
-    // replaced on next use; without a listener it would crash the process.
-    pool.on('error', (error) => settings.onIdleError?.(error));
-    const sql = postgresSql(pool);
-    return wrap('postgres', new PrismaPg(pool), sql);
-  }
-  if (!settings.dataDir.startsWith('memory://')) await mkdir(settings.dataDir, { recursive: true });
-  const db = await PGlite.create(settings.dataDir);
-  return wrap('pglite', new PrismaPGlite(db), pgliteSql(db));
+/** Neither a URL nor an embedded server to find the database on. */
+export class DatabaseNotConfigured extends Error {
+  override name = 'DatabaseNotConfigured';
 }
 
-function wrap(kind: ServiceDatabase['kind'], adapter: SqlDriverAdapterFactory, sql: SqlClient): ServiceDatabase {
+/** The URL `settings` point at: the one given, or the embedded server's database. */
+export async function databaseUrlOf(settings: DatabaseSettings): Promise<string> {
+  if (settings.url) return settings.url;
+  if (!settings.embedded) throw new DatabaseNotConfigured('no database URL given');
+  const { dataDir, name } = settings.embedded;
+  const connection = await readConnection(path.join(dataDir, 'postgres'));
+  if (!connection) {
+    throw new DatabaseNotConfigured(
+      `no ${name.toUpperCase()}_DATABASE_URL and no embedded PostgreSQL server has run on ${dataDir}: ` +
+        'start the system with `npm start` (it runs the embedded server), or set the URL',
+    );
+  }
+  return connectionUrl(connection, name);
+}
+
+export async function openDatabase(settings: DatabaseSettings): Promise<ServiceDatabase> {
+  const pool = new pg.Pool({ connectionString: await databaseUrlOf(settings), max: settings.poolSize ?? 10 });
+  // An idle connection the server ends (restart, failover) is dropped from the pool and
+  // replaced on next use; without a listener it would crash the process.
+  pool.on('error', (error) => settings.onIdleError?.(error));
+  const sql = postgresSql(pool);
   return {
-    kind,
-    adapter,
+    adapter: new PrismaPg(pool),
     sql,
     migrate: (dir) => migrate(sql, dir),
     ping: async () => {

@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const db = await openDatabase({ url: databaseUrl, dataDir: 'memory://', poolSize: 1 });
+  const db = await openDatabase({ url: databaseUrl, poolSize: 1 });
   try {
     const result = await db.migrate(path.join(prismaRoot, service, 'migrations'));
     report({ level: 'info', service, applied: result.applied, alreadyApplied: result.alreadyApplied.length });

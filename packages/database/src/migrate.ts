@@ -56,7 +56,7 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationFi
  * Applies each pending migration in its own transaction and records it in
  * `_prisma_migrations` the way `prisma migrate deploy` does, so either tool sees the same
  * history. An applied migration whose file changed since is refused, as Prisma refuses it.
- * Concurrent runners on PostgreSQL are serialised by an advisory lock.
+ * Concurrent runners are serialised by an advisory lock.
  */
 export async function migrate(client: SqlClient, migrationsDir: string): Promise<MigrationResult> {
   const migrations = await readMigrations(migrationsDir);
@@ -65,10 +65,8 @@ export async function migrate(client: SqlClient, migrationsDir: string): Promise
 }
 
 async function migrateOn(sql: SqlClient, migrations: MigrationFile[]): Promise<MigrationResult> {
-  if (sql.kind === 'postgres') {
-    // The lock key Prisma Migrate itself uses, so the two never run at once either.
-    await sql.query('SELECT pg_advisory_lock(72707369)');
-  }
+  // The lock key Prisma Migrate itself uses, so the two never run at once either.
+  await sql.query('SELECT pg_advisory_lock(72707369)');
   try {
     await sql.exec(historyTable);
     const rows = await sql.query<{
@@ -117,6 +115,6 @@ async function migrateOn(sql: SqlClient, migrations: MigrationFile[]): Promise<M
     }
     return result;
   } finally {
-    if (sql.kind === 'postgres') await sql.query('SELECT pg_advisory_unlock(72707369)');
+    await sql.query('SELECT pg_advisory_unlock(72707369)');
   }
 }

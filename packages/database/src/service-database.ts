@@ -30,7 +30,7 @@ export interface OpenServiceDatabase<TClient> {
 
 /**
  * What every database-backed service does first: opens its database (PostgreSQL by URL, or
- * embedded PGlite), applies its migrations, logs those applied, and makes its Prisma client.
+ * the embedded server's), applies its migrations, logs those applied, and makes its Prisma client.
  * On close, the client disconnects first, then the database closes.
  */
 export async function openServiceDatabase<TClient extends { $disconnect(): Promise<void> }>(

@@ -1,9 +1,7 @@
-import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 
-/** The small SQL surface the migration runner and readiness checks need, over either store. */
+/** The small SQL surface the migration runner, readiness checks and raw statements need. */
 export interface SqlClient {
-  readonly kind: 'pglite' | 'postgres';
   query<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Runs a multi-statement script (a migration file). */
   exec(script: string): Promise<void>;
@@ -13,25 +11,8 @@ export interface SqlClient {
   close(): Promise<void>;
 }
 
-export function pgliteSql(db: PGlite): SqlClient {
-  const over = (q: Pick<PGlite, 'query' | 'exec'>): SqlClient => ({
-    kind: 'pglite',
-    query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-      (await q.query<R>(sql, params)).rows,
-    exec: async (script) => {
-      await q.exec(script);
-    },
-    transaction: (work) => db.transaction((tx) => work(over(tx))),
-    // PGlite is a single connection: every statement is already on one session.
-    session: (work) => work(over(q)),
-    close: () => db.close(),
-  });
-  return over(db);
-}
-
 export function postgresSql(pool: pg.Pool): SqlClient {
   const inTransactionOn = (client: pg.PoolClient): SqlClient => ({
-    kind: 'postgres',
     query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
       (await client.query<R>(sql, params)).rows,
     exec: async (script) => {
@@ -55,7 +36,6 @@ export function postgresSql(pool: pg.Pool): SqlClient {
   };
   /** One connection held for a series of statements (session-level locks, settings). */
   const sessionOn = (client: pg.PoolClient): SqlClient => ({
-    kind: 'postgres',
     query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
       (await client.query<R>(sql, params)).rows,
     exec: async (script) => {
@@ -74,7 +54,6 @@ export function postgresSql(pool: pg.Pool): SqlClient {
     }
   };
   return {
-    kind: 'postgres',
     query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
       (await pool.query<R>(sql, params)).rows,
     exec: async (script) => {

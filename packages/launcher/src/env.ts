@@ -1,4 +1,6 @@
-import { DEFAULT_PORTS, EnvError, envFields, parseEnv, z } from '@railgraph/service-kit';
+// The light entry points: the launcher runs all the time next to the services, without their libraries.
+import { EnvError, envFields, parseEnv, z } from '@railgraph/service-kit/env';
+import { DEFAULT_PORTS } from '@railgraph/service-kit/ports';
 
 /** The most processes one service may run as on one machine. */
 export const MAX_REPLICAS = 8;
@@ -37,8 +39,17 @@ export const launcherEnvSchema = z.object({
   TICKETS_HOST: envFields.host(),
   INVENTORY_HOST: envFields.host(),
   GATEWAY_HOST: envFields.host(),
-  /** Only whether they are set: replicas of tickets need PostgreSQL, replicas of inventory Redis. */
+  /**
+   * Where the embedded PostgreSQL server listens (127.0.0.1 only): one server, files under
+   * DATA_DIR/postgres, with a database for each service not given a `<SERVICE>_DATABASE_URL`.
+   */
+  EMBEDDED_POSTGRES_PORT: envFields.port(4006),
+  /** Only whether they are set: a service given one uses that PostgreSQL instead of the embedded server. */
+  USERS_DATABASE_URL: z.string().optional(),
+  TRAINS_DATABASE_URL: z.string().optional(),
+  PRICES_DATABASE_URL: z.string().optional(),
   TICKETS_DATABASE_URL: z.string().optional(),
+  /** Only whether they are set: replicas of inventory need Redis. */
   REDIS_URL: z.string().optional(),
   INVENTORY_REDIS_CLUSTER_NODES: z.string().optional(),
 });
@@ -47,17 +58,11 @@ export type LauncherEnv = z.output<typeof launcherEnvSchema>;
 
 /**
  * Several processes of a service share its stores, so they need stores that serve several
- * processes: an embedded PGlite database serves one process, and inventory's in-process engine
- * would give each replica seats of its own.
+ * processes: PostgreSQL (the embedded server too) does; inventory's in-process engine would give
+ * each replica seats of its own.
  */
 export function replicaStoreProblems(env: LauncherEnv): string[] {
   const problems: string[] = [];
-  if (env.TICKETS_REPLICAS > 1 && !env.TICKETS_DATABASE_URL) {
-    problems.push(
-      `TICKETS_REPLICAS: ${env.TICKETS_REPLICAS} tickets replicas need PostgreSQL: set TICKETS_DATABASE_URL ` +
-        '(the embedded PGlite database serves one process)',
-    );
-  }
   if (env.INVENTORY_REPLICAS > 1 && !env.REDIS_URL && !env.INVENTORY_REDIS_CLUSTER_NODES) {
     problems.push(
       `INVENTORY_REPLICAS: ${env.INVENTORY_REPLICAS} inventory replicas need Redis: set REDIS_URL ` +

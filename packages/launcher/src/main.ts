@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { EnvError } from '@railgraph/service-kit';
+import { EnvError } from '@railgraph/service-kit/env';
+import { servicesWithoutDatabase, startDatabases, type Databases } from './databases.js';
 import { inheritedEnvironment, readLauncherEnv, type LauncherEnv } from './env.js';
 import {
   peerUrls,
@@ -40,12 +41,26 @@ async function main(): Promise<number> {
     throw error;
   }
   const startedAt = performance.now();
-  const logDir = path.resolve(repoRoot, env.DATA_DIR, 'logs');
+  const dataDir = path.resolve(repoRoot, env.DATA_DIR);
+  const logDir = path.join(dataDir, 'logs');
+  const served = servicesWithoutDatabase(env);
+  let databases: Databases | undefined;
+  if (served.length > 0) {
+    try {
+      databases = await startDatabases(env, dataDir, logDir, served);
+    } catch (error) {
+      process.stderr.write(`launcher: the embedded PostgreSQL server did not start: ${(error as Error).message}\n`);
+      return 1;
+    }
+    out(`starting the embedded PostgreSQL server (log in ${path.relative(process.cwd(), databases.logFile)})`);
+    out(`  ✓ postgres  127.0.0.1:${databases.server.port}  databases ${served.join(', ')}`);
+  }
   const childEnv = {
     ...peerUrls(env),
     ...serviceClientSecrets(),
+    ...databases?.env,
     ...inheritedEnvironment(),
-    DATA_DIR: path.resolve(repoRoot, env.DATA_DIR),
+    DATA_DIR: dataDir,
   };
   let failed: ((reason: Error) => void) | undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
@@ -87,11 +102,40 @@ async function main(): Promise<number> {
       await closeWebApp?.();
       await supervisor.stopAll();
       await Promise.all(proxies.map((proxy) => proxy.close()));
+      await databases?.server.stop();
       out('all services stopped');
       return code;
     })();
     return stopping;
   };
+  /** The embedded server's crash is handled like a service's: restarted once the system runs, else a failure. */
+  const watchDatabase = (current: Databases) =>
+    void current.server.exited.then(({ code, signal }) => {
+      if (stopping) return;
+      const how = signal ? `signal ${signal}` : `code ${code}`;
+      const decision = running && env.RESTART_CRASHED ? restarts.crashed('postgres', Date.now()) : undefined;
+      if (!decision?.restart) {
+        const why = decision ? `; it crashed ${decision.crashesInWindow} times within a minute, giving up` : '';
+        failed?.(new Error(`the embedded PostgreSQL server exited unexpectedly (${how})${why}`));
+        return;
+      }
+      process.stderr.write(
+        `the embedded PostgreSQL server exited unexpectedly (${how}); restarting it in ${decision.delayMs / 1000} s\n`,
+      );
+      void sleep(decision.delayMs)
+        .then(() => (stopping ? undefined : startDatabases(env, dataDir, logDir, served)))
+        .then(
+          (again) => {
+            if (!again) return;
+            databases = again;
+            watchDatabase(again);
+            process.stderr.write(`the embedded PostgreSQL server restarted (pid ${again.server.pid}) and ready\n`);
+          },
+          (error: Error) => failed?.(new Error(`the embedded PostgreSQL server did not come back: ${error.message}`)),
+        );
+    });
+  if (databases) watchDatabase(databases);
+
   const signalled = new Promise<number>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(stop(0)));
   });

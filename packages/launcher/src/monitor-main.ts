@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EnvError } from '@railgraph/service-kit';
+import { EnvError } from '@railgraph/service-kit/env';
 import { readMonitorEnv } from './env.js';
 import { prometheusArgs, prometheusConfig } from './monitor.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { DEFAULT_PORTS, LOCAL_HOST, localUrl as local, webOrigins } from '@railgraph/service-kit';
+import { DEFAULT_PORTS, LOCAL_HOST, localUrl as local, webOrigins } from '@railgraph/service-kit/ports';
 import type { LauncherEnv } from './env.js';
 
 export interface ProcessPlan {

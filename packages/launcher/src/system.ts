@@ -17,7 +17,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export interface RunningSystem {
   launcher: ChildProcess;
-  ports: Record<'gateway' | 'users' | 'trains' | 'inventory' | 'prices' | 'tickets' | 'web', number>;
+  ports: Record<'gateway' | 'users' | 'trains' | 'inventory' | 'prices' | 'tickets' | 'web' | 'postgres', number>;
   dataDir: string;
   /** The service clients' secrets this start made up (contracts: service-to-service auth). */
   serviceSecrets: { tickets: string; inventory: string };
@@ -86,7 +86,7 @@ export const SYSTEM_TEST_RATE_LIMITS: Record<string, string> = {
  * other setting come in `extraEnv`.
  */
 export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
-  const base = await freePortBlock(7);
+  const base = await freePortBlock(8);
   const ports = {
     gateway: base,
     users: base + 1,
@@ -95,6 +95,8 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     prices: base + 4,
     tickets: base + 5,
     web: base + 6,
+    /** The embedded PostgreSQL server's, for the services given no `<SERVICE>_DATABASE_URL`. */
+    postgres: base + 7,
   };
   // A caller may bring its own data folder; cleanup waits for the processes using it either way.
   const dataDir = extraEnv['DATA_DIR'] ?? (await mkdtemp(path.join(os.tmpdir(), 'railgraph-e2e-')));
@@ -113,6 +115,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
       TICKETS_CLIENT_SECRET: serviceSecrets.tickets,
       INVENTORY_CLIENT_SECRET: serviceSecrets.inventory,
       WEB_PORT: String(ports.web),
+      EMBEDDED_POSTGRES_PORT: String(ports.postgres),
       ...SYSTEM_TEST_RATE_LIMITS,
       ...extraEnv,
     },

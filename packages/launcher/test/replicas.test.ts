@@ -60,12 +60,10 @@ describe('replicas of tickets, inventory and the gateway', () => {
   });
 
   it.each([
-    [{ TICKETS_REPLICAS: '2', REDIS_URL: real.REDIS_URL }, 'TICKETS_REPLICAS: 2 tickets replicas need PostgreSQL'],
     [
       { INVENTORY_REPLICAS: '3', TICKETS_DATABASE_URL: real.TICKETS_DATABASE_URL },
       'INVENTORY_REPLICAS: 3 inventory replicas need Redis: set REDIS_URL',
     ],
-    [{ TICKETS_REPLICAS: '2', TICKETS_DATABASE_URL: '' }, 'set TICKETS_DATABASE_URL'],
     [{ GATEWAY_REPLICAS: '9' }, 'GATEWAY_REPLICAS'],
     [{ TICKETS_REPLICAS: '0', ...real }, 'TICKETS_REPLICAS'],
     [{ INVENTORY_REPLICAS: 'two', ...real }, 'INVENTORY_REPLICAS'],
@@ -74,8 +72,11 @@ describe('replicas of tickets, inventory and the gateway', () => {
     expect(() => readLauncherEnv(source)).toThrow(message);
   });
 
-  it('allow gateway replicas on the embedded stores, and inventory replicas on a Redis cluster', () => {
+  it('allow gateway and tickets replicas on the embedded stores, and inventory replicas on a Redis cluster', () => {
     expect(readLauncherEnv({ GATEWAY_REPLICAS: '8' }).GATEWAY_REPLICAS).toBe(8);
+    // The embedded PostgreSQL server serves every tickets process: no TICKETS_DATABASE_URL needed.
+    expect(readLauncherEnv({ TICKETS_REPLICAS: '3' }).TICKETS_REPLICAS).toBe(3);
+    expect(readLauncherEnv({ TICKETS_REPLICAS: '2', TICKETS_DATABASE_URL: '' }).TICKETS_REPLICAS).toBe(2);
     expect(readLauncherEnv({ INVENTORY_REPLICAS: '2', INVENTORY_REDIS_CLUSTER_NODES: '10.0.0.1:7000' })).toMatchObject({
       INVENTORY_REPLICAS: 2,
     });

@@ -1,6 +1,7 @@
 export * from './env.js';
 export * from './logger.js';
 export * from './errors.js';
+export { isStoreUnavailable } from './store-errors.js';
 export * from './budget.js';
 export * from './metrics.js';
 export * from './context.js';

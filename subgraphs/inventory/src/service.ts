@@ -10,7 +10,6 @@ import { ticketsBookingsOverHttp, type TicketsBookings } from './bookings/ticket
 import type { InventoryContext } from './context.js';
 import type { InventoryEngine, RunRecovery } from './engine/engine.js';
 import { createMemoryEngine } from './engine/memory.js';
-import { createRedisEngine } from './engine/redis.js';
 import type { InventoryEnv } from './env.js';
 import { createReaper, type Reaper } from './inventory/reaper.js';
 import { createPastRuns } from './inventory/past-runs.js';
@@ -72,7 +71,8 @@ export function startInventory({
       const engine =
         overrides.engine ??
         (env.redis
-          ? createRedisEngine({
+          ? // Loaded only when configured: the embedded default has no Redis and keeps its memory.
+            (await import('./engine/redis.js')).createRedisEngine({
               ...env.redis,
               ...(recovery ? { recovery } : {}),
               onConnectionError: (error) => log.warn({ err: error }, 'Redis connection error'),

@@ -26,7 +26,7 @@ export const pricesEnvSchema = z
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
     operationLimits: operationLimitsOf(env),
-    database: { url: env.PRICES_DATABASE_URL, dataDir: `${env.DATA_DIR}/prices` },
+    database: { url: env.PRICES_DATABASE_URL, embedded: { dataDir: env.DATA_DIR, name: 'prices' } },
     auth: accessTokenSettingsOf(env),
     quoteTtlSeconds: env.PRICES_QUOTE_TTL_SECONDS,
   }));

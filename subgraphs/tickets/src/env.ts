@@ -42,7 +42,7 @@ export const ticketsEnvSchema = z
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
     operationLimits: operationLimitsOf(env),
-    database: { url: env.TICKETS_DATABASE_URL, dataDir: `${env.DATA_DIR}/tickets` },
+    database: { url: env.TICKETS_DATABASE_URL, embedded: { dataDir: env.DATA_DIR, name: 'tickets' } },
     inventoryUrl: env.INVENTORY_URL,
     serviceClient: env.TICKETS_CLIENT_SECRET
       ? { tokenUrl: env.USERS_TOKEN_URL, clientId: env.TICKETS_CLIENT_ID, clientSecret: env.TICKETS_CLIENT_SECRET }

@@ -41,7 +41,7 @@ export const trainsEnvSchema = z
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
     operationLimits: operationLimitsOf(env),
-    database: { url: env.TRAINS_DATABASE_URL, dataDir: `${env.DATA_DIR}/trains` },
+    database: { url: env.TRAINS_DATABASE_URL, embedded: { dataDir: env.DATA_DIR, name: 'trains' } },
     auth: accessTokenSettingsOf(env),
 
     reloadSeconds: env.TRAINS_RELOAD_SECONDS,

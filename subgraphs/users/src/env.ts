@@ -65,7 +65,7 @@ export const usersEnvSchema = z
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
     operationLimits: operationLimitsOf(env),
-    database: { url: env.USERS_DATABASE_URL, dataDir: `${env.DATA_DIR}/users` },
+    database: { url: env.USERS_DATABASE_URL, embedded: { dataDir: env.DATA_DIR, name: 'users' } },
     tokens: {
       issuer: env.TOKEN_ISSUER,
       audience: env.TOKEN_AUDIENCE,

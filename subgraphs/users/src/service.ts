@@ -11,7 +11,7 @@ import { createLocalTokenVerifier } from '@railgraph/auth';
 import { PrismaClient } from './__generated__/prisma/client.js';
 import type { UsersEnv } from './env.js';
 import { buildUsersContext, clientAddressOf } from './context.js';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createLoginThrottle } from './accounts/throttle.js';
 import { databaseWindowCounters, redisWindowCounters } from './throttling/windows.js';
 import { createRequestLimits } from './throttling/request-limits.js';
@@ -99,6 +99,8 @@ export function startUsers({
 
       let redis: Redis | undefined;
       if (env.redisUrl) {
+        // Loaded only when configured: the embedded default has no Redis and keeps its memory.
+        const { Redis } = await import('ioredis');
         redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2 });
         const opened = redis;
         onClose(() => opened.quit().catch(() => undefined));

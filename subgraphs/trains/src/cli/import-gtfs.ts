@@ -1,10 +1,11 @@
 // `npm run import:gtfs -- <folder-or-zip> [--operator NAME] [--consist <routeType>=<consistId>]...`
 // Imports a GTFS feed into the trains database under the settings the service uses
-// (embedded PGlite under DATA_DIR, or TRAINS_DATABASE_URL). A running service serves the
-// new timetable after its next start.
+// (TRAINS_DATABASE_URL, else the trains database on the embedded server `npm start` runs for
+// DATA_DIR, which must be running). A running trains service serves the new timetable after
+// its next reload check or restart.
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@railgraph/database';
-import { loadEnv } from '@railgraph/service-kit';
+import { DatabaseNotConfigured, openDatabase } from '@railgraph/database';
+import { isStoreUnavailable, loadEnv } from '@railgraph/service-kit';
 import { trainsEnvSchema } from '../env.js';
 import { GtfsFeedError } from '../gtfs/csv.js';
 import { DEFAULT_CONSIST_RULES, parseConsistRules } from '../gtfs/consists.js';
@@ -27,8 +28,9 @@ async function main(): Promise<number> {
   const consists = values.consist
     ? parseConsistRules(DEFAULT_CONSIST_RULES, env.consistRules, ...values.consist)
     : env.consists;
-  const db = await openDatabase(env.database);
+  let db;
   try {
+    db = await openDatabase(env.database);
     await db.migrate(migrationsDir);
     let lastReport = 0;
     const report = await importGtfs(db.sql, location, {
@@ -43,7 +45,7 @@ async function main(): Promise<number> {
         );
       },
     });
-    const where = env.database.url ? 'PostgreSQL' : `PGlite at ${env.database.dataDir}`;
+    const where = env.database.url ? 'PostgreSQL' : `the embedded server of ${env.database.embedded?.dataDir}`;
     const perSecond = Math.round(report.stopTimes / (report.milliseconds / 1000));
     process.stdout.write(
       report.outcome === 'unchanged'
@@ -52,13 +54,17 @@ async function main(): Promise<number> {
     );
     return 0;
   } catch (error) {
+    if (error instanceof DatabaseNotConfigured || isStoreUnavailable(error)) {
+      process.stderr.write(`no trains database to import into: ${(error as Error).message}\n`);
+      return 1;
+    }
     if (error instanceof GtfsFeedError || error instanceof RangeError) {
       process.stderr.write(`feed rejected, database unchanged: ${error.message}\n`);
       return 1;
     }
     throw error;
   } finally {
-    await db.close();
+    await db?.close();
   }
 }
 

@@ -18,7 +18,7 @@ export interface FeedWriteOptions {
 const TRAIN_BATCH = 5_000;
 const STOP_BATCH = 20_000;
 
-/** Key of the advisory lock that serialises imports on PostgreSQL (PGlite has one writer anyway). */
+/** Key of the advisory lock that serialises imports. */
 const IMPORT_LOCK = 72707370;
 
 function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
@@ -40,7 +40,7 @@ export async function writeImportedFeed(
   const stopTimes = timetable.trains.reduce((sum, train) => sum + train.stops.length, 0);
   const result = { feedId: feed.id, trains: timetable.trains.length, stopTimes };
   return sql.transaction(async (tx) => {
-    if (tx.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
     const [previous] = await tx.query<{ checksum: string }>('SELECT checksum FROM "Feed" WHERE id = $1', [feed.id]);
     if (previous?.checksum === feed.checksum) return { ...result, outcome: 'unchanged' as const };
 

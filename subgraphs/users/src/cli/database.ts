@@ -6,8 +6,8 @@ import type { UsersEnv } from '../env.js';
 export const migrationsDir = fileURLToPath(new URL('../../../../prisma/users/migrations', import.meta.url));
 
 /**
- * The users database for a one-off command, migrated. With the embedded default the
- * service must be stopped first: PGlite serves one process at a time.
+ * The users database for a one-off command, migrated: USERS_DATABASE_URL's, else the users
+ * database on the embedded server `npm start` runs (which must be running).
  */
 export async function withUsersDatabase<T>(
   env: UsersEnv,

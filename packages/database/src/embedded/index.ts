@@ -1,0 +1,3 @@
+export * from './binaries.js';
+export * from './connection.js';
+export * from './server.js';
