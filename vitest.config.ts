@@ -9,6 +9,8 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine.
     // Most test time is spent waiting on services and stores, so two files run at once.
     maxWorkers: 2,
+    // One embedded PostgreSQL server for the whole run, on which the suites make their databases.
+    globalSetup: ['packages/database/test/global-setup.ts'],
     projects: [
       {
         extends: true,

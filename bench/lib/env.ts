@@ -6,8 +6,11 @@ export const redisUrlIfSet = (): string | undefined => process.env['REDIS_URL'] 
 /** REDIS_URL: the Redis the inventory benchmarks use. */
 export const redisUrl = (): string => redisUrlIfSet() ?? 'redis://127.0.0.1:6379';
 
-/** Whether TICKETS_DATABASE_URL is set: a system a benchmark starts keeps tickets on PostgreSQL then, else on PGlite. */
-export const ticketsOnPostgres = (): boolean => Boolean(process.env['TICKETS_DATABASE_URL']);
+/**
+ * Whether TICKETS_DATABASE_URL is set: a system a benchmark starts keeps tickets on that
+ * PostgreSQL then, else on the embedded PostgreSQL server the launcher runs.
+ */
+export const ticketsDatabaseUrlSet = (): boolean => Boolean(process.env['TICKETS_DATABASE_URL']);
 
 /** TEST_POSTGRES_URL: a PostgreSQL database to connect to, to create and drop the benchmarks' own databases. */
 export const postgresAdminUrl = (): string =>

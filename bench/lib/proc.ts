@@ -1,27 +1,72 @@
 // Shared by the benchmarks: what /proc (Linux) tells of the processes they start.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { processesOf as pidsOf } from '@railgraph/launcher/system';
 
 export interface SystemProcess {
   pid: number;
-  /** The subgraph or package it runs (`trains`, `launcher`), `gateway`, or else its script. */
+  /**
+   * The subgraph or package it runs (`trains`, `launcher`), `gateway`, `postgres` (the embedded
+   * PostgreSQL server and every process it started), or else its script.
+   */
   name: string;
 }
 
-/** The processes of a system started with this DATA_DIR (each carries it in its environment), by name. */
+/** The embedded server's postmaster: `.../bin/postgres -D <dataDir>/postgres/cluster ...`. */
+const isPostmaster = (argv: readonly string[]): boolean =>
+  path.basename(argv[0] ?? '') === 'postgres' && argv.includes('-D');
+
+/** The parent of each live process, from /proc/<pid>/stat. */
+async function parents(): Promise<Map<number, number>> {
+  const parentOf = new Map<number, number>();
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // The command name (in parentheses) may hold spaces: fields are counted after its last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (Number.isInteger(ppid)) parentOf.set(Number(entry), ppid);
+  }
+  return parentOf;
+}
+
+/** Every live process descended from `root` (children, their children...), not `root` itself. */
+export async function descendantsOf(root: number): Promise<number[]> {
+  const childrenOf = new Map<number, number[]>();
+  for (const [pid, ppid] of await parents()) childrenOf.set(ppid, [...(childrenOf.get(ppid) ?? []), pid]);
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of childrenOf.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * The processes of a system started with this DATA_DIR, by name: each Node process carries it in
+ * its environment, and so does the embedded PostgreSQL server's postmaster; its backends and
+ * auxiliary processes do not (PostgreSQL writes their titles over that memory), so they are
+ * found as the postmaster's descendants.
+ */
 export async function processesOf(dataDir: string): Promise<SystemProcess[]> {
-  const found: SystemProcess[] = [];
+  const found = new Map<number, SystemProcess>();
   for (const pid of await pidsOf(dataDir)) {
     // A process may end meanwhile: it is then named by its pid.
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (isPostmaster(argv)) {
+      for (const member of [pid, ...(await descendantsOf(pid))]) found.set(member, { pid: member, name: 'postgres' });
+      continue;
+    }
     // The script is the first argument after node's own options (`--max-old-space-size=...`).
-    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').slice(1);
-    const script = args.find((arg) => !arg.startsWith('-')) ?? '';
+    const script = argv.slice(1).find((arg) => !arg.startsWith('-')) ?? '';
     const name =
       /(subgraphs|packages)\/([a-z-]+)\//.exec(script)?.[2] ??
       (script.includes('gateway') ? 'gateway' : script || `pid ${pid}`);
-    found.push({ pid, name });
+    if (!found.has(pid)) found.set(pid, { pid, name });
   }
-  return found.sort((a, b) => a.name.localeCompare(b.name));
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name) || a.pid - b.pid);
 }
 
 /** CPU time (user + system) a process has used so far, in ms; 0 for one that has ended. */
@@ -30,4 +75,26 @@ export async function cpuMsOf(pid: number): Promise<number> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+export interface MemoryUse {
+  /** Resident set (VmRSS): every page the process maps and has in memory, shared ones in full. */
+  rssKb: number;
+  /**
+   * Proportional set (Pss): each shared page divided among the processes sharing it, so the
+   * figures of several processes add up to what they use together.
+   */
+  pssKb: number;
+}
+
+/** A process's memory now, or undefined once it has ended (or cannot be read). */
+export async function memoryOf(pid: number): Promise<MemoryUse | undefined> {
+  const [status, rollup] = await Promise.all([
+    readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined),
+    readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => undefined),
+  ]);
+  const rss = /^VmRSS:\s+(\d+) kB/m.exec(status ?? '')?.[1];
+  const pss = /^Pss:\s+(\d+) kB/m.exec(rollup ?? '')?.[1];
+  if (rss === undefined || pss === undefined) return undefined;
+  return { rssKb: Number(rss), pssKb: Number(pss) };
 }

@@ -1,13 +1,15 @@
 // Bookings per second, layer by layer, in one run on this machine:
-//   1. `bookJourney` end to end through the gateway (all six processes as `npm start` runs them),
+//   1. `bookJourney` end to end through the gateway (the whole system as `npm start` runs it),
 //   2. the same mutation sent to tickets directly (no gateway),
 //   3. `holdSeats` sent to inventory directly with tickets' service token (no tickets),
 //   4. holds (each followed by the release of an older one) on the inventory engine inside this process (in-process engine, and the
 //      Redis engine when REDIS_URL is set), with no HTTP at all.
 // Each HTTP phase runs `concurrency` requests in flight for `seconds`, and reports rate, p50/p99
 // and each process's CPU share over the phase (from /proc/<pid>/stat), and CPU per booking.
-// With tickets on PostgreSQL, pgbench's TPC-B-like run (8 clients, scale 8) on the same server
-// comes first, in the same run: the end-to-end rate is reported as a ratio of its tps.
+// Tickets keeps its bookings on the embedded PostgreSQL server (as `npm start` runs it) unless
+// TICKETS_DATABASE_URL is set. With tickets on that PostgreSQL, pgbench's TPC-B-like run (8
+// clients, scale 8) on the same server comes first, in the same run: the end-to-end rate is
+// reported as a ratio of its tps.
 //
 //   npm run build
 //   node bench/dist/tickets/booking.js [seconds=20] [concurrency=32]
@@ -15,13 +17,14 @@
 // REDIS_URL and *_DATABASE_URL are handed to the system as `npm start` would take them; Redis
 // keys live under a unique prefix and are deleted at the end.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createMemoryEngine, createRedisEngine, type InventoryEngine } from '@railgraph/inventory/engine';
-import { graphql, startSystem, type GraphQLResponse, type RunningSystem } from '@railgraph/launcher/system';
-import { postgresAdminUrl, redisUrlIfSet, ticketsOnPostgres } from '../lib/env.js';
+import { graphql, startSystem, type RunningSystem } from '@railgraph/launcher/system';
+import { postgresAdminUrl, redisUrlIfSet, ticketsDatabaseUrlSet } from '../lib/env.js';
+import { BOOK_JOURNEY, failureOf, signUpTraveller, standardQuotes, type Quoted } from '../lib/journeys.js';
 import { pgbenchTps } from '../lib/pgbench.js';
 import { cpuMsOf, processesOf } from '../lib/proc.js';
 import { deleteKeysUnder, uniqueKeyPrefix } from '../lib/redis.js';
@@ -32,18 +35,28 @@ const concurrency = Number(process.argv[3] ?? 32);
 const redisUrl = redisUrlIfSet();
 const redisPrefix = uniqueKeyPrefix('booking');
 
-const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
+/**
+ * Process ids by name: the system's processes, and this one as `bench`. A name may have several
+ * (`postgres`: the embedded server and its backends), whose CPU is added up.
+ */
+type Pids = Record<string, number[]>;
 
-/** Why an answer is not what a phase wanted: its first error's code, else its HTTP status. */
-const failureOf = (answer: GraphQLResponse<unknown>): string =>
-  answer.errors?.[0]?.extensions?.code ?? `HTTP ${answer.status}`;
+/** CPU ms so far of each process, by pid (0 for one that has ended). */
+async function cpuSnapshot(pids: Pids): Promise<Map<number, number>> {
+  const all = Object.values(pids).flat();
+  return new Map(await Promise.all(all.map(async (pid) => [pid, await cpuMsOf(pid)] as const)));
+}
 
-/** Process ids by name: the system's processes, and this one as `bench`. */
-type Pids = Record<string, number>;
-
-async function cpuSnapshot(pids: Pids): Promise<Record<string, number>> {
+/** CPU ms each name used between two snapshots; a process that ended meanwhile counts for nothing. */
+function cpuUsed(pids: Pids, before: Map<number, number>, after: Map<number, number>): Record<string, number> {
   return Object.fromEntries(
-    await Promise.all(Object.entries(pids).map(async ([name, pid]) => [name, await cpuMsOf(pid)] as const)),
+    Object.entries(pids).map(([name, members]) => [
+      name,
+      members.reduce((sum, pid) => {
+        const [from, to] = [before.get(pid) ?? 0, after.get(pid) ?? 0];
+        return to >= from ? sum + to - from : sum;
+      }, 0),
+    ]),
   );
 }
 
@@ -89,10 +102,10 @@ async function phase(name: string, pids: Pids, task: (i: number) => Promise<stri
     }),
   );
   const wall = (performance.now() - started) / 1000;
-  const after = await cpuSnapshot(pids);
+  const used = cpuUsed(pids, before, await cpuSnapshot(pids));
   latencies.sort((a, b) => a - b);
-  const cpu = Object.entries(after)
-    .map(([proc, ms]): [string, number] => [proc, ((ms - (before[proc] ?? ms)) / 1000 / wall) * 100])
+  const cpu = Object.entries(used)
+    .map(([proc, ms]): [string, number] => [proc, (ms / 1000 / wall) * 100])
     .filter(([, share]) => share >= 0.5)
     .sort((a, b) => b[1] - a[1]);
   const result: PhaseResult = {
@@ -114,19 +127,9 @@ async function loadAverage(): Promise<string> {
   return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
 }
 
-interface Journey {
-  runId: string;
-  fromStop: number;
-  toStop: number;
-  fares: Array<{ seatClass: string; quoteToken: string }>;
-}
-
-/** A journey found and a single-adult STANDARD quote for it. */
-interface Quoted extends Journey {
-  token: string;
-}
-
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-bench-booking-'));
+// The embedded PostgreSQL server runs as another user when this is root: it must pass through.
+await chmod(dataDir, 0o711);
 let system: RunningSystem | undefined;
 
 async function stop(): Promise<void> {
@@ -147,55 +150,31 @@ async function stop(): Promise<void> {
 
 try {
   // On free ports, with service-client secrets of its own (the inventory phase uses tickets').
-  system = await startSystem({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', INVENTORY_REDIS_KEY_PREFIX: redisPrefix });
+  // Node's own memory settings, as a container runs the services: this bench measures throughput.
+  system = await startSystem({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    INVENTORY_REDIS_KEY_PREFIX: redisPrefix,
+    PROCESS_MEMORY: 'fast',
+  });
   const { ports, serviceSecrets: secrets, gatewayUrl } = system;
   const ticketsUrl = `http://127.0.0.1:${ports.tickets}/graphql`;
   const inventoryUrl = `http://127.0.0.1:${ports.inventory}/graphql`;
-  const signUp = await graphql<{ signUp: { accessToken: string } }>(
-    gatewayUrl,
-    'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
-    { input: { email: 'bench@example.com', password: 'correct horse battery staple', name: 'Bench' } },
-  );
-  if (!signUp.data) throw new Error(`sign-up failed: ${JSON.stringify(signUp)}`);
-  const authorization = `Bearer ${signUp.data.signUp.accessToken}`;
+  const authorization = await signUpTraveller(gatewayUrl, 'bench@example.com');
 
   // Single-adult STANDARD quotes over many runs and journeys, so no journey sells out.
-  const quotes: Quoted[] = [];
-  for (const [from, to] of [
-    ['KGX', 'EDB'],
-    ['KGX', 'YRK'],
-    ['EUS', 'MAN'],
-    ['PAD', 'CDF'],
-    ['BMI', 'AMS'],
-    ['DHG', 'AHM'],
-  ]) {
-    const found = await graphql<{ searchJourneys: Journey[] }>(
-      gatewayUrl,
-      'query($from: String!, $to: String!, $date: Date!) { searchJourneys(from: $from, to: $to, date: $date, first: 20) { runId fromStop toStop fares(passengers: [{ type: ADULT }]) { seatClass quoteToken } } }',
-      { from, to, date: tomorrow },
-      { authorization },
-    );
-    for (const journey of found.data?.searchJourneys ?? []) {
-      const offer = journey.fares.find((f) => f.seatClass === 'STANDARD');
-      if (offer) quotes.push({ ...journey, token: offer.quoteToken });
-    }
-  }
-  if (quotes.length === 0) throw new Error('no STANDARD quote found on any of the lines');
-  const pids: Pids = Object.fromEntries((await processesOf(dataDir)).map(({ name, pid }) => [name, pid]));
-  pids['bench'] = process.pid;
+  const quotes: Quoted[] = await standardQuotes(gatewayUrl, authorization);
   print(
     `Railgraph booking bench: ${seconds} s per phase, ${concurrency} in flight, ${quotes.length} journeys; ` +
-      `inventory ${redisUrl ? 'Redis engine' : 'in-process engine'}, tickets ${ticketsOnPostgres() ? 'PostgreSQL' : 'PGlite'}; ` +
+      `inventory ${redisUrl ? 'Redis engine' : 'in-process engine'}, tickets ${ticketsDatabaseUrlSet() ? 'PostgreSQL (TICKETS_DATABASE_URL)' : 'the embedded PostgreSQL server'}; ` +
       `load average ${await loadAverage()}; node ${process.version}, ${os.cpus().length} cores`,
   );
 
   const quoteFor = (i: number): Quoted => quotes[i % quotes.length]!;
-  const BOOK =
-    'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id status tickets { coach seat } } }';
   const booking = (url: string) => async (i: number) => {
     const answer = await graphql<{ bookJourney: { status: string } | null }>(
       url,
-      BOOK,
+      BOOK_JOURNEY,
       {
         input: {
           quoteToken: quoteFor(i).token,
@@ -210,9 +189,12 @@ try {
 
   // Warm-up: JIT, JWKS caches, layouts of every run in inventory.
   await Promise.all(Array.from({ length: quotes.length }, (_, i) => booking(gatewayUrl)(i)));
+  // Listed after the warm-up, once the services' pools have opened their PostgreSQL connections.
+  const pids: Pids = { bench: [process.pid] };
+  for (const { name, pid } of await processesOf(dataDir)) pids[name] = [...(pids[name] ?? []), pid];
 
   // The yardstick: the same PostgreSQL server's TPC-B-like throughput, just before.
-  const tpcb = ticketsOnPostgres() ? await pgbenchTps(postgresAdminUrl(), seconds) : undefined;
+  const tpcb = ticketsDatabaseUrlSet() ? await pgbenchTps(postgresAdminUrl(), seconds) : undefined;
   if (tpcb !== undefined) print(`pgbench TPC-B-like, 8 clients, scale 8: ${tpcb.toFixed(0)} tps`);
 
   const results: PhaseResult[] = [];
@@ -258,7 +240,7 @@ try {
   const engineHolds = async (name: string, engine: InventoryEngine) => {
     await Promise.all(runs.map((layout) => engine.availability(layout, 0, layout.legCount)));
     const random = seededRandom(7);
-    return phase(name, { bench: process.pid }, async (i) => {
+    return phase(name, { bench: [process.pid] }, async (i) => {
       const fromStop = Math.floor(random() * 28);
       try {
         await engine.hold(runs[i % runs.length]!, {

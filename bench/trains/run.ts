@@ -1,22 +1,26 @@
 // Trains benchmark: GTFS import throughput and journey-search latency at several network sizes.
 //
-//   npm run build && node bench/dist/trains/run.js --scales 1,10,100 [--queries 300] [--no-pglite]
+//   npm run build && node bench/dist/trains/run.js --scales 1,10,100 [--queries 300] [--no-embedded]
 //
 // Per scale: generates a synthetic feed (generate-feed.ts), times the search in this
-// process over the service's index, and imports the feed into a fresh file-backed PGlite
-// and a fresh PostgreSQL database (stop times per second). Then one trains subgraph per
+// process over the service's index, and imports the feed into a fresh database on an
+// embedded PostgreSQL server (the one `npm start` runs, with its small-memory settings;
+// started once for all scales) and into a fresh database on TEST_POSTGRES_URL's server
+// (stop times per second). Then one trains subgraph per
 // scale is started on its PostgreSQL timetable, all at once, and searchJourneys is timed
 // one request at a time, round-robin over the scales, so every size sees the same machine
 // noise. Last, the whole system (launcher) is started on the largest timetable and each
 // search is sent to the subgraph and through the gateway in turn. Everything it creates
 // is removed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase, type DatabaseSettings } from '@railgraph/database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@railgraph/database/embedded';
+import { freePortBlock } from '@railgraph/launcher/system';
 import {
   DEFAULT_CONSIST_RULES,
   importGtfs,
@@ -37,7 +41,7 @@ const { values } = parseArgs({
   options: {
     scales: { type: 'string', default: '1,10,100' },
     queries: { type: 'string', default: '300' },
-    'no-pglite': { type: 'boolean', default: false },
+    'no-embedded': { type: 'boolean', default: false },
     'base-port': { type: 'string', default: '47300' },
   },
 });
@@ -71,7 +75,7 @@ interface Row {
   indexBuildSeconds?: number;
   inProcess?: Summary;
   inProcessCpu?: Summary;
-  pgliteImport?: { seconds: number; stopTimesPerSecond: number };
+  embeddedImport?: { seconds: number; stopTimesPerSecond: number };
   postgresImport?: { seconds: number; stopTimesPerSecond: number };
   reimportUnchanged?: { outcome: string; seconds: number };
   /** Where its timetable is; removed before the report. */
@@ -164,69 +168,104 @@ function summary(samples: readonly Sample[]): Summary {
   };
 }
 
+/** The embedded PostgreSQL server, in a scratch folder, with a database for each scale. */
+async function startEmbedded(): Promise<{ server: EmbeddedPostgres; dir: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'trains-bench-embedded-'));
+  // The server runs as another user when this is root: it must pass through.
+  await chmod(dir, 0o711);
+  let output = '';
+  try {
+    const server = await startEmbeddedPostgres({
+      dir: path.join(dir, 'postgres'),
+      port: await freePortBlock(1),
+      databases: scales.map(embeddedDatabase),
+      log: (chunk) => (output = (output + chunk.toString()).slice(-4_000)),
+    });
+    return { server, dir };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${output}`, { cause: error });
+  }
+}
+
+/** A scale's database on the embedded server. */
+function embeddedDatabase(scale: number): string {
+  return `trains_${scale}x`;
+}
+
 const results: Row[] = [];
 const databases: string[] = [];
 const feeds: GeneratedFeed[] = [];
-for (const scale of scales) {
-  const scratch = await mkdtemp(path.join(tmpdir(), `trains-bench-${scale}x-`));
-  const database = `rg_bench_trains_${scale}x_${process.pid}`;
-  const feed = generateFeed(scale, start);
-  const row: Row = {
-    scale,
-    stations: feed.stations,
-    trains: feed.trains,
-    stopTimesPerDay: feed.stopTimes,
-    loadAverageAtStart: os.loadavg()[0]!.toFixed(1),
-  };
-  try {
-    await writeFeed(feed, path.join(scratch, 'feed'));
-    log(`${scale}x: ${feed.stations} stations, ${feed.trains} trains, ${feed.stopTimes} stop times a day`);
-    {
-      // The search itself, in this process, over the index the service builds: no HTTP, no GraphQL.
-      const parsed = parseGtfsFeed(new Map(Object.entries(feed.files)) as GtfsFiles, { consists });
-      const built = performance.now();
-      const index = new NetworkIndex(parsed.timetable.stations, parsed.timetable.trains);
-      row.indexBuildSeconds = +((performance.now() - built) / 1000).toFixed(2);
-      const timetable = new Timetable(index);
-      const plan = searches(feed, 1000 + 100);
-      const samples = plan.map((variables, n) => {
-        const cpu = process.cpuUsage();
-        const started = performance.now();
-        const found = timetable.searchJourneys({ ...variables, first: 50 }).length;
-        const ms = performance.now() - started;
-        const used = process.cpuUsage(cpu);
-        return { ms, cpuMs: (used.user + used.system) / 1000, found, warmUp: n < 100 };
-      });
-      const measured = samples.filter((s) => !s.warmUp);
-      // On a machine shared with other work the wall clock includes time the process was not
-      // running at all; the CPU time it used is the search's own cost.
-      row.inProcess = summary(measured);
-      row.inProcessCpu = summary(measured.map((s) => ({ ms: s.cpuMs, found: s.found })));
-      log(
-        `  in-process search wall ${JSON.stringify(row.inProcess)} cpu ${JSON.stringify(row.inProcessCpu)}, index built in ${row.indexBuildSeconds} s`,
-      );
-    }
-    if (!values['no-pglite']) {
-      const pglite = await timedImport({ dataDir: path.join(scratch, 'pglite') }, path.join(scratch, 'feed'));
-      row.pgliteImport = { seconds: pglite.milliseconds / 1000, stopTimesPerSecond: pglite.perSecond };
-      log(`  PGlite import: ${pglite.milliseconds} ms, ${pglite.perSecond} stop times/s`);
-    }
-    await withAdmin((c) => c.query(`CREATE DATABASE "${database}"`));
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    const postgres = await timedImport({ url: url.toString(), dataDir: 'unused' }, path.join(scratch, 'feed'));
-    row.postgresImport = { seconds: postgres.milliseconds / 1000, stopTimesPerSecond: postgres.perSecond };
-    log(`  PostgreSQL import: ${postgres.milliseconds} ms, ${postgres.perSecond} stop times/s`);
-    const again = await timedImport({ url: url.toString(), dataDir: 'unused' }, path.join(scratch, 'feed'));
-    row.reimportUnchanged = { outcome: again.outcome, seconds: again.milliseconds / 1000 };
+const embedded = values['no-embedded'] ? undefined : await startEmbedded();
+try {
+  for (const scale of scales) {
+    const scratch = await mkdtemp(path.join(tmpdir(), `trains-bench-${scale}x-`));
+    const database = `rg_bench_trains_${scale}x_${process.pid}`;
+    const feed = generateFeed(scale, start);
+    const row: Row = {
+      scale,
+      stations: feed.stations,
+      trains: feed.trains,
+      stopTimesPerDay: feed.stopTimes,
+      loadAverageAtStart: os.loadavg()[0]!.toFixed(1),
+    };
+    try {
+      await writeFeed(feed, path.join(scratch, 'feed'));
+      log(`${scale}x: ${feed.stations} stations, ${feed.trains} trains, ${feed.stopTimes} stop times a day`);
+      {
+        // The search itself, in this process, over the index the service builds: no HTTP, no GraphQL.
+        const parsed = parseGtfsFeed(new Map(Object.entries(feed.files)) as GtfsFiles, { consists });
+        const built = performance.now();
+        const index = new NetworkIndex(parsed.timetable.stations, parsed.timetable.trains);
+        row.indexBuildSeconds = +((performance.now() - built) / 1000).toFixed(2);
+        const timetable = new Timetable(index);
+        const plan = searches(feed, 1000 + 100);
+        const samples = plan.map((variables, n) => {
+          const cpu = process.cpuUsage();
+          const started = performance.now();
+          const found = timetable.searchJourneys({ ...variables, first: 50 }).length;
+          const ms = performance.now() - started;
+          const used = process.cpuUsage(cpu);
+          return { ms, cpuMs: (used.user + used.system) / 1000, found, warmUp: n < 100 };
+        });
+        const measured = samples.filter((s) => !s.warmUp);
+        // On a machine shared with other work the wall clock includes time the process was not
+        // running at all; the CPU time it used is the search's own cost.
+        row.inProcess = summary(measured);
+        row.inProcessCpu = summary(measured.map((s) => ({ ms: s.cpuMs, found: s.found })));
+        log(
+          `  in-process search wall ${JSON.stringify(row.inProcess)} cpu ${JSON.stringify(row.inProcessCpu)}, index built in ${row.indexBuildSeconds} s`,
+        );
+      }
+      if (embedded) {
+        const url = embedded.server.url(embeddedDatabase(scale));
+        const timed = await timedImport({ url }, path.join(scratch, 'feed'));
+        row.embeddedImport = { seconds: timed.milliseconds / 1000, stopTimesPerSecond: timed.perSecond };
+        log(`  embedded PostgreSQL import: ${timed.milliseconds} ms, ${timed.perSecond} stop times/s`);
+      }
+      await withAdmin((c) => c.query(`CREATE DATABASE "${database}"`));
+      const url = new URL(adminUrl);
+      url.pathname = `/${database}`;
+      const postgres = await timedImport({ url: url.toString() }, path.join(scratch, 'feed'));
+      row.postgresImport = { seconds: postgres.milliseconds / 1000, stopTimesPerSecond: postgres.perSecond };
+      log(`  PostgreSQL import: ${postgres.milliseconds} ms, ${postgres.perSecond} stop times/s`);
+      const again = await timedImport({ url: url.toString() }, path.join(scratch, 'feed'));
+      row.reimportUnchanged = { outcome: again.outcome, seconds: again.milliseconds / 1000 };
 
-    row.databaseUrl = url.toString();
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+      row.databaseUrl = url.toString();
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+    databases.push(database);
+    feeds.push(feed);
+    results.push(row);
   }
-  databases.push(database);
-  feeds.push(feed);
-  results.push(row);
+} finally {
+  // Only the import is timed on it: the subgraphs below run on the PostgreSQL timetables.
+  if (embedded) {
+    await embedded.server.stop();
+    await rm(embedded.dir, { recursive: true, force: true });
+  }
 }
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -281,6 +320,8 @@ try {
   const largest = results.at(-1)!;
   const base = Number(values['base-port']);
   const scratch = await mkdtemp(path.join(tmpdir(), 'trains-bench-system-'));
+  // The other services' databases are on its embedded server, run as another user when this is root.
+  await chmod(scratch, 0o711);
   const system = launchSystem(
     { ...portVariables(base), DATA_DIR: scratch, TRAINS_DATABASE_URL: largest.databaseUrl!, LOG_LEVEL: 'warn' },
     240_000,

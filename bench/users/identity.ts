@@ -1,10 +1,15 @@
 // Identity costs on this machine: logIn and access-token verification per second, each
 // next to baselines measured in the same run (one raw argon2id hash with the service's
-// parameters; a bare HTTP round trip to the same server). Run after `npm run build`:
+// parameters; a bare HTTP round trip to the same server). The users subgraph runs in this
+// process on a scratch database of TEST_POSTGRES_URL's server, dropped at the end. Run after
+// `npm run build`:
 //   node bench/dist/users/identity.js [secondsPerStep=6] [concurrency=4]
+import { randomBytes } from 'node:crypto';
 import { hash, type Options } from '@node-rs/argon2';
+import pg from 'pg';
 import { createLocalTokenVerifier, createTokenVerifier } from '@railgraph/auth';
 import { readUsersEnv, startUsers } from '@railgraph/users/service';
+import { postgresAdminUrl } from '../lib/env.js';
 
 const seconds = Number(process.argv[2] ?? 6);
 const concurrency = Number(process.argv[3] ?? 4);
@@ -30,8 +35,31 @@ async function rate(label: string, work: () => Promise<unknown>, workers = concu
   return perSecond;
 }
 
-const env = readUsersEnv({ USERS_PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', NODE_ENV: 'test' });
-const users = await startUsers({ env });
+/** Runs one statement on the admin database (CREATE / DROP DATABASE cannot take parameters). */
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl() });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+const database = `bench_identity_${randomBytes(4).toString('hex')}`;
+await admin(`CREATE DATABASE "${database}"`);
+const databaseUrl = new URL(postgresAdminUrl());
+databaseUrl.pathname = `/${database}`;
+const env = readUsersEnv({
+  USERS_PORT: '0',
+  USERS_DATABASE_URL: databaseUrl.toString(),
+  LOG_LEVEL: 'silent',
+  NODE_ENV: 'test',
+});
+const users = await startUsers({ env }).catch(async (error: unknown) => {
+  await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  throw error;
+});
 const graphql = async <T>(query: string, variables: Record<string, unknown>, authorization?: string): Promise<T> => {
   const response = await fetch(`${users.url}/graphql`, {
     method: 'POST',
@@ -76,4 +104,5 @@ try {
   process.stdout.write(`me / bare HTTP round trip               ${(me / healthz).toFixed(3)}\n`);
 } finally {
   await users.stop();
+  await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
 }

@@ -109,7 +109,7 @@ async function book(authorization: string, key: string) {
 }
 
 const services = ['users', 'trains', 'prices', 'tickets'] as const;
-/** The whole suite, on embedded PGlite or with every database on the real PostgreSQL. */
+/** The whole suite, with every database on the test run's embedded PostgreSQL server or on TEST_POSTGRES_URL's. */
 function accessSuite(database: DatabaseUnderTest): void {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-access-'));

@@ -172,7 +172,8 @@ function crashSuite(stores: 'embedded' | 'real'): void {
   }
 
   beforeAll(async () => {
-    storage = await systemStores(stores, 'crash');
+    // No launcher here to run the embedded server: the stores bring one with the services' databases.
+    storage = await systemStores(stores, 'crash', { embeddedServer: true });
     const [gateway, users, trains, inventory, prices, tickets, proxyPort] = await freePorts(7);
     ports = {
       gateway: gateway!,
@@ -205,7 +206,7 @@ function crashSuite(stores: 'embedded' | 'real'): void {
       INVENTORY_REAPER_INTERVAL_MS: '500',
       // The waits below poll the gateway from one address, as startSystem's systems allow.
       ...SYSTEM_TEST_RATE_LIMITS,
-      // The data folder, and on real stores each service's database and inventory's Redis prefix.
+      // The data folder, each service's database and, on real stores, inventory's Redis prefix.
       ...storage.env,
     };
     proxy = inventoryProxy();
@@ -335,10 +336,7 @@ function crashSuite(stores: 'embedded' | 'real'): void {
     tickets.process.kill('SIGTERM');
     await tickets.exited;
     running.delete('tickets');
-    const store = await readTicketsStore({
-      url: storage!.ticketsDatabaseUrl,
-      dataDir: path.join(storage!.dataDir, 'tickets'),
-    });
+    const store = await readTicketsStore(storage!.ticketsDatabase);
     expect(store.outbox).toEqual([]);
     expect(store.bookings.filter((b) => b.status === 'PENDING')).toEqual([]);
     const byKey = Object.fromEntries(store.bookings.map((b) => [b.idempotencyKey.split('-')[1], b]));

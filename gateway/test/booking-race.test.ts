@@ -110,8 +110,8 @@ function raceSuite(stores: 'embedded' | 'real') {
   beforeAll(async () => {
     storage = await systemStores(stores, 'race');
     redisPrefix = storage.redisPrefix;
-    const partner = await createPartnerClient(storage.env, 'Acme Travel');
     system = await startSystem({ ...storage.env, LOG_LEVEL: 'warn' });
+    const partner = await createPartnerClient(storage.env, 'Acme Travel');
     callers = [
       ...(await Promise.all(
         ['ada', 'bob', 'cyd', 'dee'].map(async (name) => ({

@@ -21,7 +21,10 @@ export interface PartnerClient {
   secret: string;
 }
 
-/** `npm run clients:create` against the users database in `env` (before users starts, on PGlite). */
+/**
+ * `npm run clients:create` against the users database in `env`: USERS_DATABASE_URL's, else the
+ * one on the embedded server the launcher runs on `env`'s DATA_DIR (the system must be running).
+ */
 export async function createPartnerClient(
   env: Record<string, string>,
   name: string,
@@ -292,7 +295,12 @@ export const duplicatesOf = (seats: readonly string[]) => seats.filter((seat, i)
 export async function stopAndReadTickets(system: RunningSystem, storage: SystemStores): Promise<TicketsStore> {
   system.launcher.kill('SIGTERM');
   await system.exited;
-  return readTicketsStore({ url: storage.ticketsDatabaseUrl, dataDir: path.join(storage.dataDir, 'tickets') });
+  const tickets = await storage.afterStop('tickets');
+  try {
+    return await readTicketsStore(tickets.settings);
+  } finally {
+    await tickets.close();
+  }
 }
 
 /**
@@ -314,7 +322,10 @@ export function expectTakenAsSold(
   }
 }
 
-/** Stores for one system under test (data folder; on real stores, databases and a Redis prefix): the shared helper. */
+/**
+ * Stores for one system under test (data folder; on real stores, databases and a Redis prefix;
+ * on the embedded ones, the launcher's server unless `embeddedServer`): the shared helper.
+ */
 export { systemStores, type SystemStores } from '@railgraph/database/system-stores';
 
 /** Whether PostgreSQL and Redis answer, so the real-store suites can run. */

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteKeys, redisForTests, redisTestUrl, uniquePrefix } from '@railgraph/database/redis-testing';
@@ -92,10 +91,9 @@ function rateLimitTests(kind: string, extraEnv: () => Record<string, string>) {
     let globex: PartnerClient;
 
     beforeAll(async () => {
-      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-rate-limits-'));
-      acme = await createPartnerClient({ DATA_DIR: dataDir }, 'Acme Rail');
-      globex = await createPartnerClient({ DATA_DIR: dataDir }, 'Globex Travel');
-      system = await startSystem({ DATA_DIR: dataDir, ...limitEnv, ...extraEnv() });
+      system = await startSystem({ ...limitEnv, ...extraEnv() });
+      acme = await createPartnerClient({ DATA_DIR: system.dataDir }, 'Acme Rail');
+      globex = await createPartnerClient({ DATA_DIR: system.dataDir }, 'Globex Travel');
     }, 180_000);
 
     afterAll(async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisForTests } from '@railgraph/database/redis-testing';
 import {
   checkInvariants,
   readRunClassState,
@@ -14,7 +15,6 @@ import {
   errorCodeOf,
   eventually,
   quoteOn,
-  realStoresAvailable,
   seatMapOf,
   systemStores,
   travellerAuthorization,
@@ -34,7 +34,8 @@ import {
 
 /**
  * Replicas (the launcher's `<SERVICE>_REPLICAS`): two processes each of tickets, inventory and
- * the gateway on one PostgreSQL and one Redis, behind the launcher's round-robin proxies.
+ * the gateway behind the launcher's round-robin proxies, tickets' replicas on the one embedded
+ * PostgreSQL server the launcher runs (no TICKETS_DATABASE_URL), inventory's on one Redis.
  * Travellers race through them for fewer seats than there are buyers, then one tickets replica
  * is killed in the middle of a wave of bookings; docs/design.md §5 invariants must hold after
  * each (design §12, "Several instances").
@@ -49,11 +50,14 @@ const LOST_RACE = ['SOLD_OUT', 'SEAT_TAKEN'];
 /** What a booking may be told while a replica dies under it: each is in the contract (design §10). */
 const TYPED_WHILE_KILLED = [...LOST_RACE, 'SERVICE_UNAVAILABLE', 'RATE_LIMITED', 'IDEMPOTENCY_IN_PROGRESS'];
 
-const realStores = await realStoresAvailable();
+// Inventory's replicas need Redis; tickets' need nothing but the embedded server.
+const redisAvailable = await redisForTests();
 
 interface ReplicaProcess {
   pid: number;
   port: number;
+  /** The `<SERVICE>_DATABASE_URL` the launcher gave it, if any. */
+  databaseUrl: string | undefined;
 }
 
 /** The system's replica processes by name (`tickets-2`), found by the DATA_DIR they carry. */
@@ -67,7 +71,11 @@ async function replicaProcesses(dataDir: string): Promise<Map<string, ReplicaPro
     const name = variables.get('RAILGRAPH_REPLICA');
     if (!name) continue;
     const service = name.replace(/-\d+$/, '');
-    replicas.set(name, { pid, port: Number(variables.get(`${service.toUpperCase()}_PORT`)) });
+    replicas.set(name, {
+      pid,
+      port: Number(variables.get(`${service.toUpperCase()}_PORT`)),
+      databaseUrl: variables.get(`${service.toUpperCase()}_DATABASE_URL`),
+    });
   }
   return replicas;
 }
@@ -94,8 +102,8 @@ async function inBatches<T>(count: number, width: number, task: (n: number) => P
 type Answer = GraphQLResponse<{ bookJourney: BookingView }>;
 const outcomeOf = (answer: Answer) => answer.data?.bookJourney.status ?? errorCodeOf(answer) ?? 'NO ANSWER';
 
-describe.runIf(realStores)(
-  `${REPLICAS} replicas each of tickets, inventory and the gateway on PostgreSQL and Redis`,
+describe.runIf(redisAvailable)(
+  `${REPLICAS} replicas each of tickets, inventory and the gateway on the embedded PostgreSQL server and Redis`,
   () => {
     let storage: SystemStores | undefined;
     let system: RunningSystem | undefined;
@@ -123,7 +131,8 @@ describe.runIf(realStores)(
      * invariants hold, then checks them once more and returns what tickets stored.
      */
     async function expectInvariants(): Promise<TicketsStore> {
-      const read = () => readTicketsStore({ url: storage!.ticketsDatabaseUrl, dataDir: storage!.dataDir });
+      // Read while the system runs, from tickets' database on the launcher's embedded server.
+      const read = () => readTicketsStore(storage!.ticketsDatabase);
       let results: InvariantResult[] = [];
       let store: TicketsStore | undefined;
       const judge = async () => {
@@ -153,7 +162,8 @@ describe.runIf(realStores)(
     }
 
     beforeAll(async () => {
-      storage = await systemStores('real', 'replicas');
+      storage = await systemStores('embedded', 'replicas', { redis: true });
+      expect(storage.env).not.toHaveProperty('TICKETS_DATABASE_URL');
       system = await startSystem({
         ...storage.env,
         LOG_LEVEL: 'warn',
@@ -193,6 +203,13 @@ describe.runIf(realStores)(
         );
         expect((await fetch(`http://127.0.0.1:${system!.ports[service]}/readyz`)).status).toBe(200);
       }
+      // Both tickets replicas on tickets' database of the launcher's one embedded server.
+      expect(system!.output()).toContain(
+        `✓ postgres  127.0.0.1:${system!.ports.postgres}  databases users, trains, prices, tickets`,
+      );
+      const ticketsUrls = ['tickets-1', 'tickets-2'].map((name) => new URL(replicas.get(name)!.databaseUrl!));
+      for (const url of ticketsUrls)
+        expect([url.port, url.pathname]).toEqual([String(system!.ports.postgres), '/tickets']);
     });
 
     it(`sells the last ${SEATS_LEFT} first-class seats of a leg once to ${BUYERS} buyers racing through the replicas`, async () => {

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +19,6 @@ import { freePortBlock, graphql, repoRoot, startSystem, type RunningSystem } fro
 const run = promisify(execFile);
 const WEB_ORIGIN = 'https://app.railgraph.example';
 
-let dataDir: string;
 let system: RunningSystem;
 let production: RunningService;
 let productionMetrics: ServiceMetrics;
@@ -65,7 +63,7 @@ interface PartnerClient {
   secret: string;
 }
 
-/** A partner made with `npm run clients:create` before the system starts. */
+/** A partner made with `npm run clients:create`, on the users database of the running system. */
 async function createPartner(): Promise<PartnerClient> {
   const { stdout } = await run(
     process.execPath,
@@ -76,7 +74,7 @@ async function createPartner(): Promise<PartnerClient> {
       '--scopes',
       'journeys:read',
     ],
-    { cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' } },
+    { cwd: repoRoot, env: { ...process.env, DATA_DIR: system.dataDir, LOG_LEVEL: 'silent' } },
   );
   const clientId = /client_id:\s+(\S+)/.exec(stdout)?.[1];
   const secret = /client_secret:\s+(\S+)/.exec(stdout)?.[1];
@@ -100,10 +98,8 @@ async function bearerOf({ clientId, secret }: PartnerClient): Promise<string> {
 
 beforeAll(async () => {
   manifest = JSON.parse(await readFile(defaultTrustedDocumentsFile, 'utf8')) as Record<string, string>;
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-trusted-'));
-  const client = await createPartner();
-  system = await startSystem({ DATA_DIR: dataDir });
-  partner = await bearerOf(client);
+  system = await startSystem();
+  partner = await bearerOf(await createPartner());
   const signedUp = await graphql<{ signUp: { accessToken: string } }>(
     system.gatewayUrl,
     'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
@@ -143,7 +139,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await production?.stop();
   await system?.cleanup();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 const STATIONS_TEXT = 'query PartnerStations { stations(first: 2) { code name } }';

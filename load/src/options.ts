@@ -30,7 +30,8 @@ export interface LoadOptions {
   redisUrl: string;
   /**
    * Processes each of tickets, inventory and the gateway runs as in the started system (1 to
-   * `MAX_REPLICAS`), behind the launcher's round-robin proxies; more than 1 needs real stores.
+   * `MAX_REPLICAS`), behind the launcher's round-robin proxies; more than 1 needs real stores
+   * (inventory's replicas need Redis).
    */
   replicas: number;
 }
@@ -100,8 +101,8 @@ export function parseLoadArgs(
   }
   if (replicas > 1 && values.stores !== 'real') {
     throw new UsageError(
-      `--replicas ${replicas} needs --stores real: replicas of tickets share one PostgreSQL and replicas of ` +
-        'inventory one Redis (the embedded PGlite serves one process; the in-process engine is per process)',
+      `--replicas ${replicas} needs --stores real: replicas of inventory share one Redis (its in-process ` +
+        "engine is per process); tickets' replicas would share the embedded PostgreSQL server too",
     );
   }
   return {

@@ -1,9 +1,8 @@
 import type { SystemStores } from '@railgraph/database/system-stores';
 import { systemStores } from '@railgraph/database/system-stores';
-import { openDatabase } from '@railgraph/database';
+import { openDatabase, type DatabaseSettings } from '@railgraph/database';
 import { readTicketsStore, type TicketsStore } from '@railgraph/invariants';
 import { startSystem, type RunningSystem } from '@railgraph/launcher/system';
-import path from 'node:path';
 import type { LoadOptions } from './options.js';
 
 /** The system a load run drives: one it started on the stores asked for, or a running one. */
@@ -15,17 +14,19 @@ export interface LoadTarget {
   gatewayUrl: string;
   /**
    * Waits until the saga has settled: tickets' outbox is empty and, where its store can be read
-   * while it runs (PostgreSQL), no attempt is PENDING (one a killed process left expires within
-   * the bound); or until `ms` passes. Only then do inventory's seats equal the tickets sold.
+   * (a started system's, or a running one's given its URL), no attempt is PENDING (one a killed
+   * process left expires within the bound); or until `ms` passes. Only then do inventory's seats
+   * equal the tickets sold.
    */
   settle(ms: number): Promise<boolean>;
   /**
-   * Stops a started system and reads tickets' store (the embedded PGlite is readable only once
-   * tickets has let go of it); reads a running system's store by URL; undefined when there is
-   * no way to read it.
+   * Stops a started system and reads tickets' store: after the stop on real stores, so that
+   * nothing moves after the read; just before it on the embedded PostgreSQL server, which stops
+   * with the system. Reads a running system's store by URL; undefined when there is no way to
+   * read it.
    */
   stopAndReadStore(): Promise<TicketsStore | undefined>;
-  /** The stores read while the system still runs (real stores only), else undefined. */
+  /** Tickets' store read while the system still runs, else undefined (a running system without its URL). */
   readStoreLive(): Promise<TicketsStore | undefined>;
   /** Stops what was started and drops the run's databases, keys and data folder. */
   close(): Promise<void>;
@@ -65,7 +66,10 @@ export async function startTarget(options: LoadOptions, label: string): Promise<
 }
 
 function startedTarget(system: RunningSystem, stores: SystemStores): LoadTarget {
-  const storeSettings = { url: stores.ticketsDatabaseUrl, dataDir: path.join(stores.dataDir, 'tickets') };
+  // On the embedded default, tickets' database on the system's own embedded server (readable while it runs).
+  const storeSettings: DatabaseSettings = stores.ticketsDatabaseUrl
+    ? { url: stores.ticketsDatabaseUrl }
+    : { embedded: { dataDir: stores.dataDir, name: 'tickets' } };
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -80,11 +84,15 @@ function startedTarget(system: RunningSystem, stores: SystemStores): LoadTarget 
     settle: async (ms) => {
       const deadline = Date.now() + ms;
       if (!(await outboxEmpty(`http://127.0.0.1:${system.ports.tickets}/metrics`, ms))) return false;
-      if (!stores.ticketsDatabaseUrl) return true;
-      return nothingPending(stores.ticketsDatabaseUrl, deadline - Date.now());
+      return nothingPending(storeSettings, deadline - Date.now());
     },
-    readStoreLive: async () => (stores.ticketsDatabaseUrl ? readTicketsStore(storeSettings) : undefined),
+    readStoreLive: () => readTicketsStore(storeSettings),
     stopAndReadStore: async () => {
+      if (!stores.ticketsDatabaseUrl) {
+        const store = await readTicketsStore(storeSettings);
+        await stop();
+        return store;
+      }
       await stop();
       return readTicketsStore(storeSettings);
     },
@@ -98,14 +106,13 @@ function startedTarget(system: RunningSystem, stores: SystemStores): LoadTarget 
 }
 
 function runningTarget(origin: string, ticketsDatabaseUrl: string | undefined): LoadTarget {
-  const read = async () =>
-    ticketsDatabaseUrl ? readTicketsStore({ url: ticketsDatabaseUrl, dataDir: 'memory://' }) : undefined;
+  const read = async () => (ticketsDatabaseUrl ? readTicketsStore({ url: ticketsDatabaseUrl }) : undefined);
   return {
     dataDir: undefined,
     host: origin,
     gatewayUrl: `${origin}/graphql`,
     // Without tickets' metrics, its database says when the saga has settled.
-    settle: async (ms) => (ticketsDatabaseUrl ? nothingPending(ticketsDatabaseUrl, ms) : true),
+    settle: async (ms) => (ticketsDatabaseUrl ? nothingPending({ url: ticketsDatabaseUrl }, ms) : true),
     readStoreLive: read,
     stopAndReadStore: read,
     close: async () => undefined,
@@ -129,9 +136,9 @@ async function outboxEmpty(metricsUrl: string, ms: number): Promise<boolean> {
   return false;
 }
 
-/** Polls tickets' PostgreSQL until no booking is PENDING and no outbox row is left. */
-async function nothingPending(url: string, ms: number): Promise<boolean> {
-  const db = await openDatabase({ url, dataDir: 'memory://' });
+/** Polls tickets' database until no booking is PENDING and no outbox row is left. */
+async function nothingPending(settings: DatabaseSettings, ms: number): Promise<boolean> {
+  const db = await openDatabase(settings);
   try {
     const deadline = Date.now() + Math.max(ms, 0);
     do {

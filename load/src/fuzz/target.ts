@@ -133,12 +133,19 @@ export async function startFuzzTarget(options: FuzzOptions, label: string): Prom
     redisUrl: options.redisUrl,
   });
   let system: RunningSystem;
-  let client: { id: string; secret: string };
   try {
-    // The embedded users database serves one process: the client is made before users starts.
-    client = await createPartnerClient(stores.env);
     system = await startSystem({ ...stores.env, ...FUZZ_SYSTEM_ENV });
   } catch (error) {
+    await stores.drop();
+    throw error;
+  }
+  let client: { id: string; secret: string };
+  try {
+    // Made once the system runs: on the embedded default, users' database exists only on the
+    // embedded PostgreSQL server the launcher starts (the command finds it through DATA_DIR).
+    client = await createPartnerClient(stores.env);
+  } catch (error) {
+    await system.cleanup();
     await stores.drop();
     throw error;
   }
@@ -178,8 +185,14 @@ function startedTarget(
       return false;
     },
     stopAndReadStore: async () => {
+      // The embedded PostgreSQL server stops with the system: its store is read just before.
+      if (!stores.ticketsDatabaseUrl) {
+        const store = await readTicketsStore({ embedded: { dataDir: stores.dataDir, name: 'tickets' } });
+        await stop();
+        return store;
+      }
       await stop();
-      return readTicketsStore({ url: stores.ticketsDatabaseUrl, dataDir: path.join(stores.dataDir, 'tickets') });
+      return readTicketsStore({ url: stores.ticketsDatabaseUrl });
     },
     close: async () => {
       await stop();

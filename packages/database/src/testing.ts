@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, describe } from 'vitest';
+import { afterAll, describe, inject } from 'vitest';
+import { EMBEDDED_ADMIN_URL } from './embedded-testing.js';
 import { openDatabase, type DatabaseSettings, type ServiceDatabase } from './database.js';
 import { databaseUrlVariable } from './env.js';
 
@@ -97,60 +98,76 @@ function postgresForThisFile(adminUrl: string): Promise<boolean> {
   return answer;
 }
 
-export type DatabaseKind = 'pglite' | 'postgres';
+export type DatabaseKind = 'embedded' | 'postgres';
+
+/**
+ * The admin URL of the embedded PostgreSQL server this `vitest run` shares, started by the
+ * globalSetup in vitest.config.ts (packages/database/test/global-setup.ts).
+ */
+export function embeddedAdminUrl(): string {
+  const url = inject(EMBEDDED_ADMIN_URL);
+  if (!url) {
+    throw new Error(
+      "no embedded PostgreSQL server for this test run: run the tests with the repository's vitest.config.ts, whose globalSetup starts it",
+    );
+  }
+  return url;
+}
+
+/** A new, empty database on the run's embedded server (`createTestDatabase` there); dropping it is the caller's. */
+export function embeddedTestDatabase(label: string): Promise<TestDatabase> {
+  return createTestDatabase(label, embeddedAdminUrl());
+}
 
 /** One of the databases a suite of `describeEachDatabase` runs on. */
 export interface DatabaseUnderTest {
   kind: DatabaseKind;
-  /** `PGlite` or `PostgreSQL`, as in the suite's name. */
+  /** `embedded PostgreSQL` or `PostgreSQL`, as in the suite's name. */
   name: string;
   /**
-   * Settings (for `openDatabase`) of a new, empty database: in-memory PGlite, or a new
-   * PostgreSQL database with a unique name, dropped when the suite ends. Each call makes
+   * Settings (for `openDatabase`) of a new, empty database with a unique name, on the run's
+   * embedded server or on TEST_POSTGRES_URL's, dropped when the suite ends. Each call makes
    * another; call it in a hook or a test, not while the suite is being collected.
    */
   settings(): Promise<DatabaseSettings>;
   /** Opens a new, empty database (`openDatabase(await settings())`); closing it is the caller's. */
   open(): Promise<ServiceDatabase>;
-  /**
-   * The variables that give each of `services` a new, empty database of its own:
-   * `<SERVICE>_DATABASE_URL` on PostgreSQL; none on PGlite, where a service keeps its data
-   * under its `DATA_DIR`.
-   */
+  /** The `<SERVICE>_DATABASE_URL` variables that give each of `services` a new, empty database of its own. */
   serviceEnv(...services: string[]): Promise<Record<string, string>>;
 }
 
 export interface EachDatabaseOptions {
-  /** Run on this kind only, e.g. a suite about PostgreSQL itself; both by default. */
+  /** Run on this kind only, e.g. a suite about a server shared with other tests; both by default. */
   only?: DatabaseKind;
-  /** Names the PostgreSQL databases (`rg_test_<label>_<random>`); the title by default. */
+  /** Names the databases (`rg_test_<label>_<random>`); the title by default. */
   label?: string;
-  /** The server the PostgreSQL databases are made on; `TEST_POSTGRES_URL` by default. */
+  /** The server the `postgres` kind's databases are made on; `TEST_POSTGRES_URL` by default. */
   adminUrl?: string;
 }
 
 /**
- * Declares the suite `body` once per database: `<title> on PGlite` (embedded, in memory) and
- * `<title> on PostgreSQL`. Each PostgreSQL database the suite makes has a unique name and is
- * dropped after the suite. Without a reachable server the PostgreSQL suite is skipped with a
- * message on stderr, and fails instead under REQUIRE_REAL_STORES=1 (CI). Await it at the top
- * level of a test file.
+ * Declares the suite `body` once per database: `<title> on embedded PostgreSQL` (the server
+ * the test run shares, as `npm start` runs it) and `<title> on PostgreSQL` (TEST_POSTGRES_URL's).
+ * Each database the suite makes has a unique name and is dropped after the suite. Without a
+ * reachable TEST_POSTGRES_URL the PostgreSQL suite is skipped with a message on stderr, and
+ * fails instead under REQUIRE_REAL_STORES=1 (CI). Await it at the top level of a test file.
  */
 export async function describeEachDatabase(
   title: string,
   body: (database: DatabaseUnderTest) => void,
   options: EachDatabaseOptions = {},
 ): Promise<void> {
-  const adminUrl = options.adminUrl ?? postgresAdminUrl();
-  const kinds: DatabaseKind[] = options.only ? [options.only] : ['pglite', 'postgres'];
-  const postgresRuns = kinds.includes('postgres') ? await postgresForThisFile(adminUrl) : false;
+  const postgresUrl = options.adminUrl ?? postgresAdminUrl();
+  const kinds: DatabaseKind[] = options.only ? [options.only] : ['embedded', 'postgres'];
+  const postgresRuns = kinds.includes('postgres') ? await postgresForThisFile(postgresUrl) : false;
   const label = options.label ?? title;
   for (const kind of kinds) {
-    const name = kind === 'pglite' ? 'PGlite' : 'PostgreSQL';
+    const name = kind === 'embedded' ? 'embedded PostgreSQL' : 'PostgreSQL';
     const declare = kind === 'postgres' && !postgresRuns ? describe.skip : describe;
     declare(`${title} on ${name}`, () => {
       const made: TestDatabase[] = [];
       const fresh = async (suffix?: string): Promise<TestDatabase> => {
+        const adminUrl = kind === 'embedded' ? embeddedAdminUrl() : postgresUrl;
         const database = await createTestDatabase(suffix ? `${label}_${suffix}` : label, adminUrl);
         made.push(database);
         return database;
@@ -159,15 +176,13 @@ export async function describeEachDatabase(
       afterAll(async () => {
         for (const database of made.splice(0)) await database.drop();
       });
-      const settings = async (): Promise<DatabaseSettings> =>
-        kind === 'pglite' ? { dataDir: 'memory://' } : { url: (await fresh()).url, dataDir: 'memory://' };
+      const settings = async (): Promise<DatabaseSettings> => ({ url: (await fresh()).url });
       body({
         kind,
         name,
         settings,
         open: async () => openDatabase(await settings()),
         serviceEnv: async (...services) => {
-          if (kind === 'pglite') return {};
           const urls = await Promise.all(services.map(async (service) => (await fresh(service)).url));
           return Object.fromEntries(services.map((service, i) => [databaseUrlVariable(service), urls[i]!]));
         },
@@ -176,7 +191,7 @@ export async function describeEachDatabase(
   }
 }
 
-/** `describeEachDatabase` for a suite about PostgreSQL alone: `<title> on PostgreSQL`, skipped (or failing) as there. */
+/** `describeEachDatabase` on TEST_POSTGRES_URL's server alone: `<title> on PostgreSQL`, skipped (or failing) as there. */
 export function describeOnPostgres(
   title: string,
   body: (database: DatabaseUnderTest) => void,

@@ -78,24 +78,20 @@ await describeEachDatabase('migration runner', (database) => {
     await rm(path.join(dir, '20261103000000_broken'), { recursive: true });
   });
 
-  if (database.kind === 'postgres') {
-    it('releases its lock on the connection that took it, so concurrent starts all migrate', async () => {
-      const dir = await migrationsFolder({ '20261101000000_init': first, '20261102000000_station_name': second });
-      const instances = await Promise.all(
-        [0, 1, 2].map(() => openDatabase({ url: settings.url, dataDir: 'unused', poolSize: 4 })),
+  it('releases its lock on the connection that took it, so concurrent starts all migrate', async () => {
+    const dir = await migrationsFolder({ '20261101000000_init': first, '20261102000000_station_name': second });
+    const instances = await Promise.all([0, 1, 2].map(() => openDatabase({ url: settings.url, poolSize: 4 })));
+    try {
+      // Three instances starting at once, each twice: none may wait on a lock left behind.
+      for (let round = 0; round < 2; round += 1) await Promise.all(instances.map((db) => db.migrate(dir)));
+      // Only this database's locks: other suites migrate their own databases on the same server.
+      const held = await instances[0]!.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
       );
-      try {
-        // Three instances starting at once, each twice: none may wait on a lock left behind.
-        for (let round = 0; round < 2; round += 1) await Promise.all(instances.map((db) => db.migrate(dir)));
-        // Only this database's locks: other suites migrate their own databases on the same server.
-        const held = await instances[0]!.sql.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-        );
-        expect(held[0]?.n).toBe(0);
-      } finally {
-        await Promise.all(instances.map((db) => db.close()));
-        await rm(dir, { recursive: true, force: true });
-      }
-    });
-  }
+      expect(held[0]?.n).toBe(0);
+    } finally {
+      await Promise.all(instances.map((db) => db.close()));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

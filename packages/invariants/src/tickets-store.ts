@@ -37,8 +37,9 @@ export interface TicketsStore {
 }
 
 /**
- * Everything tickets stored that the invariants speak of, read from its own database:
- * PostgreSQL by URL, or the embedded PGlite folder (only while no tickets process has it open).
+ * Everything tickets stored that the invariants speak of, read from its own database: by URL,
+ * or on a data folder's embedded PostgreSQL server (`{ embedded: { dataDir, name: 'tickets' } }`),
+ * which serves it while the system runs (and only then: the server stops with the system).
  */
 export async function readTicketsStore(settings: DatabaseSettings): Promise<TicketsStore> {
   const db = await openDatabase(settings);

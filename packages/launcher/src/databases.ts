@@ -8,7 +8,8 @@ import type { LauncherEnv } from './env.js';
 export const DATABASE_SERVICES = ['users', 'trains', 'prices', 'tickets'] as const;
 export type DatabaseService = (typeof DATABASE_SERVICES)[number];
 
-const urlSetting = (service: DatabaseService) => `${service.toUpperCase() as Uppercase<DatabaseService>}_DATABASE_URL` as const;
+const urlSetting = (service: DatabaseService) =>
+  `${service.toUpperCase() as Uppercase<DatabaseService>}_DATABASE_URL` as const;
 
 /** The services given no `<SERVICE>_DATABASE_URL`: the embedded server serves them. */
 export function servicesWithoutDatabase(env: LauncherEnv): DatabaseService[] {

@@ -21,6 +21,8 @@ export const launcherEnvSchema = z.object({
   WEB_GRAPHQL_URL: envFields.url().optional(),
   DATA_DIR: envFields.dataDir('.data'),
   READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(120),
+  /** `small` (default): every process tuned to stay small (memory-profile.ts); `fast`: Node's defaults. */
+  PROCESS_MEMORY: z.enum(['small', 'fast']).default('small'),
   /**
    * Whether a process that crashes once the system is running is started again (after 1 s,
    * then waiting twice as long for each crash within a minute; a sixth crash within a minute

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { EnvError } from '@railgraph/service-kit/env';
 import { servicesWithoutDatabase, startDatabases, type Databases } from './databases.js';
+import { memoryProfile } from './memory-profile.js';
 import { inheritedEnvironment, readLauncherEnv, type LauncherEnv } from './env.js';
 import {
   peerUrls,
@@ -55,10 +56,12 @@ async function main(): Promise<number> {
     out(`starting the embedded PostgreSQL server (log in ${path.relative(process.cwd(), databases.logFile)})`);
     out(`  ✓ postgres  127.0.0.1:${databases.server.port}  databases ${served.join(', ')}`);
   }
+  const memory = memoryProfile(env.PROCESS_MEMORY);
   const childEnv = {
     ...peerUrls(env),
     ...serviceClientSecrets(),
     ...databases?.env,
+    ...memory.env,
     ...inheritedEnvironment(),
     DATA_DIR: dataDir,
   };
@@ -68,29 +71,34 @@ async function main(): Promise<number> {
   /** Once every process was ready: until then a crash fails the start instead of being restarted. */
   let running = false;
   const restarts = new RestartPolicy();
-  const supervisor: Supervisor = new Supervisor(childEnv, logDir, {
-    onProblemLine: (name, line) => process.stderr.write(`[${name}] ${line}\n`),
-    onUnexpectedExit: (child, code) => {
-      const how = child.process.signalCode ? `signal ${child.process.signalCode}` : `code ${code}`;
-      // A replica's crash is reported with how many of its service still serve.
-      const replica = child.plan.replica;
-      const serving = replica
-        ? `; ${supervisor.replicasRunning(replica.service).length} of ${replica.count} ${replica.service} replicas still serving`
-        : '';
-      const decision = running && env.RESTART_CRASHED ? restarts.crashed(child.plan.name, Date.now()) : undefined;
-      if (!decision?.restart) {
-        const why = decision ? `; it crashed ${decision.crashesInWindow} times within a minute, giving up` : '';
-        failed?.(new Error(`${child.plan.name} exited unexpectedly (${how})${serving}${why}`));
-        return;
-      }
-      process.stderr.write(
-        `${child.plan.name} exited unexpectedly (${how})${serving}; restarting it in ${decision.delayMs / 1000} s\n`,
-      );
-      void restartAfter(supervisor, child, decision.delayMs, env.READY_TIMEOUT_SECONDS * 1_000).then(
-        (line) => line && process.stderr.write(`${line}\n`),
-      );
+  const supervisor: Supervisor = new Supervisor(
+    childEnv,
+    logDir,
+    {
+      onProblemLine: (name, line) => process.stderr.write(`[${name}] ${line}\n`),
+      onUnexpectedExit: (child, code) => {
+        const how = child.process.signalCode ? `signal ${child.process.signalCode}` : `code ${code}`;
+        // A replica's crash is reported with how many of its service still serve.
+        const replica = child.plan.replica;
+        const serving = replica
+          ? `; ${supervisor.replicasRunning(replica.service).length} of ${replica.count} ${replica.service} replicas still serving`
+          : '';
+        const decision = running && env.RESTART_CRASHED ? restarts.crashed(child.plan.name, Date.now()) : undefined;
+        if (!decision?.restart) {
+          const why = decision ? `; it crashed ${decision.crashesInWindow} times within a minute, giving up` : '';
+          failed?.(new Error(`${child.plan.name} exited unexpectedly (${how})${serving}${why}`));
+          return;
+        }
+        process.stderr.write(
+          `${child.plan.name} exited unexpectedly (${how})${serving}; restarting it in ${decision.delayMs / 1000} s\n`,
+        );
+        void restartAfter(supervisor, child, decision.delayMs, env.READY_TIMEOUT_SECONDS * 1_000).then(
+          (line) => line && process.stderr.write(`${line}\n`),
+        );
+      },
     },
-  });
+    memory.execArgv,
+  );
   /** The round-robin proxies in front of replicated services, closed after the processes behind them. */
   const proxies: RoundRobinProxy[] = [];
 

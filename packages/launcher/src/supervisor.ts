@@ -32,6 +32,8 @@ export class Supervisor {
     private readonly env: NodeJS.ProcessEnv,
     private readonly logDir: string,
     private readonly events: SupervisorEvents,
+    /** Node's options for every child, before each plan's own. */
+    private readonly execArgv: readonly string[] = [],
   ) {}
 
   async start(plan: ProcessPlan): Promise<Child> {
@@ -40,7 +42,7 @@ export class Supervisor {
     const log = createWriteStream(logFile, { flags: 'a' });
     const child = fork(plan.entry, [], {
       env: plan.env ? { ...this.env, ...plan.env } : this.env,
-      ...(plan.execArgv ? { execArgv: [...process.execArgv, ...plan.execArgv] } : {}),
+      execArgv: [...process.execArgv, ...this.execArgv, ...(plan.execArgv ?? [])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,6 +100,8 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
   };
   // A caller may bring its own data folder; cleanup waits for the processes using it either way.
   const dataDir = extraEnv['DATA_DIR'] ?? (await mkdtemp(path.join(os.tmpdir(), 'railgraph-e2e-')));
+  // Passable by others (not readable): run as root, the launcher runs PostgreSQL as another user.
+  if (!extraEnv['DATA_DIR']) await chmod(dataDir, 0o711);
   const serviceSecrets = {
     tickets: randomBytes(32).toString('base64url'),
     inventory: randomBytes(32).toString('base64url'),

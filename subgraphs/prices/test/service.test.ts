@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedTestDatabase, type TestDatabase } from '@railgraph/database/testing';
 import type { RunningService } from '@railgraph/service-kit';
 import { createQuoteVerifier, createLocalQuoteVerifier } from '@railgraph/quotes';
 import { readPricesEnv } from '../src/env.js';
@@ -76,14 +77,28 @@ async function fares(representation: Record<string, unknown>, passengers: Passen
   return (await response.json()) as GraphQLResponse<{ _entities: Array<{ fares: Offer[] } | null> }>;
 }
 
+let database: TestDatabase | undefined;
+
 beforeAll(async () => {
-  const env = readPricesEnv({ PRICES_PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: 'memory://' });
-  expect(env.database.dataDir).toBe('memory:///prices');
+  database = await embeddedTestDatabase('prices');
+  const env = readPricesEnv({ PRICES_PORT: '0', LOG_LEVEL: 'silent', PRICES_DATABASE_URL: database.url });
   service = await startPrices({ env });
 });
 
 afterAll(async () => {
   await service?.stop();
+  await database?.drop();
+});
+
+describe('prices settings', () => {
+  it('use the prices database on the embedded server of DATA_DIR unless PRICES_DATABASE_URL is set', () => {
+    expect(readPricesEnv({ DATA_DIR: '/srv/railgraph' }).database).toEqual({
+      url: undefined,
+      embedded: { dataDir: '/srv/railgraph', name: 'prices' },
+    });
+    const url = 'postgresql://db.internal/prices';
+    expect(readPricesEnv({ PRICES_DATABASE_URL: url }).database.url).toBe(url);
+  });
 });
 
 describe('prices subgraph', () => {

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, createLocalTokenVerifier } from '@railgraph/auth';
+import { embeddedTestDatabase, type TestDatabase } from '@railgraph/database/testing';
 import { readTicketsEnv } from '../src/env.js';
 import { startTickets, type RunningTickets } from '../src/service.js';
 
 const runId = 'IC501:2026-12-01';
-let dataDir: string;
+let database: TestDatabase | undefined;
 let tickets: RunningTickets;
 let privateKey: CryptoKey;
 
@@ -93,14 +91,14 @@ beforeAll(async () => {
   const pair = await generateKeyPair('ES256', { extractable: true });
   privateKey = pair.privateKey;
   const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-tickets-'));
-  const env = readTicketsEnv({ TICKETS_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  database = await embeddedTestDatabase('hold_lookups');
+  const env = readTicketsEnv({ TICKETS_PORT: '0', TICKETS_DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
   tickets = await startTickets({ env, overrides: { tokens: createLocalTokenVerifier({ keys: [publicJwk] }) } });
 });
 
 afterAll(async () => {
   await tickets?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await database?.drop();
 });
 
 describe('hold look-ups for inventory', () => {

@@ -51,13 +51,12 @@ await describeEachDatabase('the outbox relay in several replicas', (database) =>
   beforeAll(async () => {
     const settings = await database.settings();
     first = await replica(settings);
-    // On PostgreSQL a second client with its own connections on the same database, as another
-    // replica has; PGlite serves one process, so there both relays share one.
-    second = database.kind === 'postgres' ? await replica(settings) : first;
+    // A second client with its own connections on the same database, as another replica has.
+    second = await replica(settings);
   });
   afterAll(async () => {
-    if (second !== first) await second.close();
-    await first.close();
+    await second?.close();
+    await first?.close();
   });
 
   it('claims each due row for one relay: four relays draining at once deliver every row exactly once', async () => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type ServiceDatabase } from '@railgraph/database';
+import { embeddedTestDatabase, type TestDatabase } from '@railgraph/database/testing';
 import { createLogger, DomainError, ErrorCode } from '@railgraph/service-kit';
 import { generateSigningKey } from '@railgraph/signing-keys';
 import { PrismaClient } from '../src/__generated__/prisma/client.js';
@@ -36,13 +37,15 @@ function scriptedInventory(hold: () => Promise<never>, release: (holdId: string)
   return { inventory, released };
 }
 
-describe('booking saga compensation (embedded PGlite)', () => {
+describe('booking saga compensation (embedded PostgreSQL)', () => {
+  let database: TestDatabase;
   let db: ServiceDatabase;
   let prisma: PrismaClient;
   let signingKey: { kid: string; privateKey: CryptoKey };
 
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: 'memory://' });
+    database = await embeddedTestDatabase('saga_compensation');
+    db = await openDatabase({ url: database.url });
     await db.migrate(migrationsDir);
     prisma = new PrismaClient({ adapter: db.adapter });
     const key = await generateSigningKey();
@@ -51,6 +54,7 @@ describe('booking saga compensation (embedded PGlite)', () => {
   afterAll(async () => {
     await prisma?.$disconnect();
     await db?.close();
+    await database?.drop();
   });
 
   function bookingsWith(inventory: InventoryClient) {

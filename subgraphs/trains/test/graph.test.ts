@@ -5,7 +5,7 @@ import { BASIC_FEED_DIR } from './gtfs-fixture.js';
 import { readTrainsEnv } from '../src/env.js';
 import { importGtfs } from '../src/gtfs/import.js';
 import { seedDemoNetworkOnce } from '../src/store/seed.js';
-import { startTrains, type RunningTrains } from '../src/service.js';
+import type { RunningTrains } from '../src/service.js';
 
 let trains: RunningTrains;
 
@@ -252,15 +252,11 @@ describe('health', () => {
 
 describe('a feed imported while the service runs', () => {
   it('is served after the next reload check, without a restart', async () => {
-    const env = readTrainsEnv({ TRAINS_PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', TRAINS_RELOAD_SECONDS: '1' });
-    const running = await startTrains({
-      env: { ...env, database: { url: undefined, dataDir: 'memory://' } },
-      overrides: { clock: () => SEEDED_AT },
-    });
+    const running = await startTestTrains(undefined, SEEDED_AT, { TRAINS_RELOAD_SECONDS: '1' });
     try {
       const query = '{ stations(search: "liège") { code } }';
       expect((await graphql(running, query)).data).toEqual({ stations: [] });
-      await importGtfs(running.sql, BASIC_FEED_DIR, { consists: env.consists });
+      await importGtfs(running.sql, BASIC_FEED_DIR, { consists: readTrainsEnv({}).consists });
       await vi.waitFor(
         async () => expect((await graphql(running, query)).data).toEqual({ stations: [{ code: 'LGG' }] }),
         {

@@ -37,9 +37,9 @@ export function otherFeed(version = '1'): GtfsFiles {
   });
 }
 
-/** A fresh, migrated trains database: in-memory PGlite, or the given PostgreSQL URL. */
-export async function freshDatabase(url?: string): Promise<ServiceDatabase> {
-  const db = await openDatabase({ url, dataDir: 'memory://' });
+/** The trains database at `url` (a fresh one), migrated. */
+export async function freshDatabase(url: string): Promise<ServiceDatabase> {
+  const db = await openDatabase({ url });
   await db.migrate(migrationsDir);
   return db;
 }

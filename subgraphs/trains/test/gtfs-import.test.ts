@@ -41,7 +41,7 @@ await describeEachDatabase('GTFS import', (database) => {
   };
 
   beforeAll(async () => {
-    db = await freshDatabase((await database.settings()).url);
+    db = await freshDatabase((await database.settings()).url!);
     const first = await importFeed(BASIC_FEED_DIR);
     expect(first.outcome).toBe('imported');
   });

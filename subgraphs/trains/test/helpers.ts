@@ -1,3 +1,4 @@
+import { embeddedTestDatabase } from '@railgraph/database/testing';
 import { readTrainsEnv } from '../src/env.js';
 import { startTrains, type RunningTrains } from '../src/service.js';
 
@@ -5,13 +6,36 @@ import { startTrains, type RunningTrains } from '../src/service.js';
 export const SEEDED_AT = new Date('2026-03-20T10:00:00Z');
 export const SEED_DAY = '2026-03-20';
 
-/** Starts the service on a free port over an in-memory PGlite, or the given PostgreSQL URL. */
-export async function startTestTrains(databaseUrl?: string, seededAt: Date = SEEDED_AT): Promise<RunningTrains> {
-  const env = readTrainsEnv({ TRAINS_PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test' });
-  return startTrains({
-    env: { ...env, database: { url: databaseUrl, dataDir: 'memory://' } },
-    overrides: { clock: () => seededAt },
-  });
+/**
+ * Starts the service on a free port on the given PostgreSQL URL, or else on a new database of
+ * the test run's embedded PostgreSQL server, dropped when the service stops.
+ */
+export async function startTestTrains(
+  databaseUrl?: string,
+  seededAt: Date = SEEDED_AT,
+  vars: Record<string, string> = {},
+): Promise<RunningTrains> {
+  const own = databaseUrl ? undefined : await embeddedTestDatabase('trains');
+  try {
+    const env = readTrainsEnv({
+      TRAINS_PORT: '0',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      TRAINS_DATABASE_URL: databaseUrl ?? own!.url,
+      ...vars,
+    });
+    const running = await startTrains({ env, overrides: { clock: () => seededAt } });
+    return {
+      ...running,
+      stop: async () => {
+        await running.stop();
+        await own?.drop();
+      },
+    };
+  } catch (error) {
+    await own?.drop();
+    throw error;
+  }
 }
 
 export interface GraphQLResponse<T> {

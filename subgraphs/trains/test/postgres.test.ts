@@ -27,15 +27,15 @@ async function searchAll(service: RunningTrains): Promise<unknown[]> {
 await describeOnPostgres('trains', (database) => {
   let databaseUrl: string;
   let onPostgres: RunningTrains | undefined;
-  let onPglite: RunningTrains | undefined;
+  let onEmbedded: RunningTrains | undefined;
 
   beforeAll(async () => {
     databaseUrl = (await database.settings()).url!;
-    [onPostgres, onPglite] = await Promise.all([startTestTrains(databaseUrl), startTestTrains()]);
+    [onPostgres, onEmbedded] = await Promise.all([startTestTrains(databaseUrl), startTestTrains()]);
   });
   afterAll(async () => {
     await onPostgres?.stop();
-    await onPglite?.stop();
+    await onEmbedded?.stop();
   });
 
   it('applies the migrations and records them as Prisma does', async () => {
@@ -66,9 +66,9 @@ await describeOnPostgres('trains', (database) => {
     }
   });
 
-  it('seeds the same network and finds the same journeys as PGlite', async () => {
-    const [fromPostgres, fromPglite] = await Promise.all([searchAll(onPostgres!), searchAll(onPglite!)]);
-    expect(fromPostgres).toEqual(fromPglite);
+  it('seeds the same network and finds the same journeys as on the embedded server', async () => {
+    const [fromPostgres, fromEmbedded] = await Promise.all([searchAll(onPostgres!), searchAll(onEmbedded!)]);
+    expect(fromPostgres).toEqual(fromEmbedded);
     const counts = fromPostgres.map((data) => (data as { searchJourneys: unknown[] }).searchJourneys.length);
     expect(counts).toEqual([16, 15, 4, 34, 29, 0]);
   });

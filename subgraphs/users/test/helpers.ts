@@ -1,3 +1,4 @@
+import { embeddedTestDatabase } from '@railgraph/database/testing';
 import { serviceBasics } from '@railgraph/service-kit';
 import { readUsersEnv } from '../src/env.js';
 import { startUsers, type RunningUsers as RunningUsersService } from '../src/service.js';
@@ -9,6 +10,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface RunningUsers {
   service: RunningUsersService;
+  /** Stops the service, then drops the database made for it (when it was given none). */
+  stop(): Promise<void>;
   metricsText(): Promise<string>;
   graphql<T = Record<string, unknown>>(
     query: string,
@@ -27,20 +30,35 @@ const TEST_REQUEST_LIMITS = {
   USERS_TOKEN_REQUESTS_PER_CLIENT: '100000',
 };
 
-/** The users service on a free port; `DATA_DIR=memory://` keeps PGlite in memory. */
+/**
+ * The users service on a free port, on USERS_DATABASE_URL when `vars` give one, else on a
+ * new database of the test run's embedded PostgreSQL server, dropped by `stop()`.
+ */
 export async function startTestUsers(vars: Record<string, string> = {}, clock?: () => Date): Promise<RunningUsers> {
-  const env = readUsersEnv({
-    USERS_PORT: '0',
-    DATA_DIR: 'memory://',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-    ...TEST_REQUEST_LIMITS,
-    ...vars,
-  });
-  const basics = serviceBasics('users', env);
-  const service = await startUsers({ env, ...basics, overrides: clock ? { clock } : {} });
+  const own = vars['USERS_DATABASE_URL'] ? undefined : await embeddedTestDatabase('users');
+  let service: RunningUsersService;
+  let basics: ReturnType<typeof serviceBasics>;
+  try {
+    const env = readUsersEnv({
+      USERS_PORT: '0',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      ...TEST_REQUEST_LIMITS,
+      ...(own ? { USERS_DATABASE_URL: own.url } : {}),
+      ...vars,
+    });
+    basics = serviceBasics('users', env);
+    service = await startUsers({ env, ...basics, overrides: clock ? { clock } : {} });
+  } catch (error) {
+    await own?.drop();
+    throw error;
+  }
   return {
     service,
+    stop: async () => {
+      await service.stop();
+      await own?.drop();
+    },
     metricsText: () => basics.metrics.registry.metrics(),
     graphql: async (query, variables = {}, authorization) => {
       const response = await fetch(`${service.url}/graphql`, {

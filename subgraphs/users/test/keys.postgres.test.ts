@@ -31,7 +31,7 @@ await describeOnPostgres('signing key rotation', (database) => {
   });
 
   afterAll(async () => {
-    await users?.service.stop();
+    await users?.stop();
   });
 
   it('publishes the new key at once, signs with it after a minute, and retires the old one once its tokens expired', async () => {
@@ -56,7 +56,7 @@ await describeOnPostgres('signing key rotation', (database) => {
     expect(codeOf(await users.graphql(ME, {}, `Bearer ${before.accessToken}`))).toBeUndefined();
 
     // Seventeen minutes on, the next rotation retires the old key; the new one stays.
-    const db = await openDatabase({ url: databaseUrl, dataDir: 'unused' });
+    const db = await openDatabase({ url: databaseUrl });
     try {
       const later = await rotateSigningKeys(db.sql, new Date(Date.now() + 18 * 60_000), {
         publishLeadMs: 60_000,
@@ -80,7 +80,7 @@ await describeOnPostgres('signing keys encrypted at rest', (database) => {
     const key = randomBytes(32).toString('hex');
     const users = await startTestUsers({ USERS_DATABASE_URL: databaseUrl, USERS_KEY_ENCRYPTION_KEY: key });
     const session = await signUp(users);
-    await users.service.stop();
+    await users.stop();
 
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
@@ -102,7 +102,7 @@ await describeOnPostgres('signing keys encrypted at rest', (database) => {
     try {
       expect(codeOf(await again.graphql(ME, {}, `Bearer ${session.accessToken}`))).toBeUndefined();
     } finally {
-      await again.service.stop();
+      await again.stop();
     }
   });
 });

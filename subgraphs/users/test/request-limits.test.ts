@@ -125,13 +125,13 @@ const LIMITS = {
   USERS_TOKEN_REQUESTS_PER_ADDRESS: '5',
 };
 
-describe('request limits on embedded PGlite', () => {
+describe('request limits in process, on embedded PostgreSQL', () => {
   let users: RunningUsers;
   beforeAll(async () => {
     users = await startTestUsers(LIMITS);
   });
   afterAll(async () => {
-    await users?.service.stop();
+    await users?.stop();
   });
   requestLimitTests(() => users);
 
@@ -155,7 +155,7 @@ describe.runIf(redisAvailable)('request limits in Redis', () => {
     users = await startTestUsers({ ...LIMITS, REDIS_URL: redisUrl, USERS_REDIS_KEY_PREFIX: prefix });
   });
   afterAll(async () => {
-    await users?.service.stop();
+    await users?.stop();
     await deleteKeys(redisUrl, prefix);
   });
   requestLimitTests(() => users);

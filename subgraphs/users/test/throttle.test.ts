@@ -62,7 +62,7 @@ async function lockAccount(instances: RunningUsers[], email: string, failures: n
   }
 }
 
-describe('sign-in throttling on embedded PGlite', () => {
+describe('sign-in throttling on embedded PostgreSQL', () => {
   let now = new Date();
   let users: RunningUsers;
 
@@ -71,7 +71,7 @@ describe('sign-in throttling on embedded PGlite', () => {
   });
 
   afterAll(async () => {
-    await users?.service.stop();
+    await users?.stop();
   });
 
   it('locks an account after 5 failures, even for the right password, until the window ends', async () => {
@@ -142,7 +142,7 @@ describe('purging ended sign-in windows', () => {
   });
 
   afterAll(async () => {
-    await users?.service.stop();
+    await users?.stop();
   });
 
   it('deletes the windows that have ended and keeps the open ones', async () => {
@@ -173,7 +173,7 @@ await describeOnPostgres('sign-in throttling across instances', (database) => {
   });
 
   afterAll(async () => {
-    for (const instance of instances) await instance.service.stop();
+    for (const instance of instances) await instance.stop();
   });
 
   it('counts failures made on either instance against the same account', async () => {
@@ -192,7 +192,7 @@ await describeOnPostgres('sign-in throttling across instances', (database) => {
   });
 
   it('purges ended windows once when both instances purge at the same moment', async () => {
-    const db = await openDatabase({ url: databaseUrl, dataDir: 'unused' });
+    const db = await openDatabase({ url: databaseUrl });
     try {
       const ended = new Date(Date.now() - 1000);
       const open = new Date(Date.now() + 600_000);
@@ -233,7 +233,7 @@ describe.runIf(redisAvailable)('sign-in throttling across instances in Redis', (
   });
 
   afterAll(async () => {
-    for (const instance of instances) await instance.service.stop();
+    for (const instance of instances) await instance.stop();
   });
 
   it('counts failures made on either instance against the same account', async () => {

@@ -19,7 +19,7 @@ await describeOnPostgres('users', (database) => {
   });
 
   afterAll(async () => {
-    await users?.service.stop();
+    await users?.stop();
   });
 
   sessionFlowTests(() => users);
@@ -84,7 +84,7 @@ await describeOnPostgres('users', (database) => {
       expect(first?.keys).toHaveLength(1);
       for (const jwks of published) expect(jwks).toEqual(first);
     } finally {
-      for (const instance of instances) await instance.service.stop();
+      for (const instance of instances) await instance.stop();
     }
   });
 });

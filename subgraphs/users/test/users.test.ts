@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { createTokenVerifier } from '@railgraph/auth';
+import { embeddedTestDatabase, type TestDatabase } from '@railgraph/database/testing';
 import {
   LOG_IN,
   LOG_OUT,
@@ -31,10 +29,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await users.service.stop();
+  await users.stop();
 });
 
-describe('users on embedded PGlite', () => {
+describe('users on embedded PostgreSQL', () => {
   sessionFlowTests(() => users);
 
   describe('OAuth token endpoint', () => oauthFlowTests(() => users, ticketsSecret));
@@ -264,33 +262,33 @@ describe('users on embedded PGlite', () => {
 });
 
 describe('users signing key', () => {
-  let dataDir: string;
+  let database: TestDatabase;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'users-keys-'));
+    database = await embeddedTestDatabase('users_keys');
   });
 
   afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
+    await database?.drop();
   });
 
   it('survives a restart: the same key is published and earlier tokens stay valid', async () => {
-    const first = await startTestUsers({ DATA_DIR: dataDir });
+    const first = await startTestUsers({ USERS_DATABASE_URL: database.url });
     let session: SessionPayload;
     let jwksBefore: unknown;
     try {
       session = await signUp(first);
       jwksBefore = await (await fetch(`${first.service.url}/.well-known/jwks.json`)).json();
     } finally {
-      await first.service.stop();
+      await first.stop();
     }
-    const second = await startTestUsers({ DATA_DIR: dataDir });
+    const second = await startTestUsers({ USERS_DATABASE_URL: database.url });
     try {
       expect(await (await fetch(`${second.service.url}/.well-known/jwks.json`)).json()).toEqual(jwksBefore);
       const me = await second.graphql<{ me: { id: string } }>(ME, {}, `Bearer ${session.accessToken}`);
       expect(me.data?.me.id).toBe(session.user.id);
     } finally {
-      await second.service.stop();
+      await second.stop();
     }
   });
 });

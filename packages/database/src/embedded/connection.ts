@@ -23,7 +23,12 @@ export async function readConnection(dir: string): Promise<EmbeddedConnection | 
   if (text === undefined) return undefined;
   const parsed = JSON.parse(text) as Partial<EmbeddedConnection>;
   if (typeof parsed.port !== 'number' || typeof parsed.password !== 'string') return undefined;
-  return { host: parsed.host ?? '127.0.0.1', port: parsed.port, user: parsed.user ?? 'postgres', password: parsed.password };
+  return {
+    host: parsed.host ?? '127.0.0.1',
+    port: parsed.port,
+    user: parsed.user ?? 'postgres',
+    password: parsed.password,
+  };
 }
 
 /** A URL for `database` on the server `connection` describes. */

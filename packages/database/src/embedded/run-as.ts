@@ -20,7 +20,8 @@ export async function serverUser(): Promise<ServerUser> {
   for (const wanted of ['postgres', 'nobody']) {
     const line = accounts.split('\n').find((entry) => entry.startsWith(`${wanted}:`));
     const [, , userId, groupId] = line?.split(':') ?? [];
-    if (userId !== undefined && groupId !== undefined) return { name: wanted, uid: Number(userId), gid: Number(groupId) };
+    if (userId !== undefined && groupId !== undefined)
+      return { name: wanted, uid: Number(userId), gid: Number(groupId) };
   }
   throw new Error('running as root and this machine has neither a postgres nor a nobody user to run PostgreSQL as');
 }

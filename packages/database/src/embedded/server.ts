@@ -116,7 +116,6 @@ function spawnAs(user: ServerUser, program: string, args: string[]): ChildProces
   const [command, commandArgs] = setpriv ? [setpriv, ['--pdeathsig', 'INT', program, ...args]] : [program, args];
   return spawn(command, commandArgs, {
     ...(user.uid !== undefined ? { uid: user.uid, gid: user.gid } : {}),
-    env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -202,12 +201,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function untilReady(
-  url: string,
-  exited: Promise<unknown>,
-  timeoutMs: number,
-  tail: () => string,
-): Promise<void> {
+async function untilReady(url: string, exited: Promise<unknown>, timeoutMs: number, tail: () => string): Promise<void> {
   let ended = false;
   void exited.then(() => (ended = true));
   const deadline = Date.now() + timeoutMs;
@@ -255,7 +249,11 @@ async function stopServer(
   ] as const) {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(signal);
-    const ended = await Promise.race([exited.then(() => true), sleep(waitMs).then(() => false)]);
+    // An unreferenced timer: a server that stopped in time must not keep this process waiting.
+    const ended = await Promise.race([
+      exited.then(() => true),
+      sleep(waitMs, undefined, { ref: false }).then(() => false),
+    ]);
     if (ended) return;
   }
 }
