@@ -32,4 +32,6 @@ function sweep(dir) {
   }
 }
 sweep(path.join(appDir, 'node_modules'));
-process.stdout.write(`pruned ${removed} optional-peer packages, the embedded PostgreSQL binaries, source maps and unused Prisma compilers\n`);
+process.stdout.write(
+  `pruned ${removed} optional-peer packages, the embedded PostgreSQL binaries, source maps and unused Prisma compilers\n`,
+);

@@ -158,10 +158,12 @@ async function main(): Promise<number> {
   out(`starting ${plan.length} processes (logs in ${path.relative(process.cwd(), logDir) || logDir}/)`);
   try {
     const deadline = Date.now() + env.READY_TIMEOUT_SECONDS * 1_000;
+    // Every process starts at once, so the gateway loads while the subgraphs migrate and seed;
+    // readiness is awaited stage by stage (the gateway is ready only once its subgraphs are).
+    await startProxies(env, plan, proxies);
+    const started = await Promise.all(plan.map((p) => supervisor.start(p)));
     for (const stage of [...new Set(plan.map((p) => p.stage))].sort()) {
-      const staged = plan.filter((p) => p.stage === stage);
-      await startProxies(env, staged, proxies);
-      const children = await Promise.all(staged.map((p) => supervisor.start(p)));
+      const children = started.filter((c) => c.plan.stage === stage);
       await Promise.race([Promise.all(children.map((c) => supervisor.waitReady(c, deadline))), failure]);
       for (const line of readyLines(children)) out(line);
     }
@@ -245,7 +247,7 @@ async function replicaPorts(env: LauncherEnv): Promise<ReplicaPorts> {
   return Object.fromEntries(replicated.map((service) => [service, ports.splice(0, counts[service])]));
 }
 
-/** For each replicated service of a stage, a round-robin proxy on its own port and host (added to `proxies`). */
+/** For each replicated service, a round-robin proxy on its own port and host (added to `proxies`). */
 async function startProxies(
   env: LauncherEnv,
   staged: readonly ProcessPlan[],

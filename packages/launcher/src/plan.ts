@@ -7,7 +7,7 @@ export interface ProcessPlan {
   name: string;
   entry: string;
   port: number;
-  /** Started after every process of an earlier stage is ready. */
+  /** Every process starts at once; those of a stage are awaited ready after every one of an earlier stage. */
   stage: number;
   /** A replica: which one, of which service, and the port the launcher's proxy serves it on. */
   replica?: { service: ReplicatedService; index: number; count: number; servicePort: number };
@@ -50,9 +50,10 @@ export function webGraphqlUrl(env: LauncherEnv): string {
 }
 
 /**
- * What `npm start` runs: five subgraphs, then the gateway. A service given replica ports runs
- * as one process per port, `<name>-1` to `<name>-N`, each told its own port and bound to the
- * loopback interface (the launcher's proxy serves the service's own port and host).
+ * What `npm start` runs: five subgraphs and the gateway, which is ready once they are. A
+ * service given replica ports runs as one process per port, `<name>-1` to `<name>-N`, each told
+ * its own port and bound to the loopback interface (the launcher's proxy serves the service's
+ * own port and host).
  */
 export function processPlan(repoRoot: string, env: LauncherEnv, replicaPorts: ReplicaPorts = {}): ProcessPlan[] {
   const subgraph = (name: string, port: number): ProcessPlan => ({
