@@ -96,7 +96,7 @@ async function book(gatewayUrl: string): Promise<Bookings> {
           {
             input: {
               quoteToken: quotes[i % quotes.length]!.token,
-              passengers: [{ type: 'ADULT' }],
+              passengers: [{ type: 'ADULT', name: 'Ada Lovelace' }],
               idempotencyKey: `startup-${i}-${randomBytes(4).toString('hex')}`,
             },
           },

@@ -178,7 +178,7 @@ try {
       {
         input: {
           quoteToken: quoteFor(i).token,
-          passengers: [{ type: 'ADULT' }],
+          passengers: [{ type: 'ADULT', name: 'Ada Lovelace' }],
           idempotencyKey: `bench-${url.length}-${i}-${randomBytes(4).toString('hex')}`,
         },
       },

@@ -103,7 +103,14 @@ async function book(authorization: string, key: string) {
   return graphql<{ bookJourney: { id: string; status: string } }>(
     system.gatewayUrl,
     BOOK,
-    { input: { quoteToken: await quoteToken(authorization), passengers: [{ type: 'ADULT' }], idempotencyKey: key } },
+    {
+      input: {
+        quoteToken: await quoteToken(authorization),
+        // A traveller names every passenger; a partner may, and these do.
+        passengers: [{ type: 'ADULT', name: 'Ada Lovelace' }],
+        idempotencyKey: key,
+      },
+    },
     { authorization },
   );
 }

@@ -169,7 +169,11 @@ const BOOK = `mutation($input: BookJourneyInput!) {
   bookJourney(input: $input) { id status total { amountMinor } tickets { coach seat fare { amountMinor } } }
 }`;
 
-/** Sends `bookJourney` through the gateway as the client would. */
+/** A name for each of up to 9 passengers: a traveller's booking names every passenger. */
+export const passengerNames = (count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `Passenger ${'ABCDEFGHI'[i]}`);
+
+/** Sends `bookJourney` through the gateway as the client would, each passenger named. */
 export function bookJourney(
   gatewayUrl: string,
   authorization: string,
@@ -183,7 +187,7 @@ export function bookJourney(
     {
       input: {
         quoteToken: quote.token,
-        passengers: quote.passengers.map((type) => ({ type })),
+        passengers: quote.passengers.map((type, i) => ({ type, name: passengerNames(quote.passengers.length)[i] })),
         idempotencyKey,
         ...(seats ? { seats } : {}),
       },

@@ -76,12 +76,33 @@ describe('the walking skeleton through the gateway', () => {
     expect(offer?.total.amountMinor).toBeGreaterThan(0);
     expect(offer?.quoteToken.split('.')).toHaveLength(3);
 
+    // A traveller names every passenger: without a name, BAD_USER_INPUT for that passenger.
+    const unnamed = await graphql(
+      system.gatewayUrl,
+      'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id } }',
+      {
+        input: {
+          quoteToken: offer!.quoteToken,
+          passengers: [{ type: 'ADULT', name: 'Ada Lovelace' }, { type: 'CHILD' }],
+          idempotencyKey: `e2e-unnamed-${Date.now()}`,
+        },
+      },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(unnamed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'passengers[1].name' });
+
     const booked = await graphql<{
       bookJourney: {
         id: string;
         status: string;
         total: { amountMinor: number };
-        tickets: Array<{ seat: string; coach: number; code: string; fare: { amountMinor: number } }>;
+        tickets: Array<{
+          seat: string;
+          coach: number;
+          code: string;
+          passengerName: string | null;
+          fare: { amountMinor: number };
+        }>;
       };
     }>(
       system.gatewayUrl,
@@ -98,6 +119,7 @@ describe('the walking skeleton through the gateway', () => {
               seat
               coach
               passenger
+              passengerName
               code
               fare {
                 amountMinor
@@ -110,7 +132,10 @@ describe('the walking skeleton through the gateway', () => {
       {
         input: {
           quoteToken: offer!.quoteToken,
-          passengers: [{ type: 'ADULT' }, { type: 'CHILD' }],
+          passengers: [
+            { type: 'ADULT', name: ' Ada Lovelace ' },
+            { type: 'CHILD', name: 'Noor Lovelace' },
+          ],
           idempotencyKey: `e2e-${Date.now()}`,
         },
       },
@@ -123,16 +148,21 @@ describe('the walking skeleton through the gateway', () => {
     expect(booking.total.amountMinor).toBe(offer!.total.amountMinor);
     expect(booking.tickets.reduce((sum, t) => sum + t.fare.amountMinor, 0)).toBe(booking.total.amountMinor);
     expect(new Set(booking.tickets.map((t) => `${t.coach}-${t.seat}`)).size).toBe(2);
+    // Each ticket carries its passenger's name, trimmed.
+    expect(booking.tickets.map((t) => t.passengerName)).toEqual(['Ada Lovelace', 'Noor Lovelace']);
 
     // booking(id) returns the tickets, their journey resolved by trains through the gateway.
     const fetched = await graphql<{
       booking: {
         id: string;
-        tickets: Array<{ journey: { runId: string; origin: { code: string }; destination: { code: string } } }>;
+        tickets: Array<{
+          passengerName: string | null;
+          journey: { runId: string; origin: { code: string }; destination: { code: string } };
+        }>;
       };
     }>(
       system.gatewayUrl,
-      'query($id: ID!) { booking(id: $id) { id status tickets { journey { runId origin { code } destination { code } departure } } } }',
+      'query($id: ID!) { booking(id: $id) { id status tickets { passengerName journey { runId origin { code } destination { code } departure } } } }',
       { id: booking.id },
       { authorization: `Bearer ${token}` },
     );
@@ -142,6 +172,7 @@ describe('the walking skeleton through the gateway', () => {
       origin: { code: from },
       destination: { code: to },
     });
+    expect(fetched.data?.booking.tickets.map((t) => t.passengerName).sort()).toEqual(['Ada Lovelace', 'Noor Lovelace']);
 
     // Inventory no longer counts the sold seats.
     const after = await graphql<{ searchJourneys: JourneyView[] }>(
@@ -160,15 +191,18 @@ describe('the walking skeleton through the gateway', () => {
       { authorization: `Bearer ${token}` },
     );
     expect(mine.data?.me.bookings.map((b) => b.id)).toContain(booking.id);
-    const validation = await graphql<{ validateTicket: { valid: boolean; status: string; validFrom: string } }>(
+    const validation = await graphql<{
+      validateTicket: { valid: boolean; status: string; validFrom: string; passengerName: string | null };
+    }>(
       system.gatewayUrl,
-      'query($code: String!) { validateTicket(code: $code) { valid status reason validFrom } }',
+      'query($code: String!) { validateTicket(code: $code) { valid status reason validFrom passengerName } }',
       { code: booking.tickets[0]!.code },
     );
     // Genuine and not cancelled; valid only from 00:00 on the (local) travel day, tomorrow.
     const checked = validation.data?.validateTicket;
     expect(checked?.status).toBe(Date.now() >= Date.parse(checked?.validFrom ?? '') ? 'VALID' : 'NOT_VALID_TODAY');
     expect(checked?.valid).toBe(checked?.status === 'VALID');
+    expect(checked?.passengerName).toBe(booking.tickets[0]!.passengerName);
 
     // The gateway's request id reached the subgraphs.
     const ticketsLog = await readFile(path.join(system.dataDir, 'logs', 'tickets.log'), 'utf8');

@@ -102,7 +102,10 @@ describe('cancelling a booking through the gateway', () => {
       {
         input: {
           quoteToken: offer.quoteToken,
-          passengers: [{ type: 'ADULT' }, { type: 'CHILD' }],
+          passengers: [
+            { type: 'ADULT', name: 'Ada Lovelace' },
+            { type: 'CHILD', name: 'Noor Lovelace' },
+          ],
           idempotencyKey: `refund-${Date.now()}`,
         },
       },
@@ -232,7 +235,10 @@ describe('cancelling a booking through the gateway', () => {
         {
           input: {
             quoteToken: journey.fares.find((f) => f.seatClass === 'STANDARD')!.quoteToken,
-            passengers: [{ type: 'ADULT' }, { type: 'CHILD' }],
+            passengers: [
+              { type: 'ADULT', name: 'Ada Lovelace' },
+              { type: 'CHILD', name: 'Noor Lovelace' },
+            ],
             idempotencyKey: `pages-${i}-${Date.now()}`,
           },
         },

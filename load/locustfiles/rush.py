@@ -102,7 +102,7 @@ class Buyer(GraphQLUser):
                 {
                     "input": {
                         "quoteToken": self.quote,
-                        "passengers": [{"type": "ADULT"}],
+                        "passengers": [{"type": "ADULT", "name": "Ada Lovelace"}],
                         "idempotencyKey": f"rush-{uuid.uuid4()}",
                     }
                 },

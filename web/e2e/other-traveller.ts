@@ -52,6 +52,10 @@ async function journeyNow(gatewayUrl: string, journey: JourneyRef, seatClass: st
   };
 }
 
+/** The quoted passengers with the names a traveller's booking must give (a quote has none). */
+const named = (passengers: Array<{ type: string }>) =>
+  passengers.map((passenger, i) => ({ ...passenger, name: `Other Traveller ${'ABCDEFGHI'[i]}` }));
+
 async function bookThroughApi(
   gatewayUrl: string,
   auth: Record<string, string>,
@@ -73,7 +77,7 @@ export async function sellOut(gatewayUrl: string, journey: JourneyRef, seatClass
     const { seatsLeft } = await journeyNow(gatewayUrl, journey, seatClass, 1);
     if (seatsLeft === 0) return;
     const { passengers, quoteToken } = await journeyNow(gatewayUrl, journey, seatClass, Math.min(seatsLeft, 9));
-    await bookThroughApi(gatewayUrl, auth, { quoteToken, passengers });
+    await bookThroughApi(gatewayUrl, auth, { quoteToken, passengers: named(passengers) });
   }
   throw new Error('could not sell the class out');
 }
@@ -81,5 +85,9 @@ export async function sellOut(gatewayUrl: string, journey: JourneyRef, seatClass
 /** Someone else books these standard seats (`<coach>-<label>`), through the gateway at `gatewayUrl`. */
 export async function bookSeatsThroughApi(gatewayUrl: string, journey: JourneyRef, seats: string[]): Promise<void> {
   const { passengers, quoteToken } = await journeyNow(gatewayUrl, journey, 'STANDARD', seats.length);
-  await bookThroughApi(gatewayUrl, await anotherTraveller(gatewayUrl), { quoteToken, passengers, seats });
+  await bookThroughApi(gatewayUrl, await anotherTraveller(gatewayUrl), {
+    quoteToken,
+    passengers: named(passengers),
+    seats,
+  });
 }

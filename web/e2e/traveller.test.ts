@@ -206,20 +206,32 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         const qrs = page.getByRole('img', { name: /^QR code of ticket .*inspector\.$/ });
         await qrs.nth(1).waitFor();
         expect(await qrs.count()).toBe(2);
-        // Names come from the app's booking state; tickets record only the fare category.
+        // Each ticket carries its passenger's name, as entered on the passengers step.
         await page.getByRole('heading', { name: 'Ticket 1: Ada Traveller' }).waitFor();
         await page.getByRole('heading', { name: 'Ticket 2: Noor Traveller' }).waitFor();
         const code = await qrs.first().getAttribute('data-ticket-code');
-        const validation = await graphql<{ validateTicket: { status: string; validFrom: string } }>(
+        const validation = await graphql<{
+          validateTicket: { status: string; validFrom: string; passengerName: string | null };
+        }>(
           system.gatewayUrl,
-          'query($code: String!) { validateTicket(code: $code) { status validFrom } }',
+          'query($code: String!) { validateTicket(code: $code) { status validFrom passengerName } }',
           { code },
         );
         // Genuine and not cancelled; valid for travel only from 00:00 on the travel day (tomorrow).
         const checked = validation.data?.validateTicket;
         expect(checked?.status).toBe(Date.now() >= Date.parse(checked?.validFrom ?? '') ? 'VALID' : 'NOT_VALID_TODAY');
+        // The inspector reads the name from the code itself and matches it to an ID.
+        expect(checked?.passengerName).toBe('Ada Traveller');
         await shoot(page, viewport, '05-tickets');
         await expectAccessible(page);
+      });
+
+      it('shows the names from the tickets themselves, with the booking state gone', async () => {
+        // As on another device: nothing of the party is left in the browser.
+        await page.evaluate(() => sessionStorage.clear());
+        await page.reload();
+        await page.getByRole('heading', { name: 'Ticket 1: Ada Traveller' }).waitFor();
+        await page.getByRole('heading', { name: 'Ticket 2: Noor Traveller' }).waitFor();
       });
 
       it('lists exactly one booking under My bookings', async () => {

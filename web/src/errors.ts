@@ -10,6 +10,13 @@ export function errorCode(error: unknown): string | null {
   return 'NETWORK';
 }
 
+/** The input field the first GraphQL error is about (`extensions.field`), when it names one. */
+export function errorField(error: unknown): string | null {
+  if (!CombinedGraphQLErrors.is(error)) return null;
+  const field = error.errors[0]?.extensions?.['field'];
+  return typeof field === 'string' ? field : null;
+}
+
 /**
  * How many seconds the API asked to wait before trying again (`extensions.retryAfterSeconds`
  * of a RATE_LIMITED error), or null when it did not say.

@@ -3,8 +3,8 @@ import { PASSENGER_TYPES, emptyCounts, passengerList, type PassengerCounts, type
 
 /**
  * Who is travelling: a name and fare category per passenger, and an age for children (a child
- * under 4 travels free only when the age is given). Tickets do not carry names, so the party is
- * kept in the web app: in sessionStorage while booking, and per booking in localStorage once booked.
+ * under 4 travels free only when the age is given). The party is kept in sessionStorage while
+ * booking; the booking sends the names, and each ticket carries its passenger's name from then on.
  */
 export interface PartyMember {
   name: string;
@@ -16,9 +16,16 @@ export interface PartyMember {
 }
 
 const PARTY_KEY = 'railgraph.party';
-const BOOKED_PREFIX = 'railgraph.booking-passengers:';
 
-export const NAME_MAX = 100;
+/** Most characters of a name on a ticket, as the API takes it. */
+export const NAME_MAX = 70;
+
+/**
+ * What a name on a ticket may be made of, as the API checks it: letters of any script with their
+ * marks, spaces, hyphens, apostrophes and full stops, and at least one letter.
+ */
+const NAME_CHARACTERS = /^[\p{L}\p{M} \-\u2010'\u2019.]+$/u;
+const LETTER = /\p{L}/u;
 
 /** Ages a category accepts when one is given (the fare rules'). */
 export const AGE_RANGE: Partial<Record<PassengerType, { min: number; max: number }>> = { CHILD: { min: 0, max: 11 } };
@@ -31,11 +38,19 @@ export function countsOf(party: readonly PartyMember[]): PassengerCounts {
 
 const sameCounts = (a: PassengerCounts, b: PassengerCounts) => PASSENGER_TYPES.every((type) => a[type] === b[type]);
 
-/** The `PassengerInput`s sent to `fares` and to `bookJourney`: the same list, ages included. */
+/**
+ * The `PassengerInput`s sent to `fares`: categories and ages, which the price depends on. Names
+ * are left out: a quote never depends on them.
+ */
 export function partyInput(party: readonly PartyMember[]): PassengerInput[] {
   return party.map((member) =>
     member.age === undefined ? { type: member.type } : { type: member.type, age: member.age },
   );
+}
+
+/** The `PassengerInput`s sent to `bookJourney`: the quoted list, each with the passenger's name. */
+export function bookingInput(party: readonly PartyMember[]): PassengerInput[] {
+  return partyInput(party).map((passenger, i) => ({ ...passenger, name: party[i]!.name.trim() }));
 }
 
 /** Unnamed passengers of the trip's categories, to start filling in. */
@@ -46,9 +61,11 @@ export function blankParty(choice: TripChoice): PartyMember[] {
 /** What is wrong with one member's details, by field; empty when they are complete. */
 export function memberProblems(member: PartyMember): { name?: string; age?: string } {
   const problems: { name?: string; age?: string } = {};
-  const name = member.name.trim();
+  const name = member.name.normalize('NFC').trim();
   if (!name) problems.name = 'Enter the passenger’s name.';
-  else if (name.length > NAME_MAX) problems.name = `Use at most ${NAME_MAX} characters.`;
+  else if ([...name].length > NAME_MAX) problems.name = `Use at most ${NAME_MAX} characters.`;
+  else if (!NAME_CHARACTERS.test(name) || !LETTER.test(name))
+    problems.name = 'Use letters, spaces, hyphens, apostrophes and full stops only.';
   const range = AGE_RANGE[member.type];
   if (member.age !== undefined && (!range || member.age < range.min || member.age > range.max))
     problems.age = range ? `A child is ${range.min} to ${range.max} years old.` : 'Age is only asked for children.';
@@ -85,28 +102,4 @@ export function readParty(choice: TripChoice, storage: Storage = sessionStorage)
 
 export function writeParty(party: readonly PartyMember[], storage: Storage = sessionStorage): void {
   storage.setItem(PARTY_KEY, JSON.stringify(party.map((member) => ({ ...member, name: member.name.trim() }))));
-}
-
-/** Keeps the names of a confirmed booking's passengers on this device. */
-export function rememberBookedParty(bookingId: string, party: readonly PartyMember[], storage: Storage = localStorage) {
-  storage.setItem(BOOKED_PREFIX + bookingId, JSON.stringify(party.map(({ name, type }) => ({ name, type }))));
-}
-
-/**
- * The name on each ticket, matched in order within each category (tickets record the category
- * but not the name); null for tickets booked elsewhere or on another device.
- */
-export function ticketNames(
-  bookingId: string,
-  tickets: ReadonlyArray<{ passenger: PassengerType }>,
-  storage: Storage = localStorage,
-): Array<string | null> {
-  const party = readList(storage.getItem(BOOKED_PREFIX + bookingId)) ?? [];
-  const used = new Set<number>();
-  return tickets.map((ticket) => {
-    const index = party.findIndex((member, i) => !used.has(i) && member.type === ticket.passenger);
-    if (index < 0) return null;
-    used.add(index);
-    return party[index]!.name;
-  });
 }

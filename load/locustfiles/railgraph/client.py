@@ -146,9 +146,16 @@ def travel_date() -> str:
     return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).date().isoformat()
 
 
+NAMES = ["Ada Lovelace", "Brunel Isambard", "Grace O'Neil", "Zoë Varga-Szabó", "Mei Tanaka", "J. R. Smith"]
+
+
 def passengers(count: int | None = None) -> list[dict[str, str]]:
+    """A party, each passenger named (a traveller's booking must name everyone; fares ignore it)."""
     count = count or random.choices([1, 2, 3, 4], weights=[55, 30, 10, 5])[0]
-    return [{"type": "ADULT" if i == 0 else random.choice(["ADULT", "CHILD", "YOUTH", "SENIOR"])} for i in range(count)]
+    return [
+        {"type": "ADULT" if i == 0 else random.choice(["ADULT", "CHILD", "YOUTH", "SENIOR"]), "name": random.choice(NAMES)}
+        for i in range(count)
+    ]
 
 
 def expect_that(condition: bool, message: str) -> None:

@@ -139,7 +139,9 @@ function bookJourneyInput(rng: Prng, facts: Facts): Value {
   const quote = facts.quotes.length > 0 && rng.chance(0.85) ? rng.pick(facts.quotes) : undefined;
   const passengers: Value =
     quote && rng.chance(0.85)
-      ? quote.passengers.map((p) => ({ ...p }) as { [key: string]: Value })
+      ? quote.passengers.map(
+          (p) => ({ ...p, name: rng.pick(['Ada Lovelace', 'Zoë Varga-Szabó']) }) as { [key: string]: Value },
+        )
       : Array.from({ length: rng.int(1, 3) }, () => ({ type: rng.pick(['ADULT', 'CHILD', 'YOUTH', 'SENIOR']) }));
   return {
     quoteToken: quote?.token ?? randomId(rng),

@@ -150,6 +150,8 @@ const traveller = (fromStop: number, toStop: number, count: number, runId = RUN)
   request: {
     quoteToken: tokenFor(fromStop, toStop, count, runId),
     passengers: Array.from({ length: count }, () => 'ADULT' as const),
+    // A traveller names every passenger.
+    passengerNames: Array.from({ length: count }, (_, i) => `Passenger ${'ABCDEFGHI'[i]}`),
     idempotencyKey: `key-${randomUUID()}`,
   },
 });
@@ -316,7 +318,12 @@ await describeEachDatabase('the booking queue at a rush', (target) => {
     // The loser retries: its stored SOLD_OUT.
     expect(await codeOf(queued.bookings.book(loser.owner, loser.request, 'request-4'))).toBe('SOLD_OUT');
     // The same key for another request is still refused as reused.
-    const changed = { ...winner.request, quoteToken: tokenFor(0, 4, 2, runId), passengers: ['ADULT', 'ADULT'] };
+    const changed = {
+      ...winner.request,
+      quoteToken: tokenFor(0, 4, 2, runId),
+      passengers: ['ADULT', 'ADULT'],
+      passengerNames: ['Passenger A', 'Passenger B'],
+    };
     expect(await codeOf(queued.bookings.book(winner.owner, changed as BookJourneyRequest, 'request-5'))).toBe(
       'IDEMPOTENCY_KEY_REUSED',
     );

@@ -73,7 +73,12 @@ describe('booking saga compensation (embedded PostgreSQL)', () => {
   const book = (bookings: Bookings) =>
     bookings.book(
       { kind: 'TRAVELLER', id: `traveller-${randomUUID()}` },
-      { quoteToken: 'token', passengers: ['ADULT'], idempotencyKey: `key-${randomUUID()}` },
+      {
+        quoteToken: 'token',
+        passengers: ['ADULT'],
+        passengerNames: ['Ada Lovelace'],
+        idempotencyKey: `key-${randomUUID()}`,
+      },
       'request-1',
     );
 

@@ -36,8 +36,18 @@ const claims: TicketCodeClaims = {
   coach: 3,
   seat: '12A',
   passenger: 'ADULT',
+  passengerName: null,
   validity,
 };
+/** The same ticket with its passenger's name, as a booking now issues it. */
+const named: TicketCodeClaims = { ...claims, passengerName: 'Zoë O’Brien-Smith' };
+
+/** The code with its payload changed (`undefined` removes a key) and the signature kept. */
+function alter(code: string, change: Record<string, unknown>): string {
+  const [header, payload, signature] = code.split('.');
+  const body = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+  return `${header}.${Buffer.from(JSON.stringify({ ...body, ...change })).toString('base64url')}.${signature}`;
+}
 
 describe('ticket codes', () => {
   it('are valid from 00:00 on the local travel day until 24 h after departure', () => {
@@ -52,6 +62,32 @@ describe('ticket codes', () => {
     const code = await signTicketCode(claims, ring.current);
     expect(await readTicketCode(code, ring.jwks)).toEqual(claims);
     expect(code.length).toBeLessThan(400);
+    expect(await readTicketCode(await signTicketCode(named, ring.current), ring.jwks)).toEqual(named);
+    // The longest name in a script of three UTF-8 bytes a character still fits a QR code easily.
+    const longest = await signTicketCode({ ...claims, passengerName: '山'.repeat(70) }, ring.current);
+    expect(longest.length).toBeLessThan(700);
+  });
+
+  it('bind the name: changing, removing or adding one breaks the signature; unnamed codes still verify', async () => {
+    const ring = await keyRing();
+    const now = new Date('2026-12-01T07:00:00Z');
+    const code = await signTicketCode(named, ring.current);
+    expect(await inspectTicketCode(code, ring.jwks, now)).toMatchObject({
+      status: 'VALID',
+      claims: { passengerName: 'Zoë O’Brien-Smith' },
+    });
+    for (const forged of [alter(code, { h: 'Ada Lovelace' }), alter(code, { h: undefined })]) {
+      expect(await readTicketCode(forged, ring.jwks)).toBeNull();
+      expect(await inspectTicketCode(forged, ring.jwks, now)).toMatchObject({ status: 'INVALID', claims: null });
+    }
+    // A code signed before tickets had names (no `h`) is as good as ever, and names nobody.
+    const unnamed = await signTicketCode(claims, ring.current);
+    expect(JSON.parse(Buffer.from(unnamed.split('.')[1]!, 'base64url').toString())).not.toHaveProperty('h');
+    expect(await inspectTicketCode(unnamed, ring.jwks, now)).toMatchObject({
+      status: 'VALID',
+      claims: { passengerName: null },
+    });
+    expect(await readTicketCode(alter(unnamed, { h: 'Ada Lovelace' }), ring.jwks)).toBeNull();
   });
 
   it('pass the offline check on the travel day and are not valid the day before or once expired', async () => {
@@ -67,13 +103,9 @@ describe('ticket codes', () => {
   it('reject an altered payload, another key, a stretched validity and garbage', async () => {
     const ring = await keyRing();
     const code = await signTicketCode(claims, ring.current);
-    const [header, payload, signature] = code.split('.');
-    const alter = (change: Record<string, unknown>) => {
-      const body = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
-      return `${header}.${Buffer.from(JSON.stringify({ ...body, ...change })).toString('base64url')}.${signature}`;
-    };
+    const payload = code.split('.')[1];
     const now = new Date('2026-12-01T07:00:00Z');
-    for (const forged of [alter({ s: '1A' }), alter({ x: 4102444800 })]) {
+    for (const forged of [alter(code, { s: '1A' }), alter(code, { x: 4102444800 })]) {
       expect(await readTicketCode(forged, ring.jwks)).toBeNull();
       expect(await inspectTicketCode(forged, ring.jwks, now)).toMatchObject({ status: 'INVALID' });
     }
@@ -92,28 +124,32 @@ describe('ticket codes', () => {
 describe('the inspector script', () => {
   const script = fileURLToPath(new URL('../dist/cli/inspect-ticket.js', import.meta.url));
 
-  it('checks a code offline from a saved JWKS and exits 0 only for a valid one', async () => {
+  it("checks a code offline from a saved JWKS, prints the passenger's name and exits 0 only for a valid one", async () => {
     const ring = await keyRing();
-    const code = await signTicketCode(claims, ring.current);
+    const code = await signTicketCode(named, ring.current);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'inspect-'));
     try {
       const jwksFile = path.join(dir, 'jwks.json');
       await writeFile(jwksFile, JSON.stringify(ring.jwks));
       const run = (args: string[]) =>
         promisify(execFile)(process.execPath, [script, ...args]).then(
-          ({ stdout }) => ({ exit: 0, verdict: JSON.parse(stdout) as { status: string } }),
+          ({ stdout }) => ({ exit: 0, verdict: JSON.parse(stdout) as { status: string; claims: unknown } }),
           (error: { code: number; stdout: string }) => ({
             exit: error.code,
-            verdict: JSON.parse(error.stdout || '{}') as { status?: string },
+            verdict: JSON.parse(error.stdout || '{}') as { status?: string; claims?: unknown },
           }),
         );
       expect(await run([jwksFile, code, '--at', '2026-12-01T07:00:00Z'])).toMatchObject({
         exit: 0,
-        verdict: { status: 'VALID' },
+        verdict: { status: 'VALID', claims: { passengerName: 'Zoë O’Brien-Smith', seat: '12A' } },
       });
       expect(await run([jwksFile, code, '--at', '2026-12-03T07:00:00Z'])).toMatchObject({
         exit: 1,
-        verdict: { status: 'NOT_VALID_TODAY' },
+        verdict: { status: 'NOT_VALID_TODAY', claims: { passengerName: 'Zoë O’Brien-Smith' } },
+      });
+      expect(await run([jwksFile, alter(code, { h: 'Ada Lovelace' }), '--at', '2026-12-01T07:00:00Z'])).toMatchObject({
+        exit: 1,
+        verdict: { status: 'INVALID', claims: null },
       });
       expect(await run([jwksFile, `${code}x`, '--at', '2026-12-01T07:00:00Z'])).toMatchObject({
         exit: 1,

@@ -3,12 +3,15 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
 import { journeyTimes, money } from '../test/fixtures';
-import { rememberBookedParty } from '../party';
 import { BookingPage } from './BookingPage';
 
 const journey = journeyTimes;
 
-const booking = (status: string, ticketStatus: [string, string] = ['ACTIVE', 'ACTIVE']) => ({
+const booking = (
+  status: string,
+  ticketStatus: [string, string] = ['ACTIVE', 'ACTIVE'],
+  names: [string | null, string | null] = ['Ada Lovelace', 'Noor'],
+) => ({
   data: {
     booking: {
       __typename: 'Booking',
@@ -23,6 +26,7 @@ const booking = (status: string, ticketStatus: [string, string] = ['ACTIVE', 'AC
           seat: '1A',
           coach: 2,
           passenger: 'ADULT',
+          passengerName: names[0],
           code: 'eyJ.ticket-one.sig',
           status: ticketStatus[0],
           fare: money(1280),
@@ -34,6 +38,7 @@ const booking = (status: string, ticketStatus: [string, string] = ['ACTIVE', 'AC
           seat: '1B',
           coach: 2,
           passenger: 'CHILD',
+          passengerName: names[1],
           code: 'eyJ.ticket-two.sig',
           status: ticketStatus[1],
           fare: money(640),
@@ -45,18 +50,17 @@ const booking = (status: string, ticketStatus: [string, string] = ['ACTIVE', 'AC
 });
 
 describe('a booking', () => {
-  it('names each ticket after the passenger booked on this device', async () => {
-    rememberBookedParty('b0157b24-0000-4000-8000-000000000000', [
-      { name: 'Noor', type: 'CHILD', age: 3 },
-      { name: 'Ada Lovelace', type: 'ADULT' },
-    ]);
-    renderWithApi(<BookingPage id="b1" justBooked />, { Booking: () => booking('CONFIRMED') });
-    expect(await screen.findByRole('heading', { name: 'Ticket 1: Ada Lovelace' })).toBeTruthy();
+  it('names each ticket after its passenger, as the ticket carries the name', async () => {
+    const { calls } = renderWithApi(<BookingPage id="b1" justBooked />, { Booking: () => booking('CONFIRMED') });
+    const first = await screen.findByRole('heading', { name: 'Ticket 1: Ada Lovelace' });
     expect(screen.getByRole('heading', { name: 'Ticket 2: Noor' })).toBeTruthy();
+    // The fare category is still shown beside the name.
+    expect(first.closest('li')?.querySelector('dl')?.textContent).toMatch(/^Fare categoryAdult/);
+    expect(calls.find((c) => c.operationName === 'Booking')).toBeTruthy();
   });
 
-  it('falls back to the fare category when the names are not on this device', async () => {
-    renderWithApi(<BookingPage id="b1" justBooked />, { Booking: () => booking('CONFIRMED') });
+  it('falls back to the fare category for tickets issued without names', async () => {
+    renderWithApi(<BookingPage id="b1" justBooked />, { Booking: () => booking('CONFIRMED', undefined, [null, null]) });
     expect(await screen.findByRole('heading', { name: 'Ticket 1: Adult' })).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Ticket 2: Child' })).toBeTruthy();
   });

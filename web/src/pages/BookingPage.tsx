@@ -8,7 +8,7 @@ import { useBookingPage } from './useBookingPage';
 
 /** A booking: confirmation after booking, and the detail page from "My bookings". */
 export function BookingPage({ id, justBooked }: { id: string; justBooked: boolean }) {
-  const { booking, loading, error, retry, heading, names, activeTickets } = useBookingPage(id, justBooked);
+  const { booking, loading, error, retry, heading, activeTickets } = useBookingPage(id, justBooked);
 
   if (error && !booking) return <ErrorNotice error={error} onRetry={retry} />;
   if (loading && !booking) return <p className="loading">Loading your booking…</p>;
@@ -37,7 +37,6 @@ export function BookingPage({ id, justBooked }: { id: string; justBooked: boolea
             ticket={ticket}
             bookingId={booking.id}
             number={index + 1}
-            name={names[index] ?? null}
             confirmed={confirmed}
             cancellable={activeTickets > 1}
           />

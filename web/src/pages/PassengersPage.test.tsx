@@ -95,6 +95,31 @@ describe('the passengers step', () => {
     ]);
   });
 
+  it('asks for the name as on the ID and refuses one a ticket cannot carry', async () => {
+    renderWithApi(<PassengersPage choice={{ ...choice, passengers: { ADULT: 1, CHILD: 0, YOUTH: 0, SENIOR: 0 } }} />, {
+      SavedPassengers: savedPassengers([]),
+    });
+    const name = within(passenger(1)).getByLabelText('Name');
+    expect(name.getAttribute('aria-required')).toBe('true');
+    const described = () =>
+      (name.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent);
+    expect(described()).toEqual(['As on their ID: it is printed on the ticket, and the inspector may check it.']);
+    await userEvent.type(name, 'Ada Lovelace 2');
+    await userEvent.click(screen.getByRole('button', { name: 'Continue to review' }));
+    expect(await screen.findByText('Use letters, spaces, hyphens, apostrophes and full stops only.')).toBeTruthy();
+    expect(described()[1]).toBe('Use letters, spaces, hyphens, apostrophes and full stops only.');
+    expect(document.activeElement).toBe(name);
+    expect(window.location.pathname).toBe('/');
+
+    await userEvent.clear(name);
+    await userEvent.type(name, 'Zoë O’Brien-Smith');
+    await userEvent.click(screen.getByRole('button', { name: 'Continue to review' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/review'));
+    expect(readParty({ ...choice, passengers: { ADULT: 1, CHILD: 0, YOUTH: 0, SENIOR: 0 } })).toEqual([
+      { name: 'Zoë O’Brien-Smith', type: 'ADULT' },
+    ]);
+  });
+
   it('saves a new passenger to the profile when asked', async () => {
     const { calls } = renderWithApi(
       <PassengersPage choice={{ ...choice, passengers: { ADULT: 1, CHILD: 0, YOUTH: 0, SENIOR: 0 } }} />,

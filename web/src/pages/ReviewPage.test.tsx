@@ -50,7 +50,10 @@ describe('the review page', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
       seats: ['2-1A', '2-1B'],
-      passengers: [{ type: 'ADULT' }, { type: 'CHILD', age: 7 }],
+      passengers: [
+        { type: 'ADULT', name: 'Ada Lovelace' },
+        { type: 'CHILD', age: 7, name: 'Noor' },
+      ],
     });
     expect(Object.keys(sessionStorage).filter((key) => key.startsWith('railgraph.booking-attempt:'))).toEqual([]);
   });
@@ -119,7 +122,7 @@ describe('the review page', () => {
     expect(second!['idempotencyKey']).not.toBe(first!['idempotencyKey']);
   });
 
-  it('quotes and books the passengers exactly alike, a child’s age included', async () => {
+  it('quotes and books the passengers exactly alike, a child’s age included, and names them only in the booking', async () => {
     const { calls } = renderWithApi(<ReviewPage choice={choice} />, {
       SearchJourneys: search,
       BookJourney: booked,
@@ -128,11 +131,29 @@ describe('the review page', () => {
     await waitFor(() => expect(window.location.pathname).toBe('/bookings/booking-1'));
     const quoted = calls.find((c) => c.operationName === 'SearchJourneys')!.variables['passengers'];
     expect(quoted).toEqual([{ type: 'ADULT' }, { type: 'CHILD', age: 7 }]);
-    expect(bookCalls(calls)[0]!['passengers']).toEqual(quoted);
-    expect(JSON.parse(localStorage.getItem('railgraph.booking-passengers:booking-1')!)).toEqual([
-      { name: 'Ada Lovelace', type: 'ADULT' },
-      { name: 'Noor', type: 'CHILD' },
+    expect(bookCalls(calls)[0]!['passengers']).toEqual([
+      { type: 'ADULT', name: 'Ada Lovelace' },
+      { type: 'CHILD', age: 7, name: 'Noor' },
     ]);
+  });
+
+  it('sends the traveller back to the passengers when the API refuses a name', async () => {
+    renderWithApi(<ReviewPage choice={choice} />, {
+      SearchJourneys: search,
+      BookJourney: () => ({
+        errors: [
+          {
+            message: 'The name of passenger 2 may only have letters, spaces, hyphens, apostrophes and periods',
+            extensions: { code: 'BAD_USER_INPUT', field: 'passengers[1].name' },
+          },
+        ],
+      }),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Book for €19.20' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/name of passenger 2 may only have letters/);
+    const back = screen.getByRole('link', { name: 'Correct the passengers’ details' });
+    expect(back.getAttribute('href')).toMatch(/^\/passengers\?/);
+    expect(screen.queryByRole('button', { name: /^Book for/ })).toBeNull();
   });
 
   it('asks who is travelling before pricing when the passengers were not filled in', async () => {

@@ -54,6 +54,7 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
           code={review.code}
           nextTrains={review.nextTrains}
           seats={seatsHref(choice)}
+          passengers={passengersHref(choice)}
           refreshPrice={review.retryWithNewPrice}
         />
       ) : null}

@@ -1,7 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
 import { graphql } from '../__generated__/gql';
-import { ticketNames } from '../party';
 import { queryStatus } from './query-status';
 
 /** A booking with its tickets and their journey. */
@@ -18,7 +17,6 @@ const BookingQuery = graphql(`
       tickets {
         id
         status
-        passenger
         ...TicketCard
         journey {
           ...JourneyLine
@@ -44,8 +42,6 @@ export function useBookingPage(id: string, justBooked: boolean) {
     booking,
     ...queryStatus(query),
     heading,
-    // Tickets carry the fare category, not the name: names come from this device's booking state.
-    names: booking ? ticketNames(booking.id, booking.tickets) : [],
     activeTickets: booking?.tickets.filter((t) => t.status === 'ACTIVE').length ?? 0,
   };
 }

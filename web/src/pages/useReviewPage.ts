@@ -11,7 +11,7 @@ import {
   type QueueWait,
 } from '../booking-attempt';
 import { errorCode } from '../errors';
-import { partyInput, readParty, rememberBookedParty } from '../party';
+import { bookingInput, partyInput, readParty } from '../party';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { searchHref, type TripChoice } from '../trip';
@@ -58,9 +58,10 @@ function useNow(intervalMs: number): number {
 export function useReviewPage(tripChoice: TripChoice) {
   const session = useSession(useSessionStore());
   // Who travels was filled in on the passengers step; the same list, ages included, is quoted
-  // and booked, so the quote matches the booking.
+  // and booked, so the quote matches the booking. Only the booking carries the names.
   const [party] = useState(() => readParty(tripChoice));
   const passengers = party ? partyInput(party) : [];
+  const namedPassengers = party ? bookingInput(party) : [];
   const choice = { ...tripChoice, passengerInputs: passengers };
   const query = useQuery(SearchJourneysQuery, {
     skip: !party,
@@ -104,7 +105,7 @@ export function useReviewPage(tripChoice: TripChoice) {
     // Every send is this same input: the same quote and idempotency key.
     const input = {
       quoteToken: current.quoteToken,
-      passengers,
+      passengers: namedPassengers,
       idempotencyKey: current.idempotencyKey,
       ...(choice.seats.length > 0 ? { seats: choice.seats } : {}),
     };
@@ -115,7 +116,6 @@ export function useReviewPage(tripChoice: TripChoice) {
         onSlow: setSlow,
       });
       if (result.data) {
-        if (party) rememberBookedParty(result.data.bookJourney.id, party);
         endAttempt(choice);
         navigate(`/bookings/${encodeURIComponent(result.data.bookJourney.id)}?booked=1`, { replace: true });
       }

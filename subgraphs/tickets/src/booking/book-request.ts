@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { badInput, DomainError, ErrorCode } from '@railgraph/service-kit';
 import type { BookJourneyRequest, BookingWithTickets } from './model.js';
+import type { BookingOwner } from './owner.js';
+import { checkPassengerNames } from './passenger-names.js';
 
 /**
  * The request to book as the saga takes it: checked before anything is written, hashed to
@@ -11,8 +13,11 @@ const MAX_PASSENGERS = 9;
 const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 const seatIdPattern = /^\d{1,3}-[0-9]{1,3}[A-Z]$/;
 
-/** BAD_USER_INPUT for a malformed key, too few or many passengers, or a bad list of seats. */
-export function checkBookRequest(request: BookJourneyRequest): void {
+/**
+ * BAD_USER_INPUT for a malformed key, too few or many passengers, a bad list of seats, or a bad
+ * or (for a traveller) missing passenger name; the request with its names normalised otherwise.
+ */
+export function checkBookRequest(request: BookJourneyRequest, owner: BookingOwner): BookJourneyRequest {
   if (!idempotencyKeyPattern.test(request.idempotencyKey)) {
     throw badInput('idempotencyKey must be 8-128 characters of letters, digits, ".", "_", ":" or "-"');
   }
@@ -27,15 +32,24 @@ export function checkBookRequest(request: BookJourneyRequest): void {
     if (bad) throw badInput(`Seat ${bad} is not a seat id like 3-12A`);
     if (new Set(request.seats).size !== request.seats.length) throw badInput('The same seat is named twice');
   }
+  return {
+    ...request,
+    passengerNames: checkPassengerNames(request.passengerNames, request.passengers.length, owner),
+  };
 }
 
-/** sha256 of the request as the client sent it, to tell a retry from a reused key. */
+/**
+ * sha256 of the request as the client sent it (names as `checkBookRequest` normalised them), to
+ * tell a retry from a reused key: a retry naming a passenger differently is another request.
+ * Ages and names count only when some are given, so requests without them hash as they always did.
+ */
 export function requestHashOf(request: BookJourneyRequest): string {
   const canonical = JSON.stringify([
     request.quoteToken,
     request.passengers,
     request.seats ?? [],
     ...(request.passengerAges?.some((age) => age !== null) ? [request.passengerAges] : []),
+    ...(request.passengerNames?.some((name) => name !== null) ? [{ names: request.passengerNames }] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

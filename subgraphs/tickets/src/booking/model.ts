@@ -20,6 +20,11 @@ export interface BookJourneyRequest {
   passengers: PassengerTypeName[];
   /** Each passenger's age as given (null when not), in passenger order; must match the quote. */
   passengerAges?: Array<number | null> | undefined;
+  /**
+   * Each passenger's name as given (null when not), in passenger order; `checkBookRequest`
+   * trims and checks them. Not part of the quote.
+   */
+  passengerNames?: Array<string | null> | undefined;
   idempotencyKey: string;
   seats?: string[] | null | undefined;
 }
@@ -30,6 +35,8 @@ export interface TicketValidationResult {
   reason: string | null;
   validFrom: Date | null;
   validUntil: Date | null;
+  /** The name the code carries, when it is genuine and names one. */
+  passengerName: string | null;
   ticket: (Ticket & { booking: Booking }) | null;
 }
 

@@ -70,9 +70,10 @@ export class QueuedBookingSaga {
     private readonly publishEvents: () => Promise<void>,
   ) {}
 
-  async book(owner: BookingOwner, request: BookJourneyRequest, requestId: string): Promise<BookingWithTickets> {
-    // Bad input is refused as the saga would, before the memo could answer it.
-    checkBookRequest(request);
+  async book(owner: BookingOwner, sent: BookJourneyRequest, requestId: string): Promise<BookingWithTickets> {
+    // Bad input is refused as the saga would, before the memo could answer it; names normalised
+    // here hash as the saga hashes them for a replay.
+    const request = checkBookRequest(sent, owner);
     const quote = await this.verifiedQuote(request);
     const wanted = quote && !(request.seats && request.seats.length > 0) ? soldOutKeyOf(quote, request) : null;
     if (wanted && this.rush.memo.covers(wanted)) return this.answerSoldOut(owner, request, wanted);

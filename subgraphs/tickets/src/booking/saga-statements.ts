@@ -64,6 +64,8 @@ export async function recordHeldSeats(prisma: PrismaClient, bookingId: string, s
 export interface TicketRow {
   id: string;
   passengerType: string;
+  /** The passenger's name as checked, or null when the booking gave none (a partner's may not). */
+  passengerName: string | null;
   coach: number;
   seatLabel: string;
   fareMinor: number;
@@ -121,10 +123,13 @@ export async function commitBooking(
         SELECT ${runId}, s.leg, s.coach, s.label, moved."id"
         FROM moved, jsonb_to_recordset(${JSON.stringify(seatLegs)}::jsonb) AS s(leg int, coach int, label text)
       ), tickets AS (
-        INSERT INTO "Ticket" ("id", "bookingId", "passengerType", "coach", "seatLabel", "fareMinor", "currency", "code", "createdAt")
-        SELECT t.id::uuid, moved."id", t."passengerType", t.coach, t."seatLabel", t."fareMinor", t.currency, t.code, ${now}
+        INSERT INTO "Ticket" ("id", "bookingId", "passengerType", "passengerName", "coach", "seatLabel", "fareMinor",
+          "currency", "code", "createdAt")
+        SELECT t.id::uuid, moved."id", t."passengerType", t."passengerName", t.coach, t."seatLabel", t."fareMinor",
+          t.currency, t.code, ${now}
         FROM moved, jsonb_to_recordset(${JSON.stringify(c.tickets)}::jsonb)
-          AS t(id text, "passengerType" text, coach int, "seatLabel" text, "fareMinor" int, currency text, code text)
+          AS t(id text, "passengerType" text, "passengerName" text, coach int, "seatLabel" text, "fareMinor" int,
+            currency text, code text)
         RETURNING *
       ), event AS (
         INSERT INTO "BookingEvent" ("id", "kind", "bookingId", "ownerKind", "ownerId", "payload", "occurredAt")

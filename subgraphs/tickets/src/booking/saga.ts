@@ -60,14 +60,14 @@ export class BookingSaga {
     requestId: string,
     verified?: QuoteClaims,
   ): Promise<BookingWithTickets> {
-    // 1. The input.
-    checkBookRequest(request);
-    const requestHash = requestHashOf(request);
+    // 1. The input, its passengers' names normalised: what is hashed and what the tickets carry.
+    const checked = checkBookRequest(request, owner);
+    const requestHash = requestHashOf(checked);
     // 3. The quote. Refused, it is final unless the key was seen before: then (2) the first
     // attempt's result stands, whatever became of its quote.
     let quote: QuoteClaims;
     try {
-      quote = await this.verifyQuote(request, verified);
+      quote = await this.verifyQuote(checked, verified);
     } catch (error) {
       const earlier = await this.findByKey(owner, request.idempotencyKey);
       if (earlier) return replay(earlier, requestHash);
@@ -79,7 +79,7 @@ export class BookingSaga {
     const claimed = await claimKey(this.deps.prisma, {
       bookingId,
       owner,
-      idempotencyKey: request.idempotencyKey,
+      idempotencyKey: checked.idempotencyKey,
       requestHash,
       quote,
     });
@@ -88,7 +88,7 @@ export class BookingSaga {
       if (!earlier) throw new Error(`idempotency key of ${owner.kind} ${owner.id} neither claimed nor found`);
       return replay(earlier, requestHash);
     }
-    const attempt: Attempt = { owner, request, requestId, bookingId, quote };
+    const attempt: Attempt = { owner, request: checked, requestId, bookingId, quote };
     // 4-6. Hold, commit, confirm; steps 4 and 5 compensate (7) before they throw.
     const seats = await this.holdSeats(attempt);
     const { outboxId, booking } = await this.commit(attempt, seats);
@@ -96,7 +96,10 @@ export class BookingSaga {
     return booking;
   }
 
-  /** Step 3: the quote's claims, for exactly these passengers; QUOTE_INVALID when its fares do not add up. */
+  /**
+   * Step 3: the quote's claims, for exactly these passengers (their categories and ages: a
+   * quote never depends on names); QUOTE_INVALID when its fares do not add up.
+   */
   private async verifyQuote(request: BookJourneyRequest, verified?: QuoteClaims): Promise<QuoteClaims> {
     const quote =
       verified ??
@@ -166,13 +169,17 @@ export class BookingSaga {
     }
   }
 
-  /** The ticket rows of the commit: one per passenger on its held seat, each with its signed code. */
+  /**
+   * The ticket rows of the commit: one per passenger on its held seat, each with its signed
+   * code, which carries the passenger's name when one was given.
+   */
   private async signTickets({ request, quote }: Attempt, seats: HeldSeat[]): Promise<TicketRow[]> {
     const validity = ticketValidity(quote.departure ?? null, quote.journey.runId);
     return Promise.all(
       request.passengers.map(async (passenger, i) => {
         const seat = seats[i]!;
         const id = randomUUID();
+        const passengerName = request.passengerNames?.[i] ?? null;
         const code = await signTicketCode(
           {
             ticketId: id,
@@ -182,6 +189,7 @@ export class BookingSaga {
             coach: seat.coach,
             seat: seat.label,
             passenger,
+            passengerName,
             validity,
           },
           this.deps.signingKey,
@@ -189,6 +197,7 @@ export class BookingSaga {
         return {
           id,
           passengerType: passenger,
+          passengerName,
           coach: seat.coach,
           seatLabel: seat.label,
           fareMinor: quote.breakdown[i]!,

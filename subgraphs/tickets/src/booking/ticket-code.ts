@@ -4,8 +4,8 @@ import { instantOf, localDateOf } from '@railgraph/service-kit';
 
 /**
  * Ticket codes: a compact ES256 JWS over a short JSON payload, small enough for a QR
- * code. It carries the ticket, run, stops, coach, seat, passenger type and its validity
- * window. An inspector checks it offline with the public key alone (`inspectTicketCode`,
+ * code. It carries the ticket, run, stops, coach, seat, passenger type, the passenger's name
+ * when the ticket has one, and its validity window. An inspector checks it offline with the public key alone (`inspectTicketCode`,
  * or `node subgraphs/tickets/dist/cli/inspect-ticket.js <jwks> <code>`); the online check in
  * `validateTicket` adds cancellation.
  *
@@ -21,6 +21,12 @@ export interface TicketCodeClaims {
   coach: number;
   seat: string;
   passenger: string;
+  /**
+   * The passenger's name, signed with the rest so that changing it breaks the signature; null
+   * (and left out of the payload) for an unnamed ticket. The field is optional rather than the
+   * payload versioned: codes signed before names existed have none and verify as they did.
+   */
+  passengerName?: string | null;
   validity: TicketValidity;
 }
 
@@ -58,7 +64,8 @@ export async function signTicketCode(
   claims: TicketCodeClaims,
   key: { kid: string; privateKey: CryptoKey },
 ): Promise<string> {
-  // Short keys keep the QR code small; times are whole seconds (n: valid from, x: valid until).
+  // Short keys keep the QR code small; times are whole seconds (n: valid from, x: valid until);
+  // h: the holder's name, only on a named ticket.
   const payload = {
     iss: ISSUER,
     t: claims.ticketId,
@@ -68,6 +75,7 @@ export async function signTicketCode(
     c: claims.coach,
     s: claims.seat,
     p: claims.passenger,
+    ...(claims.passengerName ? { h: claims.passengerName } : {}),
     n: seconds(claims.validity.validFrom),
     x: seconds(claims.validity.validUntil),
   };
@@ -87,7 +95,7 @@ export async function readTicketCode(code: string, jwks: { keys: JWK[] }): Promi
     const { payload } = await compactVerify(code, key, { algorithms: [SIGNING_ALGORITHM] });
     const body = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
     if (body['iss'] !== ISSUER) return null;
-    const { t, r, f, o, c, s, p, n, x } = body;
+    const { t, r, f, o, c, s, p, h, n, x } = body;
     if (
       typeof t !== 'string' ||
       typeof r !== 'string' ||
@@ -95,7 +103,8 @@ export async function readTicketCode(code: string, jwks: { keys: JWK[] }): Promi
       typeof o !== 'number' ||
       typeof c !== 'number' ||
       typeof s !== 'string' ||
-      typeof p !== 'string'
+      typeof p !== 'string' ||
+      (h !== undefined && typeof h !== 'string')
     )
       return null;
     const validity =
@@ -103,7 +112,17 @@ export async function readTicketCode(code: string, jwks: { keys: JWK[] }): Promi
         ? { validFrom: new Date(n * 1000), validUntil: new Date(x * 1000) }
         : // Codes signed before they carried validity: the run's service date in any zone.
           ticketValidity(null, r);
-    return { ticketId: t, runId: r, fromStop: f, toStop: o, coach: c, seat: s, passenger: p, validity };
+    return {
+      ticketId: t,
+      runId: r,
+      fromStop: f,
+      toStop: o,
+      coach: c,
+      seat: s,
+      passenger: p,
+      passengerName: h ?? null,
+      validity,
+    };
   } catch {
     return null;
   }

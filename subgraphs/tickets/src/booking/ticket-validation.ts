@@ -2,8 +2,8 @@ import { inspectTicketCode, type TicketVerdict } from './ticket-code.js';
 import { nowOf, type BookingDeps, type TicketValidationResult } from './model.js';
 
 /**
- * A ticket checked online: the offline check (genuine, valid today) plus what only tickets
- * knows: whether the ticket or its booking was cancelled.
+ * A ticket checked online: the offline check (genuine, valid today, whose name) plus what only
+ * tickets knows: whether the ticket or its booking was cancelled.
  */
 export async function validateTicket(
   deps: Pick<BookingDeps, 'prisma' | 'jwks' | 'clock'>,
@@ -13,6 +13,8 @@ export async function validateTicket(
   const window = {
     validFrom: inspection.claims?.validity.validFrom ?? null,
     validUntil: inspection.claims?.validity.validUntil ?? null,
+    // From the signed code, the name the inspector matches to an ID (the ticket row holds the same).
+    passengerName: inspection.claims?.passengerName ?? null,
   };
   const verdict = (status: TicketVerdict, reason: string | null, ticket: TicketValidationResult['ticket']) => ({
     valid: status === 'VALID',

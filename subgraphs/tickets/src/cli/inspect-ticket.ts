@@ -4,8 +4,10 @@
  *   node subgraphs/tickets/dist/cli/inspect-ticket.js <jwks.json file or URL> <ticket code> [--at <ISO instant>]
  *
  * Fetch the JWKS (`/.well-known/jwks.json` of tickets) while online and keep the file; the
- * check itself needs no network. Prints the verdict as JSON; exits 0 when VALID, 1 when
- * not, 2 on wrong usage. Cancellations need the online check (`validateTicket`).
+ * check itself needs no network. Prints the verdict as JSON, with what the code says when it is
+ * genuine (`claims`: the seat, validity and the passenger's name to match to their ID, null for
+ * an unnamed ticket); exits 0 when VALID, 1 when not, 2 on wrong usage. Cancellations need the
+ * online check (`validateTicket`).
  */
 import { readFile } from 'node:fs/promises';
 import type { JWK } from 'jose';

@@ -9,6 +9,7 @@ export const Mutation: MutationResolvers = {
         quoteToken: input.quoteToken,
         passengers: input.passengers.map((p) => p.type),
         passengerAges: input.passengers.map((p) => p.age ?? null),
+        passengerNames: input.passengers.map((p) => p.name ?? null),
         idempotencyKey: input.idempotencyKey,
         seats: input.seats,
       },

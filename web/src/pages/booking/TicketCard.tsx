@@ -11,6 +11,7 @@ export const TicketCardFragment = graphql(`
     seat
     coach
     passenger
+    passengerName
     code
     status
     fare {
@@ -26,17 +27,20 @@ interface TicketCardProps {
   bookingId: string;
   /** 1-based, as the traveller counts. */
   number: number;
-  /** The passenger's name, when this device booked it. */
-  name: string | null;
   /** The booking is confirmed: active tickets are valid for travel. */
   confirmed: boolean;
   /** Other tickets are still active; the last one is cancelled with the booking. */
   cancellable: boolean;
 }
 
-/** One ticket: who, coach, seat and fare, its QR code while valid, and cancelling it alone. */
-export function TicketCard({ bookingId, number, name, confirmed, cancellable, ...props }: TicketCardProps) {
+/**
+ * One ticket: who (the passenger's name as on their ID, which the inspector checks; the fare
+ * category for tickets issued before tickets carried names), coach, seat and fare, its QR code
+ * while valid, and cancelling it alone.
+ */
+export function TicketCard({ bookingId, number, confirmed, cancellable, ...props }: TicketCardProps) {
   const ticket = getFragmentData(TicketCardFragment, props.ticket);
+  const name = ticket.passengerName;
   const valid = confirmed && ticket.status === 'ACTIVE';
   return (
     <li className="ticket card">

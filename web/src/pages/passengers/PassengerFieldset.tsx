@@ -17,7 +17,10 @@ interface PassengerFieldsetProps {
   onChooseSaved: (savedId: string) => void;
 }
 
-/** One passenger: a saved passenger or someone new, name, fare category and a child's age. */
+/**
+ * One passenger: a saved passenger or someone new, the name as on their ID (it goes on the
+ * ticket), fare category and a child's age.
+ */
 export function PassengerFieldset({
   index,
   row,
@@ -53,10 +56,14 @@ export function PassengerFieldset({
           autoComplete={index === 0 ? 'name' : 'off'}
           maxLength={NAME_MAX}
           value={row.name}
+          aria-required
           aria-invalid={problem.name ? true : undefined}
-          aria-describedby={problem.name ? `${id}-name-error` : undefined}
+          aria-describedby={`${id}-name-hint${problem.name ? ` ${id}-name-error` : ''}`}
           onChange={(e) => onChange({ name: e.target.value, savedId: undefined })}
         />
+        <p id={`${id}-name-hint`} className="hint">
+          As on their ID: it is printed on the ticket, and the inspector may check it.
+        </p>
         {problem.name ? (
           <p id={`${id}-name-error`} className="field-error">
             {problem.name}

@@ -1,4 +1,4 @@
-import { plainMessage } from '../../errors';
+import { errorField, plainMessage } from '../../errors';
 import { Link } from '../../router';
 
 interface BookingFailureProps {
@@ -8,11 +8,17 @@ interface BookingFailureProps {
   nextTrains: string;
   /** Back to the seat map. */
   seats: string;
+  /** Back to the passengers step. */
+  passengers: string;
   refreshPrice: () => void;
 }
 
-/** Why booking failed, with the way forward: the next trains, another seat or a fresh price. */
-export function BookingFailure({ failure, code, nextTrains, seats, refreshPrice }: BookingFailureProps) {
+/**
+ * Why booking failed, with the way forward: the next trains, another seat, a fresh price, or
+ * the passengers step for a name the API refused (`passengers[<i>].name`).
+ */
+export function BookingFailure({ failure, code, nextTrains, seats, passengers, refreshPrice }: BookingFailureProps) {
+  const aboutPassenger = code === 'BAD_USER_INPUT' && /^passengers\[\d+\]/.test(errorField(failure) ?? '');
   return (
     <div role="alert" className="notice error booking-error">
       <p>{plainMessage(failure)}</p>
@@ -27,6 +33,13 @@ export function BookingFailure({ failure, code, nextTrains, seats, refreshPrice 
         <p>
           <Link className="button primary" href={seats}>
             Pick another seat
+          </Link>
+        </p>
+      ) : null}
+      {aboutPassenger ? (
+        <p>
+          <Link className="button primary" href={passengers}>
+            Correct the passengers’ details
           </Link>
         </p>
       ) : null}
