@@ -66,8 +66,13 @@ async function main(): Promise<number> {
     if (!died) {
       if (!(await target.settle(PENDING_BOUND_MS + 10_000)))
         console.error('fuzz: the outbox did not drain within the bound');
+      // Every run class booked is read from inventory: those the run saw quotes of, and any other
+      // the store holds (a quote can reach a booking in a shape the tally does not parse).
+      const runClasses = new Set(tally.runClasses);
+      for (const booking of (await target.readStore())?.bookings ?? [])
+        runClasses.add(`${booking.runId}\t${booking.seatClass}`);
       const inventory: RunClassState[] = [];
-      for (const pair of tally.runClasses) {
+      for (const pair of runClasses) {
         const [runId, seatClass] = pair.split('\t') as [string, string];
         inventory.push(await readRunClassState(target.gatewayUrl, runId, seatClass));
       }

@@ -37,6 +37,8 @@ export interface FuzzTarget {
   /** Waits until tickets' outbox is empty (the saga has settled), or `ms` passes. */
   settle(ms: number): Promise<boolean>;
   /** Stops the system and reads tickets' store; undefined for a running gateway. */
+  /** Tickets' store as it is now, the system running (none for a gateway given by URL). */
+  readStore(): Promise<TicketsStore | undefined>;
   stopAndReadStore(): Promise<TicketsStore | undefined>;
   close(): Promise<void>;
   output(): string;
@@ -123,6 +125,7 @@ export async function startFuzzTarget(options: FuzzOptions, label: string): Prom
       }),
       exited: undefined,
       settle: async () => true,
+      readStore: async () => undefined,
       stopAndReadStore: async () => undefined,
       close: async () => undefined,
       output: () => '',
@@ -184,6 +187,12 @@ function startedTarget(
       }
       return false;
     },
+    readStore: () =>
+      readTicketsStore(
+        stores.ticketsDatabaseUrl
+          ? { url: stores.ticketsDatabaseUrl }
+          : { embedded: { dataDir: stores.dataDir, name: 'tickets' } },
+      ),
     stopAndReadStore: async () => {
       // The embedded PostgreSQL server stops with the system: its store is read just before.
       if (!stores.ticketsDatabaseUrl) {
