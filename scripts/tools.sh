@@ -15,7 +15,7 @@ stamps=$tools/stamps
 mkdir -p "$bin" "$stamps"
 
 fail() {
-  printf '  %-8s FAILED: %s\n' "$1" "$2" >&2
+  printf '  %-11s FAILED: %s\n' "$1" "$2" >&2
   exit 1
 }
 
@@ -34,6 +34,7 @@ install_go() { # name, package, version
   local ldflags=""
   case "$1" in
     helm) ldflags="-X helm.sh/helm/v4/internal/version.version=$3" ;;
+    stripe-mock) ldflags="-X main.version=$3" ;;
   esac
   GOBIN=$bin GOFLAGS=-trimpath go install -ldflags "$ldflags" "$2@$3" || fail "$1" "go install $2@$3 failed"
 }
@@ -54,7 +55,7 @@ while read -r name installer package version; do
   if [ "$#" -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
   wanted="$installer $package $version"
   if [ -x "$bin/$name" ] && [ "$(cat "$stamps/$name" 2>/dev/null)" = "$wanted" ]; then
-    printf '  %-8s %-10s already installed: %s\n' "$name" "$version" "$(version_of "$name")"
+    printf '  %-11s %-10s already installed: %s\n' "$name" "$version" "$(version_of "$name")"
     continue
   fi
   t=$SECONDS
@@ -65,6 +66,6 @@ while read -r name installer package version; do
   esac
   reported=$(version_of "$name") || fail "$name" "installed, but '$name' does not run: $reported"
   echo "$wanted" >"$stamps/$name"
-  printf '  %-8s %-10s installed in %ss: %s\n' "$name" "$version" "$((SECONDS - t))" "$reported"
+  printf '  %-11s %-10s installed in %ss: %s\n' "$name" "$version" "$((SECONDS - t))" "$reported"
 done <"$versions"
 echo "tools: ready in $((SECONDS - start))s (add .tools/bin to PATH, or run them from there)"

@@ -25,6 +25,9 @@ export interface Quoted extends Journey {
   token: string;
 }
 
+/** The sandbox provider's test card that always authorizes: a traveller's booking pays with it. */
+export const TEST_PAYMENT_METHOD = 'pm_card_visa';
+
 export const BOOK_JOURNEY =
   'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id status tickets { coach seat } } }';
 

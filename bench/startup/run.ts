@@ -18,7 +18,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePortBlock, graphql, SYSTEM_TEST_RATE_LIMITS, type GraphQLResponse } from '@railgraph/launcher/system';
-import { BOOK_JOURNEY, failureOf, signUpTraveller, standardQuotes } from '../lib/journeys.js';
+import { BOOK_JOURNEY, failureOf, signUpTraveller, standardQuotes, TEST_PAYMENT_METHOD } from '../lib/journeys.js';
 import { memoryOf, processesOf } from '../lib/proc.js';
 import { launchSystem, PORT_BLOCK, portVariables } from '../lib/system.js';
 
@@ -98,6 +98,7 @@ async function book(gatewayUrl: string): Promise<Bookings> {
               quoteToken: quotes[i % quotes.length]!.token,
               passengers: [{ type: 'ADULT', name: 'Ada Lovelace' }],
               idempotencyKey: `startup-${i}-${randomBytes(4).toString('hex')}`,
+              paymentMethod: TEST_PAYMENT_METHOD,
             },
           },
           { authorization },

@@ -24,7 +24,14 @@ import { Redis } from 'ioredis';
 import { createMemoryEngine, createRedisEngine, type InventoryEngine } from '@railgraph/inventory/engine';
 import { graphql, startSystem, type RunningSystem } from '@railgraph/launcher/system';
 import { postgresAdminUrl, redisUrlIfSet, ticketsDatabaseUrlSet } from '../lib/env.js';
-import { BOOK_JOURNEY, failureOf, signUpTraveller, standardQuotes, type Quoted } from '../lib/journeys.js';
+import {
+  BOOK_JOURNEY,
+  failureOf,
+  signUpTraveller,
+  standardQuotes,
+  TEST_PAYMENT_METHOD,
+  type Quoted,
+} from '../lib/journeys.js';
 import { pgbenchTps } from '../lib/pgbench.js';
 import { cpuMsOf, processesOf } from '../lib/proc.js';
 import { deleteKeysUnder, uniqueKeyPrefix } from '../lib/redis.js';
@@ -180,6 +187,7 @@ try {
           quoteToken: quoteFor(i).token,
           passengers: [{ type: 'ADULT', name: 'Ada Lovelace' }],
           idempotencyKey: `bench-${url.length}-${i}-${randomBytes(4).toString('hex')}`,
+          paymentMethod: TEST_PAYMENT_METHOD,
         },
       },
       { authorization },

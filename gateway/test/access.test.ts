@@ -109,6 +109,7 @@ async function book(authorization: string, key: string) {
         // A traveller names every passenger; a partner may, and these do.
         passengers: [{ type: 'ADULT', name: 'Ada Lovelace' }],
         idempotencyKey: key,
+        paymentMethod: 'pm_card_visa',
       },
     },
     { authorization },

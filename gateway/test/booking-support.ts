@@ -189,6 +189,8 @@ export function bookJourney(
         quoteToken: quote.token,
         passengers: quote.passengers.map((type, i) => ({ type, name: passengerNames(quote.passengers.length)[i] })),
         idempotencyKey,
+        // The sandbox provider's test card that always authorizes (partners' is ignored).
+        paymentMethod: 'pm_card_visa',
         ...(seats ? { seats } : {}),
       },
     },

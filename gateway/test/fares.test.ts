@@ -96,7 +96,7 @@ describe('fares through the gateway', () => {
       }>(
         system.gatewayUrl,
         bookMutation,
-        { input: { quoteToken: offer.quoteToken, passengers, idempotencyKey } },
+        { input: { quoteToken: offer.quoteToken, passengers, idempotencyKey, paymentMethod: 'pm_card_visa' } },
         { authorization: `Bearer ${token}` },
       );
     // A traveller names every passenger; the quote never has names, so they do not have to match it.

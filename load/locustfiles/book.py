@@ -11,7 +11,7 @@ import uuid
 from locust import between, task
 
 from railgraph import documents, outcomes, slo  # noqa: F401 - slo judges the run when it quits
-from railgraph.client import GraphQLUser, expect_that, passengers, travel_date
+from railgraph.client import TEST_PAYMENT_METHOD, GraphQLUser, expect_that, passengers, travel_date
 from railgraph.network import station_pair
 
 #: Share of bookings the traveller cancels afterwards.
@@ -53,7 +53,14 @@ class Traveller(GraphQLUser):
         journey, fare = random.choice(offers)
         outcomes.booked_on(journey["runId"], fare["seatClass"])
         booked, _ = self.book(
-            {"input": {"quoteToken": fare["quoteToken"], "passengers": party, "idempotencyKey": f"load-{uuid.uuid4()}"}},
+            {
+                "input": {
+                    "quoteToken": fare["quoteToken"],
+                    "passengers": party,
+                    "idempotencyKey": f"load-{uuid.uuid4()}",
+                    "paymentMethod": TEST_PAYMENT_METHOD,
+                }
+            },
             documents.LOST_RACE,
             check=lambda d: (
                 expect_that(d["bookJourney"]["status"] == "CONFIRMED", "booking not confirmed"),

@@ -22,7 +22,7 @@ from locust import constant, events, task
 from locust.exception import StopUser
 
 from railgraph import documents, outcomes, slo  # noqa: F401 - slo judges the run when it quits
-from railgraph.client import GraphQLUser, travel_date
+from railgraph.client import TEST_PAYMENT_METHOD, GraphQLUser, travel_date
 
 ORIGIN, DESTINATION, SEAT_CLASS = "KGX", "EDB", "FIRST"
 
@@ -104,6 +104,7 @@ class Buyer(GraphQLUser):
                         "quoteToken": self.quote,
                         "passengers": [{"type": "ADULT", "name": "Ada Lovelace"}],
                         "idempotencyKey": f"rush-{uuid.uuid4()}",
+                        "paymentMethod": TEST_PAYMENT_METHOD,
                     }
                 },
                 documents.LOST_RACE,

@@ -30,8 +30,8 @@ function pinnedTools(): PinnedTool[] {
 describe('tools.versions', () => {
   const tools = pinnedTools();
 
-  it('pins helm and the load tool, each at an exact version', () => {
-    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['helm', 'locust']));
+  it('pins helm, the load tool and stripe-mock, each at an exact version', () => {
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['helm', 'locust', 'stripe-mock']));
     for (const tool of tools) {
       expect(['go', 'pip'], `${tool.name}: installer`).toContain(tool.installer);
       // go install wants a tag (v1.2.3), pip an exact release (1.2.3): nothing floating.

@@ -64,7 +64,8 @@ async function bookThroughApi(
   const booked = await graphql(
     gatewayUrl,
     'mutation($input: BookJourneyInput!) { bookJourney(input: $input) { id } }',
-    { input: { ...input, idempotencyKey: `other-${Math.random()}` } },
+    // A traveller's booking is paid by card: the sandbox's test card that pays.
+    { input: { ...input, idempotencyKey: `other-${Math.random()}`, paymentMethod: 'pm_card_visa' } },
     auth,
   );
   expect(booked.errors).toBeUndefined();

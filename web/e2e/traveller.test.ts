@@ -19,7 +19,8 @@ import { bookSeatsThroughApi, sellOut, tomorrow } from './other-traveller.js';
 /**
  * The traveller's journey through the web app in real Chromium (Debian's), against every
  * process started as `npm start` starts it: search → results → seat → passengers → sign up →
- * book → ticket QR → my bookings → cancel one ticket → cancel the rest, a train that sells
+ * a test card declined → another card, confirmed in the bank's 3-D Secure dialog → ticket QR
+ * and payment → my bookings → cancel one ticket (refunded to the card) → cancel the rest, a train that sells
  * out while the traveller decides (saving a passenger on the way), and the next booking
  * filled in with that saved passenger.
  * Each step is screenshotted on a phone and a desktop viewport and checked with axe.
@@ -181,7 +182,7 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await page.waitForURL(/\/review\?.*seats=/);
       });
 
-      it('signs up on the review page, shows the price breakdown and its expiry, and books once on a double click', async () => {
+      it('signs up on the review page, shows the price breakdown, its expiry and the test cards', async () => {
         await page.getByRole('button', { name: 'Create an account' }).click();
         await page.getByLabel('Your name').fill('Ada Traveller');
         await page.getByLabel('Email').fill(email);
@@ -195,9 +196,44 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
           /Ada Traveller Adult€\d+\.\d\dNoor Traveller Child, 3€0\.00Total/,
         );
         await expect(page.getByText(/Price held until \d\d:\d\d/).isVisible()).resolves.toBe(true);
+        const payment = page.getByRole('group', { name: 'Payment' });
+        await expect(payment.getByText('Test card: no money moves.').isVisible()).resolves.toBe(true);
+        expect(await payment.getByRole('radio').count()).toBe(5);
+        await expect(payment.getByRole('radio', { name: 'Visa' }).isChecked()).resolves.toBe(true);
         await shoot(page, viewport, '04-review');
         await expectAccessible(page);
-        await book.dblclick();
+      });
+
+      it('says why a card was declined, charges nothing and lets the traveller choose another', async () => {
+        const payment = page.getByRole('group', { name: 'Payment' });
+        // A radio group: the arrow keys move the choice.
+        await payment.getByRole('radio', { name: 'Visa' }).focus();
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        await expect(payment.getByRole('radio', { name: 'Declined' }).isChecked()).resolves.toBe(true);
+        await page.getByRole('button', { name: /^Book for €/ }).click();
+        await page.getByRole('alert').filter({ hasText: 'Your card was declined. Nothing was charged.' }).waitFor();
+        // Not a final failure: the cards and Book are still there, for a new attempt.
+        await expect(payment.getByRole('radio', { name: 'Mastercard' }).isEnabled()).resolves.toBe(true);
+        await shoot(page, viewport, '04b-declined');
+        await expectAccessible(page);
+      });
+
+      it('confirms a 3-D Secure payment in the bank’s dialog, and books once on a double click', async () => {
+        // The same seats as the declined attempt: its hold was released, or this would be SEAT_TAKEN.
+        await page.getByRole('group', { name: 'Payment' }).getByRole('radio', { name: '3-D Secure' }).check();
+        await page.getByRole('button', { name: /^Book for €/ }).dblclick();
+        const dialog = page.getByRole('dialog', { name: 'Your bank asks you to confirm this payment' });
+        await dialog.waitFor();
+        await expect(dialog.textContent()).resolves.toMatch(/with your 3-D Secure test card/);
+        // Focus is in the dialog, on Approve, and Tab keeps it there.
+        await page.waitForFunction(() => document.activeElement?.textContent === 'Approve');
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Tab');
+        await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Approve');
+        await shoot(page, viewport, '04c-3ds');
+        await expectAccessible(page);
+        await page.keyboard.press('Enter');
         await page.getByRole('heading', { name: 'You are booked' }).waitFor();
       });
 
@@ -222,6 +258,10 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         expect(checked?.status).toBe(Date.now() >= Date.parse(checked?.validFrom ?? '') ? 'VALID' : 'NOT_VALID_TODAY');
         // The inspector reads the name from the code itself and matches it to an ID.
         expect(checked?.passengerName).toBe('Ada Traveller');
+        // Paid with the card that passed 3-D Secure: captured just after the booking was confirmed.
+        const payment = page.getByRole('region', { name: 'Payment' });
+        await payment.getByText('Paid', { exact: true }).waitFor();
+        await expect(payment.textContent()).resolves.toMatch(/Amount€\d+\.\d\dPaid with3-D Secure test card$/);
         await shoot(page, viewport, '05-tickets');
         await expectAccessible(page);
       });
@@ -259,6 +299,14 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await page.getByRole('img', { name: /^QR code of ticket 2/ }).waitFor();
         await expect(page.locator('.booking-status .status').textContent()).resolves.toBe('Confirmed');
         expect(await page.getByRole('button', { name: /^Cancel ticket/ }).count()).toBe(0);
+        // The refund reaches the card: the payment shows it once the provider has it (in full
+        // more than a day before departure; the under-4's ticket cost nothing).
+        const payment = page.getByRole('region', { name: 'Payment' });
+        await payment.locator('.payment-refunded').waitFor();
+        await expect(payment.locator('.payment-refunded').textContent()).resolves.toMatch(/^€\d+\.\d\d$/);
+        await expect(payment.locator('.payment-status').textContent()).resolves.toMatch(
+          /^(Paid, partly refunded|Refunded)$/,
+        );
         await shoot(page, viewport, '07b-ticket-cancelled');
         await expectAccessible(page);
       });
@@ -275,6 +323,10 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await page.getByRole('button', { name: 'Yes, cancel booking' }).click();
         await page.locator('.status-cancelled, .status-refunded').first().waitFor();
         expect(await page.getByRole('img', { name: /^QR code of ticket/ }).count()).toBe(0);
+        // Every refund so far has reached the card, none on its way.
+        const payment = page.getByRole('region', { name: 'Payment' });
+        await payment.locator('.payment-refunded').waitFor();
+        await page.waitForFunction(() => !document.querySelector('.payment [role="status"]'));
         await shoot(page, viewport, '08-cancelled');
       });
 

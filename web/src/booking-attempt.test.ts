@@ -7,31 +7,43 @@ const { departure: _, ...choice }: TripChoice = adultTrip;
 
 describe('a booking attempt', () => {
   it('keeps its idempotency key and quote across a reload of the page', () => {
-    const first = beginAttempt(choice, 'quote-1');
+    const first = beginAttempt(choice, { quoteToken: 'quote-1' });
     // A reload reads sessionStorage again; a fresher quote does not start a new attempt.
-    const again = beginAttempt(choice, 'quote-2');
+    const again = beginAttempt(choice, { quoteToken: 'quote-2' });
     expect(again.idempotencyKey).toBe(first.idempotencyKey);
     expect(again.quoteToken).toBe('quote-1');
     expect(pendingAttempt(choice)?.idempotencyKey).toBe(first.idempotencyKey);
   });
 
+  it('keeps the card it was sent with, whatever card is chosen when it is sent again', () => {
+    beginAttempt(choice, { quoteToken: 'quote-1', paymentMethod: 'pm_card_threeDSecure2Required' });
+    const again = beginAttempt(choice, { quoteToken: 'quote-1', paymentMethod: 'pm_card_visa' });
+    expect(again.paymentMethod).toBe('pm_card_threeDSecure2Required');
+  });
+
   it('starts with a new key once the previous attempt ended', () => {
-    const first = beginAttempt(choice, 'quote-1');
+    const first = beginAttempt(choice, { quoteToken: 'quote-1' });
     endAttempt(choice);
     expect(pendingAttempt(choice)).toBeNull();
-    expect(beginAttempt(choice, 'quote-2').idempotencyKey).not.toBe(first.idempotencyKey);
+    expect(beginAttempt(choice, { quoteToken: 'quote-2' }).idempotencyKey).not.toBe(first.idempotencyKey);
   });
 
   it('is separate for different seats or passengers', () => {
-    const a = beginAttempt(choice, 'q');
-    const b = beginAttempt({ ...choice, seats: ['3-12A'] }, 'q');
+    const a = beginAttempt(choice, { quoteToken: 'q' });
+    const b = beginAttempt({ ...choice, seats: ['3-12A'] }, { quoteToken: 'q' });
     expect(b.idempotencyKey).not.toBe(a.idempotencyKey);
   });
 
   it('is separate for a child given an age, whose quote differs', () => {
     const withChild = { ...choice, passengers: { ADULT: 1, CHILD: 1, YOUTH: 0, SENIOR: 0 } };
-    const unaged = beginAttempt({ ...withChild, passengerInputs: [{ type: 'ADULT' }, { type: 'CHILD' }] }, 'q');
-    const aged = beginAttempt({ ...withChild, passengerInputs: [{ type: 'ADULT' }, { type: 'CHILD', age: 3 }] }, 'q');
+    const unaged = beginAttempt(
+      { ...withChild, passengerInputs: [{ type: 'ADULT' }, { type: 'CHILD' }] },
+      { quoteToken: 'q' },
+    );
+    const aged = beginAttempt(
+      { ...withChild, passengerInputs: [{ type: 'ADULT' }, { type: 'CHILD', age: 3 }] },
+      { quoteToken: 'q' },
+    );
     expect(aged.idempotencyKey).not.toBe(unaged.idempotencyKey);
   });
 });

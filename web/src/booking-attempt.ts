@@ -1,5 +1,6 @@
 import type { PassengerInput } from './__generated__/graphql';
 import { errorCode, retryAfterSeconds } from './errors';
+import type { PaymentAction } from './payment';
 import type { TripChoice } from './trip';
 import { passengerList } from './trip';
 
@@ -7,15 +8,27 @@ import { passengerList } from './trip';
 export type AttemptTrip = TripChoice & { passengerInputs?: readonly PassengerInput[] };
 
 /**
- * One attempt to book a trip: the quote being paid and the idempotency key it is sent with.
- * Kept in sessionStorage from the moment the traveller presses "Book", so a double click,
- * a retry or a reload of the page sends the same key and the booking happens once.
+ * One attempt to book a trip: the quote being paid, the card paying it and the idempotency key
+ * it is sent with. Kept in sessionStorage from the moment the traveller presses "Book", so a
+ * double click, a retry or a reload of the page sends the same request with the same key and
+ * the booking (and its payment) happens once. A declined payment ends the attempt: that
+ * booking FAILED, so the next press is a new attempt with a new key.
  */
 export interface BookingAttempt {
   trip: string;
   quoteToken: string;
+  /** The payment method sent; absent in attempts kept before payments (and for none chosen). */
+  paymentMethod?: string;
   idempotencyKey: string;
   startedAt: number;
+  /** The booking waits for the customer's 3-D Secure answer: kept so a reload can still give it. */
+  action?: PaymentAction;
+}
+
+/** What a new attempt pays: the quote, and the card (a provider's payment method id). */
+export interface AttemptPayment {
+  quoteToken: string;
+  paymentMethod?: string;
 }
 
 const PREFIX = 'railgraph.booking-attempt:';
@@ -36,10 +49,13 @@ export function pendingAttempt(choice: AttemptTrip, storage: Storage = sessionSt
   }
 }
 
-/** The attempt in progress for this trip, or a new one for this quote. */
+/**
+ * The attempt in progress for this trip (its own quote and card, whatever is chosen now), or a
+ * new one for this quote and card.
+ */
 export function beginAttempt(
   choice: AttemptTrip,
-  quoteToken: string,
+  { quoteToken, paymentMethod }: AttemptPayment,
   storage: Storage = sessionStorage,
   newKey: () => string = () => crypto.randomUUID(),
 ): BookingAttempt {
@@ -48,6 +64,7 @@ export function beginAttempt(
   const attempt: BookingAttempt = {
     trip: tripKey(choice),
     quoteToken,
+    ...(paymentMethod ? { paymentMethod } : {}),
     idempotencyKey: newKey(),
     startedAt: Date.now(),
   };
@@ -55,7 +72,16 @@ export function beginAttempt(
   return attempt;
 }
 
-/** Forget the attempt: it booked, or it failed in a way a new attempt must follow. */
+/**
+ * Notes on the attempt that its booking waits for the customer to authenticate the payment
+ * (PAYMENT_ACTION_REQUIRED): the attempt is not over, and a reload offers the challenge again.
+ */
+export function awaitAction(choice: AttemptTrip, action: PaymentAction, storage: Storage = sessionStorage): void {
+  const attempt = pendingAttempt(choice, storage);
+  if (attempt) storage.setItem(PREFIX + attempt.trip, JSON.stringify({ ...attempt, action }));
+}
+
+/** Forget the attempt: it booked, or it failed in a way a new attempt must follow (a decline among them). */
 export function endAttempt(choice: AttemptTrip, storage: Storage = sessionStorage): void {
   storage.removeItem(PREFIX + tripKey(choice));
 }

@@ -1,8 +1,25 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { declineCode, declineMessage } from './payment';
 
-/** The `extensions.code` of the first GraphQL error, or `NETWORK` when the API was unreachable. */
+/**
+ * A booking that waited for the customer's 3-D Secure answer expired before it came (its seats
+ * went back on sale, its payment was voided). The API answers its retries with a generic
+ * SERVICE_UNAVAILABLE; the app tells it apart by the booking's status, and says so.
+ */
+export class BookingExpired extends Error {
+  constructor() {
+    super('The booking expired before the payment was confirmed');
+    this.name = 'BookingExpired';
+  }
+}
+
+/**
+ * The `extensions.code` of the first GraphQL error, `BOOKING_EXPIRED` for {@link BookingExpired},
+ * or `NETWORK` when the API was unreachable.
+ */
 export function errorCode(error: unknown): string | null {
   if (!error) return null;
+  if (error instanceof BookingExpired) return 'BOOKING_EXPIRED';
   if (CombinedGraphQLErrors.is(error)) {
     const code = error.errors[0]?.extensions?.['code'];
     return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
@@ -53,6 +70,14 @@ export function plainMessage(error: unknown): string {
       return 'Your booking is still being processed. Please wait a moment and try again.';
     case 'IDEMPOTENCY_KEY_REUSED':
       return 'This booking attempt changed while it was being sent. Please start the booking again.';
+    case 'PAYMENT_REQUIRED':
+      return 'Choose a card to pay with, then book again.';
+    case 'PAYMENT_DECLINED':
+      return declineMessage(declineCode(error));
+    case 'PAYMENT_ACTION_REQUIRED':
+      return 'Your bank asks you to confirm this payment.';
+    case 'BOOKING_EXPIRED':
+      return 'The payment was not confirmed in time, so the booking expired. Nothing was charged. Book again to start over.';
     case 'RATE_LIMITED':
       return 'Too many requests just now. Please wait a few seconds and try again.';
     case 'BAD_USER_INPUT':

@@ -20,6 +20,8 @@ from locust import FastHttpUser
 from . import documents, outcomes
 
 PASSWORD = "correct horse battery staple"
+# The sandbox payment provider's test card that always authorizes: a traveller's booking pays with it.
+TEST_PAYMENT_METHOD = "pm_card_visa"
 
 
 class CheckFailed(Exception):

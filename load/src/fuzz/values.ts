@@ -28,6 +28,17 @@ export type Value = string | number | boolean | null | Value[] | { [key: string]
 
 const INT_BOUNDARIES = [0, -1, 1, 2_147_483_647, -2_147_483_648, 51, 1000];
 
+/** The sandbox provider's test methods, and a few that are not method ids at all. */
+const SANDBOX_TEST_METHODS = [
+  'pm_card_mastercard',
+  'pm_card_chargeDeclined',
+  'pm_card_visa_chargeDeclinedInsufficientFunds',
+  'pm_card_threeDSecure2Required',
+  'pm_card_unknown',
+  'card_visa',
+  '',
+];
+
 const dayOffset = (today: string, days: number): string =>
   new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -74,6 +85,8 @@ function meaningful(rng: Prng, site: ValueSite, facts: Facts, scalar: string): V
       return rng.chance(0.9) ? `fuzz-${randomId(rng)}` : 'fuzz-reused-key';
     case 'seats':
       return `${rng.int(1, 12)}-${rng.int(1, 20)}${rng.pick(['A', 'B', 'C', 'D'])}`;
+    case 'paymentMethod':
+      return rng.chance(0.85) ? 'pm_card_visa' : rng.pick(SANDBOX_TEST_METHODS);
     default:
       return undefined;
   }
@@ -147,6 +160,8 @@ function bookJourneyInput(rng: Prng, facts: Facts): Value {
     quoteToken: quote?.token ?? randomId(rng),
     passengers,
     idempotencyKey: `fuzz-${randomId(rng)}`,
+    // A traveller pays by card (the sandbox's test methods); now and then none, or not an id.
+    ...(rng.chance(0.9) ? { paymentMethod: rng.chance(0.9) ? 'pm_card_visa' : rng.pick(SANDBOX_TEST_METHODS) } : {}),
     ...(rng.chance(0.1) ? { seats: [`${rng.int(1, 12)}-${rng.int(1, 20)}A`] } : {}),
   };
 }

@@ -36,6 +36,7 @@ export const CONTRACTUAL_FAILURES: ReadonlySet<string> = new Set([
   'QUOTE_MISMATCH',
   'BAD_USER_INPUT',
   'SERVICE_UNAVAILABLE',
+  'PAYMENT_DECLINED',
 ]);
 
 export function checkInvariants(input: InvariantInput): InvariantResult[] {
@@ -134,8 +135,43 @@ function moneyConserved(store: TicketsStore): InvariantResult {
     if (b.refundsMinor.some((r) => r < 0)) violations.push(`booking ${b.id}: a negative refund`);
   }
   for (const ticket of store.ticketsRefundedTwice) violations.push(`ticket ${ticket} refunded twice`);
+  const paid = paymentsConserved(store, violations);
   const refunds = store.bookings.reduce((n, b) => n + b.refundsMinor.length, 0);
-  return result(4, 'Money is conserved', `${store.bookings.length} bookings, ${refunds} refunds`, violations);
+  return result(
+    4,
+    'Money is conserved',
+    `${store.bookings.length} bookings, ${refunds} refunds, captured − refunded ${paid.net} of ${paid.sold} sold`,
+    violations,
+  );
+}
+
+/**
+ * The payments' side of invariant 4: each payment is for its booking's total, its refunds are
+ * the booking's refunds and never above its capture, nothing is captured for a booking never
+ * sold; and, once no capture waits in the outbox, captured − refunded over every payment equals
+ * the sold bookings' totals less their refunds.
+ */
+function paymentsConserved(store: TicketsStore, violations: string[]): { net: number; sold: number } {
+  const capturesPending = store.outbox.some((row) => row.kind === 'CAPTURE_PAYMENT');
+  let net = 0;
+  let sold = 0;
+  for (const b of store.bookings) {
+    const p = b.payment;
+    if (!p) continue;
+    const refunded = b.refundsMinor.reduce((sum, r) => sum + r, 0);
+    const wasSold = b.tickets.length > 0;
+    if (p.amountMinor !== b.totalMinor)
+      violations.push(`booking ${b.id}: payment of ${p.amountMinor}, total ${b.totalMinor}`);
+    if (p.refundedMinor !== refunded)
+      violations.push(`booking ${b.id}: payment refunded ${p.refundedMinor}, refunds ${refunded}`);
+    if (wasSold && p.capturedMinor > 0 && p.refundedMinor > p.capturedMinor)
+      violations.push(`booking ${b.id}: refunded ${p.refundedMinor} of ${p.capturedMinor} captured`);
+    if (!wasSold && p.capturedMinor > 0) violations.push(`booking ${b.id} ${b.status}: ${p.capturedMinor} captured`);
+    net += p.capturedMinor - p.refundedMinor;
+    if (wasSold) sold += b.totalMinor - refunded;
+  }
+  if (!capturesPending && net !== sold) violations.push(`payments captured − refunded ${net}, sold bookings ${sold}`);
+  return { net, sold };
 }
 
 function nothingStuck(store: TicketsStore, boundMs: number, now: Date): InvariantResult {

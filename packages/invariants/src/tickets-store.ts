@@ -19,7 +19,19 @@ export interface StoredBooking {
   tickets: StoredTicket[];
   /** Refunded amounts, one per cancellation. */
   refundsMinor: number[];
+  /** The booking's payment (none for bookings made before payments). */
+  payment?: StoredPayment | null;
 }
+
+/** A booking's payment as tickets recorded it (docs/design.md §4). */
+export type StoredPayment = {
+  /** `sandbox`, `stripe`, or `account` for a partner's. */
+  provider: string;
+  status: string;
+  amountMinor: number;
+  capturedMinor: number;
+  refundedMinor: number;
+};
 
 export type StoredTicket = {
   id: string;
@@ -57,16 +69,22 @@ export async function readTicketsStore(settings: DatabaseSettings): Promise<Tick
     const twice = await db.sql.query<{ ticketId: string }>(
       'SELECT "ticketId" FROM "RefundLine" GROUP BY "ticketId" HAVING count(*) > 1',
     );
+    const payments = await db.sql.query<StoredPayment & { bookingId: string }>(
+      `SELECT "bookingId", "provider", "status"::text AS "status", "amountMinor", "capturedMinor", "refundedMinor"
+       FROM "Payment"`,
+    );
     const outbox = await db.sql.query<{ kind: string; attempts: number }>(
       'SELECT "kind", "attempts" FROM "OutboxMessage"',
     );
     const ticketsOf = groupBy(tickets, (t) => t.bookingId);
     const refundsOf = groupBy(refunds, (r) => r.bookingId);
+    const paymentOf = new Map(payments.map(({ bookingId, ...p }) => [bookingId, p]));
     return {
       bookings: bookings.map((b) => ({
         ...b,
         tickets: (ticketsOf.get(b.id) ?? []).map(({ bookingId: _, ...t }) => t),
         refundsMinor: (refundsOf.get(b.id) ?? []).map((r) => r.amountMinor),
+        payment: paymentOf.get(b.id) ?? null,
       })),
       outbox,
       ticketsRefundedTwice: twice.map((t) => t.ticketId),

@@ -112,6 +112,33 @@ describe('the design §5 invariants', () => {
     expect(broken([booking()], undefined, { ticketsRefundedTwice: ['t1'] })).toEqual([4]);
   });
 
+  it('4: payments that do not add up to what was sold and refunded', () => {
+    const paid = (over: Partial<NonNullable<StoredBooking['payment']>> = {}) => ({
+      provider: 'sandbox',
+      status: 'CAPTURED',
+      amountMinor: 1000,
+      capturedMinor: 1000,
+      refundedMinor: 0,
+      ...over,
+    });
+    expect(broken([booking({ payment: paid() }), booking({ payment: null })])).toEqual([]);
+    const refunded = booking({ status: 'REFUNDED', refundsMinor: [1000], payment: paid({ refundedMinor: 1000 }) });
+    refunded.tickets[0]!.status = 'CANCELLED';
+    expect(broken([refunded])).toEqual([]);
+    // Captured less than sold (no capture pending), refunds not on the payment, a capture for a failed attempt.
+    expect(broken([booking({ payment: paid({ capturedMinor: 0, status: 'AUTHORIZED' }) })])).toEqual([4]);
+    expect(
+      broken([booking({ payment: paid({ capturedMinor: 0, status: 'AUTHORIZED' }) })], undefined, {
+        outbox: [{ kind: 'CAPTURE_PAYMENT', attempts: 1 }],
+      }),
+    ).toEqual([5]);
+    expect(broken([booking({ refundsMinor: [500], payment: paid() })])).toEqual([4]);
+    const failed = booking({ status: 'FAILED', failureCode: 'PAYMENT_DECLINED', tickets: [], payment: paid() });
+    expect(broken([failed])).toEqual([4]);
+    failed.payment = paid({ capturedMinor: 0, status: 'FAILED' });
+    expect(broken([failed])).toEqual([]);
+  });
+
   it('5: an attempt PENDING past the bound, or an outbox row left', () => {
     const old = booking({ status: 'PENDING', tickets: [], createdAt: new Date(now.getTime() - 131_000) });
     expect(broken([old])).toEqual([5]);

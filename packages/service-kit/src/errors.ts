@@ -15,6 +15,12 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
   NOT_CANCELLABLE: 'NOT_CANCELLABLE',
+  /** A traveller's booking without a payment method: nothing held or written (design §4). */
+  PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
+  /** The card was refused (`extensions.declineCode`); the booking ended FAILED, nothing charged. */
+  PAYMENT_DECLINED: 'PAYMENT_DECLINED',
+  /** The customer must authenticate (3-D Secure), then call `completeBookingPayment`. */
+  PAYMENT_ACTION_REQUIRED: 'PAYMENT_ACTION_REQUIRED',
   RATE_LIMITED: 'RATE_LIMITED',
   OPERATION_TOO_COMPLEX: 'OPERATION_TOO_COMPLEX',
   OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',

@@ -35,6 +35,22 @@ export const ticketsEnvSchema = z
     USERS_TOKEN_URL: envFields.url().default(defaultUrl('users', '/oauth/token')),
     TICKETS_CLIENT_ID: z.string().min(1).default('tickets'),
     TICKETS_CLIENT_SECRET: z.string().min(16).max(128).optional(),
+    // Who takes the card payments (docs/design.md §4): the embedded sandbox (Stripe test mode's
+    // behaviour, state in tickets' database) unless told to use Stripe.
+    PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    // Stripe's API base URL, for stripe-mock; Stripe's own when unset.
+    STRIPE_API_URL: envFields.url().optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.PAYMENT_PROVIDER === 'stripe' && !env.STRIPE_SECRET_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_SECRET_KEY'],
+        message: 'STRIPE_SECRET_KEY is required with PAYMENT_PROVIDER=stripe',
+      });
+    }
   })
   .transform((env) => ({
     host: env.TICKETS_HOST,
@@ -49,6 +65,7 @@ export const ticketsEnvSchema = z
       : null,
     auth: { jwksUrl: env.USERS_JWKS_URL, issuer: env.TOKEN_ISSUER, audience: env.TOKEN_AUDIENCE },
     pricesJwksUrl: env.PRICES_JWKS_URL,
+    payments: paymentSettingsOf(env),
     holdTtlSeconds: env.HOLD_TTL_SECONDS,
     relayIntervalMs: env.OUTBOX_RELAY_INTERVAL_MS,
     bookingQueue: {
@@ -58,6 +75,29 @@ export const ticketsEnvSchema = z
       soldOutMemoMs: env.BOOKING_SOLD_OUT_MEMO_MS,
     },
   }));
+
+/** Which provider takes payments, and Stripe's settings when it is Stripe. */
+export type PaymentSettings =
+  | { provider: 'sandbox' }
+  | { provider: 'stripe'; stripe: { secretKey: string; apiUrl?: string; webhookSecret?: string } };
+
+function paymentSettingsOf(env: {
+  PAYMENT_PROVIDER: 'sandbox' | 'stripe';
+  STRIPE_SECRET_KEY?: string | undefined;
+  STRIPE_API_URL?: string | undefined;
+  STRIPE_WEBHOOK_SECRET?: string | undefined;
+}): PaymentSettings {
+  if (env.PAYMENT_PROVIDER === 'sandbox') return { provider: 'sandbox' };
+  return {
+    provider: 'stripe',
+    stripe: {
+      // Checked above: the schema refuses stripe without a key.
+      secretKey: env.STRIPE_SECRET_KEY ?? '',
+      ...(env.STRIPE_API_URL ? { apiUrl: env.STRIPE_API_URL } : {}),
+      ...(env.STRIPE_WEBHOOK_SECRET ? { webhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
+    },
+  };
+}
 
 export type TicketsEnv = z.output<typeof ticketsEnvSchema>;
 

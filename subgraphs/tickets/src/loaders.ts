@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Bookings } from './booking/bookings.js';
 import type { BookingWithTickets } from './booking/model.js';
+import type { PaymentView } from './payments/records.js';
 import type { RefundView } from './refunds/refunds.js';
 import type { Ticket } from './__generated__/prisma/client.js';
 
@@ -9,6 +10,7 @@ export interface TicketsLoaders {
   bookingById: DataLoader<string, BookingWithTickets | null>;
   bookingOfTicket: DataLoader<Ticket, BookingWithTickets | null, string>;
   refundsOfBooking: DataLoader<string, RefundView[]>;
+  paymentOfBooking: DataLoader<string, PaymentView | null>;
 }
 
 export function createLoaders(bookings: Bookings): TicketsLoaders {
@@ -26,5 +28,6 @@ export function createLoaders(bookings: Bookings): TicketsLoaders {
       { cacheKeyFn: (t) => t.id },
     ),
     refundsOfBooking: new DataLoader<string, RefundView[]>((ids) => bookings.refundsOfMany(ids)),
+    paymentOfBooking: new DataLoader<string, PaymentView | null>((ids) => bookings.paymentsOfMany(ids)),
   };
 }

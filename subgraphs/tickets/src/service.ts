@@ -29,6 +29,7 @@ import { SoldOutMemo } from './booking/sold-out-memo.js';
 import type { TicketsContext } from './context.js';
 import type { TicketsEnv } from './env.js';
 import { createLoaders } from './loaders.js';
+import { createPaymentProvider } from './payments/index.js';
 import { resolvers } from './resolvers/index.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
@@ -72,7 +73,8 @@ export function startTickets({
         ? createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.inventoryInternal })
         : null;
       const inventory = overrides.inventory ?? inventoryOverHttp(env.inventoryUrl, serviceTokens);
-      const relay = new OutboxRelay(prisma, inventory, log, env.relayIntervalMs);
+      const payments = await createPaymentProvider(env.payments, { prisma, log });
+      const relay = new OutboxRelay(prisma, inventory, log, env.relayIntervalMs, payments);
       metrics.observedGauge(
         'tickets_outbox_backlog',
         'Saga steps in the outbox that inventory has not acknowledged yet',
@@ -89,6 +91,7 @@ export function startTickets({
         inventory,
         quotes: overrides.quotes ?? createQuoteVerifier({ jwksUrl: env.pricesJwksUrl }),
         relay,
+        payments,
         signingKey: keys.current,
         jwks: keys.jwks,
         holdTtlSeconds: env.holdTtlSeconds,

@@ -153,6 +153,7 @@ const traveller = (fromStop: number, toStop: number, count: number, runId = RUN)
     // A traveller names every passenger.
     passengerNames: Array.from({ length: count }, (_, i) => `Passenger ${'ABCDEFGHI'[i]}`),
     idempotencyKey: `key-${randomUUID()}`,
+    paymentMethod: 'pm_card_visa',
   },
 });
 

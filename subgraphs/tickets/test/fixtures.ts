@@ -13,6 +13,7 @@ import type { InventoryClient } from '../src/booking/inventory-client.js';
 import type { BookingRush } from '../src/booking/model.js';
 import type { BookingOwner } from '../src/booking/owner.js';
 import { OutboxRelay } from '../src/booking/outbox.js';
+import { createSandboxProvider, type SandboxProvider } from '../src/payments/sandbox.js';
 
 /** Shared set-up of the tickets tests that work on the database below the GraphQL layer. */
 export const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
@@ -74,6 +75,8 @@ export const acceptingQuotes = (quote: QuoteClaims): QuoteVerifier => ({ verify:
 export interface TestBookings {
   bookings: Bookings;
   relay: OutboxRelay;
+  /** The embedded sandbox provider, over the same database. */
+  payments: SandboxProvider;
   signingKey: { kid: string; privateKey: CryptoKey };
 }
 
@@ -88,12 +91,14 @@ export async function testBookings(
 ): Promise<TestBookings> {
   const key = await generateSigningKey();
   const signingKey = { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey };
-  const relay = new OutboxRelay(prisma, inventory, testLog, 1_000);
+  const payments = createSandboxProvider(prisma);
+  const relay = new OutboxRelay(prisma, inventory, testLog, 1_000, payments);
   const bookings = new Bookings({
     prisma,
     inventory,
     quotes: quotes ?? createLocalQuoteVerifier({ keys: [] }),
     relay,
+    payments,
     signingKey,
     jwks: { keys: [key.publicJwk] },
     holdTtlSeconds: 120,
@@ -101,7 +106,7 @@ export async function testBookings(
     ...(clock ? { clock } : {}),
     ...(rush ? { rush } : {}),
   });
-  return { bookings, relay, signingKey };
+  return { bookings, relay, payments, signingKey };
 }
 
 export interface MigratedDatabase {

@@ -89,6 +89,7 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     await database.prisma.refundLine.deleteMany();
     await database.prisma.refund.deleteMany();
     await database.prisma.ticket.deleteMany();
+    await database.prisma.payment.deleteMany();
     await database.prisma.booking.deleteMany();
   });
 

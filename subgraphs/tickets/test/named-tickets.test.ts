@@ -68,6 +68,7 @@ await describeEachDatabase('named tickets', (target) => {
     passengerAges: [null, 8],
     ...(names ? { passengerNames: names } : {}),
     idempotencyKey,
+    paymentMethod: 'pm_card_visa',
   });
 
   /** What an owner has written: bookings and tickets. */

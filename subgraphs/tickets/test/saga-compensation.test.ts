@@ -10,6 +10,7 @@ import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { Bookings } from '../src/booking/bookings.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
 import { enqueue, OutboxRelay } from '../src/booking/outbox.js';
+import { createSandboxProvider } from '../src/payments/sandbox.js';
 import { acceptingQuotes, testQuote, testQuoteBookingRow, travellerOwner } from './fixtures.js';
 
 /**
@@ -58,12 +59,14 @@ describe('booking saga compensation (embedded PostgreSQL)', () => {
   });
 
   function bookingsWith(inventory: InventoryClient) {
-    const relay = new OutboxRelay(prisma, inventory, log, 1_000);
+    const payments = createSandboxProvider(prisma);
+    const relay = new OutboxRelay(prisma, inventory, log, 1_000, payments);
     return new Bookings({
       prisma,
       inventory,
       quotes,
       relay,
+      payments,
       signingKey,
       jwks: { keys: [] },
       holdTtlSeconds: 120,
@@ -78,6 +81,7 @@ describe('booking saga compensation (embedded PostgreSQL)', () => {
         passengers: ['ADULT'],
         passengerNames: ['Ada Lovelace'],
         idempotencyKey: `key-${randomUUID()}`,
+        paymentMethod: 'pm_card_visa',
       },
       'request-1',
     );

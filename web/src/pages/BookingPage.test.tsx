@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
@@ -7,10 +7,25 @@ import { BookingPage } from './BookingPage';
 
 const journey = journeyTimes;
 
+/** A card payment of the booking's total with the Visa test card, `refunded` of it refunded so far. */
+const payment = (status = 'CAPTURED', refunded = 0) => ({
+  __typename: 'Payment',
+  status,
+  amount: money(1920),
+  refunded: money(refunded),
+  method: 'pm_card_visa',
+});
+
+const refund = (id: string, amountMinor: number) => ({ __typename: 'Refund', id, amount: money(amountMinor) });
+
 const booking = (
   status: string,
   ticketStatus: [string, string] = ['ACTIVE', 'ACTIVE'],
   names: [string | null, string | null] = ['Ada Lovelace', 'Noor'],
+  paid: { payment: ReturnType<typeof payment> | null; refunds: Array<ReturnType<typeof refund>> } = {
+    payment: payment(),
+    refunds: [],
+  },
 ) => ({
   data: {
     booking: {
@@ -19,6 +34,7 @@ const booking = (
       status,
       createdAt: '2026-11-25T10:00:00Z',
       total: money(1920),
+      ...paid,
       tickets: [
         {
           __typename: 'Ticket',
@@ -89,7 +105,15 @@ describe('a booking', () => {
       CancelBooking: () => {
         status = 'REFUNDED';
         return {
-          data: { cancelBooking: { __typename: 'Booking', id: 'b0157b24-0000-4000-8000-000000000000', status } },
+          data: {
+            cancelBooking: {
+              __typename: 'Booking',
+              id: 'b0157b24-0000-4000-8000-000000000000',
+              status,
+              payment: payment('PARTIALLY_REFUNDED', 960),
+              refunds: [refund('r1', 960)],
+            },
+          },
         };
       },
       MyBookings: () => ({ data: { me: { __typename: 'User', id: 'u1', bookings: [] } } }),
@@ -98,8 +122,12 @@ describe('a booking', () => {
     expect((await screen.findByText(/You will get/)).textContent).toBe('You will get €9.60 back of €19.20.');
     expect(calls.some((c) => c.operationName === 'CancelBooking')).toBe(false);
     await userEvent.click(screen.getByRole('button', { name: 'Yes, cancel booking' }));
-    await waitFor(() => expect(screen.getByText('Refunded')).toBeTruthy());
+    await waitFor(() => expect(screen.getByText('Refunded', { selector: '.status' })).toBeTruthy());
     expect(screen.queryAllByRole('img', { name: /^QR code of ticket/ })).toHaveLength(0);
+    // The payment shows what came back, from the cancellation's answer.
+    expect(screen.getByRole('region', { name: 'Payment' }).querySelector('.payment-refunded')?.textContent).toBe(
+      '€9.60',
+    );
   });
 
   it('states the refund rule when the API has no refund quote yet', async () => {
@@ -143,6 +171,8 @@ describe('a booking', () => {
                 { __typename: 'Ticket', id: 't1', status: 'CANCELLED' },
                 { __typename: 'Ticket', id: 't2', status: 'ACTIVE' },
               ],
+              payment: payment('PARTIALLY_REFUNDED', 640),
+              refunds: [refund('r1', 640)],
             },
           },
         };
@@ -173,4 +203,61 @@ describe('a booking', () => {
     expect(screen.queryByRole('button', { name: /^Cancel ticket/ })).toBeNull();
     expect(screen.getByRole('button', { name: 'Cancel this booking' })).toBeTruthy();
   });
+
+  it('shows the payment in words: status, amount and card', async () => {
+    renderWithApi(<BookingPage id="b1" justBooked />, { Booking: () => booking('CONFIRMED') });
+    const section = await screen.findByRole('region', { name: 'Payment' });
+    expect(section.querySelector('dl')?.textContent).toBe('StatusPaidAmount€19.20Paid withVisa test card');
+  });
+
+  it('shows nothing of a payment for a booking made before payments', async () => {
+    renderWithApi(<BookingPage id="b1" justBooked />, {
+      Booking: () => booking('CONFIRMED', undefined, undefined, { payment: null, refunds: [] }),
+    });
+    await screen.findByRole('heading', { name: 'Ticket 1: Ada Lovelace' });
+    expect(screen.queryByRole('region', { name: 'Payment' })).toBeNull();
+  });
+
+  it('shows a cancellation’s refund on its way to the card until the payment has it', async () => {
+    // The refund reaches the card after the cancellation: the second answer after it has it.
+    let afterCancel = 0;
+    let tickets: [string, string] = ['ACTIVE', 'ACTIVE'];
+    const paid = () =>
+      afterCancel === 0
+        ? { payment: payment(), refunds: [] }
+        : { payment: afterCancel < 3 ? payment() : payment('PARTIALLY_REFUNDED', 640), refunds: [refund('r1', 640)] };
+    const answer = () => {
+      if (afterCancel > 0) afterCancel += 1;
+      return booking('CONFIRMED', tickets, undefined, paid());
+    };
+    renderWithApi(<BookingPage id="b1" justBooked={false} />, {
+      Booking: answer,
+      RefundQuote: () => ({
+        data: { refundQuote: { __typename: 'RefundQuote', amount: money(640), paid: money(1280) } },
+      }),
+      CancelTickets: () => {
+        tickets = ['CANCELLED', 'ACTIVE'];
+        afterCancel = 1;
+        const { data } = booking('CONFIRMED', tickets, undefined, paid());
+        return { data: { cancelTickets: data.booking } };
+      },
+      MyBookings: () => ({ data: { me: { __typename: 'User', id: 'u1', bookings: [] } } }),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel ticket 1' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Yes, cancel ticket 1' }));
+    const section = await screen.findByRole('region', { name: 'Payment' });
+    expect((await within(section).findByRole('status')).textContent).toBe(
+      'A refund of €6.40 is on its way to your card.',
+    );
+    await waitFor(
+      () =>
+        expect(section.querySelector('dl')?.textContent).toMatch(
+          /Paid, partly refundedAmount€19\.20Paid withVisa test cardRefunded€6\.40$/,
+        ),
+      {
+        timeout: 8_000,
+      },
+    );
+    expect(within(section).queryByRole('status')).toBeNull();
+  }, 15_000);
 });

@@ -3,6 +3,7 @@ import { STATUS_NAMES, formatMoney } from '../format';
 import { Link } from '../router';
 import { BookingTrip } from './booking/BookingTrip';
 import { CancelBooking } from './booking/CancelAction';
+import { PaymentSummary } from './booking/PaymentSummary';
 import { TicketCard } from './booking/TicketCard';
 import { useBookingPage } from './useBookingPage';
 
@@ -42,6 +43,7 @@ export function BookingPage({ id, justBooked }: { id: string; justBooked: boolea
           />
         ))}
       </ul>
+      <PaymentSummary booking={booking} />
       {confirmed ? <CancelBooking booking={booking} /> : null}
     </section>
   );

@@ -1,18 +1,25 @@
+import { useRef } from 'react';
 import { AuthForms } from '../components/AuthForms';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { formatMoney } from '../format';
 import { Link } from '../router';
 import { passengersHref, searchHref, seatsHref, type TripChoice } from '../trip';
 import { BookingFailure } from './review/BookingFailure';
+import { PaymentStep } from './review/PaymentStep';
 import { PriceCard } from './review/PriceCard';
 import { QueueNotice } from './review/QueueNotice';
+import { SandboxChallenge } from './review/SandboxChallenge';
 import { TripSummary } from './review/TripSummary';
 import { useReviewPage } from './useReviewPage';
 
-/** Step 3 of booking: the trip, passengers, price breakdown and the quote's expiry; one "Book" press. */
+/**
+ * Step 3 of booking: the trip, passengers, price breakdown and the quote's expiry, the card
+ * paying; one "Book" press, and the bank's confirmation when the card asks for it.
+ */
 export function ReviewPage({ choice }: { choice: TripChoice }) {
   const review = useReviewPage(choice);
-  const { session, party, journey, offer, error, failure, attempt } = review;
+  const { session, party, journey, offer, error, failure, attempt, action } = review;
+  const reopenChallenge = useRef<HTMLButtonElement>(null);
   return (
     <section aria-labelledby="review-heading">
       <p className="back-link">
@@ -60,7 +67,36 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
       ) : null}
       <QueueNotice queue={review.queue} slow={review.slow} onLeave={review.leaveQueue} />
 
-      {review.bookable && offer ? (
+      {review.bookable && offer && session ? (
+        <PaymentStep
+          method={review.method}
+          onChange={review.setMethod}
+          lockedBy={attempt ? (attempt.paymentMethod ?? null) : null}
+          busy={review.booking}
+        />
+      ) : null}
+
+      {action && offer ? (
+        <div role="status" className="notice payment-waiting">
+          <p>Your bank is waiting for you to confirm this payment. Your seats are held for a few minutes meanwhile.</p>
+          <button ref={reopenChallenge} type="button" className="primary" onClick={review.openChallenge}>
+            Confirm the payment
+          </button>
+        </div>
+      ) : null}
+      {action && offer && review.challengeOpen ? (
+        <SandboxChallenge
+          amount={offer.total}
+          method={attempt?.paymentMethod ?? review.method}
+          onAnswer={review.challenge.answer}
+          onDismiss={review.closeChallenge}
+          answering={review.challenge.answering}
+          error={review.challenge.error}
+          returnFocus={reopenChallenge}
+        />
+      ) : null}
+
+      {review.bookable && offer && !action ? (
         session ? (
           <div className="actions">
             {attempt ? (

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { graphql } from '../__generated__/gql';
 import { useSessionStore } from '../app-context';
 import {
+  awaitAction,
   beginAttempt,
   endAttempt,
   pendingAttempt,
@@ -10,12 +11,14 @@ import {
   sendQueued,
   type QueueWait,
 } from '../booking-attempt';
-import { errorCode } from '../errors';
+import { BookingExpired, errorCode } from '../errors';
 import { bookingInput, partyInput, readParty } from '../party';
+import { DEFAULT_TEST_CARD, paymentAction, type PaymentAction } from '../payment';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { searchHref, type TripChoice } from '../trip';
 import { queryStatus } from './query-status';
+import { useSandboxChallenge } from './review/useSandboxChallenge';
 import { SearchJourneysQuery } from './search-journeys';
 
 const BookJourneyMutation = graphql(`
@@ -39,6 +42,12 @@ const FINAL_CODES = new Set([
   'FORBIDDEN',
 ]);
 
+/**
+ * Codes that end the attempt (its booking FAILED, or nothing was written) but leave the trip
+ * bookable: another card, sent as a new attempt with a new idempotency key.
+ */
+const NEW_ATTEMPT_CODES = new Set(['PAYMENT_DECLINED', 'PAYMENT_REQUIRED', 'BOOKING_EXPIRED']);
+
 /** The time now, updated every `intervalMs`. */
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -50,8 +59,11 @@ function useNow(intervalMs: number): number {
 }
 
 /**
- * The review step: a fresh quote for the chosen journey and the party, and one booking per
- * attempt (its idempotency key kept from the first press; see booking-attempt.ts). At a rush
+ * The review step: a fresh quote for the chosen journey and the party, the card paying it, and
+ * one booking per attempt (its idempotency key kept from the first press; see
+ * booking-attempt.ts). A declined card ends the attempt: another card is a new attempt. A
+ * payment needing the customer's 3-D Secure answer keeps it (the booking waits, seats held)
+ * until the sandbox's challenge is answered and the booking finished. At a rush
  * the API may answer RATE_LIMITED (its booking queue is full): the same attempt is sent again
  * after the wait it asks for, a few times, unless the traveller leaves the queue.
  */
@@ -83,6 +95,12 @@ export function useReviewPage(tripChoice: TripChoice) {
   const [attempt, setAttempt] = useState(() => pendingAttempt(choice));
   const [book, booking] = useMutation(BookJourneyMutation);
   const [failure, setFailure] = useState<unknown>(null);
+  /** The card chosen; an attempt already sent keeps its own (`attempt.paymentMethod`). */
+  const [method, setMethod] = useState(DEFAULT_TEST_CARD);
+  /** The booking waits for the customer's 3-D Secure answer; after a reload too. */
+  const [action, setAction] = useState<PaymentAction | null>(() => attempt?.action ?? null);
+  /** The challenge dialog is open (closing it leaves the booking waiting). */
+  const [challengeOpen, setChallengeOpen] = useState(false);
   /** Waiting to be sent again after RATE_LIMITED. */
   const [queue, setQueue] = useState<QueueWait | null>(null);
   /** A bookJourney request has taken longer than a moment: it waits for its place in the queue. */
@@ -94,11 +112,29 @@ export function useReviewPage(tripChoice: TripChoice) {
   const now = useNow(10_000);
   const expired = offer ? Date.parse(offer.expiresAt) <= now : false;
 
+  /** The attempt is over: a new one (new key) may follow. */
+  const endThisAttempt = () => {
+    endAttempt(choice);
+    setAttempt(null);
+    setAction(null);
+    setChallengeOpen(false);
+  };
+  const challenge = useSandboxChallenge(action, {
+    onFinished: (booked) => {
+      endAttempt(choice);
+      navigate(`/bookings/${encodeURIComponent(booked.id)}?booked=1`, { replace: true });
+    },
+    onFailed: (error, status) => {
+      endThisAttempt();
+      setFailure(status === 'EXPIRED' ? new BookingExpired() : error);
+    },
+  });
+
   const submit = async () => {
     if (sending.current || !offer) return;
     sending.current = true;
     setFailure(null);
-    const current = beginAttempt(choice, offer.quoteToken);
+    const current = beginAttempt(choice, { quoteToken: offer.quoteToken, paymentMethod: method });
     setAttempt(current);
     const leaving = new AbortController();
     leaveQueue.current = leaving;
@@ -107,6 +143,8 @@ export function useReviewPage(tripChoice: TripChoice) {
       quoteToken: current.quoteToken,
       passengers: namedPassengers,
       idempotencyKey: current.idempotencyKey,
+      // An attempt kept from before payments had no card: the one chosen now.
+      paymentMethod: current.paymentMethod ?? method,
       ...(choice.seats.length > 0 ? { seats: choice.seats } : {}),
     };
     try {
@@ -122,11 +160,19 @@ export function useReviewPage(tripChoice: TripChoice) {
     } catch (caught) {
       // Left the queue: nothing failed, and the attempt stays for the next press.
       if (caught instanceof QueueCancelled) return;
-      setFailure(caught);
-      if (FINAL_CODES.has(errorCode(caught) ?? '')) {
-        endAttempt(choice);
-        setAttempt(null);
+      const needed = paymentAction(caught);
+      // The sandbox's challenge is this app's to show; Stripe's needs Stripe.js (not built in).
+      if (needed?.provider === 'sandbox') {
+        awaitAction(choice, needed);
+        setAttempt(pendingAttempt(choice));
+        setAction(needed);
+        challenge.reset();
+        setChallengeOpen(true);
+        return;
       }
+      setFailure(caught);
+      const code = errorCode(caught) ?? '';
+      if (FINAL_CODES.has(code) || NEW_ATTEMPT_CODES.has(code)) endThisAttempt();
     } finally {
       sending.current = false;
       if (leaveQueue.current === leaving) leaveQueue.current = null;
@@ -165,6 +211,19 @@ export function useReviewPage(tripChoice: TripChoice) {
     /** After a failed quote: a fresh price clears the failure. */
     retryWithNewPrice: () => void refetch().then(() => setFailure(null)),
     nextTrains,
+    /** The card chosen, and choosing another. */
+    method,
+    setMethod,
+    /** The booking waits for the customer's 3-D Secure answer (the sandbox's challenge). */
+    action,
+    challengeOpen,
+    openChallenge: () => {
+      challenge.reset();
+      setChallengeOpen(true);
+    },
+    /** Closed unanswered: the booking waits until answered or its hold expires. */
+    closeChallenge: () => setChallengeOpen(false),
+    challenge,
     /** The journey and class are on sale and nothing final went wrong: booking is possible. */
     bookable: Boolean(journey && offer) && !FINAL_CODES.has(code ?? ''),
   };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { badInput, DomainError, ErrorCode } from '@railgraph/service-kit';
-import type { BookJourneyRequest, BookingWithTickets } from './model.js';
+import { checkPaymentMethod, paymentRequired } from '../payments/records.js';
+import type { BookJourneyRequest, BookingWithPayment, BookingWithTickets } from './model.js';
 import type { BookingOwner } from './owner.js';
 import { checkPassengerNames } from './passenger-names.js';
 
@@ -32,10 +33,12 @@ export function checkBookRequest(request: BookJourneyRequest, owner: BookingOwne
     if (bad) throw badInput(`Seat ${bad} is not a seat id like 3-12A`);
     if (new Set(request.seats).size !== request.seats.length) throw badInput('The same seat is named twice');
   }
-  return {
-    ...request,
-    passengerNames: checkPassengerNames(request.passengerNames, request.passengers.length, owner),
-  };
+  const passengerNames = checkPassengerNames(request.passengerNames, request.passengers.length, owner);
+  // A partner books on account: its method, if any, is ignored. A traveller pays by card, so
+  // without a method nothing is held or written.
+  if (owner.kind === 'CLIENT') return { ...request, passengerNames, paymentMethod: null };
+  if (request.paymentMethod === undefined || request.paymentMethod === null) throw paymentRequired();
+  return { ...request, passengerNames, paymentMethod: checkPaymentMethod(request.paymentMethod) };
 }
 
 /**
@@ -55,7 +58,7 @@ export function requestHashOf(request: BookJourneyRequest): string {
 }
 
 /** What a retry with a known key gets: the first attempt's result. */
-export function replay(earlier: BookingWithTickets, requestHash: string): BookingWithTickets {
+export function replay(earlier: BookingWithPayment, requestHash: string): BookingWithTickets {
   if (earlier.requestHash !== requestHash) {
     throw new DomainError(
       ErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -69,10 +72,14 @@ export function replay(earlier: BookingWithTickets, requestHash: string): Bookin
   }
   if ((earlier.status === 'FAILED' || earlier.status === 'EXPIRED') && earlier.failureCode) {
     const code = earlier.failureCode as ErrorCode;
+    // A decline answers again with its reason.
+    const details =
+      code === ErrorCode.PAYMENT_DECLINED ? { declineCode: earlier.payment?.declineCode ?? 'generic_decline' } : {};
     throw code in ErrorCode && code !== ErrorCode.INTERNAL_SERVER_ERROR
       ? new DomainError(
           code as Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>,
           earlier.failureMessage ?? 'The booking failed',
+          details,
         )
       : new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The booking failed');
   }

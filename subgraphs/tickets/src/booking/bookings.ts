@@ -1,4 +1,7 @@
+import { badInput, forbidden } from '@railgraph/service-kit';
 import type { BookingStatus } from '../__generated__/prisma/enums.js';
+import { paymentsOf, paymentViewOf, type PaymentView } from '../payments/records.js';
+import type { SandboxProvider } from '../payments/sandbox.js';
 import type { RefundQuoteView, RefundView } from '../refunds/refunds.js';
 import { Cancellations } from './cancellation.js';
 import { eventsForOwner, sharedPublishing } from './events.js';
@@ -27,6 +30,8 @@ import { validateTicket } from './ticket-validation.js';
 export class Bookings {
   private readonly saga: Pick<BookingSaga, 'book'>;
   private readonly cancellations: Cancellations;
+  /** Finishes bookings whose payment waited for the customer: not queued, their seats are held already. */
+  private readonly completions: BookingSaga;
 
   constructor(private readonly deps: BookingDeps) {
     const publishEvents = sharedPublishing(deps.prisma, deps.log);
@@ -34,6 +39,29 @@ export class Bookings {
       ? new QueuedBookingSaga(deps, deps.rush, publishEvents)
       : new BookingSaga(deps, publishEvents);
     this.cancellations = new Cancellations(deps, publishEvents);
+    this.completions = new BookingSaga(deps, publishEvents);
+  }
+
+  /** `completeBookingPayment` (see `BookingSaga.complete`). */
+  completePayment(owner: BookingOwner, bookingId: string, requestId: string): Promise<BookingWithTickets> {
+    return this.completions.complete(owner, bookingId, requestId);
+  }
+
+  /**
+   * The customer's answer to the sandbox's 3-D Secure challenge. FORBIDDEN with any other
+   * provider: a real provider's challenge is answered at the card issuer.
+   */
+  async authenticateSandboxPayment(clientSecret: string, approve: boolean): Promise<boolean> {
+    if (this.deps.payments.name !== 'sandbox') throw forbidden('Only the sandbox payment provider takes this answer');
+    const answered = await (this.deps.payments as SandboxProvider).authenticate(clientSecret, approve);
+    if (answered === null)
+      throw badInput('No payment awaits authentication with this client secret', { field: 'clientSecret' });
+    return answered;
+  }
+
+  /** Each booking's payment as the API shows it, in their order; null for bookings made before payments. */
+  async paymentsOfMany(bookingIds: readonly string[]): Promise<Array<PaymentView | null>> {
+    return (await paymentsOf(this.deps.prisma, bookingIds)).map((p) => (p ? paymentViewOf(p) : null));
   }
 
   book(owner: BookingOwner, request: BookJourneyRequest, requestId: string): Promise<BookingWithTickets> {

@@ -4,6 +4,7 @@ import { quoteRefund, refundTiersFor, type RefundQuoteView, type RefundView } fr
 import { recordEvent } from './events.js';
 import { nowOf, seatIdOf, type BookingDeps, type BookingWithTickets } from './model.js';
 import { enqueue, type OutboxKind, type OutboxPayload } from './outbox.js';
+import { refundToPayment } from '../payments/refund.js';
 import type { BookingOwner } from './owner.js';
 import { bookingForOwner, loadBooking } from './queries.js';
 import { assertMove, endOfCancelledBooking } from './status.js';
@@ -82,7 +83,7 @@ export class Cancellations {
     // Refuses bad input and what the rule forbids before anything is written.
     quoteRefund(found, tiers, now, ticketIds);
 
-    const { releaseId, step, payload, ended } = await this.deps.prisma.$transaction(async (tx) => {
+    const { releaseId, step, payload, ended, refundStep } = await this.deps.prisma.$transaction(async (tx) => {
       const locked = await tx.booking.updateMany({
         where: { id: bookingId, status: 'CONFIRMED' },
         data: { updatedAt: new Date() },
@@ -121,6 +122,8 @@ export class Cancellations {
       // Invariant 4: the booking's refunds together never exceed what was paid.
       if (refundedMinor > booking.totalMinor)
         throw new Error(`refunds ${refundedMinor} would exceed booking ${bookingId} total ${booking.totalMinor}`);
+
+      const refundStep = await refundToPayment(tx, bookingId, refundId, quote.amount.amountMinor, requestId);
 
       const cancelled = new Set(cancelledIds);
       const stillActive = booking.tickets.filter((t) => t.status === 'ACTIVE' && !cancelled.has(t.id));
@@ -161,11 +164,12 @@ export class Cancellations {
         ticketIds === null
           ? { step: 'RELEASE_HOLD', payload: { holdId: booking.holdId, requestId } }
           : { step: 'RELEASE_SEATS', payload: { holdId: booking.holdId, requestId, seats } };
-      return { releaseId: await enqueue(tx, release.step, release.payload), ...release, ended: ending };
+      return { releaseId: await enqueue(tx, release.step, release.payload), ...release, ended: ending, refundStep };
     });
     this.deps.onOutcome?.(ended ? ended.toLowerCase() : 'tickets_cancelled');
     await this.publishEvents();
     await this.deps.relay.deliver(releaseId, step, payload);
+    if (refundStep) await this.deps.relay.deliver(refundStep.id, 'REFUND_PAYMENT', refundStep.payload);
     return loadBooking(this.deps.prisma, bookingId);
   }
 

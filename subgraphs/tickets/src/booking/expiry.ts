@@ -1,6 +1,7 @@
 import { repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
-import { enqueue, type OutboxRelay } from './outbox.js';
+import { VOIDABLE } from '../payments/records.js';
+import { enqueue, type OutboxPayload, type OutboxRelay } from './outbox.js';
 import { assertMove } from './status.js';
 
 /**
@@ -8,7 +9,9 @@ import { assertMove } from './status.js';
  * idempotency key and committing the booking (docs/design.md §5, invariant 5). Once an attempt is
  * older than the hold TTL its hold has lapsed anyway, so it can never be confirmed: it
  * becomes EXPIRED and its hold is released through the outbox. The move is conditional on
- * the status still being PENDING, so it cannot race a confirmation. `onReleased` hears of
+ * the status still being PENDING, so it cannot race a confirmation. A payment it may have
+ * authorized (a crash after the authorization, a 3-D Secure challenge never answered, a
+ * customer who never came back) is voided through the outbox too. `onReleased` hears of
  * each run whose hold was released (the sold-out memo, docs/design.md §4).
  */
 export async function expireStalledBookings(
@@ -31,6 +34,8 @@ export async function expireStalledBookings(
   for (const booking of stalled) {
     assertMove('PENDING', 'EXPIRED');
     const payload = { holdId: booking.holdId, requestId: `expiry-${booking.id}` };
+    const voidPayload: OutboxPayload = { ...payload, bookingId: booking.id };
+    let voidId: string | null = null;
     const releaseId = await prisma.$transaction(async (tx) => {
       const moved = await tx.booking.updateMany({
         where: { id: booking.id, status: 'PENDING' },
@@ -40,11 +45,15 @@ export async function expireStalledBookings(
           failureMessage: 'The booking could not be completed in time; nothing was charged',
         },
       });
-      return moved.count === 1 ? enqueue(tx, 'RELEASE_HOLD', payload) : null;
+      if (moved.count !== 1) return null;
+      const payment = await tx.payment.findUnique({ where: { bookingId: booking.id }, select: { status: true } });
+      if (payment && VOIDABLE.includes(payment.status)) voidId = await enqueue(tx, 'VOID_PAYMENT', voidPayload);
+      return enqueue(tx, 'RELEASE_HOLD', payload);
     });
     if (!releaseId) continue;
     expired.push(booking.id);
     await relay.deliver(releaseId, 'RELEASE_HOLD', payload);
+    if (voidId) await relay.deliver(voidId, 'VOID_PAYMENT', voidPayload);
     onReleased(booking.runId);
   }
   return expired;

@@ -1,7 +1,8 @@
 import type { JWK, CryptoKey } from 'jose';
 import type { QuoteVerifier, PassengerTypeName } from '@railgraph/quotes';
 import type { Logger } from '@railgraph/service-kit';
-import type { PrismaClient, Booking, Ticket } from '../__generated__/prisma/client.js';
+import type { PrismaClient, Booking, Payment, Ticket } from '../__generated__/prisma/client.js';
+import type { PaymentProvider } from '../payments/provider.js';
 import type { AdmissionGate } from './admission.js';
 import type { InventoryClient } from './inventory-client.js';
 import type { OutboxRelay } from './outbox.js';
@@ -15,6 +16,9 @@ import type { TicketVerdict } from './ticket-code.js';
 
 export type BookingWithTickets = Booking & { tickets: Ticket[] };
 
+/** A booking with its payment, as a replay reads it (a decline answers with its decline code). */
+export type BookingWithPayment = BookingWithTickets & { payment?: Payment | null };
+
 export interface BookJourneyRequest {
   quoteToken: string;
   passengers: PassengerTypeName[];
@@ -27,6 +31,12 @@ export interface BookJourneyRequest {
   passengerNames?: Array<string | null> | undefined;
   idempotencyKey: string;
   seats?: string[] | null | undefined;
+  /**
+   * The provider's payment method id (`pm_...`): required for a traveller, ignored for a
+   * partner (whose bookings are ON_ACCOUNT). Not part of the request hash: a retry with the
+   * same key gets the first attempt's result whatever card it names.
+   */
+  paymentMethod?: string | null | undefined;
 }
 
 export interface TicketValidationResult {
@@ -67,6 +77,8 @@ export interface BookingDeps {
   inventory: InventoryClient;
   quotes: QuoteVerifier;
   relay: OutboxRelay;
+  /** Authorizes travellers' payments (docs/design.md §4); the relay captures, voids and refunds. */
+  payments: PaymentProvider;
   signingKey: { kid: string; privateKey: CryptoKey };
   jwks: { keys: JWK[] };
   holdTtlSeconds: number;

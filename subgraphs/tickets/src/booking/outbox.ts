@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
+import type { PaymentProvider } from '../payments/provider.js';
+import { deliverPaymentStep, isPaymentStep, type PaymentStepKind } from '../payments/steps.js';
 import type { InventoryClient } from './inventory-client.js';
 
 /**
@@ -10,12 +12,17 @@ import type { InventoryClient } from './inventory-client.js';
  * transaction as the booking change; the relay retries them with backoff until inventory
  * acknowledges. The inventory operations are idempotent, so a step done twice is harmless.
  */
-export type OutboxKind = 'CONFIRM_HOLD' | 'RELEASE_HOLD' | 'RELEASE_SEATS';
+export type OutboxKind = 'CONFIRM_HOLD' | 'RELEASE_HOLD' | 'RELEASE_SEATS' | PaymentStepKind;
 export interface OutboxPayload {
   holdId: string;
   requestId: string;
   /** RELEASE_SEATS: the seats (`<coach>-<label>`) of the cancelled tickets. */
   seats?: string[];
+  /** The payment steps: the booking whose payment it is (`payments/steps.ts`). */
+  bookingId?: string;
+  /** REFUND_PAYMENT: the refund (its id is the provider's idempotency key) and its amount. */
+  refundId?: string;
+  amountMinor?: number;
 }
 
 type Tx = Pick<PrismaClient, 'outboxMessage'>;
@@ -64,6 +71,8 @@ export class OutboxRelay {
     private readonly inventory: InventoryClient,
     private readonly log: Logger,
     intervalMs: number,
+    /** Captures, voids and refunds payments (the payment steps); without it those steps wait. */
+    private readonly payments?: PaymentProvider,
   ) {
     this.schedule = repeatEvery(
       intervalMs,
@@ -75,14 +84,17 @@ export class OutboxRelay {
   /** Runs one step now; on failure leaves it for the relay. Returns whether it was done. */
   async deliver(id: string, kind: OutboxKind, payload: OutboxPayload): Promise<boolean> {
     try {
-      if (kind === 'CONFIRM_HOLD') await this.confirmHold(payload);
+      if (isPaymentStep(kind)) {
+        if (!this.payments) throw new Error(`no payment provider to deliver ${kind}`);
+        await deliverPaymentStep(this.prisma, this.payments, kind, payload);
+      } else if (kind === 'CONFIRM_HOLD') await this.confirmHold(payload);
       else if (kind === 'RELEASE_SEATS')
         await this.inventory.releaseSeats(payload.holdId, payload.seats ?? [], payload.requestId);
       else await this.inventory.release(payload.holdId, payload.requestId);
       await this.prisma.outboxMessage.deleteMany({ where: { id } });
       return true;
     } catch (error) {
-      if (kind !== 'CONFIRM_HOLD' && hasCode(error, ErrorCode.NOT_FOUND)) {
+      if (kind !== 'CONFIRM_HOLD' && !isPaymentStep(kind) && hasCode(error, ErrorCode.NOT_FOUND)) {
         // Inventory holds nothing under this id: nothing to release. (A hold that lands after
         // this, from a request that timed out, expires and the reaper frees it: no live booking owns it.)
         await this.prisma.outboxMessage.deleteMany({ where: { id } });

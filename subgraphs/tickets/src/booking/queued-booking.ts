@@ -46,7 +46,7 @@ import type { SoldOutKey } from './sold-out-memo.js';
 
 type QueuedDeps = Pick<
   BookingDeps,
-  'prisma' | 'inventory' | 'quotes' | 'relay' | 'signingKey' | 'holdTtlSeconds' | 'log' | 'onOutcome'
+  'prisma' | 'inventory' | 'quotes' | 'relay' | 'payments' | 'signingKey' | 'holdTtlSeconds' | 'log' | 'onOutcome'
 >;
 
 /** What one attempt's hold did, as `watchingHolds` reports it to the attempt. */
@@ -146,7 +146,7 @@ export class QueuedBookingSaga {
           idempotencyKey: request.idempotencyKey,
         },
       },
-      include: { tickets: true },
+      include: { tickets: true, payment: true },
     });
     if (earlier) return replay(earlier, requestHashOf(request));
     this.rush.onMemoHit?.();

@@ -76,7 +76,13 @@ export interface TicketRow {
 export interface Commit {
   bookingId: string;
   owner: BookingOwner;
-  quote: QuoteClaims;
+  /** What the commit reads of the quote (a booking completed after 3-D Secure rebuilds it from the row). */
+  quote: Pick<QuoteClaims, 'journey' | 'total' | 'seatClass'>;
+  /**
+   * How the booking is paid: `card`, authorized already, gets its capture queued in the same
+   * statement; `account` (a partner) gets its ON_ACCOUNT payment row written there.
+   */
+  payment: 'card' | 'account';
   seats: HeldSeat[];
   tickets: TicketRow[];
   requestId: string;
@@ -86,14 +92,16 @@ export interface Commit {
  * Step 5 in one statement: the booking PENDING → CONFIRMED, a `SoldSeatLeg` per seat and leg
  * (whose primary key refuses a seat another booking holds on a leg: SEAT_TAKEN, invariant 1),
  * the tickets, the BookingConfirmed event and the outbox row confirming the hold, claimed by
- * this process for its immediate delivery. Every part reads the booking's move, so nothing is
- * written unless the booking was still PENDING. Returns the outbox row's id and the booking as
- * stored, tickets in passenger order, so the answer needs no read after the commit.
+ * this process for its immediate delivery, and the payment's part (the capture queued, or the
+ * partner's ON_ACCOUNT row). Every part reads the booking's move, so nothing is
+ * written unless the booking was still PENDING. Returns the outbox rows' ids (the capture's
+ * null for a partner) and the booking as stored, tickets in passenger order, so the answer
+ * needs no read after the commit.
  */
 export async function commitBooking(
   prisma: PrismaClient,
   c: Commit,
-): Promise<{ outboxId: string; booking: BookingWithTickets }> {
+): Promise<{ outboxId: string; captureId: string | null; booking: BookingWithTickets }> {
   const now = new Date();
   const { runId, fromStop, toStop } = c.quote.journey;
   const seatLegs = c.seats.flatMap((seat) =>
@@ -111,6 +119,9 @@ export async function commitBooking(
   } satisfies BookingEventPayload;
   const outboxId = randomUUID();
   const outbox: OutboxPayload = { holdId: c.bookingId, requestId: c.requestId };
+  const captureId = c.payment === 'card' ? randomUUID() : null;
+  const capture: OutboxPayload = { ...outbox, bookingId: c.bookingId };
+  const onAccount = c.payment === 'account';
   let moved: Array<{ booking: StoredRow; tickets: StoredRow[] }>;
   try {
     moved = await prisma.$queryRaw<Array<{ booking: StoredRow; tickets: StoredRow[] }>>`
@@ -141,6 +152,17 @@ export async function commitBooking(
         SELECT ${outboxId}::uuid, 'CONFIRM_HOLD', ${JSON.stringify(outbox)}::jsonb,
           ${new Date(now.getTime() + OUTBOX_CLAIM_MS)}, ${now}
         FROM moved
+      ), capture AS (
+        INSERT INTO "OutboxMessage" ("id", "kind", "payload", "nextAttemptAt", "createdAt")
+        SELECT ${captureId ?? randomUUID()}::uuid, 'CAPTURE_PAYMENT', ${JSON.stringify(capture)}::jsonb,
+          ${new Date(now.getTime() + OUTBOX_CLAIM_MS)}, ${now}
+        FROM moved WHERE ${!onAccount}
+      ), account AS (
+        INSERT INTO "Payment" ("bookingId", "provider", "amountMinor", "currency", "status", "capturedMinor",
+          "createdAt", "updatedAt")
+        SELECT moved."id", 'account', moved."totalMinor", moved."currency", 'ON_ACCOUNT', moved."totalMinor",
+          ${now}, ${now}
+        FROM moved WHERE ${onAccount}
       )
       SELECT row_to_json(moved) AS booking, (SELECT coalesce(json_agg(tickets), '[]') FROM tickets) AS tickets
       FROM moved`;
@@ -160,7 +182,7 @@ export async function commitBooking(
     .map((t) => withDates(t, ['cancelledAt', 'createdAt']) as unknown as BookingWithTickets['tickets'][number])
     .sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   const booking = withDates(row.booking, ['departure', 'createdAt', 'updatedAt']) as unknown as BookingWithTickets;
-  return { outboxId, booking: { ...booking, tickets } };
+  return { outboxId, captureId, booking: { ...booking, tickets } };
 }
 
 /** A row as `row_to_json` gives it: timestamps as text. */

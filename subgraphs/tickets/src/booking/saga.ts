@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { QuoteClaims } from '@railgraph/quotes';
-import { DomainError, ErrorCode } from '@railgraph/service-kit';
+import { DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
+import type { ProviderPaymentState } from '../payments/provider.js';
+import { paymentActionRequired, paymentDeclined, recordProviderState, VOIDABLE } from '../payments/records.js';
 import { checkBookRequest, replay, requestHashOf } from './book-request.js';
 import type { HeldSeat } from './inventory-client.js';
-import type { BookingDeps, BookJourneyRequest, BookingWithTickets } from './model.js';
-import { enqueue } from './outbox.js';
-import type { BookingOwner } from './owner.js';
-import { claimKey, commitBooking, recordHeldSeats, type TicketRow } from './saga-statements.js';
+import type { BookingDeps, BookJourneyRequest, BookingWithPayment, BookingWithTickets } from './model.js';
+import { enqueue, type OutboxPayload } from './outbox.js';
+import { sameOwner, type BookingOwner } from './owner.js';
+import { claimKey, commitBooking, recordHeldSeats, type Commit, type TicketRow } from './saga-statements.js';
 import { assertMove } from './status.js';
 import { signTicketCode, ticketValidity } from './ticket-code.js';
 
@@ -17,13 +19,24 @@ import { signTicketCode, ticketValidity } from './ticket-code.js';
  *   2. idempotency: a key seen before gets the first attempt's result (`replay`);
  *   3. `verifyQuote`, then `claimKey`: the PENDING booking row concurrent retries meet at;
  *   4. `holdSeats`: inventory holds the seats, and the booking records them;
+ *   4b. `pay`: a traveller's card payment, authorized for the quote's total with the booking id
+ *      as idempotency key (a `Payment` row AUTHORIZING is written first, so a crash leaves a
+ *      trace the sweeper voids). Declined: step 7 (PAYMENT_DECLINED). The customer must
+ *      authenticate (3-D Secure): the booking stays PENDING, its seats held and its signed
+ *      tickets kept on the payment, and `complete` finishes it later (PAYMENT_ACTION_REQUIRED).
+ *      A partner's booking is ON_ACCOUNT: no provider;
  *   5. `commit`: one transaction sells the seat-legs, confirms the booking, writes its tickets,
- *      the BookingConfirmed event and the "confirm hold" outbox row;
- *   6. `confirmHold`: the events are published and inventory confirms the hold;
+ *      the BookingConfirmed event, the "confirm hold" outbox row and the "capture payment" one
+ *      (or the partner's ON_ACCOUNT payment row);
+ *   6. `confirmHold`: the events are published, inventory confirms the hold and the payment is
+ *      captured (the relay retries either until it lands);
  *   7. `compensate`: a failure in steps 4-5 ends the booking FAILED with a typed error and
- *      releases its hold (when there may be one) through the outbox.
+ *      releases its hold (when there may be one) and voids its payment (when one may be
+ *      authorized) through the outbox.
  *
- * After the commit nothing is undone: the outbox relay retries the confirmation until it lands.
+ * After the commit nothing is undone: the outbox relay retries the confirmation and the capture
+ * until they land. A crash between the authorization and the commit leaves the booking PENDING:
+ * the expiry sweeper ends it at the hold's expiry and voids its payment (`expiry.ts`).
  */
 
 /** One booking attempt, as its steps hand it on. */
@@ -38,8 +51,11 @@ interface Attempt {
 
 type SagaDeps = Pick<
   BookingDeps,
-  'prisma' | 'inventory' | 'quotes' | 'relay' | 'signingKey' | 'holdTtlSeconds' | 'log' | 'onOutcome'
+  'prisma' | 'inventory' | 'quotes' | 'relay' | 'payments' | 'signingKey' | 'holdTtlSeconds' | 'log' | 'onOutcome'
 >;
+
+/** What the commit needs of an attempt: also rebuilt from the booking row when 3-D Secure finishes it. */
+type Committing = Pick<Attempt, 'owner' | 'requestId' | 'bookingId'> & { quote: Commit['quote'] };
 
 export class BookingSaga {
   constructor(
@@ -70,7 +86,7 @@ export class BookingSaga {
       quote = await this.verifyQuote(checked, verified);
     } catch (error) {
       const earlier = await this.findByKey(owner, request.idempotencyKey);
-      if (earlier) return replay(earlier, requestHash);
+      if (earlier) return this.replay(earlier, requestHash);
       throw error;
     }
     // 2-3. The key claimed in one statement; a key seen before (or claimed by a concurrent first
@@ -86,14 +102,178 @@ export class BookingSaga {
     if (!claimed) {
       const earlier = await this.findByKey(owner, request.idempotencyKey);
       if (!earlier) throw new Error(`idempotency key of ${owner.kind} ${owner.id} neither claimed nor found`);
-      return replay(earlier, requestHash);
+      return this.replay(earlier, requestHash);
     }
     const attempt: Attempt = { owner, request: checked, requestId, bookingId, quote };
-    // 4-6. Hold, commit, confirm; steps 4 and 5 compensate (7) before they throw.
+    // 4-6. Hold, pay, commit, confirm; steps 4 and 5 compensate (7) before they throw.
     const seats = await this.holdSeats(attempt);
-    const { outboxId, booking } = await this.commit(attempt, seats);
-    await this.confirmHold(attempt, outboxId);
+    const tickets = await this.signTicketsOrCompensate(attempt, seats);
+    const payment = await this.pay(attempt, tickets);
+    const { outboxId, captureId, booking } = await this.commit(attempt, seats, tickets, payment);
+    await this.confirmHold(attempt, outboxId, captureId);
     return booking;
+  }
+
+  /**
+   * `completeBookingPayment`: finishes the owner's booking whose payment waited for the
+   * customer. The provider's word decides: authorized, the booking is committed (step 5) and
+   * captured (6); declined or voided, it ends FAILED (7, PAYMENT_DECLINED); still waiting,
+   * PAYMENT_ACTION_REQUIRED again. A booking no longer PENDING answers as a retry of its key
+   * would (its booking, or its error), so calling again is harmless.
+   */
+  async complete(owner: BookingOwner, bookingId: string, requestId: string): Promise<BookingWithTickets> {
+    const booking = await this.findWithPayment(bookingId);
+    if (!booking || !sameOwner(owner, booking)) throw notFound('Booking', bookingId);
+    if (booking.status !== 'PENDING') return replay(booking, booking.requestHash);
+    const payment = booking.payment;
+    if (!payment?.providerPaymentId || (payment.status !== 'REQUIRES_ACTION' && payment.status !== 'AUTHORIZED')) {
+      throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'This booking is still being made; retry in a moment', {
+        bookingId,
+      });
+    }
+    let state: ProviderPaymentState;
+    try {
+      state = await this.deps.payments.retrieve(payment.providerPaymentId);
+    } catch (error) {
+      this.deps.log.warn({ err: error, bookingId }, 'payment provider did not answer');
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The payment provider did not answer; try again');
+    }
+    if (state.status === 'REQUIRES_ACTION') {
+      throw paymentActionRequired(bookingId, this.deps.payments.name, state.clientSecret);
+    }
+    await recordProviderState(this.deps.prisma, bookingId, state);
+    if (state.status !== 'AUTHORIZED') {
+      const declined = paymentDeclined(
+        state.status === 'DECLINED' ? state.declineCode : 'authentication_required',
+        state.status === 'DECLINED' ? state.message : undefined,
+      );
+      await this.compensate(bookingId, declined, requestId);
+      return this.settled(bookingId, declined);
+    }
+    const tickets = (payment.pendingTickets ?? []) as unknown as TicketRow[];
+    const seats = tickets.map((t) => ({ coach: t.coach, label: t.seatLabel }));
+    const committing: Committing = {
+      owner,
+      requestId,
+      bookingId,
+      quote: {
+        journey: { runId: booking.runId, fromStop: booking.fromStop, toStop: booking.toStop },
+        total: { amountMinor: booking.totalMinor, currency: booking.currency },
+        seatClass: booking.seatClass as Commit['quote']['seatClass'],
+      },
+    };
+    try {
+      const { outboxId, captureId, booking: confirmed } = await this.commit(committing, seats, tickets, 'card');
+      await this.confirmHold(committing, outboxId, captureId);
+      return confirmed;
+    } catch (error) {
+      // A concurrent call (or the sweeper) moved the booking first: its outcome stands.
+      return this.settled(bookingId, error);
+    }
+  }
+
+  /**
+   * A retry of a known key: the first attempt's result, or, while its payment still waits for
+   * the customer, PAYMENT_ACTION_REQUIRED again with the provider's current client secret (so a
+   * client that lost the first answer can still authenticate).
+   */
+  private async replay(earlier: BookingWithPayment, requestHash: string): Promise<BookingWithTickets> {
+    const payment = earlier.payment;
+    if (
+      earlier.status === 'PENDING' &&
+      earlier.requestHash === requestHash &&
+      payment?.status === 'REQUIRES_ACTION' &&
+      payment.providerPaymentId
+    ) {
+      const state = await this.deps.payments.retrieve(payment.providerPaymentId).catch(() => null);
+      if (state?.status === 'REQUIRES_ACTION')
+        throw paymentActionRequired(earlier.id, this.deps.payments.name, state.clientSecret);
+    }
+    return replay(earlier, requestHash);
+  }
+
+  /** The booking's outcome once it left PENDING (its booking, or its error); `error` while it has not. */
+  private async settled(bookingId: string, error: unknown): Promise<BookingWithTickets> {
+    const now = await this.findWithPayment(bookingId);
+    if (!now || now.status === 'PENDING') throw error;
+    return replay(now, now.requestHash);
+  }
+
+  private findWithPayment(bookingId: string): Promise<BookingWithPayment | null> {
+    return this.deps.prisma.booking.findUnique({
+      where: { id: bookingId },
+      include: { tickets: true, payment: true },
+    });
+  }
+
+  /** The tickets signed before the payment (3-D Secure keeps them for later); step 7 should signing fail. */
+  private async signTicketsOrCompensate(attempt: Attempt, seats: HeldSeat[]): Promise<TicketRow[]> {
+    try {
+      return await this.signTickets(attempt, seats);
+    } catch (error) {
+      await this.compensate(attempt.bookingId, error, attempt.requestId);
+      throw error;
+    }
+  }
+
+  /**
+   * Step 4b: a traveller's card payment authorized for the quote's total (never the client's
+   * figure), or a partner's booking on account. Returns how the commit records the payment;
+   * throws, after step 7, PAYMENT_DECLINED or the provider's failure, and
+   * PAYMENT_ACTION_REQUIRED (nothing undone: the booking waits for `complete`).
+   */
+  private async pay(attempt: Attempt, tickets: TicketRow[]): Promise<Commit['payment']> {
+    const { owner, request, bookingId, requestId, quote } = attempt;
+    if (owner.kind === 'CLIENT') return 'account';
+    const payments = this.deps.payments;
+    let state: ProviderPaymentState;
+    try {
+      const method = request.paymentMethod;
+      if (!method) throw new Error('a traveller booking reached the payment without a method');
+      await this.deps.prisma.payment.create({
+        data: {
+          bookingId,
+          provider: payments.name,
+          method,
+          amountMinor: quote.total.amountMinor,
+          currency: quote.total.currency,
+          status: 'AUTHORIZING',
+        },
+      });
+      state = await payments.authorize({
+        idempotencyKey: bookingId,
+        amountMinor: quote.total.amountMinor,
+        currency: quote.total.currency,
+        method,
+        description: `Railgraph booking ${bookingId}`,
+        metadata: { bookingId, ownerKind: owner.kind, ownerId: owner.id },
+      });
+      await recordProviderState(this.deps.prisma, bookingId, state);
+      if (state.status === 'REQUIRES_ACTION') {
+        await this.deps.prisma.payment.update({
+          where: { bookingId },
+          data: { pendingTickets: tickets as unknown as object[] },
+        });
+      } else if (state.status !== 'AUTHORIZED' && state.status !== 'DECLINED') {
+        throw new Error(`payment of booking ${bookingId} came back ${state.status} from authorize`);
+      }
+    } catch (error) {
+      // The provider failed or its answer was lost: the hold is released and whatever it may
+      // have authorized is voided.
+      this.deps.log.warn({ err: error, bookingId, requestId }, 'payment authorization failed; the booking fails');
+      await this.compensate(bookingId, error, requestId);
+      throw error;
+    }
+    if (state.status === 'DECLINED') {
+      const declined = paymentDeclined(state.declineCode, state.message);
+      await this.compensate(bookingId, declined, requestId);
+      throw declined;
+    }
+    if (state.status === 'REQUIRES_ACTION') {
+      this.deps.onOutcome?.('payment_action_required');
+      throw paymentActionRequired(bookingId, payments.name, state.clientSecret);
+    }
+    return 'card';
   }
 
   /**
@@ -146,17 +326,21 @@ export class BookingSaga {
   }
 
   /**
-   * Step 5: signs a ticket per passenger and, in one transaction, sells the seats on each leg,
-   * moves the booking PENDING → CONFIRMED, writes the tickets and the BookingConfirmed event,
-   * and queues the hold's confirmation. Returns the outbox row's id and the booking. On failure, step 7 with
-   * the hold released.
+   * Step 5: in one transaction, sells the seats on each leg, moves the booking PENDING →
+   * CONFIRMED, writes the signed tickets and the BookingConfirmed event, and queues the hold's
+   * confirmation and the payment's capture. Returns the outbox rows' ids and the booking. On
+   * failure, step 7 with the hold released and the payment voided.
    */
-  private async commit(attempt: Attempt, seats: HeldSeat[]): ReturnType<typeof commitBooking> {
+  private async commit(
+    attempt: Committing,
+    seats: HeldSeat[],
+    tickets: TicketRow[],
+    payment: Commit['payment'],
+  ): ReturnType<typeof commitBooking> {
     const { owner, requestId, bookingId, quote } = attempt;
     try {
       assertMove('PENDING', 'CONFIRMED');
-      const tickets = await this.signTickets(attempt, seats);
-      return await commitBooking(this.deps.prisma, { bookingId, owner, quote, seats, tickets, requestId });
+      return await commitBooking(this.deps.prisma, { bookingId, owner, quote, seats, tickets, requestId, payment });
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.SEAT_TAKEN) {
         this.deps.log.warn(
@@ -209,23 +393,33 @@ export class BookingSaga {
   }
 
   /**
-   * Step 6, after the commit: counts the sale, publishes its event, and has inventory confirm
-   * the hold now (the relay retries the outbox row `confirmId` should this fail).
+   * Step 6, after the commit: counts the sale, publishes its event, has inventory confirm the
+   * hold and the provider capture the payment now (the relay retries the outbox rows
+   * `confirmId` and `captureId` should this fail).
    */
-  private async confirmHold({ requestId, bookingId }: Attempt, confirmId: string): Promise<void> {
+  private async confirmHold(
+    { requestId, bookingId }: Pick<Attempt, 'requestId' | 'bookingId'>,
+    confirmId: string,
+    captureId: string | null,
+  ): Promise<void> {
     this.deps.onOutcome?.('confirmed');
     await this.publishEvents();
     await this.deps.relay.deliver(confirmId, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
+    if (captureId) {
+      await this.deps.relay.deliver(captureId, 'CAPTURE_PAYMENT', { holdId: bookingId, requestId, bookingId });
+    }
   }
 
   /**
    * Step 7, compensation: marks an attempt FAILED and, when seats may be held for it, releases its
-   * hold (through the outbox, so it survives a crash).
+   * hold, and voids its payment when one may be authorized (through the outbox, so it survives
+   * a crash). Only the call that moves the booking out of PENDING queues anything.
    */
   private async compensate(bookingId: string, error: unknown, requestId: string, mayHoldSeats = true): Promise<void> {
     const code = error instanceof DomainError ? error.code : ErrorCode.SERVICE_UNAVAILABLE;
     const message = error instanceof DomainError ? error.message : 'The booking could not be completed; try again';
-    this.deps.onOutcome?.(code === ErrorCode.SOLD_OUT || code === ErrorCode.SEAT_TAKEN ? code.toLowerCase() : 'failed');
+    const counted: string[] = [ErrorCode.SOLD_OUT, ErrorCode.SEAT_TAKEN, ErrorCode.PAYMENT_DECLINED];
+    this.deps.onOutcome?.(counted.includes(code) ? code.toLowerCase() : 'failed');
     assertMove('PENDING', 'FAILED');
     const failed = {
       where: { id: bookingId, status: 'PENDING' as const },
@@ -235,17 +429,26 @@ export class BookingSaga {
       await this.deps.prisma.booking.updateMany(failed);
       return;
     }
-    const releaseId = await this.deps.prisma.$transaction(async (tx) => {
-      await tx.booking.updateMany(failed);
-      return enqueue(tx, 'RELEASE_HOLD', { holdId: bookingId, requestId });
+    const voidPayload: OutboxPayload = { holdId: bookingId, requestId, bookingId };
+    const queued = await this.deps.prisma.$transaction(async (tx) => {
+      const moved = await tx.booking.updateMany(failed);
+      if (moved.count !== 1) return null;
+      const payment = await tx.payment.findUnique({ where: { bookingId }, select: { status: true } });
+      return {
+        releaseId: await enqueue(tx, 'RELEASE_HOLD', { holdId: bookingId, requestId }),
+        voidId: payment && VOIDABLE.includes(payment.status) ? await enqueue(tx, 'VOID_PAYMENT', voidPayload) : null,
+      };
     });
-    await this.deps.relay.deliver(releaseId, 'RELEASE_HOLD', { holdId: bookingId, requestId });
+    if (!queued) return;
+    await this.deps.relay.deliver(queued.releaseId, 'RELEASE_HOLD', { holdId: bookingId, requestId });
+    if (queued.voidId) await this.deps.relay.deliver(queued.voidId, 'VOID_PAYMENT', voidPayload);
   }
 
-  private findByKey(owner: BookingOwner, idempotencyKey: string): Promise<BookingWithTickets | null> {
+  private findByKey(owner: BookingOwner, idempotencyKey: string): Promise<BookingWithPayment | null> {
     return this.deps.prisma.booking.findUnique({
       where: { ownerKind_ownerId_idempotencyKey: { ownerKind: owner.kind, ownerId: owner.id, idempotencyKey } },
-      include: { tickets: true },
+      // The payment for a decline's code on a replay.
+      include: { tickets: true, payment: true },
     });
   }
 }

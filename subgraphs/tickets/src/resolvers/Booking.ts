@@ -14,4 +14,5 @@ export const Booking: BookingResolvers = {
     booking.status === 'CANCELLED' || booking.status === 'REFUNDED'
       ? ((await ctx.loaders.refundsOfBooking.load(booking.id)).at(-1) ?? null)
       : null,
+  payment: (booking, _args, ctx) => ctx.loaders.paymentOfBooking.load(booking.id),
 };

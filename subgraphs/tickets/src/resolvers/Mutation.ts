@@ -12,6 +12,7 @@ export const Mutation: MutationResolvers = {
         passengerNames: input.passengers.map((p) => p.name ?? null),
         idempotencyKey: input.idempotencyKey,
         seats: input.seats,
+        paymentMethod: input.paymentMethod,
       },
       ctx.requestId,
     ),
@@ -19,4 +20,9 @@ export const Mutation: MutationResolvers = {
     ctx.bookings.cancel(ownerWithScope(ctx.principal, 'bookings:write'), id, ctx.requestId),
   cancelTickets: (_parent, { bookingId, ticketIds }, ctx) =>
     ctx.bookings.cancelTickets(ownerWithScope(ctx.principal, 'bookings:write'), bookingId, ticketIds, ctx.requestId),
+  completeBookingPayment: (_parent, { bookingId }, ctx) =>
+    ctx.bookings.completePayment(ownerWithScope(ctx.principal, 'bookings:write'), bookingId, ctx.requestId),
+  // The client secret is the customer's capability for this one payment, as at a card issuer.
+  authenticateSandboxPayment: (_parent, { clientSecret, approve }, ctx) =>
+    ctx.bookings.authenticateSandboxPayment(clientSecret, approve),
 };

@@ -9,11 +9,15 @@ const CancelBookingMutation = graphql(`
     cancelBooking(id: $id) {
       id
       status
+      ...PaymentSummary
     }
   }
 `);
 
-/** Cancels some tickets of a booking; the answer updates the cached tickets' status. */
+/**
+ * Cancels some tickets of a booking; the answer updates the cached tickets' status, and the
+ * refunds and payment the booking shows.
+ */
 const CancelTicketsMutation = graphql(`
   mutation CancelTickets($bookingId: ID!, $ticketIds: [ID!]!) {
     cancelTickets(bookingId: $bookingId, ticketIds: $ticketIds) {
@@ -23,6 +27,7 @@ const CancelTicketsMutation = graphql(`
         id
         status
       }
+      ...PaymentSummary
     }
   }
 `);

@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import type { PrismaClient, SandboxPayment } from '../__generated__/prisma/client.js';
+import { isUniqueViolation } from '../booking/saga-statements.js';
+import type { AuthorizeRequest, PaymentProvider, ProviderPaymentState, RefundResult } from './provider.js';
+
+/**
+ * The embedded sandbox provider: Stripe test mode's behaviour for Stripe's test payment
+ * methods, with no network and no account, for `npm start` and the tests. Its payments live in
+ * tickets' database (`SandboxPayment`, `SandboxRefund`), so every replica and a restarted
+ * process see the same ones, and every money-moving call is idempotent by its key there.
+ */
+
+/** What each test method does when authorized, as in Stripe test mode. */
+const TEST_METHODS: Record<
+  string,
+  { outcome: 'authorize' } | { outcome: 'decline'; code: string } | { outcome: '3ds' }
+> = {
+  pm_card_visa: { outcome: 'authorize' },
+  pm_card_mastercard: { outcome: 'authorize' },
+  pm_card_chargeDeclined: { outcome: 'decline', code: 'generic_decline' },
+  pm_card_visa_chargeDeclinedInsufficientFunds: { outcome: 'decline', code: 'insufficient_funds' },
+  pm_card_threeDSecure2Required: { outcome: '3ds' },
+};
+
+const declineMessages: Record<string, string> = {
+  generic_decline: 'Your card was declined.',
+  insufficient_funds: 'Your card has insufficient funds.',
+  authentication_required: 'The customer did not authenticate the payment.',
+  invalid_payment_method: 'No such payment method.',
+};
+
+type SandboxStatus = 'REQUIRES_ACTION' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'DECLINED';
+
+const newId = (prefix: string) => `${prefix}_sandbox_${randomBytes(12).toString('hex')}`;
+
+/** The state a stored payment is in, in the provider interface's terms. */
+function stateOf(p: SandboxPayment): ProviderPaymentState {
+  const status = p.status as SandboxStatus;
+  switch (status) {
+    case 'AUTHORIZED':
+      return { status, paymentId: p.id, method: p.method };
+    case 'REQUIRES_ACTION':
+      return { status, paymentId: p.id, method: p.method, clientSecret: p.clientSecret ?? '' };
+    case 'CAPTURED':
+      return {
+        status,
+        paymentId: p.id,
+        method: p.method,
+        capturedMinor: p.capturedMinor,
+        refundedMinor: p.refundedMinor,
+      };
+    case 'VOIDED':
+      return { status, paymentId: p.id, method: p.method };
+    case 'DECLINED': {
+      const declineCode = p.declineCode ?? 'generic_decline';
+      return {
+        status,
+        paymentId: p.id,
+        method: p.method,
+        declineCode,
+        message: declineMessages[declineCode] ?? 'The payment was declined.',
+      };
+    }
+  }
+}
+
+/** A sandbox payment that cannot make the move asked of it (Stripe answers such calls with an error). */
+export class SandboxPaymentStateError extends Error {
+  override name = 'SandboxPaymentStateError';
+}
+
+export interface SandboxProvider extends PaymentProvider {
+  readonly name: 'sandbox';
+  /**
+   * The customer's answer to the 3-D Secure challenge of the payment with this client secret:
+   * approved, the payment is authorized; refused, it is declined (`authentication_required`).
+   * Returns whether this answer stands: true for the first answer and for the same answer
+   * again, false once the payment was answered otherwise or no longer awaits one; null for
+   * an unknown secret.
+   */
+  authenticate(clientSecret: string, approve: boolean): Promise<boolean | null>;
+}
+
+export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
+  const byId = async (paymentId: string): Promise<SandboxPayment> => {
+    const payment = await prisma.sandboxPayment.findUnique({ where: { id: paymentId } });
+    if (!payment) throw new SandboxPaymentStateError(`No such payment: ${paymentId}`);
+    return payment;
+  };
+
+  /** Moves the payment from one of `from` to `data` in one conditional statement; the stored payment after. */
+  const move = async (paymentId: string, from: SandboxStatus[], data: Partial<SandboxPayment>) => {
+    await prisma.sandboxPayment.updateMany({ where: { id: paymentId, status: { in: from } }, data });
+    return byId(paymentId);
+  };
+
+  return {
+    name: 'sandbox',
+
+    async authorize(request: AuthorizeRequest): Promise<ProviderPaymentState> {
+      const behaviour = TEST_METHODS[request.method];
+      const id = newId('pi');
+      const status: SandboxStatus =
+        !behaviour || behaviour.outcome === 'decline'
+          ? 'DECLINED'
+          : behaviour.outcome === '3ds'
+            ? 'REQUIRES_ACTION'
+            : 'AUTHORIZED';
+      // One row per key, whoever writes first: a retry (or a concurrent twin) reads it back.
+      await prisma.sandboxPayment.createMany({
+        data: {
+          id,
+          idempotencyKey: request.idempotencyKey,
+          amountMinor: request.amountMinor,
+          currency: request.currency,
+          method: request.method,
+          status,
+          declineCode: !behaviour ? 'invalid_payment_method' : behaviour.outcome === 'decline' ? behaviour.code : null,
+          clientSecret: status === 'REQUIRES_ACTION' ? `${id}_secret_${randomBytes(12).toString('hex')}` : null,
+        },
+        skipDuplicates: true,
+      });
+      const stored = await prisma.sandboxPayment.findUniqueOrThrow({
+        where: { idempotencyKey: request.idempotencyKey },
+      });
+      // As Stripe: a key reused with other parameters is an error, not the other payment.
+      if (
+        stored.amountMinor !== request.amountMinor ||
+        stored.currency !== request.currency ||
+        stored.method !== request.method
+      ) {
+        throw new SandboxPaymentStateError(`Idempotency key ${request.idempotencyKey} was used with other parameters`);
+      }
+      return stateOf(stored);
+    },
+
+    async retrieve(paymentId: string): Promise<ProviderPaymentState> {
+      return stateOf(await byId(paymentId));
+    },
+
+    async capture(paymentId: string): Promise<ProviderPaymentState> {
+      const current = await byId(paymentId);
+      const after =
+        current.status === 'AUTHORIZED'
+          ? await move(paymentId, ['AUTHORIZED'], { status: 'CAPTURED', capturedMinor: current.amountMinor })
+          : current;
+      if (after.status !== 'CAPTURED')
+        throw new SandboxPaymentStateError(
+          `Payment ${paymentId} is ${after.status.toLowerCase()}; it cannot be captured`,
+        );
+      return stateOf(after);
+    },
+
+    async void(paymentId: string): Promise<ProviderPaymentState> {
+      const after = await move(paymentId, ['AUTHORIZED', 'REQUIRES_ACTION'], { status: 'VOIDED' });
+      if (after.status === 'CAPTURED')
+        throw new SandboxPaymentStateError(`Payment ${paymentId} was captured; refund it instead`);
+      // Voided now or before, or declined: nothing is reserved either way.
+      return stateOf(after);
+    },
+
+    async refund(paymentId: string, amountMinor: number, idempotencyKey: string): Promise<RefundResult> {
+      if (!Number.isInteger(amountMinor) || amountMinor <= 0)
+        throw new SandboxPaymentStateError(`A refund is a positive whole amount, not ${amountMinor}`);
+      const id = newId('re');
+      try {
+        await prisma.$transaction(async (tx) => {
+          await tx.sandboxRefund.create({ data: { id, paymentId, idempotencyKey, amountMinor } });
+          // The guard and the sum in one statement: concurrent refunds never add up past the capture.
+          const grown = await tx.$executeRaw`
+            UPDATE "SandboxPayment" SET "refundedMinor" = "refundedMinor" + ${amountMinor}, "updatedAt" = now()
+            WHERE "id" = ${paymentId} AND "status" = 'CAPTURED' AND "refundedMinor" + ${amountMinor} <= "capturedMinor"`;
+          if (grown !== 1)
+            throw new SandboxPaymentStateError(
+              `Payment ${paymentId} cannot refund ${amountMinor}: not captured, or more than is left`,
+            );
+        });
+        return { refundId: id, amountMinor };
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // The key was used before: that refund, once.
+        const earlier = await prisma.sandboxRefund.findUniqueOrThrow({ where: { idempotencyKey } });
+        if (earlier.paymentId !== paymentId || earlier.amountMinor !== amountMinor)
+          throw new SandboxPaymentStateError(`Idempotency key ${idempotencyKey} was used with other parameters`);
+        return { refundId: earlier.id, amountMinor: earlier.amountMinor };
+      }
+    },
+
+    async authenticate(clientSecret: string, approve: boolean): Promise<boolean | null> {
+      const payment = await prisma.sandboxPayment.findUnique({ where: { clientSecret } });
+      if (!payment) return null;
+      const answer = approve ? 'APPROVED' : 'REFUSED';
+      await prisma.sandboxPayment.updateMany({
+        where: { id: payment.id, status: 'REQUIRES_ACTION', challenge: null },
+        data: approve
+          ? { status: 'AUTHORIZED', challenge: answer }
+          : { status: 'DECLINED', challenge: answer, declineCode: 'authentication_required' },
+      });
+      const after = await byId(payment.id);
+      return after.challenge === answer;
+    },
+  };
+}
