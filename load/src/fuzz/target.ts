@@ -11,8 +11,8 @@ import type { FuzzOptions } from './options.js';
 const run = promisify(execFile);
 
 /**
- * The system a fuzz run sends to: one it starts (with a partner client registered before
- * users starts) or a running gateway. Rate limits are raised so that the fuzzer's own volume is
+ * The system a fuzz run sends to: one it starts (with a partner client registered once it
+ * runs) or a running gateway. Rate limits are raised so that the fuzzer's own volume is
  * not what gets refused (RATE_LIMITED would still be a typed answer).
  */
 export const FUZZ_SYSTEM_ENV: Record<string, string> = {
@@ -161,6 +161,12 @@ function startedTarget(
   client: { id: string; secret: string },
   traveller: () => Promise<string>,
 ): FuzzTarget {
+  const readStore = () =>
+    readTicketsStore(
+      stores.ticketsDatabaseUrl
+        ? { url: stores.ticketsDatabaseUrl }
+        : { embedded: { dataDir: stores.dataDir, name: 'tickets' } },
+    );
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -173,6 +179,8 @@ function startedTarget(
     dataDir: system.dataDir,
     sessions: async () => ({ traveller: await traveller(), partner: await partnerBearer(system.ports.users, client) }),
     exited: system.exited,
+    // Settled: the outbox drained and no attempt PENDING (one waiting for 3-D Secure keeps its
+    // seats held until the sweeper expires it), so inventory holds exactly what was sold.
     settle: async (ms) => {
       const deadline = Date.now() + ms;
       let zeros = 0;
@@ -182,17 +190,12 @@ function startedTarget(
           .catch(() => '');
         const line = text.split('\n').find((l) => l.startsWith('tickets_outbox_backlog'));
         zeros = line && Number(line.split(/\s+/)[1]) === 0 ? zeros + 1 : 0;
-        if (zeros >= 2) return true;
+        if (zeros >= 2 && !(await readStore()).bookings.some((b) => b.status === 'PENDING')) return true;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       return false;
     },
-    readStore: () =>
-      readTicketsStore(
-        stores.ticketsDatabaseUrl
-          ? { url: stores.ticketsDatabaseUrl }
-          : { embedded: { dataDir: stores.dataDir, name: 'tickets' } },
-      ),
+    readStore: () => readStore(),
     stopAndReadStore: async () => {
       // The embedded PostgreSQL server stops with the system: its store is read just before.
       if (!stores.ticketsDatabaseUrl) {

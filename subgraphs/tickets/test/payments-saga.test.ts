@@ -128,6 +128,12 @@ await describeEachDatabase('booking payments', (target) => {
     });
     // Someone else's booking is not found.
     expect(await refusal(bookings.completePayment(traveller(), bookingId, 'r-9'))).toMatchObject({ code: 'NOT_FOUND' });
+    // So is an id that is no booking's at all, whatever its shape (never a database error).
+    for (const odd of ['5174-6673-f181-df09', '-'.repeat(36), `${bookingId}x`, ''])
+      expect(await refusal(bookings.completePayment(owner, odd, 'r-9b'))).toMatchObject({ code: 'NOT_FOUND' });
+    // A secret no payment has, whatever its shape (a NUL byte, a megabyte), is bad input, never a database error.
+    for (const odd of [`${clientSecret}x`, 'pi_sandbox_\u0000', 'x'.repeat(1_000_000), ''])
+      expect(await refusal(bookings.authenticateSandboxPayment(odd, true))).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(await bookings.authenticateSandboxPayment(clientSecret, true)).toBe(true);
     // A different answer after the first does not stand.
     expect(await payments.authenticate(clientSecret, false)).toBe(false);

@@ -187,6 +187,14 @@ const isCapture = (r: Recorded) => r.method === 'POST' && r.path.endsWith('/capt
 const isCancel = (r: Recorded) => r.method === 'POST' && r.path.endsWith('/cancel');
 const isRetrieve = (r: Recorded) => r.method === 'GET' && r.path.startsWith('/v1/payment_intents/');
 
+/** Stripe's answer to an operation the PaymentIntent's status does not allow (stripe-mock keeps no status to refuse with). */
+const unexpectedState = (message: string) => ({
+  answer: {
+    status: 400,
+    body: { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message } },
+  },
+});
+
 describe.skipIf(!binary)('Stripe provider against stripe-mock', () => {
   let mock: ChildProcess | undefined;
   let proxy: RecordingProxy;
@@ -277,18 +285,10 @@ describe.skipIf(!binary)('Stripe provider against stripe-mock', () => {
   it('capturing a captured payment returns it as it is', async () => {
     // Stripe's answer to a second capture (stripe-mock has no state to refuse it with), then
     // the payment read again, as Stripe would have it.
-    proxy.when(isCapture, {
-      answer: {
-        status: 400,
-        body: {
-          error: {
-            type: 'invalid_request_error',
-            code: 'payment_intent_unexpected_state',
-            message: 'This PaymentIntent could not be captured because it has a status of succeeded.',
-          },
-        },
-      },
-    });
+    proxy.when(
+      isCapture,
+      unexpectedState('This PaymentIntent could not be captured because it has a status of succeeded.'),
+    );
     proxy.when(isRetrieve, { set: { status: 'succeeded', amount_received: 4250 } });
     const state = await provider.capture('pi_twice', 'capture-again');
     expect(state).toMatchObject({ status: 'CAPTURED', paymentId: 'pi_twice', capturedMinor: 4250 });
@@ -315,18 +315,7 @@ describe.skipIf(!binary)('Stripe provider against stripe-mock', () => {
 
     // Canceling it again: Stripe refuses (the proxy gives Stripe's error), the provider reads it: voided.
     proxy.reset();
-    proxy.when(isCancel, {
-      answer: {
-        status: 400,
-        body: {
-          error: {
-            type: 'invalid_request_error',
-            code: 'payment_intent_unexpected_state',
-            message: 'already canceled',
-          },
-        },
-      },
-    });
+    proxy.when(isCancel, unexpectedState('already canceled'));
     proxy.when(isRetrieve, { set: { status: 'canceled' } });
     await expect(provider.void('pi_void', 'void-again')).resolves.toMatchObject({
       status: 'VOIDED',

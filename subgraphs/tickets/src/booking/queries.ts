@@ -6,13 +6,17 @@ import { sameOwner, type BookingOwner } from './owner.js';
 
 /** Reading bookings: one of an owner's, many by id, an owner's pages, and one just written. */
 
+/** Whether `id` is a UUID, as every booking's and ticket's is: anything else is no such thing (never a database error). */
+export const isUuid = (id: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
 /** A booking if the owner made it; null otherwise, so others cannot learn it exists. */
 export async function bookingForOwner(
   prisma: PrismaClient,
   owner: BookingOwner,
   bookingId: string,
 ): Promise<BookingWithTickets | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(bookingId)) return null;
+  if (!isUuid(bookingId)) return null;
   const booking = await prisma.booking.findUnique({
     where: { id: bookingId },
     include: { tickets: { orderBy: { createdAt: 'asc' } } },

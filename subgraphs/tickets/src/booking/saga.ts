@@ -8,6 +8,7 @@ import type { HeldSeat } from './inventory-client.js';
 import type { BookingDeps, BookJourneyRequest, BookingWithPayment, BookingWithTickets } from './model.js';
 import { enqueue, type OutboxPayload } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
+import { isUuid } from './queries.js';
 import { claimKey, commitBooking, recordHeldSeats, type Commit, type TicketRow } from './saga-statements.js';
 import { assertMove } from './status.js';
 import { signTicketCode, ticketValidity } from './ticket-code.js';
@@ -199,7 +200,8 @@ export class BookingSaga {
     return replay(now, now.requestHash);
   }
 
-  private findWithPayment(bookingId: string): Promise<BookingWithPayment | null> {
+  private async findWithPayment(bookingId: string): Promise<BookingWithPayment | null> {
+    if (!isUuid(bookingId)) return null;
     return this.deps.prisma.booking.findUnique({
       where: { id: bookingId },
       include: { tickets: true, payment: true },

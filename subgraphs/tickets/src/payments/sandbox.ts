@@ -33,6 +33,9 @@ type SandboxStatus = 'REQUIRES_ACTION' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 
 
 const newId = (prefix: string) => `${prefix}_sandbox_${randomBytes(12).toString('hex')}`;
 
+/** The shape of the client secrets this sandbox gives out: anything else awaits no payment. */
+const CLIENT_SECRET = /^pi_sandbox_[0-9a-f]{24}_secret_[0-9a-f]{24}$/;
+
 /** The state a stored payment is in, in the provider interface's terms. */
 function stateOf(p: SandboxPayment): ProviderPaymentState {
   const status = p.status as SandboxStatus;
@@ -187,6 +190,7 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
     },
 
     async authenticate(clientSecret: string, approve: boolean): Promise<boolean | null> {
+      if (!CLIENT_SECRET.test(clientSecret)) return null;
       const payment = await prisma.sandboxPayment.findUnique({ where: { clientSecret } });
       if (!payment) return null;
       const answer = approve ? 'APPROVED' : 'REFUSED';
