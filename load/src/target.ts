@@ -67,9 +67,7 @@ export async function startTarget(options: LoadOptions, label: string): Promise<
 
 function startedTarget(system: RunningSystem, stores: SystemStores): LoadTarget {
   // On the embedded default, tickets' database on the system's own embedded server (readable while it runs).
-  const storeSettings: DatabaseSettings = stores.ticketsDatabaseUrl
-    ? { url: stores.ticketsDatabaseUrl }
-    : { embedded: { dataDir: stores.dataDir, name: 'tickets' } };
+  const storeSettings: DatabaseSettings = stores.ticketsDatabase;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

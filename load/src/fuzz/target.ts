@@ -161,12 +161,7 @@ function startedTarget(
   client: { id: string; secret: string },
   traveller: () => Promise<string>,
 ): FuzzTarget {
-  const readStore = () =>
-    readTicketsStore(
-      stores.ticketsDatabaseUrl
-        ? { url: stores.ticketsDatabaseUrl }
-        : { embedded: { dataDir: stores.dataDir, name: 'tickets' } },
-    );
+  const readStore = () => readTicketsStore(stores.ticketsDatabase);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -199,12 +194,12 @@ function startedTarget(
     stopAndReadStore: async () => {
       // The embedded PostgreSQL server stops with the system: its store is read just before.
       if (!stores.ticketsDatabaseUrl) {
-        const store = await readTicketsStore({ embedded: { dataDir: stores.dataDir, name: 'tickets' } });
+        const store = await readStore();
         await stop();
         return store;
       }
       await stop();
-      return readTicketsStore({ url: stores.ticketsDatabaseUrl });
+      return readStore();
     },
     close: async () => {
       await stop();
