@@ -153,7 +153,8 @@ async function runBounded(
 ): Promise<GatewayExecutionResult> {
   const { budget, heavy } = options;
   const context = requestContext.context as Partial<RequestContext>;
-  const timedOut = operationTimeout(budget.budgetMs);
+  // Made only when needed: an error captures a stack, which every operation would otherwise pay for.
+  const timedOut = () => operationTimeout(budget.budgetMs);
   // `data: null` marks an execution error (HTTP 200, as for any field error), not a refused request.
   const { queryHash } = requestContext;
   let endTurn: (() => void) | undefined;
@@ -166,7 +167,7 @@ async function runBounded(
     endTurn = await heavy.turns.take(budget.remainingMs(requestContext.context));
     if (!endTurn) {
       context.log?.warn({ budgetMs: budget.budgetMs }, 'heavy operation got no turn within its time budget');
-      return { data: null, errors: [timedOut] };
+      return { data: null, errors: [timedOut()] };
     }
   }
   const scope = new OperationScope(options.maxResponseBytes);
@@ -186,20 +187,21 @@ async function runInScope(
   { budget, maxResponseBytes }: BoundedGatewayOptions,
 ): Promise<{ result: GatewayExecutionResult; answeredBytes: number }> {
   const context = requestContext.context as Partial<RequestContext>;
-  const timedOut = operationTimeout(budget.budgetMs);
+  // Made only when needed: an error captures a stack, which every operation would otherwise pay for.
+  const timedOut = () => operationTimeout(budget.budgetMs);
   const remainingMs = budget.remainingMs(requestContext.context);
   if (remainingMs <= 0) {
     context.log?.warn({ budgetMs: budget.budgetMs }, 'operation past its time budget before planning');
-    return { result: { data: null, errors: [timedOut] }, answeredBytes: 0 };
+    return { result: { data: null, errors: [timedOut()] }, answeredBytes: 0 };
   }
-  const timer = setTimeout(() => scope.stop(timedOut), remainingMs);
+  const timer = setTimeout(() => scope.stop(timedOut()), remainingMs);
   const stopped = new Promise<void>((resolve) => scope.signal.addEventListener('abort', () => resolve()));
   try {
     const result = await Promise.race([scopes.run(scope, () => executor(requestContext)), stopped]);
     const stoppedWith = scope.stoppedWith;
     if (stoppedWith || !result) {
       context.log?.warn({ code: stoppedWith?.extensions['code'] }, 'operation stopped');
-      return { result: { data: null, errors: [stoppedWith ?? timedOut] }, answeredBytes: 0 };
+      return { result: { data: null, errors: [stoppedWith ?? timedOut()] }, answeredBytes: 0 };
     }
     // The exact size of the data as it will be sent; its cost is one more serialization.
     const bytes = result.data ? Buffer.byteLength(JSON.stringify(result.data)) : 0;

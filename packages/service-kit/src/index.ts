@@ -14,4 +14,5 @@ export * from './run-subgraph.js';
 export * from './ports.js';
 export * from './scalars.js';
 export * from './repeat.js';
+export * from './coalesce.js';
 export * from './local-time.js';

@@ -79,7 +79,9 @@ const PUBLISH_BATCH = 500;
  * places the events.
  */
 export async function publishEvents(prisma: PrismaClient): Promise<number> {
-  if ((await prisma.bookingEvent.count({ where: { position: null } })) === 0) return 0;
+  const [waiting] = await prisma.$queryRaw<Array<{ any: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM "BookingEvent" WHERE "position" IS NULL) AS "any"`;
+  if (!waiting?.any) return 0;
   return prisma.$transaction(async (tx) => {
     const [turn] = await tx.$queryRaw<Array<{ mine: boolean }>>`
       SELECT pg_try_advisory_xact_lock(hashtext('tickets:booking-events')) AS mine

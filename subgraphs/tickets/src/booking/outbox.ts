@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
+import {
+  coalescing,
+  DomainError,
+  ErrorCode,
+  repeatEvery,
+  type Logger,
+  type RepeatingTask,
+} from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { PaymentProvider } from '../payments/provider.js';
 import { deliverPaymentStep, isPaymentStep, type PaymentStepKind } from '../payments/steps.js';
@@ -23,6 +30,9 @@ export interface OutboxPayload {
   /** REFUND_PAYMENT: the refund (its id is the provider's idempotency key) and its amount. */
   refundId?: string;
   amountMinor?: number;
+  /** CAPTURE_PAYMENT from a commit: where the payment is, so the capture reads nothing first. */
+  provider?: string;
+  providerPaymentId?: string;
 }
 
 type Tx = Pick<PrismaClient, 'outboxMessage'>;
@@ -65,6 +75,13 @@ export function backoffMs(attempts: number): number {
 
 export class OutboxRelay {
   private readonly schedule: RepeatingTask;
+  /**
+   * Deletes delivered rows, those of concurrent deliveries in one statement: at a rush every
+   * booking delivers two rows (the hold's confirmation and the capture).
+   */
+  private readonly remove = coalescing<string>(
+    (ids) => this.prisma.$executeRaw`DELETE FROM "OutboxMessage" WHERE "id" = ANY(${ids}::uuid[])`,
+  );
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -91,20 +108,20 @@ export class OutboxRelay {
       else if (kind === 'RELEASE_SEATS')
         await this.inventory.releaseSeats(payload.holdId, payload.seats ?? [], payload.requestId);
       else await this.inventory.release(payload.holdId, payload.requestId);
-      await this.prisma.outboxMessage.deleteMany({ where: { id } });
+      await this.remove(id);
       return true;
     } catch (error) {
       if (kind !== 'CONFIRM_HOLD' && !isPaymentStep(kind) && hasCode(error, ErrorCode.NOT_FOUND)) {
         // Inventory holds nothing under this id: nothing to release. (A hold that lands after
         // this, from a request that timed out, expires and the reaper frees it: no live booking owns it.)
-        await this.prisma.outboxMessage.deleteMany({ where: { id } });
+        await this.remove(id);
         return true;
       }
       if (kind === 'RELEASE_SEATS' && hasCode(error, ErrorCode.BAD_USER_INPUT)) {
         // The hold does not take these seats: inventory rebuilt the run from tickets' active
         // tickets after the cancellation committed (so without them). Nothing to release.
         this.log.warn({ err: error, outboxId: id, holdId: payload.holdId }, 'inventory no longer holds the seats');
-        await this.prisma.outboxMessage.deleteMany({ where: { id } });
+        await this.remove(id);
         return true;
       }
       const row = await this.prisma.outboxMessage.findUnique({ where: { id } });

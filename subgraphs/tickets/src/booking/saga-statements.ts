@@ -54,11 +54,43 @@ export async function claimKey(prisma: PrismaClient, b: NewBooking): Promise<boo
   return rows.length === 1;
 }
 
-/** Step 4: the seats inventory held, on the booking still PENDING (a rebuilt run keeps them). */
-export async function recordHeldSeats(prisma: PrismaClient, bookingId: string, seats: HeldSeat[]): Promise<void> {
+/** The card payment a traveller's booking is about to ask the provider for. */
+export interface PaymentToAuthorize {
+  provider: string;
+  method: string;
+  amountMinor: number;
+  currency: string;
+}
+
+/**
+ * Step 4: the seats inventory held, on the booking still PENDING (a rebuilt run keeps them),
+ * and, for a card payment, its `Payment` row AUTHORIZING, written before the provider is asked
+ * so a crash leaves a trace the sweeper voids (step 4b). One statement.
+ */
+export async function recordHeldSeats(
+  prisma: PrismaClient,
+  bookingId: string,
+  seats: HeldSeat[],
+  payment: PaymentToAuthorize | null,
+): Promise<void> {
+  const now = new Date();
+  if (!payment) {
+    await prisma.$executeRaw`
+      UPDATE "Booking" SET "heldSeats" = ${seats.map(seatIdOf)}::text[], "updatedAt" = ${now}
+      WHERE "id" = ${bookingId}::uuid AND "status" = 'PENDING'`;
+    return;
+  }
   await prisma.$executeRaw`
-    UPDATE "Booking" SET "heldSeats" = ${seats.map(seatIdOf)}::text[], "updatedAt" = ${new Date()}
-    WHERE "id" = ${bookingId}::uuid AND "status" = 'PENDING'`;
+    WITH held AS (
+      UPDATE "Booking" SET "heldSeats" = ${seats.map(seatIdOf)}::text[], "updatedAt" = ${now}
+      WHERE "id" = ${bookingId}::uuid AND "status" = 'PENDING'
+      RETURNING "id"
+    )
+    INSERT INTO "Payment" ("bookingId", "provider", "method", "amountMinor", "currency", "status", "createdAt",
+      "updatedAt")
+    SELECT held."id", ${payment.provider}, ${payment.method}, ${payment.amountMinor}, ${payment.currency},
+      'AUTHORIZING', ${now}, ${now}
+    FROM held`;
 }
 
 export interface TicketRow {
@@ -73,16 +105,23 @@ export interface TicketRow {
   code: string;
 }
 
+/** A card payment the provider authorized. */
+export interface AuthorizedCard {
+  provider: string;
+  providerPaymentId: string;
+}
+
 export interface Commit {
   bookingId: string;
   owner: BookingOwner;
   /** What the commit reads of the quote (a booking completed after 3-D Secure rebuilds it from the row). */
   quote: Pick<QuoteClaims, 'journey' | 'total' | 'seatClass'>;
   /**
-   * How the booking is paid: `card`, authorized already, gets its capture queued in the same
-   * statement; `account` (a partner) gets its ON_ACCOUNT payment row written there.
+   * How the booking is paid: by card, authorized already at the provider under this payment
+   * id (recorded AUTHORIZED and its capture queued in the same statement), or `account` (a
+   * partner: its ON_ACCOUNT payment row written there).
    */
-  payment: 'card' | 'account';
+  payment: AuthorizedCard | 'account';
   seats: HeldSeat[];
   tickets: TicketRow[];
   requestId: string;
@@ -92,8 +131,8 @@ export interface Commit {
  * Step 5 in one statement: the booking PENDING → CONFIRMED, a `SoldSeatLeg` per seat and leg
  * (whose primary key refuses a seat another booking holds on a leg: SEAT_TAKEN, invariant 1),
  * the tickets, the BookingConfirmed event and the outbox row confirming the hold, claimed by
- * this process for its immediate delivery, and the payment's part (the capture queued, or the
- * partner's ON_ACCOUNT row). Every part reads the booking's move, so nothing is
+ * this process for its immediate delivery, and the payment's part (the card payment recorded
+ * AUTHORIZED and its capture queued, or the partner's ON_ACCOUNT row). Every part reads the booking's move, so nothing is
  * written unless the booking was still PENDING. Returns the outbox rows' ids (the capture's
  * null for a partner) and the booking as stored, tickets in passenger order, so the answer
  * needs no read after the commit.
@@ -119,9 +158,10 @@ export async function commitBooking(
   } satisfies BookingEventPayload;
   const outboxId = randomUUID();
   const outbox: OutboxPayload = { holdId: c.bookingId, requestId: c.requestId };
-  const captureId = c.payment === 'card' ? randomUUID() : null;
-  const capture: OutboxPayload = { ...outbox, bookingId: c.bookingId };
-  const onAccount = c.payment === 'account';
+  const card = c.payment === 'account' ? null : c.payment;
+  const captureId = card ? randomUUID() : null;
+  const capture: OutboxPayload = { ...outbox, bookingId: c.bookingId, ...card };
+  const onAccount = !card;
   let moved: Array<{ booking: StoredRow; tickets: StoredRow[] }>;
   try {
     moved = await prisma.$queryRaw<Array<{ booking: StoredRow; tickets: StoredRow[] }>>`
@@ -157,6 +197,11 @@ export async function commitBooking(
         SELECT ${captureId ?? randomUUID()}::uuid, 'CAPTURE_PAYMENT', ${JSON.stringify(capture)}::jsonb,
           ${new Date(now.getTime() + OUTBOX_CLAIM_MS)}, ${now}
         FROM moved WHERE ${!onAccount}
+      ), authorized AS (
+        UPDATE "Payment" SET "status" = 'AUTHORIZED', "providerPaymentId" = ${card?.providerPaymentId ?? null},
+          "updatedAt" = ${now}
+        FROM moved
+        WHERE "Payment"."bookingId" = moved."id" AND "Payment"."status" = 'AUTHORIZING' AND ${!onAccount}
       ), account AS (
         INSERT INTO "Payment" ("bookingId", "provider", "amountMinor", "currency", "status", "capturedMinor",
           "createdAt", "updatedAt")

@@ -9,7 +9,15 @@ import type { BookingDeps, BookJourneyRequest, BookingWithPayment, BookingWithTi
 import { enqueue, type OutboxPayload } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { isUuid } from './queries.js';
-import { claimKey, commitBooking, recordHeldSeats, type Commit, type TicketRow } from './saga-statements.js';
+import {
+  claimKey,
+  commitBooking,
+  recordHeldSeats,
+  type AuthorizedCard,
+  type Commit,
+  type PaymentToAuthorize,
+  type TicketRow,
+} from './saga-statements.js';
 import { assertMove } from './status.js';
 import { signTicketCode, ticketValidity } from './ticket-code.js';
 
@@ -111,7 +119,7 @@ export class BookingSaga {
     const tickets = await this.signTicketsOrCompensate(attempt, seats);
     const payment = await this.pay(attempt, tickets);
     const { outboxId, captureId, booking } = await this.commit(attempt, seats, tickets, payment);
-    await this.confirmHold(attempt, outboxId, captureId);
+    await this.confirmHold(attempt, outboxId, captureId, payment === 'account' ? null : payment);
     return booking;
   }
 
@@ -164,8 +172,9 @@ export class BookingSaga {
       },
     };
     try {
-      const { outboxId, captureId, booking: confirmed } = await this.commit(committing, seats, tickets, 'card');
-      await this.confirmHold(committing, outboxId, captureId);
+      const card = { provider: payment.provider, providerPaymentId: payment.providerPaymentId };
+      const { outboxId, captureId, booking: confirmed } = await this.commit(committing, seats, tickets, card);
+      await this.confirmHold(committing, outboxId, captureId, card);
       return confirmed;
     } catch (error) {
       // A concurrent call (or the sweeper) moved the booking first: its outcome stands.
@@ -220,9 +229,11 @@ export class BookingSaga {
 
   /**
    * Step 4b: a traveller's card payment authorized for the quote's total (never the client's
-   * figure), or a partner's booking on account. Returns how the commit records the payment;
-   * throws, after step 7, PAYMENT_DECLINED or the provider's failure, and
-   * PAYMENT_ACTION_REQUIRED (nothing undone: the booking waits for `complete`).
+   * figure), or a partner's booking on account. Its `Payment` row, AUTHORIZING, was written
+   * with the held seats (step 4); an authorization is recorded by the commit, the other answers
+   * here. Returns how the commit records the payment; throws, after step 7, PAYMENT_DECLINED or
+   * the provider's failure, and PAYMENT_ACTION_REQUIRED (nothing undone: the booking waits for
+   * `complete`).
    */
   private async pay(attempt: Attempt, tickets: TicketRow[]): Promise<Commit['payment']> {
     const { owner, request, bookingId, requestId, quote } = attempt;
@@ -232,16 +243,6 @@ export class BookingSaga {
     try {
       const method = request.paymentMethod;
       if (!method) throw new Error('a traveller booking reached the payment without a method');
-      await this.deps.prisma.payment.create({
-        data: {
-          bookingId,
-          provider: payments.name,
-          method,
-          amountMinor: quote.total.amountMinor,
-          currency: quote.total.currency,
-          status: 'AUTHORIZING',
-        },
-      });
       state = await payments.authorize({
         idempotencyKey: bookingId,
         amountMinor: quote.total.amountMinor,
@@ -250,13 +251,11 @@ export class BookingSaga {
         description: `Railgraph booking ${bookingId}`,
         metadata: { bookingId, ownerKind: owner.kind, ownerId: owner.id },
       });
-      await recordProviderState(this.deps.prisma, bookingId, state);
       if (state.status === 'REQUIRES_ACTION') {
-        await this.deps.prisma.payment.update({
-          where: { bookingId },
-          data: { pendingTickets: tickets as unknown as object[] },
-        });
-      } else if (state.status !== 'AUTHORIZED' && state.status !== 'DECLINED') {
+        await recordProviderState(this.deps.prisma, bookingId, state, tickets as unknown as object[]);
+      } else if (state.status === 'DECLINED') {
+        await recordProviderState(this.deps.prisma, bookingId, state);
+      } else if (state.status !== 'AUTHORIZED') {
         throw new Error(`payment of booking ${bookingId} came back ${state.status} from authorize`);
       }
     } catch (error) {
@@ -275,7 +274,18 @@ export class BookingSaga {
       this.deps.onOutcome?.('payment_action_required');
       throw paymentActionRequired(bookingId, payments.name, state.clientSecret);
     }
-    return 'card';
+    return { provider: payments.name, providerPaymentId: state.paymentId };
+  }
+
+  /** The card payment step 4b asks for: a traveller's, for the quote's total; none for a partner. */
+  private paymentToAuthorize({ owner, request, quote }: Attempt): PaymentToAuthorize | null {
+    if (owner.kind === 'CLIENT' || !request.paymentMethod) return null;
+    return {
+      provider: this.deps.payments.name,
+      method: request.paymentMethod,
+      amountMinor: quote.total.amountMinor,
+      currency: quote.total.currency,
+    };
   }
 
   /**
@@ -299,7 +309,8 @@ export class BookingSaga {
    * Step 4: inventory holds one seat per passenger (the ones named, or any), and the booking
    * records them. On failure, step 7 (see there for the hold).
    */
-  private async holdSeats({ request, requestId, bookingId, quote }: Attempt): Promise<HeldSeat[]> {
+  private async holdSeats(attempt: Attempt): Promise<HeldSeat[]> {
+    const { request, requestId, bookingId, quote } = attempt;
     try {
       const seats = await this.deps.inventory.hold(
         {
@@ -317,7 +328,7 @@ export class BookingSaga {
       if (seats.length !== request.passengers.length)
         throw new Error(`inventory held ${seats.length} seats for ${request.passengers.length} passengers`);
       // Should inventory lose its state before the commit, the run it rebuilds keeps these seats.
-      await recordHeldSeats(this.deps.prisma, bookingId, seats);
+      await recordHeldSeats(this.deps.prisma, bookingId, seats, this.paymentToAuthorize(attempt));
       return seats;
     } catch (error) {
       // Inventory refusing the hold (SOLD_OUT, SEAT_TAKEN, ...) held nothing. Anything else
@@ -403,12 +414,13 @@ export class BookingSaga {
     { requestId, bookingId }: Pick<Attempt, 'requestId' | 'bookingId'>,
     confirmId: string,
     captureId: string | null,
+    card: AuthorizedCard | null,
   ): Promise<void> {
     this.deps.onOutcome?.('confirmed');
     await this.publishEvents();
     await this.deps.relay.deliver(confirmId, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
     if (captureId) {
-      await this.deps.relay.deliver(captureId, 'CAPTURE_PAYMENT', { holdId: bookingId, requestId, bookingId });
+      await this.deps.relay.deliver(captureId, 'CAPTURE_PAYMENT', { holdId: bookingId, requestId, bookingId, ...card });
     }
   }
 

@@ -67,11 +67,15 @@ export async function paymentsOf(prisma: PrismaClient, bookingIds: readonly stri
 /** Statuses in which the provider may still reserve money the booking will never take. */
 export const VOIDABLE: PaymentStatus[] = ['AUTHORIZING', 'REQUIRES_ACTION', 'AUTHORIZED'];
 
-/** The provider's answer recorded on the row, as long as it still awaits one (never undoes a later move). */
+/**
+ * The provider's answer recorded on the row, as long as it still awaits one (never undoes a
+ * later move); with `pendingTickets`, the signed tickets a payment awaiting the customer keeps.
+ */
 export async function recordProviderState(
   prisma: Pick<PrismaClient, 'payment'>,
   bookingId: string,
   state: ProviderPaymentState,
+  pendingTickets?: object[],
 ): Promise<void> {
   const status: PaymentStatus =
     state.status === 'DECLINED' ? 'FAILED' : state.status === 'CAPTURED' ? 'CAPTURED' : state.status;
@@ -81,6 +85,7 @@ export async function recordProviderState(
       status,
       ...(state.paymentId ? { providerPaymentId: state.paymentId } : {}),
       ...(state.status === 'DECLINED' ? { declineCode: state.declineCode } : {}),
+      ...(pendingTickets ? { pendingTickets } : {}),
     },
   });
 }

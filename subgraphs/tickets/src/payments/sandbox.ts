@@ -109,23 +109,26 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
           : behaviour.outcome === '3ds'
             ? 'REQUIRES_ACTION'
             : 'AUTHORIZED';
-      // One row per key, whoever writes first: a retry (or a concurrent twin) reads it back.
-      await prisma.sandboxPayment.createMany({
-        data: {
-          id,
-          idempotencyKey: request.idempotencyKey,
-          amountMinor: request.amountMinor,
-          currency: request.currency,
-          method: request.method,
-          status,
-          declineCode: !behaviour ? 'invalid_payment_method' : behaviour.outcome === 'decline' ? behaviour.code : null,
-          clientSecret: status === 'REQUIRES_ACTION' ? `${id}_secret_${randomBytes(12).toString('hex')}` : null,
-        },
-        skipDuplicates: true,
-      });
-      const stored = await prisma.sandboxPayment.findUniqueOrThrow({
-        where: { idempotencyKey: request.idempotencyKey },
-      });
+      // One row per key, whoever writes first: a retry reads it back, in the same statement.
+      // (A concurrent twin that committed after this statement's snapshot is read by a second.)
+      const declineCode = !behaviour ? 'invalid_payment_method' : behaviour.outcome === 'decline' ? behaviour.code : null;
+      const clientSecret = status === 'REQUIRES_ACTION' ? `${id}_secret_${randomBytes(12).toString('hex')}` : null;
+      const [written] = await prisma.$queryRaw<SandboxPayment[]>`
+        WITH inserted AS (
+          INSERT INTO "SandboxPayment" ("id", "idempotencyKey", "amountMinor", "currency", "method", "status",
+            "declineCode", "clientSecret", "updatedAt")
+          VALUES (${id}, ${request.idempotencyKey}, ${request.amountMinor}, ${request.currency}, ${request.method},
+            ${status}, ${declineCode}, ${clientSecret}, now())
+          ON CONFLICT ("idempotencyKey") DO NOTHING
+          RETURNING *
+        )
+        SELECT * FROM inserted
+        UNION ALL
+        SELECT * FROM "SandboxPayment"
+        WHERE "idempotencyKey" = ${request.idempotencyKey} AND NOT EXISTS (SELECT 1 FROM inserted)`;
+      const stored =
+        written ??
+        (await prisma.sandboxPayment.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } }));
       // As Stripe: a key reused with other parameters is an error, not the other payment.
       if (
         stored.amountMinor !== request.amountMinor ||
@@ -142,11 +145,12 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
     },
 
     async capture(paymentId: string): Promise<ProviderPaymentState> {
-      const current = await byId(paymentId);
-      const after =
-        current.status === 'AUTHORIZED'
-          ? await move(paymentId, ['AUTHORIZED'], { status: 'CAPTURED', capturedMinor: current.amountMinor })
-          : current;
+      // The move in one statement; only a payment that was not AUTHORIZED is read again.
+      const [captured] = await prisma.$queryRaw<SandboxPayment[]>`
+        UPDATE "SandboxPayment" SET "status" = 'CAPTURED', "capturedMinor" = "amountMinor", "updatedAt" = now()
+        WHERE "id" = ${paymentId} AND "status" = 'AUTHORIZED'
+        RETURNING *`;
+      const after = captured ?? (await byId(paymentId));
       if (after.status !== 'CAPTURED')
         throw new SandboxPaymentStateError(
           `Payment ${paymentId} is ${after.status.toLowerCase()}; it cannot be captured`,

@@ -22,6 +22,12 @@ export interface PaymentStepPayload {
   bookingId?: string;
   refundId?: string;
   amountMinor?: number;
+  /**
+   * CAPTURE_PAYMENT written by a commit: the provider and its payment id, so the capture needs
+   * no read of the payment first (rows written before carry neither, and read it).
+   */
+  provider?: string;
+  providerPaymentId?: string;
 }
 
 export async function deliverPaymentStep(
@@ -32,6 +38,11 @@ export async function deliverPaymentStep(
 ): Promise<void> {
   // The hold's id is the booking's (older rows name only the hold).
   const bookingId = payload.bookingId ?? payload.holdId;
+  if (kind === 'CAPTURE_PAYMENT' && payload.provider && payload.providerPaymentId) {
+    if (payload.provider !== provider.name)
+      throw new Error(`payment of booking ${bookingId} is at ${payload.provider}, not ${provider.name}`);
+    return capture(prisma, provider, bookingId, payload.providerPaymentId);
+  }
   const payment = await prisma.payment.findUnique({ where: { bookingId } });
   if (!payment) throw new Error(`no payment for booking ${bookingId}`);
   if (payment.provider !== provider.name)
@@ -39,15 +50,7 @@ export async function deliverPaymentStep(
 
   if (kind === 'CAPTURE_PAYMENT') {
     if (!payment.providerPaymentId) throw new Error(`payment of booking ${bookingId} was never authorized`);
-    const state = await provider.capture(payment.providerPaymentId, `capture-${bookingId}`);
-    if (state.status !== 'CAPTURED') throw new Error(`capture of ${payment.providerPaymentId} left it ${state.status}`);
-    // Refunds recorded before the capture landed keep their status; the capture only adds what was taken.
-    await prisma.payment.updateMany({
-      where: { bookingId },
-      data: { capturedMinor: state.capturedMinor },
-    });
-    await prisma.payment.updateMany({ where: { bookingId, status: 'AUTHORIZED' }, data: { status: 'CAPTURED' } });
-    return;
+    return capture(prisma, provider, bookingId, payment.providerPaymentId);
   }
 
   if (kind === 'VOID_PAYMENT') {
@@ -81,4 +84,23 @@ export async function deliverPaymentStep(
   if (!payment.providerPaymentId) throw new Error(`payment of booking ${bookingId} was never authorized`);
   if (!payload.refundId || !payload.amountMinor) throw new Error('REFUND_PAYMENT without a refund');
   await provider.refund(payment.providerPaymentId, payload.amountMinor, payload.refundId);
+}
+
+/**
+ * Captures the authorized amount and records what was taken in one statement. Refunds recorded
+ * before the capture landed keep their status (PARTIALLY_REFUNDED, REFUNDED): the capture only
+ * adds what was taken, and moves an AUTHORIZED payment to CAPTURED.
+ */
+async function capture(
+  prisma: PrismaClient,
+  provider: PaymentProvider,
+  bookingId: string,
+  providerPaymentId: string,
+): Promise<void> {
+  const state = await provider.capture(providerPaymentId, `capture-${bookingId}`);
+  if (state.status !== 'CAPTURED') throw new Error(`capture of ${providerPaymentId} left it ${state.status}`);
+  await prisma.$executeRaw`
+    UPDATE "Payment" SET "capturedMinor" = ${state.capturedMinor}, "updatedAt" = now(),
+      "status" = CASE WHEN "status" = 'AUTHORIZED' THEN 'CAPTURED'::"PaymentStatus" ELSE "status" END
+    WHERE "bookingId" = ${bookingId}::uuid`;
 }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { coalescing } from '../src/coalesce.js';
+
+/** A flush that records its batches and finishes when told. */
+function recordingFlush() {
+  const batches: number[][] = [];
+  const releases: Array<() => void> = [];
+  const flush = (items: readonly number[]) => {
+    batches.push([...items]);
+    return new Promise<void>((resolve) => releases.push(resolve));
+  };
+  return { batches, releases, flush };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('coalescing', () => {
+  it('sends an item at once when nothing runs, with the items handed in the same tick', async () => {
+    const { batches, releases, flush } = recordingFlush();
+    const add = coalescing(flush);
+    const done = [add(1), add(2)];
+    await tick();
+    expect(batches).toEqual([[1, 2]]);
+    releases[0]!();
+    await Promise.all(done);
+  });
+
+  it('gathers the items handed in while a batch runs into one next batch', async () => {
+    const { batches, releases, flush } = recordingFlush();
+    const add = coalescing(flush);
+    const first = add(1);
+    await tick();
+    const later = [add(2), add(3), add(4)];
+    await tick();
+    expect(batches).toEqual([[1]]);
+    releases[0]!();
+    await first;
+    await tick();
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    const settled = { value: false };
+    void Promise.all(later).then(() => (settled.value = true));
+    await tick();
+    expect(settled.value).toBe(false);
+    releases[1]!();
+    await Promise.all(later);
+  });
+
+  it('rejects the items of a failed batch and still runs the next one', async () => {
+    let calls = 0;
+    const seen: number[][] = [];
+    const add = coalescing(async (items: readonly number[]) => {
+      seen.push([...items]);
+      calls += 1;
+      if (calls === 1) throw new Error('store down');
+    });
+    const failed = add(1);
+    const next = add(2);
+    await expect(failed).rejects.toThrow('store down');
+    await expect(next).rejects.toThrow('store down');
+    await expect(add(3)).resolves.toBeUndefined();
+    expect(seen).toEqual([[1, 2], [3]]);
+  });
+});
