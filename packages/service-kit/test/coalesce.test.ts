@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalescing } from '../src/coalesce.js';
+import { coalescing, coalescingEach } from '../src/coalesce.js';
 
 /** A flush that records its batches and finishes when told. */
 function recordingFlush() {
@@ -59,5 +59,22 @@ describe('coalescing', () => {
     await expect(next).rejects.toThrow('store down');
     await expect(add(3)).resolves.toBeUndefined();
     expect(seen).toEqual([[1, 2], [3]]);
+  });
+});
+
+describe('coalescingEach', () => {
+  it("gives each caller its own item's answer from a shared batch", async () => {
+    const seen: string[][] = [];
+    const add = coalescingEach(async (items: readonly string[]) => {
+      seen.push([...items]);
+      return items.map((item) => item.toUpperCase());
+    });
+    await expect(Promise.all([add('a'), add('b'), add('c')])).resolves.toEqual(['A', 'B', 'C']);
+    expect(seen).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('rejects the batch when the answers do not match the items', async () => {
+    const add = coalescingEach(async () => ['only one']);
+    await expect(Promise.all([add(1), add(2)])).rejects.toThrow('1 answers for 2 items');
   });
 });

@@ -31,6 +31,8 @@ const hold = (holdId: string) => ({
 const HOLD = 'mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { holdId } }';
 const CONFIRM = 'mutation($holdId: ID!) { confirmHold(holdId: $holdId) { holdId } }';
 const RELEASE = 'mutation($holdId: ID!) { releaseHold(holdId: $holdId) { holdId } }';
+const CONFIRM_MANY =
+  'mutation($holdIds: [ID!]!) { confirmHolds(holdIds: $holdIds) { holdId confirmed code message } }';
 const RELEASE_SEATS =
   'mutation($holdId: ID!, $seats: [String!]!) { releaseHoldSeats(holdId: $holdId, seats: $seats) { holdId status seats { coach label } } }';
 const SEATS_LEFT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Journey { availability { seatClass seatsLeft } } } }`;
@@ -90,12 +92,42 @@ describe('inventory internal operations', () => {
     for (const [query, variables] of [
       [HOLD, hold(`hold-${code}`)],
       [CONFIRM, { holdId: 'hold-by-someone' }],
+      [CONFIRM_MANY, { holdIds: ['hold-by-someone'] }],
       [RELEASE, { holdId: 'hold-by-someone' }],
       [RELEASE_SEATS, { holdId: 'hold-by-someone', seats: ['1-1A'] }],
     ] as const) {
       const answer = await gql(query, variables, header);
       expect(answer.errors?.[0]?.extensions?.code).toBe(code);
     }
+    expect(await standardSeatsLeft()).toBe(before);
+  });
+
+  it('confirms several holds in one call, each on its own: an unknown one is NOT_FOUND and the others are sold', async () => {
+    const tickets = await tokens.client('tickets', ['inventory:internal']);
+    const before = await standardSeatsLeft();
+    for (const id of ['many-1', 'many-2']) expect((await gql(HOLD, hold(id), tickets)).errors).toBeUndefined();
+    const answer = await gql(CONFIRM_MANY, { holdIds: ['many-1', 'never-held', 'many-2'] }, tickets);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.['confirmHolds']).toEqual([
+      { holdId: 'many-1', confirmed: true, code: null, message: null },
+      { holdId: 'never-held', confirmed: false, code: 'NOT_FOUND', message: expect.any(String) },
+      { holdId: 'many-2', confirmed: true, code: null, message: null },
+    ]);
+    expect(await standardSeatsLeft()).toBe(before! - 4);
+    // Sold holds are not released by their expiry; confirming again changes nothing.
+    const again = await gql(CONFIRM_MANY, { holdIds: ['many-1', 'many-2'] }, tickets);
+    expect(again.data?.['confirmHolds']).toMatchObject([{ confirmed: true }, { confirmed: true }]);
+    expect(await standardSeatsLeft()).toBe(before! - 4);
+  });
+
+  it.each([
+    ['no hold', []],
+    ['more than 100 holds', Array.from({ length: 101 }, (_, i) => `many-unknown-${i}`)],
+  ])('refuses to confirm %s with BAD_USER_INPUT, and changes nothing', async (_label, holdIds) => {
+    const tickets = await tokens.client('tickets', ['inventory:internal']);
+    const before = await standardSeatsLeft();
+    const answer = await gql(CONFIRM_MANY, { holdIds }, tickets);
+    expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await standardSeatsLeft()).toBe(before);
   });
 

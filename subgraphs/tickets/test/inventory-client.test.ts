@@ -21,10 +21,33 @@ const inventory = http.createServer((req, res) => {
   req.on('end', () => {
     res.end(
       req.headers.authorization === `Bearer ${accepted}`
-        ? JSON.stringify({ data: { confirmHold: { holdId: 'h1' } } })
+        ? JSON.stringify({ data: { confirmHolds: [{ holdId: 'h1', confirmed: true, code: null, message: null }] } })
         : JSON.stringify({
             errors: [{ message: 'The access token is not valid', extensions: { code: 'UNAUTHENTICATED' } }],
           }),
+    );
+  });
+});
+
+/** An inventory answering `confirmHolds`, recording each call's hold ids; it knows no hold named `gone`. */
+const confirmCalls: string[][] = [];
+const confirming = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const { variables } = JSON.parse(Buffer.concat(chunks).toString()) as { variables: { holdIds: string[] } };
+    confirmCalls.push(variables.holdIds);
+    res.setHeader('content-type', 'application/json');
+    res.end(
+      JSON.stringify({
+        data: {
+          confirmHolds: variables.holdIds.map((holdId) =>
+            holdId === 'gone'
+              ? { holdId, confirmed: false, code: 'NOT_FOUND', message: `Hold ${holdId} not found` }
+              : { holdId, confirmed: true, code: null, message: null },
+          ),
+        },
+      }),
     );
   });
 });
@@ -34,12 +57,13 @@ const urlOf = (server: http.Server, route: string) =>
 const listen = (server: http.Server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
 beforeAll(async () => {
-  await Promise.all([listen(tokenEndpoint), listen(inventory)]);
+  await Promise.all([listen(tokenEndpoint), listen(inventory), listen(confirming)]);
 });
 
 afterAll(() => {
   tokenEndpoint.close();
   inventory.close();
+  confirming.close();
 });
 
 const client = () =>
@@ -60,6 +84,17 @@ describe('inventory client', () => {
     seen.length = 0;
     await expect(client().confirm('h1', 'req-1')).resolves.toBeUndefined();
     expect(seen).toEqual(['Bearer token-1', 'Bearer token-2']);
+  });
+
+  it('confirms holds asked for together in one call, each with its own answer', async () => {
+    const together = inventoryOverHttp(urlOf(confirming, '/graphql'), null);
+    confirmCalls.length = 0;
+    const answers = await Promise.allSettled(
+      ['h-1', 'gone', 'h-2'].map((holdId, i) => together.confirm(holdId, `req-${i}`)),
+    );
+    expect(confirmCalls).toEqual([['h-1', 'gone', 'h-2']]);
+    expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((answers[1] as PromiseRejectedResult).reason).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
   });
 
   it('gives up with UNAUTHENTICATED after one retry', async () => {

@@ -36,6 +36,8 @@ export interface SeatInventory {
   seatMap(run: TrainRunModel, fromStop: number, toStop: number, seatClass: SeatClass | null): Promise<SeatMapCoach[]>;
   holdSeats(command: HoldSeatsCommand, requestId: string): Promise<Hold>;
   confirmHold(holdId: string): Promise<Hold>;
+  /** Confirms each hold on its own; a hold's typed error is its outcome, a store failure fails the call. */
+  confirmHolds(holdIds: readonly string[]): Promise<HoldConfirmation[]>;
   releaseHold(holdId: string): Promise<Hold>;
   releaseHoldSeats(holdId: string, seats: readonly string[]): Promise<Hold>;
 }
@@ -47,6 +49,17 @@ export interface SeatInventoryDeps {
   defaultHoldTtlSeconds: number;
   clock?: () => Date;
 }
+
+/** One hold's outcome in `confirmHolds`. */
+export interface HoldConfirmation {
+  holdId: string;
+  confirmed: boolean;
+  code: string | null;
+  message: string | null;
+}
+
+/** Most holds one `confirmHolds` call confirms. */
+export const MAX_HOLDS_PER_CONFIRMATION = 100;
 
 const MAX_HOLD_TTL_SECONDS = 3600;
 const holdIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -114,6 +127,19 @@ export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
     },
 
     confirmHold: (holdId) => engine.confirm(holdId),
+    confirmHolds: async (holdIds) => {
+      if (holdIds.length < 1 || holdIds.length > MAX_HOLDS_PER_CONFIRMATION)
+        throw badInput(`Confirm between 1 and ${MAX_HOLDS_PER_CONFIRMATION} holds at once`);
+      const outcomes = await Promise.allSettled(holdIds.map((holdId) => engine.confirm(holdId)));
+      return outcomes.map((outcome, i): HoldConfirmation => {
+        const holdId = holdIds[i]!;
+        if (outcome.status === 'fulfilled') return { holdId, confirmed: true, code: null, message: null };
+        const error: unknown = outcome.reason;
+        // The store failing is not one hold's answer: the whole call fails, typed, and is retried.
+        if (!(error instanceof DomainError)) throw error;
+        return { holdId, confirmed: false, code: error.code, message: error.message };
+      });
+    },
     releaseHold: (holdId) => engine.release(holdId),
     releaseHoldSeats: async (holdId, seats) => {
       // No hold has more seats: a longer list is a mistake, refused before the engine.

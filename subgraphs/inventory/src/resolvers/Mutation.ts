@@ -13,6 +13,10 @@ export const Mutation: MutationResolvers = {
     requireScope(principal, internal);
     return inventory.confirmHold(holdId);
   },
+  confirmHolds: (_parent, { holdIds }, { inventory, principal }) => {
+    requireScope(principal, internal);
+    return inventory.confirmHolds(holdIds);
+  },
   releaseHold: (_parent, { holdId }, { inventory, principal }) => {
     requireScope(principal, internal);
     return inventory.releaseHold(holdId);

@@ -1,5 +1,5 @@
 import { ServiceTokenError, type ServiceTokenSource } from '@railgraph/auth';
-import { DomainError, ErrorCode, callSubgraph, type SubgraphCall } from '@railgraph/service-kit';
+import { DomainError, ErrorCode, callSubgraph, coalescingEach, type SubgraphCall } from '@railgraph/service-kit';
 
 export interface HeldSeat {
   coach: number;
@@ -37,13 +37,25 @@ const holdMutation = /* GraphQL */ `
     }
   }
 `;
-const confirmMutation = /* GraphQL */ `
-  mutation ConfirmHold($holdId: ID!) {
-    confirmHold(holdId: $holdId) {
+const confirmManyMutation = /* GraphQL */ `
+  mutation ConfirmHolds($holdIds: [ID!]!) {
+    confirmHolds(holdIds: $holdIds) {
       holdId
+      confirmed
+      code
+      message
     }
   }
 `;
+interface HoldConfirmation {
+  holdId: string;
+  confirmed: boolean;
+  code: string | null;
+  message: string | null;
+}
+/** Inventory's bound on one `confirmHolds` call. */
+const MAX_HOLDS_PER_CONFIRMATION = 100;
+
 const releaseMutation = /* GraphQL */ `
   mutation ReleaseHold($holdId: ID!) {
     releaseHold(holdId: $holdId) {
@@ -84,6 +96,25 @@ export function inventoryOverHttp(url: string, tokens: ServiceTokenSource | null
       return callSubgraph<TData>(url, { ...request, authorization: await authorization() });
     }
   };
+  /**
+   * Confirmations asked for while one call is under way go out together in the next
+   * (`confirmHolds`), at most 100 a call: at a rush every booking confirms its hold, and one
+   * HTTP call for many saves both processes the per-call work. Each hold keeps its own answer.
+   */
+  const confirmTogether = coalescingEach<{ holdId: string; requestId: string }, HoldConfirmation>(async (items) => {
+    const answers: HoldConfirmation[] = [];
+    for (let start = 0; start < items.length; start += MAX_HOLDS_PER_CONFIRMATION) {
+      const chunk = items.slice(start, start + MAX_HOLDS_PER_CONFIRMATION);
+      const data = await call<{ confirmHolds: HoldConfirmation[] }>({
+        query: confirmManyMutation,
+        variables: { holdIds: chunk.map((item) => item.holdId) },
+        // The call is logged under the first booking's request id.
+        requestId: chunk[0]!.requestId,
+      });
+      answers.push(...data.confirmHolds);
+    }
+    return answers;
+  });
   return {
     async hold(request, requestId) {
       const { seats, count, ...rest } = request;
@@ -96,7 +127,16 @@ export function inventoryOverHttp(url: string, tokens: ServiceTokenSource | null
       return data.holdSeats.seats;
     },
     async confirm(holdId, requestId) {
-      await call({ query: confirmMutation, variables: { holdId }, requestId });
+      const answer = await confirmTogether({ holdId, requestId });
+      if (answer.holdId !== holdId) throw new Error(`inventory answered for hold ${answer.holdId}, not ${holdId}`);
+      if (!answer.confirmed) {
+        const known = (Object.values(ErrorCode) as string[]).includes(answer.code ?? '');
+        const code =
+          known && answer.code !== ErrorCode.INTERNAL_SERVER_ERROR
+            ? (answer.code as Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>)
+            : ErrorCode.SERVICE_UNAVAILABLE;
+        throw new DomainError(code, answer.message ?? 'The hold could not be confirmed');
+      }
     },
     async release(holdId, requestId) {
       await call({ query: releaseMutation, variables: { holdId }, requestId });
