@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { coalescingEach } from '@railgraph/service-kit';
 import type { PrismaClient, SandboxPayment } from '../__generated__/prisma/client.js';
 import { isUniqueViolation } from '../booking/saga-statements.js';
 import type { AuthorizeRequest, PaymentProvider, ProviderPaymentState, RefundResult } from './provider.js';
@@ -97,6 +98,25 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
     return byId(paymentId);
   };
 
+  /**
+   * Captures, those asked for while a statement runs together in the next (at a rush every
+   * booking captures right after its commit): each AUTHORIZED payment moves to CAPTURED; the
+   * answer is the payment moved, or null for one that was not AUTHORIZED.
+   */
+  const captureTogether = coalescingEach<string, SandboxPayment | null>(async (ids) => {
+    const moved = await prisma.$queryRaw<SandboxPayment[]>`
+      UPDATE "SandboxPayment" SET "status" = 'CAPTURED', "capturedMinor" = "amountMinor", "updatedAt" = now()
+      WHERE "id" = ANY(${ids}::text[]) AND "status" = 'AUTHORIZED'
+      RETURNING *`;
+    const byMovedId = new Map(moved.map((payment) => [payment.id, payment]));
+    // The same payment twice in a batch moves once: the second caller reads it as it is.
+    return ids.map((id) => {
+      const payment = byMovedId.get(id) ?? null;
+      byMovedId.delete(id);
+      return payment;
+    });
+  });
+
   return {
     name: 'sandbox',
 
@@ -145,12 +165,8 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
     },
 
     async capture(paymentId: string): Promise<ProviderPaymentState> {
-      // The move in one statement; only a payment that was not AUTHORIZED is read again.
-      const [captured] = await prisma.$queryRaw<SandboxPayment[]>`
-        UPDATE "SandboxPayment" SET "status" = 'CAPTURED', "capturedMinor" = "amountMinor", "updatedAt" = now()
-        WHERE "id" = ${paymentId} AND "status" = 'AUTHORIZED'
-        RETURNING *`;
-      const after = captured ?? (await byId(paymentId));
+      // Only a payment that was not AUTHORIZED is read again.
+      const after = (await captureTogether(paymentId)) ?? (await byId(paymentId));
       if (after.status !== 'CAPTURED')
         throw new SandboxPaymentStateError(
           `Payment ${paymentId} is ${after.status.toLowerCase()}; it cannot be captured`,

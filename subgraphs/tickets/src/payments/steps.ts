@@ -1,3 +1,4 @@
+import { coalescing } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { PaymentProvider, ProviderPaymentState } from './provider.js';
 import { recordProviderState, VOIDABLE } from './records.js';
@@ -99,8 +100,28 @@ async function capture(
 ): Promise<void> {
   const state = await provider.capture(providerPaymentId, `capture-${bookingId}`);
   if (state.status !== 'CAPTURED') throw new Error(`capture of ${providerPaymentId} left it ${state.status}`);
-  await prisma.$executeRaw`
-    UPDATE "Payment" SET "capturedMinor" = ${state.capturedMinor}, "updatedAt" = now(),
-      "status" = CASE WHEN "status" = 'AUTHORIZED' THEN 'CAPTURED'::"PaymentStatus" ELSE "status" END
-    WHERE "bookingId" = ${bookingId}::uuid`;
+  await capturesRecorder(prisma)({ bookingId, capturedMinor: state.capturedMinor });
+}
+
+interface CaptureRecord {
+  bookingId: string;
+  capturedMinor: number;
+}
+
+const recorders = new WeakMap<PrismaClient, (record: CaptureRecord) => Promise<void>>();
+
+/** Records captures on their payments, those of concurrent captures in one statement. */
+function capturesRecorder(prisma: PrismaClient): (record: CaptureRecord) => Promise<void> {
+  let recorder = recorders.get(prisma);
+  if (!recorder) {
+    recorder = coalescing<CaptureRecord>(
+      (records) => prisma.$executeRaw`
+        UPDATE "Payment" AS payment SET "capturedMinor" = captured."capturedMinor", "updatedAt" = now(),
+          "status" = CASE WHEN payment."status" = 'AUTHORIZED' THEN 'CAPTURED'::"PaymentStatus" ELSE payment."status" END
+        FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS captured("bookingId" uuid, "capturedMinor" int)
+        WHERE payment."bookingId" = captured."bookingId"`,
+    );
+    recorders.set(prisma, recorder);
+  }
+  return recorder;
 }
