@@ -338,6 +338,51 @@ function accessSuite(database: DatabaseUnderTest): void {
     expect(cancelled.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('gives a partner its monthly account statement, and refuses travellers and clients without bookings:read', async () => {
+    const acmeAuth = await bearerOf(acme);
+    const globexAuth = await bearerOf(globex);
+    const STATEMENT =
+      'query($month: String!) { accountStatement(month: $month) { month bookings { bookingId amount { amountMinor } } refunds { bookingId amount { amountMinor } } totalBooked { amountMinor } totalRefunded { amountMinor } balance { amountMinor } } }';
+    type Line = { bookingId: string; amount: { amountMinor: number } };
+    type Statement = {
+      month: string;
+      bookings: Line[];
+      refunds: Line[];
+      totalBooked: { amountMinor: number };
+      totalRefunded: { amountMinor: number };
+      balance: { amountMinor: number };
+    };
+    const booked = (await book(acmeAuth, 'acme-statement-0001')).data!.bookJourney.id;
+    expect(
+      (await graphql(system.gatewayUrl, CANCEL, { id: booked }, { authorization: acmeAuth })).errors,
+    ).toBeUndefined();
+    const globexBooked = (await book(globexAuth, 'globex-statement-0001')).data!.bookJourney.id;
+    const month = new Date().toISOString().slice(0, 7);
+
+    const read = await graphql<{ accountStatement: Statement }>(
+      system.gatewayUrl,
+      STATEMENT,
+      { month },
+      { authorization: acmeAuth },
+    );
+    expect(read.errors).toBeUndefined();
+    const statement = read.data!.accountStatement;
+    expect(statement.month).toBe(month);
+    expect(statement.bookings.map((l) => l.bookingId)).toContain(booked);
+    expect(statement.refunds.map((l) => l.bookingId)).toContain(booked);
+    expect(statement.bookings.map((l) => l.bookingId)).not.toContain(globexBooked);
+    const sum = (lines: Line[]) => lines.reduce((total, line) => total + line.amount.amountMinor, 0);
+    expect(statement.totalBooked.amountMinor).toBe(sum(statement.bookings));
+    expect(statement.totalRefunded.amountMinor).toBe(sum(statement.refunds));
+    expect(statement.balance.amountMinor).toBe(sum(statement.bookings) - sum(statement.refunds));
+
+    const codeFor = async (variables: Record<string, unknown>, authorization: string) =>
+      (await graphql(system.gatewayUrl, STATEMENT, variables, { authorization })).errors?.[0]?.extensions?.code;
+    expect(await codeFor({ month }, await traveller('statement@example.com'))).toBe('FORBIDDEN');
+    expect(await codeFor({ month }, await bearerOf(planner))).toBe('FORBIDDEN');
+    expect(await codeFor({ month: '2026-13' }, acmeAuth)).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses a wrong client secret with invalid_client', async () => {
     const answer = await clientToken({ clientId: acme.clientId, secret: `${acme.secret}-guess` });
     expect(answer.status).toBe(401);

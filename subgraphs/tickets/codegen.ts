@@ -21,6 +21,7 @@ const config: CodegenConfig = {
           RefundQuote: '../refunds/refunds.js#RefundQuoteView',
           Refund: '../refunds/refunds.js#RefundView',
           BookingEvent: '../booking/views.js#BookingEventRow',
+          AccountStatement: '../statements/statement.js#AccountStatementView',
         },
       },
     },

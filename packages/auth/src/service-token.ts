@@ -7,6 +7,8 @@ export const SERVICE_SCOPES = {
   inventoryInternal: 'inventory:internal',
   /** Hold-ownership look-ups on `tickets` (granted to the `inventory` client, for its reaper). */
   bookingsInternal: 'bookings:internal',
+  /** Travellers' contact details on `users`, for confirmation emails (granted to the `tickets` client). */
+  usersContacts: 'users:contacts',
 } as const;
 
 export interface ServiceCredentials {

@@ -54,6 +54,9 @@ export const launcherEnvSchema = z.object({
   /** Only whether they are set: replicas of inventory need Redis. */
   REDIS_URL: z.string().optional(),
   INVENTORY_REDIS_CLUSTER_NODES: z.string().optional(),
+  /** Where tickets sends booking emails, to print it (tickets reads and checks them itself). */
+  SMTP_URL: z.string().optional(),
+  MAIL_DIR: z.string().optional(),
 });
 
 export type LauncherEnv = z.output<typeof launcherEnvSchema>;

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { EnvError } from '@railgraph/service-kit/env';
 import { servicesWithoutDatabase, startDatabases, type Databases } from './databases.js';
+import { mailTarget } from './mail-target.js';
 import { memoryProfile } from './memory-profile.js';
 import { inheritedEnvironment, readLauncherEnv, type LauncherEnv } from './env.js';
 import {
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
     out(`  ✓ postgres  127.0.0.1:${databases.server.port}  databases ${served.join(', ')}`);
   }
   const memory = memoryProfile(env.PROCESS_MEMORY);
+  const mail = mailTarget(env, dataDir);
   const childEnv = {
     ...peerUrls(env),
     ...serviceClientSecrets(),
@@ -64,6 +66,7 @@ async function main(): Promise<number> {
     ...memory.env,
     ...inheritedEnvironment(),
     DATA_DIR: dataDir,
+    MAIL_DIR: mail.mailDir,
   };
   let failed: ((reason: Error) => void) | undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
@@ -198,6 +201,7 @@ async function main(): Promise<number> {
   out(`  GraphQL API   ${gatewayUrl}`);
   out(`  Sandbox       ${gatewayUrl}  (open in a browser)`);
   out(`  Health        http://127.0.0.1:${env.GATEWAY_PORT}/readyz   metrics: /metrics`);
+  out(mail.line);
   out('Press Ctrl-C to stop.');
 
   return Promise.race([

@@ -7,6 +7,7 @@ import {
   parseEnv,
   z,
 } from '@railgraph/service-kit';
+import path from 'node:path';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@railgraph/auth';
 
 export const ticketsEnvSchema = z
@@ -42,6 +43,21 @@ export const ticketsEnvSchema = z
     // Stripe's API base URL, for stripe-mock; Stripe's own when unset.
     STRIPE_API_URL: envFields.url().optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    // Confirmation emails (docs/design.md §12): travellers' addresses from users
+    // (`users:contacts`), stations and trains from trains; sent over SMTP when SMTP_URL is set,
+    // else written as .eml files to MAIL_DIR (DATA_DIR/mail by default).
+    USERS_URL: envFields.url().default(defaultUrl('users', '/graphql')),
+    TRAINS_URL: envFields.url().default(defaultUrl('trains', '/graphql')),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z
+      .string()
+      .max(200)
+      .regex(
+        /^[^\r\n@<>]*<?[^\s<>@]+@([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+>?$/,
+        'an address, e.g. Railgraph <tickets@example.com>',
+      )
+      .default('Railgraph <tickets@railgraph.local>'),
+    MAIL_DIR: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.PAYMENT_PROVIDER === 'stripe' && !env.STRIPE_SECRET_KEY) {
@@ -66,6 +82,7 @@ export const ticketsEnvSchema = z
     auth: { jwksUrl: env.USERS_JWKS_URL, issuer: env.TOKEN_ISSUER, audience: env.TOKEN_AUDIENCE },
     pricesJwksUrl: env.PRICES_JWKS_URL,
     payments: paymentSettingsOf(env),
+    mail: mailSettingsOf(env),
     holdTtlSeconds: env.HOLD_TTL_SECONDS,
     relayIntervalMs: env.OUTBOX_RELAY_INTERVAL_MS,
     bookingQueue: {
@@ -96,6 +113,35 @@ function paymentSettingsOf(env: {
       ...(env.STRIPE_API_URL ? { apiUrl: env.STRIPE_API_URL } : {}),
       ...(env.STRIPE_WEBHOOK_SECRET ? { webhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
     },
+  };
+}
+
+/** Where confirmation emails go: an SMTP server, or .eml files in a folder. */
+export interface MailSettings {
+  /** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…` (TLS); null: write files. */
+  smtpUrl: string | null;
+  /** The From header, e.g. `Railgraph <tickets@railgraph.local>`; its domain also names the Message-IDs. */
+  from: string;
+  /** The folder of .eml files without an SMTP server. */
+  dir: string;
+  usersUrl: string;
+  trainsUrl: string;
+}
+
+function mailSettingsOf(env: {
+  SMTP_URL?: string | undefined;
+  MAIL_FROM: string;
+  MAIL_DIR?: string | undefined;
+  DATA_DIR: string;
+  USERS_URL: string;
+  TRAINS_URL: string;
+}): MailSettings {
+  return {
+    smtpUrl: env.SMTP_URL ?? null,
+    from: env.MAIL_FROM,
+    dir: path.resolve(env.MAIL_DIR ?? path.join(env.DATA_DIR, 'mail')),
+    usersUrl: env.USERS_URL,
+    trainsUrl: env.TRAINS_URL,
   };
 }
 

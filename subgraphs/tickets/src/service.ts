@@ -13,6 +13,7 @@ import {
   loadSchemaFile,
   startSubgraph,
   type RunningSubgraph,
+  type Logger,
   type ServiceMetrics,
   type SubgraphStartOptions,
 } from '@railgraph/service-kit';
@@ -29,8 +30,13 @@ import { SoldOutMemo } from './booking/sold-out-memo.js';
 import type { TicketsContext } from './context.js';
 import type { TicketsEnv } from './env.js';
 import { createLoaders } from './loaders.js';
-import { createPaymentProvider } from './payments/index.js';
+import { createPaymentProvider, createPaymentWebhooks } from './payments/index.js';
 import { resolvers } from './resolvers/index.js';
+import { MailDispatcher } from './mail/dispatcher.js';
+import { journeysOverHttp } from './mail/journeys.js';
+import { mailBacklog } from './mail/queue.js';
+import { contactsOverHttp, type ContactDirectory } from './mail/recipients.js';
+import { mailTransportOf, type MailTransport } from './mail/transport.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
 const typeDefs = loadSchemaFile(new URL('../schema.graphql', import.meta.url));
@@ -42,11 +48,16 @@ export interface TicketsOverrides {
   tokens?: TokenVerifier;
   /** Now, for refund rules and ticket validity. */
   clock?: () => Date;
+  /** Travellers' email addresses; users' `userContacts` by default. */
+  contacts?: ContactDirectory;
+  /** Where confirmation emails go; SMTP_URL or MAIL_DIR by default. */
+  mailTransport?: MailTransport;
 }
 
 export interface RunningTickets extends RunningSubgraph {
   bookings: Bookings;
   relay: OutboxRelay;
+  mail: MailDispatcher;
   prisma: PrismaClient;
 }
 
@@ -85,6 +96,7 @@ export function startTickets({
         'Pairs of confirmed tickets (bookings of the last 48 h) holding the same seat on a shared leg; never above 0',
         () => doubleSoldSeats(prisma),
       );
+      const mail = confirmationMail(env, overrides, { prisma, log, metrics });
       const rush = bookingRush(env.bookingQueue, metrics);
       const bookings = new Bookings({
         prisma,
@@ -99,6 +111,7 @@ export function startTickets({
         onOutcome: (outcome) => bookingsCounter.inc({ outcome }),
         ...(overrides.clock ? { clock: overrides.clock } : {}),
         rush,
+        onEventsPublished: () => mail.nudge(),
       });
       const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
       const expiredCounter = metrics.counter('tickets_bookings_expired_total', 'Stalled booking attempts expired');
@@ -109,6 +122,17 @@ export function startTickets({
         onReleased: (runId) => rush.memo.clearRun(runId),
       });
       const publisher = eventPublisher(prisma, log, env.relayIntervalMs);
+      const webhookDeliveries = metrics.counter(
+        'tickets_payment_webhooks_total',
+        'Payment provider webhook deliveries by outcome (refused, acted on, nothing to do, failed)',
+        ['outcome'] as const,
+      );
+      const paymentWebhooks = await createPaymentWebhooks(env.payments, {
+        prisma,
+        log,
+        completePayment: (owner, bookingId, requestId) => bookings.completePayment(owner, bookingId, requestId),
+        onOutcome: (outcome) => webhookDeliveries.inc({ outcome }),
+      });
 
       return {
         buildContext: async (base): Promise<TicketsContext> => ({
@@ -118,13 +142,59 @@ export function startTickets({
           loaders: createLoaders(bookings),
         }),
         readiness: [{ name: 'database', check: () => db.ping() }],
-        routes: (app) => app.get(JWKS_PATH, (_req, res) => void res.json(keys.jwks)),
-        // Stopped last first: the sweeper, then the publisher, then the relay the sweeper hands releases to.
-        tasks: [relay, publisher, sweeper],
-        expose: { bookings, relay, prisma },
+        routes: (app) => {
+          app.get(JWKS_PATH, (_req, res) => void res.json(keys.jwks));
+          paymentWebhooks?.(app);
+        },
+        // Stopped last first: the sweeper, then the publisher, then the relay the sweeper hands
+        // releases to; the mail dispatcher last of all, after the publisher it follows.
+        tasks: [mail, relay, publisher, sweeper],
+        expose: { bookings, relay, mail, prisma },
       };
     },
   });
+}
+
+/**
+ * The confirmation emails (docs/design.md §12): the dispatcher, its transport, and its look-ups
+ * of travellers' addresses at users (tickets' own service client, `users:contacts`, a token of
+ * its own so a users without that scope leaves inventory's calls alone) and of journeys at trains.
+ */
+function confirmationMail(
+  env: TicketsEnv,
+  overrides: TicketsOverrides,
+  { prisma, log, metrics }: { prisma: PrismaClient; log: Logger; metrics: ServiceMetrics },
+): MailDispatcher {
+  const contactTokens = env.serviceClient
+    ? createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.usersContacts })
+    : null;
+  if (!contactTokens && !overrides.contacts) {
+    log.warn("TICKETS_CLIENT_SECRET is not set: travellers' confirmation emails wait until users can be asked");
+  }
+  const transport = overrides.mailTransport ?? mailTransportOf(env.mail);
+  log.info(
+    { target: transport.target },
+    env.mail.smtpUrl ? 'booking emails go to SMTP' : 'booking emails are written as .eml files',
+  );
+  const outcomes = metrics.counter('tickets_mail_messages_total', 'Booking email attempts by outcome', [
+    'outcome',
+  ] as const);
+  const dispatcher = new MailDispatcher({
+    prisma,
+    transport,
+    contacts: overrides.contacts ?? contactsOverHttp(env.mail.usersUrl, contactTokens),
+    journeys: journeysOverHttp(env.mail.trainsUrl),
+    from: env.mail.from,
+    log,
+    intervalMs: env.relayIntervalMs,
+    onOutcome: (status) => outcomes.inc({ outcome: status.toLowerCase() }),
+  });
+  metrics.observedGauge(
+    'tickets_mail_backlog',
+    'Booking emails not sent yet: pending messages and published events the dispatchers have not taken in',
+    () => mailBacklog(prisma),
+  );
+  return dispatcher;
 }
 
 /** The queue at a rush (docs/design.md §4): the admission gate and the sold-out memo, with their metrics. */

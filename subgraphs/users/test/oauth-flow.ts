@@ -132,10 +132,10 @@ export function oauthFlowTests(users: () => RunningUsers, ticketsSecret: string)
     expect(codeOf(await users().graphql(REFRESH, { token: session.refreshToken }))).toBeUndefined();
   });
 
-  it('registers the tickets service client from its secret, with inventory:internal only', async () => {
+  it('registers the tickets service client from its secret, with inventory:internal and users:contacts only', async () => {
     const answer = await tokenRequest(users(), CLIENT_CREDENTIALS, { clientId: 'tickets', secret: ticketsSecret });
     expect(answer.status).toBe(200);
-    expect(answer.body['scope']).toBe('inventory:internal');
+    expect(answer.body['scope']).toBe('inventory:internal users:contacts');
     const wider = await tokenRequest(
       users(),
       { ...CLIENT_CREDENTIALS, scope: 'inventory:internal bookings:internal' },

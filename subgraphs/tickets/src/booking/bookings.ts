@@ -3,16 +3,18 @@ import type { BookingStatus } from '../__generated__/prisma/enums.js';
 import { paymentsOf, paymentViewOf, type PaymentView } from '../payments/records.js';
 import type { SandboxProvider } from '../payments/sandbox.js';
 import type { RefundQuoteView, RefundView } from '../refunds/refunds.js';
+import { accountStatement, type AccountStatementView } from '../statements/statement.js';
 import { Cancellations } from './cancellation.js';
 import { eventsForOwner, sharedPublishing } from './events.js';
 import { confirmedSeats, holdOwnership } from './inventory-lookups.js';
-import type {
-  BookingDeps,
-  BookingWithTickets,
-  BookJourneyRequest,
-  ConfirmedSeat,
-  HoldOwnership,
-  TicketValidationResult,
+import {
+  nowOf,
+  type BookingDeps,
+  type BookingWithTickets,
+  type BookJourneyRequest,
+  type ConfirmedSeat,
+  type HoldOwnership,
+  type TicketValidationResult,
 } from './model.js';
 import type { BookingOwner } from './owner.js';
 import { bookingForOwner, bookingsById, bookingsOfOwner } from './queries.js';
@@ -34,7 +36,11 @@ export class Bookings {
   private readonly completions: BookingSaga;
 
   constructor(private readonly deps: BookingDeps) {
-    const publishEvents = sharedPublishing(deps.prisma, deps.log);
+    const publish = sharedPublishing(deps.prisma, deps.log);
+    const publishEvents = async () => {
+      await publish();
+      deps.onEventsPublished?.();
+    };
     this.saga = deps.rush
       ? new QueuedBookingSaga(deps, deps.rush, publishEvents)
       : new BookingSaga(deps, publishEvents);
@@ -111,6 +117,14 @@ export class Bookings {
 
   eventsFor(owner: BookingOwner, first: number, after?: string | null) {
     return eventsForOwner(this.deps.prisma, owner, first, after);
+  }
+
+  /** A partner's monthly account statement (`statements/statement.ts`), with "now" by the deps' clock. */
+  accountStatement(
+    owner: BookingOwner,
+    request: { month: string; currency?: string | null },
+  ): Promise<AccountStatementView> {
+    return accountStatement(this.deps.prisma, owner, request, nowOf(this.deps));
   }
 
   validateTicket(code: string): Promise<TicketValidationResult> {

@@ -92,6 +92,8 @@ export interface BookingDeps {
    * itself) every booking runs the saga at once.
    */
   rush?: BookingRush;
+  /** Called after each publishing of events this process committed (the mail dispatcher's nudge). */
+  onEventsPublished?: () => void;
 }
 
 /** What the booking queue at a rush is made of; `service.ts` builds it from the environment. */

@@ -1,6 +1,7 @@
 import { requireScope, SERVICE_SCOPES } from '@railgraph/auth';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { ownerWithScope } from '../booking/owner.js';
+import { partnerWithScope } from '../statements/partner.js';
 
 export const Query: QueryResolvers = {
   booking: (_parent, { id }, ctx) => ctx.bookings.forOwner(ownerWithScope(ctx.principal, 'bookings:read'), id),
@@ -10,6 +11,8 @@ export const Query: QueryResolvers = {
     ctx.bookings.eventsFor(ownerWithScope(ctx.principal, 'bookings:read'), first ?? 50, after),
   refundQuote: (_parent, { bookingId, ticketIds }, ctx) =>
     ctx.bookings.refundQuote(ownerWithScope(ctx.principal, 'bookings:read'), bookingId, ticketIds),
+  accountStatement: (_parent, { month, currency }, ctx) =>
+    ctx.bookings.accountStatement(partnerWithScope(ctx.principal), { month, currency }),
   validateTicket: (_parent, { code }, ctx) => ctx.bookings.validateTicket(code),
   holdOwnership: (_parent, { holdIds }, ctx) => {
     requireScope(ctx.principal, SERVICE_SCOPES.bookingsInternal);

@@ -8,6 +8,7 @@ export const KNOWN_SCOPES: ReadonlySet<string> = new Set<string>([
   ...PARTNER_SCOPES,
   SERVICE_SCOPES.inventoryInternal,
   SERVICE_SCOPES.bookingsInternal,
+  SERVICE_SCOPES.usersContacts,
 ]);
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces.

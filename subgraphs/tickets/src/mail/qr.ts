@@ -1,0 +1,58 @@
+import { crc32, deflateSync } from 'node:zlib';
+import QRCode from 'qrcode';
+
+/** Pixels per module, and the quiet zone in modules (the four the standard asks for). */
+const SCALE = 4;
+const MARGIN = 4;
+
+/**
+ * A ticket code as a PNG QR code, for the email's inline image. Error correction M and a
+ * four-module quiet zone: inspectors scan from phone screens and printouts alike.
+ *
+ * The code is base64url text, one byte-mode segment (no search for a cheaper mix of modes),
+ * and the image a 1-bit grayscale PNG written here: rendering through the library's RGBA
+ * encoder, which tries every row filter, cost ~12 ms of CPU per ticket, this ~1.5 ms (mostly
+ * choosing the mask, which is kept for the scanners' sake), and it runs for every ticket sold.
+ */
+export function qrPng(code: string): Buffer {
+  const { modules } = QRCode.create([{ data: Buffer.from(code, 'latin1'), mode: 'byte' }], { errorCorrectionLevel: 'M' });
+  const side = (modules.size + 2 * MARGIN) * SCALE;
+  const rowBytes = Math.ceil(side / 8);
+  // White everywhere (bit 1); each row starts with filter type 0 (none).
+  const raw = Buffer.alloc((rowBytes + 1) * side, 0xff);
+  for (let y = 0; y < side; y += 1) {
+    const row = y * (rowBytes + 1);
+    raw[row] = 0;
+    const moduleRow = Math.floor(y / SCALE) - MARGIN;
+    if (moduleRow < 0 || moduleRow >= modules.size) continue;
+    for (let x = MARGIN * SCALE; x < side - MARGIN * SCALE; x += 1) {
+      if (modules.get(moduleRow, Math.floor(x / SCALE) - MARGIN)) {
+        const at = row + 1 + (x >> 3);
+        raw[at] = raw[at]! & ~(0x80 >> (x & 7));
+      }
+    }
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header[8] = 1; // bit depth
+  header[9] = 0; // grayscale
+  // compression, filter method and interlace: 0
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function chunk(type: string, data: Buffer): Buffer {
+  const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const out = Buffer.alloc(8 + data.length + 4);
+  out.writeUInt32BE(data.length, 0);
+  typed.copy(out, 4);
+  out.writeUInt32BE(crc32(typed), 8 + data.length);
+  return out;
+}

@@ -1,0 +1,103 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { InlineImage } from './render.js';
+
+/** One email, ready to go. */
+export interface OutgoingMail {
+  /** The event it reports; names the .eml file. */
+  eventId: string;
+  from: string;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  attachments: InlineImage[];
+  /** Deterministic (`messageIdFor`): the same on every attempt. */
+  messageId: string;
+}
+
+/** Where emails go: an SMTP server, or .eml files. */
+export interface MailTransport {
+  /** For logs and the launcher: never with credentials. */
+  readonly target: string;
+  /** Resolves once the server (or the file system) took the message. */
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+/** How long the SMTP conversation may stall at each step before the attempt fails (and is retried). */
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
+
+/** The longest one SMTP delivery can take with those timeouts. */
+export const SMTP_SEND_MAX_MS = 40_000;
+
+const nodemailerMessage = (mail: OutgoingMail) => ({
+  from: mail.from,
+  to: mail.to,
+  subject: mail.subject,
+  text: mail.text,
+  html: mail.html,
+  attachments: mail.attachments,
+  messageId: mail.messageId,
+});
+
+/** `smtp://user:pass@host:587` as `smtp://host:587`. */
+export function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}`;
+}
+
+/**
+ * SMTP through nodemailer, one connection per message (mail is a trickle next to bookings):
+ * `smtp://` upgrades with STARTTLS when the server offers it, `smtps://` is TLS from the start.
+ */
+export function smtpTransport(url: string): MailTransport {
+  const transporter = nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
+  return {
+    target: withoutCredentials(url),
+    async send(mail) {
+      await transporter.sendMail(nodemailerMessage(mail));
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/**
+ * The embedded default: each email as an .eml file (RFC 5322, what a mail client opens) in
+ * `dir`, named by its event, so a resend replaces the same file rather than adding one. Written
+ * to a temporary name and renamed, so a reader never sees half a message.
+ */
+export function fileTransport(dir: string): MailTransport {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  return {
+    target: dir,
+    async send(mail) {
+      const info = await composer.sendMail(nodemailerMessage(mail));
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `${mail.eventId}.eml`);
+      const partial = `${file}.${process.pid}.partial`;
+      await writeFile(partial, info.message as Buffer);
+      await rename(partial, file);
+    },
+    close: () => composer.close(),
+  };
+}
+
+export function mailTransportOf(settings: { smtpUrl: string | null; dir: string }): MailTransport {
+  return settings.smtpUrl ? smtpTransport(settings.smtpUrl) : fileTransport(settings.dir);
+}
+
+/**
+ * Whether the recipient's server refused the address for good (a 5xx reply to RCPT TO): no
+ * retry can deliver it. Every other failure (server down, a 4xx, a refused login) is retried.
+ */
+export function recipientRefused(error: unknown): boolean {
+  const failure = error as { code?: unknown; command?: unknown; responseCode?: unknown };
+  return (
+    failure.code === 'EENVELOPE' &&
+    failure.command === 'RCPT TO' &&
+    typeof failure.responseCode === 'number' &&
+    failure.responseCode >= 500
+  );
+}
