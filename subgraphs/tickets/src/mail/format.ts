@@ -3,25 +3,41 @@ import type { Money } from './content.js';
 /** How amounts and times read in emails (British English, like the web app's default). */
 const LOCALE = 'en-GB';
 
+/**
+ * Formatters by currency and by time zone, made once: making one costs far more than using
+ * it, and every email formats several amounts and times in a handful of currencies and zones.
+ */
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+const departureFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `£42.00`: minor units in the currency's own number of decimals. */
 export function formatMoney({ amountMinor, currency }: Money): string {
-  const format = new Intl.NumberFormat(LOCALE, { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amountMinor / 10 ** digits);
+  let money = moneyFormats.get(currency);
+  if (!money) {
+    const format = new Intl.NumberFormat(LOCALE, { style: 'currency', currency });
+    money = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    moneyFormats.set(currency, money);
+  }
+  return money.format.format(amountMinor / 10 ** money.digits);
 }
 
 /** `Sun 29 Mar 2026, 10:00 CEST`: in the boarding station's zone, named so nobody misreads it. */
 export function formatDeparture({ at, timeZone }: { at: Date; timeZone: string }): string {
-  return new Intl.DateTimeFormat(LOCALE, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(at);
+  let format = departureFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALE, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+    });
+    departureFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }
 
 /** Escapes text for HTML element content and quoted attribute values: names are user input. */

@@ -18,19 +18,20 @@ export function qrPng(code: string): Buffer {
   const { modules } = QRCode.create([{ data: Buffer.from(code, 'latin1'), mode: 'byte' }], { errorCorrectionLevel: 'M' });
   const side = (modules.size + 2 * MARGIN) * SCALE;
   const rowBytes = Math.ceil(side / 8);
-  // White everywhere (bit 1); each row starts with filter type 0 (none).
+  // White everywhere (bit 1); each row starts with filter type 0 (none). A module row is drawn
+  // once and copied to the SCALE pixel rows it covers.
   const raw = Buffer.alloc((rowBytes + 1) * side, 0xff);
-  for (let y = 0; y < side; y += 1) {
-    const row = y * (rowBytes + 1);
-    raw[row] = 0;
-    const moduleRow = Math.floor(y / SCALE) - MARGIN;
-    if (moduleRow < 0 || moduleRow >= modules.size) continue;
-    for (let x = MARGIN * SCALE; x < side - MARGIN * SCALE; x += 1) {
-      if (modules.get(moduleRow, Math.floor(x / SCALE) - MARGIN)) {
-        const at = row + 1 + (x >> 3);
+  for (let y = 0; y < side; y += 1) raw[y * (rowBytes + 1)] = 0;
+  for (let moduleRow = 0; moduleRow < modules.size; moduleRow += 1) {
+    const first = (moduleRow + MARGIN) * SCALE * (rowBytes + 1);
+    for (let moduleColumn = 0; moduleColumn < modules.size; moduleColumn += 1) {
+      if (!modules.get(moduleRow, moduleColumn)) continue;
+      for (let x = (moduleColumn + MARGIN) * SCALE, end = x + SCALE; x < end; x += 1) {
+        const at = first + 1 + (x >> 3);
         raw[at] = raw[at]! & ~(0x80 >> (x & 7));
       }
     }
+    for (let copy = 1; copy < SCALE; copy += 1) raw.copy(raw, first + copy * (rowBytes + 1), first, first + rowBytes + 1);
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(side, 0);
