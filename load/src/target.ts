@@ -140,11 +140,15 @@ async function nothingPending(settings: DatabaseSettings, ms: number): Promise<b
   try {
     const deadline = Date.now() + Math.max(ms, 0);
     do {
-      const [row] = await db.sql.query<{ pending: number; outbox: number }>(
+      // Settled also means every event published and its email settled (invariant 5 checks both).
+      const [row] = await db.sql.query<{ pending: number; outbox: number; mail: number }>(
         `SELECT (SELECT count(*)::int FROM "Booking" WHERE "status" = 'PENDING') AS pending,
-                (SELECT count(*)::int FROM "OutboxMessage") AS outbox`,
+                (SELECT count(*)::int FROM "OutboxMessage") AS outbox,
+                (SELECT count(*)::int FROM "BookingEvent" WHERE "position" IS NULL
+                   OR "position" > coalesce((SELECT max("position") FROM "MailCursor"), 0))
+                + (SELECT count(*)::int FROM "MailMessage" WHERE "status" = 'PENDING') AS mail`,
       );
-      if (row && row.pending === 0 && row.outbox === 0) return true;
+      if (row && row.pending === 0 && row.outbox === 0 && row.mail === 0) return true;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     } while (Date.now() < deadline);
     return false;

@@ -182,11 +182,18 @@ function nothingStuck(store: TicketsStore, boundMs: number, now: Date): Invarian
     }
   }
   for (const row of store.outbox) violations.push(`outbox ${row.kind} undelivered after ${row.attempts} attempts`);
+  // Every published event gets its email (or a recorded reason for none) once the system is quiet.
+  const mailPending = store.mail.byStatus['PENDING'] ?? 0;
+  if (mailPending > 0) violations.push(`${mailPending} booking emails not sent yet`);
+  if (store.mail.untaken > 0) violations.push(`${store.mail.untaken} published events without an email`);
   const pending = store.bookings.filter((b) => b.status === 'PENDING').length;
+  const mail = Object.entries(store.mail.byStatus)
+    .map(([status, n]) => `${status} ${n}`)
+    .join(', ');
   return result(
     5,
     'Nothing is stuck',
-    `${pending} PENDING (bound ${boundMs / 1000} s), ${store.outbox.length} outbox rows`,
+    `${pending} PENDING (bound ${boundMs / 1000} s), ${store.outbox.length} outbox rows, emails: ${mail || 'none'}`,
     violations,
   );
 }

@@ -41,9 +41,18 @@ export type StoredTicket = {
   status: string;
 };
 
+/** The booking emails (docs/design.md §12): one message per published event, each settled. */
+export interface StoredMail {
+  /** Messages by status: SENT, SKIPPED, FAILED, and PENDING (not settled yet). */
+  byStatus: Record<string, number>;
+  /** Published events the mail dispatchers have not taken in yet (past their cursor). */
+  untaken: number;
+}
+
 export interface TicketsStore {
   bookings: StoredBooking[];
   outbox: Array<{ kind: string; attempts: number }>;
+  mail: StoredMail;
   /** Tickets refunded by more than one refund line (the key forbids it; checked anyway). */
   ticketsRefundedTwice: string[];
 }
@@ -76,6 +85,13 @@ export async function readTicketsStore(settings: DatabaseSettings): Promise<Tick
     const outbox = await db.sql.query<{ kind: string; attempts: number }>(
       'SELECT "kind", "attempts" FROM "OutboxMessage"',
     );
+    const mailStatuses = await db.sql.query<{ status: string; count: number }>(
+      'SELECT "status"::text AS "status", count(*)::int AS "count" FROM "MailMessage" GROUP BY "status"',
+    );
+    const [untaken] = await db.sql.query<{ count: number }>(
+      `SELECT count(*)::int AS "count" FROM "BookingEvent"
+       WHERE "position" > coalesce((SELECT max("position") FROM "MailCursor"), 0)`,
+    );
     const ticketsOf = groupBy(tickets, (t) => t.bookingId);
     const refundsOf = groupBy(refunds, (r) => r.bookingId);
     const paymentOf = new Map(payments.map(({ bookingId, ...p }) => [bookingId, p]));
@@ -87,6 +103,10 @@ export async function readTicketsStore(settings: DatabaseSettings): Promise<Tick
         payment: paymentOf.get(b.id) ?? null,
       })),
       outbox,
+      mail: {
+        byStatus: Object.fromEntries(mailStatuses.map((row) => [row.status, row.count])),
+        untaken: untaken?.count ?? 0,
+      },
       ticketsRefundedTwice: twice.map((t) => t.ticketId),
     };
   } finally {

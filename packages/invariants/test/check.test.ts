@@ -30,6 +30,7 @@ function booking(overrides: Partial<StoredBooking> = {}): StoredBooking {
 const store = (bookings: StoredBooking[], extra: Partial<TicketsStore> = {}): TicketsStore => ({
   bookings,
   outbox: [],
+  mail: { byStatus: { SENT: bookings.length }, untaken: 0 },
   ticketsRefundedTwice: [],
   ...extra,
 });
@@ -144,6 +145,12 @@ describe('the design §5 invariants', () => {
     expect(broken([old])).toEqual([5]);
     expect(broken([booking({ status: 'PENDING', tickets: [] })])).toEqual([]);
     expect(broken([], [], { outbox: [{ kind: 'CONFIRM_HOLD', attempts: 3 }] })).toEqual([5]);
+  });
+
+  it('5: a booking email not sent yet, or a published event without one', () => {
+    expect(broken([], [], { mail: { byStatus: { SENT: 3, PENDING: 1 }, untaken: 0 } })).toEqual([5]);
+    expect(broken([], [], { mail: { byStatus: { SENT: 3 }, untaken: 2 } })).toEqual([5]);
+    expect(broken([], [], { mail: { byStatus: { SENT: 3, SKIPPED: 1, FAILED: 1 }, untaken: 0 } })).toEqual([]);
   });
 
   it('6: an attempt failed with an internal error or no code', () => {
