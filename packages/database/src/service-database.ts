@@ -1,5 +1,6 @@
 import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
 import { openDatabase, type DatabaseSettings, type ServiceDatabase } from './database.js';
+import { bindRawSql } from './statements.js';
 
 /** The part of a logger `openServiceDatabase` writes to (pino's `Logger` is one). */
 export interface MigrationLog {
@@ -42,7 +43,7 @@ export async function openServiceDatabase<TClient extends { $disconnect(): Promi
   onClose(() => db.close());
   const migration = await db.migrate(migrationsDir);
   if (migration.applied.length > 0) log.info({ applied: migration.applied }, migratedMessage);
-  const prisma = new PrismaClient({ adapter: db.adapter });
+  const prisma = bindRawSql(new PrismaClient({ adapter: db.adapter }), db.sql);
   onClose(() => prisma.$disconnect());
   return { db, prisma };
 }

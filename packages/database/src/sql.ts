@@ -3,6 +3,8 @@ import type pg from 'pg';
 /** The small SQL surface the migration runner, readiness checks and raw statements need. */
 export interface SqlClient {
   query<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** A named statement: parsed and planned once per connection, then only bound and run. */
+  named<R extends Record<string, unknown>>(name: string, sql: string, params: unknown[]): Promise<R[]>;
   /** Runs a multi-statement script (a migration file). */
   exec(script: string): Promise<void>;
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
@@ -15,6 +17,8 @@ export function postgresSql(pool: pg.Pool): SqlClient {
   const inTransactionOn = (client: pg.PoolClient): SqlClient => ({
     query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
       (await client.query<R>(sql, params)).rows,
+    named: async <R extends Record<string, unknown>>(name: string, text: string, values: unknown[]) =>
+      (await client.query<R>({ name, text, values })).rows,
     exec: async (script) => {
       await client.query(script);
     },
@@ -38,6 +42,8 @@ export function postgresSql(pool: pg.Pool): SqlClient {
   const sessionOn = (client: pg.PoolClient): SqlClient => ({
     query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
       (await client.query<R>(sql, params)).rows,
+    named: async <R extends Record<string, unknown>>(name: string, text: string, values: unknown[]) =>
+      (await client.query<R>({ name, text, values })).rows,
     exec: async (script) => {
       await client.query(script);
     },
@@ -56,6 +62,8 @@ export function postgresSql(pool: pg.Pool): SqlClient {
   return {
     query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
       (await pool.query<R>(sql, params)).rows,
+    named: async <R extends Record<string, unknown>>(name: string, text: string, values: unknown[]) =>
+      (await pool.query<R>({ name, text, values })).rows,
     exec: async (script) => {
       await pool.query(script);
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ServiceDatabase } from '@railgraph/database';
+import { bindRawSql, type ServiceDatabase } from '@railgraph/database';
 import { describeEachDatabase } from '@railgraph/database/testing';
 import { createLogger } from '@railgraph/service-kit';
 import { PrismaClient } from '../src/__generated__/prisma/client.js';
@@ -63,7 +63,7 @@ await describeEachDatabase("tickets' own records", (database) => {
   beforeAll(async () => {
     db = await database.open();
     await db.migrate(migrationsDir);
-    prisma = new PrismaClient({ adapter: db.adapter });
+    prisma = bindRawSql(new PrismaClient({ adapter: db.adapter }), db.sql);
   });
   afterAll(async () => {
     await prisma?.$disconnect();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
-import type { ServiceDatabase } from '@railgraph/database';
+import { bindRawSql, type ServiceDatabase } from '@railgraph/database';
 import type { DatabaseUnderTest } from '@railgraph/database/testing';
 import { createLocalQuoteVerifier, type QuoteClaims, type QuoteVerifier } from '@railgraph/quotes';
 import { createLogger } from '@railgraph/service-kit';
@@ -122,7 +122,7 @@ export interface MigratedDatabase {
 export async function migratedDatabase(database: DatabaseUnderTest): Promise<MigratedDatabase> {
   const db = await database.open();
   await db.migrate(migrationsDir);
-  const prisma = new PrismaClient({ adapter: db.adapter });
+  const prisma = bindRawSql(new PrismaClient({ adapter: db.adapter }), db.sql);
   return {
     db,
     prisma,

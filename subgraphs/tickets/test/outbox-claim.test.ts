@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase } from '@railgraph/database';
+import { bindRawSql, openDatabase } from '@railgraph/database';
 import { describeEachDatabase, describeOnPostgres } from '@railgraph/database/testing';
 import { PrismaClient } from '../src/__generated__/prisma/client.js';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
@@ -17,7 +17,7 @@ interface Replica {
 async function replica(settings: Parameters<typeof openDatabase>[0]): Promise<Replica> {
   const db = await openDatabase(settings);
   await db.migrate(migrationsDir);
-  const prisma = new PrismaClient({ adapter: db.adapter });
+  const prisma = bindRawSql(new PrismaClient({ adapter: db.adapter }), db.sql);
   return {
     prisma,
     close: async () => {

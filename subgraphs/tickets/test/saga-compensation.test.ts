@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type ServiceDatabase } from '@railgraph/database';
+import { bindRawSql, openDatabase, type ServiceDatabase } from '@railgraph/database';
 import { embeddedTestDatabase, type TestDatabase } from '@railgraph/database/testing';
 import { createLogger, DomainError, ErrorCode } from '@railgraph/service-kit';
 import { generateSigningKey } from '@railgraph/signing-keys';
@@ -48,7 +48,7 @@ describe('booking saga compensation (embedded PostgreSQL)', () => {
     database = await embeddedTestDatabase('saga_compensation');
     db = await openDatabase({ url: database.url });
     await db.migrate(migrationsDir);
-    prisma = new PrismaClient({ adapter: db.adapter });
+    prisma = bindRawSql(new PrismaClient({ adapter: db.adapter }), db.sql);
     const key = await generateSigningKey();
     signingKey = { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey };
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { runnerFor, statement } from '@railgraph/database';
 import { badInput, repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { BookingEvent, Prisma, PrismaClient } from '../__generated__/prisma/client.js';
 import type { BookingOwner } from './owner.js';
@@ -79,8 +80,8 @@ const PUBLISH_BATCH = 500;
  * places the events.
  */
 export async function publishEvents(prisma: PrismaClient): Promise<number> {
-  const [waiting] = await prisma.$queryRaw<Array<{ any: boolean }>>`
-    SELECT EXISTS (SELECT 1 FROM "BookingEvent" WHERE "position" IS NULL) AS "any"`;
+  const [waiting] = await runnerFor(prisma).run<{ any: boolean }>(statement('tickets.events-unpublished')`
+    SELECT EXISTS (SELECT 1 FROM "BookingEvent" WHERE "position" IS NULL) AS "any"`);
   if (!waiting?.any) return 0;
   return prisma.$transaction(async (tx) => {
     const [turn] = await tx.$queryRaw<Array<{ mine: boolean }>>`

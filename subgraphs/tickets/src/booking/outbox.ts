@@ -7,6 +7,7 @@ import {
   type Logger,
   type RepeatingTask,
 } from '@railgraph/service-kit';
+import { runnerFor, statement } from '@railgraph/database';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { PaymentProvider } from '../payments/provider.js';
 import { deliverPaymentStep, isPaymentStep, type PaymentStepKind } from '../payments/steps.js';
@@ -79,8 +80,10 @@ export class OutboxRelay {
    * Deletes delivered rows, those of concurrent deliveries in one statement: at a rush every
    * booking delivers two rows (the hold's confirmation and the capture).
    */
-  private readonly remove = coalescing<string>(
-    (ids) => this.prisma.$executeRaw`DELETE FROM "OutboxMessage" WHERE "id" = ANY(${ids}::uuid[])`,
+  private readonly remove = coalescing<string>((ids) =>
+    runnerFor(this.prisma).run(
+      statement('tickets.outbox-delete')`DELETE FROM "OutboxMessage" WHERE "id" = ANY(${ids}::uuid[])`,
+    ),
   );
 
   constructor(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { QuoteClaims } from '@railgraph/quotes';
+import { runnerFor, statement } from '@railgraph/database';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
 import { Prisma, type PrismaClient } from '../__generated__/prisma/client.js';
 import { nextOccurredAt, type BookingEventPayload } from './events.js';
@@ -11,12 +12,15 @@ import type { BookingOwner } from './owner.js';
 /**
  * The saga's writes on the hot path, each one statement (one round trip to PostgreSQL): the
  * key claimed, the held seats recorded, and the commit of step 5 as a single statement whose
- * data-modifying parts succeed or fail together (docs/design.md §4). Raw SQL through Prisma,
- * because at a rush every round trip and every ORM query plan is paid by every booking.
+ * data-modifying parts succeed or fail together (docs/design.md §4). Named statements on the
+ * pool (`runnerFor`, @railgraph/database), because at a rush every round trip, every ORM layer
+ * and every query plan is paid by every booking.
  */
 
-/** A unique index refused the row: P2002 from the ORM, 23505 from a raw statement. */
+/** A unique index refused the row: P2002 from the ORM, 23505 from a raw statement (through the ORM or `pg`). */
 export function isUniqueViolation(error: unknown): boolean {
+  // `pg`'s DatabaseError: a named statement run on the pool (`runnerFor`).
+  if (error instanceof Error && 'code' in error && error.code === '23505' && !('clientVersion' in error)) return true;
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (error.code === 'P2002') return true;
   const meta = error.meta as
@@ -40,7 +44,7 @@ export interface NewBooking {
 export async function claimKey(prisma: PrismaClient, b: NewBooking): Promise<boolean> {
   const now = new Date();
   const { quote } = b;
-  const rows = await prisma.$queryRaw<Array<{ id: string }>>`
+  const rows = await runnerFor(prisma).run<{ id: string }>(statement('tickets.claim-key')`
     INSERT INTO "Booking" ("id", "ownerKind", "ownerId", "idempotencyKey", "requestHash", "status", "quoteId",
       "runId", "fromStop", "toStop", "seatClass", "totalMinor", "currency", "holdId", "departure",
       "departureTimeZone", "createdAt", "updatedAt")
@@ -50,7 +54,7 @@ export async function claimKey(prisma: PrismaClient, b: NewBooking): Promise<boo
       ${quote.departure ? new Date(quote.departure.at) : null}::timestamp(3), ${quote.departure?.timeZone ?? null},
       ${now}, ${now})
     ON CONFLICT ("ownerKind", "ownerId", "idempotencyKey") DO NOTHING
-    RETURNING "id"`;
+    RETURNING "id"`);
   return rows.length === 1;
 }
 
@@ -74,13 +78,14 @@ export async function recordHeldSeats(
   payment: PaymentToAuthorize | null,
 ): Promise<void> {
   const now = new Date();
+  const run = runnerFor(prisma);
   if (!payment) {
-    await prisma.$executeRaw`
+    await run.run(statement('tickets.record-held-seats')`
       UPDATE "Booking" SET "heldSeats" = ${seats.map(seatIdOf)}::text[], "updatedAt" = ${now}
-      WHERE "id" = ${bookingId}::uuid AND "status" = 'PENDING'`;
+      WHERE "id" = ${bookingId}::uuid AND "status" = 'PENDING'`);
     return;
   }
-  await prisma.$executeRaw`
+  await run.run(statement('tickets.record-held-seats-and-payment')`
     WITH held AS (
       UPDATE "Booking" SET "heldSeats" = ${seats.map(seatIdOf)}::text[], "updatedAt" = ${now}
       WHERE "id" = ${bookingId}::uuid AND "status" = 'PENDING'
@@ -90,7 +95,7 @@ export async function recordHeldSeats(
       "updatedAt")
     SELECT held."id", ${payment.provider}, ${payment.method}, ${payment.amountMinor}, ${payment.currency},
       'AUTHORIZING', ${now}, ${now}
-    FROM held`;
+    FROM held`);
 }
 
 export interface TicketRow {
@@ -164,7 +169,7 @@ export async function commitBooking(
   const onAccount = !card;
   let moved: Array<{ booking: StoredRow; tickets: StoredRow[] }>;
   try {
-    moved = await prisma.$queryRaw<Array<{ booking: StoredRow; tickets: StoredRow[] }>>`
+    moved = await runnerFor(prisma).run<{ booking: StoredRow; tickets: StoredRow[] }>(statement('tickets.commit')`
       WITH moved AS (
         UPDATE "Booking" SET "status" = 'CONFIRMED', "updatedAt" = ${now}
         WHERE "id" = ${c.bookingId}::uuid AND "status" = 'PENDING'
@@ -210,7 +215,7 @@ export async function commitBooking(
         FROM moved WHERE ${onAccount}
       )
       SELECT row_to_json(moved) AS booking, (SELECT coalesce(json_agg(tickets), '[]') FROM tickets) AS tickets
-      FROM moved`;
+      FROM moved`);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const seats = c.seats.map(seatIdOf);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { runnerFor, statement } from '@railgraph/database';
 import { coalescingEach } from '@railgraph/service-kit';
 import type { PrismaClient, SandboxPayment } from '../__generated__/prisma/client.js';
 import { isUniqueViolation } from '../booking/saga-statements.js';
@@ -104,10 +105,12 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
    * answer is the payment moved, or null for one that was not AUTHORIZED.
    */
   const captureTogether = coalescingEach<string, SandboxPayment | null>(async (ids) => {
-    const moved = await prisma.$queryRaw<SandboxPayment[]>`
+    const moved = await runnerFor(prisma).run<SandboxPayment & Record<string, unknown>>(statement(
+      'tickets.sandbox-capture',
+    )`
       UPDATE "SandboxPayment" SET "status" = 'CAPTURED', "capturedMinor" = "amountMinor", "updatedAt" = now()
       WHERE "id" = ANY(${ids}::text[]) AND "status" = 'AUTHORIZED'
-      RETURNING *`;
+      RETURNING *`);
     const byMovedId = new Map(moved.map((payment) => [payment.id, payment]));
     // The same payment twice in a batch moves once: the second caller reads it as it is.
     return ids.map((id) => {
@@ -131,9 +134,15 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
             : 'AUTHORIZED';
       // One row per key, whoever writes first: a retry reads it back, in the same statement.
       // (A concurrent twin that committed after this statement's snapshot is read by a second.)
-      const declineCode = !behaviour ? 'invalid_payment_method' : behaviour.outcome === 'decline' ? behaviour.code : null;
+      const declineCode = !behaviour
+        ? 'invalid_payment_method'
+        : behaviour.outcome === 'decline'
+          ? behaviour.code
+          : null;
       const clientSecret = status === 'REQUIRES_ACTION' ? `${id}_secret_${randomBytes(12).toString('hex')}` : null;
-      const [written] = await prisma.$queryRaw<SandboxPayment[]>`
+      const [written] = await runnerFor(prisma).run<SandboxPayment & Record<string, unknown>>(statement(
+        'tickets.sandbox-authorize',
+      )`
         WITH inserted AS (
           INSERT INTO "SandboxPayment" ("id", "idempotencyKey", "amountMinor", "currency", "method", "status",
             "declineCode", "clientSecret", "updatedAt")
@@ -145,7 +154,7 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
         SELECT * FROM inserted
         UNION ALL
         SELECT * FROM "SandboxPayment"
-        WHERE "idempotencyKey" = ${request.idempotencyKey} AND NOT EXISTS (SELECT 1 FROM inserted)`;
+        WHERE "idempotencyKey" = ${request.idempotencyKey} AND NOT EXISTS (SELECT 1 FROM inserted)`);
       const stored =
         written ??
         (await prisma.sandboxPayment.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } }));

@@ -1,3 +1,4 @@
+import { runnerFor, statement } from '@railgraph/database';
 import { coalescing } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { PaymentProvider, ProviderPaymentState } from './provider.js';
@@ -114,12 +115,13 @@ const recorders = new WeakMap<PrismaClient, (record: CaptureRecord) => Promise<v
 function capturesRecorder(prisma: PrismaClient): (record: CaptureRecord) => Promise<void> {
   let recorder = recorders.get(prisma);
   if (!recorder) {
-    recorder = coalescing<CaptureRecord>(
-      (records) => prisma.$executeRaw`
+    const run = runnerFor(prisma);
+    recorder = coalescing<CaptureRecord>((records) =>
+      run.run(statement('tickets.record-captures')`
         UPDATE "Payment" AS payment SET "capturedMinor" = captured."capturedMinor", "updatedAt" = now(),
           "status" = CASE WHEN payment."status" = 'AUTHORIZED' THEN 'CAPTURED'::"PaymentStatus" ELSE payment."status" END
         FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS captured("bookingId" uuid, "capturedMinor" int)
-        WHERE payment."bookingId" = captured."bookingId"`,
+        WHERE payment."bookingId" = captured."bookingId"`),
     );
     recorders.set(prisma, recorder);
   }
