@@ -51,7 +51,8 @@ export class RedisConnection {
     this.clustered = (options.clusterNodes?.length ?? 0) > 0;
     this.redis = this.clustered
       ? clusterClient(options)
-      : new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true });
+      : // Commands issued in one tick (a rush's holds and confirmations) go out in one write.
+        new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true, enableAutoPipelining: true });
     this.redis.on('error', options.onConnectionError ?? (() => undefined));
   }
 
