@@ -14,9 +14,9 @@
 // 600 MB for all processes together after a cold start and 1,000 bookings.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { passableTempDir } from '@railgraph/database/embedded';
 import os from 'node:os';
-import path from 'node:path';
 import { freePortBlock, graphql, SYSTEM_TEST_RATE_LIMITS, type GraphQLResponse } from '@railgraph/launcher/system';
 import { BOOK_JOURNEY, failureOf, signUpTraveller, standardQuotes, TEST_PAYMENT_METHOD } from '../lib/journeys.js';
 import { memoryOf, processesOf } from '../lib/proc.js';
@@ -150,9 +150,7 @@ async function startOnce(dataDir: string, withBookings: boolean): Promise<Start>
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const results: { baseline: number[]; cold: Start[]; warm: Start[] } = { baseline: [], cold: [], warm: [] };
 for (let round = 0; round < rounds; round += 1) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'railgraph-startup-'));
-  // The embedded PostgreSQL server runs as another user when this is root: it must pass through.
-  chmodSync(dataDir, 0o711);
+  const dataDir = await passableTempDir('railgraph-startup-');
   try {
     results.baseline.push(baselineMs());
     results.cold.push(await startOnce(dataDir, true));

@@ -17,9 +17,9 @@
 // REDIS_URL and *_DATABASE_URL are handed to the system as `npm start` would take them; Redis
 // keys live under a unique prefix and are deleted at the end.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { passableTempDir } from '@railgraph/database/embedded';
 import os from 'node:os';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createMemoryEngine, createRedisEngine, type InventoryEngine } from '@railgraph/inventory/engine';
 import { graphql, startSystem, type RunningSystem } from '@railgraph/launcher/system';
@@ -134,9 +134,7 @@ async function loadAverage(): Promise<string> {
   return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
 }
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'railgraph-bench-booking-'));
-// The embedded PostgreSQL server runs as another user when this is root: it must pass through.
-await chmod(dataDir, 0o711);
+const dataDir = await passableTempDir('railgraph-bench-booking-');
 let system: RunningSystem | undefined;
 
 async function stop(): Promise<void> {

@@ -13,13 +13,13 @@
 // search is sent to the subgraph and through the gateway in turn. Everything it creates
 // is removed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase, type DatabaseSettings } from '@railgraph/database';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@railgraph/database/embedded';
+import { passableTempDir, startEmbeddedPostgres, type EmbeddedPostgres } from '@railgraph/database/embedded';
 import { freePortBlock } from '@railgraph/launcher/system';
 import {
   DEFAULT_CONSIST_RULES,
@@ -170,9 +170,7 @@ function summary(samples: readonly Sample[]): Summary {
 
 /** The embedded PostgreSQL server, in a scratch folder, with a database for each scale. */
 async function startEmbedded(): Promise<{ server: EmbeddedPostgres; dir: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'trains-bench-embedded-'));
-  // The server runs as another user when this is root: it must pass through.
-  await chmod(dir, 0o711);
+  const dir = await passableTempDir('trains-bench-embedded-');
   let output = '';
   try {
     const server = await startEmbeddedPostgres({
@@ -319,9 +317,8 @@ try {
   // The gateway's share, on the largest timetable.
   const largest = results.at(-1)!;
   const base = Number(values['base-port']);
-  const scratch = await mkdtemp(path.join(tmpdir(), 'trains-bench-system-'));
-  // The other services' databases are on its embedded server, run as another user when this is root.
-  await chmod(scratch, 0o711);
+  // The other services' databases are on its embedded server.
+  const scratch = await passableTempDir('trains-bench-system-');
   const system = launchSystem(
     { ...portVariables(base), DATA_DIR: scratch, TRAINS_DATABASE_URL: largest.databaseUrl!, LOG_LEVEL: 'warn' },
     240_000,

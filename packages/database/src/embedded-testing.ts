@@ -1,10 +1,9 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/index.js';
+import { passableTempDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/index.js';
 
 /**
  * Embedded PostgreSQL servers for tests: the one a whole `vitest run` shares (started by the
@@ -35,9 +34,7 @@ const PORTS = { from: 20_000, to: 32_000 };
 
 /** Starts an embedded server on a free port in a new temporary folder, with `databases` made. */
 export async function startTestPostgres(label: string, databases: readonly string[] = []): Promise<TestPostgres> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), `railgraph-${label}-pg-`));
-  // Run as root, the server runs as another user, who must pass through this folder.
-  await chmod(dir, 0o755);
+  const dir = await passableTempDir(`railgraph-${label}-pg-`);
   let lastError: unknown;
   // A port found free may be taken before the server binds it: another port then.
   for (let attempt = 0; attempt < 5; attempt += 1) {

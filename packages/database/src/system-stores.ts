@@ -1,8 +1,7 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatabaseSettings } from './database.js';
-import { startEmbeddedPostgres } from './embedded/index.js';
+import { passableTempDir, startEmbeddedPostgres } from './embedded/index.js';
 import { freePort, startTestPostgres, stopServer, type TestPostgres } from './embedded-testing.js';
 import { deleteKeys, redisTestUrl, uniquePrefix } from './redis-testing.js';
 import { createTestDatabase, postgresAdminUrl, type TestDatabase } from './testing.js';
@@ -67,9 +66,7 @@ export async function systemStores(
   label: string,
   options: SystemStoresOptions = {},
 ): Promise<SystemStores> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), `railgraph-${label}-`));
-  // Run as root, the embedded server runs as another user, who must pass through this folder.
-  await chmod(dataDir, 0o755);
+  const dataDir = await passableTempDir(`railgraph-${label}-`);
   const onRedis = stores === 'real' || options.redis === true;
   const redis = onRedis ? redisStores(label, options.redisUrl ?? redisTestUrl()) : undefined;
   let databases: { urls: Record<StoreService, string>; drop(): Promise<void> } | undefined;

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readConnection, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded/index.js';
+import { passableTempDir, readConnection, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded/index.js';
 
 /** A port nothing listens on now (the kernel's pick). */
 const freePort = () =>
@@ -26,8 +26,7 @@ describe('the embedded PostgreSQL server', () => {
   });
 
   async function folder(): Promise<string> {
-    const made = await mkdtemp(path.join(os.tmpdir(), 'railgraph-embedded-'));
-    await chmod(made, 0o711); // passable by the server's user when this runs as root
+    const made = await passableTempDir('railgraph-embedded-');
     folders.push(made);
     return path.join(made, 'postgres');
   }

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { passableTempDir } from '@railgraph/database/embedded';
 
 /**
  * A whole Railgraph system started from its launcher, for the system tests and `npm run load`:
@@ -99,9 +99,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     postgres: base + 7,
   };
   // A caller may bring its own data folder; cleanup waits for the processes using it either way.
-  const dataDir = extraEnv['DATA_DIR'] ?? (await mkdtemp(path.join(os.tmpdir(), 'railgraph-e2e-')));
-  // Passable by others (not readable): run as root, the launcher runs PostgreSQL as another user.
-  if (!extraEnv['DATA_DIR']) await chmod(dataDir, 0o711);
+  const dataDir = extraEnv['DATA_DIR'] ?? (await passableTempDir('railgraph-e2e-'));
   const serviceSecrets = {
     tickets: randomBytes(32).toString('base64url'),
     inventory: randomBytes(32).toString('base64url'),

@@ -1,3 +1,4 @@
 export * from './binaries.js';
 export * from './connection.js';
 export * from './server.js';
+export * from './temp-dir.js';
