@@ -178,7 +178,6 @@ export async function graphql<T = Record<string, unknown>>(
   return { status: response.status, ...body };
 }
 
-/** Resolves once every port refuses connections, or rejects after `ms`. */
 /** Live processes started for this system: every one carries its DATA_DIR in its environment (Linux /proc). */
 export async function processesOf(dataDir: string): Promise<number[]> {
   const pids: number[] = [];
@@ -201,6 +200,7 @@ export async function processesGone(dataDir: string, ms = 15_000): Promise<void>
   if (left.length > 0) throw new Error(`processes left behind: ${left.join(', ')}`);
 }
 
+/** Resolves once every port refuses connections, or rejects after `ms`. */
 export async function portsClosed(ports: number[], ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
