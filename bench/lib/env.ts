@@ -12,6 +12,9 @@ export const redisUrl = (): string => redisUrlIfSet() ?? 'redis://127.0.0.1:6379
  */
 export const ticketsDatabaseUrlSet = (): boolean => Boolean(process.env['TICKETS_DATABASE_URL']);
 
+/** TICKETS_DATABASE_URL as set, if it is. */
+export const ticketsDatabaseUrlIfSet = (): string | undefined => process.env['TICKETS_DATABASE_URL'] || undefined;
+
 /** TEST_POSTGRES_URL: a PostgreSQL database to connect to, to create and drop the benchmarks' own databases. */
 export const postgresAdminUrl = (): string =>
   process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

@@ -18,12 +18,13 @@
 // keys live under a unique prefix and are deleted at the end.
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
+import { openDatabase } from '@railgraph/database';
 import { passableTempDir } from '@railgraph/database/embedded';
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import { createMemoryEngine, createRedisEngine, type InventoryEngine } from '@railgraph/inventory/engine';
 import { graphql, startSystem, type RunningSystem } from '@railgraph/launcher/system';
-import { postgresAdminUrl, redisUrlIfSet, ticketsDatabaseUrlSet } from '../lib/env.js';
+import { postgresAdminUrl, redisUrlIfSet, ticketsDatabaseUrlIfSet, ticketsDatabaseUrlSet } from '../lib/env.js';
 import {
   BOOK_JOURNEY,
   failureOf,
@@ -65,6 +66,39 @@ function cpuUsed(pids: Pids, before: Map<number, number>, after: Map<number, num
       }, 0),
     ]),
   );
+}
+
+/**
+ * The stores' own processes on this machine, so their CPU per booking is counted too: the
+ * PostgreSQL backends connected to tickets' database (its pool's connections, open since the
+ * warm-up) and the Redis server. Only when they are given by URL (a server of this machine);
+ * the embedded server's processes are already among the system's.
+ */
+async function storeProcesses(): Promise<Pids> {
+  const found: Pids = {};
+  const databaseUrl = ticketsDatabaseUrlIfSet();
+  if (databaseUrl) {
+    const db = await openDatabase({ url: databaseUrl, poolSize: 1 });
+    try {
+      const rows = await db.sql.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      found['postgres (tickets)'] = rows.map((row) => row.pid);
+    } finally {
+      await db.close();
+    }
+  }
+  if (redisUrl) {
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      const info = await redis.info('server');
+      const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+      if (Number.isInteger(pid)) found['redis'] = [pid];
+    } finally {
+      redis.disconnect();
+    }
+  }
+  return found;
 }
 
 const percentile = (sorted: readonly number[], p: number): number =>
@@ -198,6 +232,7 @@ try {
   // Listed after the warm-up, once the services' pools have opened their PostgreSQL connections.
   const pids: Pids = { bench: [process.pid] };
   for (const { name, pid } of await processesOf(dataDir)) pids[name] = [...(pids[name] ?? []), pid];
+  Object.assign(pids, await storeProcesses());
 
   // The yardstick: the same PostgreSQL server's TPC-B-like throughput, just before.
   const tpcb = ticketsDatabaseUrlSet() ? await pgbenchTps(postgresAdminUrl(), seconds) : undefined;
