@@ -63,7 +63,7 @@ describe("the web app's operations", () => {
 
 describe('the supergraph as the cost estimate reads it', () => {
   it('finds the fields resolved with another subgraph’s data from its join directives', () => {
-    expect([...fanOut].sort()).toEqual(['Journey.availability', 'Journey.fares', 'TrainRun.seatMap']);
+    expect([...fanOut].sort()).toEqual(['Journey.availability', 'Journey.fares', 'TrainRun.seatMap', 'Trip.fares']);
   });
 
   it('documents a maximum for every page-size argument', () => {
@@ -81,6 +81,7 @@ describe('the supergraph as the cost estimate reads it', () => {
       'Query.bookingEvents(first: 1-100)',
       'Query.myBookings(first: 1-50)',
       'Query.searchJourneys(first: 1-50)',
+      'Query.searchTrips(first: 1-50)',
       'Query.stations(first: 1-100)',
       'User.bookings(first: 1-50)',
     ]);

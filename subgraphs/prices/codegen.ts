@@ -14,6 +14,7 @@ const config: CodegenConfig = {
         mapperTypeSuffix: 'Model',
         mappers: {
           Journey: '../quotes/journey.js#JourneyEntity',
+          Trip: '../quotes/trip.js#TripEntity',
           FareOffer: '../quotes/offers.js#FareOffer',
         },
       },

@@ -17,6 +17,7 @@ const config: CodegenConfig = {
           TrainRun: '../timetable/model.js#TrainRun as TrainRunModel',
           RunStop: '../timetable/model.js#RunStop as RunStopModel',
           Journey: '../timetable/model.js#Journey as JourneyModel',
+          Trip: '../timetable/model.js#Trip as TripModel',
           Consist: '../consist/layout.js#ConsistLayout',
           Coach: '../consist/layout.js#CoachLayout',
           Seat: '../consist/layout.js#SeatLayout',

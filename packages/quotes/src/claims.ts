@@ -19,6 +19,18 @@ export interface QuotedPassenger {
   age?: number | undefined;
 }
 
+/**
+ * One journey of a trip with changes, as its quote binds it: the leg's own price per passenger,
+ * so a booking can charge (and a refund give back) each ride, and its own departure.
+ */
+export interface QuoteLeg {
+  journey: JourneyKey;
+  /** Minor units per passenger for this leg, in request order. */
+  breakdown: number[];
+  /** When the leg leaves its boarding station, and that station's IANA time zone. */
+  departure: { at: Date; timeZone: string };
+}
+
 export interface QuoteClaims {
   quoteId: string;
   journey: JourneyKey;
@@ -36,6 +48,12 @@ export interface QuoteClaims {
    * before prices carried them.
    */
   departure?: { at: Date; timeZone: string } | undefined;
+  /**
+   * A trip with changes: its journeys in order, at least two. `journey` and `departure` are then
+   * the first leg's, and each passenger's `breakdown` entry is the sum of their legs' entries.
+   * Absent for a quote on one journey, which is all a quote was before trips.
+   */
+  legs?: QuoteLeg[] | undefined;
 }
 
 export const QUOTE_ISSUER = 'urn:railgraph:prices';
@@ -45,16 +63,60 @@ export const QUOTE_ALGORITHM = 'ES256';
 
 const minorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+const journeyKeySchema = z
+  .object({
+    runId: z.string().min(1),
+    fromStop: z.number().int().min(0),
+    toStop: z.number().int().min(1),
+  })
+  .refine((journey) => journey.fromStop < journey.toStop, 'fromStop must precede toStop');
+
+const departureSchema = z.strictObject({
+  at: z.iso.datetime(),
+  timeZone: z.string().refine(isTimeZone, 'not an IANA time zone'),
+});
+
+const legSchema = z.strictObject({
+  journey: journeyKeySchema,
+  breakdown: z.array(minorUnits),
+  departure: departureSchema,
+});
+
+type JourneyKeyPayload = z.output<typeof journeyKeySchema>;
+const sameJourney = (a: JourneyKeyPayload, b: JourneyKeyPayload) =>
+  a.runId === b.runId && a.fromStop === b.fromStop && a.toStop === b.toStop;
+
+interface LegsToCheck {
+  journey: JourneyKeyPayload;
+  breakdown: readonly number[];
+  departure?: { at: string; timeZone: string } | undefined;
+  legs?: ReadonlyArray<z.output<typeof legSchema>> | undefined;
+}
+
+/**
+ * The rules a trip quote's legs must keep (see `QuoteClaims.legs`), as one predicate so that
+ * signing and verifying apply the same ones. Connecting legs is trains' business, not checked here.
+ */
+function legsAddUp({ journey, breakdown, departure, legs }: LegsToCheck): boolean {
+  if (legs === undefined) return true;
+  const first = legs[0];
+  if (legs.length < 2 || !first || !departure) return false;
+  const startsTheTrip =
+    sameJourney(first.journey, journey) &&
+    Date.parse(first.departure.at) === Date.parse(departure.at) &&
+    first.departure.timeZone === departure.timeZone;
+  if (!startsTheTrip || legs.some((leg) => leg.breakdown.length !== breakdown.length)) return false;
+  return breakdown.every(
+    (amount, i) => legs.reduce((sum, leg) => sum + (leg.breakdown[i] ?? Number.NaN), 0) === amount,
+  );
+}
+
 /** The JWT payload besides the registered claims (`iss`, `jti`, `iat`, `exp`). */
 export const quotePayloadSchema = z
   .object({
     jti: z.string().min(1),
     exp: z.number().int(),
-    journey: z.object({
-      runId: z.string().min(1),
-      fromStop: z.number().int().min(0),
-      toStop: z.number().int().min(1),
-    }),
+    journey: journeyKeySchema,
     seatClass: z.enum(['STANDARD', 'FIRST']),
     passengers: z
       .array(
@@ -67,19 +129,15 @@ export const quotePayloadSchema = z
     total: z.object({ amountMinor: minorUnits, currency: z.string().regex(/^[A-Z]{3}$/) }),
     breakdown: z.array(minorUnits),
     ruleVersion: z.number().int().min(1),
-    departure: z
-      .strictObject({
-        at: z.iso.datetime(),
-        timeZone: z.string().refine(isTimeZone, 'not an IANA time zone'),
-      })
-      .optional(),
+    departure: departureSchema.optional(),
+    legs: z.array(legSchema).optional(),
   })
-  .refine((p) => p.journey.fromStop < p.journey.toStop, 'fromStop must precede toStop')
   .refine((p) => p.breakdown.length === p.passengers.length, 'one breakdown entry per passenger')
   .refine(
     (p) => p.breakdown.reduce((sum, amount) => sum + amount, 0) === p.total.amountMinor,
     'breakdown must sum to total',
-  );
+  )
+  .refine(legsAddUp, "a trip has at least two legs, the first being the quote's journey, that add up to the breakdown");
 
 export type QuotePayload = z.output<typeof quotePayloadSchema>;
 
@@ -96,7 +154,42 @@ export function claimsOfPayload(payload: QuotePayload): QuoteClaims {
     ...(payload.departure
       ? { departure: { at: new Date(payload.departure.at), timeZone: payload.departure.timeZone } }
       : {}),
+    ...(payload.legs
+      ? {
+          legs: payload.legs.map((leg) => ({
+            journey: { ...leg.journey },
+            breakdown: [...leg.breakdown],
+            departure: { at: new Date(leg.departure.at), timeZone: leg.departure.timeZone },
+          })),
+        }
+      : {}),
   };
+}
+
+/** The quote's legs as they go into the payload, with the checks verification makes (see `legsAddUp`). */
+export function legsPayloadOf(claims: QuoteClaims): Array<z.output<typeof legSchema>> | undefined {
+  if (!claims.legs) return undefined;
+  const iso = (departure: { at: Date; timeZone: string }) => ({
+    at: departure.at.toISOString(),
+    timeZone: departure.timeZone,
+  });
+  const legs = claims.legs.map((leg) => ({
+    journey: { runId: leg.journey.runId, fromStop: leg.journey.fromStop, toStop: leg.journey.toStop },
+    breakdown: [...leg.breakdown],
+    departure: iso(leg.departure),
+  }));
+  const quote = {
+    journey: claims.journey,
+    breakdown: claims.breakdown,
+    departure: claims.departure ? iso(claims.departure) : undefined,
+    legs,
+  };
+  if (!legsAddUp(quote)) {
+    throw new Error(
+      "a trip quote needs at least two legs, the first being the quote's journey and departure, adding up to its breakdown",
+    );
+  }
+  return legs;
 }
 
 /** A passenger with no age field when none was given, so equal passengers compare equal. */

@@ -1,6 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { SignJWT, type CryptoKey } from 'jose';
-import { QUOTE_ALGORITHM, QUOTE_ISSUER, QUOTE_TOKEN_TYPE, quotedPassenger, type QuoteClaims } from './claims.js';
+import {
+  QUOTE_ALGORITHM,
+  QUOTE_ISSUER,
+  QUOTE_TOKEN_TYPE,
+  legsPayloadOf,
+  quotedPassenger,
+  type QuoteClaims,
+} from './claims.js';
 
 export interface QuoteSigningKey {
   kid: string;
@@ -10,6 +17,7 @@ export interface QuoteSigningKey {
 /**
  * Signs a quote as a compact JWS (ES256, with `kid`). JWT times are whole seconds, so
  * `expiresAt` is truncated to the second: callers that show the expiry should do the same.
+ * A trip's quote (with `legs`) throws unless its legs add up as `QuoteClaims.legs` says.
  */
 export async function signQuote(claims: QuoteClaims, key: QuoteSigningKey): Promise<string> {
   if (claims.breakdown.length !== claims.passengers.length) {
@@ -18,6 +26,8 @@ export async function signQuote(claims: QuoteClaims, key: QuoteSigningKey): Prom
   if (claims.breakdown.reduce((sum, amount) => sum + amount, 0) !== claims.total.amountMinor) {
     throw new Error('a quote breakdown must sum to its total');
   }
+  // Checked here as verification will check it, so prices never hands out a trip quote tickets refuses.
+  const legs = legsPayloadOf(claims);
   return new SignJWT({
     journey: { runId: claims.journey.runId, fromStop: claims.journey.fromStop, toStop: claims.journey.toStop },
     seatClass: claims.seatClass,
@@ -28,6 +38,7 @@ export async function signQuote(claims: QuoteClaims, key: QuoteSigningKey): Prom
     ...(claims.departure
       ? { departure: { at: claims.departure.at.toISOString(), timeZone: claims.departure.timeZone } }
       : {}),
+    ...(legs ? { legs } : {}),
   })
     .setProtectedHeader({ alg: QUOTE_ALGORITHM, kid: key.kid, typ: QUOTE_TOKEN_TYPE })
     .setIssuer(QUOTE_ISSUER)

@@ -34,7 +34,8 @@ export interface QuoteRequest {
 export interface QuoteVerifier {
   /**
    * The quote's claims when it was signed by prices, has not expired and matches the
-   * request. Throws DomainError QUOTE_INVALID, QUOTE_EXPIRED or QUOTE_MISMATCH, or
+   * request; a trip's quote only when its legs add up (`QuoteClaims.legs`), since the legs are
+   * what each ride is charged from. Throws DomainError QUOTE_INVALID, QUOTE_EXPIRED or QUOTE_MISMATCH, or
    * SERVICE_UNAVAILABLE when prices' keys cannot be fetched.
    */
   verify(token: string, request: QuoteRequest): Promise<QuoteClaims>;

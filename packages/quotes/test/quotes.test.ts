@@ -81,6 +81,83 @@ describe('quotes', () => {
     expect(await codeOf(verifier().verify(signed, request))).toBe('QUOTE_INVALID');
   });
 
+  describe('a trip with changes', () => {
+    const firstDeparture = { at: new Date('2026-12-01T09:15:00Z'), timeZone: 'Europe/Amsterdam' };
+    const trip: QuoteClaims = {
+      ...claims,
+      quoteId: 'q-trip',
+      departure: firstDeparture,
+      legs: [
+        { journey: claims.journey, breakdown: [2000, 1000, 0], departure: firstDeparture },
+        {
+          journey: { runId: 'ICE12:2026-12-01', fromStop: 2, toStop: 5 },
+          breakdown: [1000, 500, 0],
+          departure: { at: new Date('2026-12-01T11:02:00Z'), timeZone: 'Europe/Berlin' },
+        },
+      ],
+    };
+
+    it('binds every leg with its own price per passenger and departure', async () => {
+      const signed = await signQuote(trip, prices.key);
+      expect(await verifier().verify(signed, request)).toEqual(trip);
+    });
+
+    it('refuses to sign legs that do not add up, do not start at the quoted journey or are fewer than two', async () => {
+      const [first, second] = trip.legs as [NonNullable<QuoteClaims['legs']>[0], NonNullable<QuoteClaims['legs']>[0]];
+      const wrong: QuoteClaims[] = [
+        { ...trip, legs: [first] },
+        { ...trip, legs: [] },
+        { ...trip, legs: [first, { ...second, breakdown: [1000, 500, 1] }] },
+        { ...trip, legs: [first, { ...second, breakdown: [1000, 500] }] },
+        { ...trip, legs: [second, first] },
+        { ...trip, departure: undefined },
+        { ...trip, legs: [{ ...first, departure: second.departure }, second] },
+      ];
+      for (const quote of wrong) await expect(signQuote(quote, prices.key)).rejects.toThrow(/trip quote/);
+    });
+
+    // Signed honestly by prices' key, so only the payload rules can catch them.
+    const signedPayload = async (alter: (payload: Record<string, unknown>) => void) => {
+      const [, payload] = (await signQuote(trip, prices.key)).split('.') as [string, string];
+      const body = decodePart(payload);
+      alter(body);
+      const { SignJWT } = await import('jose');
+      return new SignJWT(body)
+        .setProtectedHeader({ alg: 'ES256', kid: 'prices-1', typ: 'railgraph-quote+jwt' })
+        .sign(prices.key.privateKey);
+    };
+    type LegPayload = { journey: unknown; breakdown: number[]; departure: unknown };
+    const badPayloads: Array<[string, (payload: Record<string, unknown>) => void]> = [
+      ['one leg', (p) => void (p['legs'] = (p['legs'] as LegPayload[]).slice(0, 1))],
+      ['legs that add up to less than the breakdown', (p) => void ((p['legs'] as LegPayload[])[1]!.breakdown[0] = 900)],
+      ['a leg without an entry per passenger', (p) => void (p['legs'] as LegPayload[])[1]!.breakdown.pop()],
+      ['legs in another order than the quoted journey', (p) => void (p['legs'] as LegPayload[]).reverse()],
+      ['no departure', (p) => void delete p['departure']],
+      [
+        'a first leg without a departure',
+        (p) => void delete (p['legs'] as Array<Record<string, unknown>>)[0]!['departure'],
+      ],
+      ['a leg without a departure', (p) => void delete (p['legs'] as Array<Record<string, unknown>>)[1]!['departure']],
+      [
+        'a leg with stops reversed',
+        (p) => void ((p['legs'] as LegPayload[])[1]!.journey = { runId: 'X:2026-12-01', fromStop: 5, toStop: 2 }),
+      ],
+      ['a negative leg price', (p) => void ((p['legs'] as LegPayload[])[1]!.breakdown = [-1000, 500, 0])],
+    ];
+    it.each(badPayloads)('rejects a trip quote with %s as QUOTE_INVALID', async (_name, alter) => {
+      expect(await codeOf(verifier().verify(await signedPayload(alter), request))).toBe('QUOTE_INVALID');
+    });
+
+    it('rejects a trip quote whose leg price was altered under the old signature as QUOTE_INVALID', async () => {
+      const [header, payload, signature] = (await signQuote(trip, prices.key)).split('.') as [string, string, string];
+      const changed = decodePart(payload);
+      const legs = changed['legs'] as LegPayload[];
+      legs[0]!.breakdown = [1000, 1000, 0];
+      legs[1]!.breakdown = [2000, 500, 0];
+      expect(await codeOf(verifier().verify(`${header}.${b64(changed)}.${signature}`, request))).toBe('QUOTE_INVALID');
+    });
+  });
+
   it('signs ES256 with the key id in the header', () => {
     const header = decodePart(token.split('.')[0] ?? '');
     expect(header).toMatchObject({ alg: 'ES256', kid: 'prices-1' });

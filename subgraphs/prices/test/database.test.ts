@@ -188,6 +188,63 @@ async function tariffChange(settings: DatabaseSettings) {
   }
 }
 
+const departingAt = (at: string) => ({ at: new Date(at), timeZone: 'Europe/Amsterdam' });
+
+/**
+ * A trip over midnight into a tariff change: each leg priced by its own service date's rules
+ * and the passenger paying their sum; legs whose rules differ in currency get no offer, with a warning.
+ */
+async function tripAcrossTariffs(settings: DatabaseSettings) {
+  const db = await openDatabase(settings);
+  const prisma = new PrismaClient({ adapter: db.adapter });
+  try {
+    await db.migrate(migrationsDir);
+    await seedFareRules(prisma);
+    await publishFareRules(prisma, ruleSetTwo, { validFrom: '2027-01-01' });
+    await publishFareRules(prisma, { ...DEFAULT_FARE_RULES, version: 3, currency: 'GBP' }, { validFrom: '2028-01-01' });
+    const keys = await loadSigningKeys(db.sql);
+    const now = new Date('2026-12-01T08:00:00Z');
+    const offers = createFareOffers({
+      rules: cachedFareRules(prisma, 0),
+      signingKey: keys.current,
+      quoteTtlMs: 15 * 60_000,
+      clock: () => now,
+    });
+    const warnings: unknown[] = [];
+    const log = { warn: (...args: unknown[]) => void warnings.push(args) };
+    const adult = [{ type: 'ADULT' as const }];
+    const leg = (serviceDate: string, at: string): PricedJourney => ({
+      ...journeyOn(serviceDate),
+      departure: departingAt(at),
+    });
+
+    const [offer, ...more] = await offers.offersForTrip(
+      [leg('2026-12-31', '2026-12-31T22:00:00Z'), leg('2027-01-01', '2027-01-01T01:00:00Z')],
+      adult,
+      log,
+    );
+    expect(more).toEqual([]);
+    expect(offer?.total).toEqual({ amountMinor: 3000 + 3300, currency: 'EUR' });
+    const claims = await createLocalQuoteVerifier(keys.jwks, { clock: () => now }).verify(offer?.quoteToken ?? '', {
+      passengers: ['ADULT'],
+    });
+    expect(claims.ruleVersion).toBe(1);
+    expect(claims.legs?.map((l) => l.breakdown)).toEqual([[3000], [3300]]);
+
+    const mixed = await offers.offersForTrip(
+      [leg('2027-12-31', '2027-12-31T22:00:00Z'), leg('2028-01-01', '2028-01-01T01:00:00Z')],
+      adult,
+      log,
+    );
+    expect(mixed).toEqual([]);
+    expect(JSON.stringify(warnings)).toContain('different currencies');
+    expect(JSON.stringify(warnings)).toContain('GBP');
+  } finally {
+    await prisma.$disconnect();
+    await db.close();
+  }
+}
+
 async function jwksKids(url: string): Promise<string[]> {
   const body = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
   return body.keys.map((k) => k.kid);
@@ -222,6 +279,10 @@ await describeEachDatabase('prices database', (database) => {
 
   it("prices travel from a new version's first date by it, leaving earlier dates and given quotes alone", async () => {
     await tariffChange(await database.settings());
+  });
+
+  it("prices each leg of a trip by its own date's rules, and gives no fares when their currencies differ", async () => {
+    await tripAcrossTariffs(await database.settings());
   });
 
   it('keeps the fares of a database seeded before demand pricing when migrating it', async () => {

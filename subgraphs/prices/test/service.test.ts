@@ -279,6 +279,203 @@ describe('prices subgraph', () => {
     expect(await raw(JSON.stringify({ query: '{ _service { nope } }' }))).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  describe('Trip.fares', () => {
+    const tripFaresQuery = /* GraphQL */ `
+      query ($r: [_Any!]!, $p: [PassengerInput!]!) {
+        _entities(representations: $r) {
+          ... on Trip {
+            id
+            fares(passengers: $p) {
+              seatClass
+              total {
+                amountMinor
+                currency
+              }
+              breakdown {
+                passenger
+                age
+                amount {
+                  amountMinor
+                  currency
+                }
+              }
+              expiresAt
+              quoteToken
+            }
+          }
+        }
+      }
+    `;
+    const leg = (overrides: Record<string, unknown> = {}) =>
+      journey({
+        departure: '2026-12-01T09:15:00.000Z',
+        origin: { __typename: 'Station', timeZone: 'Europe/Amsterdam' },
+        ...overrides,
+      });
+    const secondLeg = (overrides: Record<string, unknown> = {}) =>
+      leg({
+        runId: 'ICE12:2026-12-01',
+        fromStop: 2,
+        toStop: 5,
+        distanceKm: 120,
+        departure: '2026-12-01T11:40:00.000Z',
+        origin: { __typename: 'Station', timeZone: 'Europe/Berlin' },
+        availability: [
+          { seatClass: 'STANDARD', seatsLeft: 30, loadFactor: 0.6 },
+          { seatClass: 'FIRST', seatsLeft: 10, loadFactor: 0.1 },
+        ],
+        ...overrides,
+      });
+    const strip = ({ __typename: _, ...rest }: Record<string, unknown>) => rest;
+    const trip = (legs: Array<Record<string, unknown>>) => ({
+      __typename: 'Trip',
+      id: 'trip-1',
+      legs: legs.map(strip),
+    });
+
+    async function tripFares(representation: Record<string, unknown>, passengers: PassengerArg[]) {
+      const response = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: tripFaresQuery,
+          variables: {
+            r: [representation],
+            p: passengers.map((passenger) => (typeof passenger === 'string' ? { type: passenger } : passenger)),
+          },
+        }),
+      });
+      return (await response.json()) as GraphQLResponse<{ _entities: Array<{ fares: Offer[] } | null> }>;
+    }
+    const verifier = async () =>
+      createLocalQuoteVerifier(
+        (await (await fetch(`${service.url}/.well-known/jwks.json`)).json()) as { keys: object[] },
+      );
+    const amounts = (offer: Offer | undefined) => offer?.breakdown.map((b) => b.amount.amountMinor) ?? [];
+
+    it("charges each passenger the sum of the legs' fares, each leg priced as Journey.fares prices it", async () => {
+      const passengers: PassengerArg[] = ['ADULT', { type: 'CHILD', age: 7 }, 'SENIOR'];
+      const result = await tripFares(
+        trip([
+          leg({
+            availability: [
+              { seatClass: 'STANDARD', seatsLeft: 40, loadFactor: 0.2 },
+              { seatClass: 'FIRST', seatsLeft: 5, loadFactor: 0.1 },
+            ],
+          }),
+          secondLeg(),
+        ]),
+        passengers,
+      );
+      expect(result.errors).toBeUndefined();
+      const offers = result.data?._entities[0]?.fares ?? [];
+      expect(offers.map((o) => o.seatClass)).toEqual(['STANDARD', 'FIRST']);
+      const firstLegOffers =
+        (
+          await fares(
+            leg({
+              availability: [
+                { seatClass: 'STANDARD', seatsLeft: 40, loadFactor: 0.2 },
+                { seatClass: 'FIRST', seatsLeft: 5, loadFactor: 0.1 },
+              ],
+            }),
+            passengers,
+          )
+        ).data?._entities[0]?.fares ?? [];
+      const secondLegOffers = (await fares(secondLeg(), passengers)).data?._entities[0]?.fares ?? [];
+      for (const offer of offers) {
+        const one = amounts(firstLegOffers.find((o) => o.seatClass === offer.seatClass));
+        const two = amounts(secondLegOffers.find((o) => o.seatClass === offer.seatClass));
+        const summed = one.map((amount, i) => amount + (two[i] ?? Number.NaN));
+        expect(summed.length).toBe(3);
+        expect(amounts(offer)).toEqual(summed);
+        expect(offer.total).toEqual({ amountMinor: summed.reduce((a, b) => a + b, 0), currency: 'EUR' });
+        expect(offer.breakdown.map((b) => [b.passenger, b.age])).toEqual([
+          ['ADULT', null],
+          ['CHILD', 7],
+          ['SENIOR', null],
+        ]);
+      }
+      const [standard, first] = offers;
+      amounts(first).forEach((amount, i) => expect(amount).toBeGreaterThanOrEqual(amounts(standard)[i]!));
+    });
+
+    it('offers a class only when every leg has a seat in it for every passenger', async () => {
+      const codes = async (legs: Array<Record<string, unknown>>, passengers: PassengerArg[]) =>
+        (await tripFares(trip(legs), passengers)).data?._entities[0]?.fares.map((o) => o.seatClass);
+      // The first leg has 2 FIRST seats, the second 10.
+      expect(await codes([leg(), secondLeg()], ['ADULT', 'ADULT'])).toEqual(['STANDARD', 'FIRST']);
+      expect(await codes([leg(), secondLeg()], ['ADULT', 'ADULT', 'ADULT'])).toEqual(['STANDARD']);
+      expect(await codes([secondLeg(), leg()], ['ADULT', 'ADULT', 'ADULT'])).toEqual(['STANDARD']);
+      // A leg without first class at all.
+      const noFirst = secondLeg({ availability: [{ seatClass: 'STANDARD', seatsLeft: 30, loadFactor: 0.6 }] });
+      expect(await codes([leg(), noFirst], ['ADULT'])).toEqual(['STANDARD']);
+      const full = secondLeg({ availability: [{ seatClass: 'STANDARD', seatsLeft: 0, loadFactor: 1 }] });
+      expect(await codes([leg(), full], ['ADULT'])).toEqual([]);
+    });
+
+    it('signs one quote covering every leg that verifies and carries the legs', async () => {
+      const result = await tripFares(trip([leg(), secondLeg()]), ['YOUTH', 'ADULT']);
+      const offer = result.data?._entities[0]?.fares.find((o) => o.seatClass === 'STANDARD');
+      const claims = await (await verifier()).verify(offer?.quoteToken ?? '', { passengers: ['YOUTH', 'ADULT'] });
+      expect(claims).toMatchObject({
+        journey: { runId: 'IC501:2026-12-01', fromStop: 1, toStop: 4 },
+        departure: { at: new Date('2026-12-01T09:15:00Z'), timeZone: 'Europe/Amsterdam' },
+        seatClass: 'STANDARD',
+        total: offer?.total,
+        breakdown: amounts(offer),
+        ruleVersion: 1,
+      });
+      expect(claims.legs?.map((l) => [l.journey, l.departure])).toEqual([
+        [
+          { runId: 'IC501:2026-12-01', fromStop: 1, toStop: 4 },
+          { at: new Date('2026-12-01T09:15:00Z'), timeZone: 'Europe/Amsterdam' },
+        ],
+        [
+          { runId: 'ICE12:2026-12-01', fromStop: 2, toStop: 5 },
+          { at: new Date('2026-12-01T11:40:00Z'), timeZone: 'Europe/Berlin' },
+        ],
+      ]);
+      const [one, two] = claims.legs ?? [];
+      expect(one?.breakdown.map((amount, i) => amount + (two?.breakdown[i] ?? Number.NaN))).toEqual(claims.breakdown);
+      expect(one?.breakdown).toEqual(
+        amounts(
+          (await fares(leg(), ['YOUTH', 'ADULT'])).data?._entities[0]?.fares.find((o) => o.seatClass === 'STANDARD'),
+        ),
+      );
+    });
+
+    it('quotes a trip of one journey exactly as the journey, without legs', async () => {
+      const result = await tripFares(trip([leg()]), ['ADULT']);
+      const offers = result.data?._entities[0]?.fares ?? [];
+      const direct = (await fares(leg(), ['ADULT'])).data?._entities[0]?.fares ?? [];
+      expect(offers.map((o) => [o.seatClass, o.total])).toEqual(direct.map((o) => [o.seatClass, o.total]));
+      const claims = await (await verifier()).verify(offers[0]?.quoteToken ?? '', { passengers: ['ADULT'] });
+      expect(claims.legs).toBeUndefined();
+      expect(claims.journey).toEqual({ runId: 'IC501:2026-12-01', fromStop: 1, toStop: 4 });
+    });
+
+    it('answers bad trip representations and passengers with contract errors', async () => {
+      const codeOf = async (rep: Record<string, unknown>, passengers: PassengerArg[] = ['ADULT']) =>
+        (await tripFares(rep, passengers)).errors?.[0]?.extensions?.code;
+      const { departure: _departure, origin: _origin, ...undated }: Record<string, unknown> = secondLeg();
+      expect(await codeOf({ __typename: 'Trip', id: 'trip-1' })).toBe('BAD_USER_INPUT');
+      expect(await codeOf(trip([]))).toBe('BAD_USER_INPUT');
+      expect(await codeOf({ __typename: 'Trip', id: 'trip-1', legs: 'IC501' })).toBe('BAD_USER_INPUT');
+      expect(await codeOf(trip(Array.from({ length: 7 }, () => leg())))).toBe('BAD_USER_INPUT');
+      expect(await codeOf(trip([leg(), { runId: 'ICE12:2026-12-01' }]))).toBe('BAD_USER_INPUT');
+      expect(await codeOf(trip([leg(), undated]))).toBe('BAD_USER_INPUT');
+      expect(await codeOf(trip([leg(), secondLeg({ distanceKm: undefined, availability: undefined })]))).toBe(
+        'BAD_USER_INPUT',
+      );
+      expect(await codeOf(trip([leg(), secondLeg({ fromStop: 5, toStop: 2 })]))).toBe('BAD_USER_INPUT');
+      expect(await codeOf(trip([leg(), secondLeg({ origin: { timeZone: 'Nowhere/City' } })]))).toBe('BAD_USER_INPUT');
+      expect(await codeOf(trip([leg(), secondLeg()]), [])).toBe('BAD_USER_INPUT');
+      expect(await codeOf(trip([leg(), secondLeg()]), [{ type: 'SENIOR', age: 40 }])).toBe('BAD_USER_INPUT');
+      expect(await codeOf(trip([leg(), secondLeg({ runId: 'ICE12:2025-12-31' })]))).toBe('NOT_FOUND');
+    });
+  });
+
   it('is ready when its database answers', async () => {
     const response = await fetch(`${service.url}/readyz`);
     expect(response.status).toBe(200);

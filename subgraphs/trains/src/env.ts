@@ -30,6 +30,8 @@ export const trainsEnvSchema = z
       }),
     /** How often to look for a newly imported timetable, in seconds; 0 loads it only at start. */
     TRAINS_RELOAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+    /** Minutes a change of train takes at a station whose feed gives no minimum change time. */
+    MIN_CHANGE_MINUTES: z.coerce.number().int().min(0).max(120).default(5),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
     ...operationLimitEnvFields,
@@ -45,6 +47,7 @@ export const trainsEnvSchema = z
     auth: accessTokenSettingsOf(env),
 
     reloadSeconds: env.TRAINS_RELOAD_SECONDS,
+    minChangeMinutes: env.MIN_CHANGE_MINUTES,
     consists: env.TRAINS_GTFS_CONSISTS.consists,
     consistRules: env.TRAINS_GTFS_CONSISTS.rules,
   }));

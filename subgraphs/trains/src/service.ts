@@ -54,7 +54,7 @@ export function startTrains({
       const loadIndex = async () => {
         const started = performance.now();
         const snapshot = await loadTimetableSnapshot(db.sql);
-        const index = new NetworkIndex(snapshot.stations, snapshot.trains);
+        const index = new NetworkIndex(snapshot.stations, snapshot.trains, snapshot.transfers, snapshot.trainTransfers);
         log.info(
           {
             stations: snapshot.stations.length,
@@ -72,8 +72,10 @@ export function startTrains({
       const searches = metrics.counter('trains_journey_searches_total', 'Journey searches by result', [
         'result',
       ] as const);
-      const timetable = new Timetable(await loadIndex(), (found) =>
-        searches.inc({ result: found > 0 ? 'found' : 'empty' }),
+      const timetable = new Timetable(
+        await loadIndex(),
+        (found) => searches.inc({ result: found > 0 ? 'found' : 'empty' }),
+        { minChangeMinutes: env.minChangeMinutes },
       );
 
       // An import by `npm run import:gtfs` is picked up without a restart: the feeds' checksums

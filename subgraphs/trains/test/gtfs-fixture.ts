@@ -55,6 +55,7 @@ export async function dumpTimetable(db: ServiceDatabase): Promise<Record<string,
     TrainStop: 'SELECT * FROM "TrainStop" ORDER BY "trainId", index',
     CalendarException: 'SELECT * FROM "CalendarException" ORDER BY "trainId", date',
     Transfer: 'SELECT * FROM "Transfer" ORDER BY "feedId", "fromStationCode", "toStationCode"',
+    TrainTransfer: 'SELECT * FROM "TrainTransfer" ORDER BY "fromTrainId", "toTrainId", "stationCode"',
   };
   const dump: Record<string, unknown[]> = {};
   for (const [table, query] of Object.entries(tables)) dump[table] = await db.sql.query(query);

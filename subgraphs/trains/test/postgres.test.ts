@@ -46,6 +46,7 @@ await describeOnPostgres('trains', (database) => {
       expect(history.rows.map((r) => r.migration_name).sort()).toEqual([
         '20261125000000_init',
         '20261125130000_gtfs_feeds',
+        '20261205030000_train_transfers',
       ]);
       expect(history.rows.every((r) => r.finished_at !== null)).toBe(true);
       const tables = await client.query(
@@ -59,6 +60,7 @@ await describeOnPostgres('trains', (database) => {
         'Station',
         'Train',
         'TrainStop',
+        'TrainTransfer',
         'Transfer',
       ]);
     } finally {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { QuoteVerifier } from '@railgraph/quotes';
 import { badInput, DomainError, ErrorCode } from '@railgraph/service-kit';
 import { checkPaymentMethod, paymentRequired } from '../payments/records.js';
 import type { BookJourneyRequest, BookingWithPayment, BookingWithTickets } from './model.js';
@@ -39,6 +40,23 @@ export function checkBookRequest(request: BookJourneyRequest, owner: BookingOwne
   if (owner.kind === 'CLIENT') return { ...request, passengerNames, paymentMethod: null };
   if (request.paymentMethod === undefined || request.paymentMethod === null) throw paymentRequired();
   return { ...request, passengerNames, paymentMethod: checkPaymentMethod(request.paymentMethod) };
+}
+
+/**
+ * The verifier the booking checks quotes with, refusing a trip's quote (one with `legs`) as
+ * BAD_USER_INPUT: until trips with changes can be booked, booking the first leg alone at the
+ * whole trip's price would half-book the trip. Refused as the quote is checked, before the key
+ * is claimed, so nothing is written and the queue's memo never keys on it.
+ */
+export function journeyQuotesOnly(quotes: QuoteVerifier): QuoteVerifier {
+  return {
+    async verify(token, request) {
+      const quote = await quotes.verify(token, request);
+      if (quote.legs)
+        throw badInput('Booking trips with changes is not available yet; book each leg', { field: 'quoteToken' });
+      return quote;
+    },
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { paymentsOf, paymentViewOf, type PaymentView } from '../payments/records
 import type { SandboxProvider } from '../payments/sandbox.js';
 import type { RefundQuoteView, RefundView } from '../refunds/refunds.js';
 import { accountStatement, type AccountStatementView } from '../statements/statement.js';
+import { journeyQuotesOnly } from './book-request.js';
 import { Cancellations } from './cancellation.js';
 import { eventsForOwner, sharedPublishing } from './events.js';
 import { confirmedSeats, holdOwnership } from './inventory-lookups.js';
@@ -41,9 +42,10 @@ export class Bookings {
       await publish();
       deps.onEventsPublished?.();
     };
+    const booking = { ...deps, quotes: journeyQuotesOnly(deps.quotes) };
     this.saga = deps.rush
-      ? new QueuedBookingSaga(deps, deps.rush, publishEvents)
-      : new BookingSaga(deps, publishEvents);
+      ? new QueuedBookingSaga(booking, deps.rush, publishEvents)
+      : new BookingSaga(booking, publishEvents);
     this.cancellations = new Cancellations(deps, publishEvents);
     this.completions = new BookingSaga(deps, publishEvents);
   }

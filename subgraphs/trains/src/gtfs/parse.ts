@@ -9,6 +9,8 @@ import { readCalendars, readRoutes, readTrips } from './services.js';
 import type { GtfsFiles } from './source.js';
 import { readAgencies, readStops, readTransfers, type Transfer } from './stations.js';
 import { readStopTimes, stopPattern, type GtfsProgress } from './stop-times.js';
+import { readTrainTransfers } from './train-transfers.js';
+import type { TrainTransfer } from '../timetable/transfers.js';
 
 export type { Transfer } from './stations.js';
 export { trainIdForTrip } from './services.js';
@@ -23,6 +25,8 @@ export interface ImportedFeed {
   checksum: string;
   timetable: TimetableFeed;
   transfers: Transfer[];
+  /** Timed and in-seat changes between two particular trains. */
+  trainTransfers: TrainTransfer[];
   stopTimeCount: number;
 }
 
@@ -101,6 +105,7 @@ export function parseGtfsFeed(files: GtfsFiles, options: GtfsImportOptions): Imp
       trains,
     },
     transfers: readTransfers(files, stops),
+    trainTransfers: readTrainTransfers(files, stops, trips, new Map(trains.map((t) => [t.id, t]))),
     stopTimeCount: count,
   };
 }

@@ -1,18 +1,12 @@
 // Agencies, stops and transfers of a GTFS feed: who runs it, its stations, and change times.
 import { isTimeZone } from '../timetable/local-time.js';
 import type { Operator, Station } from '../timetable/model.js';
+import { stricterTransfer, type Transfer } from '../timetable/transfers.js';
 import { GtfsFeedError, type CsvRecord } from './csv.js';
 import { fail, needColumns, number, optional, required, value } from './fields.js';
 import type { GtfsFiles } from './source.js';
 
-/** A minimum change time between two stations (GTFS transfers), kept for connection search. */
-export interface Transfer {
-  fromStationCode: string;
-  toStationCode: string;
-  /** GTFS transfer_type: 0 recommended, 1 timed, 2 minimum time, 3 not possible. */
-  transferType: number;
-  minTransferSeconds: number | null;
-}
+export type { Transfer } from '../timetable/transfers.js';
 
 export interface StopRow {
   stationCode: string;
@@ -101,7 +95,11 @@ export function readTransfers(files: GtfsFiles, stops: Map<string, StopRow>): Tr
   needColumns(table, ['from_stop_id', 'to_stop_id', 'transfer_type']);
   const transfers = new Map<string, Transfer>();
   for (const row of table.rows()) {
-    // Transfers between trips or routes refine these; connection search needs the station pairs.
+    // A rule for particular trips or routes is not a rule for the station: read as one it
+    // would allow (timed) or forbid changes between every pair of trains there.
+    if (['from_trip_id', 'to_trip_id', 'from_route_id', 'to_route_id'].some((column) => row.get(column) !== '')) {
+      continue;
+    }
     const from = stops.get(row.get('from_stop_id'));
     const to = stops.get(row.get('to_stop_id'));
     if (!from || !to) continue;
@@ -109,12 +107,16 @@ export function readTransfers(files: GtfsFiles, stops: Map<string, StopRow>): Tr
     if (!Number.isInteger(type) || type < 0 || type > 5) fail(table, row, 'transfer_type must be 0-5');
     const minText = row.get('min_transfer_time');
     const minTransferSeconds = minText === '' ? null : number(table, row, 'min_transfer_time', 0, 86_400);
-    transfers.set(`${from.stationCode}\u0000${to.stationCode}`, {
+    const key = `${from.stationCode}\u0000${to.stationCode}`;
+    const transfer = {
       fromStationCode: from.stationCode,
       toStationCode: to.stationCode,
       transferType: type,
       minTransferSeconds,
-    });
+    };
+    // Platforms fold into their station: of several rules for one pair, the strictest holds.
+    const earlier = transfers.get(key);
+    transfers.set(key, earlier ? stricterTransfer(earlier, transfer) : transfer);
   }
   return [...transfers.values()];
 }

@@ -7,6 +7,8 @@ export const Query: QueryResolvers = {
   station: (_root, { code }, { loaders }) => loaders.stationByCode.load(code),
   searchJourneys: (_root, { from, to, date, after, first }, { timetable }) =>
     timetable.searchJourneys({ from, to, date, after, first }),
+  searchTrips: (_root, { from, to, date, after, first, maxChanges }, { timetable }) =>
+    timetable.searchTrips({ from, to, date, after, first, maxChanges }),
   trainRun: (_root, { id }, { loaders }) => {
     if (!parseRunId(id))
       throw badInput(`run id must be <trainId>:<YYYY-MM-DD>; got ${JSON.stringify(id)}`, { argument: 'id' });

@@ -7,6 +7,7 @@ import { RunStop } from './RunStop.js';
 import { Station } from './Station.js';
 import { Train } from './Train.js';
 import { TrainRun } from './TrainRun.js';
+import { Trip } from './Trip.js';
 
 export const resolvers: Resolvers = {
   Date: DateScalar,
@@ -18,4 +19,5 @@ export const resolvers: Resolvers = {
   TrainRun,
   RunStop,
   Journey,
+  Trip,
 };

@@ -68,7 +68,8 @@ export async function writeImportedFeed(
       );
     }
 
-    // Deleting the feed row cascades to its operators, trains (with their stops and calendar dates) and transfers.
+    // Deleting the feed row cascades to its operators, trains (with their stops and calendar dates) and transfers
+    // (between stations and between trains).
     await tx.query('DELETE FROM "Train" WHERE "feedId" = $1', [feed.id]);
     await tx.query('DELETE FROM "Feed" WHERE id = $1', [feed.id]);
     await tx.query('INSERT INTO "Feed" (id, version, checksum) VALUES ($1, $2, $3)', [
@@ -162,6 +163,19 @@ export async function writeImportedFeed(
           feed.transfers.map((t) => t.toStationCode),
           feed.transfers.map((t) => t.transferType),
           feed.transfers.map((t) => t.minTransferSeconds),
+        ],
+      );
+    }
+    if (feed.trainTransfers.length > 0) {
+      await tx.query(
+        `INSERT INTO "TrainTransfer" ("feedId", "fromTrainId", "toTrainId", "stationCode", "transferType")
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[])`,
+        [
+          feed.id,
+          feed.trainTransfers.map((t) => t.fromTrainId),
+          feed.trainTransfers.map((t) => t.toTrainId),
+          feed.trainTransfers.map((t) => t.stationCode),
+          feed.trainTransfers.map((t) => t.transferType),
         ],
       );
     }

@@ -2,11 +2,16 @@ import type { SqlClient } from '@railgraph/database';
 import type { ServiceCalendar } from '../timetable/calendar.js';
 import { localDateOfUtcMidnight, type LocalDate } from '../timetable/local-time.js';
 import type { Operator, Station, StopCall, Train } from '../timetable/model.js';
+import type { TrainTransfer, Transfer } from '../timetable/transfers.js';
 
 /** The whole stored timetable, read with one query per table (no per-train round trips). */
 export interface TimetableSnapshot {
   stations: Station[];
   trains: Train[];
+  /** Every feed's transfer rules (change times at stations). */
+  transfers: Transfer[];
+  /** Every feed's timed and in-seat changes between two trains. */
+  trainTransfers: TrainTransfer[];
 }
 
 function dateText(value: unknown): LocalDate {
@@ -41,6 +46,12 @@ export async function loadTimetableSnapshot(sql: SqlClient): Promise<TimetableSn
   const stops = await sql.query<StopCall & { trainId: string } & Record<string, unknown>>(
     `SELECT "trainId", index, "stationCode", "arrivalOffsetMinutes", "departureOffsetMinutes", "distanceKm", boarding, alighting
      FROM "TrainStop" ORDER BY "trainId", index`,
+  );
+  const transfers = await sql.query<Transfer & Record<string, unknown>>(
+    'SELECT "fromStationCode", "toStationCode", "transferType", "minTransferSeconds" FROM "Transfer"',
+  );
+  const trainTransfers = await sql.query<TrainTransfer & Record<string, unknown>>(
+    'SELECT "fromTrainId", "toTrainId", "stationCode", "transferType" FROM "TrainTransfer"',
   );
   // Trains of one calendar share it, as they share it in the feed.
   const calendars = new Map<string, ServiceCalendar>();
@@ -89,5 +100,17 @@ export async function loadTimetableSnapshot(sql: SqlClient): Promise<TimetableSn
       longitude: s.longitude,
     })),
     trains,
+    transfers: transfers.map((t) => ({
+      fromStationCode: t.fromStationCode,
+      toStationCode: t.toStationCode,
+      transferType: t.transferType,
+      minTransferSeconds: t.minTransferSeconds,
+    })),
+    trainTransfers: trainTransfers.map((t) => ({
+      fromTrainId: t.fromTrainId,
+      toTrainId: t.toTrainId,
+      stationCode: t.stationCode,
+      transferType: t.transferType,
+    })),
   };
 }

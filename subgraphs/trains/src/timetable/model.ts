@@ -73,3 +73,14 @@ export interface Journey {
   durationMinutes: number;
   distanceKm: number;
 }
+
+/** Travel from one station to another on one or more journeys, changing trains between them. */
+export interface Trip {
+  /** The journeys in order; each next one leaves from the station where the previous one arrives. */
+  legs: Journey[];
+  departure: Date;
+  arrival: Date;
+  durationMinutes: number;
+  /** Changes of train: legs minus one. */
+  changes: number;
+}

@@ -1,6 +1,10 @@
 import { daysBetween, type LocalDate } from './local-time.js';
 import type { Station, Train } from './model.js';
+import type { RaptorNetwork } from './raptor.js';
+import { buildRouteIndex } from './routes.js';
 import type { JourneyCandidate } from './search.js';
+import { ServiceDayClock } from './service-days.js';
+import { changeRulesByStation, type TrainTransfer, type Transfer } from './transfers.js';
 
 const MINUTES_PER_DAY = 1440;
 /** Slack for the largest zone difference between an operator and a station (UTC-12 to UTC+14). */
@@ -37,8 +41,15 @@ export class NetworkIndex {
   private readonly trains: readonly Train[];
   private readonly pairs: Map<string, Int32Array>;
   private readonly stationEntries: StationEntry[];
+  /** Routes, change rules and clocks for searches with changes (`trips.ts`). */
+  readonly routing: RaptorNetwork;
 
-  constructor(stations: readonly Station[], trains: readonly Train[]) {
+  constructor(
+    stations: readonly Station[],
+    trains: readonly Train[],
+    transfers: readonly Transfer[] = [],
+    trainTransfers: readonly TrainTransfer[] = [],
+  ) {
     this.trains = trains;
     this.stationsByCode = new Map(stations.map((s) => [s.code, s]));
     this.trainsById = new Map(trains.map((t) => [t.id, t]));
@@ -89,6 +100,16 @@ export class NetworkIndex {
     this.maxRunDays = Math.ceil(maxMinutes / MINUTES_PER_DAY) + ZONE_SLACK_DAYS;
     this.stopTimeCount = stopTimes;
     this.period = first !== null && last !== null ? { first, last } : null;
+    const index = buildRouteIndex(
+      stations.map((s) => s.code),
+      trains,
+      trainTransfers,
+    );
+    this.routing = {
+      index,
+      clock: new ServiceDayClock(index.maxMinutes),
+      changeRules: changeRulesByStation(transfers, index.stationIds),
+    };
   }
 
   get trainCount(): number {

@@ -2,7 +2,8 @@ import { badInput } from '@railgraph/service-kit';
 import { isLocalDate } from './local-time.js';
 import type { NetworkIndex } from './network-index.js';
 import { journeysFromCandidates } from './search.js';
-import type { Journey, Station, Train } from './model.js';
+import { findTrips } from './trips.js';
+import type { Journey, Station, Train, Trip } from './model.js';
 
 export interface JourneySearch {
   from: string;
@@ -12,7 +13,20 @@ export interface JourneySearch {
   first?: number | null | undefined;
 }
 
+export interface TripSearch extends JourneySearch {
+  maxChanges?: number | null | undefined;
+}
+
 export const JOURNEYS_PER_PAGE = { default: 20, max: 50 };
+export const TRIPS_PER_PAGE = { default: 10, max: 50 };
+export const MAX_CHANGES = { default: 1, max: 2 };
+
+export interface TimetableSettings {
+  /** Minutes a change takes at a station without a transfer rule of its own. */
+  minChangeMinutes: number;
+}
+
+export const DEFAULT_TIMETABLE_SETTINGS: TimetableSettings = { minChangeMinutes: 5 };
 export const STATIONS_PER_PAGE = { default: 20, max: 100 };
 
 function pageSize(value: number | null | undefined, limits: { default: number; max: number }, what: string): number {
@@ -32,6 +46,7 @@ export class Timetable {
   constructor(
     private index: NetworkIndex,
     private readonly onSearch: (journeysFound: number) => void = () => undefined,
+    private readonly settings: TimetableSettings = DEFAULT_TIMETABLE_SETTINGS,
   ) {}
 
   /** Swaps in a freshly loaded timetable; requests in flight finish on the old one. */
@@ -64,6 +79,47 @@ export class Timetable {
   searchJourneys(search: JourneySearch): Journey[] {
     const index = this.index;
     const first = pageSize(search.first, JOURNEYS_PER_PAGE, 'journeys');
+    const { from, to } = this.checkedRoute(index, search);
+    const journeys = journeysFromCandidates(
+      index.candidates(from.code, to.code),
+      { from, to, date: search.date, after: search.after, first },
+      index.maxRunDays,
+    );
+    this.onSearch(journeys.length);
+    return journeys;
+  }
+
+  /**
+   * Trips from `from` to `to` leaving on the local date `date` there, direct or with up to
+   * `maxChanges` changes, none dominated by another, by departure; `after` and `first` page.
+   */
+  searchTrips(search: TripSearch): Trip[] {
+    const index = this.index;
+    const first = pageSize(search.first, TRIPS_PER_PAGE, 'trips');
+    const maxChanges = search.maxChanges ?? MAX_CHANGES.default;
+    if (!Number.isInteger(maxChanges) || maxChanges < 0 || maxChanges > MAX_CHANGES.max) {
+      throw badInput(`maxChanges must be between 0 and ${MAX_CHANGES.max}; got ${maxChanges}`, {
+        argument: 'maxChanges',
+      });
+    }
+    const { from, to } = this.checkedRoute(index, search);
+    return findTrips(
+      index.routing,
+      {
+        from,
+        to,
+        date: search.date,
+        after: search.after,
+        first,
+        maxChanges,
+        defaultChangeMinutes: this.settings.minChangeMinutes,
+      },
+      index.maxRunDays,
+    );
+  }
+
+  /** The two stations of a search, after the checks the contract promises for both searches. */
+  private checkedRoute(index: NetworkIndex, search: JourneySearch): { from: Station; to: Station } {
     if (!isLocalDate(search.date)) {
       throw badInput(`date must be a real YYYY-MM-DD date; got ${search.date}`, { argument: 'date' });
     }
@@ -83,12 +139,6 @@ export class Timetable {
         { argument: 'date', ...(period ?? {}) },
       );
     }
-    const journeys = journeysFromCandidates(
-      index.candidates(from.code, to.code),
-      { from, to, date: search.date, after: search.after, first },
-      index.maxRunDays,
-    );
-    this.onSearch(journeys.length);
-    return journeys;
+    return { from, to };
   }
 }
