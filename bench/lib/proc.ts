@@ -69,12 +69,36 @@ export async function processesOf(dataDir: string): Promise<SystemProcess[]> {
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name) || a.pid - b.pid);
 }
 
+/** The fields of /proc/<pid>/stat after the command name; none for a process that has ended. */
+async function statFields(pid: number): Promise<string[]> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : [];
+}
+
+const ticksToMs = (ticks: number) => (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+
 /** CPU time (user + system) a process has used so far, in ms; 0 for one that has ended. */
 export async function cpuMsOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  const fields = await statFields(pid);
+  return ticksToMs(Number(fields[11] ?? 0) + Number(fields[12] ?? 0));
+}
+
+/**
+ * CPU time of a process and everything it started, in ms: its own, its children's that ended
+ * (counted into it once reaped: cutime, cstime) and its live descendants'. A child ending
+ * between two readings moves from one part to the other, so differences stay right.
+ */
+export async function treeCpuMsOf(root: number): Promise<number> {
+  const fields = await statFields(root);
+  const own = ticksToMs([11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0));
+  const live = await Promise.all((await descendantsOf(root)).map(cpuMsOf));
+  return live.reduce((sum, ms) => sum + ms, own);
+}
+
+/** The parent of a live process, from /proc/<pid>/stat. */
+export async function parentOf(pid: number): Promise<number | undefined> {
+  const ppid = Number((await statFields(pid))[1]);
+  return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
 }
 
 export interface MemoryUse {

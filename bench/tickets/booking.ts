@@ -34,7 +34,7 @@ import {
   type Quoted,
 } from '../lib/journeys.js';
 import { pgbenchTps } from '../lib/pgbench.js';
-import { cpuMsOf, processesOf } from '../lib/proc.js';
+import { cpuMsOf, parentOf, processesOf, treeCpuMsOf } from '../lib/proc.js';
 import { deleteKeysUnder, uniqueKeyPrefix } from '../lib/redis.js';
 import { intercityRun, isSoldOut, print, seededRandom } from '../inventory/common.js';
 
@@ -49,10 +49,22 @@ const redisPrefix = uniqueKeyPrefix('booking');
  */
 type Pids = Record<string, number[]>;
 
-/** CPU ms so far of each process, by pid (0 for one that has ended). */
+/**
+ * Names measured as a whole process tree: the process, every live descendant and the
+ * descendants that ended (a PostgreSQL server whose backends come and go with the pools).
+ */
+const POSTGRES_SERVER = 'postgres (server)';
+
+/** CPU ms so far of each process, by pid (0 for one that has ended); a server with its whole tree. */
 async function cpuSnapshot(pids: Pids): Promise<Map<number, number>> {
-  const all = Object.values(pids).flat();
-  return new Map(await Promise.all(all.map(async (pid) => [pid, await cpuMsOf(pid)] as const)));
+  const all = Object.entries(pids).flatMap(([name, members]) => members.map((pid) => ({ name, pid })));
+  return new Map(
+    await Promise.all(
+      all.map(
+        async ({ name, pid }) => [pid, name === POSTGRES_SERVER ? await treeCpuMsOf(pid) : await cpuMsOf(pid)] as const,
+      ),
+    ),
+  );
 }
 
 /** CPU ms each name used between two snapshots; a process that ended meanwhile counts for nothing. */
@@ -70,9 +82,10 @@ function cpuUsed(pids: Pids, before: Map<number, number>, after: Map<number, num
 
 /**
  * The stores' own processes on this machine, so their CPU per booking is counted too: the
- * PostgreSQL backends connected to tickets' database (its pool's connections, open since the
- * warm-up) and the Redis server. Only when they are given by URL (a server of this machine);
- * the embedded server's processes are already among the system's.
+ * PostgreSQL server of tickets' database (its postmaster and every process it runs, so it
+ * counts whatever else that server serves meanwhile) and the Redis server. Only when they are
+ * given by URL (a server of this machine); the embedded server's processes are already among
+ * the system's.
  */
 async function storeProcesses(): Promise<Pids> {
   const found: Pids = {};
@@ -80,10 +93,10 @@ async function storeProcesses(): Promise<Pids> {
   if (databaseUrl) {
     const db = await openDatabase({ url: databaseUrl, poolSize: 1 });
     try {
-      const rows = await db.sql.query<{ pid: number }>(
-        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-      );
-      found['postgres (tickets)'] = rows.map((row) => row.pid);
+      const [row] = await db.sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // A backend's parent is the postmaster.
+      const postmaster = row ? await parentOf(row.pid) : undefined;
+      if (postmaster) found[POSTGRES_SERVER] = [postmaster];
     } finally {
       await db.close();
     }
