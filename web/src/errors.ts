@@ -14,12 +14,39 @@ export class BookingExpired extends Error {
 }
 
 /**
+ * Card payments cannot be taken: Stripe.js or its card form did not load (js.stripe.com
+ * unreachable or blocked), or Stripe could not be reached to read the card. Nothing was sent
+ * to Railgraph, so nothing was booked or charged.
+ */
+export class CardPaymentsUnavailable extends Error {
+  constructor(cause?: unknown) {
+    super('Card payments are unavailable: Stripe.js could not be used', { cause });
+    this.name = 'CardPaymentsUnavailable';
+  }
+}
+
+/**
+ * Stripe refused the card details before a payment method was made (an incomplete number, a
+ * past expiry date, …). Its message is written for the customer (and in their language), so it
+ * is shown as it is. Nothing was sent to Railgraph.
+ */
+export class CardDetailsRefused extends Error {
+  constructor(message: string | undefined) {
+    super(message || 'Check the card details and try again.');
+    this.name = 'CardDetailsRefused';
+  }
+}
+
+/**
  * The `extensions.code` of the first GraphQL error, `BOOKING_EXPIRED` for {@link BookingExpired},
- * or `NETWORK` when the API was unreachable.
+ * `CARD_PAYMENTS_UNAVAILABLE` and `CARD_DETAILS` for the card form's own errors, or `NETWORK`
+ * when the API was unreachable.
  */
 export function errorCode(error: unknown): string | null {
   if (!error) return null;
   if (error instanceof BookingExpired) return 'BOOKING_EXPIRED';
+  if (error instanceof CardPaymentsUnavailable) return 'CARD_PAYMENTS_UNAVAILABLE';
+  if (error instanceof CardDetailsRefused) return 'CARD_DETAILS';
   if (CombinedGraphQLErrors.is(error)) {
     const code = error.errors[0]?.extensions?.['code'];
     return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
@@ -43,6 +70,10 @@ export function retryAfterSeconds(error: unknown): number | null {
   const seconds = error.errors[0]?.extensions?.['retryAfterSeconds'];
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : null;
 }
+
+/** Said wherever card payments cannot be taken (the card form, and a Book press without it). */
+export const CARD_PAYMENTS_UNAVAILABLE =
+  'Card payments are unavailable right now: the secure card form could not be loaded. Nothing was charged. Check your connection, or try again later.';
 
 /** What went wrong, in words a traveller can act on. */
 export function plainMessage(error: unknown): string {
@@ -78,6 +109,10 @@ export function plainMessage(error: unknown): string {
       return 'Your bank asks you to confirm this payment.';
     case 'BOOKING_EXPIRED':
       return 'The payment was not confirmed in time, so the booking expired. Nothing was charged. Book again to start over.';
+    case 'CARD_PAYMENTS_UNAVAILABLE':
+      return CARD_PAYMENTS_UNAVAILABLE;
+    case 'CARD_DETAILS':
+      return `${(error as CardDetailsRefused).message} Nothing was charged.`;
     case 'RATE_LIMITED':
       return 'Too many requests just now. Please wait a few seconds and try again.';
     case 'BAD_USER_INPUT':

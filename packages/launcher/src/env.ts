@@ -19,6 +19,12 @@ export const launcherEnvSchema = z.object({
   WEB_PORT: envFields.port(DEFAULT_PORTS.web),
   /** The GraphQL URL the web app calls from the browser; the local gateway by default. */
   WEB_GRAPHQL_URL: envFields.url().optional(),
+  /**
+   * Stripe's publishable key (`pk_test_...` or `pk_live_...`), for tickets running with
+   * PAYMENT_PROVIDER=stripe: the web app then takes cards with Stripe Elements. Unset: the
+   * sandbox's test cards. Publishable keys are meant for browsers; the secret key never is.
+   */
+  STRIPE_PUBLISHABLE_KEY: z.string().optional(),
   DATA_DIR: envFields.dataDir('.data'),
   READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(120),
   /** `small` (default): every process tuned to stay small (memory-profile.ts); `fast`: Node's defaults. */
@@ -77,9 +83,26 @@ export function replicaStoreProblems(env: LauncherEnv): string[] {
   return problems;
 }
 
+const PUBLISHABLE_KEY = /^pk_(test|live)_[A-Za-z0-9]+$/;
+
+/**
+ * STRIPE_PUBLISHABLE_KEY is written into the page every visitor loads, so anything but a
+ * publishable key is refused, and its value is not repeated in the message: a secret key put
+ * there by mistake must not end up in a terminal or a log either.
+ */
+export function webConfigProblems(env: LauncherEnv): string[] {
+  const key = env.STRIPE_PUBLISHABLE_KEY;
+  if (!key || PUBLISHABLE_KEY.test(key)) return [];
+  return [
+    key.startsWith('sk_') || key.startsWith('rk_')
+      ? 'STRIPE_PUBLISHABLE_KEY: this is a secret key; the web app needs the publishable one (pk_test_... or pk_live_...)'
+      : 'STRIPE_PUBLISHABLE_KEY: not a Stripe publishable key (pk_test_... or pk_live_...)',
+  ];
+}
+
 export function readLauncherEnv(source: Record<string, string | undefined> = process.env): LauncherEnv {
   const env = parseEnv(launcherEnvSchema, source);
-  const problems = replicaStoreProblems(env);
+  const problems = [...replicaStoreProblems(env), ...webConfigProblems(env)];
   if (problems.length > 0) throw new EnvError(problems);
   return env;
 }

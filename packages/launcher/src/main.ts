@@ -18,7 +18,7 @@ import {
   replicaCounts,
   serviceClientSecrets,
   servicePort,
-  webGraphqlUrl,
+  webConfig,
   type ProcessPlan,
   type ReplicaPorts,
 } from './plan.js';
@@ -182,7 +182,7 @@ async function main(): Promise<number> {
 
   let webUrl: string | undefined;
   try {
-    const web = await startWebApp(path.join(repoRoot, 'web', 'dist'), env.WEB_PORT, webGraphqlUrl(env));
+    const web = await startWebApp(path.join(repoRoot, 'web', 'dist'), env.WEB_PORT, webConfig(env));
     if (web) {
       webUrl = web.url;
       closeWebApp = web.close;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DEFAULT_PORTS, LOCAL_HOST, localUrl as local, webOrigins } from '@railgraph/service-kit/ports';
 import type { LauncherEnv } from './env.js';
+import type { WebConfig } from './web-server.js';
 
 export interface ProcessPlan {
   name: string;
@@ -47,6 +48,11 @@ export function servicePort(env: LauncherEnv, service: ReplicatedService): { por
 /** The GraphQL URL the web app uses from the browser. */
 export function webGraphqlUrl(env: LauncherEnv): string {
   return env.WEB_GRAPHQL_URL ?? local(env.GATEWAY_PORT, '/graphql');
+}
+
+/** What the web app is told at runtime: where the API is, and Stripe's publishable key when set. */
+export function webConfig(env: LauncherEnv): WebConfig {
+  return { graphqlUrl: webGraphqlUrl(env), stripePublishableKey: env.STRIPE_PUBLISHABLE_KEY || null };
 }
 
 /**

@@ -7,7 +7,12 @@ export interface WebServerOptions {
   root: string;
   /** The GraphQL endpoint the app in the browser talks to. */
   graphqlUrl: string;
+  /** Stripe's publishable key: the app takes cards with Stripe Elements. Null: the sandbox's test cards. */
+  stripePublishableKey: string | null;
 }
+
+/** What the app in the browser is told at runtime. */
+export type WebConfig = Pick<WebServerOptions, 'graphqlUrl' | 'stripePublishableKey'>;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,9 +31,18 @@ const CONFIG_MARKER = '<!-- railgraph:config -->';
 const escapeAttribute = (value: string) =>
   value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** index.html with the API's address written in, so one build runs against any gateway. */
-export function configuredIndex(html: string, options: Pick<WebServerOptions, 'graphqlUrl'>): string {
-  const meta = `<meta name="railgraph-graphql-url" content="${escapeAttribute(options.graphqlUrl)}" />`;
+/**
+ * index.html with the API's address (and Stripe's publishable key, when payments go through
+ * Stripe) written in, so one build runs against any gateway and either payment provider.
+ */
+export function configuredIndex(html: string, options: WebConfig): string {
+  const tags = [`<meta name="railgraph-graphql-url" content="${escapeAttribute(options.graphqlUrl)}" />`];
+  if (options.stripePublishableKey) {
+    tags.push(
+      `<meta name="railgraph-stripe-publishable-key" content="${escapeAttribute(options.stripePublishableKey)}" />`,
+    );
+  }
+  const meta = tags.join('\n    ');
   return html.includes(CONFIG_MARKER) ? html.replace(CONFIG_MARKER, meta) : html.replace('</head>', `${meta}</head>`);
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebServer } from '../src/web-server.js';
+import { configuredIndex, createWebServer } from '../src/web-server.js';
 
 let root: string;
 let base: string;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   );
   await writeFile(path.join(root, 'assets', 'index-abc.js'), 'console.log(1)');
   await writeFile(path.join(root, 'trusted-documents.json'), '{}');
-  const server = createWebServer({ root, graphqlUrl: 'http://127.0.0.1:4999/graphql' });
+  const server = createWebServer({ root, graphqlUrl: 'http://127.0.0.1:4999/graphql', stripePublishableKey: null });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => new Promise((resolve) => server.close(() => resolve()));
@@ -36,6 +36,19 @@ describe('the web app server', () => {
     expect(await response.text()).toContain(
       '<meta name="railgraph-graphql-url" content="http://127.0.0.1:4999/graphql" />',
     );
+  });
+
+  it('writes no Stripe key when payments use the sandbox', async () => {
+    expect(await (await fetch(`${base}/`)).text()).not.toContain('railgraph-stripe-publishable-key');
+  });
+
+  it("writes Stripe's publishable key, escaped, when one is configured", () => {
+    const html = '<html><head><!-- railgraph:config --></head></html>';
+    const page = configuredIndex(html, { graphqlUrl: '/graphql', stripePublishableKey: 'pk_test_51Abc' });
+    expect(page).toContain('<meta name="railgraph-graphql-url" content="/graphql" />');
+    expect(page).toContain('<meta name="railgraph-stripe-publishable-key" content="pk_test_51Abc" />');
+    const odd = configuredIndex(html, { graphqlUrl: '/graphql', stripePublishableKey: '"><script>' });
+    expect(odd).toContain('content="&quot;&gt;&lt;script&gt;"');
   });
 
   it('answers app routes with index.html so the app can route in the browser', async () => {

@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { AuthForms } from '../components/AuthForms';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { plainMessage } from '../errors';
 import { formatMoney } from '../format';
 import { Link } from '../router';
 import { passengersHref, searchHref, seatsHref, type TripChoice } from '../trip';
@@ -9,6 +10,7 @@ import { PaymentStep } from './review/PaymentStep';
 import { PriceCard } from './review/PriceCard';
 import { QueueNotice } from './review/QueueNotice';
 import { SandboxChallenge } from './review/SandboxChallenge';
+import { StripePaymentStep } from './review/StripePaymentStep';
 import { TripSummary } from './review/TripSummary';
 import { useReviewPage } from './useReviewPage';
 
@@ -68,27 +70,54 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
       <QueueNotice queue={review.queue} slow={review.slow} onLeave={review.leaveQueue} />
 
       {review.bookable && offer && session ? (
-        <PaymentStep
-          method={review.method}
-          onChange={review.setMethod}
-          lockedBy={attempt ? (attempt.paymentMethod ?? null) : null}
-          busy={review.booking}
-        />
+        review.stripeJs.status === 'off' ? (
+          <PaymentStep
+            method={review.method}
+            onChange={review.setMethod}
+            lockedBy={attempt ? (attempt.paymentMethod ?? null) : null}
+            busy={review.booking}
+          />
+        ) : (
+          <StripePaymentStep
+            stripeJs={review.stripeJs}
+            amount={offer.total}
+            onCollector={review.setCardCollector}
+            lockedBy={attempt ? (attempt.paymentMethod ?? null) : null}
+            busy={review.booking}
+          />
+        )
       ) : null}
 
       {action && offer ? (
         <div role="status" className="notice payment-waiting">
           <p>Your bank is waiting for you to confirm this payment. Your seats are held for a few minutes meanwhile.</p>
-          <button ref={reopenChallenge} type="button" className="primary" onClick={review.openChallenge}>
+          {/* Stripe's page is Stripe.js's own modal: while it is up, this says so. */}
+          {action.provider === 'stripe' && review.challenge.answering ? (
+            <p className="loading">Waiting for your bank’s confirmation…</p>
+          ) : null}
+          <button
+            ref={reopenChallenge}
+            type="button"
+            className="primary"
+            onClick={review.openChallenge}
+            disabled={
+              review.challenge.answering || (action.provider === 'stripe' && review.stripeJs.status === 'loading')
+            }
+          >
             Confirm the payment
           </button>
         </div>
+      ) : null}
+      {action && action.provider !== 'sandbox' && review.challenge.error ? (
+        <p role="alert" className="notice error">
+          {plainMessage(review.challenge.error)} Confirm the payment again to retry.
+        </p>
       ) : null}
       {action && offer && review.challengeOpen ? (
         <SandboxChallenge
           amount={offer.total}
           method={attempt?.paymentMethod ?? review.method}
-          onAnswer={review.challenge.answer}
+          onAnswer={review.answerSandbox}
           onDismiss={review.closeChallenge}
           answering={review.challenge.answering}
           error={review.challenge.error}
@@ -113,7 +142,7 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
                 type="button"
                 className="primary book-button"
                 onClick={review.book}
-                disabled={review.booking}
+                disabled={review.booking || !review.canPay}
                 aria-describedby="book-terms"
               >
                 {review.booking ? 'Booking…' : `Book for ${formatMoney(offer.total)}`}

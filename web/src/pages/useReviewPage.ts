@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { graphql } from '../__generated__/gql';
 import { useSessionStore } from '../app-context';
 import {
@@ -11,14 +11,19 @@ import {
   sendQueued,
   type QueueWait,
 } from '../booking-attempt';
-import { BookingExpired, errorCode } from '../errors';
+import { BookingExpired, CardPaymentsUnavailable, errorCode } from '../errors';
 import { bookingInput, partyInput, readParty } from '../party';
 import { DEFAULT_TEST_CARD, paymentAction, type PaymentAction } from '../payment';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { authenticateWithStripe } from '../stripe/card-payment';
+import { usePaymentSettings } from '../stripe/settings';
 import { searchHref, type TripChoice } from '../trip';
 import { queryStatus } from './query-status';
-import { useSandboxChallenge } from './review/useSandboxChallenge';
+import type { CardCollector } from './review/StripeCardForm';
+import { usePaymentChallenge } from './review/usePaymentChallenge';
+import { useSandboxAuthentication } from './review/useSandboxAuthentication';
+import { useStripeJs } from './review/useStripeJs';
 import { SearchJourneysQuery } from './search-journeys';
 
 const BookJourneyMutation = graphql(`
@@ -63,7 +68,9 @@ function useNow(intervalMs: number): number {
  * one booking per attempt (its idempotency key kept from the first press; see
  * booking-attempt.ts). A declined card ends the attempt: another card is a new attempt. A
  * payment needing the customer's 3-D Secure answer keeps it (the booking waits, seats held)
- * until the sandbox's challenge is answered and the booking finished. At a rush
+ * until the challenge is answered (the sandbox's dialog, or Stripe's own with Stripe.js) and
+ * the booking finished. With a Stripe publishable key configured the card is typed into Stripe
+ * Elements and read into a payment method on Book; without one, the sandbox's test cards. At a rush
  * the API may answer RATE_LIMITED (its booking queue is full): the same attempt is sent again
  * after the wait it asks for, a few times, unless the traveller leaves the queue.
  */
@@ -95,8 +102,19 @@ export function useReviewPage(tripChoice: TripChoice) {
   const [attempt, setAttempt] = useState(() => pendingAttempt(choice));
   const [book, booking] = useMutation(BookJourneyMutation);
   const [failure, setFailure] = useState<unknown>(null);
-  /** The card chosen; an attempt already sent keeps its own (`attempt.paymentMethod`). */
+  /** The sandbox's card chosen; an attempt already sent keeps its own (`attempt.paymentMethod`). */
   const [method, setMethod] = useState(DEFAULT_TEST_CARD);
+  /** Stripe.js and its card form when a publishable key is configured; `off`: the sandbox's cards. */
+  const stripeJs = useStripeJs(usePaymentSettings());
+  /** Reads the card in Stripe's form into a payment method, while the form is up. */
+  const collector = useRef<CardCollector | null>(null);
+  const [cardReady, setCardReady] = useState(false);
+  const setCardCollector = useCallback((collect: CardCollector | null) => {
+    collector.current = collect;
+    setCardReady(collect !== null);
+  }, []);
+  /** The card is being read into a payment method, before bookJourney is sent. */
+  const [readingCard, setReadingCard] = useState(false);
   /** The booking waits for the customer's 3-D Secure answer; after a reload too. */
   const [action, setAction] = useState<PaymentAction | null>(() => attempt?.action ?? null);
   /** The challenge dialog is open (closing it leaves the booking waiting). */
@@ -119,7 +137,7 @@ export function useReviewPage(tripChoice: TripChoice) {
     setAction(null);
     setChallengeOpen(false);
   };
-  const challenge = useSandboxChallenge(action, {
+  const challenge = usePaymentChallenge({
     onFinished: (booked) => {
       endAttempt(choice);
       navigate(`/bookings/${encodeURIComponent(booked.id)}?booked=1`, { replace: true });
@@ -129,12 +147,55 @@ export function useReviewPage(tripChoice: TripChoice) {
       setFailure(status === 'EXPIRED' ? new BookingExpired() : error);
     },
   });
+  const sandboxAuthentication = useSandboxAuthentication();
+
+  /**
+   * The customer's 3-D Secure step for a waiting booking: the sandbox's dialog (answered there),
+   * or Stripe's own page through Stripe.js; either then finishes the booking (usePaymentChallenge).
+   */
+  const authenticate = (needed: PaymentAction) => {
+    challenge.reset();
+    if (needed.provider === 'sandbox') {
+      setChallengeOpen(true);
+      return;
+    }
+    if (needed.provider === 'stripe' && stripeJs.status === 'ready') {
+      const { stripe } = stripeJs;
+      challenge.answer(needed, () => authenticateWithStripe(stripe, needed.clientSecret));
+      return;
+    }
+    // Stripe's step needs Stripe.js: the booking waits (its seats held) until it can be given.
+    setFailure(new CardPaymentsUnavailable());
+  };
+
+  /** The payment method a new attempt pays with: the sandbox card chosen, or the card typed into Stripe's form. */
+  const newPaymentMethod = async (): Promise<string> => {
+    if (stripeJs.status === 'off') return method;
+    const collect = collector.current;
+    if (!collect) throw new CardPaymentsUnavailable();
+    setReadingCard(true);
+    try {
+      return await collect();
+    } finally {
+      setReadingCard(false);
+    }
+  };
 
   const submit = async () => {
     if (sending.current || !offer) return;
     sending.current = true;
     setFailure(null);
-    const current = beginAttempt(choice, { quoteToken: offer.quoteToken, paymentMethod: method });
+    let paymentMethod: string;
+    try {
+      // An attempt already sent is sent again as it was: its card is not read (or made) again.
+      paymentMethod = pendingAttempt(choice)?.paymentMethod ?? (await newPaymentMethod());
+    } catch (caught) {
+      // Nothing was sent: the form says what to fix, and the next press reads the card again.
+      setFailure(caught);
+      sending.current = false;
+      return;
+    }
+    const current = beginAttempt(choice, { quoteToken: offer.quoteToken, paymentMethod });
     setAttempt(current);
     const leaving = new AbortController();
     leaveQueue.current = leaving;
@@ -144,7 +205,7 @@ export function useReviewPage(tripChoice: TripChoice) {
       passengers: namedPassengers,
       idempotencyKey: current.idempotencyKey,
       // An attempt kept from before payments had no card: the one chosen now.
-      paymentMethod: current.paymentMethod ?? method,
+      paymentMethod: current.paymentMethod ?? paymentMethod,
       ...(choice.seats.length > 0 ? { seats: choice.seats } : {}),
     };
     try {
@@ -161,13 +222,11 @@ export function useReviewPage(tripChoice: TripChoice) {
       // Left the queue: nothing failed, and the attempt stays for the next press.
       if (caught instanceof QueueCancelled) return;
       const needed = paymentAction(caught);
-      // The sandbox's challenge is this app's to show; Stripe's needs Stripe.js (not built in).
-      if (needed?.provider === 'sandbox') {
+      if (needed?.provider === 'sandbox' || needed?.provider === 'stripe') {
         awaitAction(choice, needed);
         setAttempt(pendingAttempt(choice));
         setAction(needed);
-        challenge.reset();
-        setChallengeOpen(true);
+        authenticate(needed);
         return;
       }
       setFailure(caught);
@@ -197,8 +256,13 @@ export function useReviewPage(tripChoice: TripChoice) {
     now,
     expired,
     attempt,
-    /** A booking is being sent, or waits to be sent again. */
-    booking: booking.loading || queue !== null,
+    /** A booking is being sent (its card being read first), or waits to be sent again. */
+    booking: booking.loading || queue !== null || readingCard,
+    /** Stripe.js and its card form (`off` without a publishable key: the sandbox's cards). */
+    stripeJs,
+    setCardCollector,
+    /** A card can be paid with: the sandbox's, Stripe's form ready, or the attempt's own card. */
+    canPay: stripeJs.status === 'off' || Boolean(attempt?.paymentMethod) || cardReady,
     book: () => void submit(),
     /** Waiting in the booking queue after RATE_LIMITED, until the next try. */
     queue,
@@ -214,12 +278,17 @@ export function useReviewPage(tripChoice: TripChoice) {
     /** The card chosen, and choosing another. */
     method,
     setMethod,
-    /** The booking waits for the customer's 3-D Secure answer (the sandbox's challenge). */
+    /** The booking waits for the customer's 3-D Secure answer. */
     action,
+    /** The sandbox's challenge dialog is open. */
     challengeOpen,
+    /** Asks for the answer again: reopens the sandbox's dialog, or Stripe's page. */
     openChallenge: () => {
-      challenge.reset();
-      setChallengeOpen(true);
+      if (action) authenticate(action);
+    },
+    /** The answer given in the sandbox's dialog. */
+    answerSandbox: (approve: boolean) => {
+      if (action) challenge.answer(action, () => sandboxAuthentication(action.clientSecret, approve));
     },
     /** Closed unanswered: the booking waits until answered or its hold expires. */
     closeChallenge: () => setChallengeOpen(false),

@@ -16,7 +16,7 @@ interface PaymentStepProps {
 /**
  * The payment step of the embedded sandbox: Stripe's test cards as a radio group (the arrow keys
  * move between them), each with what paying with it does and the id it sends. No money moves,
- * and the page says so. With Stripe, its card form would take this place.
+ * and the page says so. With a Stripe publishable key, StripePaymentStep takes its place.
  */
 export function PaymentStep({ method, onChange, lockedBy, busy }: PaymentStepProps) {
   const chosen = lockedBy ?? method;

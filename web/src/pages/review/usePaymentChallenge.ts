@@ -4,12 +4,6 @@ import { graphql } from '../../__generated__/gql';
 import { errorCode } from '../../errors';
 import type { PaymentAction } from '../../payment';
 
-const AuthenticateSandboxPaymentMutation = graphql(`
-  mutation AuthenticateSandboxPayment($clientSecret: String!, $approve: Boolean!) {
-    authenticateSandboxPayment(clientSecret: $clientSecret, approve: $approve)
-  }
-`);
-
 const CompleteBookingPaymentMutation = graphql(`
   mutation CompleteBookingPayment($bookingId: ID!) {
     completeBookingPayment(bookingId: $bookingId) {
@@ -54,36 +48,39 @@ interface ChallengeOutcome {
 }
 
 /**
- * The sandbox's 3-D Secure step of a booking waiting on PAYMENT_ACTION_REQUIRED: the customer's
- * answer (`authenticateSandboxPayment`), then the booking finished (`completeBookingPayment`,
- * idempotent). An answer that got through is not sent again when only finishing failed. When
- * finishing fails in a way that may pass, the booking's status says whether it is still waiting:
- * it may have been finished already (an answer lost on the way) or have expired meanwhile
- * (its retry then answers SERVICE_UNAVAILABLE for good), and answering again would not help.
+ * The customer's 3-D Secure step of a booking waiting on PAYMENT_ACTION_REQUIRED, whichever
+ * provider asks for it: `authenticate` gives the customer's answer (the sandbox's dialog sends
+ * `authenticateSandboxPayment`; with Stripe, Stripe.js shows the bank's page), then the booking
+ * is finished (`completeBookingPayment`, idempotent). An answer that got through is not asked
+ * again when only finishing failed. When finishing fails in a way that may pass, the booking's
+ * status says whether it is still waiting: it may have been finished already (an answer lost on
+ * the way) or have expired meanwhile (its retry then answers SERVICE_UNAVAILABLE for good), and
+ * answering again would not help.
  */
-export function useSandboxChallenge(action: PaymentAction | null, outcome: ChallengeOutcome) {
+export function usePaymentChallenge(outcome: ChallengeOutcome) {
   const client = useApolloClient();
-  const [authenticate] = useMutation(AuthenticateSandboxPaymentMutation);
   const [complete] = useMutation(CompleteBookingPaymentMutation);
   const [answering, setAnswering] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  /** The client secret whose answer the sandbox has recorded. */
+  const busy = useRef(false);
+  /** The client secret whose answer the bank has recorded. */
   const answered = useRef<string | null>(null);
 
-  const answer = async (approve: boolean) => {
-    if (!action || answering) return;
+  const answer = async (action: PaymentAction, authenticate: () => Promise<void>) => {
+    if (busy.current) return;
+    busy.current = true;
     setAnswering(true);
     setError(null);
     try {
       if (answered.current !== action.clientSecret) {
-        await authenticate({ variables: { clientSecret: action.clientSecret, approve } });
+        await authenticate();
         answered.current = action.clientSecret;
       }
       const result = await complete({ variables: { bookingId: action.bookingId } });
       if (result.data) outcome.onFinished(result.data.completeBookingPayment);
     } catch (caught) {
       const code = errorCode(caught) ?? '';
-      // Not answered yet as far as the bank knows: the next answer is sent again.
+      // Not answered yet as far as the bank knows: the next answer is asked for again.
       if (code === 'PAYMENT_ACTION_REQUIRED') answered.current = null;
       if (!RETRYABLE.has(code)) return outcome.onFailed(caught);
       const status = await bookingStatus(action.bookingId);
@@ -91,6 +88,7 @@ export function useSandboxChallenge(action: PaymentAction | null, outcome: Chall
       else if (status && status !== 'PENDING') outcome.onFailed(caught, status);
       else setError(caught);
     } finally {
+      busy.current = false;
       setAnswering(false);
     }
   };
@@ -113,7 +111,8 @@ export function useSandboxChallenge(action: PaymentAction | null, outcome: Chall
     answering,
     /** Why the last answer did not finish the booking (answering again retries). */
     error,
-    answer: (approve: boolean) => void answer(approve),
+    /** The customer's answer through `authenticate`, then the booking finished. */
+    answer: (action: PaymentAction, authenticate: () => Promise<void>) => void answer(action, authenticate),
     /** A new challenge starts without the previous one's error. */
     reset: () => setError(null),
   };
