@@ -58,6 +58,8 @@ export const ticketsEnvSchema = z
       )
       .default('Railgraph <tickets@railgraph.local>'),
     MAIL_DIR: z.string().min(1).optional(),
+    // Days a settled email keeps its recipient's address (the outcome itself is kept).
+    MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   })
   .superRefine((env, ctx) => {
     if (env.PAYMENT_PROVIDER === 'stripe' && !env.STRIPE_SECRET_KEY) {
@@ -126,6 +128,8 @@ export interface MailSettings {
   dir: string;
   usersUrl: string;
   trainsUrl: string;
+  /** How long a settled email keeps its recipient's address, in ms. */
+  retentionMs: number;
 }
 
 function mailSettingsOf(env: {
@@ -135,6 +139,7 @@ function mailSettingsOf(env: {
   DATA_DIR: string;
   USERS_URL: string;
   TRAINS_URL: string;
+  MAIL_RETENTION_DAYS: number;
 }): MailSettings {
   return {
     smtpUrl: env.SMTP_URL ?? null,
@@ -142,6 +147,7 @@ function mailSettingsOf(env: {
     dir: path.resolve(env.MAIL_DIR ?? path.join(env.DATA_DIR, 'mail')),
     usersUrl: env.USERS_URL,
     trainsUrl: env.TRAINS_URL,
+    retentionMs: env.MAIL_RETENTION_DAYS * 24 * 60 * 60 * 1000,
   };
 }
 

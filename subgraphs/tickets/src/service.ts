@@ -187,6 +187,7 @@ function confirmationMail(
     from: env.mail.from,
     log,
     intervalMs: env.relayIntervalMs,
+    retentionMs: env.mail.retentionMs,
     onOutcome: (status) => outcomes.inc({ outcome: status.toLowerCase() }),
   });
   metrics.observedGauge(

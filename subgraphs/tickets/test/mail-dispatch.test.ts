@@ -207,6 +207,24 @@ await describeEachDatabase('booking emails', (target) => {
     expect(smtp.received.length).toBe(sentBefore);
   });
 
+  it('forgets the recipient of an email settled longer ago than the retention, and keeps the outcome', async () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    const { owner, email } = knownTraveller();
+    const bookings = await booker(1);
+    const old = await bookings.book(owner, request('pm_card_visa'), 'retention-old');
+    const recent = await bookings.book(owner, request('pm_card_visa'), 'retention-recent');
+    await testDispatcher(database.prisma, smtpTo(smtp), contacts).pass();
+    const [oldEvent] = await eventsOf(old.id);
+    const [recentEvent] = await eventsOf(recent.id);
+    await database.prisma.mailMessage.update({
+      where: { eventId: oldEvent!.id },
+      data: { createdAt: new Date(Date.now() - 91 * DAY) },
+    });
+    await testDispatcher(database.prisma, smtpTo(smtp), contacts, undefined, 90 * DAY).pass();
+    expect(await mailOf(oldEvent!.id)).toMatchObject({ status: 'SENT', recipient: null });
+    expect(await mailOf(recentEvent!.id)).toMatchObject({ status: 'SENT', recipient: email });
+  });
+
   it('records SKIPPED for a traveller users has no account for', async () => {
     const owner = traveller();
     const booked = await (await booker(1)).book(owner, request('pm_card_visa'), 'no-account');

@@ -120,6 +120,7 @@ export function testDispatcher(
   transport: MailTransport,
   contacts: ContactDirectory,
   journeys: JourneyDirectory = testJourneys(),
+  retentionMs?: number,
 ): MailDispatcher {
   return new MailDispatcher({
     prisma,
@@ -129,6 +130,7 @@ export function testDispatcher(
     from: MAIL_FROM,
     log: testLog,
     intervalMs: 60_000,
+    ...(retentionMs === undefined ? {} : { retentionMs }),
   });
 }
 

@@ -6,6 +6,7 @@ import { messageIdFor } from './message-id.js';
 import {
   claimDueMessages,
   followEventStream,
+  forgetRecipients,
   handBack,
   settleMessage,
   type ClaimedMessage,
@@ -17,6 +18,9 @@ import { recipientRefused, SMTP_SEND_MAX_MS, type MailTransport } from './transp
 
 /** Most messages one claim takes. */
 const MAIL_BATCH = 20;
+
+/** How often a dispatcher clears the addresses of old messages. */
+const FORGET_EVERY_MS = 60 * 60 * 1000;
 
 /** Most claims one pass makes: a pass ends within a few seconds of `stop()` even with a backlog. */
 const MAX_BATCHES_PER_PASS = 10;
@@ -40,6 +44,8 @@ export interface MailDispatcherDeps {
   from: string;
   log: Logger;
   intervalMs: number;
+  /** How long a settled message keeps its recipient's address (MAIL_RETENTION_DAYS); kept forever without. */
+  retentionMs?: number;
   /** Counts each settled message by its outcome (`tickets_mail_messages_total`). */
   onOutcome?: (status: MailOutcome['status']) => void;
 }
@@ -56,6 +62,8 @@ export class MailDispatcher {
   private nudged: Promise<void> | null = null;
   private nudgedAgain = false;
   private stopped = false;
+  /** When this dispatcher last forgot old recipients (ms); once an hour is plenty. */
+  private forgotAt = 0;
 
   constructor(private readonly deps: MailDispatcherDeps) {
     this.schedule = repeatEvery(
@@ -68,6 +76,7 @@ export class MailDispatcher {
   /** Takes in newly published events, then sends what is due; returns how many messages it settled. */
   async pass(now?: Date): Promise<number> {
     await followEventStream(this.deps.prisma);
+    await this.forgetOldRecipients(now ?? new Date());
     let settled = 0;
     // A backlog (after a rush) drains batch after batch; a batch with a failure ends the pass,
     // since the next would likely fail alike, and so does stopping. `now` is taken once the new
@@ -78,6 +87,15 @@ export class MailDispatcher {
       if (outcome.claimed < MAIL_BATCH || outcome.retries > 0 || this.stopped) break;
     }
     return settled;
+  }
+
+  /** Clears the addresses of messages settled longer than the retention ago, at most hourly per process. */
+  private async forgetOldRecipients(now: Date): Promise<void> {
+    const { retentionMs, prisma } = this.deps;
+    if (retentionMs === undefined || now.getTime() - this.forgotAt < FORGET_EVERY_MS) return;
+    this.forgotAt = now.getTime();
+    const forgotten = await forgetRecipients(prisma, new Date(now.getTime() - retentionMs));
+    if (forgotten > 0) this.deps.log.info({ forgotten }, 'forgot the recipients of old booking emails');
   }
 
   /**

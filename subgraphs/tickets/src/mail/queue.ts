@@ -136,6 +136,23 @@ export async function handBack(prisma: PrismaClient, eventIds: string[], claimed
   });
 }
 
+/** Most addresses one call forgets: the first pass after an upgrade works through a backlog in steps. */
+const FORGET_BATCH = 1_000;
+
+/**
+ * Forgets the recipients of settled messages made before `before` (personal data kept no longer
+ * than needed), keeping each message's outcome; returns how many it cleared, at most 1,000.
+ */
+export async function forgetRecipients(prisma: PrismaClient, before: Date): Promise<number> {
+  return prisma.$executeRaw`
+    UPDATE "MailMessage" SET "recipient" = NULL
+    WHERE "eventId" IN (
+      SELECT "eventId" FROM "MailMessage"
+      WHERE "createdAt" < ${before} AND "status" <> 'PENDING' AND "recipient" IS NOT NULL
+      LIMIT ${FORGET_BATCH}
+    )`;
+}
+
 /** Messages not sent yet: PENDING rows, and published events the cursor has not reached. */
 export async function mailBacklog(prisma: PrismaClient): Promise<number> {
   const [row] = await prisma.$queryRaw<Array<{ backlog: number }>>`
