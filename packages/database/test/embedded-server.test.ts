@@ -5,7 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { passableTempDir, readConnection, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded/index.js';
+import {
+  passableTempDir,
+  readConnection,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '../src/embedded/index.js';
 
 /** A port nothing listens on now (the kernel's pick). */
 const freePort = () =>

@@ -31,8 +31,7 @@ const hold = (holdId: string) => ({
 const HOLD = 'mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { holdId } }';
 const CONFIRM = 'mutation($holdId: ID!) { confirmHold(holdId: $holdId) { holdId } }';
 const RELEASE = 'mutation($holdId: ID!) { releaseHold(holdId: $holdId) { holdId } }';
-const CONFIRM_MANY =
-  'mutation($holdIds: [ID!]!) { confirmHolds(holdIds: $holdIds) { holdId confirmed code message } }';
+const CONFIRM_MANY = 'mutation($holdIds: [ID!]!) { confirmHolds(holdIds: $holdIds) { holdId confirmed code message } }';
 const RELEASE_SEATS =
   'mutation($holdId: ID!, $seats: [String!]!) { releaseHoldSeats(holdId: $holdId, seats: $seats) { holdId status seats { coach label } } }';
 const SEATS_LEFT = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Journey { availability { seatClass seatsLeft } } } }`;

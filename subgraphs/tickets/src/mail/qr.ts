@@ -15,7 +15,9 @@ const MARGIN = 4;
  * choosing the mask, which is kept for the scanners' sake), and it runs for every ticket sold.
  */
 export function qrPng(code: string): Buffer {
-  const { modules } = QRCode.create([{ data: Buffer.from(code, 'latin1'), mode: 'byte' }], { errorCorrectionLevel: 'M' });
+  const { modules } = QRCode.create([{ data: Buffer.from(code, 'latin1'), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+  });
   const side = (modules.size + 2 * MARGIN) * SCALE;
   const rowBytes = Math.ceil(side / 8);
   // White everywhere (bit 1); each row starts with filter type 0 (none). A module row is drawn
@@ -31,7 +33,8 @@ export function qrPng(code: string): Buffer {
         raw[at] = raw[at]! & ~(0x80 >> (x & 7));
       }
     }
-    for (let copy = 1; copy < SCALE; copy += 1) raw.copy(raw, first + copy * (rowBytes + 1), first, first + rowBytes + 1);
+    for (let copy = 1; copy < SCALE; copy += 1)
+      raw.copy(raw, first + copy * (rowBytes + 1), first, first + rowBytes + 1);
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(side, 0);
