@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
-import { adultTrip, bookCalls, booked, searchWithFare } from '../test/review';
+import { adultTrip, bookCalls, booked, bookingOfflineUntilRecovered, searchWithFare } from '../test/review';
 import { writeParty } from '../party';
 import type { TripChoice } from '../trip';
 import { ReviewPage } from './ReviewPage';
@@ -59,20 +59,14 @@ describe('the review page', () => {
   });
 
   it('retries with the same idempotency key and quote after a network failure and a reload', async () => {
-    let fail = true;
-    const handlers: Handlers = {
-      SearchJourneys: search,
-      BookJourney: () => {
-        if (fail) throw new Error('network down');
-        return booked();
-      },
-    };
+    const network = bookingOfflineUntilRecovered();
+    const handlers: Handlers = { SearchJourneys: search, BookJourney: network.handler };
     const first = renderWithApi(<ReviewPage choice={choice} />, handlers);
     await userEvent.click(await screen.findByRole('button', { name: 'Book for €19.20' }));
     await screen.findByText(/could not reach Railgraph/);
     first.unmount();
 
-    fail = false;
+    network.recover();
     const second = renderWithApi(<ReviewPage choice={choice} />, handlers);
     expect(await screen.findByText(/already pressed Book for this trip/)).toBeTruthy();
     await userEvent.click(await screen.findByRole('button', { name: /^Book for/ }));

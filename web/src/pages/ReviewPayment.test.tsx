@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
-import { adultTrip, bookCalls, booked, searchWithFare } from '../test/review';
+import { adultTrip, bookCalls, booked, bookingOfflineUntilRecovered, searchWithFare } from '../test/review';
 import { writeParty } from '../party';
 import { ReviewPage } from './ReviewPage';
 
@@ -117,21 +117,15 @@ describe('the payment step', () => {
   });
 
   it('keeps the card of an attempt already sent when it is sent again', async () => {
-    let fail = true;
-    const handlers: Handlers = {
-      SearchJourneys: search,
-      BookJourney: () => {
-        if (fail) throw new Error('network down');
-        return booked();
-      },
-    };
+    const network = bookingOfflineUntilRecovered();
+    const handlers: Handlers = { SearchJourneys: search, BookJourney: network.handler };
     const first = renderWithApi(<ReviewPage choice={choice} />, handlers);
     await userEvent.click(await screen.findByRole('radio', { name: 'Mastercard' }));
     await userEvent.click(screen.getByRole('button', { name: 'Book for €12.80' }));
     await screen.findByText(/could not reach Railgraph/);
     first.unmount();
 
-    fail = false;
+    network.recover();
     const second = renderWithApi(<ReviewPage choice={choice} />, handlers);
     const group = await screen.findByRole('group', { name: 'Payment' });
     expect(group).toHaveProperty('disabled', true);

@@ -56,6 +56,23 @@ export const booked = () => ({
   data: { bookJourney: { __typename: 'Booking', id: 'booking-1', status: 'CONFIRMED' } },
 });
 
+/**
+ * A `BookJourney` handler whose network fails ("network down") until `recover()`, and books
+ * after: the traveller presses Book offline, then again once back online.
+ */
+export function bookingOfflineUntilRecovered(): { handler: Handlers[string]; recover: () => void } {
+  let offline = true;
+  return {
+    handler: () => {
+      if (offline) throw new Error('network down');
+      return booked();
+    },
+    recover: () => {
+      offline = false;
+    },
+  };
+}
+
 /** The inputs of the BookJourney calls the page made, in order. */
 export const bookCalls = (calls: Array<{ operationName: string; variables: Record<string, unknown> }>) =>
   calls.filter((c) => c.operationName === 'BookJourney').map((c) => c.variables['input'] as Record<string, unknown>);
