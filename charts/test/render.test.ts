@@ -18,6 +18,7 @@ import {
   unknownFieldProblems,
   type KubeObject,
 } from './manifests.js';
+import { list, map, named, ofKind as ofKindIn, stringMap } from './kube-objects.js';
 import { chartDir, mergeValues, readYaml } from './support.js';
 
 // The chart rendered by the real Helm (.tools/bin/helm, built by `npm run tools`) for each
@@ -29,6 +30,8 @@ const helm = helmForTests();
 type Values = Record<string, unknown>;
 const valuesFile = (name: string) => path.join(chartDir, name);
 const defaults = readYaml<Values>(valuesFile('values.yaml'));
+
+const publishableKey = 'pk_live_51Railgraph0Example';
 
 interface Variant {
   name: string;
@@ -51,6 +54,12 @@ const variants: Variant[] = [
     'cloudnativepg.enabled=true',
   ]),
   variant('values-production.yaml with a partner consumer', 'values-production.yaml', [
+    '--set-json',
+    'ingress.consumers=[{"username":"partner-acme","credentials":["partner-acme-key"],"perMinute":3000}]',
+  ]),
+  variant('values-production.yaml with Stripe and a partner consumer', 'values-production.yaml', [
+    '--set',
+    `tickets.payments.provider=stripe,web.stripePublishableKey=${publishableKey}`,
     '--set-json',
     'ingress.consumers=[{"username":"partner-acme","credentials":["partner-acme-key"],"perMinute":3000}]',
   ]),
@@ -175,6 +184,244 @@ describe.skipIf(!helm)('the chart rendered by Helm', () => {
     );
     expect([...databases].sort()).toEqual(['prices', 'tickets', 'trains', 'users']);
     for (const database of databases) expect(script).toContain(`CREATE DATABASE ${database} OWNER railgraph;`);
+  });
+
+  describe('the sale: payments, booking emails and the web app', () => {
+    const objectsNamed = (name: string) => objectsOf(variants.find((v) => v.name === name)!);
+    const dev = () => objectsNamed('values-dev.yaml');
+    const production = () => objectsNamed('values-production.yaml with a partner consumer');
+    const stripe = () => objectsNamed('values-production.yaml with Stripe and a partner consumer');
+    const productionArgs = ['-f', valuesFile('values-production.yaml')];
+    const failure = (args: string[]) => {
+      try {
+        renderChart(helm!, args);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`helm template ${args.join(' ')} rendered`);
+    };
+
+    const configOf = (objects: KubeObject[], component: string) =>
+      map(named(objects, 'ConfigMap', `railgraph-${component}`)!['data']);
+    const podOf = (objects: KubeObject[], component: string) =>
+      map(map(map(named(objects, 'Deployment', `railgraph-${component}`)!['spec'])['template'])['spec']);
+    const containerOf = (objects: KubeObject[], component: string) =>
+      map(list(podOf(objects, component)['containers'])[0]);
+    /** The container's env entries from Secrets, as NAME -> secret/key. */
+    const secretEnvOf = (objects: KubeObject[], component: string) =>
+      Object.fromEntries(
+        list(containerOf(objects, component)['env'])
+          .map(map)
+          .filter((env) => map(env['valueFrom'])['secretKeyRef'])
+          .map((env) => {
+            const ref = map(map(env['valueFrom'])['secretKeyRef']);
+            return [String(env['name']), `${String(ref['name'])}/${String(ref['key'])}`];
+          }),
+      );
+    const webhookIngress = (objects: KubeObject[]) => named(objects, 'Ingress', 'railgraph-stripe-webhook');
+    const nginxConfig = (objects: KubeObject[]) =>
+      Object.values(stringMap(named(objects, 'ConfigMap', 'railgraph-web-nginx')!['data'])).join('\n');
+
+    it('by default takes payments in the sandbox, with no Stripe secret and no webhook route', () => {
+      for (const objects of [dev(), production()]) {
+        expect(configOf(objects, 'tickets')['PAYMENT_PROVIDER']).toBe('sandbox');
+        expect(configOf(objects, 'tickets')).not.toHaveProperty('STRIPE_API_URL');
+        const secretEnv = Object.keys(secretEnvOf(objects, 'tickets'));
+        expect(secretEnv).toContain('TICKETS_CLIENT_SECRET');
+        expect(secretEnv.filter((name) => name.startsWith('STRIPE_'))).toEqual([]);
+        expect(webhookIngress(objects)).toBeUndefined();
+        expect(nginxConfig(objects)).not.toContain('railgraph-stripe-publishable-key');
+      }
+    });
+
+    it('passes tickets the mail settings and its peers for addresses and stations', () => {
+      const config = configOf(production(), 'tickets');
+      expect(config).toMatchObject({
+        MAIL_FROM: 'Railgraph <tickets@railgraph.example>',
+        MAIL_RETENTION_DAYS: '90',
+        USERS_URL: 'http://railgraph-users:4001/graphql',
+        TRAINS_URL: 'http://railgraph-trains:4002/graphql',
+      });
+      // The calls themselves pass the NetworkPolicies (checked for every variant above).
+      const fromTickets = configuredCalls(production()).filter(
+        (call) => call.from.owner.metadata.name === 'railgraph-tickets',
+      );
+      expect(fromTickets.map((call) => call.host)).toEqual(
+        expect.arrayContaining(['railgraph-trains', 'railgraph-users']),
+      );
+    });
+
+    it('without SMTP (dev) writes emails into an emptyDir of their own, and says so', () => {
+      const objects = dev();
+      expect(secretEnvOf(objects, 'tickets')).not.toHaveProperty('SMTP_URL');
+      const mailDir = configOf(objects, 'tickets')['MAIL_DIR'];
+      expect(mailDir).toBe('/var/lib/railgraph/mail');
+      const mount = list(containerOf(objects, 'tickets')['volumeMounts'])
+        .map(map)
+        .find((m) => m['mountPath'] === mailDir);
+      const volume = list(podOf(objects, 'tickets')['volumes'])
+        .map(map)
+        .find((v) => v['name'] === mount?.['name']);
+      expect(volume).toMatchObject({ emptyDir: { sizeLimit: '256Mi' } });
+      const notes = runHelm(helm!, [
+        'install',
+        'railgraph',
+        chartDir,
+        '--dry-run=client',
+        '-f',
+        valuesFile('values-dev.yaml'),
+      ]);
+      expect(notes).toContain('WARNING: booking emails are NOT sent.');
+    });
+
+    it('with tickets.mail.smtp (production) sends emails over SMTP_URL from the smtp-url key', () => {
+      const objects = production();
+      expect(secretEnvOf(objects, 'tickets')['SMTP_URL']).toBe('railgraph-secrets/smtp-url');
+      expect(configOf(objects, 'tickets')).not.toHaveProperty('MAIL_DIR');
+      expect(list(podOf(objects, 'tickets')['volumes']).map((v) => map(v)['name'])).toEqual(['tmp']);
+      expect(failure(['-f', valuesFile('values-dev.yaml'), '--set', 'tickets.mail.smtp=true'])).toContain(
+        'tickets.mail.smtp needs secrets.existingSecret with an smtp-url key',
+      );
+    });
+
+    it('refuses provider stripe without an existing secret: the chart never generates Stripe keys', () => {
+      const message = failure([
+        '-f',
+        valuesFile('values-dev.yaml'),
+        '--set',
+        `tickets.payments.provider=stripe,web.stripePublishableKey=${publishableKey}`,
+      ]);
+      expect(message).toContain(
+        'tickets.payments.provider stripe needs secrets.existingSecret with the stripe-secret-key and stripe-webhook-secret keys',
+      );
+    });
+
+    it('with stripe reads both Stripe keys from the existing secret', () => {
+      const objects = stripe();
+      expect(configOf(objects, 'tickets')['PAYMENT_PROVIDER']).toBe('stripe');
+      expect(secretEnvOf(objects, 'tickets')).toMatchObject({
+        STRIPE_SECRET_KEY: 'railgraph-secrets/stripe-secret-key',
+        STRIPE_WEBHOOK_SECRET: 'railgraph-secrets/stripe-webhook-secret',
+      });
+      // Only tickets holds them.
+      for (const component of ['gateway', 'users', 'trains', 'inventory', 'prices']) {
+        expect(
+          Object.keys(secretEnvOf(objects, component)).filter((n) => n.startsWith('STRIPE_')),
+          component,
+        ).toEqual([]);
+      }
+      const withMock = renderChart(helm!, [
+        ...productionArgs,
+        '--set',
+        `tickets.payments.provider=stripe,web.stripePublishableKey=${publishableKey},tickets.payments.stripeApiUrl=http://stripe-mock:12111`,
+      ]);
+      expect(configOf(withMock, 'tickets')['STRIPE_API_URL']).toBe('http://stripe-mock:12111');
+    });
+
+    it('with stripe routes POST /webhooks/stripe on the API host to tickets, without auth or CORS', () => {
+      const objects = stripe();
+      const ingress = webhookIngress(objects)!;
+      expect(ingress).toBeDefined();
+      const annotations = ingress.metadata.annotations!;
+      expect(annotations['konghq.com/methods']).toBe('POST');
+      expect(annotations['konghq.com/protocols']).toBe('https');
+      // Kong's per-IP limit stays; the consumers' key-auth and limits, and CORS, are not on it.
+      expect(annotations['konghq.com/plugins']!.split(',')).toEqual([
+        'railgraph-correlation-id',
+        'railgraph-request-size',
+        'railgraph-rate-limiting',
+      ]);
+      const api = named(objects, 'Ingress', 'railgraph-api')!;
+      expect(api.metadata.annotations!['konghq.com/plugins']).toContain('railgraph-key-auth');
+      expect(map(ingress['spec'])['rules']).toEqual([
+        {
+          host: 'api.railgraph.example',
+          http: {
+            paths: [
+              {
+                path: '/webhooks/stripe',
+                pathType: 'Exact',
+                backend: { service: { name: 'railgraph-tickets', port: { name: 'http' } } },
+              },
+            ],
+          },
+        },
+      ]);
+      // Kong may reach tickets now, and only with stripe.
+      const kong = { 'kubernetes.io/metadata.name': 'kong' };
+      const ticketsPolicy = (all: KubeObject[]) =>
+        list(map(named(all, 'NetworkPolicy', 'railgraph-tickets')!['spec'])['ingress'])
+          .map(map)
+          .some((rule) =>
+            list(rule['from']).some((peer) =>
+              JSON.stringify(map(peer)['namespaceSelector'])?.includes(JSON.stringify(kong)),
+            ),
+          );
+      expect(ticketsPolicy(objects)).toBe(true);
+      expect(ticketsPolicy(production())).toBe(false);
+    });
+
+    it('writes the publishable key (and the same-origin API) into the web app through nginx', () => {
+      const config = nginxConfig(stripe());
+      expect(config).toContain("sub_filter '<!-- railgraph:config -->'");
+      expect(config).toContain(`<meta name="railgraph-stripe-publishable-key" content="${publishableKey}" />`);
+      expect(config).toContain('<meta name="railgraph-graphql-url" content="/graphql" />');
+      const web = containerOf(stripe(), 'web');
+      expect(list(web['volumeMounts']).map(map)).toContainEqual({
+        name: 'nginx-config',
+        mountPath: '/etc/nginx/conf.d/railgraph-config.conf',
+        subPath: 'railgraph-config.conf',
+        readOnly: true,
+      });
+      // nginx reads the file once: a changed key must roll the web pods.
+      const checksum = (objects: KubeObject[]) =>
+        map(map(map(named(objects, 'Deployment', 'railgraph-web')!['spec'])['template'])['metadata'])[
+          'annotations'
+        ] as Record<string, string>;
+      const otherKey = renderChart(helm!, [
+        ...productionArgs,
+        '--set',
+        'tickets.payments.provider=stripe,web.stripePublishableKey=pk_live_51Another0Key',
+      ]);
+      expect(checksum(otherKey)['checksum/config']).not.toBe(checksum(stripe())['checksum/config']);
+    });
+
+    it.each<[string, string[], string]>([
+      [
+        'stripe without the publishable key',
+        ['--set', 'tickets.payments.provider=stripe'],
+        'tickets.payments.provider stripe needs web.stripePublishableKey',
+      ],
+      [
+        'a publishable key with the sandbox',
+        ['--set', `web.stripePublishableKey=${publishableKey}`],
+        'web.stripePublishableKey is set but tickets.payments.provider is not stripe',
+      ],
+      [
+        "Stripe's API URL with the sandbox",
+        ['--set', 'tickets.payments.stripeApiUrl=http://stripe-mock:12111'],
+        'tickets.payments.stripeApiUrl is read only with tickets.payments.provider stripe',
+      ],
+      [
+        'a secret key as the publishable key',
+        ['--set', 'tickets.payments.provider=stripe,web.stripePublishableKey=sk_live_51Railgraph0Example'],
+        'stripePublishableKey',
+      ],
+      ['a provider the services do not know', ['--set', 'tickets.payments.provider=paypal'], 'provider'],
+      ['an unusable From address', ['--set-string', 'tickets.mail.from=tickets'], 'from'],
+    ])('refuses %s', (_, args, message) => {
+      expect(failure([...productionArgs, ...args])).toContain(message);
+    });
+
+    it('alerts on the mail backlog and on failing payment webhooks', () => {
+      const rule = ofKindIn(production(), 'PrometheusRule')[0]!;
+      const alerts = list(map(rule['spec'])['groups']).flatMap((group) => list(map(group)['rules']).map((r) => map(r)));
+      const byName = (name: string) => alerts.find((a) => a['alert'] === name);
+      expect(byName('RailgraphMailBacklog')?.['expr']).toContain('max by (namespace) (tickets_mail_backlog)');
+      expect(byName('RailgraphPaymentWebhooksFailing')?.['expr']).toContain(
+        'tickets_payment_webhooks_total{outcome="failed"}',
+      );
+    });
   });
 });
 

@@ -58,8 +58,10 @@ The workloads: port, whether it serves /metrics, owns a PostgreSQL database, use
 and which other workloads call it (the NetworkPolicy lets only those in). The calls are
 the ones the code makes: the gateway queries every subgraph; every service fetches the
 JWKS or a service token from users; inventory asks trains for run layouts and tickets for
-hold owners; tickets holds seats in inventory and fetches prices' quote-signing JWKS. The
-gateway keeps its rate limits' counts in Redis, users its throttles' counts.
+hold owners; tickets holds seats in inventory, fetches prices' quote-signing JWKS, and asks
+users for travellers' addresses and trains for stations and trains (booking emails). The
+gateway keeps its rate limits' counts in Redis, users its throttles' counts. Kong reaches
+tickets only for Stripe's webhook, and only when Stripe takes the payments.
 */}}
 {{- define "railgraph.components" -}}
 gateway:
@@ -84,7 +86,7 @@ trains:
   database: true
   redis: false
   uid: 65532
-  callers: [gateway, inventory]
+  callers: [gateway, inventory, tickets]
   fromIngress: false
 inventory:
   port: 4003
@@ -109,7 +111,7 @@ tickets:
   redis: false
   uid: 65532
   callers: [gateway, inventory]
-  fromIngress: false
+  fromIngress: {{ include "railgraph.stripeWebhookRouted" . | eq "true" }}
 web:
   port: 8080
   metrics: false
@@ -118,6 +120,21 @@ web:
   uid: 101
   callers: []
   fromIngress: true
+{{- end }}
+
+{{/* "true" when Stripe takes the payments and the ingress carries its webhook to tickets. */}}
+{{- define "railgraph.stripeWebhookRouted" -}}
+{{- if and .Values.ingress.enabled (eq .Values.tickets.payments.provider "stripe") }}true{{- end }}
+{{- end }}
+
+{{/* Where tickets writes booking emails as .eml files when there is no SMTP server (an emptyDir). */}}
+{{- define "railgraph.mailDir" -}}
+/var/lib/railgraph/mail
+{{- end }}
+
+{{/* The nginx settings file the web pods read from /etc/nginx/conf.d (configmap.yaml). */}}
+{{- define "railgraph.webConfigFile" -}}
+railgraph-config.conf
 {{- end }}
 
 {{/* The enabled components as a dict (web can be turned off). */}}
@@ -285,6 +302,23 @@ referenced by the URL, or from the existing secret.
 {{- if and .Values.ingress.enabled .Values.certManager.enabled .Values.certManager.clusterIssuer.create (not .Values.certManager.clusterIssuer.email) }}
 {{- $problems = append $problems "certManager.clusterIssuer.email is required to create an ACME ClusterIssuer" }}
 {{- end }}
+{{- $payments := .Values.tickets.payments }}
+{{- if and (eq $payments.provider "stripe") (not .Values.secrets.existingSecret) }}
+{{- $problems = append $problems "tickets.payments.provider stripe needs secrets.existingSecret with the stripe-secret-key and stripe-webhook-secret keys (the chart never generates Stripe keys)" }}
+{{- end }}
+{{- /* The app and tickets must agree, or every card the app takes is refused by tickets. */}}
+{{- if and .Values.web.enabled (eq $payments.provider "stripe") (not .Values.web.stripePublishableKey) }}
+{{- $problems = append $problems "tickets.payments.provider stripe needs web.stripePublishableKey (pk_live_... or pk_test_...): the web app would offer the sandbox's test cards" }}
+{{- end }}
+{{- if and (ne $payments.provider "stripe") .Values.web.stripePublishableKey }}
+{{- $problems = append $problems "web.stripePublishableKey is set but tickets.payments.provider is not stripe: the web app would send Stripe cards to the sandbox" }}
+{{- end }}
+{{- if and (ne $payments.provider "stripe") $payments.stripeApiUrl }}
+{{- $problems = append $problems "tickets.payments.stripeApiUrl is read only with tickets.payments.provider stripe" }}
+{{- end }}
+{{- if and .Values.tickets.mail.smtp (not .Values.secrets.existingSecret) }}
+{{- $problems = append $problems "tickets.mail.smtp needs secrets.existingSecret with an smtp-url key (the chart cannot generate an SMTP server's URL)" }}
+{{- end }}
 {{- if and .Values.ingress.enabled .Values.web.enabled (eq .Values.ingress.hosts.api .Values.ingress.hosts.web) }}
 {{- $problems = append $problems "ingress.hosts.api and ingress.hosts.web must differ (both route /)" }}
 {{- end }}
@@ -305,6 +339,20 @@ referenced by the URL, or from the existing secret.
 {{- range .Values.ingress.consumers }}
 {{- $plugins = append $plugins (printf "%s-rate-limiting-%s" $fullname .username) }}
 {{- end }}
+{{- end }}
+{{- join "," $plugins }}
+{{- end }}
+
+{{/*
+The KongPlugins of Stripe's webhook route: no CORS (no browser calls it) and no key-auth or
+consumer limits (Stripe is no consumer; the body's Stripe-Signature is the authentication),
+but the request id, the size limit and the per-IP rate limit every route has.
+*/}}
+{{- define "railgraph.kongWebhookPlugins" -}}
+{{- $fullname := include "railgraph.fullname" . }}
+{{- $plugins := list (printf "%s-correlation-id" $fullname) (printf "%s-request-size" $fullname) }}
+{{- if .Values.ingress.rateLimiting.enabled }}
+{{- $plugins = append $plugins (printf "%s-rate-limiting" $fullname) }}
 {{- end }}
 {{- join "," $plugins }}
 {{- end }}
