@@ -348,9 +348,9 @@ function accessSuite(database: DatabaseUnderTest): void {
       month: string;
       bookings: Line[];
       refunds: Line[];
-      totalBooked: { amountMinor: number };
-      totalRefunded: { amountMinor: number };
-      balance: { amountMinor: number };
+      totalBooked: { amountMinor: string };
+      totalRefunded: { amountMinor: string };
+      balance: { amountMinor: string };
     };
     const booked = (await book(acmeAuth, 'acme-statement-0001')).data!.bookJourney.id;
     expect(
@@ -372,9 +372,9 @@ function accessSuite(database: DatabaseUnderTest): void {
     expect(statement.refunds.map((l) => l.bookingId)).toContain(booked);
     expect(statement.bookings.map((l) => l.bookingId)).not.toContain(globexBooked);
     const sum = (lines: Line[]) => lines.reduce((total, line) => total + line.amount.amountMinor, 0);
-    expect(statement.totalBooked.amountMinor).toBe(sum(statement.bookings));
-    expect(statement.totalRefunded.amountMinor).toBe(sum(statement.refunds));
-    expect(statement.balance.amountMinor).toBe(sum(statement.bookings) - sum(statement.refunds));
+    expect(statement.totalBooked.amountMinor).toBe(String(sum(statement.bookings)));
+    expect(statement.totalRefunded.amountMinor).toBe(String(sum(statement.refunds)));
+    expect(statement.balance.amountMinor).toBe(String(sum(statement.bookings) - sum(statement.refunds)));
 
     const codeFor = async (variables: Record<string, unknown>, authorization: string) =>
       (await graphql(system.gatewayUrl, STATEMENT, variables, { authorization })).errors?.[0]?.extensions?.code;

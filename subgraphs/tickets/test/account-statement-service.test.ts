@@ -120,9 +120,9 @@ describe('accountStatement', () => {
         },
       ],
       refunds: [],
-      totalBooked: { amountMinor: FARE, currency: 'GBP' },
-      totalRefunded: { amountMinor: 0 },
-      balance: { amountMinor: FARE },
+      totalBooked: { amountMinor: String(FARE), currency: 'GBP' },
+      totalRefunded: { amountMinor: '0' },
+      balance: { amountMinor: String(FARE) },
     });
     expect(String(read['csv']).split('\r\n')).toEqual([
       'date,type,booking_id,refund_id,description,amount_minor,currency',
@@ -165,6 +165,6 @@ describe('accountStatement', () => {
       });
     }
     const named = await statement({ month: thisMonth(), currency: 'EUR' }, authorization);
-    expect(named.data?.accountStatement).toMatchObject({ currency: 'EUR', bookings: [], balance: { amountMinor: 0 } });
+    expect(named.data?.accountStatement).toMatchObject({ currency: 'EUR', bookings: [], balance: { amountMinor: '0' } });
   });
 });

@@ -124,9 +124,9 @@ await describeEachDatabase('partner account statements', (target) => {
         },
       ],
       refunds: [],
-      totalBooked: { amountMinor: 10_500, currency: 'GBP' },
-      totalRefunded: { amountMinor: 0, currency: 'GBP' },
-      balance: { amountMinor: 10_500, currency: 'GBP' },
+      totalBooked: { amountMinor: '10500', currency: 'GBP' },
+      totalRefunded: { amountMinor: '0', currency: 'GBP' },
+      balance: { amountMinor: '10500', currency: 'GBP' },
     });
 
     const november = await bookings.accountStatement(acme, { month: '2026-11' });
@@ -153,9 +153,9 @@ await describeEachDatabase('partner account statements', (target) => {
         amount: { amountMinor: 4_200, currency: 'GBP' },
       }),
     ]);
-    expect(november.totalBooked.amountMinor).toBe(10_200);
-    expect(november.totalRefunded.amountMinor).toBe(6_300);
-    expect(november.balance.amountMinor).toBe(10_200 - 6_300);
+    expect(november.totalBooked.amountMinor).toBe('10200');
+    expect(november.totalRefunded.amountMinor).toBe('6300');
+    expect(november.balance.amountMinor).toBe(String(10_200 - 6_300));
 
     // The totals are the tables' own sums for the month, booking and refund rows alike.
     for (const [statement, from, until] of [
@@ -163,9 +163,9 @@ await describeEachDatabase('partner account statements', (target) => {
       [november, '2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z'],
     ] as const) {
       const sums = await rowSums(prisma, acme, from, until);
-      expect(statement.totalBooked.amountMinor).toBe(sums.booked);
-      expect(statement.totalRefunded.amountMinor).toBe(sums.refunded);
-      expect(statement.balance.amountMinor).toBe(sums.booked - sums.refunded);
+      expect(statement.totalBooked.amountMinor).toBe(String(sums.booked));
+      expect(statement.totalRefunded.amountMinor).toBe(String(sums.refunded));
+      expect(statement.balance.amountMinor).toBe(String(sums.booked - sums.refunded));
     }
 
     // The CSV has one row per line, refunds negative, adding up to the balance.
@@ -174,7 +174,7 @@ await describeEachDatabase('partner account statements', (target) => {
     expect(rows[0]).toBe('date,type,booking_id,refund_id,description,amount_minor,currency');
     expect(rows.slice(1).map((r) => r.split(',')[1])).toEqual(['BOOKING', 'REFUND', 'REFUND']);
     const amounts = rows.slice(1).map((r) => Number(r.split(',').at(-2)));
-    expect(amounts.reduce((a, b) => a + b, 0)).toBe(november.balance.amountMinor);
+    expect(String(amounts.reduce((a, b) => a + b, 0))).toBe(november.balance.amountMinor);
     expect(rows[2]).toContain('"Refund of 100% on 1 ticket (CHILD): EC117:2026-12-01, stops 0-4"');
   });
 
@@ -197,11 +197,33 @@ await describeEachDatabase('partner account statements', (target) => {
     const statement = await bookings.accountStatement(acme, { month: '2026-09' });
     expect(statement.bookings.map((l) => l.bookingId)).toEqual([own.id]);
     expect(statement.refunds).toEqual([]);
-    expect(statement.balance).toEqual({ amountMinor: 4_200, currency: 'GBP' });
+    expect(statement.balance).toEqual({ amountMinor: '4200', currency: 'GBP' });
     const theirStatement = await bookings.accountStatement(globex, { month: '2026-09' });
     expect(theirStatement.bookings.map((l) => l.bookingId)).toEqual([theirs.id]);
     expect(theirStatement.refunds.map((l) => l.bookingId)).toEqual([theirs.id]);
-    expect(theirStatement.balance.amountMinor).toBe(0);
+    expect(theirStatement.balance.amountMinor).toBe('0');
+  });
+
+  it('adds a month up past what a 32-bit amount holds, to the unit', async () => {
+    const { bookings } = await setUp();
+    const prisma = database.prisma;
+    const acme = partner();
+    const own = await bookOnAccount(bookings, prisma, acme, ['ADULT'], '2026-08-03T10:00:00Z');
+    // Two more of the partner's sales in the month, each near the most one booking holds.
+    const large = 2_000_000_000;
+    for (const day of ['04', '05']) {
+      await prisma.booking.create({
+        data: testQuoteBookingRow(randomUUID(), acme, 'CONFIRMED', {
+          createdAt: new Date(`2026-08-${day}T10:00:00Z`),
+          totalMinor: large,
+          currency: 'GBP',
+        }),
+      });
+    }
+    const statement = await bookings.accountStatement(acme, { month: '2026-08' });
+    expect(statement.bookings.map((l) => l.bookingId)).toContain(own.id);
+    expect(statement.totalBooked.amountMinor).toBe(String(2 * large + FARES.ADULT));
+    expect(statement.balance.amountMinor).toBe('4000004200');
   });
 
   it('gives an empty statement in the currency of the partner’s latest booking, or the one named', async () => {
@@ -214,8 +236,8 @@ await describeEachDatabase('partner account statements', (target) => {
       currency: 'GBP',
       bookings: [],
       refunds: [],
-      totalBooked: { amountMinor: 0, currency: 'GBP' },
-      balance: { amountMinor: 0, currency: 'GBP' },
+      totalBooked: { amountMinor: '0', currency: 'GBP' },
+      balance: { amountMinor: '0', currency: 'GBP' },
     });
     expect((await bookings.accountStatement(acme, { month: '2026-08', currency: 'EUR' })).currency).toBe('EUR');
     // Before the partner's first booking there is nothing to take a currency from.
@@ -241,7 +263,7 @@ await describeEachDatabase('partner account statements', (target) => {
     });
     const inEuros = await bookings.accountStatement(acme, { month: '2026-07', currency: 'EUR' });
     expect(inEuros.bookings.map((l) => l.bookingId)).toEqual([euros]);
-    expect(inEuros.totalBooked).toEqual({ amountMinor: 3_900, currency: 'EUR' });
+    expect(inEuros.totalBooked).toEqual({ amountMinor: '3900', currency: 'EUR' });
     const inPounds = await bookings.accountStatement(acme, { month: '2026-07', currency: 'GBP' });
     expect(inPounds.bookings.map((l) => l.bookingId)).toEqual([pounds.id]);
   });

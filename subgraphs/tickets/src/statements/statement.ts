@@ -38,10 +38,19 @@ export interface AccountStatementView {
   currency: string;
   bookings: StatementLineView[];
   refunds: StatementLineView[];
-  totalBooked: MoneyView;
-  totalRefunded: MoneyView;
+  totalBooked: MoneyTotalView;
+  totalRefunded: MoneyTotalView;
   /** Booked minus refunded: what the partner owes for the month (negative: a credit). */
-  balance: MoneyView;
+  balance: MoneyTotalView;
+}
+
+/**
+ * A month's total as `MoneyTotal` gives it: decimal digits, since a busy partner's month passes
+ * what a GraphQL Int (32 bits) holds. The sums are exact in a JS number up to 2^53 minor units.
+ */
+export interface MoneyTotalView {
+  amountMinor: string;
+  currency: string;
 }
 
 /** The shape of a currency code, as ISO 4217 writes them and the bookings store them. */
@@ -186,14 +195,14 @@ export async function accountStatement(
   const refunds = lines.filter((row) => row.kind === 'REFUND').map(lineOf);
   const booked = sumOf(bookings);
   const refunded = sumOf(refunds);
-  const money = (amountMinor: number): MoneyView => ({ amountMinor, currency });
+  const total = (amountMinor: number): MoneyTotalView => ({ amountMinor: String(amountMinor), currency });
   return {
     month: month.label,
     currency,
     bookings,
     refunds,
-    totalBooked: money(booked),
-    totalRefunded: money(refunded),
-    balance: money(booked - refunded),
+    totalBooked: total(booked),
+    totalRefunded: total(refunded),
+    balance: total(booked - refunded),
   };
 }
