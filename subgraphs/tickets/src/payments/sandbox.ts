@@ -38,8 +38,27 @@ const newId = (prefix: string) => `${prefix}_sandbox_${randomBytes(12).toString(
 /** The shape of the client secrets this sandbox gives out: anything else awaits no payment. */
 const CLIENT_SECRET = /^pi_sandbox_[0-9a-f]{24}_secret_[0-9a-f]{24}$/;
 
+/**
+ * What the provider reads of a stored payment. The named statements below return exactly these
+ * columns, never `*`: a statement kept prepared on a connection fails once its table's columns
+ * change ("cached plan must not change result type"), as they may while a migration runs
+ * beside older processes.
+ */
+type StoredState = Pick<
+  SandboxPayment,
+  | 'id'
+  | 'status'
+  | 'method'
+  | 'amountMinor'
+  | 'currency'
+  | 'declineCode'
+  | 'clientSecret'
+  | 'capturedMinor'
+  | 'refundedMinor'
+>;
+
 /** The state a stored payment is in, in the provider interface's terms. */
-function stateOf(p: SandboxPayment): ProviderPaymentState {
+function stateOf(p: StoredState): ProviderPaymentState {
   const status = p.status as SandboxStatus;
   switch (status) {
     case 'AUTHORIZED':
@@ -104,13 +123,14 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
    * booking captures right after its commit): each AUTHORIZED payment moves to CAPTURED; the
    * answer is the payment moved, or null for one that was not AUTHORIZED.
    */
-  const captureTogether = coalescingEach<string, SandboxPayment | null>(async (ids) => {
-    const moved = await runnerFor(prisma).run<SandboxPayment & Record<string, unknown>>(statement(
+  const captureTogether = coalescingEach<string, StoredState | null>(async (ids) => {
+    const moved = await runnerFor(prisma).run<StoredState & Record<string, unknown>>(statement(
       'tickets.sandbox-capture',
     )`
       UPDATE "SandboxPayment" SET "status" = 'CAPTURED', "capturedMinor" = "amountMinor", "updatedAt" = now()
       WHERE "id" = ANY(${ids}::text[]) AND "status" = 'AUTHORIZED'
-      RETURNING *`);
+      RETURNING "id", "status", "method", "amountMinor", "currency", "declineCode", "clientSecret", "capturedMinor",
+        "refundedMinor"`);
     const byMovedId = new Map(moved.map((payment) => [payment.id, payment]));
     // The same payment twice in a batch moves once: the second caller reads it as it is.
     return ids.map((id) => {
@@ -140,7 +160,7 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
           ? behaviour.code
           : null;
       const clientSecret = status === 'REQUIRES_ACTION' ? `${id}_secret_${randomBytes(12).toString('hex')}` : null;
-      const [written] = await runnerFor(prisma).run<SandboxPayment & Record<string, unknown>>(statement(
+      const [written] = await runnerFor(prisma).run<StoredState & Record<string, unknown>>(statement(
         'tickets.sandbox-authorize',
       )`
         WITH inserted AS (
@@ -149,11 +169,14 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
           VALUES (${id}, ${request.idempotencyKey}, ${request.amountMinor}, ${request.currency}, ${request.method},
             ${status}, ${declineCode}, ${clientSecret}, now())
           ON CONFLICT ("idempotencyKey") DO NOTHING
-          RETURNING *
+          RETURNING "id", "status", "method", "amountMinor", "currency", "declineCode", "clientSecret",
+            "capturedMinor", "refundedMinor"
         )
         SELECT * FROM inserted
         UNION ALL
-        SELECT * FROM "SandboxPayment"
+        SELECT "id", "status", "method", "amountMinor", "currency", "declineCode", "clientSecret", "capturedMinor",
+          "refundedMinor"
+        FROM "SandboxPayment"
         WHERE "idempotencyKey" = ${request.idempotencyKey} AND NOT EXISTS (SELECT 1 FROM inserted)`);
       const stored =
         written ??
