@@ -21,11 +21,18 @@ export interface InvariantInput {
   inventory: readonly RunClassState[];
   /** The longest an attempt may stay PENDING: hold TTL plus the sweeper's interval (invariant 5). */
   pendingBoundMs: number;
+  /**
+   * The longest a booking email may wait (invariant 5): a message claimed by a process that died
+   * waits for the claim to lapse (2.5 minutes) before another sends it. Default 5 minutes.
+   */
+  mailBoundMs?: number;
   /** When the stores were read. */
   now: Date;
 }
 
 const MAX_LISTED = 20;
+
+const DEFAULT_MAIL_BOUND_MS = 5 * 60_000;
 
 /** Codes a failed or expired attempt may be recorded with (§10); anything else breaks invariant 6. */
 export const CONTRACTUAL_FAILURES: ReadonlySet<string> = new Set([
@@ -48,7 +55,7 @@ export function checkInvariants(input: InvariantInput): InvariantResult[] {
     inventoryAgrees(sold, input.inventory),
     oneEffectPerKey(store.bookings),
     moneyConserved(store),
-    nothingStuck(store, input.pendingBoundMs, input.now),
+    nothingStuck(store, input.pendingBoundMs, input.mailBoundMs ?? DEFAULT_MAIL_BOUND_MS, input.now),
     losersTyped(store.bookings),
   ];
 }
@@ -174,7 +181,7 @@ function paymentsConserved(store: TicketsStore, violations: string[]): { net: nu
   return { net, sold };
 }
 
-function nothingStuck(store: TicketsStore, boundMs: number, now: Date): InvariantResult {
+function nothingStuck(store: TicketsStore, boundMs: number, mailBoundMs: number, now: Date): InvariantResult {
   const violations: string[] = [];
   for (const b of store.bookings) {
     if (b.status === 'PENDING' && now.getTime() - b.createdAt.getTime() > boundMs) {
@@ -182,10 +189,13 @@ function nothingStuck(store: TicketsStore, boundMs: number, now: Date): Invarian
     }
   }
   for (const row of store.outbox) violations.push(`outbox ${row.kind} undelivered after ${row.attempts} attempts`);
-  // Every published event gets its email (or a recorded reason for none) once the system is quiet.
-  const mailPending = store.mail.byStatus['PENDING'] ?? 0;
-  if (mailPending > 0) violations.push(`${mailPending} booking emails not sent yet`);
-  if (store.mail.untaken > 0) violations.push(`${store.mail.untaken} published events without an email`);
+  // Every published event gets its email (or a recorded reason for none) within the mail bound.
+  const late = (since: Date) => now.getTime() - since.getTime() > mailBoundMs;
+  const mailLate = store.mail.pendingSince.filter(late).length;
+  if (mailLate > 0) violations.push(`${mailLate} booking emails not sent after ${mailBoundMs / 1000} s`);
+  const untakenLate = store.mail.untakenSince.filter(late).length;
+  if (untakenLate > 0)
+    violations.push(`${untakenLate} published events without an email after ${mailBoundMs / 1000} s`);
   const pending = store.bookings.filter((b) => b.status === 'PENDING').length;
   const mail = Object.entries(store.mail.byStatus)
     .map(([status, n]) => `${status} ${n}`)

@@ -45,8 +45,10 @@ export type StoredTicket = {
 export interface StoredMail {
   /** Messages by status: SENT, SKIPPED, FAILED, and PENDING (not settled yet). */
   byStatus: Record<string, number>;
-  /** Published events the mail dispatchers have not taken in yet (past their cursor). */
-  untaken: number;
+  /** When each PENDING message was made. */
+  pendingSince: Date[];
+  /** When each published event the mail dispatchers have not taken in yet (past their cursor) happened. */
+  untakenSince: Date[];
 }
 
 export interface TicketsStore {
@@ -88,8 +90,12 @@ export async function readTicketsStore(settings: DatabaseSettings): Promise<Tick
     const mailStatuses = await db.sql.query<{ status: string; count: number }>(
       'SELECT "status"::text AS "status", count(*)::int AS "count" FROM "MailMessage" GROUP BY "status"',
     );
-    const [untaken] = await db.sql.query<{ count: number }>(
-      `SELECT count(*)::int AS "count" FROM "BookingEvent"
+    const pending = await db.sql.query<{ since: string }>(
+      `SELECT to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "since" FROM "MailMessage"
+       WHERE "status" = 'PENDING'`,
+    );
+    const untaken = await db.sql.query<{ since: string }>(
+      `SELECT to_char("occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "since" FROM "BookingEvent"
        WHERE "position" > coalesce((SELECT max("position") FROM "MailCursor"), 0)`,
     );
     const ticketsOf = groupBy(tickets, (t) => t.bookingId);
@@ -105,7 +111,9 @@ export async function readTicketsStore(settings: DatabaseSettings): Promise<Tick
       outbox,
       mail: {
         byStatus: Object.fromEntries(mailStatuses.map((row) => [row.status, row.count])),
-        untaken: untaken?.count ?? 0,
+        // Timestamps are UTC without a zone: read as text and marked UTC, not as the process's local time.
+        pendingSince: pending.map((row) => new Date(row.since)),
+        untakenSince: untaken.map((row) => new Date(row.since)),
       },
       ticketsRefundedTwice: twice.map((t) => t.ticketId),
     };
