@@ -165,6 +165,10 @@ describe('accountStatement', () => {
       });
     }
     const named = await statement({ month: thisMonth(), currency: 'EUR' }, authorization);
-    expect(named.data?.accountStatement).toMatchObject({ currency: 'EUR', bookings: [], balance: { amountMinor: '0' } });
+    expect(named.data?.accountStatement).toMatchObject({
+      currency: 'EUR',
+      bookings: [],
+      balance: { amountMinor: '0' },
+    });
   });
 });
