@@ -20,11 +20,9 @@ export function createLoaders(bookings: Bookings): TicketsLoaders {
   });
   return {
     bookingById,
+    // A failed look-up stays an error (the store down is SERVICE_UNAVAILABLE), never "no booking".
     bookingOfTicket: new DataLoader<Ticket, BookingWithTickets | null, string>(
-      (tickets) =>
-        bookingById
-          .loadMany(tickets.map((t) => t.bookingId))
-          .then((rows) => rows.map((r) => (r instanceof Error ? null : r))),
+      (tickets) => bookingById.loadMany(tickets.map((t) => t.bookingId)),
       { cacheKeyFn: (t) => t.id },
     ),
     refundsOfBooking: new DataLoader<string, RefundView[]>((ids) => bookings.refundsOfMany(ids)),
