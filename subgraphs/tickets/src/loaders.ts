@@ -20,9 +20,11 @@ export function createLoaders(bookings: Bookings): TicketsLoaders {
   });
   return {
     bookingById,
-    // A failed look-up stays an error (the store down is SERVICE_UNAVAILABLE), never "no booking".
     bookingOfTicket: new DataLoader<Ticket, BookingWithTickets | null, string>(
-      (tickets) => bookingById.loadMany(tickets.map((t) => t.bookingId)),
+      (tickets) =>
+        bookingById
+          .loadMany(tickets.map((t) => t.bookingId))
+          .then((rows) => rows.map((r) => (r instanceof Error ? null : r))),
       { cacheKeyFn: (t) => t.id },
     ),
     refundsOfBooking: new DataLoader<string, RefundView[]>((ids) => bookings.refundsOfMany(ids)),
