@@ -3,7 +3,7 @@
 import type { RunLayout } from '@railgraph/inventory/engine';
 import { coach } from '@railgraph/inventory/testing';
 
-export { seededRandom } from '../lib/random.js';
+export { seededRandom } from '@railgraph/database/seeded-random';
 
 /** An intercity run: 12 coaches (2 FIRST of 48 seats, 10 STANDARD of 72: 816 seats) over `stops` stops. */
 export function intercityRun(runId: string, stops: number): RunLayout {

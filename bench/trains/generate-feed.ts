@@ -11,7 +11,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { seededRandom } from '../lib/random.js';
+import { seededRandom } from '@railgraph/database/seeded-random';
 
 export const STATIONS_PER_UNIT = 50;
 export const LINES_PER_UNIT = 10;

@@ -12,6 +12,7 @@
 // shared machine the wall clock also counts time the process was not running.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '@railgraph/database/seeded-random';
 import {
   DEFAULT_CONSIST_RULES,
   NetworkIndex,
@@ -20,7 +21,6 @@ import {
   Timetable,
   type GtfsFiles,
 } from '@railgraph/trains/timetable';
-import { seededRandom } from '../lib/random.js';
 import { generateFeed, type GeneratedFeed } from './generate-feed.js';
 
 const { values } = parseArgs({

@@ -287,9 +287,13 @@ export { readTicketsStore, type StoredBooking, type TicketsStore } from '@railgr
 export function confirmedSeatsByLeg(store: TicketsStore, trainRun: RunView, seatClass: SeatClass): string[][] {
   const legs: string[][] = Array.from({ length: trainRun.legCount }, () => []);
   for (const booking of store.bookings) {
-    if (booking.status !== 'CONFIRMED' || booking.runId !== trainRun.id || booking.seatClass !== seatClass) continue;
-    for (let leg = booking.fromStop; leg < booking.toStop; leg++) {
-      for (const t of booking.tickets) if (t.status === 'ACTIVE') legs[leg]!.push(`${t.coach}-${t.seatLabel}`);
+    if (booking.status !== 'CONFIRMED' || booking.seatClass !== seatClass) continue;
+    // A trip's leg on this run counts like a booking of its own.
+    for (const ride of booking.legs.filter((l) => l.runId === trainRun.id)) {
+      const riding = booking.tickets.filter((t) => t.status === 'ACTIVE' && t.tripLeg === ride.leg);
+      for (let leg = ride.fromStop; leg < ride.toStop; leg++) {
+        for (const t of riding) legs[leg]!.push(`${t.coach}-${t.seatLabel}`);
+      }
     }
   }
   return legs;

@@ -4,11 +4,9 @@ import { graphql, startSystem, type RunningSystem } from './system.js';
 /**
  * Fares for trips with changes through the gateway: trains finds the trip and owns `Trip`,
  * inventory adds each leg's availability, and prices adds `Trip.fares` from the legs it
- * `@requires`, one signed quote covering every leg. Until trips can be booked, tickets refuses
- * such a quote without booking anything.
+ * `@requires`, one signed quote covering every leg (booked in trip-booking.test.ts).
  */
 let system: RunningSystem;
-let token: string;
 
 /** Rotterdam to Utrecht on the demo network: no line serves both, so every trip changes trains. */
 const FROM = 'RTD';
@@ -59,11 +57,6 @@ async function tripsWithChanges(): Promise<TripWithFares[]> {
 
 beforeAll(async () => {
   system = await startSystem();
-  const signUp = await graphql<{ signUp: { accessToken: string } }>(
-    system.gatewayUrl,
-    'mutation { signUp(input: { email: "changes@example.com", password: "correct horse battery", name: "Changes" }) { accessToken } }',
-  );
-  token = signUp.data!.signUp.accessToken;
 }, 180_000);
 
 afterAll(async () => {
@@ -90,40 +83,5 @@ describe('trip fares through the gateway', () => {
       expect(quote.journey).toEqual(quote.legs?.[0]?.journey);
       expect(quote.legs?.map((leg) => leg.breakdown[0])).toEqual(perLeg);
     }
-  });
-
-  it('refuses to book a trip quote as BAD_USER_INPUT and books nothing', async () => {
-    const [trip] = await tripsWithChanges();
-    const offer = trip!.fares.find((fare) => fare.seatClass === 'STANDARD')!;
-    const auth = { authorization: `Bearer ${token}` };
-    const booked = await graphql<{ bookJourney: { status: string } }>(
-      system.gatewayUrl,
-      `
-        mutation Book($input: BookJourneyInput!) {
-          bookJourney(input: $input) {
-            status
-          }
-        }
-      `,
-      {
-        input: {
-          quoteToken: offer.quoteToken,
-          passengers: [{ type: 'ADULT', name: 'Ada Changes' }],
-          idempotencyKey: 'trip-quote-1',
-          paymentMethod: 'pm_card_visa',
-        },
-      },
-      auth,
-    );
-    expect(booked.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(booked.errors?.[0]?.message).toBe('Booking trips with changes is not available yet; book each leg');
-    const mine = await graphql<{ all: Array<{ id: string }>; failed: Array<{ id: string }> }>(
-      system.gatewayUrl,
-      '{ all: myBookings { id } failed: myBookings(status: FAILED) { id } }',
-      {},
-      auth,
-    );
-    expect(mine.errors).toBeUndefined();
-    expect(mine.data).toEqual({ all: [], failed: [] });
   });
 });

@@ -118,7 +118,7 @@ async function readInventory(
 ): Promise<RunClassState[]> {
   const pairs = new Set<string>();
   for (const s of scenarios) for (const rc of s.outcomes?.runClasses ?? []) pairs.add(`${rc.runId}\t${rc.seatClass}`);
-  for (const b of live?.bookings ?? []) pairs.add(`${b.runId}\t${b.seatClass}`);
+  for (const b of live?.bookings ?? []) for (const leg of b.legs) pairs.add(`${leg.runId}\t${b.seatClass}`);
   const states: RunClassState[] = [];
   for (const pair of pairs) {
     const [runId, seatClass] = pair.split('\t') as [string, string];

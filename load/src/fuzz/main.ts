@@ -70,7 +70,7 @@ async function main(): Promise<number> {
       // the store holds (a quote can reach a booking in a shape the tally does not parse).
       const runClasses = new Set(tally.runClasses);
       for (const booking of (await target.readStore())?.bookings ?? [])
-        runClasses.add(`${booking.runId}\t${booking.seatClass}`);
+        for (const leg of booking.legs) runClasses.add(`${leg.runId}\t${booking.seatClass}`);
       const inventory: RunClassState[] = [];
       for (const pair of runClasses) {
         const [runId, seatClass] = pair.split('\t') as [string, string];

@@ -62,16 +62,20 @@ export function checkInvariants(input: InvariantInput): InvariantResult[] {
 
 const key = (runId: string, seatClass: string) => `${runId} ${seatClass}`;
 
-/** Seat ids on active tickets of confirmed bookings, per run and class, per leg (a seat sold twice appears twice). */
+/** Seat ids on active tickets of confirmed bookings, per run and class, per segment of the run (a seat sold twice appears twice). */
 function soldSeatsByRunClass(bookings: readonly StoredBooking[]): Map<string, string[][]> {
   const sold = new Map<string, string[][]>();
   for (const booking of bookings) {
     if (booking.status !== 'CONFIRMED') continue;
-    const legs = sold.get(key(booking.runId, booking.seatClass)) ?? [];
-    sold.set(key(booking.runId, booking.seatClass), legs);
-    for (let leg = booking.fromStop; leg < booking.toStop; leg++) {
-      const seats = (legs[leg] ??= []);
-      for (const t of booking.tickets) if (t.status === 'ACTIVE') seats.push(`${t.coach}-${t.seatLabel}`);
+    // Each leg of a trip on its own run: its tickets take their seats on that run's segments.
+    for (const ride of booking.legs) {
+      const segments = sold.get(key(ride.runId, booking.seatClass)) ?? [];
+      sold.set(key(ride.runId, booking.seatClass), segments);
+      const riding = booking.tickets.filter((t) => t.status === 'ACTIVE' && t.tripLeg === ride.leg);
+      for (let segment = ride.fromStop; segment < ride.toStop; segment++) {
+        const seats = (segments[segment] ??= []);
+        for (const t of riding) seats.push(`${t.coach}-${t.seatLabel}`);
+      }
     }
   }
   return sold;

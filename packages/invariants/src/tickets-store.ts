@@ -1,4 +1,5 @@
 import { openDatabase, type DatabaseSettings } from '@railgraph/database';
+import { readMailWaiting, type MailWaiting } from './mail-waiting.js';
 
 /** A booking as tickets stored it, with its tickets and refunds. */
 export interface StoredBooking {
@@ -17,6 +18,11 @@ export interface StoredBooking {
   createdAt: Date;
   updatedAt: Date;
   tickets: StoredTicket[];
+  /**
+   * Every leg in travel order: the booking's own journey first, then a trip's further trains
+   * (docs/design.md §4, "Trips with changes"). A ticket rides the leg its `tripLeg` names.
+   */
+  legs: StoredLeg[];
   /** Refunded amounts, one per cancellation. */
   refundsMinor: number[];
   /** The booking's payment (none for bookings made before payments). */
@@ -33,8 +39,19 @@ export type StoredPayment = {
   refundedMinor: number;
 };
 
+/** One leg of a booking: its journey and its hold in inventory. */
+export type StoredLeg = {
+  leg: number;
+  runId: string;
+  fromStop: number;
+  toStop: number;
+  holdId: string;
+};
+
 export type StoredTicket = {
   id: string;
+  /** The booking's leg the ticket is for (0 for the first). */
+  tripLeg: number;
   coach: number;
   seatLabel: string;
   fareMinor: number;
@@ -42,13 +59,9 @@ export type StoredTicket = {
 };
 
 /** The booking emails (docs/design.md §12): one message per published event, each settled. */
-export interface StoredMail {
+export interface StoredMail extends Pick<MailWaiting, 'pendingSince' | 'untakenSince'> {
   /** Messages by status: SENT, SKIPPED, FAILED, and PENDING (not settled yet). */
   byStatus: Record<string, number>;
-  /** When each PENDING message was made. */
-  pendingSince: Date[];
-  /** When each published event the mail dispatchers have not taken in yet (past their cursor) happened. */
-  untakenSince: Date[];
 }
 
 export interface TicketsStore {
@@ -67,12 +80,15 @@ export interface TicketsStore {
 export async function readTicketsStore(settings: DatabaseSettings): Promise<TicketsStore> {
   const db = await openDatabase(settings);
   try {
-    const bookings = await db.sql.query<Omit<StoredBooking, 'tickets' | 'refundsMinor'>>(
+    const bookings = await db.sql.query<Omit<StoredBooking, 'tickets' | 'legs' | 'refundsMinor'>>(
       `SELECT "id", "ownerKind", "ownerId", "idempotencyKey", "status", "failureCode", "runId", "fromStop",
               "toStop", "seatClass", "totalMinor", "holdId", "createdAt", "updatedAt" FROM "Booking"`,
     );
     const tickets = await db.sql.query<StoredTicket & { bookingId: string }>(
-      'SELECT "id", "bookingId", "coach", "seatLabel", "fareMinor", "status" FROM "Ticket"',
+      'SELECT "id", "bookingId", "tripLeg", "coach", "seatLabel", "fareMinor", "status" FROM "Ticket"',
+    );
+    const furtherLegs = await db.sql.query<StoredLeg & { bookingId: string }>(
+      'SELECT "bookingId", "leg", "runId", "fromStop", "toStop", "holdId" FROM "BookingLeg" ORDER BY "leg"',
     );
     const refunds = await db.sql.query<{ bookingId: string; amountMinor: number }>(
       'SELECT "bookingId", "amountMinor" FROM "Refund"',
@@ -90,30 +106,27 @@ export async function readTicketsStore(settings: DatabaseSettings): Promise<Tick
     const mailStatuses = await db.sql.query<{ status: string; count: number }>(
       'SELECT "status"::text AS "status", count(*)::int AS "count" FROM "MailMessage" GROUP BY "status"',
     );
-    const pending = await db.sql.query<{ since: string }>(
-      `SELECT to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "since" FROM "MailMessage"
-       WHERE "status" = 'PENDING'`,
-    );
-    const untaken = await db.sql.query<{ since: string }>(
-      `SELECT to_char("occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "since" FROM "BookingEvent"
-       WHERE "position" > coalesce((SELECT max("position") FROM "MailCursor"), 0)`,
-    );
+    const { pendingSince, untakenSince } = await readMailWaiting(db.sql);
     const ticketsOf = groupBy(tickets, (t) => t.bookingId);
+    const legsOf = groupBy(furtherLegs, (l) => l.bookingId);
     const refundsOf = groupBy(refunds, (r) => r.bookingId);
     const paymentOf = new Map(payments.map(({ bookingId, ...p }) => [bookingId, p]));
     return {
       bookings: bookings.map((b) => ({
         ...b,
         tickets: (ticketsOf.get(b.id) ?? []).map(({ bookingId: _, ...t }) => t),
+        legs: [
+          { leg: 0, runId: b.runId, fromStop: b.fromStop, toStop: b.toStop, holdId: b.holdId },
+          ...(legsOf.get(b.id) ?? []).map(({ bookingId: _, ...l }) => l),
+        ],
         refundsMinor: (refundsOf.get(b.id) ?? []).map((r) => r.amountMinor),
         payment: paymentOf.get(b.id) ?? null,
       })),
       outbox,
       mail: {
         byStatus: Object.fromEntries(mailStatuses.map((row) => [row.status, row.count])),
-        // Timestamps are UTC without a zone: read as text and marked UTC, not as the process's local time.
-        pendingSince: pending.map((row) => new Date(row.since)),
-        untakenSince: untaken.map((row) => new Date(row.since)),
+        pendingSince,
+        untakenSince,
       },
       ticketsRefundedTwice: twice.map((t) => t.ticketId),
     };

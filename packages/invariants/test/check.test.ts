@@ -6,7 +6,7 @@ let serial = 0;
 
 function booking(overrides: Partial<StoredBooking> = {}): StoredBooking {
   serial += 1;
-  return {
+  const made: Omit<StoredBooking, 'legs'> & { legs?: StoredBooking['legs'] } = {
     id: `b${serial}`,
     ownerKind: 'TRAVELLER',
     ownerId: `t${serial}`,
@@ -21,10 +21,12 @@ function booking(overrides: Partial<StoredBooking> = {}): StoredBooking {
     holdId: `b${serial}`,
     createdAt: new Date(now.getTime() - 60_000),
     updatedAt: new Date(now.getTime() - 59_000),
-    tickets: [{ id: `t${serial}`, coach: 1, seatLabel: `${serial}A`, fareMinor: 1000, status: 'ACTIVE' }],
+    tickets: [{ id: `t${serial}`, tripLeg: 0, coach: 1, seatLabel: `${serial}A`, fareMinor: 1000, status: 'ACTIVE' }],
     refundsMinor: [],
     ...overrides,
   };
+  const { runId, fromStop, toStop, holdId } = made;
+  return { ...made, legs: made.legs ?? [{ leg: 0, runId, fromStop, toStop, holdId }] };
 }
 
 const store = (bookings: StoredBooking[], extra: Partial<TicketsStore> = {}): TicketsStore => ({
@@ -36,14 +38,19 @@ const store = (bookings: StoredBooking[], extra: Partial<TicketsStore> = {}): Ti
 });
 
 /** Inventory agreeing with the confirmed bookings given. */
-function inventoryOf(bookings: StoredBooking[], legCount = 3): RunClassState[] {
-  const takenByLeg = Array.from({ length: legCount }, () => new Set<string>());
-  for (const b of bookings.filter((x) => x.status === 'CONFIRMED')) {
-    for (let leg = b.fromStop; leg < b.toStop; leg++) {
-      for (const t of b.tickets.filter((x) => x.status === 'ACTIVE')) takenByLeg[leg]!.add(`${t.coach}-${t.seatLabel}`);
+function inventoryOf(bookings: StoredBooking[], legCount = 3, runs = ['R1']): RunClassState[] {
+  return runs.map((runId) => {
+    const takenByLeg = Array.from({ length: legCount }, () => new Set<string>());
+    for (const b of bookings.filter((x) => x.status === 'CONFIRMED')) {
+      for (const ride of b.legs.filter((l) => l.runId === runId)) {
+        for (let leg = ride.fromStop; leg < ride.toStop; leg++) {
+          for (const t of b.tickets.filter((x) => x.status === 'ACTIVE' && x.tripLeg === ride.leg))
+            takenByLeg[leg]!.add(`${t.coach}-${t.seatLabel}`);
+        }
+      }
     }
-  }
-  return [{ runId: 'R1', seatClass: 'FIRST', takenByLeg }];
+    return { runId, seatClass: 'FIRST', takenByLeg };
+  });
 }
 
 const broken = (bookings: StoredBooking[], inventory = inventoryOf(bookings), extra: Partial<TicketsStore> = {}) =>
@@ -99,6 +106,33 @@ describe('the design §5 invariants', () => {
     expect(broken(bookings, extra)).toEqual([2]);
     expect(broken(bookings, inventoryOf([]))).toEqual([2]);
     expect(broken(bookings, [])).toEqual([2]);
+  });
+
+  /** A trip: R1 stops 0-1, then R2 stops 0-2, one passenger with a ticket on each leg. */
+  function trip(): StoredBooking {
+    const made = booking({ fromStop: 0, toStop: 1, totalMinor: 1500 });
+    const seat = made.tickets[0]!.seatLabel;
+    return {
+      ...made,
+      legs: [...made.legs, { leg: 1, runId: 'R2', fromStop: 0, toStop: 2, holdId: `${made.id}:1` }],
+      tickets: [
+        { ...made.tickets[0]!, fareMinor: 1000 },
+        { id: `${made.tickets[0]!.id}-2`, tripLeg: 1, coach: 2, seatLabel: seat, fareMinor: 500, status: 'ACTIVE' },
+      ],
+    };
+  }
+
+  it("1, 2: a trip's tickets take seats on each leg's own run", () => {
+    const bookings = [trip(), booking({ runId: 'R2', fromStop: 1, toStop: 2 })];
+    expect(broken(bookings, inventoryOf(bookings, 3, ['R1', 'R2']))).toEqual([]);
+    // The second leg's seat missing from its run's inventory, or sold again there.
+    const missing = inventoryOf(bookings, 3, ['R1', 'R2']);
+    missing[1]!.takenByLeg[0]!.clear();
+    expect(broken(bookings, missing)).toEqual([2]);
+    const [a, b] = bookings;
+    b!.tickets[0]!.coach = 2;
+    b!.tickets[0]!.seatLabel = a!.tickets[1]!.seatLabel;
+    expect(broken(bookings, inventoryOf(bookings, 3, ['R1', 'R2']))).toEqual([1]);
   });
 
   it('3: two bookings under one owner and key', () => {

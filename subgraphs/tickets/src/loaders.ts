@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Bookings } from './booking/bookings.js';
+import type { LegView } from './booking/legs.js';
 import type { BookingWithTickets } from './booking/model.js';
 import type { PaymentView } from './payments/records.js';
 import type { RefundView } from './refunds/refunds.js';
@@ -8,7 +9,10 @@ import type { Ticket } from './__generated__/prisma/client.js';
 /** Per-request batching of the look-ups nested fields and entity references make. */
 export interface TicketsLoaders {
   bookingById: DataLoader<string, BookingWithTickets | null>;
+  /** A ticket's booking; a store that failed to answer rejects (never "no booking"). */
   bookingOfTicket: DataLoader<Ticket, BookingWithTickets | null, string>;
+  /** A booking's legs in travel order; a direct booking's one leg costs no read. */
+  legsOfBooking: DataLoader<BookingWithTickets, LegView[], string>;
   refundsOfBooking: DataLoader<string, RefundView[]>;
   paymentOfBooking: DataLoader<string, PaymentView | null>;
 }
@@ -21,12 +25,12 @@ export function createLoaders(bookings: Bookings): TicketsLoaders {
   return {
     bookingById,
     bookingOfTicket: new DataLoader<Ticket, BookingWithTickets | null, string>(
-      (tickets) =>
-        bookingById
-          .loadMany(tickets.map((t) => t.bookingId))
-          .then((rows) => rows.map((r) => (r instanceof Error ? null : r))),
+      (tickets) => bookingById.loadMany(tickets.map((t) => t.bookingId)),
       { cacheKeyFn: (t) => t.id },
     ),
+    legsOfBooking: new DataLoader<BookingWithTickets, LegView[], string>((many) => bookings.legsOfMany(many), {
+      cacheKeyFn: (b) => b.id,
+    }),
     refundsOfBooking: new DataLoader<string, RefundView[]>((ids) => bookings.refundsOfMany(ids)),
     paymentOfBooking: new DataLoader<string, PaymentView | null>((ids) => bookings.paymentsOfMany(ids)),
   };

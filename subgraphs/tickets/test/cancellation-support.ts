@@ -28,7 +28,7 @@ export async function openCancellationSuite(target: DatabaseUnderTest, clock: ()
   const inventory = recordingInventory();
   const { bookings, signingKey } = await testBookings(prisma, inventory, { clock });
   const ticketIdsOf = async (bookingId: string) =>
-    (await prisma.ticket.findMany({ where: { bookingId }, orderBy: { createdAt: 'asc' } })).map((t) => t.id);
+    (await prisma.ticket.findMany({ where: { bookingId }, orderBy: { position: 'asc' } })).map((t) => t.id);
   return { database, prisma, inventory, bookings, signingKey, ticketIdsOf };
 }
 

@@ -241,9 +241,9 @@ export async function confirmedBooking(
       departure: opts.departure === undefined ? new Date('2026-03-29T08:00:00Z') : opts.departure,
       departureTimeZone: opts.departure === null ? null : (opts.timeZone ?? 'Europe/Amsterdam'),
       tickets: {
-        // Distinct creation instants keep the tickets in passenger order.
         create: fares.map((fareMinor, i) => ({
           id: randomUUID(),
+          position: i,
           passengerType: 'ADULT',
           coach: 1,
           seatLabel: `${i + 1}A`,

@@ -196,7 +196,7 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     expect(again.status).toBe('CONFIRMED');
     expect(
       await database.prisma.soldSeatLeg.findMany({ where: { bookingId: again.id }, orderBy: { leg: 'asc' } }),
-    ).toEqual([0, 1, 2, 3].map((leg) => ({ runId, leg, coach: 1, seatLabel: '3A', bookingId: again.id })));
+    ).toEqual([0, 1, 2, 3].map((leg) => ({ runId, leg, coach: 1, seatLabel: '3A', bookingId: again.id, tripLeg: 0 })));
   });
 
   it('keeps the seats of a booking being made when inventory rebuilds the run before it commits', async () => {

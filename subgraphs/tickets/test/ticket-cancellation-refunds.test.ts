@@ -130,7 +130,7 @@ await describeEachDatabase(
       tickets: await suite.prisma.ticket.findMany({
         where: { bookingId },
         select: { id: true, status: true, cancelledAt: true },
-        orderBy: { createdAt: 'asc' },
+        orderBy: { position: 'asc' },
       }),
       refunds: await suite.prisma.refund.count({ where: { bookingId } }),
       outbox: await suite.prisma.outboxMessage.count(),
@@ -217,7 +217,7 @@ await describeEachDatabase(
     it('answers validateTicket CANCELLED for a cancelled ticket while the others of its booking stay VALID', async () => {
       now = new Date('2026-03-20T12:00:00Z');
       const id = await confirmedBooking(suite.prisma, [1000, 1000]);
-      const tickets = await suite.prisma.ticket.findMany({ where: { bookingId: id }, orderBy: { createdAt: 'asc' } });
+      const tickets = await suite.prisma.ticket.findMany({ where: { bookingId: id }, orderBy: { position: 'asc' } });
       const codes = await Promise.all(
         tickets.map((ticket) =>
           signTicketCode(

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
+// Seeded, so a failure names the network and query that broke.
+import { seededRandom } from '@railgraph/database/seeded-random';
 import { gtfsFilesFromText, type GtfsFiles } from '../src/gtfs/source.js';
 import { findTrips } from '../src/timetable/trips.js';
 import { referenceTrips } from './trips-reference.js';
 import { timetableOf } from './trips-fixture.js';
-
-/** mulberry32: seeded, so a failure names the network and query that broke. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const clock = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00`;

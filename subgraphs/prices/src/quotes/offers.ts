@@ -148,26 +148,45 @@ export function createFareOffers(deps: {
     };
   }
 
+  /**
+   * One signed offer per fare, all expiring together: `amountsOf` reads a fare's minor units per
+   * passenger and `boundOf` what its quote binds besides the price, the only ways a journey's
+   * fares and a trip's differ.
+   */
+  function offersOf<F extends Omit<ClassPrice, 'amounts'>>(
+    fares: readonly F[],
+    passengers: readonly Passenger[],
+    amountsOf: (fare: F) => readonly number[],
+    boundOf: (fare: F) => Bound,
+  ): Promise<FareOffer[]> {
+    const expiresAt = expiry();
+    return Promise.all(
+      fares.map((fare) =>
+        offerOf(
+          {
+            seatClass: fare.seatClass,
+            currency: fare.currency,
+            ruleVersion: fare.ruleVersion,
+            amounts: amountsOf(fare),
+          },
+          passengers,
+          boundOf(fare),
+          expiresAt,
+        ),
+      ),
+    );
+  }
+
   const offers: FareOffers = {
     async offersFor(journey, passengers) {
       checkPassengerCount(passengers);
       const { fares } = await bookableFares(journey, passengers);
-      const expiresAt = expiry();
       const bound: Bound = { journey: journeyKeyOf(journey), departure: journey.departure };
-      return Promise.all(
-        fares.map((fare) =>
-          offerOf(
-            {
-              seatClass: fare.seatClass,
-              currency: fare.currency,
-              ruleVersion: fare.ruleVersion,
-              amounts: fare.passengers.map((p) => p.amountMinor),
-            },
-            passengers,
-            bound,
-            expiresAt,
-          ),
-        ),
+      return offersOf(
+        fares,
+        passengers,
+        (fare) => fare.passengers.map((p) => p.amountMinor),
+        () => bound,
       );
     },
 
@@ -193,29 +212,19 @@ export function createFareOffers(deps: {
         );
         return [];
       }
-      const expiresAt = expiry();
-      return Promise.all(
-        fares.map((fare) =>
-          offerOf(
-            {
-              seatClass: fare.seatClass,
-              currency: fare.currency,
-              ruleVersion: fare.ruleVersion,
-              amounts: fare.passengers,
-            },
-            passengers,
-            {
-              journey: journeyKeyOf(first),
-              departure: departures[0],
-              legs: legs.map((leg, k) => ({
-                journey: journeyKeyOf(leg),
-                breakdown: fare.legs[k] ?? [],
-                departure: departures[k]!,
-              })),
-            },
-            expiresAt,
-          ),
-        ),
+      return offersOf(
+        fares,
+        passengers,
+        (fare) => fare.passengers,
+        (fare) => ({
+          journey: journeyKeyOf(first),
+          departure: departures[0],
+          legs: legs.map((leg, k) => ({
+            journey: journeyKeyOf(leg),
+            breakdown: fare.legs[k] ?? [],
+            departure: departures[k]!,
+          })),
+        }),
       );
     },
   };

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { QuoteVerifier } from '@railgraph/quotes';
 import { badInput, DomainError, ErrorCode } from '@railgraph/service-kit';
 import { checkPaymentMethod, paymentRequired } from '../payments/records.js';
 import type { BookJourneyRequest, BookingWithPayment, BookingWithTickets } from './model.js';
@@ -12,6 +11,8 @@ import { checkPassengerNames } from './passenger-names.js';
  */
 
 const MAX_PASSENGERS = 9;
+/** A trip has at most three trains (two changes, as trains searches). */
+const MAX_TRIP_LEGS = 3;
 const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 const seatIdPattern = /^\d{1,3}-[0-9]{1,3}[A-Z]$/;
 
@@ -27,12 +28,14 @@ export function checkBookRequest(request: BookJourneyRequest, owner: BookingOwne
     throw badInput(`A booking has 1 to ${MAX_PASSENGERS} passengers`);
   }
   if (request.seats && request.seats.length > 0) {
-    if (request.seats.length !== request.passengers.length) {
+    // One per passenger, or one per passenger on each train of a trip (its legs known once the
+    // quote is verified: `seatsPerLeg`).
+    const perPassenger = request.seats.length / request.passengers.length;
+    if (!Number.isInteger(perPassenger) || perPassenger > MAX_TRIP_LEGS) {
       throw badInput('Name one seat per passenger, or none to have seats assigned');
     }
     const bad = request.seats.find((seat) => !seatIdPattern.test(seat));
     if (bad) throw badInput(`Seat ${bad} is not a seat id like 3-12A`);
-    if (new Set(request.seats).size !== request.seats.length) throw badInput('The same seat is named twice');
   }
   const passengerNames = checkPassengerNames(request.passengerNames, request.passengers.length, owner);
   // A partner books on account: its method, if any, is ignored. A traveller pays by card, so
@@ -40,23 +43,6 @@ export function checkBookRequest(request: BookJourneyRequest, owner: BookingOwne
   if (owner.kind === 'CLIENT') return { ...request, passengerNames, paymentMethod: null };
   if (request.paymentMethod === undefined || request.paymentMethod === null) throw paymentRequired();
   return { ...request, passengerNames, paymentMethod: checkPaymentMethod(request.paymentMethod) };
-}
-
-/**
- * The verifier the booking checks quotes with, refusing a trip's quote (one with `legs`) as
- * BAD_USER_INPUT: until trips with changes can be booked, booking the first leg alone at the
- * whole trip's price would half-book the trip. Refused as the quote is checked, before the key
- * is claimed, so nothing is written and the queue's memo never keys on it.
- */
-export function journeyQuotesOnly(quotes: QuoteVerifier): QuoteVerifier {
-  return {
-    async verify(token, request) {
-      const quote = await quotes.verify(token, request);
-      if (quote.legs)
-        throw badInput('Booking trips with changes is not available yet; book each leg', { field: 'quoteToken' });
-      return quote;
-    },
-  };
 }
 
 /**

@@ -4,10 +4,10 @@ import { paymentsOf, paymentViewOf, type PaymentView } from '../payments/records
 import type { SandboxProvider } from '../payments/sandbox.js';
 import type { RefundQuoteView, RefundView } from '../refunds/refunds.js';
 import { accountStatement, type AccountStatementView } from '../statements/statement.js';
-import { journeyQuotesOnly } from './book-request.js';
 import { Cancellations } from './cancellation.js';
 import { eventsForOwner, sharedPublishing } from './events.js';
 import { confirmedSeats, holdOwnership } from './inventory-lookups.js';
+import { furtherLegsOf, legsOf, legsOfBooking, type LegView } from './legs.js';
 import {
   nowOf,
   type BookingDeps,
@@ -42,10 +42,9 @@ export class Bookings {
       await publish();
       deps.onEventsPublished?.();
     };
-    const booking = { ...deps, quotes: journeyQuotesOnly(deps.quotes) };
     this.saga = deps.rush
-      ? new QueuedBookingSaga(booking, deps.rush, publishEvents)
-      : new BookingSaga(booking, publishEvents);
+      ? new QueuedBookingSaga(deps, deps.rush, publishEvents)
+      : new BookingSaga(deps, publishEvents);
     this.cancellations = new Cancellations(deps, publishEvents);
     this.completions = new BookingSaga(deps, publishEvents);
   }
@@ -108,6 +107,13 @@ export class Bookings {
     return bookingsById(this.deps.prisma, ids);
   }
 
+  /** Each booking's legs in travel order (one for a direct journey, read from the row alone). */
+  async legsOfMany(bookings: readonly BookingWithTickets[]): Promise<LegView[][]> {
+    const trips = bookings.filter((b) => b.legCount > 1).map((b) => b.id);
+    const further = trips.length > 0 ? await furtherLegsOf(this.deps.prisma, trips) : new Map();
+    return bookings.map((b) => legsOf(b, further.get(b.id) ?? []));
+  }
+
   listForOwner(
     owner: BookingOwner,
     first: number,
@@ -147,7 +153,8 @@ export class Bookings {
    */
   private async seatsReleased(cancellation: Promise<BookingWithTickets>): Promise<BookingWithTickets> {
     const booking = await cancellation;
-    this.deps.rush?.memo.clearRun(booking.runId);
+    const memo = this.deps.rush?.memo;
+    if (memo) for (const { runId } of await legsOfBooking(this.deps.prisma, booking)) memo.clearRun(runId);
     return booking;
   }
 }

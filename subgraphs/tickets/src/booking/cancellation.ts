@@ -6,7 +6,8 @@ import { nowOf, seatIdOf, type BookingDeps, type BookingWithTickets } from './mo
 import { enqueue, type OutboxKind, type OutboxPayload } from './outbox.js';
 import { refundToPayment } from '../payments/refund.js';
 import type { BookingOwner } from './owner.js';
-import { bookingForOwner, loadBooking } from './queries.js';
+import { legsOfBooking } from './legs.js';
+import { bookingForOwner, loadBooking, ticketsInOrder } from './queries.js';
 import { assertMove, endOfCancelledBooking } from './status.js';
 
 type CancellationDeps = Pick<BookingDeps, 'prisma' | 'relay' | 'onOutcome' | 'clock'>;
@@ -83,7 +84,7 @@ export class Cancellations {
     // Refuses bad input and what the rule forbids before anything is written.
     quoteRefund(found, tiers, now, ticketIds);
 
-    const { releaseId, step, payload, ended, refundStep } = await this.deps.prisma.$transaction(async (tx) => {
+    const { releases, ended, refundStep } = await this.deps.prisma.$transaction(async (tx) => {
       const locked = await tx.booking.updateMany({
         where: { id: bookingId, status: 'CONFIRMED' },
         data: { updatedAt: new Date() },
@@ -92,7 +93,7 @@ export class Cancellations {
         throw new DomainError(ErrorCode.NOT_CANCELLABLE, 'The booking was cancelled meanwhile; look at it again');
       const booking = await tx.booking.findUniqueOrThrow({
         where: { id: bookingId },
-        include: { tickets: { orderBy: { createdAt: 'asc' } } },
+        include: { tickets: ticketsInOrder },
       });
       const quote = quoteRefund(booking, tiers, now, ticketIds);
       const cancelledIds = quote.tickets.map((t) => t.ticketId);
@@ -134,12 +135,12 @@ export class Cancellations {
         await tx.booking.update({ where: { id: bookingId }, data: { status: ending } });
       }
       const cancelledTickets = booking.tickets.filter((t) => cancelled.has(t.id));
-      const seats = cancelledTickets.map((t) => seatIdOf({ coach: t.coach, label: t.seatLabel }));
-      // The seats may be sold again: their seat-leg rows go with the tickets.
+      // The seats may be sold again: their seat-leg rows go with the tickets (a trip's legs may
+      // share a seat label on different trains, hence the leg).
       await tx.soldSeatLeg.deleteMany({
         where: {
           bookingId,
-          OR: cancelledTickets.map((t) => ({ coach: t.coach, seatLabel: t.seatLabel })),
+          OR: cancelledTickets.map((t) => ({ tripLeg: t.tripLeg, coach: t.coach, seatLabel: t.seatLabel })),
         },
       });
       if (ending) {
@@ -150,25 +151,36 @@ export class Cancellations {
           refundPercent: quote.refundPercent,
         });
       }
-      await recordEvent(tx, booking, {
-        kind: 'SeatsReleased',
-        status: ending ?? 'CONFIRMED',
-        runId: booking.runId,
-        fromStop: booking.fromStop,
-        toStop: booking.toStop,
-        seatClass: booking.seatClass,
-        seats,
-      });
-      // The whole booking gives its hold back; single tickets give back their seats.
-      const release: { step: OutboxKind; payload: OutboxPayload } =
-        ticketIds === null
-          ? { step: 'RELEASE_HOLD', payload: { holdId: booking.holdId, requestId } }
-          : { step: 'RELEASE_SEATS', payload: { holdId: booking.holdId, requestId, seats } };
-      return { releaseId: await enqueue(tx, release.step, release.payload), ...release, ended: ending, refundStep };
+      // Per leg the cancellation touches: its event, and its seats back to inventory (the whole
+      // booking gives back each leg's hold; single tickets give back their seats).
+      const releases: Array<{ id: string; step: OutboxKind; payload: OutboxPayload }> = [];
+      for (const leg of await legsOfBooking(tx, booking)) {
+        const seats = cancelledTickets
+          .filter((t) => t.tripLeg === leg.leg)
+          .map((t) => seatIdOf({ coach: t.coach, label: t.seatLabel }));
+        if (seats.length === 0 && ticketIds !== null) continue;
+        if (seats.length > 0) {
+          await recordEvent(tx, booking, {
+            kind: 'SeatsReleased',
+            status: ending ?? 'CONFIRMED',
+            runId: leg.runId,
+            fromStop: leg.fromStop,
+            toStop: leg.toStop,
+            seatClass: booking.seatClass,
+            seats,
+          });
+        }
+        const release: { step: OutboxKind; payload: OutboxPayload } =
+          ticketIds === null
+            ? { step: 'RELEASE_HOLD', payload: { holdId: leg.holdId, requestId } }
+            : { step: 'RELEASE_SEATS', payload: { holdId: leg.holdId, requestId, seats } };
+        releases.push({ id: await enqueue(tx, release.step, release.payload), ...release });
+      }
+      return { releases, ended: ending, refundStep };
     });
     this.deps.onOutcome?.(ended ? ended.toLowerCase() : 'tickets_cancelled');
     await this.publishEvents();
-    await this.deps.relay.deliver(releaseId, step, payload);
+    await Promise.all(releases.map(({ id, step, payload }) => this.deps.relay.deliver(id, step, payload)));
     if (refundStep) await this.deps.relay.deliver(refundStep.id, 'REFUND_PAYMENT', refundStep.payload);
     return loadBooking(this.deps.prisma, bookingId);
   }
@@ -183,7 +195,7 @@ export class Cancellations {
     const refunds = await this.deps.prisma.refund.findMany({
       where: { bookingId: { in: [...bookingIds] } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      include: { lines: { include: { ticket: { select: { fareMinor: true, createdAt: true } } } } },
+      include: { lines: { include: { ticket: { select: { fareMinor: true, tripLeg: true, position: true } } } } },
     });
     const views = refunds.map((refund) => {
       const money = (amountMinor: number) => ({ amountMinor, currency: refund.currency });
@@ -192,7 +204,7 @@ export class Cancellations {
         amount: money(refund.amountMinor),
         refundPercent: refund.refundPercent,
         tickets: refund.lines
-          .sort((a, b) => a.ticket.createdAt.getTime() - b.ticket.createdAt.getTime())
+          .sort((a, b) => a.ticket.tripLeg - b.ticket.tripLeg || a.ticket.position - b.ticket.position)
           .map((line) => ({
             ticketId: line.ticketId,
             fare: money(line.ticket.fareMinor),

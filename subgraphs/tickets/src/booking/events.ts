@@ -23,7 +23,13 @@ export interface JourneySeats {
 }
 
 export type BookingEventPayload =
-  | ({ kind: 'BookingConfirmed'; status: 'CONFIRMED'; total: Money } & JourneySeats)
+  | ({
+      kind: 'BookingConfirmed';
+      status: 'CONFIRMED';
+      total: Money;
+      /** A trip with changes: every leg in travel order (the first is also the event's own journey). */
+      legs?: JourneySeats[];
+    } & JourneySeats)
   | { kind: 'BookingCancelled'; status: 'CANCELLED' | 'REFUNDED'; refund: Money; refundPercent: number }
   | ({ kind: 'SeatsReleased'; status: 'CONFIRMED' | 'CANCELLED' | 'REFUNDED' } & JourneySeats);
 

@@ -1,6 +1,7 @@
 import { repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import { VOIDABLE } from '../payments/records.js';
+import { furtherLegsOf, legsOf } from './legs.js';
 import { enqueue, type OutboxPayload, type OutboxRelay } from './outbox.js';
 import { assertMove } from './status.js';
 
@@ -26,17 +27,20 @@ export async function expireStalledBookings(
 ): Promise<string[]> {
   const stalled = await prisma.booking.findMany({
     where: { status: 'PENDING', createdAt: { lt: new Date(now.getTime() - holdTtlMs) } },
-    select: { id: true, holdId: true, runId: true },
+    select: { id: true, holdId: true, runId: true, legCount: true, fromStop: true, toStop: true, heldSeats: true },
     orderBy: { createdAt: 'asc' },
     take: limit,
   });
+  const trips = stalled.filter((b) => b.legCount > 1).map((b) => b.id);
+  const further = trips.length > 0 ? await furtherLegsOf(prisma, trips) : new Map<string, never[]>();
   const expired: string[] = [];
   for (const booking of stalled) {
     assertMove('PENDING', 'EXPIRED');
-    const payload = { holdId: booking.holdId, requestId: `expiry-${booking.id}` };
-    const voidPayload: OutboxPayload = { ...payload, bookingId: booking.id };
+    const requestId = `expiry-${booking.id}`;
+    const legs = legsOf(booking, further.get(booking.id) ?? []);
+    const voidPayload: OutboxPayload = { holdId: booking.holdId, requestId, bookingId: booking.id };
     let voidId: string | null = null;
-    const releaseId = await prisma.$transaction(async (tx) => {
+    const releases = await prisma.$transaction(async (tx) => {
       const moved = await tx.booking.updateMany({
         where: { id: booking.id, status: 'PENDING' },
         data: {
@@ -48,13 +52,19 @@ export async function expireStalledBookings(
       if (moved.count !== 1) return null;
       const payment = await tx.payment.findUnique({ where: { bookingId: booking.id }, select: { status: true } });
       if (payment && VOIDABLE.includes(payment.status)) voidId = await enqueue(tx, 'VOID_PAYMENT', voidPayload);
-      return enqueue(tx, 'RELEASE_HOLD', payload);
+      // Every leg's hold: a trip's legs each hold seats of their own.
+      const queued: Array<{ id: string; payload: OutboxPayload }> = [];
+      for (const { holdId } of legs) {
+        const payload = { holdId, requestId };
+        queued.push({ id: await enqueue(tx, 'RELEASE_HOLD', payload), payload });
+      }
+      return queued;
     });
-    if (!releaseId) continue;
+    if (!releases) continue;
     expired.push(booking.id);
-    await relay.deliver(releaseId, 'RELEASE_HOLD', payload);
+    await Promise.all(releases.map(({ id, payload }) => relay.deliver(id, 'RELEASE_HOLD', payload)));
     if (voidId) await relay.deliver(voidId, 'VOID_PAYMENT', voidPayload);
-    onReleased(booking.runId);
+    for (const { runId } of legs) onReleased(runId);
   }
   return expired;
 }

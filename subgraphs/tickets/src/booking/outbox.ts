@@ -12,6 +12,7 @@ import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { PaymentProvider } from '../payments/provider.js';
 import { deliverPaymentStep, isPaymentStep, type PaymentStepKind } from '../payments/steps.js';
 import type { InventoryClient } from './inventory-client.js';
+import { legOfHold } from './legs.js';
 
 /**
  * Saga steps that must happen even if this process dies after the booking committed:
@@ -163,24 +164,22 @@ export class OutboxRelay {
       return;
     } catch (error) {
       if (!hasCode(error, ErrorCode.NOT_FOUND)) throw error;
-      const booking = await this.prisma.booking.findUnique({
-        where: { holdId: payload.holdId },
-        include: { tickets: { where: { status: 'ACTIVE' } } },
-      });
-      if (!booking) throw error;
-      // Every ticket was cancelled since: nothing is left to sell.
-      if (booking.tickets.length === 0) return;
+      const held = await legOfHold(this.prisma, payload.holdId);
+      if (!held) throw error;
+      // Every ticket of the leg was cancelled since: nothing is left to sell.
+      if (held.activeSeats.length === 0) return;
+      const { leg } = held;
       this.log.warn({ holdId: payload.holdId }, 'inventory does not know a sold hold; holding its seats again');
       await this.inventory
         .hold(
           {
             holdId: payload.holdId,
-            runId: booking.runId,
-            fromStop: booking.fromStop,
-            toStop: booking.toStop,
-            seatClass: booking.seatClass,
-            count: booking.tickets.length,
-            seats: booking.tickets.map((t) => `${t.coach}-${t.seatLabel}`),
+            runId: leg.runId,
+            fromStop: leg.fromStop,
+            toStop: leg.toStop,
+            seatClass: held.seatClass,
+            count: held.activeSeats.length,
+            seats: held.activeSeats,
             ttlSeconds: REHOLD_TTL_SECONDS,
           },
           payload.requestId,
@@ -189,7 +188,7 @@ export class OutboxRelay {
         .catch((holdError: unknown) => {
           if (hasCode(holdError, ErrorCode.SEAT_TAKEN)) {
             this.log.warn(
-              { bookingId: booking.id, holdId: payload.holdId, runId: booking.runId },
+              { bookingId: held.bookingId, holdId: payload.holdId, runId: leg.runId },
               'seats of a sold booking are held for another attempt in inventory; retrying until that attempt ends',
             );
           }

@@ -6,6 +6,14 @@ import { sameOwner, type BookingOwner } from './owner.js';
 
 /** Reading bookings: one of an owner's, many by id, an owner's pages, and one just written. */
 
+/**
+ * A booking's tickets as they are listed everywhere: in travel order (by leg of the trip), then
+ * as the passengers were booked. Tickets share their creation time, so it cannot order them.
+ */
+export const ticketsInOrder = {
+  orderBy: [{ tripLeg: 'asc' }, { position: 'asc' }, { id: 'asc' }],
+} satisfies Prisma.Booking$ticketsArgs;
+
 /** Whether `id` is a UUID, as every booking's and ticket's is: anything else is no such thing (never a database error). */
 export const isUuid = (id: string): boolean =>
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
@@ -19,13 +27,13 @@ export async function bookingForOwner(
   if (!isUuid(bookingId)) return null;
   const booking = await prisma.booking.findUnique({
     where: { id: bookingId },
-    include: { tickets: { orderBy: { createdAt: 'asc' } } },
+    include: { tickets: ticketsInOrder },
   });
   return booking && sameOwner(owner, booking) ? booking : null;
 }
 
 export async function bookingsById(prisma: PrismaClient, ids: readonly string[]): Promise<BookingWithTickets[]> {
-  return prisma.booking.findMany({ where: { id: { in: [...ids] } }, include: { tickets: true } });
+  return prisma.booking.findMany({ where: { id: { in: [...ids] } }, include: { tickets: ticketsInOrder } });
 }
 
 /**
@@ -57,7 +65,7 @@ export async function bookingsOfOwner(
     where: { ownerKind: owner.kind, ownerId: owner.id, status: status ?? { notIn: ['FAILED'] }, ...continuing },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: first,
-    include: { tickets: { orderBy: { createdAt: 'asc' } } },
+    include: { tickets: ticketsInOrder },
   });
 }
 
@@ -65,7 +73,7 @@ export async function bookingsOfOwner(
 export async function loadBooking(prisma: PrismaClient, bookingId: string): Promise<BookingWithTickets> {
   const booking = await prisma.booking.findUnique({
     where: { id: bookingId },
-    include: { tickets: { orderBy: { createdAt: 'asc' } } },
+    include: { tickets: ticketsInOrder },
   });
   if (!booking) throw new Error(`booking ${bookingId} vanished`);
   return booking;

@@ -4,6 +4,7 @@ import { checkBookRequest, replay, requestHashOf } from './book-request.js';
 import type { InventoryClient } from './inventory-client.js';
 import type { BookingDeps, BookingRush, BookingWithTickets, BookJourneyRequest } from './model.js';
 import type { BookingOwner } from './owner.js';
+import { ticketsInOrder } from './queries.js';
 import { BookingSaga } from './saga.js';
 import type { SoldOutKey } from './sold-out-memo.js';
 
@@ -51,8 +52,8 @@ type QueuedDeps = Pick<
 
 /** What one attempt's hold did, as `watchingHolds` reports it to the attempt. */
 interface AttemptTrace {
-  /** The run a hold may have taken seats on (answered, or failed without a contract error). */
-  mayHoldSeatsOn: string | null;
+  /** The runs holds may have taken seats on (answered, or failed without a contract error): a trip's legs' runs. */
+  mayHoldSeatsOn: Set<string>;
 }
 
 /** A request the memo answered while it waited, or just as it was admitted. */
@@ -105,7 +106,7 @@ export class QueuedBookingSaga {
   ): Promise<BookingWithTickets> {
     // Recorded between the last look and the admission: leave the place to the next in line.
     if (wanted && this.rush.memo.covers(wanted)) throw new AnsweredByMemo();
-    const trace: AttemptTrace = { mayHoldSeatsOn: null };
+    const trace: AttemptTrace = { mayHoldSeatsOn: new Set() };
     // A saga of its own whose inventory reports this attempt's hold to `trace`.
     const saga = new BookingSaga(
       { ...this.deps, inventory: this.watchingHolds(this.deps.inventory, trace) },
@@ -115,7 +116,7 @@ export class QueuedBookingSaga {
       return await saga.book(owner, request, requestId, quote ?? undefined);
     } catch (error) {
       // Step 7 has released (or queued the release of) what the hold took: seats may be back.
-      if (trace.mayHoldSeatsOn) this.rush.memo.clearRun(trace.mayHoldSeatsOn);
+      for (const runId of trace.mayHoldSeatsOn) this.rush.memo.clearRun(runId);
       throw error;
     }
   }
@@ -146,7 +147,7 @@ export class QueuedBookingSaga {
           idempotencyKey: request.idempotencyKey,
         },
       },
-      include: { tickets: true, payment: true },
+      include: { tickets: ticketsInOrder, payment: true },
     });
     if (earlier) return replay(earlier, requestHashOf(request));
     this.rush.onMemoHit?.();
@@ -168,12 +169,12 @@ export class QueuedBookingSaga {
     return {
       hold: async (hold, requestId) => {
         const mark = this.rush.memo.mark();
-        trace.mayHoldSeatsOn = hold.runId;
+        trace.mayHoldSeatsOn.add(hold.runId);
         try {
           return await inventory.hold(hold, requestId);
         } catch (error) {
           if (error instanceof DomainError) {
-            trace.mayHoldSeatsOn = null;
+            trace.mayHoldSeatsOn.delete(hold.runId);
             if (error.code === ErrorCode.SOLD_OUT && !(hold.seats && hold.seats.length > 0)) {
               const { runId, seatClass, fromStop, toStop, count } = hold;
               this.rush.memo.record({ runId, seatClass, fromStop, toStop, count }, mark);

@@ -8,6 +8,7 @@ import type { HeldSeat } from './inventory-client.js';
 import { seatIdOf, type BookingWithTickets } from './model.js';
 import { OUTBOX_CLAIM_MS, type OutboxPayload } from './outbox.js';
 import type { BookingOwner } from './owner.js';
+import type { BookedLeg } from './quote-legs.js';
 
 /**
  * The saga's writes on the hot path, each one statement (one round trip to PostgreSQL): the
@@ -35,26 +36,50 @@ export interface NewBooking {
   idempotencyKey: string;
   requestHash: string;
   quote: QuoteClaims;
+  /** Every leg the quote books (`bookedLegs`): the first on the booking row, the others as `BookingLeg`s. */
+  legs: BookedLeg[];
 }
 
 /**
- * Step 3: the PENDING booking under its idempotency key, unless the owner's key is taken;
- * returns whether this attempt claimed it (concurrent first attempts meet at the unique index).
+ * Step 3: the PENDING booking under its idempotency key, unless the owner's key is taken, with
+ * a trip's further legs (so inventory's reaper finds their holds owned from the start); returns
+ * whether this attempt claimed it (concurrent first attempts meet at the unique index).
  */
 export async function claimKey(prisma: PrismaClient, b: NewBooking): Promise<boolean> {
   const now = new Date();
   const { quote } = b;
+  const further = b.legs.slice(1).map((leg) => ({
+    leg: leg.leg,
+    runId: leg.journey.runId,
+    fromStop: leg.journey.fromStop,
+    toStop: leg.journey.toStop,
+    holdId: leg.holdId,
+    departure: leg.departure?.at.toISOString() ?? null,
+    timeZone: leg.departure?.timeZone ?? null,
+    totalMinor: leg.breakdown.reduce((sum, amount) => sum + amount, 0),
+  }));
   const rows = await runnerFor(prisma).run<{ id: string }>(statement('tickets.claim-key')`
-    INSERT INTO "Booking" ("id", "ownerKind", "ownerId", "idempotencyKey", "requestHash", "status", "quoteId",
-      "runId", "fromStop", "toStop", "seatClass", "totalMinor", "currency", "holdId", "departure",
-      "departureTimeZone", "createdAt", "updatedAt")
-    VALUES (${b.bookingId}::uuid, ${b.owner.kind}::"OwnerKind", ${b.owner.id}, ${b.idempotencyKey}, ${b.requestHash},
-      'PENDING', ${quote.quoteId}, ${quote.journey.runId}, ${quote.journey.fromStop}, ${quote.journey.toStop},
-      ${quote.seatClass}, ${quote.total.amountMinor}, ${quote.total.currency}, ${b.bookingId},
-      ${quote.departure ? new Date(quote.departure.at) : null}::timestamp(3), ${quote.departure?.timeZone ?? null},
-      ${now}, ${now})
-    ON CONFLICT ("ownerKind", "ownerId", "idempotencyKey") DO NOTHING
-    RETURNING "id"`);
+    WITH claimed AS (
+      INSERT INTO "Booking" ("id", "ownerKind", "ownerId", "idempotencyKey", "requestHash", "status", "quoteId",
+        "runId", "fromStop", "toStop", "seatClass", "totalMinor", "currency", "holdId", "departure",
+        "departureTimeZone", "legCount", "createdAt", "updatedAt")
+      VALUES (${b.bookingId}::uuid, ${b.owner.kind}::"OwnerKind", ${b.owner.id}, ${b.idempotencyKey},
+        ${b.requestHash}, 'PENDING', ${quote.quoteId}, ${quote.journey.runId}, ${quote.journey.fromStop},
+        ${quote.journey.toStop}, ${quote.seatClass}, ${quote.total.amountMinor}, ${quote.total.currency},
+        ${b.bookingId}, ${quote.departure ? new Date(quote.departure.at) : null}::timestamp(3),
+        ${quote.departure?.timeZone ?? null}, ${b.legs.length}, ${now}, ${now})
+      ON CONFLICT ("ownerKind", "ownerId", "idempotencyKey") DO NOTHING
+      RETURNING "id"
+    ), legs AS (
+      INSERT INTO "BookingLeg" ("bookingId", "leg", "runId", "fromStop", "toStop", "holdId", "departure",
+        "departureTimeZone", "totalMinor")
+      SELECT claimed."id", l.leg, l."runId", l."fromStop", l."toStop", l."holdId", l.departure::timestamp(3),
+        l."timeZone", l."totalMinor"
+      FROM claimed, jsonb_to_recordset(${JSON.stringify(further)}::jsonb)
+        AS l(leg int, "runId" text, "fromStop" int, "toStop" int, "holdId" text, departure text, "timeZone" text,
+          "totalMinor" int)
+    )
+    SELECT "id" FROM claimed`);
   return rows.length === 1;
 }
 
@@ -67,39 +92,42 @@ export interface PaymentToAuthorize {
 }
 
 /**
- * Step 4: the seats inventory held, on the booking still PENDING (a rebuilt run keeps them),
- * and, for a card payment, its `Payment` row AUTHORIZING, written before the provider is asked
- * so a crash leaves a trace the sweeper voids (step 4b). One statement.
+ * Step 4: the seats inventory held for each leg, on the booking still PENDING (a rebuilt run
+ * keeps them): the first leg's on the booking row, a trip's further legs' on their rows; and,
+ * for a card payment, its `Payment` row AUTHORIZING, written before the provider is asked so a
+ * crash leaves a trace the sweeper voids (step 4b). One statement.
  */
 export async function recordHeldSeats(
   prisma: PrismaClient,
   bookingId: string,
-  seats: HeldSeat[],
+  seatsByLeg: HeldSeat[][],
   payment: PaymentToAuthorize | null,
 ): Promise<void> {
   const now = new Date();
-  const run = runnerFor(prisma);
-  if (!payment) {
-    await run.run(statement('tickets.record-held-seats')`
-      UPDATE "Booking" SET "heldSeats" = ${seats.map(seatIdOf)}::text[], "updatedAt" = ${now}
-      WHERE "id" = ${bookingId}::uuid AND "status" = 'PENDING'`);
-    return;
-  }
-  await run.run(statement('tickets.record-held-seats-and-payment')`
+  const further = seatsByLeg.slice(1).map((seats, i) => ({ leg: i + 1, seats: seats.map(seatIdOf) }));
+  await runnerFor(prisma).run(statement('tickets.record-held-seats')`
     WITH held AS (
-      UPDATE "Booking" SET "heldSeats" = ${seats.map(seatIdOf)}::text[], "updatedAt" = ${now}
+      UPDATE "Booking" SET "heldSeats" = ${(seatsByLeg[0] ?? []).map(seatIdOf)}::text[], "updatedAt" = ${now}
       WHERE "id" = ${bookingId}::uuid AND "status" = 'PENDING'
       RETURNING "id"
+    ), legs AS (
+      UPDATE "BookingLeg" SET "heldSeats" = ARRAY(SELECT jsonb_array_elements_text(l.seats))
+      FROM held, jsonb_to_recordset(${JSON.stringify(further)}::jsonb) AS l(leg int, seats jsonb)
+      WHERE "BookingLeg"."bookingId" = held."id" AND "BookingLeg"."leg" = l.leg
     )
     INSERT INTO "Payment" ("bookingId", "provider", "method", "amountMinor", "currency", "status", "createdAt",
       "updatedAt")
-    SELECT held."id", ${payment.provider}, ${payment.method}, ${payment.amountMinor}, ${payment.currency},
-      'AUTHORIZING', ${now}, ${now}
-    FROM held`);
+    SELECT held."id", ${payment?.provider ?? null}, ${payment?.method ?? null}, ${payment?.amountMinor ?? null},
+      ${payment?.currency ?? null}, 'AUTHORIZING', ${now}, ${now}
+    FROM held WHERE ${payment !== null}`);
 }
 
 export interface TicketRow {
   id: string;
+  /** The booking's leg the ticket is for (0 for the first). */
+  tripLeg: number;
+  /** The passenger's place in the booking (0 for the first), the same on every leg. */
+  position: number;
   passengerType: string;
   /** The passenger's name as checked, or null when the booking gave none (a partner's may not). */
   passengerName: string | null;
@@ -120,52 +148,78 @@ export interface Commit {
   bookingId: string;
   owner: BookingOwner;
   /** What the commit reads of the quote (a booking completed after 3-D Secure rebuilds it from the row). */
-  quote: Pick<QuoteClaims, 'journey' | 'total' | 'seatClass'>;
+  quote: Pick<QuoteClaims, 'total' | 'seatClass'>;
+  /** Each leg's journey and hold, in travel order (one for a direct journey). */
+  legs: Array<Pick<BookedLeg, 'leg' | 'journey' | 'holdId'>>;
   /**
    * How the booking is paid: by card, authorized already at the provider under this payment
    * id (recorded AUTHORIZED and its capture queued in the same statement), or `account` (a
    * partner: its ON_ACCOUNT payment row written there).
    */
   payment: AuthorizedCard | 'account';
-  seats: HeldSeat[];
+  /** The seats held on each leg, in the legs' order. */
+  seatsByLeg: HeldSeat[][];
   tickets: TicketRow[];
   requestId: string;
 }
 
+/** The outbox row confirming one leg's hold, queued by the commit. */
+export interface QueuedConfirmation {
+  outboxId: string;
+  holdId: string;
+}
+
 /**
- * Step 5 in one statement: the booking PENDING → CONFIRMED, a `SoldSeatLeg` per seat and leg
- * (whose primary key refuses a seat another booking holds on a leg: SEAT_TAKEN, invariant 1),
- * the tickets, the BookingConfirmed event and the outbox row confirming the hold, claimed by
- * this process for its immediate delivery, and the payment's part (the card payment recorded
- * AUTHORIZED and its capture queued, or the partner's ON_ACCOUNT row). Every part reads the booking's move, so nothing is
- * written unless the booking was still PENDING. Returns the outbox rows' ids (the capture's
- * null for a partner) and the booking as stored, tickets in passenger order, so the answer
+ * Step 5 in one statement: the booking PENDING → CONFIRMED, a `SoldSeatLeg` per seat and
+ * segment of each leg's run (whose primary key refuses a seat another booking holds on a
+ * segment: SEAT_TAKEN, invariant 1), the tickets, the BookingConfirmed event and an outbox row
+ * confirming each leg's hold, claimed by this process for its immediate delivery, and the
+ * payment's part (the card payment recorded AUTHORIZED and its capture queued, or the
+ * partner's ON_ACCOUNT row). Every part reads the booking's move, so nothing is written unless
+ * the booking was still PENDING. Returns the outbox rows' ids (the capture's null for a
+ * partner) and the booking as stored, tickets in travel then passenger order, so the answer
  * needs no read after the commit.
  */
 export async function commitBooking(
   prisma: PrismaClient,
   c: Commit,
-): Promise<{ outboxId: string; captureId: string | null; booking: BookingWithTickets }> {
+): Promise<{ confirmations: QueuedConfirmation[]; captureId: string | null; booking: BookingWithTickets }> {
   const now = new Date();
-  const { runId, fromStop, toStop } = c.quote.journey;
-  const seatLegs = c.seats.flatMap((seat) =>
-    Array.from({ length: toStop - fromStop }, (_, i) => ({ leg: fromStop + i, coach: seat.coach, label: seat.label })),
+  const first = c.legs[0]!.journey;
+  const seatLegs = c.legs.flatMap(({ leg, journey: { runId, fromStop, toStop } }) =>
+    (c.seatsByLeg[leg] ?? []).flatMap((seat) =>
+      Array.from({ length: toStop - fromStop }, (_, i) => ({
+        runId,
+        tripLeg: leg,
+        leg: fromStop + i,
+        coach: seat.coach,
+        label: seat.label,
+      })),
+    ),
   );
+  const seatsOf = (leg: number) => (c.seatsByLeg[leg] ?? []).map(seatIdOf);
   const { kind, ...event } = {
     kind: 'BookingConfirmed',
     status: 'CONFIRMED',
     total: c.quote.total,
-    runId,
-    fromStop,
-    toStop,
+    ...first,
     seatClass: c.quote.seatClass,
-    seats: c.seats.map(seatIdOf),
+    seats: seatsOf(0),
+    // A trip's every leg, the first included; absent for a direct journey, as before trips.
+    ...(c.legs.length > 1
+      ? {
+          legs: c.legs.map(({ leg, journey }) => ({ ...journey, seatClass: c.quote.seatClass, seats: seatsOf(leg) })),
+        }
+      : {}),
   } satisfies BookingEventPayload;
-  const outboxId = randomUUID();
-  const outbox: OutboxPayload = { holdId: c.bookingId, requestId: c.requestId };
+  const confirmations = c.legs.map(({ holdId }) => ({ outboxId: randomUUID(), holdId }));
+  const outbox = confirmations.map(({ outboxId, holdId }) => ({
+    id: outboxId,
+    payload: { holdId, requestId: c.requestId } satisfies OutboxPayload,
+  }));
   const card = c.payment === 'account' ? null : c.payment;
   const captureId = card ? randomUUID() : null;
-  const capture: OutboxPayload = { ...outbox, bookingId: c.bookingId, ...card };
+  const capture: OutboxPayload = { holdId: c.bookingId, requestId: c.requestId, bookingId: c.bookingId, ...card };
   const onAccount = !card;
   let moved: Array<{ booking: StoredRow; tickets: StoredRow[] }>;
   try {
@@ -175,17 +229,18 @@ export async function commitBooking(
         WHERE "id" = ${c.bookingId}::uuid AND "status" = 'PENDING'
         RETURNING *
       ), sold AS (
-        INSERT INTO "SoldSeatLeg" ("runId", "leg", "coach", "seatLabel", "bookingId")
-        SELECT ${runId}, s.leg, s.coach, s.label, moved."id"
-        FROM moved, jsonb_to_recordset(${JSON.stringify(seatLegs)}::jsonb) AS s(leg int, coach int, label text)
+        INSERT INTO "SoldSeatLeg" ("runId", "leg", "coach", "seatLabel", "bookingId", "tripLeg")
+        SELECT s."runId", s.leg, s.coach, s.label, moved."id", s."tripLeg"
+        FROM moved, jsonb_to_recordset(${JSON.stringify(seatLegs)}::jsonb)
+          AS s("runId" text, "tripLeg" int, leg int, coach int, label text)
       ), tickets AS (
         INSERT INTO "Ticket" ("id", "bookingId", "passengerType", "passengerName", "coach", "seatLabel", "fareMinor",
-          "currency", "code", "createdAt")
+          "currency", "code", "tripLeg", "position", "createdAt")
         SELECT t.id::uuid, moved."id", t."passengerType", t."passengerName", t.coach, t."seatLabel", t."fareMinor",
-          t.currency, t.code, ${now}
+          t.currency, t.code, t."tripLeg", t.position, ${now}
         FROM moved, jsonb_to_recordset(${JSON.stringify(c.tickets)}::jsonb)
           AS t(id text, "passengerType" text, "passengerName" text, coach int, "seatLabel" text, "fareMinor" int,
-            currency text, code text)
+            currency text, code text, "tripLeg" int, position int)
         RETURNING *
       ), event AS (
         INSERT INTO "BookingEvent" ("id", "kind", "bookingId", "ownerKind", "ownerId", "payload", "occurredAt")
@@ -194,9 +249,8 @@ export async function commitBooking(
         FROM moved
       ), outbox AS (
         INSERT INTO "OutboxMessage" ("id", "kind", "payload", "nextAttemptAt", "createdAt")
-        SELECT ${outboxId}::uuid, 'CONFIRM_HOLD', ${JSON.stringify(outbox)}::jsonb,
-          ${new Date(now.getTime() + OUTBOX_CLAIM_MS)}, ${now}
-        FROM moved
+        SELECT o.id::uuid, 'CONFIRM_HOLD', o.payload, ${new Date(now.getTime() + OUTBOX_CLAIM_MS)}, ${now}
+        FROM moved, jsonb_to_recordset(${JSON.stringify(outbox)}::jsonb) AS o(id text, payload jsonb)
       ), capture AS (
         INSERT INTO "OutboxMessage" ("id", "kind", "payload", "nextAttemptAt", "createdAt")
         SELECT ${captureId ?? randomUUID()}::uuid, 'CAPTURE_PAYMENT', ${JSON.stringify(capture)}::jsonb,
@@ -218,7 +272,7 @@ export async function commitBooking(
       FROM moved`);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    const seats = c.seats.map(seatIdOf);
+    const seats = c.seatsByLeg.flat().map(seatIdOf);
     throw new DomainError(
       ErrorCode.SEAT_TAKEN,
       `Seat ${seats.join(', ')} was sold to someone else meanwhile; choose another seat`,
@@ -232,7 +286,7 @@ export async function commitBooking(
     .map((t) => withDates(t, ['cancelledAt', 'createdAt']) as unknown as BookingWithTickets['tickets'][number])
     .sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   const booking = withDates(row.booking, ['departure', 'createdAt', 'updatedAt']) as unknown as BookingWithTickets;
-  return { outboxId, captureId, booking: { ...booking, tickets } };
+  return { confirmations, captureId, booking: { ...booking, tickets } };
 }
 
 /** A row as `row_to_json` gives it: timestamps as text. */

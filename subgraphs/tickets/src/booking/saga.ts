@@ -8,7 +8,9 @@ import type { HeldSeat } from './inventory-client.js';
 import type { BookingDeps, BookJourneyRequest, BookingWithPayment, BookingWithTickets } from './model.js';
 import { enqueue, type OutboxPayload } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
-import { isUuid } from './queries.js';
+import { legsOfBooking } from './legs.js';
+import { isUuid, ticketsInOrder } from './queries.js';
+import { bookedLegs, seatsPerLeg, type BookedLeg } from './quote-legs.js';
 import {
   claimKey,
   commitBooking,
@@ -16,6 +18,7 @@ import {
   type AuthorizedCard,
   type Commit,
   type PaymentToAuthorize,
+  type QueuedConfirmation,
   type TicketRow,
 } from './saga-statements.js';
 import { assertMove } from './status.js';
@@ -53,9 +56,13 @@ interface Attempt {
   owner: BookingOwner;
   request: BookJourneyRequest;
   requestId: string;
-  /** The booking's id, which is also its hold's id in inventory. */
+  /** The booking's id, which is also its first leg's hold id in inventory. */
   bookingId: string;
   quote: QuoteClaims;
+  /** The legs the quote books, each with its hold id: one for a direct journey. */
+  legs: BookedLeg[];
+  /** The seats named for each leg (none: assigned). */
+  seatsNamed: string[][];
 }
 
 type SagaDeps = Pick<
@@ -64,7 +71,10 @@ type SagaDeps = Pick<
 >;
 
 /** What the commit needs of an attempt: also rebuilt from the booking row when 3-D Secure finishes it. */
-type Committing = Pick<Attempt, 'owner' | 'requestId' | 'bookingId'> & { quote: Commit['quote'] };
+type Committing = Pick<Attempt, 'owner' | 'requestId' | 'bookingId'> & {
+  quote: Commit['quote'];
+  legs: Commit['legs'];
+};
 
 export class BookingSaga {
   constructor(
@@ -98,28 +108,33 @@ export class BookingSaga {
       if (earlier) return this.replay(earlier, requestHash);
       throw error;
     }
+    // The legs the quote books and the seats named on each: a count that fits no leg is bad
+    // input, refused before anything is written.
+    const bookingId = randomUUID();
+    const legs = bookedLegs(bookingId, quote);
+    const seatsNamed = seatsPerLeg(checked.seats, checked.passengers.length, legs.length);
     // 2-3. The key claimed in one statement; a key seen before (or claimed by a concurrent first
     // attempt that won) replays its first attempt.
-    const bookingId = randomUUID();
     const claimed = await claimKey(this.deps.prisma, {
       bookingId,
       owner,
       idempotencyKey: checked.idempotencyKey,
       requestHash,
       quote,
+      legs,
     });
     if (!claimed) {
       const earlier = await this.findByKey(owner, request.idempotencyKey);
       if (!earlier) throw new Error(`idempotency key of ${owner.kind} ${owner.id} neither claimed nor found`);
       return this.replay(earlier, requestHash);
     }
-    const attempt: Attempt = { owner, request: checked, requestId, bookingId, quote };
+    const attempt: Attempt = { owner, request: checked, requestId, bookingId, quote, legs, seatsNamed };
     // 4-6. Hold, pay, commit, confirm; steps 4 and 5 compensate (7) before they throw.
-    const seats = await this.holdSeats(attempt);
-    const tickets = await this.signTicketsOrCompensate(attempt, seats);
+    const seatsByLeg = await this.holdSeats(attempt);
+    const tickets = await this.signTicketsOrCompensate(attempt, seatsByLeg);
     const payment = await this.pay(attempt, tickets);
-    const { outboxId, captureId, booking } = await this.commit(attempt, seats, tickets, payment);
-    await this.confirmHold(attempt, outboxId, captureId, payment === 'account' ? null : payment);
+    const { confirmations, captureId, booking } = await this.commit(attempt, seatsByLeg, tickets, payment);
+    await this.confirmHold(attempt, confirmations, captureId, payment === 'account' ? null : payment);
     return booking;
   }
 
@@ -151,30 +166,38 @@ export class BookingSaga {
       throw paymentActionRequired(bookingId, this.deps.payments.name, state.clientSecret);
     }
     await recordProviderState(this.deps.prisma, bookingId, state);
+    const legs = (await legsOfBooking(this.deps.prisma, booking)).map(({ leg, runId, fromStop, toStop, holdId }) => ({
+      leg,
+      journey: { runId, fromStop, toStop },
+      holdId,
+    }));
+    const holds = legs.map((l) => l.holdId);
     if (state.status !== 'AUTHORIZED') {
       const declined = paymentDeclined(
         state.status === 'DECLINED' ? state.declineCode : 'authentication_required',
         state.status === 'DECLINED' ? state.message : undefined,
       );
-      await this.compensate(bookingId, declined, requestId);
+      await this.compensate(bookingId, holds, declined, requestId);
       return this.settled(bookingId, declined);
     }
-    const tickets = (payment.pendingTickets ?? []) as unknown as TicketRow[];
-    const seats = tickets.map((t) => ({ coach: t.coach, label: t.seatLabel }));
+    const tickets = pendingTicketsOf(payment.pendingTickets);
+    const seatsByLeg = legs.map(({ leg }) =>
+      tickets.filter((t) => t.tripLeg === leg).map((t) => ({ coach: t.coach, label: t.seatLabel })),
+    );
     const committing: Committing = {
       owner,
       requestId,
       bookingId,
       quote: {
-        journey: { runId: booking.runId, fromStop: booking.fromStop, toStop: booking.toStop },
         total: { amountMinor: booking.totalMinor, currency: booking.currency },
         seatClass: booking.seatClass as Commit['quote']['seatClass'],
       },
+      legs,
     };
     try {
       const card = { provider: payment.provider, providerPaymentId: payment.providerPaymentId };
-      const { outboxId, captureId, booking: confirmed } = await this.commit(committing, seats, tickets, card);
-      await this.confirmHold(committing, outboxId, captureId, card);
+      const { confirmations, captureId, booking: confirmed } = await this.commit(committing, seatsByLeg, tickets, card);
+      await this.confirmHold(committing, confirmations, captureId, card);
       return confirmed;
     } catch (error) {
       // A concurrent call (or the sweeper) moved the booking first: its outcome stands.
@@ -213,16 +236,16 @@ export class BookingSaga {
     if (!isUuid(bookingId)) return null;
     return this.deps.prisma.booking.findUnique({
       where: { id: bookingId },
-      include: { tickets: true, payment: true },
+      include: { tickets: ticketsInOrder, payment: true },
     });
   }
 
   /** The tickets signed before the payment (3-D Secure keeps them for later); step 7 should signing fail. */
-  private async signTicketsOrCompensate(attempt: Attempt, seats: HeldSeat[]): Promise<TicketRow[]> {
+  private async signTicketsOrCompensate(attempt: Attempt, seatsByLeg: HeldSeat[][]): Promise<TicketRow[]> {
     try {
-      return await this.signTickets(attempt, seats);
+      return await this.signTickets(attempt, seatsByLeg);
     } catch (error) {
-      await this.compensate(attempt.bookingId, error, attempt.requestId);
+      await this.compensate(attempt.bookingId, holdsOf(attempt), error, attempt.requestId);
       throw error;
     }
   }
@@ -237,6 +260,7 @@ export class BookingSaga {
    */
   private async pay(attempt: Attempt, tickets: TicketRow[]): Promise<Commit['payment']> {
     const { owner, request, bookingId, requestId, quote } = attempt;
+    const holds = holdsOf(attempt);
     if (owner.kind === 'CLIENT') return 'account';
     const payments = this.deps.payments;
     let state: ProviderPaymentState;
@@ -262,12 +286,12 @@ export class BookingSaga {
       // The provider failed or its answer was lost: the hold is released and whatever it may
       // have authorized is voided.
       this.deps.log.warn({ err: error, bookingId, requestId }, 'payment authorization failed; the booking fails');
-      await this.compensate(bookingId, error, requestId);
+      await this.compensate(bookingId, holds, error, requestId);
       throw error;
     }
     if (state.status === 'DECLINED') {
       const declined = paymentDeclined(state.declineCode, state.message);
-      await this.compensate(bookingId, declined, requestId);
+      await this.compensate(bookingId, holds, declined, requestId);
       throw declined;
     }
     if (state.status === 'REQUIRES_ACTION') {
@@ -306,34 +330,44 @@ export class BookingSaga {
   }
 
   /**
-   * Step 4: inventory holds one seat per passenger (the ones named, or any), and the booking
-   * records them. On failure, step 7 (see there for the hold).
+   * Step 4: inventory holds one seat per passenger on each leg (the ones named, or any), all
+   * legs at once, and the booking records them. A trip is held all or nothing: should any leg
+   * fail, step 7 releases every leg's hold (a leg refused by a contract error, SOLD_OUT or
+   * SEAT_TAKEN, held nothing; anything else, a timeout or a lost answer, may have).
    */
-  private async holdSeats(attempt: Attempt): Promise<HeldSeat[]> {
-    const { request, requestId, bookingId, quote } = attempt;
+  private async holdSeats(attempt: Attempt): Promise<HeldSeat[][]> {
+    const { request, requestId, bookingId, quote, legs, seatsNamed } = attempt;
+    const held = await Promise.allSettled(
+      legs.map(async ({ leg, holdId, journey }) => {
+        const named = seatsNamed[leg] ?? [];
+        const seats = await this.deps.inventory.hold(
+          {
+            holdId,
+            runId: journey.runId,
+            fromStop: journey.fromStop,
+            toStop: journey.toStop,
+            seatClass: quote.seatClass,
+            count: request.passengers.length,
+            seats: named.length > 0 ? named : undefined,
+            ttlSeconds: this.deps.holdTtlSeconds,
+          },
+          requestId,
+        );
+        if (seats.length !== request.passengers.length)
+          throw new Error(`inventory held ${seats.length} seats for ${request.passengers.length} passengers`);
+        return seats;
+      }),
+    );
+    const refused = held.find((r) => r.status === 'rejected');
     try {
-      const seats = await this.deps.inventory.hold(
-        {
-          holdId: bookingId,
-          runId: quote.journey.runId,
-          fromStop: quote.journey.fromStop,
-          toStop: quote.journey.toStop,
-          seatClass: quote.seatClass,
-          count: request.passengers.length,
-          seats: request.seats ?? undefined,
-          ttlSeconds: this.deps.holdTtlSeconds,
-        },
-        requestId,
-      );
-      if (seats.length !== request.passengers.length)
-        throw new Error(`inventory held ${seats.length} seats for ${request.passengers.length} passengers`);
+      if (refused) throw refused.reason;
+      const seatsByLeg = held.map((r) => (r as PromiseFulfilledResult<HeldSeat[]>).value);
       // Should inventory lose its state before the commit, the run it rebuilds keeps these seats.
-      await recordHeldSeats(this.deps.prisma, bookingId, seats, this.paymentToAuthorize(attempt));
-      return seats;
+      await recordHeldSeats(this.deps.prisma, bookingId, seatsByLeg, this.paymentToAuthorize(attempt));
+      return seatsByLeg;
     } catch (error) {
-      // Inventory refusing the hold (SOLD_OUT, SEAT_TAKEN, ...) held nothing. Anything else
-      // (a timeout, a lost answer) may have held seats, so those are released.
-      await this.compensate(bookingId, error, requestId, !(error instanceof DomainError));
+      const mayHoldSeats = held.some((r) => r.status === 'fulfilled' || !(r.reason instanceof DomainError));
+      await this.compensate(bookingId, holdsOf(attempt), error, requestId, mayHoldSeats);
       throw error;
     }
   }
@@ -346,61 +380,75 @@ export class BookingSaga {
    */
   private async commit(
     attempt: Committing,
-    seats: HeldSeat[],
+    seatsByLeg: HeldSeat[][],
     tickets: TicketRow[],
     payment: Commit['payment'],
   ): ReturnType<typeof commitBooking> {
-    const { owner, requestId, bookingId, quote } = attempt;
+    const { owner, requestId, bookingId, quote, legs } = attempt;
     try {
       assertMove('PENDING', 'CONFIRMED');
-      return await commitBooking(this.deps.prisma, { bookingId, owner, quote, seats, tickets, requestId, payment });
+      return await commitBooking(this.deps.prisma, {
+        bookingId,
+        owner,
+        quote,
+        legs,
+        seatsByLeg,
+        tickets,
+        requestId,
+        payment,
+      });
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.SEAT_TAKEN) {
         this.deps.log.warn(
-          { bookingId, holdId: bookingId, runId: quote.journey.runId, requestId, seats: error.extensions['seats'] },
+          { bookingId, runIds: legs.map((l) => l.journey.runId), requestId, seats: error.extensions['seats'] },
           'held seats were sold to another booking meanwhile (inventory lost the hold); the booking fails',
         );
       }
-      await this.compensate(bookingId, error, requestId);
+      await this.compensate(bookingId, holdsOf(attempt), error, requestId);
       throw error;
     }
   }
 
   /**
-   * The ticket rows of the commit: one per passenger on its held seat, each with its signed
-   * code, which carries the passenger's name when one was given.
+   * The ticket rows of the commit: one per passenger on each leg, on the seat held there, each
+   * with its signed code for that train, which carries the passenger's name when one was given;
+   * in travel order, then passenger order.
    */
-  private async signTickets({ request, quote }: Attempt, seats: HeldSeat[]): Promise<TicketRow[]> {
-    const validity = ticketValidity(quote.departure ?? null, quote.journey.runId);
+  private async signTickets({ request, quote, legs }: Attempt, seatsByLeg: HeldSeat[][]): Promise<TicketRow[]> {
     return Promise.all(
-      request.passengers.map(async (passenger, i) => {
-        const seat = seats[i]!;
-        const id = randomUUID();
-        const passengerName = request.passengerNames?.[i] ?? null;
-        const code = await signTicketCode(
-          {
-            ticketId: id,
-            runId: quote.journey.runId,
-            fromStop: quote.journey.fromStop,
-            toStop: quote.journey.toStop,
-            coach: seat.coach,
-            seat: seat.label,
-            passenger,
+      legs.flatMap(({ leg, journey, breakdown, departure }) => {
+        const validity = ticketValidity(departure, journey.runId);
+        return request.passengers.map(async (passenger, position) => {
+          const seat = seatsByLeg[leg]![position]!;
+          const id = randomUUID();
+          const passengerName = request.passengerNames?.[position] ?? null;
+          const code = await signTicketCode(
+            {
+              ticketId: id,
+              runId: journey.runId,
+              fromStop: journey.fromStop,
+              toStop: journey.toStop,
+              coach: seat.coach,
+              seat: seat.label,
+              passenger,
+              passengerName,
+              validity,
+            },
+            this.deps.signingKey,
+          );
+          return {
+            id,
+            tripLeg: leg,
+            position,
+            passengerType: passenger,
             passengerName,
-            validity,
-          },
-          this.deps.signingKey,
-        );
-        return {
-          id,
-          passengerType: passenger,
-          passengerName,
-          coach: seat.coach,
-          seatLabel: seat.label,
-          fareMinor: quote.breakdown[i]!,
-          currency: quote.total.currency,
-          code,
-        };
+            coach: seat.coach,
+            seatLabel: seat.label,
+            fareMinor: breakdown[position]!,
+            currency: quote.total.currency,
+            code,
+          };
+        });
       }),
     );
   }
@@ -412,24 +460,35 @@ export class BookingSaga {
    */
   private async confirmHold(
     { requestId, bookingId }: Pick<Attempt, 'requestId' | 'bookingId'>,
-    confirmId: string,
+    confirmations: QueuedConfirmation[],
     captureId: string | null,
     card: AuthorizedCard | null,
   ): Promise<void> {
     this.deps.onOutcome?.('confirmed');
     await this.publishEvents();
-    await this.deps.relay.deliver(confirmId, 'CONFIRM_HOLD', { holdId: bookingId, requestId });
+    await Promise.all(
+      confirmations.map(({ outboxId, holdId }) =>
+        this.deps.relay.deliver(outboxId, 'CONFIRM_HOLD', { holdId, requestId }),
+      ),
+    );
     if (captureId) {
       await this.deps.relay.deliver(captureId, 'CAPTURE_PAYMENT', { holdId: bookingId, requestId, bookingId, ...card });
     }
   }
 
   /**
-   * Step 7, compensation: marks an attempt FAILED and, when seats may be held for it, releases its
-   * hold, and voids its payment when one may be authorized (through the outbox, so it survives
-   * a crash). Only the call that moves the booking out of PENDING queues anything.
+   * Step 7, compensation: marks an attempt FAILED and, when seats may be held for it, releases
+   * each of its legs' holds (`holds`), and voids its payment when one may be authorized (through
+   * the outbox, so it survives a crash). Only the call that moves the booking out of PENDING
+   * queues anything.
    */
-  private async compensate(bookingId: string, error: unknown, requestId: string, mayHoldSeats = true): Promise<void> {
+  private async compensate(
+    bookingId: string,
+    holds: readonly string[],
+    error: unknown,
+    requestId: string,
+    mayHoldSeats = true,
+  ): Promise<void> {
     const code = error instanceof DomainError ? error.code : ErrorCode.SERVICE_UNAVAILABLE;
     const message = error instanceof DomainError ? error.message : 'The booking could not be completed; try again';
     const counted: string[] = [ErrorCode.SOLD_OUT, ErrorCode.SEAT_TAKEN, ErrorCode.PAYMENT_DECLINED];
@@ -448,13 +507,18 @@ export class BookingSaga {
       const moved = await tx.booking.updateMany(failed);
       if (moved.count !== 1) return null;
       const payment = await tx.payment.findUnique({ where: { bookingId }, select: { status: true } });
+      const releases: Array<{ id: string; holdId: string }> = [];
+      for (const holdId of holds)
+        releases.push({ id: await enqueue(tx, 'RELEASE_HOLD', { holdId, requestId }), holdId });
       return {
-        releaseId: await enqueue(tx, 'RELEASE_HOLD', { holdId: bookingId, requestId }),
+        releases,
         voidId: payment && VOIDABLE.includes(payment.status) ? await enqueue(tx, 'VOID_PAYMENT', voidPayload) : null,
       };
     });
     if (!queued) return;
-    await this.deps.relay.deliver(queued.releaseId, 'RELEASE_HOLD', { holdId: bookingId, requestId });
+    await Promise.all(
+      queued.releases.map(({ id, holdId }) => this.deps.relay.deliver(id, 'RELEASE_HOLD', { holdId, requestId })),
+    );
     if (queued.voidId) await this.deps.relay.deliver(queued.voidId, 'VOID_PAYMENT', voidPayload);
   }
 
@@ -462,7 +526,19 @@ export class BookingSaga {
     return this.deps.prisma.booking.findUnique({
       where: { ownerKind_ownerId_idempotencyKey: { ownerKind: owner.kind, ownerId: owner.id, idempotencyKey } },
       // The payment for a decline's code on a replay.
-      include: { tickets: true, payment: true },
+      include: { tickets: ticketsInOrder, payment: true },
     });
   }
+}
+
+/** The hold ids of an attempt's legs. */
+const holdsOf = ({ legs }: { legs: ReadonlyArray<Pick<BookedLeg, 'holdId'>> }): string[] => legs.map((l) => l.holdId);
+
+/**
+ * The signed tickets a payment waiting for 3-D Secure keeps. Ones kept before trips carry
+ * neither leg nor position: they are the first leg's, in passenger order.
+ */
+function pendingTicketsOf(kept: unknown): TicketRow[] {
+  const rows = (Array.isArray(kept) ? kept : []) as Array<Omit<TicketRow, 'tripLeg' | 'position'> & Partial<TicketRow>>;
+  return rows.map((t, i) => ({ ...t, tripLeg: t.tripLeg ?? 0, position: t.position ?? i }));
 }

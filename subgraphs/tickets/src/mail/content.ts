@@ -1,6 +1,8 @@
 import type { BookingEvent, PrismaClient, Ticket } from '../__generated__/prisma/client.js';
 import type { BookingEventPayload } from '../booking/events.js';
 import { seatIdOf } from '../booking/model.js';
+import { ticketsInOrder } from '../booking/queries.js';
+import { bookingFactsOf, storedLegsOf } from './booking-facts.js';
 import type { JourneyDetails, JourneyDirectory } from './journeys.js';
 
 /**
@@ -25,6 +27,21 @@ export interface TicketLine {
   fare: Money;
   /** The signed ticket code, what the QR code holds. */
   code: string;
+  /** The trip's leg the ticket is for (`LegFacts.leg`): 0 for the first, and on a direct booking. */
+  leg?: number;
+}
+
+/** One train of a trip with changes. */
+export interface LegFacts {
+  /** 0 for the first train, 1 for the next, ... (a ticket's `leg`). */
+  leg: number;
+  runId: string;
+  fromStop: number;
+  toStop: number;
+  /** From trains; null when trains does not know the journey (the email names the run). */
+  journey: JourneyDetails | null;
+  /** As for `BookingFacts.departure`, for this leg. */
+  departure: { at: Date; timeZone: string } | null;
 }
 
 export interface BookingFacts {
@@ -35,6 +52,11 @@ export interface BookingFacts {
   journey: JourneyDetails | null;
   /** The departure and the boarding station's zone, as the quote bound them; else trains' departure in UTC. */
   departure: { at: Date; timeZone: string } | null;
+  /**
+   * A trip with changes: every leg in travel order, the first being the journey above. Absent
+   * for a direct journey, whose email reads as it did before trips.
+   */
+  legs?: LegFacts[];
 }
 
 export interface Receipt {
@@ -62,6 +84,12 @@ export type MailContent =
       refund: RefundFacts;
     };
 
+/** An event whose email another event of the same change sends; known only once the booking is read. */
+export interface ReportedElsewhere {
+  kind: 'skipped';
+  reason: string;
+}
+
 /** Why an event gets no email of its own; null when it gets one. */
 export function skipReasonOf(event: Pick<BookingEvent, 'kind' | 'ownerKind' | 'payload'>): string | null {
   if (event.ownerKind === 'CLIENT') return 'partner booking: partners follow their booking event stream';
@@ -82,58 +110,42 @@ const ticketLine = (ticket: Ticket): TicketLine => ({
   seatLabel: ticket.seatLabel,
   fare: { amountMinor: ticket.fareMinor, currency: ticket.currency },
   code: ticket.code,
+  leg: ticket.tripLeg,
 });
 
-/** The email content of an event `skipReasonOf` passes. Rejects when trains cannot answer. */
+/** Why a trip's later-leg SeatsReleased event gets no email: its cancellation's first leg's event reports it all. */
+export const REPORTED_WITH_EARLIER_LEG = "reported in the email of the same cancellation's earlier leg";
+
+/**
+ * The email content of an event `skipReasonOf` passes, or why another event's email reports
+ * it. Rejects when trains cannot answer.
+ */
 export async function contentOf(
   prisma: PrismaClient,
   event: BookingEvent,
   journeys: JourneyDirectory,
-): Promise<MailContent> {
+): Promise<MailContent | ReportedElsewhere> {
   const booking = await prisma.booking.findUniqueOrThrow({
     where: { id: event.bookingId },
     include: {
+      // Travel order, then as the passengers were booked: the order every email lists them in.
       tickets: {
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        ...ticketsInOrder,
         include: { refundLine: { include: { refund: { select: { createdAt: true } } } } },
       },
       payment: true,
     },
   });
-  const journey = await journeys.journeyOf({
-    runId: booking.runId,
-    fromStop: booking.fromStop,
-    toStop: booking.toStop,
-  });
-  const facts: BookingFacts = {
-    bookingId: booking.id,
-    runId: booking.runId,
-    seatClass: booking.seatClass,
-    journey,
-    departure:
-      booking.departure && booking.departureTimeZone
-        ? { at: booking.departure, timeZone: booking.departureTimeZone }
-        : journey
-          ? { at: journey.departure, timeZone: 'UTC' }
-          : null,
-  };
+  const legs = await storedLegsOf(prisma, booking);
   const payload = { kind: event.kind, ...(event.payload as object) } as BookingEventPayload;
   const toCard = (amountMinor: number) =>
     amountMinor > 0 && !!booking.payment && booking.payment.provider !== 'account';
 
   if (payload.kind === 'BookingConfirmed') {
-    // The event lists the seats in passenger order; the tickets of one booking share their
-    // creation time, so that order is the one to show them in.
-    const place = new Map(payload.seats.map((seat, i) => [seat, i]));
-    const inOrder = [...booking.tickets].sort(
-      (a, b) =>
-        (place.get(seatIdOf({ coach: a.coach, label: a.seatLabel })) ?? Infinity) -
-        (place.get(seatIdOf({ coach: b.coach, label: b.seatLabel })) ?? Infinity),
-    );
     return {
       kind: 'confirmation',
-      booking: facts,
-      tickets: inOrder.map(ticketLine),
+      booking: await bookingFactsOf(booking, legs, journeys),
+      tickets: booking.tickets.map(ticketLine),
       receipt: {
         total: payload.total,
         payment: booking.payment
@@ -158,26 +170,35 @@ export async function contentOf(
     );
     return {
       kind: 'cancellation',
-      booking: facts,
+      booking: await bookingFactsOf(booking, legs, journeys),
       cancelled: cancelled.map(ticketLine),
       refund: { amount: payload.refund, percent: payload.refundPercent, toCard: toCard(payload.refund.amountMinor) },
     };
   }
 
-  // Single tickets cancelled: the released seats name them, their refund lines the refund.
+  // Single tickets cancelled: the released seats name them on the event's leg (a trip's legs
+  // may share a seat label on different trains), their refund lines the refund.
+  const leg =
+    legs.find((l) => l.runId === payload.runId && l.fromStop === payload.fromStop && l.toStop === payload.toStop)
+      ?.leg ?? 0;
   const seats = new Set(payload.seats);
-  const cancelled = booking.tickets.filter(
-    (t) => t.status === 'CANCELLED' && seats.has(seatIdOf({ coach: t.coach, label: t.seatLabel })),
+  const released = booking.tickets.filter(
+    (t) => t.tripLeg === leg && t.status === 'CANCELLED' && seats.has(seatIdOf({ coach: t.coach, label: t.seatLabel })),
   );
-  const refundId = cancelled.find((t) => t.refundLine)?.refundLine?.refundId;
+  const refundId = released.find((t) => t.refundLine)?.refundLine?.refundId;
   const refund = refundId ? await prisma.refund.findUnique({ where: { id: refundId } }) : null;
+  // One cancellation of a trip's tickets records a SeatsReleased per leg it touches; its email
+  // (sent for the first of those legs) lists every ticket its refund covers, so the refund is
+  // told once.
+  const cancelled = refundId ? booking.tickets.filter((t) => t.refundLine?.refundId === refundId) : released;
+  if (cancelled.some((t) => t.tripLeg < leg)) return { kind: 'skipped', reason: REPORTED_WITH_EARLIER_LEG };
   const amount = refund
     ? { amountMinor: refund.amountMinor, currency: refund.currency }
     : { amountMinor: 0, currency: booking.currency };
   const cancelledIds = new Set(cancelled.map((t) => t.id));
   return {
     kind: 'tickets-cancelled',
-    booking: facts,
+    booking: await bookingFactsOf(booking, legs, journeys),
     cancelled: cancelled.map(ticketLine),
     // Still valid after this cancellation: not cancelled by it, nor by one before it.
     remaining: booking.tickets

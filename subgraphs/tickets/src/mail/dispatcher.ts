@@ -196,7 +196,10 @@ export class MailDispatcher {
     const recipient = contact.email;
     let mail;
     try {
-      const rendered = await renderMail(await contentOf(this.deps.prisma, event, this.deps.journeys), contact);
+      const content = await contentOf(this.deps.prisma, event, this.deps.journeys);
+      // Another event of the same change sends the email that reports this one.
+      if (content.kind === 'skipped') return { status: 'SKIPPED', reason: content.reason };
+      const rendered = await renderMail(content, contact);
       mail = {
         ...rendered,
         eventId: event.id,

@@ -9,6 +9,7 @@ const LOCALE = 'en-GB';
  */
 const moneyFormats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
 const departureFormats = new Map<string, Intl.DateTimeFormat>();
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** `£42.00`: minor units in the currency's own number of decimals. */
 export function formatMoney({ amountMinor, currency }: Money): string {
@@ -38,6 +39,24 @@ export function formatDeparture({ at, timeZone }: { at: Date; timeZone: string }
     departureFormats.set(timeZone, format);
   }
   return format.format(at);
+}
+
+/** `12:40 CET`: a time of day in a station's zone, for a change between trains on the same day. */
+export function formatClock({ at, timeZone }: { at: Date; timeZone: string }): string {
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALE, { hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' });
+    clockFormats.set(timeZone, format);
+  }
+  return format.format(at);
+}
+
+/** `25 min`, `1 h 5 min`, `2 h`: how long a change between trains lasts, in whole minutes. */
+export function formatMinutes(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return `${rest} min`;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
 
 /** Escapes text for HTML element content and quoted attribute values: names are user input. */

@@ -153,7 +153,12 @@ export async function forgetRecipients(prisma: PrismaClient, before: Date): Prom
     )`;
 }
 
-/** Messages not sent yet: PENDING rows, and published events the cursor has not reached. */
+/**
+ * Messages not sent yet: PENDING rows, and published events the cursor has not reached. Counted
+ * here rather than by `@railgraph/invariants`' `readMailWaiting` (the same reading, which also
+ * counts events not yet placed in the stream): that package reads this store from outside, for
+ * the tests and load runs, and a service does not depend on it.
+ */
 export async function mailBacklog(prisma: PrismaClient): Promise<number> {
   const [row] = await prisma.$queryRaw<Array<{ backlog: number }>>`
     SELECT (SELECT count(*) FROM "MailMessage" WHERE "status" = 'PENDING')

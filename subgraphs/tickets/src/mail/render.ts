@@ -1,7 +1,19 @@
-import type { BookingFacts, MailContent, RefundFacts, TicketLine } from './content.js';
+import type { BookingFacts, LegFacts, MailContent, RefundFacts, TicketLine } from './content.js';
 import { escapeHtml, formatDeparture, formatMoney } from './format.js';
 import { qrPng } from './qr.js';
 import type { Contact } from './recipients.js';
+import {
+  changeBetween,
+  changeSentence,
+  isTrip,
+  legDescription,
+  legName,
+  ticketLegSuffix,
+  ticketsByLeg,
+  tripShape,
+  tripTitle,
+  type TripFacts,
+} from './trip-text.js';
 
 /** An inline image of the HTML part, referred to as `cid:<cid>`. */
 export interface InlineImage {
@@ -22,11 +34,16 @@ export interface RenderedMail {
 type Row = [label: string, value: string];
 
 const journeyTitle = (booking: BookingFacts): string =>
-  booking.journey ? `${booking.journey.origin} → ${booking.journey.destination}` : `run ${booking.runId}`;
+  isTrip(booking)
+    ? tripTitle(booking)
+    : booking.journey
+      ? `${booking.journey.origin} → ${booking.journey.destination}`
+      : `run ${booking.runId}`;
 
 const when = (booking: BookingFacts): string => (booking.departure ? formatDeparture(booking.departure) : '');
 
 function journeyRows(booking: BookingFacts): Row[] {
+  if (isTrip(booking)) return tripRows(booking);
   return [
     ['Booking reference', booking.bookingId],
     ['Train', booking.journey ? `${booking.journey.trainNumber} (run ${booking.runId})` : booking.runId],
@@ -40,6 +57,32 @@ function journeyRows(booking: BookingFacts): Row[] {
     ['Class', booking.seatClass === 'FIRST' ? 'First' : 'Standard'],
   ];
 }
+
+/** A trip's rows: where it starts and ends; each train is told in its leg's own section or row. */
+function tripRows(trip: TripFacts): Row[] {
+  const first = trip.legs[0]!;
+  const last = trip.legs.at(-1)!;
+  return [
+    ['Booking reference', trip.bookingId],
+    ['Trip', tripShape(trip)],
+    ...(first.journey ? ([['From', first.journey.origin]] as Row[]) : []),
+    ...(last.journey ? ([['To', last.journey.destination]] as Row[]) : []),
+    ...(trip.departure ? ([['Departure', when(trip)]] as Row[]) : []),
+    ['Class', trip.seatClass === 'FIRST' ? 'First' : 'Standard'],
+  ];
+}
+
+function changeRow(arriving: LegFacts, leaving: LegFacts): Row {
+  const { where, time } = changeBetween(arriving, leaving);
+  return [where, time ?? 'times not known'];
+}
+
+/** A trip's legs as rows, and the changes between them, for the cancellation emails. */
+const legRows = (trip: TripFacts): Row[] =>
+  trip.legs.flatMap((leg, i): Row[] => [
+    ...(i > 0 ? [changeRow(trip.legs[i - 1]!, leg)] : []),
+    [legName(leg, trip), legDescription(leg)],
+  ]);
 
 const passengerOf = (ticket: TicketLine): string =>
   `${ticket.passengerName ?? 'Passenger'} (${ticket.passengerType.toLowerCase()})`;
@@ -73,6 +116,7 @@ export async function renderMail(content: MailContent, to: Contact): Promise<Ren
   const booking = content.booking;
   const title = journeyTitle(booking);
   const date = when(booking);
+  const trip = isTrip(booking) ? booking : null;
 
   if (content.kind === 'confirmation') {
     const attachments = content.tickets.map((ticket, i) => ({
@@ -95,25 +139,41 @@ export async function renderMail(content: MailContent, to: Contact): Promise<Ren
           ] as Row[])
         : []),
     ];
-    const ticketText = content.tickets
-      .map(
-        (t, i) =>
-          `Ticket ${i + 1}: ${passengerOf(t)}, ${seatOf(t)}, ${formatMoney(t.fare)}\n` +
-          `  Ticket code (what the QR code in the HTML version holds):\n  ${t.code}`,
-      )
-      .join('\n\n');
-    const ticketHtml = content.tickets
-      .map(
-        (t, i) =>
-          `<div style="margin: 1em 0"><h3>Ticket ${i + 1}</h3>` +
-          htmlRows([
-            ['Passenger', passengerOf(t)],
-            ['Seat', seatOf(t)],
-            ['Fare', formatMoney(t.fare)],
-          ]) +
-          `<img src="cid:${escapeHtml(attachments[i]!.cid)}" alt="QR code of ticket ${i + 1}" width="220" height="220"></div>`,
-      )
-      .join('');
+    const ticketText = (t: TicketLine, i: number) =>
+      `Ticket ${i + 1}: ${passengerOf(t)}, ${seatOf(t)}, ${formatMoney(t.fare)}\n` +
+      `  Ticket code (what the QR code in the HTML version holds):\n  ${t.code}`;
+    const ticketHtml = (t: TicketLine, i: number) =>
+      `<div style="margin: 1em 0"><h3>Ticket ${i + 1}</h3>` +
+      htmlRows([
+        ['Passenger', passengerOf(t)],
+        ['Seat', seatOf(t)],
+        ['Fare', formatMoney(t.fare)],
+      ]) +
+      `<img src="cid:${escapeHtml(attachments[i]!.cid)}" alt="QR code of ticket ${i + 1}" width="220" height="220"></div>`;
+    // A trip lists each train with the tickets for it, and the change before the next train.
+    const numbered = (t: TicketLine) => content.tickets.indexOf(t);
+    const sections = trip ? ticketsByLeg(trip, content.tickets) : null;
+    const ticketsText = sections
+      ? sections
+          .map(({ leg, heading, tickets }, k) =>
+            [
+              ...(k > 0 ? [changeSentence(sections[k - 1]!.leg, leg)] : []),
+              heading,
+              ...tickets.map((t) => ticketText(t, numbered(t))),
+            ].join('\n\n'),
+          )
+          .join('\n\n')
+      : content.tickets.map(ticketText).join('\n\n');
+    const ticketsHtml = sections
+      ? sections
+          .map(
+            ({ leg, heading, tickets }, k) =>
+              (k > 0 ? `<p><strong>${escapeHtml(changeSentence(sections[k - 1]!.leg, leg))}</strong></p>` : '') +
+              `<h2>${escapeHtml(heading)}</h2>` +
+              tickets.map((t) => ticketHtml(t, numbered(t))).join(''),
+          )
+          .join('')
+      : content.tickets.map(ticketHtml).join('');
     const subject = `Booking confirmed: ${title}${date ? `, ${date}` : ''}`;
     const intro = 'Your booking is confirmed. Show each ticket’s QR code to the inspector.';
     return {
@@ -122,27 +182,24 @@ export async function renderMail(content: MailContent, to: Contact): Promise<Ren
         greeting(to),
         intro,
         textRows(journeyRows(booking)),
-        ticketText,
+        ticketsText,
         `Receipt\n${textRows(paymentRows)}`,
         signature,
       ].join('\n\n'),
       html: htmlPage(
         subject,
         `<p>${escapeHtml(greeting(to))}</p><p>${escapeHtml(intro)}</p>${htmlRows(journeyRows(booking))}` +
-          `${ticketHtml}<h2>Receipt</h2>${htmlRows(paymentRows)}<p>${signature}</p>`,
+          `${ticketsHtml}<h2>Receipt</h2>${htmlRows(paymentRows)}<p>${signature}</p>`,
       ),
       attachments,
     };
   }
 
-  const cancelledRows: Row[] = content.cancelled.map((t, i) => [
-    `Cancelled ticket ${i + 1}`,
-    `${passengerOf(t)}, ${seatOf(t)}`,
-  ]);
+  // On a trip, each ticket says which train it is for.
+  const listed = (t: TicketLine) => `${passengerOf(t)}, ${seatOf(t)}${trip ? ticketLegSuffix(t, trip) : ''}`;
+  const cancelledRows: Row[] = content.cancelled.map((t, i) => [`Cancelled ticket ${i + 1}`, listed(t)]);
   const remainingRows: Row[] =
-    content.kind === 'tickets-cancelled'
-      ? content.remaining.map((t, i) => [`Still valid ${i + 1}`, `${passengerOf(t)}, ${seatOf(t)}`])
-      : [];
+    content.kind === 'tickets-cancelled' ? content.remaining.map((t, i) => [`Still valid ${i + 1}`, listed(t)]) : [];
   const subject =
     content.kind === 'cancellation'
       ? `Booking cancelled: ${title}${date ? `, ${date}` : ''}`
@@ -151,7 +208,13 @@ export async function renderMail(content: MailContent, to: Contact): Promise<Ren
     content.kind === 'cancellation'
       ? 'Your booking is cancelled; its tickets are no longer valid.'
       : 'These tickets of your booking are cancelled; the others stay valid.';
-  const rows = [...journeyRows(booking), ...cancelledRows, ...remainingRows, ...refundRows(content.refund)];
+  const rows = [
+    ...journeyRows(booking),
+    ...(trip ? legRows(trip) : []),
+    ...cancelledRows,
+    ...remainingRows,
+    ...refundRows(content.refund),
+  ];
   return {
     subject,
     text: [greeting(to), intro, textRows(rows), signature].join('\n\n'),

@@ -7,6 +7,8 @@ export const Booking: BookingResolvers = {
     return booking && sameOwner(ownerWithScope(ctx.principal, 'bookings:read'), booking) ? booking : null;
   },
   total: (booking) => ({ amountMinor: booking.totalMinor, currency: booking.currency }),
+  legs: async (booking, _args, ctx) =>
+    (await ctx.loaders.legsOfBooking.load(booking)).map(({ runId, fromStop, toStop }) => ({ runId, fromStop, toStop })),
   tickets: (booking) => booking.tickets,
   refunds: (booking, _args, ctx) => ctx.loaders.refundsOfBooking.load(booking.id),
   // The refund of the cancellation that ended the booking: its last.
