@@ -22,7 +22,7 @@ import { bookSeatsThroughApi, sellOut, tomorrow } from './other-traveller.js';
  * a test card declined → another card, confirmed in the bank's 3-D Secure dialog → ticket QR
  * and payment → my bookings → cancel one ticket (refunded to the card) → cancel the rest, a train that sells
  * out while the traveller decides (saving a passenger on the way), and the next booking
- * filled in with that saved passenger.
+ * filled in with that saved passenger, then a trip with a change booked whole.
  * Each step is screenshotted on a phone and a desktop viewport and checked with axe.
  */
 const required = process.env.REQUIRE_REAL_STORES === '1';
@@ -394,6 +394,52 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         const breakdown = page.getByRole('table', { name: 'Price per passenger' });
         await breakdown.waitFor();
         await expect(breakdown.textContent()).resolves.toContain(`Grace Hopper Adult`);
+      });
+
+      it('finds a trip with a change, books it whole with a test card and shows each leg’s tickets', async () => {
+        // Rotterdam and Utrecht are on two lines of the demo network: every trip between them changes.
+        await page.evaluate(() => sessionStorage.clear());
+        await page.goto(`${system.webUrl}journeys?from=RTD&to=UTR&date=${tomorrow()}&adults=1`);
+        const trip = page
+          .getByRole('list', { name: 'Trains' })
+          .getByRole('listitem')
+          .filter({ has: page.getByRole('list', { name: /^Trains of the \d\d:\d\d trip with 1 change$/ }) })
+          .first();
+        await trip.waitFor();
+        const trains = trip.getByRole('list', { name: /^Trains of the/ });
+        expect(await trains.getByRole('listitem').count()).toBe(2);
+        await expect(trains.textContent()).resolves.toMatch(/Change at [\w ]+: \d+ min/);
+        await expect(trip.textContent()).resolves.toMatch(/1 change · Rotterdam Centraal – Utrecht Centraal/);
+        await shoot(page, viewport, '12-trip-results');
+        await expectAccessible(page);
+
+        // Seats are assigned on both trains: no seat map, straight to the passengers.
+        await trip.getByRole('link', { name: /^Choose Standard on the \d\d:\d\d trip with 1 change for €/ }).click();
+        await page.waitForURL(/\/passengers\?.*trip=/);
+        await page.getByRole('group', { name: 'Passenger 1' }).getByLabel('Name').fill('Grace Hopper');
+        await page.getByRole('button', { name: 'Continue to review' }).click();
+        await page.getByRole('list', { name: 'Your trains' }).waitFor();
+        expect(await page.getByRole('list', { name: 'Your trains' }).getByRole('listitem').count()).toBe(2);
+        const book = page.getByRole('button', { name: /^Book for €/ });
+        await book.waitFor();
+        await expect(
+          page.getByRole('group', { name: 'Payment' }).getByRole('radio', { name: 'Visa' }).isChecked(),
+        ).resolves.toBe(true);
+        await shoot(page, viewport, '13-trip-review');
+        await expectAccessible(page);
+
+        // One booking, one payment, a ticket per train under a heading per leg.
+        await book.click();
+        await page.getByRole('heading', { name: 'You are booked' }).waitFor();
+        const first = page.getByRole('region', { name: /^Leg 1: Rotterdam Centraal → / });
+        const second = page.getByRole('region', { name: /^Leg 2: .* → Utrecht Centraal$/ });
+        await first.getByRole('heading', { name: 'Ticket 1: Grace Hopper' }).waitFor();
+        await second.getByRole('heading', { name: 'Ticket 2: Grace Hopper' }).waitFor();
+        await first.getByRole('img', { name: /^QR code of ticket 1, .*inspector\.$/ }).waitFor();
+        await second.getByRole('img', { name: /^QR code of ticket 2, .*inspector\.$/ }).waitFor();
+        await page.getByRole('region', { name: 'Payment' }).getByText('Paid', { exact: true }).waitFor();
+        await shoot(page, viewport, '14-trip-tickets');
+        await expectAccessible(page);
       });
     });
   }

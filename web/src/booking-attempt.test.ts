@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beginAttempt, endAttempt, pendingAttempt } from './booking-attempt';
+import { beginAttempt, endAttempt, pendingAttempt, tripKey } from './booking-attempt';
 import { adultTrip } from './test/review';
 import type { TripChoice } from './trip';
 
@@ -45,5 +45,16 @@ describe('a booking attempt', () => {
       { quoteToken: 'q' },
     );
     expect(aged.idempotencyKey).not.toBe(unaged.idempotencyKey);
+  });
+
+  it('is separate for trips with changes that share their first train, and unchanged for a direct one', () => {
+    const viaAmsterdam = { ...choice, tripId: 'BX602:2026-12-01:0-2,IC2230:2026-12-01:3-4' };
+    const viaSchiphol = { ...choice, tripId: 'BX602:2026-12-01:0-2,IC2240:2026-12-01:2-4' };
+    const a = beginAttempt(viaAmsterdam, { quoteToken: 'q' });
+    const b = beginAttempt(viaSchiphol, { quoteToken: 'q' });
+    expect(b.idempotencyKey).not.toBe(a.idempotencyKey);
+    expect(pendingAttempt(choice)).toBeNull();
+    // Attempts kept in an open tab before trips still match their journey.
+    expect(tripKey(choice)).toBe('BX602:2026-12-01|0|2|STANDARD|ADULT|');
   });
 });

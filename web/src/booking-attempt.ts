@@ -33,11 +33,16 @@ export interface AttemptPayment {
 
 const PREFIX = 'railgraph.booking-attempt:';
 
-/** What identifies a trip for booking: journey, class, passengers (with ages) and seats. */
+/**
+ * What identifies a trip for booking: journey, class, passengers (with ages) and seats; a trip
+ * with changes adds its id, as trips sharing a first leg differ in the later ones. A direct
+ * journey's key is as before, so attempts kept in an open tab still match.
+ */
 export function tripKey(choice: AttemptTrip): string {
   const list: readonly PassengerInput[] = choice.passengerInputs ?? passengerList(choice.passengers);
   const passengers = list.map((p) => (typeof p.age === 'number' ? `${p.type}:${p.age}` : p.type)).join('+');
-  return [choice.runId, choice.fromStop, choice.toStop, choice.seatClass, passengers, choice.seats.join('+')].join('|');
+  const key = [choice.runId, choice.fromStop, choice.toStop, choice.seatClass, passengers, choice.seats.join('+')];
+  return (choice.tripId ? [...key, choice.tripId] : key).join('|');
 }
 
 export function pendingAttempt(choice: AttemptTrip, storage: Storage = sessionStorage): BookingAttempt | null {

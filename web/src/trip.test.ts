@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { passengerList, readChoice, readSearch, reviewHref, searchHref, writeSearch, type TripChoice } from './trip';
+import {
+  firstStepHref,
+  passengerList,
+  readChoice,
+  readSearch,
+  reviewHref,
+  searchHref,
+  writeSearch,
+  type TripChoice,
+} from './trip';
 
 describe('the search in the URL', () => {
   it('round-trips stations, date, passengers and the page', () => {
@@ -46,5 +55,21 @@ describe('the search in the URL', () => {
       { type: 'CHILD' },
       { type: 'CHILD' },
     ]);
+  });
+
+  it('keeps a trip with changes, its first train and no seats: they are assigned on every train', () => {
+    const params = new URLSearchParams(
+      'from=RTD&to=UTR&date=2026-12-01&run=BX610:2026-12-01&board=2&alight=4&class=STANDARD' +
+        '&trip=BX610:2026-12-01:2-4,IC2230:2026-12-01:3-4&seats=2-1A&departs=2026-12-01T07:04:00Z',
+    );
+    const choice = readChoice(params);
+    expect(choice).toMatchObject({
+      tripId: 'BX610:2026-12-01:2-4,IC2230:2026-12-01:3-4',
+      runId: 'BX610:2026-12-01',
+      seats: [],
+    });
+    expect(readChoice(new URL(reviewHref(choice!), 'http://x').searchParams)).toEqual(choice);
+    expect(new URL(firstStepHref(choice!), 'http://x').pathname).toBe('/passengers');
+    expect(new URL(firstStepHref({ ...choice!, tripId: undefined }), 'http://x').pathname).toBe('/seats');
   });
 });

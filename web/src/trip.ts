@@ -23,8 +23,13 @@ export interface TripSearch {
   after?: string;
 }
 
-/** The journey and class chosen from the results. */
+/** The journey (or trip with changes) and class chosen from the results. */
 export interface TripChoice extends TripSearch {
+  /**
+   * The trip with changes chosen (its `Trip.id`); absent for a direct journey. Its first leg is
+   * `runId`/`fromStop`/`toStop`, and it has no seats chosen: they are assigned on every leg.
+   */
+  tripId?: string;
   runId: string;
   fromStop: number;
   toStop: number;
@@ -94,6 +99,7 @@ export function writeChoice(choice: TripChoice): URLSearchParams {
   params.set('class', choice.seatClass);
   if (choice.seats.length > 0) params.set('seats', choice.seats.join(','));
   if (choice.departure) params.set('departs', choice.departure);
+  if (choice.tripId) params.set('trip', choice.tripId);
   return params;
 }
 
@@ -105,10 +111,13 @@ export function readChoice(params: URLSearchParams): TripChoice | null {
   const seatClass = params.get('class');
   if (!search || !runId || !Number.isInteger(fromStop) || !Number.isInteger(toStop) || fromStop >= toStop) return null;
   if (seatClass !== 'STANDARD' && seatClass !== 'FIRST') return null;
-  const seats = (params.get('seats') ?? '').split(',').filter((s) => /^\d+-\w+$/.test(s));
+  const tripId = params.get('trip');
+  // Seats are chosen on one train only: a trip with changes has them assigned on every leg.
+  const seats = tripId ? [] : (params.get('seats') ?? '').split(',').filter((s) => /^\d+-\w+$/.test(s));
   const departure = params.get('departs');
   return {
     ...search,
+    ...(tripId ? { tripId } : {}),
     runId,
     fromStop,
     toStop,
@@ -118,7 +127,12 @@ export function readChoice(params: URLSearchParams): TripChoice | null {
   };
 }
 
+/** The choice is a trip with changes (booked whole, seats assigned), not a direct journey. */
+export const hasChanges = (choice: TripChoice): choice is TripChoice & { tripId: string } => Boolean(choice.tripId);
+
 export const searchHref = (search: TripSearch) => `/journeys?${writeSearch(search).toString()}`;
 export const seatsHref = (choice: TripChoice) => `/seats?${writeChoice(choice).toString()}`;
 export const reviewHref = (choice: TripChoice) => `/review?${writeChoice(choice).toString()}`;
 export const passengersHref = (choice: TripChoice) => `/passengers?${writeChoice(choice).toString()}`;
+/** Where the booking steps start: the seat map for a journey, the passengers for a trip with changes. */
+export const firstStepHref = (choice: TripChoice) => (hasChanges(choice) ? passengersHref(choice) : seatsHref(choice));

@@ -35,6 +35,7 @@ const booking = (
       createdAt: '2026-11-25T10:00:00Z',
       total: money(1920),
       ...paid,
+      legs: [journey],
       tickets: [
         {
           __typename: 'Ticket',
@@ -46,7 +47,7 @@ const booking = (
           code: 'eyJ.ticket-one.sig',
           status: ticketStatus[0],
           fare: money(1280),
-          journey,
+          leg: 0,
         },
         {
           __typename: 'Ticket',
@@ -58,7 +59,7 @@ const booking = (
           code: 'eyJ.ticket-two.sig',
           status: ticketStatus[1],
           fare: money(640),
-          journey,
+          leg: 0,
         },
       ],
     },

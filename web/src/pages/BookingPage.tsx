@@ -1,10 +1,10 @@
 import { ErrorNotice } from '../components/ErrorNotice';
 import { STATUS_NAMES, formatMoney } from '../format';
 import { Link } from '../router';
-import { BookingTrip } from './booking/BookingTrip';
+import { BookingLegs } from './booking/BookingLegs';
+import { BookingTickets } from './booking/BookingTickets';
 import { CancelBooking } from './booking/CancelAction';
 import { PaymentSummary } from './booking/PaymentSummary';
-import { TicketCard } from './booking/TicketCard';
 import { useBookingPage } from './useBookingPage';
 
 /** A booking: confirmation after booking, and the detail page from "My bookings". */
@@ -15,7 +15,6 @@ export function BookingPage({ id, justBooked }: { id: string; justBooked: boolea
   if (loading && !booking) return <p className="loading">Loading your booking…</p>;
   if (!booking) return <p className="notice">We could not find that booking.</p>;
 
-  const journey = booking.tickets[0]?.journey;
   const confirmed = booking.status === 'CONFIRMED';
   return (
     <section aria-labelledby="booking-heading">
@@ -29,20 +28,15 @@ export function BookingPage({ id, justBooked }: { id: string; justBooked: boolea
         <span className={`status status-${booking.status.toLowerCase()}`}>{STATUS_NAMES[booking.status]}</span> ·
         Booking {booking.id.slice(0, 8).toUpperCase()} · {formatMoney(booking.total)}
       </p>
-      {journey ? <BookingTrip journey={journey} /> : null}
+      <BookingLegs legs={booking.legs} />
       <h2>Tickets</h2>
-      <ul className="tickets">
-        {booking.tickets.map((ticket, index) => (
-          <TicketCard
-            key={ticket.id}
-            ticket={ticket}
-            bookingId={booking.id}
-            number={index + 1}
-            confirmed={confirmed}
-            cancellable={activeTickets > 1}
-          />
-        ))}
-      </ul>
+      <BookingTickets
+        bookingId={booking.id}
+        legs={booking.legs}
+        tickets={booking.tickets}
+        confirmed={confirmed}
+        cancellable={activeTickets > 1}
+      />
       <PaymentSummary booking={booking} />
       {confirmed ? <CancelBooking booking={booking} /> : null}
     </section>

@@ -1,7 +1,7 @@
 import { plainMessage } from '../errors';
 import { CLASS_NAMES } from '../format';
 import { Link } from '../router';
-import { seatsHref, type TripChoice } from '../trip';
+import { searchHref, seatsHref, type TripChoice } from '../trip';
 import { PassengerFieldset } from './passengers/PassengerFieldset';
 import { usePassengersPage } from './usePassengersPage';
 
@@ -12,7 +12,12 @@ export function PassengersPage({ choice }: { choice: TripChoice }) {
   return (
     <section aria-labelledby="passengers-heading">
       <p className="back-link">
-        <Link href={seatsHref(choice)}>← Back to seats</Link>
+        {/* A trip with changes has no seat step: its seats are assigned on every train. */}
+        {choice.tripId ? (
+          <Link href={searchHref(choice)}>← Back to trains</Link>
+        ) : (
+          <Link href={seatsHref(choice)}>← Back to seats</Link>
+        )}
       </p>
       <h1 id="passengers-heading">Who is travelling?</h1>
       <p className="subtitle">

@@ -3,12 +3,12 @@ import { SearchForm } from '../components/SearchForm';
 import { formatDate } from '../format';
 import { Link } from '../router';
 import { describePassengers, searchHref, type TripSearch } from '../trip';
-import { JourneyCard } from './results/JourneyCard';
+import { TripCard } from './results/TripCard';
 import { useResultsPage } from './useResultsPage';
 
-/** Trains for a search: times, duration, seats left and the lowest price per class. */
+/** Trains for a search, direct or with a change: times, duration, seats left and the lowest price per class. */
 export function ResultsPage({ search }: { search: TripSearch }) {
-  const { journeys, title, loaded, loading, error, retry, earlier, later, full } = useResultsPage(search);
+  const { trips, title, loaded, loading, error, retry, earlier, later, full } = useResultsPage(search);
   return (
     <section aria-labelledby="results-heading" aria-busy={loading}>
       <h1 id="results-heading" tabIndex={-1}>
@@ -23,9 +23,9 @@ export function ResultsPage({ search }: { search: TripSearch }) {
       </details>
       {error ? <ErrorNotice error={error} onRetry={retry} /> : null}
       {loading && !loaded ? <p className="loading">Looking for trains…</p> : null}
-      {loaded && journeys.length === 0 ? (
+      {loaded && trips.length === 0 ? (
         <div className="notice">
-          <p>{search.after ? 'No more trains on this day.' : 'No direct trains on this day.'}</p>
+          <p>{search.after ? 'No more trains on this day.' : 'No trains on this day.'}</p>
           {search.after ? (
             <Link href={searchHref({ ...search, after: undefined })}>Show the first trains of the day</Link>
           ) : (
@@ -33,14 +33,14 @@ export function ResultsPage({ search }: { search: TripSearch }) {
           )}
         </div>
       ) : null}
-      {search.after && journeys.length > 0 ? (
+      {search.after && trips.length > 0 ? (
         <button type="button" className="secondary page-button" onClick={earlier}>
           Earlier trains
         </button>
       ) : null}
       <ol className="journeys" aria-label="Trains">
-        {journeys.map((journey) => (
-          <JourneyCard key={`${journey.runId}:${journey.fromStop}`} journey={journey} search={search} />
+        {trips.map((trip) => (
+          <TripCard key={trip.id} trip={trip} fares={trip.fares} search={search} />
         ))}
       </ol>
       {full ? (

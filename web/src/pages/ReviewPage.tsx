@@ -4,13 +4,14 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { plainMessage } from '../errors';
 import { formatMoney } from '../format';
 import { Link } from '../router';
-import { passengersHref, searchHref, seatsHref, type TripChoice } from '../trip';
+import { firstStepHref, passengersHref, searchHref, type TripChoice } from '../trip';
 import { BookingFailure } from './review/BookingFailure';
 import { PaymentStep } from './review/PaymentStep';
 import { PriceCard } from './review/PriceCard';
 import { QueueNotice } from './review/QueueNotice';
 import { SandboxChallenge } from './review/SandboxChallenge';
 import { StripePaymentStep } from './review/StripePaymentStep';
+import { TripItinerary } from './review/TripItinerary';
 import { TripSummary } from './review/TripSummary';
 import { useReviewPage } from './useReviewPage';
 
@@ -20,7 +21,7 @@ import { useReviewPage } from './useReviewPage';
  */
 export function ReviewPage({ choice }: { choice: TripChoice }) {
   const review = useReviewPage(choice);
-  const { session, party, journey, offer, error, failure, attempt, action } = review;
+  const { session, party, journey, trip, offer, error, failure, attempt, action } = review;
   const reopenChallenge = useRef<HTMLButtonElement>(null);
   return (
     <section aria-labelledby="review-heading">
@@ -38,15 +39,16 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
       )}
       {error ? <ErrorNotice error={error} onRetry={review.retry} /> : null}
       {review.loading && !review.loaded ? <p className="loading">Getting the latest price…</p> : null}
-      {review.loaded && !journey ? (
+      {review.loaded && !journey && !trip ? (
         <div role="alert" className="notice error">
-          <p>This train is no longer on sale.</p>
+          <p>{choice.tripId ? 'This trip is no longer on sale.' : 'This train is no longer on sale.'}</p>
           <Link href={searchHref(choice)}>Choose another train</Link>
         </div>
       ) : null}
-      {journey ? (
+      {journey || trip ? (
         <div className="review-grid">
-          <TripSummary journey={journey} choice={choice} />
+          {trip ? <TripItinerary trip={trip} choice={choice} /> : null}
+          {journey ? <TripSummary journey={journey} choice={choice} /> : null}
           <PriceCard
             fare={offer}
             seatClass={choice.seatClass}
@@ -62,7 +64,7 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
           failure={failure}
           code={review.code}
           nextTrains={review.nextTrains}
-          seats={seatsHref(choice)}
+          seats={firstStepHref(choice)}
           passengers={passengersHref(choice)}
           refreshPrice={review.retryWithNewPrice}
         />

@@ -2,9 +2,9 @@ import { graphql } from '../__generated__/gql';
 
 /**
  * Direct trains between two stations on a day, each with seats left and fares for the
- * passengers. The results page lists them (`JourneyCard`); the review page finds the chosen one
- * again for a fresh quote (`TripSummary`, `PriceCard`). One operation, so both send
- * `SearchJourneys`, and the fields read here are the pages' own.
+ * passengers. The review page finds the chosen journey again here for a fresh quote
+ * (`TripSummary`, `PriceCard`); a journey carries what a result shows of it (`JourneyCard`), as
+ * the results page lists the same journeys as trips (search-trips.ts).
  */
 export const SearchJourneysQuery = graphql(`
   query SearchJourneys(

@@ -4,7 +4,10 @@ import { graphql } from '../__generated__/gql';
 import { paymentSettling } from './booking/PaymentSummary';
 import { queryStatus } from './query-status';
 
-/** A booking with its tickets and their journey, and its payment. */
+/**
+ * A booking with its journeys (one, or one per train of a trip with changes), its tickets and
+ * the leg each is for, and its payment.
+ */
 const BookingQuery = graphql(`
   query Booking($id: ID!) {
     booking(id: $id) {
@@ -16,13 +19,14 @@ const BookingQuery = graphql(`
       }
       ...CancelBooking
       ...PaymentSummary
+      legs {
+        ...JourneyLine
+      }
       tickets {
         id
         status
+        leg
         ...TicketCard
-        journey {
-          ...JourneyLine
-        }
       }
     }
   }

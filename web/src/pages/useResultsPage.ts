@@ -3,14 +3,17 @@ import { useEffect, useRef } from 'react';
 import { navigate } from '../router';
 import { passengerList, searchHref, type TripSearch } from '../trip';
 import { queryStatus } from './query-status';
-import { SearchJourneysQuery } from './search-journeys';
+import { SearchTripsQuery } from './search-trips';
 
 export const RESULTS_PAGE_SIZE = 5;
 const EARLIER_WINDOW_MS = 2 * 3600_000;
 
-/** The trains for a search, a page at a time: earlier and later pages are new searches in the URL. */
+/**
+ * The trips for a search, direct or with a change, a page at a time: earlier and later pages are
+ * new searches in the URL.
+ */
 export function useResultsPage(search: TripSearch) {
-  const query = useQuery(SearchJourneysQuery, {
+  const query = useQuery(SearchTripsQuery, {
     variables: {
       from: search.from,
       to: search.to,
@@ -22,7 +25,7 @@ export function useResultsPage(search: TripSearch) {
     fetchPolicy: 'cache-and-network',
   });
   const { data } = query;
-  const journeys = data?.searchJourneys ?? [];
+  const trips = data?.searchTrips ?? [];
 
   const marked = useRef(false);
   useEffect(() => {
@@ -32,8 +35,8 @@ export function useResultsPage(search: TripSearch) {
     }
   }, [data]);
 
-  const first = journeys[0];
-  const last = journeys[journeys.length - 1];
+  const first = trips[0];
+  const last = trips[trips.length - 1];
   const earlier = () => {
     const base = Date.parse(first?.departure ?? search.after ?? '');
     navigate(searchHref({ ...search, after: new Date(base - EARLIER_WINDOW_MS).toISOString() }));
@@ -42,14 +45,16 @@ export function useResultsPage(search: TripSearch) {
     if (last) navigate(searchHref({ ...search, after: new Date(Date.parse(last.departure) + 60_000).toISOString() }));
   };
 
+  const from = first?.legs[0]?.origin.name;
+  const to = first?.legs[first.legs.length - 1]?.destination.name;
   return {
-    journeys,
-    /** The stations' names once a train is found, else the codes searched for. */
-    title: first ? `${first.origin.name} → ${first.destination.name}` : `${search.from} → ${search.to}`,
+    trips,
+    /** The stations' names once a trip is found, else the codes searched for. */
+    title: from && to ? `${from} → ${to}` : `${search.from} → ${search.to}`,
     ...queryStatus(query),
     earlier,
     later,
     /** A full page came back: there may be later trains. */
-    full: journeys.length === RESULTS_PAGE_SIZE,
+    full: trips.length === RESULTS_PAGE_SIZE,
   };
 }

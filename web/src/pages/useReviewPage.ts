@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { graphql } from '../__generated__/gql';
 import { useSessionStore } from '../app-context';
@@ -19,12 +19,11 @@ import { useSession } from '../session';
 import { authenticateWithStripe } from '../stripe/card-payment';
 import { usePaymentSettings } from '../stripe/settings';
 import { searchHref, type TripChoice } from '../trip';
-import { queryStatus } from './query-status';
 import type { CardCollector } from './review/StripeCardForm';
 import { usePaymentChallenge } from './review/usePaymentChallenge';
 import { useSandboxAuthentication } from './review/useSandboxAuthentication';
+import { useQuote } from './review/useQuote';
 import { useStripeJs } from './review/useStripeJs';
-import { SearchJourneysQuery } from './search-journeys';
 
 const BookJourneyMutation = graphql(`
   mutation BookJourney($input: BookJourneyInput!) {
@@ -64,7 +63,7 @@ function useNow(intervalMs: number): number {
 }
 
 /**
- * The review step: a fresh quote for the chosen journey and the party, the card paying it, and
+ * The review step: a fresh quote for the chosen journey (or trip with changes) and the party, the card paying it, and
  * one booking per attempt (its idempotency key kept from the first press; see
  * booking-attempt.ts). A declined card ends the attempt: another card is a new attempt. A
  * payment needing the customer's 3-D Secure answer keeps it (the booking waits, seats held)
@@ -82,23 +81,9 @@ export function useReviewPage(tripChoice: TripChoice) {
   const passengers = party ? partyInput(party) : [];
   const namedPassengers = party ? bookingInput(party) : [];
   const choice = { ...tripChoice, passengerInputs: passengers };
-  const query = useQuery(SearchJourneysQuery, {
-    skip: !party,
-    variables: {
-      from: choice.from,
-      to: choice.to,
-      date: choice.date,
-      after: choice.departure ?? null,
-      first: choice.departure ? 3 : 50,
-      passengers,
-    },
-    fetchPolicy: 'network-only',
-  });
-  const { data, refetch } = query;
-  const journey = data?.searchJourneys.find(
-    (j) => j.runId === choice.runId && j.fromStop === choice.fromStop && j.toStop === choice.toStop,
-  );
-  const offer = journey?.fares.find((f) => f.seatClass === choice.seatClass);
+  // A trip with changes is quoted whole (one quote, one payment); its seats are assigned.
+  const quote = useQuote(choice, passengers, !party);
+  const { journey, trip, offer, refetch } = quote;
   const [attempt, setAttempt] = useState(() => pendingAttempt(choice));
   const [book, booking] = useMutation(BookJourneyMutation);
   const [failure, setFailure] = useState<unknown>(null);
@@ -242,7 +227,7 @@ export function useReviewPage(tripChoice: TripChoice) {
   const nextTrains = searchHref({
     ...choice,
     after: new Date(
-      Date.parse(journey?.departure ?? choice.departure ?? `${choice.date}T00:00:00Z`) + 60_000,
+      Date.parse(quote.departure ?? choice.departure ?? `${choice.date}T00:00:00Z`) + 60_000,
     ).toISOString(),
   });
 
@@ -250,9 +235,11 @@ export function useReviewPage(tripChoice: TripChoice) {
     session,
     party,
     journey,
+    /** The trip with changes chosen, when it is one (then `journey` is absent). */
+    trip,
     offer,
     /** `retry` asks for a fresh quote. */
-    ...queryStatus(query),
+    ...quote.status,
     now,
     expired,
     attempt,
@@ -293,7 +280,7 @@ export function useReviewPage(tripChoice: TripChoice) {
     /** Closed unanswered: the booking waits until answered or its hold expires. */
     closeChallenge: () => setChallengeOpen(false),
     challenge,
-    /** The journey and class are on sale and nothing final went wrong: booking is possible. */
-    bookable: Boolean(journey && offer) && !FINAL_CODES.has(code ?? ''),
+    /** The journey (or trip) and class are on sale and nothing final went wrong: booking is possible. */
+    bookable: Boolean((journey ?? trip) && offer) && !FINAL_CODES.has(code ?? ''),
   };
 }

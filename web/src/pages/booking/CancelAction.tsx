@@ -51,8 +51,10 @@ export function CancelTicket(props: {
   bookingId: string;
   ticket: FragmentType<typeof CancelTicketFragment>;
   number: number;
+  /** One below the ticket's own heading. */
+  headingLevel?: 4 | 5;
 }) {
-  const { bookingId, number } = props;
+  const { bookingId, number, headingLevel = 4 } = props;
   const ticket = getFragmentData(CancelTicketFragment, props.ticket);
   const actions = useCancelTicket(bookingId, ticket.id);
   return (
@@ -60,7 +62,7 @@ export function CancelTicket(props: {
       what="ticket"
       title={`Cancel ticket ${number}?`}
       headingId={`cancel-ticket-${ticket.id}`}
-      Heading="h4"
+      Heading={headingLevel === 4 ? 'h4' : 'h5'}
       openLabel={`Cancel ticket ${number}`}
       confirmLabel={`Yes, cancel ticket ${number}`}
       keepLabel="Keep this ticket"
@@ -75,7 +77,7 @@ interface CancelActionProps {
   what: 'booking' | 'ticket';
   title: string;
   headingId: string;
-  Heading: 'h2' | 'h4';
+  Heading: 'h2' | 'h4' | 'h5';
   openLabel: string;
   confirmLabel: string;
   keepLabel: string;

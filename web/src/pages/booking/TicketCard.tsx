@@ -31,6 +31,8 @@ interface TicketCardProps {
   confirmed: boolean;
   /** Other tickets are still active; the last one is cancelled with the booking. */
   cancellable: boolean;
+  /** 3 in a booking's ticket list; 4 under a leg's heading on a trip with changes. */
+  headingLevel?: 3 | 4;
 }
 
 /**
@@ -38,16 +40,17 @@ interface TicketCardProps {
  * category for tickets issued before tickets carried names), coach, seat and fare, its QR code
  * while valid, and cancelling it alone.
  */
-export function TicketCard({ bookingId, number, confirmed, cancellable, ...props }: TicketCardProps) {
+export function TicketCard({ bookingId, number, confirmed, cancellable, headingLevel = 3, ...props }: TicketCardProps) {
   const ticket = getFragmentData(TicketCardFragment, props.ticket);
   const name = ticket.passengerName;
   const valid = confirmed && ticket.status === 'ACTIVE';
+  const Heading = headingLevel === 3 ? 'h3' : 'h4';
   return (
     <li className="ticket card">
       <div className="ticket-details">
-        <h3>
+        <Heading>
           Ticket {number}: {name ?? PASSENGER_NAMES[ticket.passenger]}
-        </h3>
+        </Heading>
         <dl>
           {name ? (
             <>
@@ -63,7 +66,14 @@ export function TicketCard({ bookingId, number, confirmed, cancellable, ...props
           <dd>{formatMoney(ticket.fare)}</dd>
         </dl>
         {confirmed && ticket.status === 'CANCELLED' ? <p className="ticket-void">Cancelled</p> : null}
-        {valid && cancellable ? <CancelTicket bookingId={bookingId} ticket={ticket} number={number} /> : null}
+        {valid && cancellable ? (
+          <CancelTicket
+            bookingId={bookingId}
+            ticket={ticket}
+            number={number}
+            headingLevel={headingLevel === 3 ? 4 : 5}
+          />
+        ) : null}
       </div>
       {valid ? (
         <TicketQr

@@ -13,28 +13,37 @@ export const BookingListItemFragment = graphql(`
       amountMinor
       currency
     }
+    legs {
+      ...JourneyLine
+    }
     tickets {
       id
-      journey {
-        ...JourneyLine
-      }
     }
   }
 `);
 
-/** A booking in the list: where, when, its status, tickets and total; a link to it. */
+/**
+ * A booking in the list: where, when, its status, tickets and total; a link to it. A trip with
+ * changes names its first and last stations and lists its trains.
+ */
 export function BookingListItem(props: { booking: FragmentType<typeof BookingListItemFragment> }) {
   const booking = getFragmentData(BookingListItemFragment, props.booking);
-  const first = booking.tickets[0];
-  const journey = first ? journeyText(first.journey) : null;
-  const title = journey ? `${journey.from} → ${journey.to}` : `Booking ${booking.id.slice(0, 8).toUpperCase()}`;
+  const first = booking.legs[0];
+  const last = booking.legs[booking.legs.length - 1];
+  const journey = first ? journeyText(first) : null;
+  const end = last ? journeyText(last) : null;
+  const title = journey && end ? `${journey.from} → ${end.to}` : `Booking ${booking.id.slice(0, 8).toUpperCase()}`;
+  const changes = booking.legs.length - 1;
   return (
     <li className="card booking-item">
       <Link href={`/bookings/${encodeURIComponent(booking.id)}`} className="booking-link">
         <span className="booking-title">{title}</span>
         {journey ? (
           <span className="booking-when">
-            {journey.date} · {journey.departs} · {journey.train}
+            {journey.date} · {journey.departs} ·{' '}
+            {changes > 0
+              ? `${changes} ${changes === 1 ? 'change' : 'changes'}: ${booking.legs.map((leg) => journeyText(leg).train).join(', ')}`
+              : journey.train}
           </span>
         ) : null}
         <span className="booking-meta">
