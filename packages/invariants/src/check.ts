@@ -44,6 +44,8 @@ export const CONTRACTUAL_FAILURES: ReadonlySet<string> = new Set([
   'BAD_USER_INPUT',
   'SERVICE_UNAVAILABLE',
   'PAYMENT_DECLINED',
+  // An exchange whose booking was exchanged or cancelled by a concurrent request first.
+  'NOT_EXCHANGEABLE',
 ]);
 
 export function checkInvariants(input: InvariantInput): InvariantResult[] {

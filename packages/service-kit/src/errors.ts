@@ -15,6 +15,8 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
   NOT_CANCELLABLE: 'NOT_CANCELLABLE',
+  /** The booking cannot be exchanged: not confirmed, nothing left to exchange, or past the exchange rule's last cutoff. */
+  NOT_EXCHANGEABLE: 'NOT_EXCHANGEABLE',
   /** A traveller's booking without a payment method: nothing held or written (design §4). */
   PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
   /** The card was refused (`extensions.declineCode`); the booking ended FAILED, nothing charged. */

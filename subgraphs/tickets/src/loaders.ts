@@ -14,6 +14,8 @@ export interface TicketsLoaders {
   /** A booking's legs in travel order; a direct booking's one leg costs no read. */
   legsOfBooking: DataLoader<BookingWithTickets, LegView[], string>;
   refundsOfBooking: DataLoader<string, RefundView[]>;
+  /** The booking that replaced an exchanged one. */
+  exchangeOfBooking: DataLoader<string, BookingWithTickets | null>;
   paymentOfBooking: DataLoader<string, PaymentView | null>;
 }
 
@@ -31,6 +33,7 @@ export function createLoaders(bookings: Bookings): TicketsLoaders {
     legsOfBooking: new DataLoader<BookingWithTickets, LegView[], string>((many) => bookings.legsOfMany(many), {
       cacheKeyFn: (b) => b.id,
     }),
+    exchangeOfBooking: new DataLoader<string, BookingWithTickets | null>((ids) => bookings.exchangesOf(ids)),
     refundsOfBooking: new DataLoader<string, RefundView[]>((ids) => bookings.refundsOfMany(ids)),
     paymentOfBooking: new DataLoader<string, PaymentView | null>((ids) => bookings.paymentsOfMany(ids)),
   };

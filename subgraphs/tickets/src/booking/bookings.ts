@@ -7,6 +7,7 @@ import { accountStatement, type AccountStatementView } from '../statements/state
 import { Cancellations } from './cancellation.js';
 import { eventsForOwner, sharedPublishing } from './events.js';
 import { confirmedSeats, holdOwnership } from './inventory-lookups.js';
+import { Exchanges, type ExchangeQuoteView, type ExchangeRequest } from '../exchange/exchanges.js';
 import { furtherLegsOf, legsOf, legsOfBooking, type LegView } from './legs.js';
 import {
   nowOf,
@@ -18,7 +19,7 @@ import {
   type TicketValidationResult,
 } from './model.js';
 import type { BookingOwner } from './owner.js';
-import { bookingForOwner, bookingsById, bookingsOfOwner } from './queries.js';
+import { bookingForOwner, bookingsById, bookingsOfOwner, ticketsInOrder } from './queries.js';
 import { QueuedBookingSaga } from './queued-booking.js';
 import { BookingSaga } from './saga.js';
 import { validateTicket } from './ticket-validation.js';
@@ -35,6 +36,7 @@ export class Bookings {
   private readonly cancellations: Cancellations;
   /** Finishes bookings whose payment waited for the customer: not queued, their seats are held already. */
   private readonly completions: BookingSaga;
+  private readonly exchanges: Exchanges;
 
   constructor(private readonly deps: BookingDeps) {
     const publish = sharedPublishing(deps.prisma, deps.log);
@@ -47,6 +49,23 @@ export class Bookings {
       : new BookingSaga(deps, publishEvents);
     this.cancellations = new Cancellations(deps, publishEvents);
     this.completions = new BookingSaga(deps, publishEvents);
+    // Exchanges are not the rush: their new journey goes straight to a saga of its own.
+    this.exchanges = new Exchanges(deps, new BookingSaga(deps, publishEvents));
+  }
+
+  /** `exchangeQuote` (see `Exchanges.quote`). */
+  exchangeQuote(owner: BookingOwner, request: Omit<ExchangeRequest, 'idempotencyKey'>): Promise<ExchangeQuoteView> {
+    return this.exchanges.quote(owner, request);
+  }
+
+  /** `exchangeBooking`: the new booking (see `Exchanges.exchange`); the old one's run memo no longer holds. */
+  exchange(owner: BookingOwner, request: ExchangeRequest, requestId: string): Promise<BookingWithTickets> {
+    return this.exchanges.exchange(owner, request, requestId).then(async (booking) => {
+      const memo = this.deps.rush?.memo;
+      const old = memo ? await this.deps.prisma.booking.findUnique({ where: { id: request.bookingId } }) : null;
+      if (memo && old) for (const { runId } of await legsOfBooking(this.deps.prisma, old)) memo.clearRun(runId);
+      return booking;
+    });
   }
 
   /** `completeBookingPayment` (see `BookingSaga.complete`). */
@@ -105,6 +124,15 @@ export class Bookings {
 
   manyById(ids: readonly string[]): Promise<BookingWithTickets[]> {
     return bookingsById(this.deps.prisma, ids);
+  }
+
+  /** For each exchanged booking, the booking that replaced it (the confirmed one, should attempts have failed). */
+  async exchangesOf(ids: readonly string[]): Promise<Array<BookingWithTickets | null>> {
+    const found = await this.deps.prisma.booking.findMany({
+      where: { exchangedFromId: { in: [...ids] }, status: { notIn: ['FAILED', 'EXPIRED', 'PENDING'] } },
+      include: { tickets: ticketsInOrder },
+    });
+    return ids.map((id) => found.find((b) => b.exchangedFromId === id) ?? null);
   }
 
   /** Each booking's legs in travel order (one for a direct journey, read from the row alone). */

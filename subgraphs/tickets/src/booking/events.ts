@@ -11,7 +11,7 @@ import type { BookingOwner } from './owner.js';
  * readers (partner apps, analytics) follow the stream with their own cursor and de-duplicate
  * by event id: delivery is at least once.
  */
-export type BookingEventKind = 'BookingConfirmed' | 'BookingCancelled' | 'SeatsReleased';
+export type BookingEventKind = 'BookingConfirmed' | 'BookingCancelled' | 'SeatsReleased' | 'BookingExchanged';
 
 export interface JourneySeats {
   runId: string;
@@ -31,7 +31,16 @@ export type BookingEventPayload =
       legs?: JourneySeats[];
     } & JourneySeats)
   | { kind: 'BookingCancelled'; status: 'CANCELLED' | 'REFUNDED'; refund: Money; refundPercent: number }
-  | ({ kind: 'SeatsReleased'; status: 'CONFIRMED' | 'CANCELLED' | 'REFUNDED' } & JourneySeats);
+  | ({ kind: 'SeatsReleased'; status: 'CONFIRMED' | 'CANCELLED' | 'REFUNDED' | 'EXCHANGED' } & JourneySeats)
+  | {
+      kind: 'BookingExchanged';
+      status: 'EXCHANGED';
+      /** The booking that replaced this one. */
+      exchangedTo: string;
+      /** What came back for the active tickets, and the fee kept. */
+      refund: Money;
+      fee: Money;
+    };
 
 interface Money {
   amountMinor: number;

@@ -38,6 +38,8 @@ export interface NewBooking {
   quote: QuoteClaims;
   /** Every leg the quote books (`bookedLegs`): the first on the booking row, the others as `BookingLeg`s. */
   legs: BookedLeg[];
+  /** The booking an exchange replaces with this one; null otherwise. */
+  exchangedFromId: string | null;
 }
 
 /**
@@ -62,12 +64,12 @@ export async function claimKey(prisma: PrismaClient, b: NewBooking): Promise<boo
     WITH claimed AS (
       INSERT INTO "Booking" ("id", "ownerKind", "ownerId", "idempotencyKey", "requestHash", "status", "quoteId",
         "runId", "fromStop", "toStop", "seatClass", "totalMinor", "currency", "holdId", "departure",
-        "departureTimeZone", "legCount", "createdAt", "updatedAt")
+        "departureTimeZone", "legCount", "exchangedFromId", "createdAt", "updatedAt")
       VALUES (${b.bookingId}::uuid, ${b.owner.kind}::"OwnerKind", ${b.owner.id}, ${b.idempotencyKey},
         ${b.requestHash}, 'PENDING', ${quote.quoteId}, ${quote.journey.runId}, ${quote.journey.fromStop},
         ${quote.journey.toStop}, ${quote.seatClass}, ${quote.total.amountMinor}, ${quote.total.currency},
         ${b.bookingId}, ${quote.departure ? new Date(quote.departure.at) : null}::timestamp(3),
-        ${quote.departure?.timeZone ?? null}, ${b.legs.length}, ${now}, ${now})
+        ${quote.departure?.timeZone ?? null}, ${b.legs.length}, ${b.exchangedFromId}::uuid, ${now}, ${now})
       ON CONFLICT ("ownerKind", "ownerId", "idempotencyKey") DO NOTHING
       RETURNING "id"
     ), legs AS (

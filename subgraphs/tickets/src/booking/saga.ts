@@ -5,7 +5,13 @@ import type { ProviderPaymentState } from '../payments/provider.js';
 import { paymentActionRequired, paymentDeclined, recordProviderState, VOIDABLE } from '../payments/records.js';
 import { checkBookRequest, replay, requestHashOf } from './book-request.js';
 import type { HeldSeat } from './inventory-client.js';
-import type { BookingDeps, BookJourneyRequest, BookingWithPayment, BookingWithTickets } from './model.js';
+import {
+  nowOf,
+  type BookingDeps,
+  type BookJourneyRequest,
+  type BookingWithPayment,
+  type BookingWithTickets,
+} from './model.js';
 import { enqueue, type OutboxPayload } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { legsOfBooking } from './legs.js';
@@ -18,9 +24,9 @@ import {
   type AuthorizedCard,
   type Commit,
   type PaymentToAuthorize,
-  type QueuedConfirmation,
   type TicketRow,
 } from './saga-statements.js';
+import { commitExchange, type ExchangedOut } from '../exchange/commit.js';
 import { assertMove } from './status.js';
 import { signTicketCode, ticketValidity } from './ticket-code.js';
 
@@ -63,15 +69,26 @@ interface Attempt {
   legs: BookedLeg[];
   /** The seats named for each leg (none: assigned). */
   seatsNamed: string[][];
+  /** The booking this attempt replaces by an exchange (`exchange/`), committed with it; null for a booking made afresh. */
+  exchangeFrom: string | null;
 }
 
 type SagaDeps = Pick<
   BookingDeps,
-  'prisma' | 'inventory' | 'quotes' | 'relay' | 'payments' | 'signingKey' | 'holdTtlSeconds' | 'log' | 'onOutcome'
+  | 'prisma'
+  | 'inventory'
+  | 'quotes'
+  | 'relay'
+  | 'payments'
+  | 'signingKey'
+  | 'holdTtlSeconds'
+  | 'log'
+  | 'onOutcome'
+  | 'clock'
 >;
 
 /** What the commit needs of an attempt: also rebuilt from the booking row when 3-D Secure finishes it. */
-type Committing = Pick<Attempt, 'owner' | 'requestId' | 'bookingId'> & {
+type Committing = Pick<Attempt, 'owner' | 'requestId' | 'bookingId' | 'exchangeFrom'> & {
   quote: Commit['quote'];
   legs: Commit['legs'];
 };
@@ -94,6 +111,7 @@ export class BookingSaga {
     request: BookJourneyRequest,
     requestId: string,
     verified?: QuoteClaims,
+    exchangeFrom: string | null = null,
   ): Promise<BookingWithTickets> {
     // 1. The input, its passengers' names normalised: what is hashed and what the tickets carry.
     const checked = checkBookRequest(request, owner);
@@ -122,20 +140,21 @@ export class BookingSaga {
       requestHash,
       quote,
       legs,
+      exchangedFromId: exchangeFrom,
     });
     if (!claimed) {
       const earlier = await this.findByKey(owner, request.idempotencyKey);
       if (!earlier) throw new Error(`idempotency key of ${owner.kind} ${owner.id} neither claimed nor found`);
       return this.replay(earlier, requestHash);
     }
-    const attempt: Attempt = { owner, request: checked, requestId, bookingId, quote, legs, seatsNamed };
+    const attempt: Attempt = { owner, request: checked, requestId, bookingId, quote, legs, seatsNamed, exchangeFrom };
     // 4-6. Hold, pay, commit, confirm; steps 4 and 5 compensate (7) before they throw.
     const seatsByLeg = await this.holdSeats(attempt);
     const tickets = await this.signTicketsOrCompensate(attempt, seatsByLeg);
     const payment = await this.pay(attempt, tickets);
-    const { confirmations, captureId, booking } = await this.commit(attempt, seatsByLeg, tickets, payment);
-    await this.confirmHold(attempt, confirmations, captureId, payment === 'account' ? null : payment);
-    return booking;
+    const committed = await this.commit(attempt, seatsByLeg, tickets, payment);
+    await this.confirmHold(attempt, committed, payment === 'account' ? null : payment);
+    return committed.booking;
   }
 
   /**
@@ -193,12 +212,13 @@ export class BookingSaga {
         seatClass: booking.seatClass as Commit['quote']['seatClass'],
       },
       legs,
+      exchangeFrom: booking.exchangedFromId,
     };
     try {
       const card = { provider: payment.provider, providerPaymentId: payment.providerPaymentId };
-      const { confirmations, captureId, booking: confirmed } = await this.commit(committing, seatsByLeg, tickets, card);
-      await this.confirmHold(committing, confirmations, captureId, card);
-      return confirmed;
+      const committed = await this.commit(committing, seatsByLeg, tickets, card);
+      await this.confirmHold(committing, committed, card);
+      return committed.booking;
     } catch (error) {
       // A concurrent call (or the sweeper) moved the booking first: its outcome stands.
       return this.settled(bookingId, error);
@@ -383,20 +403,14 @@ export class BookingSaga {
     seatsByLeg: HeldSeat[][],
     tickets: TicketRow[],
     payment: Commit['payment'],
-  ): ReturnType<typeof commitBooking> {
-    const { owner, requestId, bookingId, quote, legs } = attempt;
+  ): Promise<Committed> {
+    const { owner, requestId, bookingId, quote, legs, exchangeFrom } = attempt;
     try {
       assertMove('PENDING', 'CONFIRMED');
-      return await commitBooking(this.deps.prisma, {
-        bookingId,
-        owner,
-        quote,
-        legs,
-        seatsByLeg,
-        tickets,
-        requestId,
-        payment,
-      });
+      const commit: Commit = { bookingId, owner, quote, legs, seatsByLeg, tickets, requestId, payment };
+      // An exchange commits the new booking with the old one's move, in one transaction.
+      if (exchangeFrom) return await commitExchange(this.deps.prisma, commit, exchangeFrom, nowOf(this.deps));
+      return { ...(await commitBooking(this.deps.prisma, commit)), releases: [], refundStep: null };
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.SEAT_TAKEN) {
         this.deps.log.warn(
@@ -460,8 +474,7 @@ export class BookingSaga {
    */
   private async confirmHold(
     { requestId, bookingId }: Pick<Attempt, 'requestId' | 'bookingId'>,
-    confirmations: QueuedConfirmation[],
-    captureId: string | null,
+    { confirmations, captureId, releases, refundStep }: Committed,
     card: AuthorizedCard | null,
   ): Promise<void> {
     this.deps.onOutcome?.('confirmed');
@@ -471,6 +484,9 @@ export class BookingSaga {
         this.deps.relay.deliver(outboxId, 'CONFIRM_HOLD', { holdId, requestId }),
       ),
     );
+    // An exchange's old booking: its seats back on sale, what came back to its card.
+    await Promise.all(releases.map(({ id, payload }) => this.deps.relay.deliver(id, 'RELEASE_HOLD', payload)));
+    if (refundStep) await this.deps.relay.deliver(refundStep.id, 'REFUND_PAYMENT', refundStep.payload);
     if (captureId) {
       await this.deps.relay.deliver(captureId, 'CAPTURE_PAYMENT', { holdId: bookingId, requestId, bookingId, ...card });
     }
@@ -530,6 +546,9 @@ export class BookingSaga {
     });
   }
 }
+
+/** What the commit (of a booking, or of an exchange) queued, to deliver after it. */
+type Committed = Awaited<ReturnType<typeof commitBooking>> & ExchangedOut;
 
 /** The hold ids of an attempt's legs. */
 const holdsOf = ({ legs }: { legs: ReadonlyArray<Pick<BookedLeg, 'holdId'>> }): string[] => legs.map((l) => l.holdId);

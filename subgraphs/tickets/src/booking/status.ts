@@ -9,11 +9,12 @@ import type { BookingStatus, TicketState } from '../__generated__/prisma/enums.j
  */
 const allowed: Record<BookingStatus, readonly BookingStatus[]> = {
   PENDING: ['CONFIRMED', 'FAILED', 'EXPIRED'],
-  CONFIRMED: ['CANCELLED', 'REFUNDED'],
+  CONFIRMED: ['CANCELLED', 'REFUNDED', 'EXCHANGED'],
   CANCELLED: [],
   REFUNDED: [],
   FAILED: [],
   EXPIRED: [],
+  EXCHANGED: [],
 };
 
 export function canMove(from: BookingStatus, to: BookingStatus): boolean {
@@ -41,8 +42,9 @@ export function endOfCancelledBooking(refundedMinor: number): 'REFUNDED' | 'CANC
  * refused a refund by the rule) when it was cancelled, so it is never cancelled again.
  */
 const ticketAllowed: Record<TicketState, readonly TicketState[]> = {
-  ACTIVE: ['CANCELLED'],
+  ACTIVE: ['CANCELLED', 'EXCHANGED'],
   CANCELLED: [],
+  EXCHANGED: [],
 };
 
 export function canMoveTicket(from: TicketState, to: TicketState): boolean {

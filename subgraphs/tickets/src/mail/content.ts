@@ -94,6 +94,10 @@ export interface ReportedElsewhere {
 export function skipReasonOf(event: Pick<BookingEvent, 'kind' | 'ownerKind' | 'payload'>): string | null {
   if (event.ownerKind === 'CLIENT') return 'partner booking: partners follow their booking event stream';
   const payload = event.payload as { status?: string };
+  // An exchange ends the old booking; the new booking's confirmation is the traveller's email.
+  if (event.kind === 'BookingExchanged' || (event.kind === 'SeatsReleased' && payload.status === 'EXCHANGED')) {
+    return "exchanged: the new booking's confirmation is the email";
+  }
   // A cancellation that ended the booking records BookingCancelled, then SeatsReleased for
   // its seats: the BookingCancelled email reports both.
   if (event.kind === 'SeatsReleased' && payload.status !== 'CONFIRMED') {
@@ -176,6 +180,7 @@ export async function contentOf(
     };
   }
 
+  if (payload.kind !== 'SeatsReleased') throw new Error(`no email for a ${payload.kind} event`);
   // Single tickets cancelled: the released seats name them on the event's leg (a trip's legs
   // may share a seat label on different trains), their refund lines the refund.
   const leg =

@@ -17,4 +17,8 @@ export const Booking: BookingResolvers = {
       ? ((await ctx.loaders.refundsOfBooking.load(booking.id)).at(-1) ?? null)
       : null,
   payment: (booking, _args, ctx) => ctx.loaders.paymentOfBooking.load(booking.id),
+  exchangedTo: (booking, _args, ctx) =>
+    booking.status === 'EXCHANGED' ? ctx.loaders.exchangeOfBooking.load(booking.id) : null,
+  exchangedFrom: (booking, _args, ctx) =>
+    booking.exchangedFromId ? ctx.loaders.bookingById.load(booking.exchangedFromId) : null,
 };

@@ -5,6 +5,7 @@ const types: Record<BookingEventPayload['kind'], BookingEventType> = {
   BookingConfirmed: 'BOOKING_CONFIRMED',
   BookingCancelled: 'BOOKING_CANCELLED',
   SeatsReleased: 'SEATS_RELEASED',
+  BookingExchanged: 'BOOKING_EXCHANGED',
 };
 
 type Payload = Partial<Omit<BookingEventPayload, 'kind'>> & Record<string, unknown>;
@@ -26,6 +27,10 @@ export const BookingEvent: BookingEventResolvers = {
   },
   fromStop: (event) => numberOr(payloadOf(event)['fromStop']),
   toStop: (event) => numberOr(payloadOf(event)['toStop']),
+  exchangedTo: (event) => {
+    const to = payloadOf(event)['exchangedTo'];
+    return typeof to === 'string' ? to : null;
+  },
   amount: (event) => {
     const payload = payloadOf(event);
     const money = (payload['total'] ?? payload['refund']) as { amountMinor: number; currency: string } | undefined;

@@ -16,6 +16,18 @@ export const Mutation: MutationResolvers = {
       },
       ctx.requestId,
     ),
+  exchangeBooking: (_parent, { input }, ctx) =>
+    ctx.bookings.exchange(
+      ownerWithScope(ctx.principal, 'bookings:write'),
+      {
+        bookingId: input.bookingId,
+        quoteToken: input.quoteToken,
+        passengers: input.passengers.map((p) => ({ type: p.type, age: p.age ?? null })),
+        idempotencyKey: input.idempotencyKey,
+        paymentMethod: input.paymentMethod,
+      },
+      ctx.requestId,
+    ),
   cancelBooking: (_parent, { id }, ctx) =>
     ctx.bookings.cancel(ownerWithScope(ctx.principal, 'bookings:write'), id, ctx.requestId),
   cancelTickets: (_parent, { bookingId, ticketIds }, ctx) =>

@@ -11,6 +11,12 @@ export const Query: QueryResolvers = {
     ctx.bookings.eventsFor(ownerWithScope(ctx.principal, 'bookings:read'), first ?? 50, after),
   refundQuote: (_parent, { bookingId, ticketIds }, ctx) =>
     ctx.bookings.refundQuote(ownerWithScope(ctx.principal, 'bookings:read'), bookingId, ticketIds),
+  exchangeQuote: (_parent, { bookingId, quoteToken, passengers }, ctx) =>
+    ctx.bookings.exchangeQuote(ownerWithScope(ctx.principal, 'bookings:read'), {
+      bookingId,
+      quoteToken,
+      passengers: passengers.map((p) => ({ type: p.type, age: p.age ?? null })),
+    }),
   accountStatement: (_parent, { month, currency }, ctx) =>
     ctx.bookings.accountStatement(partnerWithScope(ctx.principal), { month, currency }),
   validateTicket: (_parent, { code }, ctx) => ctx.bookings.validateTicket(code),
