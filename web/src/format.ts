@@ -60,6 +60,7 @@ export const STATUS_NAMES: Record<BookingStatus, string> = {
   REFUNDED: 'Refunded',
   FAILED: 'Failed',
   EXPIRED: 'Expired',
+  EXCHANGED: 'Exchanged',
 };
 
 /** Today's date where the traveller is, `YYYY-MM-DD`. */
