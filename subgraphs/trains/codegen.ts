@@ -21,6 +21,8 @@ const config: CodegenConfig = {
           Consist: '../consist/layout.js#ConsistLayout',
           Coach: '../consist/layout.js#CoachLayout',
           Seat: '../consist/layout.js#SeatLayout',
+          RunCancellation: '../cancellations/model.js#RunCancellation as RunCancellationModel',
+          RunCancellationEntry: '../cancellations/model.js#RunCancellation as RunCancellationModel',
         },
       },
     },

@@ -22,7 +22,8 @@ import { bookSeatsThroughApi, sellOut, tomorrow } from './other-traveller.js';
  * a test card declined → another card, confirmed in the bank's 3-D Secure dialog → ticket QR
  * and payment → my bookings → cancel one ticket (refunded to the card) → cancel the rest, a train that sells
  * out while the traveller decides (saving a passenger on the way), and the next booking
- * filled in with that saved passenger, then a trip with a change booked whole.
+ * filled in with that saved passenger, then a trip with a change booked whole and changed to a
+ * later one.
  * Each step is screenshotted on a phone and a desktop viewport and checked with axe.
  */
 const required = process.env.REQUIRE_REAL_STORES === '1';
@@ -439,6 +440,42 @@ describe.runIf(haveChromium)('the traveller web app in Chromium', () => {
         await second.getByRole('img', { name: /^QR code of ticket 2, .*inspector\.$/ }).waitFor();
         await page.getByRole('region', { name: 'Payment' }).getByText('Paid', { exact: true }).waitFor();
         await shoot(page, viewport, '14-trip-tickets');
+        await expectAccessible(page);
+      });
+
+      it('changes that trip to a later one after showing what it costs, and the old booking says where it went', async () => {
+        await page.getByRole('link', { name: 'Change train' }).click();
+        await page.waitForURL(/\/bookings\/[^/]+\/change$/);
+        const later = page
+          .getByRole('list', { name: 'Trains' })
+          .getByRole('listitem')
+          .filter({ has: page.locator('h3') })
+          .first();
+        await later.waitFor();
+        await shoot(page, viewport, '15-change-trains');
+        await expectAccessible(page);
+        await later.getByRole('link', { name: /^Choose Standard on the / }).click();
+        const costs = page.getByRole('region', { name: 'What the change costs' });
+        await costs.waitFor();
+        await expect(costs.textContent()).resolves.toMatch(
+          /^What the change costsNew train€\d+\.\d\dPaid for your tickets€/,
+        );
+        await shoot(page, viewport, '16-change-costs');
+        await expectAccessible(page);
+
+        // The new booking: confirmed, with valid tickets and named after the one it replaced.
+        await page.getByRole('button', { name: 'Change to this train' }).click();
+        await page.getByRole('heading', { name: 'You are booked' }).waitFor();
+        const from = page.locator('.exchanged-from');
+        await from.waitFor();
+        await page.getByRole('img', { name: /^QR code of ticket 1, .*inspector\.$/ }).waitFor();
+        // The old one: exchanged, its tickets no longer valid.
+        await from.getByRole('link').click();
+        await page.locator('.booking-status .status-exchanged').waitFor();
+        await page.getByText(/^Exchanged for booking \w+, which holds your valid tickets\.$/).waitFor();
+        expect(await page.getByRole('img', { name: /^QR code of ticket/ }).count()).toBe(0);
+        expect(await page.getByText('Exchanged', { exact: true }).count()).toBeGreaterThan(1);
+        await shoot(page, viewport, '17-exchanged');
         await expectAccessible(page);
       });
     });

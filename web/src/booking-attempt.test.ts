@@ -57,4 +57,16 @@ describe('a booking attempt', () => {
     // Attempts kept in an open tab before trips still match their journey.
     expect(tripKey(choice)).toBe('BX602:2026-12-01|0|2|STANDARD|ADULT|');
   });
+
+  it('is separate for an exchange to a train and for each booking exchanged', () => {
+    const fresh = beginAttempt(choice, { quoteToken: 'q' });
+    const exchange = beginAttempt({ ...choice, exchanging: 'booking-1' }, { quoteToken: 'q' });
+    const other = beginAttempt({ ...choice, exchanging: 'booking-2' }, { quoteToken: 'q' });
+    expect(new Set([fresh.idempotencyKey, exchange.idempotencyKey, other.idempotencyKey]).size).toBe(3);
+    // Pressed again (or after a reload), the exchange is the same attempt.
+    expect(beginAttempt({ ...choice, exchanging: 'booking-1' }, { quoteToken: 'q2' })).toEqual(exchange);
+    endAttempt({ ...choice, exchanging: 'booking-1' });
+    expect(pendingAttempt({ ...choice, exchanging: 'booking-1' })).toBeNull();
+    expect(pendingAttempt(choice)).toEqual(fresh);
+  });
 });

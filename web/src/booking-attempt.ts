@@ -4,8 +4,11 @@ import type { PaymentAction } from './payment';
 import type { TripChoice } from './trip';
 import { passengerList } from './trip';
 
-/** A trip as booked: the choice, and the passengers exactly as quoted (ages included). */
-export type AttemptTrip = TripChoice & { passengerInputs?: readonly PassengerInput[] };
+/**
+ * A trip as booked: the choice, and the passengers exactly as quoted (ages included); for an
+ * exchange, the booking it replaces (`exchanging`).
+ */
+export type AttemptTrip = TripChoice & { passengerInputs?: readonly PassengerInput[]; exchanging?: string };
 
 /**
  * One attempt to book a trip: the quote being paid, the card paying it and the idempotency key
@@ -35,14 +38,17 @@ const PREFIX = 'railgraph.booking-attempt:';
 
 /**
  * What identifies a trip for booking: journey, class, passengers (with ages) and seats; a trip
- * with changes adds its id, as trips sharing a first leg differ in the later ones. A direct
- * journey's key is as before, so attempts kept in an open tab still match.
+ * with changes adds its id, as trips sharing a first leg differ in the later ones; an exchange
+ * starts with the booking it replaces. A direct journey's key is as before, so attempts kept in
+ * an open tab still match.
  */
 export function tripKey(choice: AttemptTrip): string {
   const list: readonly PassengerInput[] = choice.passengerInputs ?? passengerList(choice.passengers);
   const passengers = list.map((p) => (typeof p.age === 'number' ? `${p.type}:${p.age}` : p.type)).join('+');
   const key = [choice.runId, choice.fromStop, choice.toStop, choice.seatClass, passengers, choice.seats.join('+')];
-  return (choice.tripId ? [...key, choice.tripId] : key).join('|');
+  const trip = choice.tripId ? [...key, choice.tripId] : key;
+  // Exchanging a booking for a trip is another attempt than booking that trip afresh: its own key.
+  return (choice.exchanging ? [`exchange:${choice.exchanging}`, ...trip] : trip).join('|');
 }
 
 export function pendingAttempt(choice: AttemptTrip, storage: Storage = sessionStorage): BookingAttempt | null {

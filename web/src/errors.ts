@@ -97,6 +97,8 @@ export function plainMessage(error: unknown): string {
       return 'We could not find that.';
     case 'NOT_CANCELLABLE':
       return 'This booking can no longer be cancelled.';
+    case 'NOT_EXCHANGEABLE':
+      return 'This booking can no longer be changed: its train has left, or it was changed or cancelled meanwhile. Nothing was charged.';
     case 'IDEMPOTENCY_IN_PROGRESS':
       return 'Your booking is still being processed. Please wait a moment and try again.';
     case 'IDEMPOTENCY_KEY_REUSED':

@@ -10,6 +10,7 @@ const SeatsPage = lazy(() => import('./pages/SeatsPage').then((m) => ({ default:
 const PassengersPage = lazy(() => import('./pages/PassengersPage').then((m) => ({ default: m.PassengersPage })));
 const ReviewPage = lazy(() => import('./pages/ReviewPage').then((m) => ({ default: m.ReviewPage })));
 const BookingPage = lazy(() => import('./pages/BookingPage').then((m) => ({ default: m.BookingPage })));
+const ChangeTrainPage = lazy(() => import('./pages/ChangeTrainPage').then((m) => ({ default: m.ChangeTrainPage })));
 const BookingsPage = lazy(() => import('./pages/BookingsPage').then((m) => ({ default: m.BookingsPage })));
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 
@@ -42,5 +43,6 @@ export const routes = [
     ({ params, search }) => <BookingPage id={params.id} justBooked={search.get('booked') === '1'} />,
     signedIn,
   ),
+  route('/bookings/:id/change', ({ params, search }) => <ChangeTrainPage id={params.id} search={search} />, signedIn),
   route('/account', ({ search }) => <AccountPage next={search.get('next')} />),
 ];

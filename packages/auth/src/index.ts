@@ -15,6 +15,7 @@ export {
 } from './verifier.js';
 export { principalOfRequest } from './request.js';
 export { accessTokenEnvFields, accessTokenSettingsOf } from './env.js';
+export { OPERATOR_SCOPES } from './scopes.js';
 export {
   SERVICE_SCOPES,
   createServiceTokenSource,

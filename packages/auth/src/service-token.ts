@@ -9,6 +9,8 @@ export const SERVICE_SCOPES = {
   bookingsInternal: 'bookings:internal',
   /** Travellers' contact details on `users`, for confirmation emails (granted to the `tickets` client). */
   usersContacts: 'users:contacts',
+  /** The feed of cancelled train runs on `trains` (`runCancellations`; granted to the `tickets` client). */
+  runsCancellations: 'runs:cancellations',
 } as const;
 
 export interface ServiceCredentials {

@@ -17,6 +17,8 @@ export const ErrorCode = {
   NOT_CANCELLABLE: 'NOT_CANCELLABLE',
   /** The booking cannot be exchanged: not confirmed, nothing left to exchange, or past the exchange rule's last cutoff. */
   NOT_EXCHANGEABLE: 'NOT_EXCHANGEABLE',
+  /** The quote is for a train run that was cancelled since: nothing held or written; search again. */
+  RUN_CANCELLED: 'RUN_CANCELLED',
   /** A traveller's booking without a payment method: nothing held or written (design §4). */
   PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
   /** The card was refused (`extensions.declineCode`); the booking ended FAILED, nothing charged. */

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Bookings } from './booking/bookings.js';
 import type { LegView } from './booking/legs.js';
+import type { DisruptionView } from './disruptions/views.js';
 import type { BookingWithTickets } from './booking/model.js';
 import type { PaymentView } from './payments/records.js';
 import type { RefundView } from './refunds/refunds.js';
@@ -14,6 +15,8 @@ export interface TicketsLoaders {
   /** A booking's legs in travel order; a direct booking's one leg costs no read. */
   legsOfBooking: DataLoader<BookingWithTickets, LegView[], string>;
   refundsOfBooking: DataLoader<string, RefundView[]>;
+  /** A booking's first cancelled train, if any. */
+  disruptionOfBooking: DataLoader<string, DisruptionView | null>;
   /** The booking that replaced an exchanged one. */
   exchangeOfBooking: DataLoader<string, BookingWithTickets | null>;
   paymentOfBooking: DataLoader<string, PaymentView | null>;
@@ -33,6 +36,7 @@ export function createLoaders(bookings: Bookings): TicketsLoaders {
     legsOfBooking: new DataLoader<BookingWithTickets, LegView[], string>((many) => bookings.legsOfMany(many), {
       cacheKeyFn: (b) => b.id,
     }),
+    disruptionOfBooking: new DataLoader<string, DisruptionView | null>((ids) => bookings.disruptionsOf(ids)),
     exchangeOfBooking: new DataLoader<string, BookingWithTickets | null>((ids) => bookings.exchangesOf(ids)),
     refundsOfBooking: new DataLoader<string, RefundView[]>((ids) => bookings.refundsOfMany(ids)),
     paymentOfBooking: new DataLoader<string, PaymentView | null>((ids) => bookings.paymentsOfMany(ids)),

@@ -4,6 +4,7 @@ import {
   createServiceTokenSource,
   createTokenVerifier,
   principalOfRequest,
+  type ServiceTokenSource,
   type TokenVerifier,
 } from '@railgraph/auth';
 import { openServiceDatabase } from '@railgraph/database';
@@ -21,7 +22,7 @@ import { PrismaClient } from './__generated__/prisma/client.js';
 import { AdmissionGate } from './booking/admission.js';
 import { Bookings } from './booking/bookings.js';
 import { inventoryOverHttp, type InventoryClient } from './booking/inventory-client.js';
-import { eventPublisher } from './booking/events.js';
+import { eventPublisher, sharedPublishing } from './booking/events.js';
 import { stalledBookingSweeper } from './booking/expiry.js';
 import type { BookingRush } from './booking/model.js';
 import { OutboxRelay } from './booking/outbox.js';
@@ -32,6 +33,9 @@ import type { TicketsEnv } from './env.js';
 import { createLoaders } from './loaders.js';
 import { createPaymentProvider, createPaymentWebhooks } from './payments/index.js';
 import { resolvers } from './resolvers/index.js';
+import { CancelledRuns } from './disruptions/cancelled-runs.js';
+import { cancellationsOverHttp, type CancellationFeed } from './disruptions/feed.js';
+import { disruptionFollower } from './disruptions/follower.js';
 import { MailDispatcher } from './mail/dispatcher.js';
 import { journeysOverHttp } from './mail/journeys.js';
 import { mailBacklog } from './mail/queue.js';
@@ -52,6 +56,8 @@ export interface TicketsOverrides {
   contacts?: ContactDirectory;
   /** Where confirmation emails go; SMTP_URL or MAIL_DIR by default. */
   mailTransport?: MailTransport;
+  /** trains' run cancellations; its `runCancellations` by default. */
+  cancellations?: CancellationFeed;
 }
 
 export interface RunningTickets extends RunningSubgraph {
@@ -98,6 +104,7 @@ export function startTickets({
       );
       const mail = confirmationMail(env, overrides, { prisma, log, metrics });
       const rush = bookingRush(env.bookingQueue, metrics);
+      const cancelledRuns = new CancelledRuns();
       const bookings = new Bookings({
         prisma,
         inventory,
@@ -111,8 +118,21 @@ export function startTickets({
         onOutcome: (outcome) => bookingsCounter.inc({ outcome }),
         ...(overrides.clock ? { clock: overrides.clock } : {}),
         rush,
+        cancelledRuns,
         onEventsPublished: () => mail.nudge(),
       });
+      const publishDisruptions = sharedPublishing(prisma, log);
+      const disruptions = disruptionFollower(
+        {
+          prisma,
+          feed: overrides.cancellations ?? cancellationsOverHttp(env.mail.trainsUrl, cancellationTokens(env)),
+          cancelledRuns,
+          log,
+          // The travellers hear of it now: the events are placed in the stream, then the mail goes.
+          onMarked: () => void publishDisruptions().then(() => mail.nudge()),
+        },
+        env.relayIntervalMs,
+      );
       const tokens = overrides.tokens ?? createTokenVerifier(env.auth);
       const expiredCounter = metrics.counter('tickets_bookings_expired_total', 'Stalled booking attempts expired');
       const sweeper = stalledBookingSweeper(prisma, relay, log, {
@@ -148,7 +168,7 @@ export function startTickets({
         },
         // Stopped last first: the sweeper, then the publisher, then the relay the sweeper hands
         // releases to; the mail dispatcher last of all, after the publisher it follows.
-        tasks: [mail, relay, publisher, sweeper],
+        tasks: [mail, relay, publisher, sweeper, disruptions],
         expose: { bookings, relay, mail, prisma },
       };
     },
@@ -196,6 +216,13 @@ function confirmationMail(
     () => mailBacklog(prisma),
   );
   return dispatcher;
+}
+
+/** tickets' own token for trains' cancellations feed (`runs:cancellations`); none without a service client. */
+function cancellationTokens(env: TicketsEnv): ServiceTokenSource | null {
+  return env.serviceClient
+    ? createServiceTokenSource({ ...env.serviceClient, scope: SERVICE_SCOPES.runsCancellations })
+    : null;
 }
 
 /** The queue at a rush (docs/design.md §4): the admission gate and the sold-out memo, with their metrics. */

@@ -87,7 +87,17 @@ export interface TestBookings {
 export async function testBookings(
   prisma: PrismaClient,
   inventory: InventoryClient,
-  { clock, quotes, rush }: { clock?: () => Date; quotes?: QuoteVerifier; rush?: BookingRush } = {},
+  {
+    clock,
+    quotes,
+    rush,
+    cancelledRuns,
+  }: {
+    clock?: () => Date;
+    quotes?: QuoteVerifier;
+    rush?: BookingRush;
+    cancelledRuns?: { has(runId: string): boolean };
+  } = {},
 ): Promise<TestBookings> {
   const key = await generateSigningKey();
   const signingKey = { kid: key.kid, privateKey: (await importJWK(key.privateJwk, 'ES256')) as CryptoKey };
@@ -105,6 +115,7 @@ export async function testBookings(
     log: testLog,
     ...(clock ? { clock } : {}),
     ...(rush ? { rush } : {}),
+    ...(cancelledRuns ? { cancelledRuns } : {}),
   });
   return { bookings, relay, payments, signingKey };
 }

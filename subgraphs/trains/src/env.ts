@@ -32,6 +32,10 @@ export const trainsEnvSchema = z
     TRAINS_RELOAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
     /** Minutes a change of train takes at a station whose feed gives no minimum change time. */
     MIN_CHANGE_MINUTES: z.coerce.number().int().min(0).max(120).default(5),
+    /** The operator's GTFS-Realtime TripUpdates feed, polled for cancelled trips; unset, nothing is polled. */
+    GTFS_RT_TRIP_UPDATES_URL: envFields.url().optional(),
+    /** Milliseconds between polls of GTFS_RT_TRIP_UPDATES_URL. */
+    GTFS_RT_POLL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
     LOG_LEVEL: envFields.logLevel(),
     NODE_ENV: envFields.nodeEnv(),
     ...operationLimitEnvFields,
@@ -50,6 +54,7 @@ export const trainsEnvSchema = z
     minChangeMinutes: env.MIN_CHANGE_MINUTES,
     consists: env.TRAINS_GTFS_CONSISTS.consists,
     consistRules: env.TRAINS_GTFS_CONSISTS.rules,
+    realtime: { tripUpdatesUrl: env.GTFS_RT_TRIP_UPDATES_URL ?? null, pollMs: env.GTFS_RT_POLL_MS },
   }));
 
 export type TrainsEnv = z.output<typeof trainsEnvSchema>;

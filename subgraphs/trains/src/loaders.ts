@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import type { RunCancellation } from './cancellations/model.js';
+import type { RunCancellationStore } from './cancellations/store.js';
 import { expandConsist, type ConsistLayout } from './consist/layout.js';
 import { journeyOnRun, type JourneyKey } from './timetable/journey.js';
 import type { Journey, Station, Train, TrainRun } from './timetable/model.js';
@@ -16,6 +18,8 @@ export interface TrainsLoaders {
   runById: DataLoader<string, TrainRun | null>;
   /** Null unless the run exists and the stops make a journey (see `journeyOnRun`). */
   journeyByKey: DataLoader<JourneyKey, Journey | null, string>;
+  /** Null while the run runs. Read from the database, so it is current whichever process cancelled it. */
+  cancellationByRunId: DataLoader<string, RunCancellation | null>;
 }
 
 /** Results in the order of `keys`, null where nothing matched. */
@@ -25,7 +29,11 @@ function byKey<K, V>(keys: readonly K[], values: readonly V[], keyOf: (value: V)
 }
 
 /** Stations and trains come from the in-memory timetable; consists (rarely read) from the database. */
-export function createLoaders(store: TimetableStore, timetable: Timetable): TrainsLoaders {
+export function createLoaders(
+  store: TimetableStore,
+  timetable: Timetable,
+  cancellations: RunCancellationStore,
+): TrainsLoaders {
   const stationByCode = new DataLoader<string, Station | null>(async (codes) => timetable.stationsByCodes(codes));
   const trainById = new DataLoader<string, Train | null>(async (ids) => timetable.trainsByIds(ids));
   const consistById = new DataLoader<string, ConsistLayout | null>(async (ids) =>
@@ -51,7 +59,10 @@ export function createLoaders(store: TimetableStore, timetable: Timetable): Trai
     },
     { cacheKeyFn: (key) => `${key.runId}|${key.fromStop}|${key.toStop}` },
   );
-  return { stationByCode, trainById, consistById, runById, journeyByKey };
+  const cancellationByRunId = new DataLoader<string, RunCancellation | null>(async (runIds) =>
+    byKey(runIds, await cancellations.byRunIds(runIds), (c) => c.runId),
+  );
+  return { stationByCode, trainById, consistById, runById, journeyByKey, cancellationByRunId };
 }
 
 /** A station a stored train calls at; its absence is a broken timetable, not bad input. */

@@ -1,6 +1,6 @@
 import { embeddedTestDatabase } from '@railgraph/database/testing';
 import { readTrainsEnv } from '../src/env.js';
-import { startTrains, type RunningTrains } from '../src/service.js';
+import { startTrains, type RunningTrains, type TrainsOverrides } from '../src/service.js';
 
 /** The demo network in tests is always seeded as of this instant (calendars from 2026-03-19 for 90 days). */
 export const SEEDED_AT = new Date('2026-03-20T10:00:00Z');
@@ -14,6 +14,7 @@ export async function startTestTrains(
   databaseUrl?: string,
   seededAt: Date = SEEDED_AT,
   vars: Record<string, string> = {},
+  overrides: TrainsOverrides = {},
 ): Promise<RunningTrains> {
   const own = databaseUrl ? undefined : await embeddedTestDatabase('trains');
   try {
@@ -24,7 +25,7 @@ export async function startTestTrains(
       TRAINS_DATABASE_URL: databaseUrl ?? own!.url,
       ...vars,
     });
-    const running = await startTrains({ env, overrides: { clock: () => seededAt } });
+    const running = await startTrains({ env, overrides: { clock: () => seededAt, ...overrides } });
     return {
       ...running,
       stop: async () => {
@@ -47,10 +48,11 @@ export async function graphql<T = Record<string, unknown>>(
   service: { url: string },
   query: string,
   variables: Record<string, unknown> = {},
+  authorization?: string,
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(`${service.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<T>;

@@ -47,6 +47,7 @@ await describeOnPostgres('trains', (database) => {
         '20261125000000_init',
         '20261125130000_gtfs_feeds',
         '20261205030000_train_transfers',
+        '20261205080000_run_cancellations',
       ]);
       expect(history.rows.every((r) => r.finished_at !== null)).toBe(true);
       const tables = await client.query(
@@ -57,6 +58,7 @@ await describeOnPostgres('trains', (database) => {
         'Consist',
         'Feed',
         'Operator',
+        'RunCancellation',
         'Station',
         'Train',
         'TrainStop',

@@ -2,6 +2,7 @@ import { parseConsistRules, DEFAULT_CONSIST_RULES } from '../src/gtfs/consists.j
 import { parseGtfsFeed } from '../src/gtfs/parse.js';
 import { gtfsFilesFromText, type GtfsFiles } from '../src/gtfs/source.js';
 import { NetworkIndex } from '../src/timetable/network-index.js';
+import type { CancelledRunCheck } from '../src/timetable/cancelled.js';
 import { Timetable, type TimetableSettings } from '../src/timetable/timetable.js';
 
 /** One call of a hand-made trip: stop, arrival, departure (GTFS `HH:MM:SS`, may pass 24:00), pickup/drop-off rules. */
@@ -84,11 +85,16 @@ export function handFeed(feed: HandFeed): GtfsFiles {
 }
 
 /** The timetable a service would serve for the feed, without a database. */
-export function timetableOf(files: GtfsFiles, settings: TimetableSettings = { minChangeMinutes: 5 }): Timetable {
+export function timetableOf(
+  files: GtfsFiles,
+  settings: TimetableSettings = { minChangeMinutes: 5 },
+  cancelled?: CancelledRunCheck,
+): Timetable {
   const feed = parseGtfsFeed(files, { consists });
   return new Timetable(
     new NetworkIndex(feed.timetable.stations, feed.timetable.trains, feed.transfers, feed.trainTransfers),
     () => undefined,
     settings,
+    cancelled,
   );
 }

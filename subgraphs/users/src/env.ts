@@ -92,7 +92,7 @@ export const usersEnvSchema = z
         id: env.TICKETS_CLIENT_ID,
         name: 'tickets service',
         secret: env.TICKETS_CLIENT_SECRET,
-        scopes: [SERVICE_SCOPES.inventoryInternal, SERVICE_SCOPES.usersContacts],
+        scopes: [SERVICE_SCOPES.inventoryInternal, SERVICE_SCOPES.usersContacts, SERVICE_SCOPES.runsCancellations],
       },
       {
         id: env.INVENTORY_CLIENT_ID,

@@ -72,6 +72,20 @@ export function oauthFlowTests(users: () => RunningUsers, ticketsSecret: string)
     }
   });
 
+  it('grants operations:write to an operator client that was created with it, and to no other', async () => {
+    const operator = await partner(['operations:write']);
+    const answer = await tokenRequest(users(), CLIENT_CREDENTIALS, { clientId: operator.id, secret: operator.secret });
+    expect(answer.status).toBe(200);
+    expect(answer.body['scope']).toBe('operations:write');
+    const client = await partner();
+    const refused = await tokenRequest(
+      users(),
+      { ...CLIENT_CREDENTIALS, scope: 'operations:write' },
+      { clientId: client.id, secret: client.secret },
+    );
+    expect(refused.body['error']).toBe('invalid_scope');
+  });
+
   it('refuses a scope the client was not granted with invalid_scope, and issues nothing', async () => {
     const client = await partner(['journeys:read', 'bookings:read']);
     const basic = { clientId: client.id, secret: client.secret };
@@ -132,10 +146,10 @@ export function oauthFlowTests(users: () => RunningUsers, ticketsSecret: string)
     expect(codeOf(await users().graphql(REFRESH, { token: session.refreshToken }))).toBeUndefined();
   });
 
-  it('registers the tickets service client from its secret, with inventory:internal and users:contacts only', async () => {
+  it('registers the tickets service client from its secret, with inventory:internal, users:contacts and runs:cancellations only', async () => {
     const answer = await tokenRequest(users(), CLIENT_CREDENTIALS, { clientId: 'tickets', secret: ticketsSecret });
     expect(answer.status).toBe(200);
-    expect(answer.body['scope']).toBe('inventory:internal users:contacts');
+    expect(answer.body['scope']).toBe('inventory:internal users:contacts runs:cancellations');
     const wider = await tokenRequest(
       users(),
       { ...CLIENT_CREDENTIALS, scope: 'inventory:internal bookings:internal' },

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from '../test/axe';
 import { graphqlError, renderWithApi, type Handlers } from '../test/fake-api';
 import { journeyTimes, money } from '../test/fixtures';
 import { BookingPage } from './BookingPage';
@@ -35,6 +36,9 @@ const booking = (
       createdAt: '2026-11-25T10:00:00Z',
       total: money(1920),
       ...paid,
+      exchangedTo: null,
+      exchangedFrom: null,
+      disruption: null,
       legs: [journey],
       tickets: [
         {
@@ -261,4 +265,99 @@ describe('a booking', () => {
     );
     expect(within(section).queryByRole('status')).toBeNull();
   }, 15_000);
+});
+
+/** The booking fixture with some of its fields as the API answers them after an exchange or a cancelled train. */
+const bookingWith = (base: ReturnType<typeof booking>, fields: Record<string, unknown>) => ({
+  data: { booking: { ...base.data.booking, ...fields } },
+});
+
+const NEW = 'e7c4a2d1-0000-4000-8000-000000000000';
+
+describe('an exchanged booking', () => {
+  it('links the booking it was exchanged for, and shows its tickets as exchanged, without codes', async () => {
+    renderWithApi(<BookingPage id="b1" justBooked={false} />, {
+      Booking: () =>
+        bookingWith(booking('EXCHANGED', ['EXCHANGED', 'EXCHANGED']), {
+          exchangedTo: { __typename: 'Booking', id: NEW },
+        }),
+    });
+    expect(await screen.findByText('Exchanged', { selector: '.status' })).toBeTruthy();
+    const link = screen.getByRole('link', { name: 'E7C4A2D1' });
+    expect(link.getAttribute('href')).toBe(`/bookings/${NEW}`);
+    expect(link.closest('p')?.textContent).toBe('Exchanged for booking E7C4A2D1, which holds your valid tickets.');
+    expect(screen.getAllByText('Exchanged', { selector: '.ticket-void' })).toHaveLength(2);
+    expect(screen.getAllByText('Not valid for travel')).toHaveLength(2);
+    expect(screen.queryAllByRole('img', { name: /^QR code of ticket/ })).toHaveLength(0);
+    expect(screen.queryByRole('link', { name: 'Change train' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Cancel/ })).toBeNull();
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('is named on the booking that replaced it, which can be changed again', async () => {
+    renderWithApi(<BookingPage id={NEW} justBooked />, {
+      Booking: () =>
+        bookingWith(booking('CONFIRMED'), { id: NEW, exchangedFrom: { __typename: 'Booking', id: 'b0157b24-0000' } }),
+    });
+    expect(await screen.findByRole('heading', { name: 'You are booked' })).toBeTruthy();
+    expect(screen.getByText(/^Changed from booking/).textContent).toBe('Changed from booking B0157B24.');
+    expect(screen.getByRole('link', { name: 'Change train' }).getAttribute('href')).toBe(`/bookings/${NEW}/change`);
+  });
+});
+
+describe('a booking whose train was cancelled', () => {
+  const disruption = {
+    __typename: 'Disruption',
+    runId: 'BX602:2026-12-01',
+    reason: 'Signal failure between Schiphol and Leiden.',
+    source: 'OPERATOR',
+    cancelledAt: '2026-12-01T04:50:00Z',
+    rebookAfter: '2026-12-01T05:17:00Z',
+  };
+
+  it('says so first, with both choices: rebook for free or cancel for everything back', async () => {
+    const { calls } = renderWithApi(<BookingPage id="b1" justBooked={false} />, {
+      Booking: () => bookingWith(booking('CONFIRMED'), { disruption }),
+      RefundQuote: () => ({
+        data: { refundQuote: { __typename: 'RefundQuote', amount: money(1920), paid: money(1920) } },
+      }),
+    });
+    const notice = await screen.findByRole('alert', { name: 'Your train is cancelled' });
+    expect(notice.textContent).toContain('Reason: Signal failure between Schiphol and Leiden.');
+    // On the boarding station's clock (Amsterdam: 04:50 UTC is 05:50).
+    expect(notice.textContent).toMatch(/Cancelled at 05:50 on Tue,? 1 Dec 2026 by the operator\./);
+    expect(within(notice).getByRole('link', { name: 'Rebook for free' }).getAttribute('href')).toBe(
+      '/bookings/b0157b24-0000-4000-8000-000000000000/change',
+    );
+    // The choices replace the usual ones: one way to cancel, and no fee-paying change.
+    expect(screen.queryByRole('button', { name: 'Cancel this booking' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Change train' })).toBeNull();
+    expect(await axeViolations()).toEqual([]);
+
+    await userEvent.click(within(notice).getByRole('button', { name: 'Cancel for a full refund' }));
+    expect((await within(notice).findByText(/You will get/)).textContent).toBe('You will get €19.20 back of €19.20.');
+    expect(calls.find((c) => c.operationName === 'RefundQuote')?.variables).toEqual({
+      bookingId: 'b0157b24-0000-4000-8000-000000000000',
+    });
+    expect(within(notice).getByRole('button', { name: 'Yes, cancel booking' })).toBeTruthy();
+  });
+
+  it('says the refund is in full when the API cannot quote it', async () => {
+    renderWithApi(<BookingPage id="b1" justBooked={false} />, {
+      Booking: () => bookingWith(booking('CONFIRMED'), { disruption }),
+      RefundQuote: () => graphqlError('GRAPHQL_VALIDATION_FAILED'),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel for a full refund' }));
+    expect((await screen.findByText(/full €19\.20 back/)).textContent).toBe(
+      'Your train was cancelled, so you get the full €19.20 back.',
+    );
+  });
+
+  it('shows no notice once the booking is no longer confirmed', async () => {
+    renderWithApi(<BookingPage id="b1" justBooked={false} />, {
+      Booking: () => bookingWith(booking('REFUNDED', ['CANCELLED', 'CANCELLED']), { disruption }),
+    });
+    await screen.findByText('Refunded', { selector: '.status' });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });

@@ -34,6 +34,9 @@ const tripBooking = {
     method: 'pm_card_visa',
   },
   refunds: [],
+  exchangedTo: null,
+  exchangedFrom: null,
+  disruption: null,
   legs: tripLegs,
   tickets: [
     ticket('t1', 0, 'Ada Lovelace', 'ADULT', '1A', 1000),

@@ -6,7 +6,7 @@ import { queryStatus } from './query-status';
 
 /**
  * A booking with its journeys (one, or one per train of a trip with changes), its tickets and
- * the leg each is for, and its payment.
+ * the leg each is for, and its payment; the bookings an exchange links, and a cancelled train.
  */
 const BookingQuery = graphql(`
   query Booking($id: ID!) {
@@ -19,6 +19,8 @@ const BookingQuery = graphql(`
       }
       ...CancelBooking
       ...PaymentSummary
+      ...ExchangeLinks
+      ...DisruptionNotice
       legs {
         ...JourneyLine
       }

@@ -7,6 +7,7 @@ import { accountStatement, type AccountStatementView } from '../statements/state
 import { Cancellations } from './cancellation.js';
 import { eventsForOwner, sharedPublishing } from './events.js';
 import { confirmedSeats, holdOwnership } from './inventory-lookups.js';
+import { disruptionsOf, type DisruptionView } from '../disruptions/views.js';
 import { Exchanges, type ExchangeQuoteView, type ExchangeRequest } from '../exchange/exchanges.js';
 import { furtherLegsOf, legsOf, legsOfBooking, type LegView } from './legs.js';
 import {
@@ -124,6 +125,11 @@ export class Bookings {
 
   manyById(ids: readonly string[]): Promise<BookingWithTickets[]> {
     return bookingsById(this.deps.prisma, ids);
+  }
+
+  /** For each booking, its first cancelled train (`Booking.disruption`), or null. */
+  disruptionsOf(ids: readonly string[]): Promise<Array<DisruptionView | null>> {
+    return disruptionsOf(this.deps.prisma, ids);
   }
 
   /** For each exchanged booking, the booking that replaced it (the confirmed one, should attempts have failed). */

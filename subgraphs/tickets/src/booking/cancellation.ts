@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
-import { quoteRefund, refundTiersFor, type RefundQuoteView, type RefundView } from '../refunds/refunds.js';
+import { quoteRefund, refundTiersOfBooking, type RefundQuoteView, type RefundView } from '../refunds/refunds.js';
 import { recordEvent } from './events.js';
 import { nowOf, seatIdOf, type BookingDeps, type BookingWithTickets } from './model.js';
 import { enqueue, type OutboxKind, type OutboxPayload } from './outbox.js';
@@ -34,7 +34,7 @@ export class Cancellations {
   ): Promise<RefundQuoteView> {
     const booking = await bookingForOwner(this.deps.prisma, owner, bookingId);
     if (!booking) throw notFound('Booking', bookingId);
-    return quoteRefund(booking, await refundTiersFor(this.deps.prisma, booking.seatClass), nowOf(this.deps), ticketIds);
+    return quoteRefund(booking, await refundTiersOfBooking(this.deps.prisma, booking), nowOf(this.deps), ticketIds);
   }
 
   /**
@@ -79,7 +79,7 @@ export class Cancellations {
   ): Promise<BookingWithTickets> {
     const found = await bookingForOwner(this.deps.prisma, owner, bookingId);
     if (!found) throw notFound('Booking', bookingId);
-    const tiers = await refundTiersFor(this.deps.prisma, found.seatClass);
+    const tiers = await refundTiersOfBooking(this.deps.prisma, found);
     const now = nowOf(this.deps);
     // Refuses bad input and what the rule forbids before anything is written.
     quoteRefund(found, tiers, now, ticketIds);

@@ -11,7 +11,8 @@ import type { BookingOwner } from './owner.js';
  * readers (partner apps, analytics) follow the stream with their own cursor and de-duplicate
  * by event id: delivery is at least once.
  */
-export type BookingEventKind = 'BookingConfirmed' | 'BookingCancelled' | 'SeatsReleased' | 'BookingExchanged';
+export type BookingEventKind =
+  'BookingConfirmed' | 'BookingCancelled' | 'SeatsReleased' | 'BookingExchanged' | 'BookingDisrupted';
 
 export interface JourneySeats {
   runId: string;
@@ -40,6 +41,17 @@ export type BookingEventPayload =
       /** What came back for the active tickets, and the fee kept. */
       refund: Money;
       fee: Money;
+    }
+  | {
+      /** Recorded in SQL by `disruptions/record.ts`, whose payload this describes. */
+      kind: 'BookingDisrupted';
+      status: 'CONFIRMED';
+      runId: string;
+      reason: string;
+      source: 'OPERATOR' | 'REALTIME_FEED';
+      leg: number;
+      cancelledAt: string;
+      departure: string | null;
     };
 
 interface Money {

@@ -92,6 +92,8 @@ export interface BookingDeps {
    * itself) every booking runs the saga at once.
    */
   rush?: BookingRush;
+  /** Runs known to be cancelled: a quote on one is refused RUN_CANCELLED before anything is held. */
+  cancelledRuns?: { has(runId: string): boolean };
   /** Called after each publishing of events this process committed (the mail dispatcher's nudge). */
   onEventsPublished?: () => void;
 }

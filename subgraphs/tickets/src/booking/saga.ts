@@ -85,6 +85,7 @@ type SagaDeps = Pick<
   | 'log'
   | 'onOutcome'
   | 'clock'
+  | 'cancelledRuns'
 >;
 
 /** What the commit needs of an attempt: also rebuilt from the booking row when 3-D Secure finishes it. */
@@ -131,6 +132,15 @@ export class BookingSaga {
     const bookingId = randomUUID();
     const legs = bookedLegs(bookingId, quote);
     const seatsNamed = seatsPerLeg(checked.seats, checked.passengers.length, legs.length);
+    const cancelled = legs.find((l) => this.deps.cancelledRuns?.has(l.journey.runId));
+    if (cancelled) {
+      // A key booked before the run was cancelled still answers with its booking.
+      const earlier = await this.findByKey(owner, request.idempotencyKey);
+      if (earlier) return this.replay(earlier, requestHash);
+      throw new DomainError(ErrorCode.RUN_CANCELLED, 'This train is cancelled; search again for another', {
+        runId: cancelled.journey.runId,
+      });
+    }
     // 2-3. The key claimed in one statement; a key seen before (or claimed by a concurrent first
     // attempt that won) replays its first attempt.
     const claimed = await claimKey(this.deps.prisma, {

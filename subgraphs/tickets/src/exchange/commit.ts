@@ -9,7 +9,7 @@ import { ticketsInOrder } from '../booking/queries.js';
 import { commitBooking, type Commit } from '../booking/saga-statements.js';
 import { assertMove } from '../booking/status.js';
 import { refundToPayment } from '../payments/refund.js';
-import { exchangeTiersFor } from './rules.js';
+import { exchangeTiersOfBooking } from './rules.js';
 import { exchangeTerms } from './terms.js';
 
 /** What an exchange's commit queued for the old booking, to deliver after it. */
@@ -50,7 +50,7 @@ export async function commitExchange(
       where: { id: oldBookingId },
       include: { tickets: ticketsInOrder },
     });
-    const terms = exchangeTerms(old, await exchangeTiersFor(tx, old.seatClass), now);
+    const terms = exchangeTerms(old, await exchangeTiersOfBooking(tx, old), now);
     // The transaction's client runs the commit's statement as its own (`runnerFor` falls back
     // to the client's raw queries), so the new booking commits with the old one's move or not at all.
     const committed = await commitBooking(tx as unknown as PrismaClient, c);

@@ -6,7 +6,8 @@ import type { BookingOwner } from '../booking/owner.js';
 import { bookingForOwner } from '../booking/queries.js';
 import type { BookingSaga } from '../booking/saga.js';
 import type { MoneyView } from '../booking/views.js';
-import { exchangeTiersFor } from './rules.js';
+import { cappedAtPaid, isDisrupted } from '../disruptions/terms.js';
+import { exchangeTiersOfBooking } from './rules.js';
 import { assertFitsBooking, exchangeTerms, type ExchangeTerms } from './terms.js';
 
 /**
@@ -106,7 +107,7 @@ export class Exchanges {
   ): Promise<{ booking: BookingWithTickets; terms: ExchangeTerms; quote: QuoteClaims }> {
     const booking = await bookingForOwner(this.deps.prisma, owner, request.bookingId);
     if (!booking) throw notFound('Booking', request.bookingId);
-    const terms = exchangeTerms(booking, await exchangeTiersFor(this.deps.prisma, booking.seatClass), nowOf(this.deps));
+    const terms = exchangeTerms(booking, await exchangeTiersOfBooking(this.deps.prisma, booking), nowOf(this.deps));
     const quote = await this.deps.quotes.verify(request.quoteToken, {
       passengers: request.passengers.map((p) => ({ type: p.type, age: p.age ?? null })),
     });
@@ -115,6 +116,15 @@ export class Exchanges {
       request.passengers.map((p) => p.type),
       quote,
     );
+    // A disrupted booking's rebooking is free: no passenger pays more than they paid.
+    if (await isDisrupted(this.deps.prisma, booking.id)) {
+      const paid = terms.passengers.map((p) =>
+        booking.tickets
+          .filter((t) => t.status === 'ACTIVE' && t.position === p.position)
+          .reduce((sum, t) => sum + t.fareMinor, 0),
+      );
+      return { booking, terms, quote: cappedAtPaid(quote, paid) };
+    }
     return { booking, terms, quote };
   }
 

@@ -1,5 +1,6 @@
 import { wallClockOf } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
+import { DISRUPTED_EXCHANGE_TIERS, isDisrupted } from '../disruptions/terms.js';
 import { cutoffOf, type Departure } from '../refunds/rules.js';
 
 /**
@@ -25,6 +26,15 @@ const DEFAULT_EXCHANGE_TIERS: Record<string, readonly ExchangeTier[]> = {
   FIRST: [{ minutesBeforeDeparture: 0, feeMinor: 0 }],
 };
 const FALLBACK_TIERS: readonly ExchangeTier[] = [{ minutesBeforeDeparture: 0, feeMinor: 0 }];
+
+/** The tiers a booking is exchanged under: free while a run of it is cancelled (`disruptions/terms.ts`), else its class's. */
+export async function exchangeTiersOfBooking(
+  prisma: Pick<PrismaClient, 'exchangeRule' | 'bookingDisruption'>,
+  booking: { id: string; seatClass: string },
+): Promise<ExchangeTier[]> {
+  if (await isDisrupted(prisma, booking.id)) return [...DISRUPTED_EXCHANGE_TIERS];
+  return exchangeTiersFor(prisma, booking.seatClass);
+}
 
 /** The class's own tiers from the table, else the table's tiers for every class, else the defaults. */
 export async function exchangeTiersFor(

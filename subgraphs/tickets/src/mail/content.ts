@@ -72,8 +72,18 @@ export interface RefundFacts {
   toCard: boolean;
 }
 
+/** A cancelled train of the booking, as its email tells it. */
+export interface DisruptionFacts {
+  reason: string;
+  /** Which train of a trip (1-based) was cancelled; 1 for a direct journey. */
+  leg: number;
+  /** Whether the booking is paid by card (a refund goes back to it) or on account. */
+  toCard: boolean;
+}
+
 export type MailContent =
   | { kind: 'confirmation'; booking: BookingFacts; tickets: TicketLine[]; receipt: Receipt }
+  | { kind: 'disruption'; booking: BookingFacts; disruption: DisruptionFacts }
   | { kind: 'cancellation'; booking: BookingFacts; cancelled: TicketLine[]; refund: RefundFacts }
   | {
       kind: 'tickets-cancelled';
@@ -177,6 +187,18 @@ export async function contentOf(
       booking: await bookingFactsOf(booking, legs, journeys),
       cancelled: cancelled.map(ticketLine),
       refund: { amount: payload.refund, percent: payload.refundPercent, toCard: toCard(payload.refund.amountMinor) },
+    };
+  }
+
+  if (payload.kind === 'BookingDisrupted') {
+    return {
+      kind: 'disruption',
+      booking: await bookingFactsOf(booking, legs, journeys),
+      disruption: {
+        reason: payload.reason,
+        leg: payload.leg + 1,
+        toCard: !!booking.payment && booking.payment.provider !== 'account',
+      },
     };
   }
 

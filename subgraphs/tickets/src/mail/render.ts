@@ -195,6 +195,29 @@ export async function renderMail(content: MailContent, to: Contact): Promise<Ren
     };
   }
 
+  if (content.kind === 'disruption') {
+    const { disruption } = content;
+    const subject = `Train cancelled: ${title}${date ? `, ${date}` : ''}`;
+    const which = trip ? `Train ${disruption.leg} of your trip` : 'Your train';
+    const intro = `${which} is cancelled: ${disruption.reason}`;
+    const choices = [
+      'You may rebook for free on a later train: no fee, and no passenger pays more than they paid (Change train, on your booking).',
+      `Or cancel for a full refund${disruption.toCard ? ', paid back to your card' : ''}, whatever the refund rule says.`,
+      'Either until 30 days after the departure.',
+    ];
+    const rows = [...journeyRows(booking), ...(trip ? legRows(trip) : [])];
+    return {
+      subject,
+      text: [greeting(to), intro, textRows(rows), choices.join('\n'), signature].join('\n\n'),
+      html: htmlPage(
+        subject,
+        `<p>${escapeHtml(greeting(to))}</p><p><strong>${escapeHtml(intro)}</strong></p>${htmlRows(rows)}` +
+          `<ul>${choices.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul><p>${signature}</p>`,
+      ),
+      attachments: [],
+    };
+  }
+
   // On a trip, each ticket says which train it is for.
   const listed = (t: TicketLine) => `${passengerOf(t)}, ${seatOf(t)}${trip ? ticketLegSuffix(t, trip) : ''}`;
   const cancelledRows: Row[] = content.cancelled.map((t, i) => [`Cancelled ticket ${i + 1}`, listed(t)]);

@@ -1,3 +1,4 @@
+import { DISRUPTED_REFUND_TIERS, isDisrupted } from '../disruptions/terms.js';
 import { badInput, DomainError, ErrorCode } from '@railgraph/service-kit';
 import type { Ticket } from '../__generated__/prisma/client.js';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
@@ -48,6 +49,15 @@ export interface RefundView {
  * The tiers for a seat class from the rule table: the class's own when it has any, else the
  * tiers for every class (seatClass null), else the built-in default.
  */
+/** The tiers a booking is refunded under: in full while a run of it is cancelled (`disruptions/terms.ts`), else its class's. */
+export async function refundTiersOfBooking(
+  prisma: Pick<PrismaClient, 'refundRule' | 'bookingDisruption'>,
+  booking: { id: string; seatClass: string },
+): Promise<RefundTier[]> {
+  if (await isDisrupted(prisma, booking.id)) return [...DISRUPTED_REFUND_TIERS];
+  return refundTiersFor(prisma, booking.seatClass);
+}
+
 export async function refundTiersFor(
   prisma: Pick<PrismaClient, 'refundRule'>,
   seatClass: string,

@@ -19,6 +19,7 @@ export const Booking: BookingResolvers = {
   payment: (booking, _args, ctx) => ctx.loaders.paymentOfBooking.load(booking.id),
   exchangedTo: (booking, _args, ctx) =>
     booking.status === 'EXCHANGED' ? ctx.loaders.exchangeOfBooking.load(booking.id) : null,
+  disruption: (booking, _args, ctx) => ctx.loaders.disruptionOfBooking.load(booking.id),
   exchangedFrom: (booking, _args, ctx) =>
     booking.exchangedFromId ? ctx.loaders.bookingById.load(booking.exchangedFromId) : null,
 };

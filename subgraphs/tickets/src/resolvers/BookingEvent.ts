@@ -6,6 +6,7 @@ const types: Record<BookingEventPayload['kind'], BookingEventType> = {
   BookingCancelled: 'BOOKING_CANCELLED',
   SeatsReleased: 'SEATS_RELEASED',
   BookingExchanged: 'BOOKING_EXCHANGED',
+  BookingDisrupted: 'BOOKING_DISRUPTED',
 };
 
 type Payload = Partial<Omit<BookingEventPayload, 'kind'>> & Record<string, unknown>;
@@ -27,6 +28,10 @@ export const BookingEvent: BookingEventResolvers = {
   },
   fromStop: (event) => numberOr(payloadOf(event)['fromStop']),
   toStop: (event) => numberOr(payloadOf(event)['toStop']),
+  reason: (event) => {
+    const reason = payloadOf(event)['reason'];
+    return typeof reason === 'string' ? reason : null;
+  },
   exchangedTo: (event) => {
     const to = payloadOf(event)['exchangedTo'];
     return typeof to === 'string' ? to : null;

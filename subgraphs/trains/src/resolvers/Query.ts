@@ -1,3 +1,4 @@
+import { requireScope, SERVICE_SCOPES } from '@railgraph/auth';
 import { badInput } from '@railgraph/service-kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { parseRunId } from '../timetable/run-id.js';
@@ -13,5 +14,9 @@ export const Query: QueryResolvers = {
     if (!parseRunId(id))
       throw badInput(`run id must be <trainId>:<YYYY-MM-DD>; got ${JSON.stringify(id)}`, { argument: 'id' });
     return loaders.runById.load(id);
+  },
+  runCancellations: (_root, { after, first }, { principal, cancellations }) => {
+    requireScope(principal, SERVICE_SCOPES.runsCancellations);
+    return cancellations.list(after, first);
   },
 };

@@ -1,4 +1,5 @@
 import { runsOn } from './calendar.js';
+import { NO_CANCELLED_RUNS, type CancelledRunCheck } from './cancelled.js';
 import type { LocalDate } from './local-time.js';
 import type { Route, RouteIndex } from './routes.js';
 import { instantNearClockChange, type ServiceDayClock } from './service-days.js';
@@ -90,6 +91,8 @@ export class RangeRaptor {
     /** Most rides allowed (changes + 1), 1 to MAX_RIDES. */
     readonly rides: number,
     private readonly defaultChangeMs: number,
+    /** Runs to leave out although their calendars have them. */
+    private readonly cancelled: CancelledRunCheck = NO_CANCELLED_RUNS,
   ) {
     const { index } = network;
     this.stations = index.stationCodes.length;
@@ -292,7 +295,7 @@ export class RangeRaptor {
     for (const train of route.timedTransfers.keys()) {
       for (let slot = 0; slot < this.dates.length; slot += 1) {
         if (sideRides.some(([s, t]) => s === slot && t === train)) continue;
-        if (!this.runs(slot, route.calendarOf[train]!)) continue;
+        if (!this.trainRuns(route, slot, train)) continue;
         if (this.instant(route, slot, train, route.departures[position * n + train]!) < ready) continue;
         sideRides.push([slot, train, position]);
       }
@@ -361,7 +364,7 @@ export class RangeRaptor {
       let best = Infinity;
       for (let s = 0; s < this.dates.length; s += 1) {
         const departure = this.instant(to, s, change.toTrain, to.departures[change.toPosition * m + change.toTrain]!);
-        if (departure >= arrival && departure < best && this.runs(s, to.calendarOf[change.toTrain]!)) {
+        if (departure >= arrival && departure < best && this.trainRuns(to, s, change.toTrain)) {
           best = departure;
           bestSlot = s;
         }
@@ -412,7 +415,7 @@ export class RangeRaptor {
       }
       train = low;
     }
-    while (train < limit && !this.runs(slot, route.calendarOf[train]!)) train += 1;
+    while (train < limit && !this.trainRuns(route, slot, train)) train += 1;
     return train < limit ? train : -1;
   }
 
@@ -422,6 +425,12 @@ export class RangeRaptor {
     if (!Number.isNaN(frame)) return frame + minutes * 60_000;
     const t = route.trains[train]!;
     return instantNearClockChange(this.dates[slot]!, t.departureMinutes, minutes, route.timeZone);
+  }
+
+  /** Whether a train of the route runs on the slot's date: its calendar has the date and the run is not cancelled. */
+  trainRuns(route: Route, slot: number, train: number): boolean {
+    if (!this.runs(slot, route.calendarOf[train]!)) return false;
+    return this.cancelled.size === 0 || !this.cancelled.isCancelled(route.trains[train]!.id, this.dates[slot]!);
   }
 
   runs(slot: number, calendar: number): boolean {

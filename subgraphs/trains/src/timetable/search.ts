@@ -1,4 +1,5 @@
 import { runsOn } from './calendar.js';
+import { NO_CANCELLED_RUNS, type CancelledRunCheck } from './cancelled.js';
 import { addDays, instantOf, localDateOf, type LocalDate } from './local-time.js';
 import { buildRun } from './run.js';
 import { journeyOnRun } from './journey.js';
@@ -17,6 +18,8 @@ export interface JourneyQuery {
   /** Only journeys departing at or after this instant. */
   after?: Date | null | undefined;
   first: number;
+  /** Runs to leave out; none by default. */
+  cancelled?: CancelledRunCheck;
 }
 
 /** A train on which one may board at one stop and alight at a later one: a journey on any date it runs. */
@@ -66,12 +69,14 @@ export function journeysFromCandidates(
 ): Journey[] {
   const journeys: Journey[] = [];
   const after = query.after?.getTime() ?? -Infinity;
+  const cancelled = query.cancelled ?? NO_CANCELLED_RUNS;
   for (const { train, fromStop, toStop } of candidates) {
     const boardingOffset = train.stops[fromStop]?.departureOffsetMinutes;
     if (boardingOffset === null || boardingOffset === undefined) continue;
     for (let back = -1; back <= maxRunDays; back += 1) {
       const serviceDate = addDays(query.date, -back);
       if (!runsOn(train.calendar, serviceDate)) continue;
+      if (cancelled.size > 0 && cancelled.isCancelled(train.id, serviceDate)) continue;
       const origin = instantOf(serviceDate, train.departureMinutes, train.operator.timeZone).getTime();
       const departure = new Date(origin + boardingOffset * MINUTE_MS);
       if (departure.getTime() < after || localDateOf(departure, query.from.timeZone) !== query.date) continue;

@@ -1,4 +1,5 @@
 import { badInput } from '@railgraph/service-kit';
+import { NO_CANCELLED_RUNS, type CancelledRunCheck } from './cancelled.js';
 import { isLocalDate } from './local-time.js';
 import type { NetworkIndex } from './network-index.js';
 import { journeysFromCandidates } from './search.js';
@@ -47,6 +48,8 @@ export class Timetable {
     private index: NetworkIndex,
     private readonly onSearch: (journeysFound: number) => void = () => undefined,
     private readonly settings: TimetableSettings = DEFAULT_TIMETABLE_SETTINGS,
+    /** Runs the searches leave out; kept apart from the index, so a reload keeps them. */
+    private readonly cancelled: CancelledRunCheck = NO_CANCELLED_RUNS,
   ) {}
 
   /** Swaps in a freshly loaded timetable; requests in flight finish on the old one. */
@@ -82,7 +85,7 @@ export class Timetable {
     const { from, to } = this.checkedRoute(index, search);
     const journeys = journeysFromCandidates(
       index.candidates(from.code, to.code),
-      { from, to, date: search.date, after: search.after, first },
+      { from, to, date: search.date, after: search.after, first, cancelled: this.cancelled },
       index.maxRunDays,
     );
     this.onSearch(journeys.length);
@@ -113,6 +116,7 @@ export class Timetable {
         first,
         maxChanges,
         defaultChangeMinutes: this.settings.minChangeMinutes,
+        cancelled: this.cancelled,
       },
       index.maxRunDays,
     );

@@ -1,5 +1,6 @@
 import { journeyOnRun } from './journey.js';
 import { addDays, instantOf, type LocalDate } from './local-time.js';
+import type { CancelledRunCheck } from './cancelled.js';
 import type { Journey, Station, Trip } from './model.js';
 import { RangeRaptor, type RaptorNetwork, type Ride } from './raptor.js';
 import { buildRun } from './run.js';
@@ -20,6 +21,8 @@ export interface TripQuery {
   maxChanges: number;
   /** Change time at stations without a transfer rule of their own. */
   defaultChangeMinutes: number;
+  /** Runs to leave out; none by default. */
+  cancelled?: CancelledRunCheck;
 }
 
 /** A departure from the origin: route, position, service-date slot, train. */
@@ -41,7 +44,7 @@ function departuresFrom(search: RangeRaptor, network: RaptorNetwork, start: numb
       for (let train = 0; train < n; train += 1) {
         const at = search.instant(route, slot, train, route.departures[position * n + train]!);
         if (at < start || at >= end) continue;
-        if (!search.runs(slot, route.calendarOf[train]!)) continue;
+        if (!search.trainRuns(route, slot, train)) continue;
         let list = byInstant.get(at);
         if (!list) byInstant.set(at, (list = []));
         list.push([routeNumber, position, slot, train]);
@@ -105,7 +108,15 @@ export function findTrips(
   const dates: LocalDate[] = [];
   for (let day = -maxRunDays; day <= LATER_DAYS; day += 1) dates.push(addDays(query.date, day));
   const newSearch = () =>
-    new RangeRaptor(network, dates, origin, target, query.maxChanges + 1, query.defaultChangeMinutes * MINUTE_MS);
+    new RangeRaptor(
+      network,
+      dates,
+      origin,
+      target,
+      query.maxChanges + 1,
+      query.defaultChangeMinutes * MINUTE_MS,
+      query.cancelled,
+    );
   let search = newSearch();
   const departures = departuresFrom(search, network, start, dayEnd);
   if (departures.length <= paging.wholeDayDepartures) return paretoTrips(search, network, departures, query.first);

@@ -1,5 +1,6 @@
 // `npm run clients:create -- --name "Acme Travel" --scopes "journeys:read bookings:read bookings:write"`:
-// registers a partner app for the client-credentials grant and prints its secret, once.
+// registers a partner app for the client-credentials grant and prints its secret, once. An
+// operator's client (cancelling runs) is one with `--scopes operations:write`.
 import { DomainError, EnvError } from '@railgraph/service-kit';
 import { readUsersEnv } from '../env.js';
 import { createClients } from '../clients/clients.js';

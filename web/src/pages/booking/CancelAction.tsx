@@ -27,8 +27,11 @@ export const CancelTicketFragment = graphql(`
   }
 `);
 
-/** Cancels the whole booking, after showing what it refunds. */
-export function CancelBooking(props: { booking: FragmentType<typeof CancelBookingFragment> }) {
+/**
+ * Cancels the whole booking, after showing what it refunds. Once its train was cancelled
+ * (`disrupted`), it is one of the disruption notice's two choices: everything comes back.
+ */
+export function CancelBooking(props: { booking: FragmentType<typeof CancelBookingFragment>; disrupted?: boolean }) {
   const booking = getFragmentData(CancelBookingFragment, props.booking);
   const actions = useCancelBooking(booking.id);
   return (
@@ -36,11 +39,12 @@ export function CancelBooking(props: { booking: FragmentType<typeof CancelBookin
       what="booking"
       title="Cancel this booking?"
       headingId="cancel-heading"
-      Heading="h2"
-      openLabel="Cancel this booking"
+      Heading={props.disrupted ? 'h3' : 'h2'}
+      openLabel={props.disrupted ? 'Cancel for a full refund' : 'Cancel this booking'}
       confirmLabel="Yes, cancel booking"
       keepLabel="Keep my booking"
       fullRefund={booking.total}
+      disrupted={props.disrupted ?? false}
       {...actions}
     />
   );
@@ -77,12 +81,14 @@ interface CancelActionProps {
   what: 'booking' | 'ticket';
   title: string;
   headingId: string;
-  Heading: 'h2' | 'h4' | 'h5';
+  Heading: 'h2' | 'h3' | 'h4' | 'h5';
   openLabel: string;
   confirmLabel: string;
   keepLabel: string;
   /** What the rule refunds in full, stated when the API cannot quote. */
   fullRefund: MoneyValue;
+  /** The booking's train was cancelled: the refund is in full whatever the rule says. */
+  disrupted?: boolean;
   quote: () => Promise<RefundPreview>;
   cancel: () => Promise<unknown>;
   cancelling: { loading: boolean; error?: unknown };
@@ -110,7 +116,10 @@ function CancelAction(props: CancelActionProps) {
           {props.what === 'ticket' ? ' The other tickets stay valid.' : null}
         </p>
       ) : null}
-      {preview?.kind === 'rule' || preview?.kind === 'error' ? (
+      {(preview?.kind === 'rule' || preview?.kind === 'error') && props.disrupted ? (
+        <p className="refund">Your train was cancelled, so you get the full {formatMoney(props.fullRefund)} back.</p>
+      ) : null}
+      {(preview?.kind === 'rule' || preview?.kind === 'error') && !props.disrupted ? (
         <p className="refund">
           We cannot show the exact refund here yet. It follows the fare rules: the full {formatMoney(props.fullRefund)}{' '}
           until 24 hours before departure, half until departure, nothing after.

@@ -66,6 +66,7 @@ export function TicketCard({ bookingId, number, confirmed, cancellable, headingL
           <dd>{formatMoney(ticket.fare)}</dd>
         </dl>
         {confirmed && ticket.status === 'CANCELLED' ? <p className="ticket-void">Cancelled</p> : null}
+        {ticket.status === 'EXCHANGED' ? <p className="ticket-void">Exchanged</p> : null}
         {valid && cancellable ? (
           <CancelTicket
             bookingId={bookingId}

@@ -19,12 +19,16 @@ export const BookingListItemFragment = graphql(`
     tickets {
       id
     }
+    disruption {
+      runId
+    }
   }
 `);
 
 /**
  * A booking in the list: where, when, its status, tickets and total; a link to it. A trip with
- * changes names its first and last stations and lists its trains.
+ * changes names its first and last stations and lists its trains. A confirmed booking whose
+ * train was cancelled says so: the traveller has a choice to make on it.
  */
 export function BookingListItem(props: { booking: FragmentType<typeof BookingListItemFragment> }) {
   const booking = getFragmentData(BookingListItemFragment, props.booking);
@@ -48,6 +52,11 @@ export function BookingListItem(props: { booking: FragmentType<typeof BookingLis
         ) : null}
         <span className="booking-meta">
           <span className={`status status-${booking.status.toLowerCase()}`}>{STATUS_NAMES[booking.status]}</span> ·{' '}
+          {booking.status === 'CONFIRMED' && booking.disruption ? (
+            <>
+              <span className="status status-disrupted">Train cancelled</span> ·{' '}
+            </>
+          ) : null}
           {booking.tickets.length} {booking.tickets.length === 1 ? 'ticket' : 'tickets'} · {formatMoney(booking.total)}
         </span>
       </Link>

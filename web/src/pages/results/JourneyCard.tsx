@@ -1,7 +1,7 @@
 import { getFragmentData, type FragmentType } from '../../__generated__/fragment-masking';
 import { graphql } from '../../__generated__/gql';
 import { journeyText } from '../../components/JourneyLine';
-import { passengerList, seatsHref, type TripSearch } from '../../trip';
+import { passengerList, seatsHref, type TripChoice, type TripSearch } from '../../trip';
 import { ClassOffers, cheapestFare, type ResultFareRef } from './ClassOffers';
 import { ResultSummary, resultTitleId } from './ResultSummary';
 
@@ -25,9 +25,17 @@ export const JourneyCardFragment = graphql(`
 
 export type JourneyCardRef = FragmentType<typeof JourneyCardFragment>;
 
+interface JourneyCardProps {
+  journey: JourneyCardRef;
+  fares: readonly ResultFareRef[];
+  search: TripSearch;
+  /** Where choosing a class leads: the seat map when booking, the exchange's step when changing a booking. */
+  choose?: (choice: TripChoice) => string;
+}
+
 /** One direct train: times, duration, seats left and the price per class, each a link to its seats. */
-export function JourneyCard(props: { journey: JourneyCardRef; fares: readonly ResultFareRef[]; search: TripSearch }) {
-  const { search, fares } = props;
+export function JourneyCard(props: JourneyCardProps) {
+  const { search, fares, choose = seatsHref } = props;
   const journey = getFragmentData(JourneyCardFragment, props.journey);
   const { departs, arrives, duration, train, from, to } = journeyText(journey);
   const cheapest = cheapestFare(journey.availability, fares);
@@ -48,7 +56,7 @@ export function JourneyCard(props: { journey: JourneyCardRef; fares: readonly Re
         needed={passengerList(search.passengers).length}
         what={`${departs} train`}
         href={(seatClass) =>
-          seatsHref({
+          choose({
             ...search,
             runId: journey.runId,
             fromStop: journey.fromStop,

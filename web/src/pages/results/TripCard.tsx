@@ -4,7 +4,7 @@ import type { SeatClass } from '../../__generated__/graphql';
 import { Itinerary } from '../../components/Itinerary';
 import { journeyText } from '../../components/JourneyLine';
 import { formatDuration } from '../../format';
-import { firstStepHref, passengerList, type TripSearch } from '../../trip';
+import { firstStepHref, passengerList, type TripChoice, type TripSearch } from '../../trip';
 import { ClassOffers, cheapestFare, type ClassSeats, type ResultFareRef } from './ClassOffers';
 import { JourneyCard, JourneyCardFragment } from './JourneyCard';
 import { ResultSummary, resultTitleId } from './ResultSummary';
@@ -42,6 +42,8 @@ interface TripCardProps {
   /** The trip's fares for the party: for a direct trip exactly its journey's. */
   fares: readonly ResultFareRef[];
   search: TripSearch;
+  /** Where choosing a class leads: the first booking step, or the exchange's step when changing a booking. */
+  choose?: (choice: TripChoice) => string;
 }
 
 /**
@@ -50,11 +52,11 @@ interface TripCardProps {
  * whole trip, each a link to book it (seats are assigned on every leg, so it goes straight to
  * the passengers).
  */
-export function TripCard({ fares, search, ...props }: TripCardProps) {
+export function TripCard({ fares, search, choose = firstStepHref, ...props }: TripCardProps) {
   const trip = getFragmentData(TripCardFragment, props.trip);
   const [firstLeg] = trip.legs;
   if (trip.changes === 0 && firstLeg && trip.legs.length === 1)
-    return <JourneyCard journey={firstLeg} fares={fares} search={search} />;
+    return <JourneyCard journey={firstLeg} fares={fares} search={search} choose={choose} />;
 
   const legs = trip.legs.map((ref) => getFragmentData(JourneyCardFragment, ref));
   const first = legs[0];
@@ -66,7 +68,7 @@ export function TripCard({ fares, search, ...props }: TripCardProps) {
   const changes = `${trip.changes} ${trip.changes === 1 ? 'change' : 'changes'}`;
   const what = `${start.departs} trip with ${changes}`;
   const href = (seatClass: SeatClass) =>
-    firstStepHref({
+    choose({
       ...search,
       tripId: trip.id,
       runId: first.runId,
