@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { redisTestUrl } from '@railgraph/database/redis-testing';
+import { seededRandom } from '@railgraph/database/seeded-random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bookJourney,
@@ -47,18 +48,6 @@ interface Attempt {
   seats?: string[];
   response?: GraphQLResponse<{ bookJourney: BookingView }>;
   transportError?: string;
-}
-
-/** Deterministic choices, so a failure can be replayed. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const redisUrl = redisTestUrl();
@@ -147,7 +136,8 @@ function raceSuite(stores: 'embedded' | 'real') {
     expect(lastSeats).toHaveLength(SEATS_LEFT);
 
     // Every racer travels over the bottleneck leg, boarding before it and alighting after it.
-    const random = randomSource(stores === 'embedded' ? 8 : 12306);
+    // Deterministic choices, so a failure can be replayed.
+    const random = seededRandom(stores === 'embedded' ? 8 : 12306);
     const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
     const plans = Array.from({ length: RACERS }, (_, n) => {
       const party: Passenger[] = random() < 0.7 ? ['ADULT'] : ['ADULT', 'CHILD'];

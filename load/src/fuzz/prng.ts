@@ -1,3 +1,5 @@
+import { seededRandom } from '@railgraph/database/seeded-random';
+
 /**
  * The fuzzer's seeded random numbers (mulberry32): the same seed gives the same cases, so a
  * failing case is reproduced from the seed and its position printed with it.
@@ -28,14 +30,7 @@ export function mixSeed(seed: number, text: string): number {
 }
 
 export function createPrng(seed: number): Prng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   return {
     seed: seed >>> 0,

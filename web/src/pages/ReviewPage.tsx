@@ -1,16 +1,12 @@
-import { useRef } from 'react';
 import { AuthForms } from '../components/AuthForms';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { plainMessage } from '../errors';
 import { formatMoney } from '../format';
 import { Link } from '../router';
 import { firstStepHref, passengersHref, searchHref, type TripChoice } from '../trip';
 import { BookingFailure } from './review/BookingFailure';
-import { PaymentStep } from './review/PaymentStep';
+import { PaymentSection } from './review/PaymentSection';
 import { PriceCard } from './review/PriceCard';
 import { QueueNotice } from './review/QueueNotice';
-import { SandboxChallenge } from './review/SandboxChallenge';
-import { StripePaymentStep } from './review/StripePaymentStep';
 import { TripItinerary } from './review/TripItinerary';
 import { TripSummary } from './review/TripSummary';
 import { useReviewPage } from './useReviewPage';
@@ -21,8 +17,8 @@ import { useReviewPage } from './useReviewPage';
  */
 export function ReviewPage({ choice }: { choice: TripChoice }) {
   const review = useReviewPage(choice);
-  const { session, party, journey, trip, offer, error, failure, attempt, action } = review;
-  const reopenChallenge = useRef<HTMLButtonElement>(null);
+  const { session, party, journey, trip, offer, error, failure, attempt } = review;
+  const { action } = review.payment;
   return (
     <section aria-labelledby="review-heading">
       <p className="back-link">
@@ -71,59 +67,14 @@ export function ReviewPage({ choice }: { choice: TripChoice }) {
       ) : null}
       <QueueNotice queue={review.queue} slow={review.slow} onLeave={review.leaveQueue} />
 
-      {review.bookable && offer && session ? (
-        review.stripeJs.status === 'off' ? (
-          <PaymentStep
-            method={review.method}
-            onChange={review.setMethod}
-            lockedBy={attempt ? (attempt.paymentMethod ?? null) : null}
-            busy={review.booking}
-          />
-        ) : (
-          <StripePaymentStep
-            stripeJs={review.stripeJs}
-            amount={offer.total}
-            onCollector={review.setCardCollector}
-            lockedBy={attempt ? (attempt.paymentMethod ?? null) : null}
-            busy={review.booking}
-          />
-        )
-      ) : null}
-
-      {action && offer ? (
-        <div role="status" className="notice payment-waiting">
-          <p>Your bank is waiting for you to confirm this payment. Your seats are held for a few minutes meanwhile.</p>
-          {/* Stripe's page is Stripe.js's own modal: while it is up, this says so. */}
-          {action.provider === 'stripe' && review.challenge.answering ? (
-            <p className="loading">Waiting for your bank’s confirmation…</p>
-          ) : null}
-          <button
-            ref={reopenChallenge}
-            type="button"
-            className="primary"
-            onClick={review.openChallenge}
-            disabled={
-              review.challenge.answering || (action.provider === 'stripe' && review.stripeJs.status === 'loading')
-            }
-          >
-            Confirm the payment
-          </button>
-        </div>
-      ) : null}
-      {action && action.provider !== 'sandbox' && review.challenge.error ? (
-        <p role="alert" className="notice error">
-          {plainMessage(review.challenge.error)} Confirm the payment again to retry.
-        </p>
-      ) : null}
-      {action && offer && review.challengeOpen ? (
-        <SandboxChallenge
+      {offer ? (
+        <PaymentSection
+          payment={review.payment}
           amount={offer.total}
-          method={attempt?.paymentMethod ?? review.method}
-          onAnswer={review.answerSandbox}
-          onDismiss={review.closeChallenge}
-          answering={review.challenge.answering}
-          error={review.challenge.error}
-          returnFocus={reopenChallenge}
+          attempt={attempt}
+          payable={review.bookable && Boolean(session)}
+          busy={review.booking}
+          heldNote="Your seats are held for a few minutes meanwhile."
         />
       ) : null}
 

@@ -3,7 +3,7 @@ import { graphql } from '../__generated__/gql';
 /**
  * Direct trains between two stations on a day, each with seats left and fares for the
  * passengers. The review page finds the chosen journey again here for a fresh quote
- * (`TripSummary`, `PriceCard`); a journey carries what a result shows of it (`JourneyCard`), as
+ * (`TripSummary`, `QuotedFare`); a journey carries what a result shows of it (`JourneyCard`), as
  * the results page lists the same journeys as trips (search-trips.ts).
  */
 export const SearchJourneysQuery = graphql(`
@@ -31,14 +31,7 @@ export const SearchJourneysQuery = graphql(`
       ...JourneyCard
       ...TripSummary
       fares(passengers: $passengers) {
-        seatClass
-        total {
-          amountMinor
-          currency
-        }
-        expiresAt
-        quoteToken
-        ...PriceCard
+        ...QuotedFare
       }
     }
   }

@@ -1,29 +1,15 @@
 import { useMutation } from '@apollo/client/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { graphql } from '../__generated__/gql';
 import { useSessionStore } from '../app-context';
-import {
-  awaitAction,
-  beginAttempt,
-  endAttempt,
-  pendingAttempt,
-  QueueCancelled,
-  sendQueued,
-  type QueueWait,
-} from '../booking-attempt';
-import { BookingExpired, CardPaymentsUnavailable, errorCode } from '../errors';
+import { QueueCancelled, sendQueued, type QueueWait } from '../booking-attempt';
+import { errorCode } from '../errors';
 import { bookingInput, partyInput, readParty } from '../party';
-import { DEFAULT_TEST_CARD, paymentAction, type PaymentAction } from '../payment';
 import { navigate } from '../router';
 import { useSession } from '../session';
-import { authenticateWithStripe } from '../stripe/card-payment';
-import { usePaymentSettings } from '../stripe/settings';
 import { searchHref, type TripChoice } from '../trip';
-import type { CardCollector } from './review/StripeCardForm';
-import { usePaymentChallenge } from './review/usePaymentChallenge';
-import { useSandboxAuthentication } from './review/useSandboxAuthentication';
+import { FINAL_ATTEMPT_CODES, useCardAttempt, type SendAttempt } from './review/useCardAttempt';
 import { useQuote } from './review/useQuote';
-import { useStripeJs } from './review/useStripeJs';
 
 const BookJourneyMutation = graphql(`
   mutation BookJourney($input: BookJourneyInput!) {
@@ -34,23 +20,8 @@ const BookJourneyMutation = graphql(`
   }
 `);
 
-/** Codes after which the same attempt must not be sent again: the next one needs a new key. */
-const FINAL_CODES = new Set([
-  'SOLD_OUT',
-  'SEAT_TAKEN',
-  'QUOTE_EXPIRED',
-  'QUOTE_MISMATCH',
-  'QUOTE_INVALID',
-  'BAD_USER_INPUT',
-  'IDEMPOTENCY_KEY_REUSED',
-  'FORBIDDEN',
-]);
-
-/**
- * Codes that end the attempt (its booking FAILED, or nothing was written) but leave the trip
- * bookable: another card, sent as a new attempt with a new idempotency key.
- */
-const NEW_ATTEMPT_CODES = new Set(['PAYMENT_DECLINED', 'PAYMENT_REQUIRED', 'BOOKING_EXPIRED']);
+/** Codes after which the same attempt must not be sent again: a seat chosen on the map was taken, too. */
+const FINAL_CODES = new Set([...FINAL_ATTEMPT_CODES, 'SEAT_TAKEN']);
 
 /** The time now, updated every `intervalMs`. */
 function useNow(intervalMs: number): number {
@@ -84,113 +55,30 @@ export function useReviewPage(tripChoice: TripChoice) {
   // A trip with changes is quoted whole (one quote, one payment); its seats are assigned.
   const quote = useQuote(choice, passengers, !party);
   const { journey, trip, offer, refetch } = quote;
-  const [attempt, setAttempt] = useState(() => pendingAttempt(choice));
   const [book, booking] = useMutation(BookJourneyMutation);
-  const [failure, setFailure] = useState<unknown>(null);
-  /** The sandbox's card chosen; an attempt already sent keeps its own (`attempt.paymentMethod`). */
-  const [method, setMethod] = useState(DEFAULT_TEST_CARD);
-  /** Stripe.js and its card form when a publishable key is configured; `off`: the sandbox's cards. */
-  const stripeJs = useStripeJs(usePaymentSettings());
-  /** Reads the card in Stripe's form into a payment method, while the form is up. */
-  const collector = useRef<CardCollector | null>(null);
-  const [cardReady, setCardReady] = useState(false);
-  const setCardCollector = useCallback((collect: CardCollector | null) => {
-    collector.current = collect;
-    setCardReady(collect !== null);
-  }, []);
-  /** The card is being read into a payment method, before bookJourney is sent. */
-  const [readingCard, setReadingCard] = useState(false);
-  /** The booking waits for the customer's 3-D Secure answer; after a reload too. */
-  const [action, setAction] = useState<PaymentAction | null>(() => attempt?.action ?? null);
-  /** The challenge dialog is open (closing it leaves the booking waiting). */
-  const [challengeOpen, setChallengeOpen] = useState(false);
+  const { attempt, failure, clearFailure, payment, canPay, submit } = useCardAttempt(choice, {
+    finalCodes: FINAL_CODES,
+    onBooked: (id) => navigate(`/bookings/${encodeURIComponent(id)}?booked=1`, { replace: true }),
+  });
   /** Waiting to be sent again after RATE_LIMITED. */
   const [queue, setQueue] = useState<QueueWait | null>(null);
   /** A bookJourney request has taken longer than a moment: it waits for its place in the queue. */
   const [slow, setSlow] = useState(false);
-  const sending = useRef(false);
   const leaveQueue = useRef<AbortController | null>(null);
   // Leaving the page stops the retries (the attempt is kept for a reload).
   useEffect(() => () => leaveQueue.current?.abort(), []);
   const now = useNow(10_000);
   const expired = offer ? Date.parse(offer.expiresAt) <= now : false;
 
-  /** The attempt is over: a new one (new key) may follow. */
-  const endThisAttempt = () => {
-    endAttempt(choice);
-    setAttempt(null);
-    setAction(null);
-    setChallengeOpen(false);
-  };
-  const challenge = usePaymentChallenge({
-    onFinished: (booked) => {
-      endAttempt(choice);
-      navigate(`/bookings/${encodeURIComponent(booked.id)}?booked=1`, { replace: true });
-    },
-    onFailed: (error, status) => {
-      endThisAttempt();
-      setFailure(status === 'EXPIRED' ? new BookingExpired() : error);
-    },
-  });
-  const sandboxAuthentication = useSandboxAuthentication();
-
-  /**
-   * The customer's 3-D Secure step for a waiting booking: the sandbox's dialog (answered there),
-   * or Stripe's own page through Stripe.js; either then finishes the booking (usePaymentChallenge).
-   */
-  const authenticate = (needed: PaymentAction) => {
-    challenge.reset();
-    if (needed.provider === 'sandbox') {
-      setChallengeOpen(true);
-      return;
-    }
-    if (needed.provider === 'stripe' && stripeJs.status === 'ready') {
-      const { stripe } = stripeJs;
-      challenge.answer(needed, () => authenticateWithStripe(stripe, needed.clientSecret));
-      return;
-    }
-    // Stripe's step needs Stripe.js: the booking waits (its seats held) until it can be given.
-    setFailure(new CardPaymentsUnavailable());
-  };
-
-  /** The payment method a new attempt pays with: the sandbox card chosen, or the card typed into Stripe's form. */
-  const newPaymentMethod = async (): Promise<string> => {
-    if (stripeJs.status === 'off') return method;
-    const collect = collector.current;
-    if (!collect) throw new CardPaymentsUnavailable();
-    setReadingCard(true);
-    try {
-      return await collect();
-    } finally {
-      setReadingCard(false);
-    }
-  };
-
-  const submit = async () => {
-    if (sending.current || !offer) return;
-    sending.current = true;
-    setFailure(null);
-    let paymentMethod: string;
-    try {
-      // An attempt already sent is sent again as it was: its card is not read (or made) again.
-      paymentMethod = pendingAttempt(choice)?.paymentMethod ?? (await newPaymentMethod());
-    } catch (caught) {
-      // Nothing was sent: the form says what to fix, and the next press reads the card again.
-      setFailure(caught);
-      sending.current = false;
-      return;
-    }
-    const current = beginAttempt(choice, { quoteToken: offer.quoteToken, paymentMethod });
-    setAttempt(current);
+  /** Sends the attempt through the booking queue: every send is the same quote and idempotency key. */
+  const sendBooking: SendAttempt = async (current, paymentMethod) => {
     const leaving = new AbortController();
     leaveQueue.current = leaving;
-    // Every send is this same input: the same quote and idempotency key.
     const input = {
       quoteToken: current.quoteToken,
       passengers: namedPassengers,
       idempotencyKey: current.idempotencyKey,
-      // An attempt kept from before payments had no card: the one chosen now.
-      paymentMethod: current.paymentMethod ?? paymentMethod,
+      paymentMethod,
       ...(choice.seats.length > 0 ? { seats: choice.seats } : {}),
     };
     try {
@@ -199,26 +87,12 @@ export function useReviewPage(tripChoice: TripChoice) {
         onQueued: setQueue,
         onSlow: setSlow,
       });
-      if (result.data) {
-        endAttempt(choice);
-        navigate(`/bookings/${encodeURIComponent(result.data.bookJourney.id)}?booked=1`, { replace: true });
-      }
+      return result.data ? result.data.bookJourney.id : null;
     } catch (caught) {
       // Left the queue: nothing failed, and the attempt stays for the next press.
-      if (caught instanceof QueueCancelled) return;
-      const needed = paymentAction(caught);
-      if (needed?.provider === 'sandbox' || needed?.provider === 'stripe') {
-        awaitAction(choice, needed);
-        setAttempt(pendingAttempt(choice));
-        setAction(needed);
-        authenticate(needed);
-        return;
-      }
-      setFailure(caught);
-      const code = errorCode(caught) ?? '';
-      if (FINAL_CODES.has(code) || NEW_ATTEMPT_CODES.has(code)) endThisAttempt();
+      if (caught instanceof QueueCancelled) return null;
+      throw caught;
     } finally {
-      sending.current = false;
       if (leaveQueue.current === leaving) leaveQueue.current = null;
     }
   };
@@ -244,13 +118,13 @@ export function useReviewPage(tripChoice: TripChoice) {
     expired,
     attempt,
     /** A booking is being sent (its card being read first), or waits to be sent again. */
-    booking: booking.loading || queue !== null || readingCard,
-    /** Stripe.js and its card form (`off` without a publishable key: the sandbox's cards). */
-    stripeJs,
-    setCardCollector,
-    /** A card can be paid with: the sandbox's, Stripe's form ready, or the attempt's own card. */
-    canPay: stripeJs.status === 'off' || Boolean(attempt?.paymentMethod) || cardReady,
-    book: () => void submit(),
+    booking: booking.loading || queue !== null || payment.readingCard,
+    /** The card paying, and the customer's 3-D Secure step when the booking waits for it. */
+    payment,
+    canPay,
+    book: () => {
+      if (offer) void submit(offer.quoteToken, sendBooking);
+    },
     /** Waiting in the booking queue after RATE_LIMITED, until the next try. */
     queue,
     /** The request has taken a while: it waits for its place in the queue. */
@@ -260,26 +134,8 @@ export function useReviewPage(tripChoice: TripChoice) {
     failure,
     code,
     /** After a failed quote: a fresh price clears the failure. */
-    retryWithNewPrice: () => void refetch().then(() => setFailure(null)),
+    retryWithNewPrice: () => void refetch().then(clearFailure),
     nextTrains,
-    /** The card chosen, and choosing another. */
-    method,
-    setMethod,
-    /** The booking waits for the customer's 3-D Secure answer. */
-    action,
-    /** The sandbox's challenge dialog is open. */
-    challengeOpen,
-    /** Asks for the answer again: reopens the sandbox's dialog, or Stripe's page. */
-    openChallenge: () => {
-      if (action) authenticate(action);
-    },
-    /** The answer given in the sandbox's dialog. */
-    answerSandbox: (approve: boolean) => {
-      if (action) challenge.answer(action, () => sandboxAuthentication(action.clientSecret, approve));
-    },
-    /** Closed unanswered: the booking waits until answered or its hold expires. */
-    closeChallenge: () => setChallengeOpen(false),
-    challenge,
     /** The journey (or trip) and class are on sale and nothing final went wrong: booking is possible. */
     bookable: Boolean((journey ?? trip) && offer) && !FINAL_CODES.has(code ?? ''),
   };

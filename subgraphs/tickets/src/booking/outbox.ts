@@ -10,7 +10,7 @@ import {
 import { runnerFor, statement } from '@railgraph/database';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { PaymentProvider } from '../payments/provider.js';
-import { deliverPaymentStep, isPaymentStep, type PaymentStepKind } from '../payments/steps.js';
+import { isPaymentStep, PaymentSteps, type PaymentStepKind } from '../payments/steps.js';
 import type { InventoryClient } from './inventory-client.js';
 import { legOfHold } from './legs.js';
 
@@ -87,14 +87,17 @@ export class OutboxRelay {
     ),
   );
 
+  /** Captures, voids and refunds payments (the payment steps); without a provider those steps wait. */
+  private readonly payments: PaymentSteps | null;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly inventory: InventoryClient,
     private readonly log: Logger,
     intervalMs: number,
-    /** Captures, voids and refunds payments (the payment steps); without it those steps wait. */
-    private readonly payments?: PaymentProvider,
+    payments?: PaymentProvider,
   ) {
+    this.payments = payments ? new PaymentSteps(prisma, payments) : null;
     this.schedule = repeatEvery(
       intervalMs,
       () => this.drain(),
@@ -107,7 +110,7 @@ export class OutboxRelay {
     try {
       if (isPaymentStep(kind)) {
         if (!this.payments) throw new Error(`no payment provider to deliver ${kind}`);
-        await deliverPaymentStep(this.prisma, this.payments, kind, payload);
+        await this.payments.deliver(kind, payload);
       } else if (kind === 'CONFIRM_HOLD') await this.confirmHold(payload);
       else if (kind === 'RELEASE_SEATS')
         await this.inventory.releaseSeats(payload.holdId, payload.seats ?? [], payload.requestId);

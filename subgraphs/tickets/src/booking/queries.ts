@@ -1,7 +1,7 @@
 import { badInput } from '@railgraph/service-kit';
 import type { Prisma, PrismaClient } from '../__generated__/prisma/client.js';
 import type { BookingStatus } from '../__generated__/prisma/enums.js';
-import { MAX_BOOKINGS_PAGE, type BookingWithTickets } from './model.js';
+import { MAX_BOOKINGS_PAGE, type BookingWithPayment, type BookingWithTickets } from './model.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 
 /** Reading bookings: one of an owner's, many by id, an owner's pages, and one just written. */
@@ -66,6 +66,21 @@ export async function bookingsOfOwner(
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: first,
     include: { tickets: ticketsInOrder },
+  });
+}
+
+/**
+ * The owner's booking under an idempotency key, with its tickets and payment (a replay answers
+ * a decline with its code), or null when the key was never claimed.
+ */
+export function bookingByKey(
+  prisma: PrismaClient,
+  owner: BookingOwner,
+  idempotencyKey: string,
+): Promise<BookingWithPayment | null> {
+  return prisma.booking.findUnique({
+    where: { ownerKind_ownerId_idempotencyKey: { ownerKind: owner.kind, ownerId: owner.id, idempotencyKey } },
+    include: { tickets: ticketsInOrder, payment: true },
   });
 }
 

@@ -4,7 +4,7 @@ import { checkBookRequest, replay, requestHashOf } from './book-request.js';
 import type { InventoryClient } from './inventory-client.js';
 import type { BookingDeps, BookingRush, BookingWithTickets, BookJourneyRequest } from './model.js';
 import type { BookingOwner } from './owner.js';
-import { ticketsInOrder } from './queries.js';
+import { bookingByKey } from './queries.js';
 import { BookingSaga } from './saga.js';
 import type { SoldOutKey } from './sold-out-memo.js';
 
@@ -139,16 +139,7 @@ export class QueuedBookingSaga {
     request: BookJourneyRequest,
     wanted: SoldOutKey,
   ): Promise<BookingWithTickets> {
-    const earlier = await this.deps.prisma.booking.findUnique({
-      where: {
-        ownerKind_ownerId_idempotencyKey: {
-          ownerKind: owner.kind,
-          ownerId: owner.id,
-          idempotencyKey: request.idempotencyKey,
-        },
-      },
-      include: { tickets: ticketsInOrder, payment: true },
-    });
+    const earlier = await bookingByKey(this.deps.prisma, owner, request.idempotencyKey);
     if (earlier) return replay(earlier, requestHashOf(request));
     this.rush.onMemoHit?.();
     // Counted with the saga's sold-out attempts too, so `tickets_bookings_total` keeps its share.

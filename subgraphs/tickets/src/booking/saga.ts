@@ -15,7 +15,7 @@ import {
 import { enqueue, type OutboxPayload } from './outbox.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { legsOfBooking } from './legs.js';
-import { isUuid, ticketsInOrder } from './queries.js';
+import { bookingByKey, isUuid, ticketsInOrder } from './queries.js';
 import { bookedLegs, seatsPerLeg, type BookedLeg } from './quote-legs.js';
 import {
   claimKey,
@@ -549,11 +549,7 @@ export class BookingSaga {
   }
 
   private findByKey(owner: BookingOwner, idempotencyKey: string): Promise<BookingWithPayment | null> {
-    return this.deps.prisma.booking.findUnique({
-      where: { ownerKind_ownerId_idempotencyKey: { ownerKind: owner.kind, ownerId: owner.id, idempotencyKey } },
-      // The payment for a decline's code on a replay.
-      include: { tickets: ticketsInOrder, payment: true },
-    });
+    return bookingByKey(this.deps.prisma, owner, idempotencyKey);
   }
 }
 

@@ -3,7 +3,7 @@ import { notFound } from '@railgraph/service-kit';
 import type { BookingDeps, BookingWithTickets } from '../booking/model.js';
 import { nowOf } from '../booking/model.js';
 import type { BookingOwner } from '../booking/owner.js';
-import { bookingForOwner } from '../booking/queries.js';
+import { bookingByKey, bookingForOwner } from '../booking/queries.js';
 import type { BookingSaga } from '../booking/saga.js';
 import type { MoneyView } from '../booking/views.js';
 import { cappedAtPaid, isDisrupted } from '../disruptions/terms.js';
@@ -65,16 +65,7 @@ export class Exchanges {
    * already used answers as the saga answers a retry (the new booking, or its error).
    */
   async exchange(owner: BookingOwner, request: ExchangeRequest, requestId: string): Promise<BookingWithTickets> {
-    const earlier = await this.deps.prisma.booking.findUnique({
-      where: {
-        ownerKind_ownerId_idempotencyKey: {
-          ownerKind: owner.kind,
-          ownerId: owner.id,
-          idempotencyKey: request.idempotencyKey,
-        },
-      },
-      select: { exchangedFromId: true },
-    });
+    const earlier = await bookingByKey(this.deps.prisma, owner, request.idempotencyKey);
     if (earlier && earlier.exchangedFromId === request.bookingId) {
       // A retry: the same request as the first attempt (names from the tickets it exchanged).
       const old = await bookingForOwner(this.deps.prisma, owner, request.bookingId);

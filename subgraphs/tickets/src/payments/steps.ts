@@ -32,18 +32,40 @@ export interface PaymentStepPayload {
   providerPaymentId?: string;
 }
 
-export async function deliverPaymentStep(
+/** Delivers payment steps at one provider; the relay keeps one beside its inventory calls. */
+export class PaymentSteps {
+  /** Records captures on their payments, those of concurrent captures in one statement. */
+  private readonly recordCapture = coalescing<CaptureRecord>((records) =>
+    runnerFor(this.prisma).run(statement('tickets.record-captures')`
+      UPDATE "Payment" AS payment SET "capturedMinor" = captured."capturedMinor", "updatedAt" = now(),
+        "status" = CASE WHEN payment."status" = 'AUTHORIZED' THEN 'CAPTURED'::"PaymentStatus" ELSE payment."status" END
+      FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS captured("bookingId" uuid, "capturedMinor" int)
+      WHERE payment."bookingId" = captured."bookingId"`),
+  );
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly provider: PaymentProvider,
+  ) {}
+
+  deliver(kind: PaymentStepKind, payload: PaymentStepPayload): Promise<void> {
+    return deliverPaymentStep(this.prisma, this.provider, kind, payload, this.recordCapture);
+  }
+}
+
+async function deliverPaymentStep(
   prisma: PrismaClient,
   provider: PaymentProvider,
   kind: PaymentStepKind,
   payload: PaymentStepPayload,
+  recordCapture: (record: CaptureRecord) => Promise<void>,
 ): Promise<void> {
   // The hold's id is the booking's (older rows name only the hold).
   const bookingId = payload.bookingId ?? payload.holdId;
   if (kind === 'CAPTURE_PAYMENT' && payload.provider && payload.providerPaymentId) {
     if (payload.provider !== provider.name)
       throw new Error(`payment of booking ${bookingId} is at ${payload.provider}, not ${provider.name}`);
-    return capture(prisma, provider, bookingId, payload.providerPaymentId);
+    return capture(provider, bookingId, payload.providerPaymentId, recordCapture);
   }
   const payment = await prisma.payment.findUnique({ where: { bookingId } });
   if (!payment) throw new Error(`no payment for booking ${bookingId}`);
@@ -52,7 +74,7 @@ export async function deliverPaymentStep(
 
   if (kind === 'CAPTURE_PAYMENT') {
     if (!payment.providerPaymentId) throw new Error(`payment of booking ${bookingId} was never authorized`);
-    return capture(prisma, provider, bookingId, payment.providerPaymentId);
+    return capture(provider, bookingId, payment.providerPaymentId, recordCapture);
   }
 
   if (kind === 'VOID_PAYMENT') {
@@ -94,36 +116,17 @@ export async function deliverPaymentStep(
  * adds what was taken, and moves an AUTHORIZED payment to CAPTURED.
  */
 async function capture(
-  prisma: PrismaClient,
   provider: PaymentProvider,
   bookingId: string,
   providerPaymentId: string,
+  recordCapture: (record: CaptureRecord) => Promise<void>,
 ): Promise<void> {
   const state = await provider.capture(providerPaymentId, `capture-${bookingId}`);
   if (state.status !== 'CAPTURED') throw new Error(`capture of ${providerPaymentId} left it ${state.status}`);
-  await capturesRecorder(prisma)({ bookingId, capturedMinor: state.capturedMinor });
+  await recordCapture({ bookingId, capturedMinor: state.capturedMinor });
 }
 
 interface CaptureRecord {
   bookingId: string;
   capturedMinor: number;
-}
-
-const recorders = new WeakMap<PrismaClient, (record: CaptureRecord) => Promise<void>>();
-
-/** Records captures on their payments, those of concurrent captures in one statement. */
-function capturesRecorder(prisma: PrismaClient): (record: CaptureRecord) => Promise<void> {
-  let recorder = recorders.get(prisma);
-  if (!recorder) {
-    const run = runnerFor(prisma);
-    recorder = coalescing<CaptureRecord>((records) =>
-      run.run(statement('tickets.record-captures')`
-        UPDATE "Payment" AS payment SET "capturedMinor" = captured."capturedMinor", "updatedAt" = now(),
-          "status" = CASE WHEN payment."status" = 'AUTHORIZED' THEN 'CAPTURED'::"PaymentStatus" ELSE payment."status" END
-        FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS captured("bookingId" uuid, "capturedMinor" int)
-        WHERE payment."bookingId" = captured."bookingId"`),
-    );
-    recorders.set(prisma, recorder);
-  }
-  return recorder;
 }

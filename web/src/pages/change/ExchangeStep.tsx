@@ -1,12 +1,9 @@
-import { useRef } from 'react';
 import type { PassengerInput } from '../../__generated__/graphql';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { plainMessage } from '../../errors';
 import { Link } from '../../router';
 import type { TripChoice } from '../../trip';
-import { PaymentStep } from '../review/PaymentStep';
-import { SandboxChallenge } from '../review/SandboxChallenge';
-import { StripePaymentStep } from '../review/StripePaymentStep';
+import { PaymentSection } from '../review/PaymentSection';
 import { ExchangeQuoteCard } from './ExchangeQuoteCard';
 import { NewTrain } from './NewTrain';
 import { useExchange } from './useExchange';
@@ -30,8 +27,6 @@ interface ExchangeStepProps {
 export function ExchangeStep({ bookingId, choice, passengers, free, trainsHref, bookingHref }: ExchangeStepProps) {
   const exchange = useExchange(bookingId, choice, passengers);
   const { quote, offer, costs, payment, attempt, failure, code } = exchange;
-  const reopenChallenge = useRef<HTMLButtonElement>(null);
-  const lockedBy = attempt ? (attempt.paymentMethod ?? null) : null;
   const { action } = payment;
 
   if (quote.status.error) return <ErrorNotice error={quote.status.error} onRetry={quote.status.retry} />;
@@ -75,55 +70,14 @@ export function ExchangeStep({ bookingId, choice, passengers, free, trainsHref, 
         </div>
       ) : null}
 
-      {exchange.sendable ? (
-        payment.stripeJs.status === 'off' ? (
-          <PaymentStep method={payment.method} onChange={payment.setMethod} lockedBy={lockedBy} busy={exchange.busy} />
-        ) : (
-          <StripePaymentStep
-            stripeJs={payment.stripeJs}
-            amount={offer.total}
-            onCollector={payment.setCardCollector}
-            lockedBy={lockedBy}
-            busy={exchange.busy}
-          />
-        )
-      ) : null}
-
-      {action ? (
-        <div role="status" className="notice payment-waiting">
-          <p>
-            Your bank is waiting for you to confirm this payment. Your new seats are held for a few minutes meanwhile.
-          </p>
-          {action.provider === 'stripe' && payment.challenge.answering ? (
-            <p className="loading">Waiting for your bank’s confirmation…</p>
-          ) : null}
-          <button
-            ref={reopenChallenge}
-            type="button"
-            className="primary"
-            onClick={payment.openChallenge}
-            disabled={payment.challenge.answering}
-          >
-            Confirm the payment
-          </button>
-        </div>
-      ) : null}
-      {action && action.provider !== 'sandbox' && payment.challenge.error ? (
-        <p role="alert" className="notice error">
-          {plainMessage(payment.challenge.error)} Confirm the payment again to retry.
-        </p>
-      ) : null}
-      {action && payment.challengeOpen ? (
-        <SandboxChallenge
-          amount={offer.total}
-          method={attempt?.paymentMethod ?? payment.method}
-          onAnswer={payment.answerSandbox}
-          onDismiss={payment.closeChallenge}
-          answering={payment.challenge.answering}
-          error={payment.challenge.error}
-          returnFocus={reopenChallenge}
-        />
-      ) : null}
+      <PaymentSection
+        payment={payment}
+        amount={offer.total}
+        attempt={attempt}
+        payable={exchange.sendable}
+        busy={exchange.busy}
+        heldNote="Your new seats are held for a few minutes meanwhile."
+      />
 
       {exchange.sendable && !action ? (
         <div className="actions">

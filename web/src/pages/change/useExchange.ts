@@ -1,14 +1,12 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useRef, useState } from 'react';
 import { graphql } from '../../__generated__/gql';
 import type { PassengerInput } from '../../__generated__/graphql';
-import { awaitAction, beginAttempt, endAttempt, pendingAttempt, type AttemptTrip } from '../../booking-attempt';
-import { BookingExpired, errorCode } from '../../errors';
-import { paymentAction } from '../../payment';
+import type { AttemptTrip } from '../../booking-attempt';
+import { errorCode } from '../../errors';
 import { navigate } from '../../router';
 import type { TripChoice } from '../../trip';
 import { queryStatus } from '../query-status';
-import { useCardPayment } from '../review/useCardPayment';
+import { FINAL_ATTEMPT_CODES, useCardAttempt, type SendAttempt } from '../review/useCardAttempt';
 import { useQuote } from '../review/useQuote';
 import { BOOKINGS_PAGE_SIZE, MyBookingsQuery } from '../useBookingsPage';
 
@@ -35,21 +33,8 @@ const ExchangeBookingMutation = graphql(`
   }
 `);
 
-/** Codes after which the same attempt must not be sent again: the next one needs a new key. */
-const FINAL_CODES = new Set([
-  'NOT_EXCHANGEABLE',
-  'SOLD_OUT',
-  'QUOTE_EXPIRED',
-  'QUOTE_MISMATCH',
-  'QUOTE_INVALID',
-  'BAD_USER_INPUT',
-  'IDEMPOTENCY_KEY_REUSED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-]);
-
-/** Codes that end the attempt but leave the exchange possible: another card, a new attempt. */
-const NEW_ATTEMPT_CODES = new Set(['PAYMENT_DECLINED', 'PAYMENT_REQUIRED', 'BOOKING_EXPIRED']);
+/** Codes after which the same attempt must not be sent again: the booking cannot be exchanged, too. */
+const FINAL_CODES = new Set([...FINAL_ATTEMPT_CODES, 'NOT_EXCHANGEABLE', 'NOT_FOUND']);
 
 /** "My bookings" shows both bookings as they now stand once back there. */
 const refetchQueries = [{ query: MyBookingsQuery, variables: { first: BOOKINGS_PAGE_SIZE } }];
@@ -73,77 +58,26 @@ export function useExchange(bookingId: string, choice: TripChoice, passengers: P
     variables: { bookingId, quoteToken: offer?.quoteToken ?? '', passengers },
     fetchPolicy: 'network-only',
   });
-  const [attempt, setAttempt] = useState(() => pendingAttempt(trip));
   const [exchange, exchanging] = useMutation(ExchangeBookingMutation, { refetchQueries });
-  const [failure, setFailure] = useState<unknown>(null);
-  const sending = useRef(false);
-
-  const endThisAttempt = () => {
-    endAttempt(trip);
-    setAttempt(null);
-    payment.clearAction();
-  };
-  const payment = useCardPayment({
-    initialAction: attempt?.action ?? null,
-    onFinished: (booked) => {
-      endAttempt(trip);
-      navigate(bookingHref(booked.id), { replace: true });
-    },
-    onFailed: (error, status) => {
-      endThisAttempt();
-      setFailure(status === 'EXPIRED' ? new BookingExpired() : error);
-    },
-    onUnavailable: setFailure,
+  const { attempt, failure, clearFailure, payment, canPay, submit } = useCardAttempt(trip, {
+    finalCodes: FINAL_CODES,
+    onBooked: (id) => navigate(bookingHref(id), { replace: true }),
   });
 
-  const submit = async () => {
-    if (sending.current || !offer) return;
-    sending.current = true;
-    setFailure(null);
-    try {
-      let paymentMethod: string;
-      try {
-        // An attempt already sent is sent again as it was: its card is not read (or made) again.
-        paymentMethod = pendingAttempt(trip)?.paymentMethod ?? (await payment.newPaymentMethod());
-      } catch (caught) {
-        // Nothing was sent: the form says what to fix.
-        setFailure(caught);
-        return;
-      }
-      const current = beginAttempt(trip, { quoteToken: offer.quoteToken, paymentMethod });
-      setAttempt(current);
-      try {
-        const result = await exchange({
-          variables: {
-            input: {
-              bookingId,
-              quoteToken: current.quoteToken,
-              passengers,
-              idempotencyKey: current.idempotencyKey,
-              paymentMethod: current.paymentMethod ?? paymentMethod,
-            },
-          },
-        });
-        if (result.data) {
-          endAttempt(trip);
-          navigate(bookingHref(result.data.exchangeBooking.id), { replace: true });
-        }
-      } catch (caught) {
-        const needed = paymentAction(caught);
-        if (needed?.provider === 'sandbox' || needed?.provider === 'stripe') {
-          // The new booking waits for the customer's answer; a reload can still give it.
-          awaitAction(trip, needed);
-          setAttempt(pendingAttempt(trip));
-          payment.authenticate(needed);
-          return;
-        }
-        setFailure(caught);
-        const code = errorCode(caught) ?? '';
-        if (FINAL_CODES.has(code) || NEW_ATTEMPT_CODES.has(code)) endThisAttempt();
-      }
-    } finally {
-      sending.current = false;
-    }
+  /** Sends the exchange: every send is the same quote, passengers and idempotency key. */
+  const sendExchange: SendAttempt = async (current, paymentMethod) => {
+    const result = await exchange({
+      variables: {
+        input: {
+          bookingId,
+          quoteToken: current.quoteToken,
+          passengers,
+          idempotencyKey: current.idempotencyKey,
+          paymentMethod,
+        },
+      },
+    });
+    return result.data ? result.data.exchangeBooking.id : null;
   };
 
   const code = errorCode(failure);
@@ -160,13 +94,15 @@ export function useExchange(bookingId: string, choice: TripChoice, passengers: P
     /** The exchange is being sent (its card being read first). */
     busy: exchanging.loading || payment.readingCard,
     /** A card can be paid with: the sandbox's, Stripe's form ready, or the attempt's own card. */
-    canPay: payment.cardReady || Boolean(attempt?.paymentMethod),
-    exchange: () => void submit(),
+    canPay,
+    exchange: () => {
+      if (offer) void submit(offer.quoteToken, sendExchange);
+    },
     failure,
     code,
     /** Nothing final went wrong: the exchange can be sent. */
     sendable: Boolean(offer && costs.data) && !FINAL_CODES.has(code ?? ''),
     /** After a failed quote: a fresh price clears the failure. */
-    refreshPrice: () => void quote.refetch().then(() => setFailure(null)),
+    refreshPrice: () => void quote.refetch().then(clearFailure),
   };
 }

@@ -20,8 +20,8 @@ interface CardPaymentOutcome {
 }
 
 /**
- * Paying by card as the review page does, for a flow that pays with one press (the exchange of a
- * booking): the sandbox's test card chosen, or the card typed into Stripe's form read into a
+ * Paying by card, for a flow that pays with one press (booking a trip, exchanging a booking; see
+ * useCardAttempt): the sandbox's test card chosen, or the card typed into Stripe's form read into a
  * payment method; and, when the API answers PAYMENT_ACTION_REQUIRED, the customer's 3-D Secure
  * step (the sandbox's dialog, or Stripe's own page) after which the waiting booking is finished.
  */
@@ -97,3 +97,6 @@ export function useCardPayment(outcome: CardPaymentOutcome) {
     },
   };
 }
+
+/** The card paying and the customer's 3-D Secure step, as a flow's page shows them (PaymentSection). */
+export type CardPayment = ReturnType<typeof useCardPayment>;

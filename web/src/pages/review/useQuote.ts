@@ -1,9 +1,28 @@
 import { useQuery } from '@apollo/client/react';
+import { getFragmentData } from '../../__generated__/fragment-masking';
 import { graphql } from '../../__generated__/gql';
 import type { PassengerInput } from '../../__generated__/graphql';
 import { hasChanges, type TripChoice } from '../../trip';
 import { queryStatus } from '../query-status';
 import { SearchJourneysQuery } from '../search-journeys';
+
+/**
+ * What a fresh quote reads of each class's offer, the same for a journey and for a trip with
+ * changes: the total, the signed quote booking pays and when it expires, and the price card's
+ * breakdown.
+ */
+export const QuotedFareFragment = graphql(`
+  fragment QuotedFare on FareOffer {
+    seatClass
+    total {
+      amountMinor
+      currency
+    }
+    expiresAt
+    quoteToken
+    ...PriceCard
+  }
+`);
 
 /**
  * Trips from a departure on, with a fresh quote for the passengers: the review finds the chosen
@@ -23,14 +42,7 @@ const TripQuoteQuery = graphql(`
       departure
       ...TripItinerary
       fares(passengers: $passengers) {
-        seatClass
-        total {
-          amountMinor
-          currency
-        }
-        expiresAt
-        quoteToken
-        ...PriceCard
+        ...QuotedFare
       }
     }
   }
@@ -59,7 +71,8 @@ export function useQuote(choice: TripChoice, passengers: PassengerInput[], skip:
         (j) => j.runId === choice.runId && j.fromStop === choice.fromStop && j.toStop === choice.toStop,
       );
   const trip = isTrip ? trips.data?.searchTrips.find((t) => t.id === choice.tripId) : undefined;
-  const offer = (trip?.fares ?? journey?.fares)?.find((f) => f.seatClass === choice.seatClass);
+  const fares = getFragmentData(QuotedFareFragment, trip?.fares ?? journey?.fares);
+  const offer = fares?.find((f) => f.seatClass === choice.seatClass);
   const active = isTrip ? trips : direct;
   return {
     journey,
