@@ -72,3 +72,35 @@ export async function standardQuotes(
   if (quotes.length === 0) throw new Error('no STANDARD quote found on any of the lines');
   return quotes;
 }
+
+/** Origin and destination pairs of the demo network that no line serves: every trip changes trains. */
+export const DEMO_CHANGE_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['RTD', 'UTR'],
+  ['UTR', 'RTD'],
+];
+
+/** Single-adult STANDARD quotes from `Trip.fares` for up to `perPair` trips with a change of each pair on `date`. */
+export async function tripQuotes(
+  gatewayUrl: string,
+  authorization: string,
+  date = tomorrow(),
+  perPair = 30,
+): Promise<string[]> {
+  const tokens: string[] = [];
+  for (const [from, to] of DEMO_CHANGE_PAIRS) {
+    const found = await graphql<{
+      searchTrips: Array<{ changes: number; fares: Array<{ seatClass: string; quoteToken: string }> }>;
+    }>(
+      gatewayUrl,
+      'query($from: String!, $to: String!, $date: Date!, $first: Int!) { searchTrips(from: $from, to: $to, date: $date, first: $first) { changes fares(passengers: [{ type: ADULT }]) { seatClass quoteToken } } }',
+      { from, to, date, first: perPair },
+      { authorization },
+    );
+    for (const trip of found.data?.searchTrips ?? []) {
+      const offer = trip.fares.find((f) => f.seatClass === 'STANDARD');
+      if (trip.changes > 0 && offer) tokens.push(offer.quoteToken);
+    }
+  }
+  if (tokens.length === 0) throw new Error('no STANDARD quote for a trip with a change on the demo network');
+  return tokens;
+}

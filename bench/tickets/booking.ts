@@ -1,5 +1,6 @@
 // Bookings per second, layer by layer, in one run on this machine:
 //   1. `bookJourney` end to end through the gateway (the whole system as `npm start` runs it),
+//   1b. the same for trips with a change of train (two legs held, sold and confirmed per booking),
 //   2. the same mutation sent to tickets directly (no gateway),
 //   3. `holdSeats` sent to inventory directly with tickets' service token (no tickets),
 //   4. holds (each followed by the release of an older one) on the inventory engine inside this process (in-process engine, and the
@@ -31,6 +32,7 @@ import {
   signUpTraveller,
   standardQuotes,
   TEST_PAYMENT_METHOD,
+  tripQuotes,
   type Quoted,
 } from '../lib/journeys.js';
 import { pgbenchTps } from '../lib/pgbench.js';
@@ -222,23 +224,26 @@ try {
       `load average ${await loadAverage()}; node ${process.version}, ${os.cpus().length} cores`,
   );
 
+  const trips = await tripQuotes(gatewayUrl, authorization);
   const quoteFor = (i: number): Quoted => quotes[i % quotes.length]!;
-  const booking = (url: string) => async (i: number) => {
-    const answer = await graphql<{ bookJourney: { status: string } | null }>(
-      url,
-      BOOK_JOURNEY,
-      {
-        input: {
-          quoteToken: quoteFor(i).token,
-          passengers: [{ type: 'ADULT', name: 'Ada Lovelace' }],
-          idempotencyKey: `bench-${url.length}-${i}-${randomBytes(4).toString('hex')}`,
-          paymentMethod: TEST_PAYMENT_METHOD,
+  const booking =
+    (url: string, tokenFor: (i: number) => string = (i) => quoteFor(i).token) =>
+    async (i: number) => {
+      const answer = await graphql<{ bookJourney: { status: string } | null }>(
+        url,
+        BOOK_JOURNEY,
+        {
+          input: {
+            quoteToken: tokenFor(i),
+            passengers: [{ type: 'ADULT', name: 'Ada Lovelace' }],
+            idempotencyKey: `bench-${url.length}-${i}-${randomBytes(4).toString('hex')}`,
+            paymentMethod: TEST_PAYMENT_METHOD,
+          },
         },
-      },
-      { authorization },
-    );
-    return answer.data?.bookJourney?.status === 'CONFIRMED' ? 'ok' : failureOf(answer);
-  };
+        { authorization },
+      );
+      return answer.data?.bookJourney?.status === 'CONFIRMED' ? 'ok' : failureOf(answer);
+    };
 
   // Warm-up: JIT, JWKS caches, layouts of every run in inventory.
   await Promise.all(Array.from({ length: quotes.length }, (_, i) => booking(gatewayUrl)(i)));
@@ -253,6 +258,11 @@ try {
 
   const results: PhaseResult[] = [];
   results.push(await phase('gateway -> tickets -> inventory (bookJourney)', pids, booking(gatewayUrl)));
+  const tripPhase = await phase(
+    'gateway -> tickets -> inventory, trips with a change (bookJourney)',
+    pids,
+    booking(gatewayUrl, (i) => trips[i % trips.length]!),
+  );
   results.push(await phase('tickets directly (bookJourney)', pids, booking(ticketsUrl)));
 
   // inventory directly: holdSeats with tickets' own service token, on the same journeys.
@@ -335,10 +345,19 @@ try {
   print('');
   print('| phase | CPU % of one core per process | CPU ms per ok answer per process |');
   print('| --- | --- | --- |');
-  for (const r of results.slice(0, 3)) {
+  for (const r of [results[0]!, tripPhase, ...results.slice(1, 3)]) {
     const perAnswer = r.cpu.map(([name, share]) => `${name} ${((share * 10) / r.rate).toFixed(1)}`).join(', ');
     print(`| ${r.name} | ${cpuList(r.cpu)} | ${perAnswer} |`);
   }
+  print('');
+  // The system's processes only: the bench's own share is the load it generates.
+  const cpuPerBooking = (r: PhaseResult) =>
+    r.cpu.filter(([name]) => name !== 'bench').reduce((sum, [, share]) => sum + (share * 10) / r.rate, 0);
+  print(
+    `trips with a change: ${tripPhase.rate.toFixed(1)}/s = ${(tripPhase.rate / e2e.rate).toFixed(2)} × direct journeys' ` +
+      `${e2e.rate.toFixed(1)}/s; CPU per booking, the system's processes, ${cpuPerBooking(tripPhase).toFixed(1)} ms vs ` +
+      `${cpuPerBooking(e2e).toFixed(1)} ms (${(cpuPerBooking(tripPhase) / cpuPerBooking(e2e)).toFixed(2)} ×)`,
+  );
   if (tpcb !== undefined) {
     print('');
     print(

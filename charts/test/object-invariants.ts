@@ -68,13 +68,15 @@ export function podReferences(objects: readonly KubeObject[]): Reference[] {
 
 /**
  * Every Secret and ConfigMap a pod reads is rendered (with the key it reads), or is the
- * documented existing secret (a documented key), or is the Secret CloudNativePG generates for
- * a rendered Cluster.
+ * documented existing secret (a documented key), or another Secret the values name with the key
+ * they name (e.g. trains.realtime.tripUpdates), or is the Secret CloudNativePG generates for a
+ * rendered Cluster.
  */
 export function referencesResolve(
   objects: readonly KubeObject[],
   existingSecret: string,
   documentedSecretKeys: ReadonlySet<string>,
+  otherSecrets: Readonly<Record<string, readonly string[]>> = {},
 ): string[] {
   const clusters = ofKind(objects, 'Cluster').filter((o) => o.apiVersion.startsWith('postgresql.cnpg.io/'));
   return podReferences(objects).flatMap((ref) => {
@@ -84,6 +86,8 @@ export function referencesResolve(
       const keys = new Set([...Object.keys(map(rendered['data'])), ...Object.keys(map(rendered['stringData']))]);
       return ref.key && !keys.has(ref.key) ? [`${what}: the rendered ${ref.kind} has no such key`] : [];
     }
+    // May be secrets.existingSecret too: the key the values name is then in it.
+    if (ref.kind === 'Secret' && ref.key && otherSecrets[ref.name]?.includes(ref.key)) return [];
     if (ref.kind === 'Secret' && existingSecret && ref.name === existingSecret) {
       return ref.key && !documentedSecretKeys.has(ref.key)
         ? [`${what}: not a documented key of secrets.existingSecret`]
@@ -92,7 +96,7 @@ export function referencesResolve(
     if (ref.kind === 'Secret' && clusters.some((cluster) => ref.name === `${cluster.metadata.name}-app`)) {
       return ref.key && !cnpgAppSecretKeys.includes(ref.key) ? [`${what}: CloudNativePG writes no such key`] : [];
     }
-    return [`${what}: neither rendered nor the documented existing secret`];
+    return [`${what}: neither rendered nor the documented existing secret (nor a Secret and key the values name)`];
   });
 }
 

@@ -38,13 +38,27 @@ interface Variant {
   args: string[];
   /** secrets.existingSecret of the merged values: the one Secret pods may read without the chart rendering it. */
   existingSecret: string;
+  /** Other Secrets the values name, with the key they name: pods may read those too. */
+  otherSecrets: Record<string, string[]>;
 }
 
-function variant(name: string, file: string, extra: string[] = []): Variant {
+function variant(
+  name: string,
+  file: string,
+  extra: string[] = [],
+  otherSecrets: Record<string, string[]> = {},
+): Variant {
   const values = mergeValues(defaults, readYaml<Values>(valuesFile(file)));
   const existingSecret = String((values['secrets'] as Values)['existingSecret'] ?? '');
-  return { name, args: ['-f', valuesFile(file), ...extra], existingSecret };
+  return { name, args: ['-f', valuesFile(file), ...extra], existingSecret, otherSecrets };
 }
+
+// The operator's GTFS-Realtime TripUpdates: the feed's URL in a Secret of its own, polled every
+// 15 s, and pushes routed to trains.
+const realtimeSecret = 'railgraph-gtfs-rt';
+const realtimeSecretKey = String(
+  (((defaults['trains'] as Values)['realtime'] as Values)['tripUpdates'] as Values)['secretKey'],
+);
 
 const variants: Variant[] = [
   variant('values-dev.yaml', 'values-dev.yaml'),
@@ -63,6 +77,15 @@ const variants: Variant[] = [
     '--set-json',
     'ingress.consumers=[{"username":"partner-acme","credentials":["partner-acme-key"],"perMinute":3000}]',
   ]),
+  variant(
+    'values-production.yaml with GTFS-Realtime polled and pushed',
+    'values-production.yaml',
+    [
+      '--set',
+      `trains.realtime.tripUpdates.existingSecret=${realtimeSecret},trains.realtime.pollMs=15000,trains.realtime.push.enabled=true`,
+    ],
+    { [realtimeSecret]: [realtimeSecretKey] },
+  ),
 ];
 
 /** The keys values.yaml documents for secrets.existingSecret (its comment above the key). */
@@ -109,7 +132,7 @@ describe.skipIf(!helm)('the chart rendered by Helm', () => {
     it('has Services that select pods, and resolvable Secrets and ConfigMaps', () => {
       const objects = objectsOf(v);
       expect(servicesSelectPods(objects)).toEqual([]);
-      expect(referencesResolve(objects, v.existingSecret, documentedSecretKeys)).toEqual([]);
+      expect(referencesResolve(objects, v.existingSecret, documentedSecretKeys, v.otherSecrets)).toEqual([]);
       expect(referencesBetweenObjects(objects)).toEqual([]);
     });
 
@@ -186,38 +209,39 @@ describe.skipIf(!helm)('the chart rendered by Helm', () => {
     for (const database of databases) expect(script).toContain(`CREATE DATABASE ${database} OWNER railgraph;`);
   });
 
+  const productionArgs = ['-f', valuesFile('values-production.yaml')];
+  const failure = (args: string[]) => {
+    try {
+      renderChart(helm!, args);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error(`helm template ${args.join(' ')} rendered`);
+  };
+
+  const configOf = (objects: KubeObject[], component: string) =>
+    map(named(objects, 'ConfigMap', `railgraph-${component}`)!['data']);
+  const podOf = (objects: KubeObject[], component: string) =>
+    map(map(map(named(objects, 'Deployment', `railgraph-${component}`)!['spec'])['template'])['spec']);
+  const containerOf = (objects: KubeObject[], component: string) =>
+    map(list(podOf(objects, component)['containers'])[0]);
+  /** The container's env entries from Secrets, as NAME -> secret/key. */
+  const secretEnvOf = (objects: KubeObject[], component: string) =>
+    Object.fromEntries(
+      list(containerOf(objects, component)['env'])
+        .map(map)
+        .filter((env) => map(env['valueFrom'])['secretKeyRef'])
+        .map((env) => {
+          const ref = map(map(env['valueFrom'])['secretKeyRef']);
+          return [String(env['name']), `${String(ref['name'])}/${String(ref['key'])}`];
+        }),
+    );
+
   describe('the sale: payments, booking emails and the web app', () => {
     const objectsNamed = (name: string) => objectsOf(variants.find((v) => v.name === name)!);
     const dev = () => objectsNamed('values-dev.yaml');
     const production = () => objectsNamed('values-production.yaml with a partner consumer');
     const stripe = () => objectsNamed('values-production.yaml with Stripe and a partner consumer');
-    const productionArgs = ['-f', valuesFile('values-production.yaml')];
-    const failure = (args: string[]) => {
-      try {
-        renderChart(helm!, args);
-      } catch (error) {
-        return (error as Error).message;
-      }
-      throw new Error(`helm template ${args.join(' ')} rendered`);
-    };
-
-    const configOf = (objects: KubeObject[], component: string) =>
-      map(named(objects, 'ConfigMap', `railgraph-${component}`)!['data']);
-    const podOf = (objects: KubeObject[], component: string) =>
-      map(map(map(named(objects, 'Deployment', `railgraph-${component}`)!['spec'])['template'])['spec']);
-    const containerOf = (objects: KubeObject[], component: string) =>
-      map(list(podOf(objects, component)['containers'])[0]);
-    /** The container's env entries from Secrets, as NAME -> secret/key. */
-    const secretEnvOf = (objects: KubeObject[], component: string) =>
-      Object.fromEntries(
-        list(containerOf(objects, component)['env'])
-          .map(map)
-          .filter((env) => map(env['valueFrom'])['secretKeyRef'])
-          .map((env) => {
-            const ref = map(map(env['valueFrom'])['secretKeyRef']);
-            return [String(env['name']), `${String(ref['name'])}/${String(ref['key'])}`];
-          }),
-      );
     const webhookIngress = (objects: KubeObject[]) => named(objects, 'Ingress', 'railgraph-stripe-webhook');
     const nginxConfig = (objects: KubeObject[]) =>
       Object.values(stringMap(named(objects, 'ConfigMap', 'railgraph-web-nginx')!['data'])).join('\n');
@@ -421,6 +445,183 @@ describe.skipIf(!helm)('the chart rendered by Helm', () => {
       expect(byName('RailgraphPaymentWebhooksFailing')?.['expr']).toContain(
         'tickets_payment_webhooks_total{outcome="failed"}',
       );
+    });
+  });
+
+  describe("trains' GTFS-Realtime cancellations", () => {
+    const objectsNamed = (name: string) => objectsOf(variants.find((v) => v.name === name)!);
+    const dev = () => objectsNamed('values-dev.yaml');
+    const production = () => objectsNamed('values-production.yaml');
+    const realtimeVariant = () =>
+      variants.find((v) => v.name === 'values-production.yaml with GTFS-Realtime polled and pushed')!;
+    const realtime = () => objectsOf(realtimeVariant());
+    const components = ['gateway', 'users', 'trains', 'inventory', 'prices', 'tickets'];
+    const realtimeEnv = (objects: KubeObject[], component: string) => [
+      ...Object.keys(configOf(objects, component)).filter((name) => name.startsWith('GTFS_RT_')),
+      ...list(containerOf(objects, component)['env'])
+        .map((env) => String(map(env)['name']))
+        .filter((name) => name.startsWith('GTFS_RT_')),
+    ];
+    const pushIngress = (objects: KubeObject[]) => named(objects, 'Ingress', 'railgraph-trip-updates');
+    const pushSizePlugin = (objects: KubeObject[]) =>
+      named(objects, 'KongPlugin', 'railgraph-trip-updates-request-size');
+    const kong = { 'kubernetes.io/metadata.name': 'kong' };
+    /** The rules of trains' NetworkPolicy that admit the Kong proxy's namespace. */
+    const trainsRulesFromKong = (objects: KubeObject[]) =>
+      list(map(named(objects, 'NetworkPolicy', 'railgraph-trains')!['spec'])['ingress'])
+        .map(map)
+        .filter((rule) =>
+          list(rule['from']).some((peer) =>
+            JSON.stringify(map(peer)['namespaceSelector'])?.includes(JSON.stringify(kong)),
+          ),
+        );
+
+    it('is off by default: no feed, no poll interval, no push route, and Kong cannot reach trains', () => {
+      for (const objects of [dev(), production()]) {
+        for (const component of components) expect(realtimeEnv(objects, component), component).toEqual([]);
+        expect(pushIngress(objects)).toBeUndefined();
+        expect(pushSizePlugin(objects)).toBeUndefined();
+        expect(trainsRulesFromKong(objects)).toEqual([]);
+      }
+    });
+
+    it('reads the feed URL from the named Secret and sets the poll interval, for trains alone', () => {
+      const objects = realtime();
+      expect(secretEnvOf(objects, 'trains')).toMatchObject({
+        GTFS_RT_TRIP_UPDATES_URL: `${realtimeSecret}/${realtimeSecretKey}`,
+      });
+      expect(configOf(objects, 'trains')['GTFS_RT_POLL_MS']).toBe('15000');
+      // Never a plain value: the URL is in no ConfigMap and no env value.
+      const plain = list(containerOf(objects, 'trains')['env'])
+        .map(map)
+        .filter((env) => env['name'] === 'GTFS_RT_TRIP_UPDATES_URL' && env['value'] !== undefined);
+      expect(plain).toEqual([]);
+      expect(configOf(objects, 'trains')).not.toHaveProperty('GTFS_RT_TRIP_UPDATES_URL');
+      for (const component of components.filter((c) => c !== 'trains')) {
+        expect(realtimeEnv(objects, component), component).toEqual([]);
+      }
+    });
+
+    it("without pollMs leaves the interval to trains' default, and follows the key the values name", () => {
+      const objects = renderChart(helm!, [
+        ...productionArgs,
+        '--set',
+        `trains.realtime.tripUpdates.existingSecret=operator-feed,trains.realtime.tripUpdates.secretKey=url`,
+      ]);
+      expect(secretEnvOf(objects, 'trains')['GTFS_RT_TRIP_UPDATES_URL']).toBe('operator-feed/url');
+      expect(configOf(objects, 'trains')).not.toHaveProperty('GTFS_RT_POLL_MS');
+      // Polling alone opens nothing to the outside.
+      expect(pushIngress(objects)).toBeUndefined();
+      expect(trainsRulesFromKong(objects)).toEqual([]);
+    });
+
+    it("lets trains reach the feed: no NetworkPolicy restricts trains' egress", () => {
+      const objects = realtime();
+      const trainsLabels = map(
+        map(map(named(objects, 'Deployment', 'railgraph-trains')!['spec'])['template'])['metadata'],
+      )['labels'] as Record<string, string>;
+      const restrictingEgress = ofKindIn(objects, 'NetworkPolicy').filter((policy) => {
+        const spec = map(policy['spec']);
+        const selected = Object.entries(stringMap(map(spec['podSelector'])['matchLabels'])).every(
+          ([key, value]) => trainsLabels[key] === value,
+        );
+        const types = list(spec['policyTypes']);
+        return selected && (types.includes('Egress') || (types.length === 0 && spec['egress'] !== undefined));
+      });
+      expect(restrictingEgress.map((policy) => policy.metadata.name)).toEqual([]);
+    });
+
+    it('with push routes POST /realtime/trip-updates on the API host to trains, without key-auth or CORS', () => {
+      const objects = realtime();
+      const ingress = pushIngress(objects)!;
+      expect(ingress).toBeDefined();
+      const annotations = ingress.metadata.annotations!;
+      expect(annotations['konghq.com/methods']).toBe('POST');
+      expect(annotations['konghq.com/protocols']).toBe('https');
+      expect(annotations['konghq.com/plugins']!.split(',')).toEqual([
+        'railgraph-correlation-id',
+        'railgraph-trip-updates-request-size',
+        'railgraph-rate-limiting',
+      ]);
+      expect(map(ingress['spec'])['rules']).toEqual([
+        {
+          host: 'api.railgraph.example',
+          http: {
+            paths: [
+              {
+                path: '/realtime/trip-updates',
+                pathType: 'Exact',
+                backend: { service: { name: 'railgraph-trains', port: { name: 'http' } } },
+              },
+            ],
+          },
+        },
+      ]);
+      expect(map(ingress['spec'])['tls']).toEqual([{ hosts: ['api.railgraph.example'], secretName: 'railgraph-tls' }]);
+      // A whole feed is larger than the GraphQL routes' limit, up to what trains accepts (16 MB).
+      expect(map(pushSizePlugin(objects)!['config'])).toEqual({
+        allowed_payload_size: 16384,
+        size_unit: 'kilobytes',
+        require_content_length: false,
+      });
+      expect(map(named(objects, 'KongPlugin', 'railgraph-request-size')!['config'])['allowed_payload_size']).toBe(1024);
+    });
+
+    it("with push lets the Kong proxy reach trains' http port, and only then", () => {
+      expect(trainsRulesFromKong(realtime())).toEqual([
+        {
+          from: [{ namespaceSelector: { matchLabels: kong }, podSelector: {} }],
+          ports: [{ port: 'http', protocol: 'TCP' }],
+        },
+      ]);
+      expect(trainsRulesFromKong(production())).toEqual([]);
+      // The callers inside the release keep their rule.
+      const callers = list(map(named(realtime(), 'NetworkPolicy', 'railgraph-trains')!['spec'])['ingress'])
+        .map(map)
+        .flatMap((rule) => list(rule['from']).map((peer) => map(map(peer)['podSelector'])['matchExpressions']))
+        .filter(Boolean);
+      expect(JSON.stringify(callers)).toContain('["gateway","inventory","tickets"]');
+    });
+
+    it('tells the operator where to push and which Secret trains reads, in NOTES', () => {
+      const notes = runHelm(helm!, ['install', 'railgraph', chartDir, '--dry-run=client', ...realtimeVariant().args]);
+      expect(notes).toContain('https://api.railgraph.example/realtime/trip-updates');
+      expect(notes).toContain(`${realtimeSecretKey} key of the Secret ${realtimeSecret}`);
+    });
+
+    it.each<[string, string[], string]>([
+      [
+        'a poll interval without the feed',
+        ['--set', 'trains.realtime.pollMs=15000'],
+        'trains.realtime.pollMs is read only with trains.realtime.tripUpdates.existingSecret',
+      ],
+      [
+        'push without an ingress',
+        ['--set', 'trains.realtime.push.enabled=true,ingress.enabled=false'],
+        'trains.realtime.push.enabled needs ingress.enabled',
+      ],
+      [
+        'a poll interval under a second',
+        ['--set', 'trains.realtime.tripUpdates.existingSecret=operator-feed,trains.realtime.pollMs=500'],
+        'pollMs',
+      ],
+      [
+        'the feed URL as a plain value',
+        ['--set', 'trains.realtime.tripUpdates.url=https://feed.example/trip-updates?key=secret'],
+        'url',
+      ],
+      [
+        'a Secret name Kubernetes refuses',
+        ['--set', 'trains.realtime.tripUpdates.existingSecret=Operator_Feed'],
+        'existingSecret',
+      ],
+      [
+        'a push size limit above what trains accepts',
+        ['--set', 'trains.realtime.push.enabled=true,trains.realtime.push.requestSizeLimitKilobytes=65536'],
+        'requestSizeLimitKilobytes',
+      ],
+    ])('refuses %s', (_, args, message) => {
+      expect(failure([...productionArgs, ...args])).toContain(message);
     });
   });
 });

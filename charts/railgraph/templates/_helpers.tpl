@@ -61,7 +61,8 @@ JWKS or a service token from users; inventory asks trains for run layouts and ti
 hold owners; tickets holds seats in inventory, fetches prices' quote-signing JWKS, and asks
 users for travellers' addresses and trains for stations and trains (booking emails). The
 gateway keeps its rate limits' counts in Redis, users its throttles' counts. Kong reaches
-tickets only for Stripe's webhook, and only when Stripe takes the payments.
+tickets only for Stripe's webhook, and only when Stripe takes the payments; trains only for
+the operator's pushed TripUpdates, and only when trains.realtime.push is enabled.
 */}}
 {{- define "railgraph.components" -}}
 gateway:
@@ -87,7 +88,7 @@ trains:
   redis: false
   uid: 65532
   callers: [gateway, inventory, tickets]
-  fromIngress: false
+  fromIngress: {{ include "railgraph.tripUpdatesPushRouted" . | eq "true" }}
 inventory:
   port: 4003
   metrics: true
@@ -125,6 +126,11 @@ web:
 {{/* "true" when Stripe takes the payments and the ingress carries its webhook to tickets. */}}
 {{- define "railgraph.stripeWebhookRouted" -}}
 {{- if and .Values.ingress.enabled (eq .Values.tickets.payments.provider "stripe") }}true{{- end }}
+{{- end }}
+
+{{/* "true" when the ingress carries the operator's pushed GTFS-Realtime TripUpdates to trains. */}}
+{{- define "railgraph.tripUpdatesPushRouted" -}}
+{{- if and .Values.ingress.enabled .Values.trains.realtime.push.enabled }}true{{- end }}
 {{- end }}
 
 {{/* Where tickets writes booking emails as .eml files when there is no SMTP server (an emptyDir). */}}
@@ -319,6 +325,13 @@ referenced by the URL, or from the existing secret.
 {{- if and .Values.tickets.mail.smtp (not .Values.secrets.existingSecret) }}
 {{- $problems = append $problems "tickets.mail.smtp needs secrets.existingSecret with an smtp-url key (the chart cannot generate an SMTP server's URL)" }}
 {{- end }}
+{{- $realtime := .Values.trains.realtime }}
+{{- if and (not (kindIs "invalid" $realtime.pollMs)) (not $realtime.tripUpdates.existingSecret) }}
+{{- $problems = append $problems "trains.realtime.pollMs is read only with trains.realtime.tripUpdates.existingSecret (nothing is polled without the feed's URL)" }}
+{{- end }}
+{{- if and $realtime.push.enabled (not .Values.ingress.enabled) }}
+{{- $problems = append $problems "trains.realtime.push.enabled needs ingress.enabled: the push route is a Kong Ingress (without it, route POST /realtime/trip-updates to trains yourself)" }}
+{{- end }}
 {{- if and .Values.ingress.enabled .Values.web.enabled (eq .Values.ingress.hosts.api .Values.ingress.hosts.web) }}
 {{- $problems = append $problems "ingress.hosts.api and ingress.hosts.web must differ (both route /)" }}
 {{- end }}
@@ -351,6 +364,20 @@ but the request id, the size limit and the per-IP rate limit every route has.
 {{- define "railgraph.kongWebhookPlugins" -}}
 {{- $fullname := include "railgraph.fullname" . }}
 {{- $plugins := list (printf "%s-correlation-id" $fullname) (printf "%s-request-size" $fullname) }}
+{{- if .Values.ingress.rateLimiting.enabled }}
+{{- $plugins = append $plugins (printf "%s-rate-limiting" $fullname) }}
+{{- end }}
+{{- join "," $plugins }}
+{{- end }}
+
+{{/*
+The KongPlugins of the operator's TripUpdates push route: as Stripe's webhook (no CORS, no
+key-auth: trains checks the operator's bearer token), but a request-size limit of its own, since
+a whole network's feed is larger than any GraphQL request.
+*/}}
+{{- define "railgraph.kongTripUpdatesPlugins" -}}
+{{- $fullname := include "railgraph.fullname" . }}
+{{- $plugins := list (printf "%s-correlation-id" $fullname) (printf "%s-trip-updates-request-size" $fullname) }}
 {{- if .Values.ingress.rateLimiting.enabled }}
 {{- $plugins = append $plugins (printf "%s-rate-limiting" $fullname) }}
 {{- end }}
