@@ -35,8 +35,12 @@ export const BOOK_JOURNEY =
 export const failureOf = (answer: GraphQLResponse<unknown>): string =>
   answer.errors?.[0]?.extensions?.code ?? `HTTP ${answer.status}`;
 
+/** The date `days` days from now (UTC). */
+export const dayAfter = (days: number): string =>
+  new Date(Date.now() + days * 24 * 3600_000).toISOString().slice(0, 10);
+
 /** Tomorrow's date (UTC), a day every line of the demo network runs. */
-export const tomorrow = (): string => new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
+export const tomorrow = (): string => dayAfter(1);
 
 /** Signs a traveller up; returns the `authorization` header value for them. */
 export async function signUpTraveller(gatewayUrl: string, email: string): Promise<string> {

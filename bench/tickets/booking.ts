@@ -30,6 +30,7 @@ import {
   BOOK_JOURNEY,
   failureOf,
   signUpTraveller,
+  dayAfter,
   standardQuotes,
   TEST_PAYMENT_METHOD,
   tripQuotes,
@@ -134,12 +135,17 @@ const cpuList = (cpu: PhaseResult['cpu']): string =>
   cpu.map(([name, share]) => `${name} ${share.toFixed(0)}`).join(', ');
 
 /** Closed loop: `concurrency` workers call `task` until `seconds` pass; `task` answers 'ok' or why not. */
-async function phase(name: string, pids: Pids, task: (i: number) => Promise<string>): Promise<PhaseResult> {
+async function phase(
+  name: string,
+  pids: Pids,
+  task: (i: number) => Promise<string>,
+  duration = seconds,
+): Promise<PhaseResult> {
   const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
   const before = await cpuSnapshot(pids);
   const started = performance.now();
-  const deadline = started + seconds * 1000;
+  const deadline = started + duration * 1000;
   let n = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -224,7 +230,13 @@ try {
       `load average ${await loadAverage()}; node ${process.version}, ${os.cpus().length} cores`,
   );
 
-  const trips = await tripQuotes(gatewayUrl, authorization);
+  // The rounds comparing trips with direct journeys book on days of their own, so neither
+  // sells out after the phases before them.
+  const roundDays = [2, 3, 4].map(dayAfter);
+  const roundJourneys = (
+    await Promise.all(roundDays.slice(0, 2).map((day) => standardQuotes(gatewayUrl, authorization, day)))
+  ).flat();
+  const trips = (await Promise.all(roundDays.map((day) => tripQuotes(gatewayUrl, authorization, day)))).flat();
   const quoteFor = (i: number): Quoted => quotes[i % quotes.length]!;
   const booking =
     (url: string, tokenFor: (i: number) => string = (i) => quoteFor(i).token) =>
@@ -245,8 +257,12 @@ try {
       return answer.data?.bookJourney?.status === 'CONFIRMED' ? 'ok' : failureOf(answer);
     };
 
-  // Warm-up: JIT, JWKS caches, layouts of every run in inventory.
+  // Warm-up: JIT, JWKS caches, layouts of every run in inventory (the rounds' runs too).
   await Promise.all(Array.from({ length: quotes.length }, (_, i) => booking(gatewayUrl)(i)));
+  const roundJourney = (i: number) => roundJourneys[i % roundJourneys.length]!.token;
+  const roundTrip = (i: number) => trips[i % trips.length]!;
+  await Promise.all(Array.from({ length: roundJourneys.length }, (_, i) => booking(gatewayUrl, roundJourney)(i)));
+  await Promise.all(Array.from({ length: trips.length }, (_, i) => booking(gatewayUrl, roundTrip)(i)));
   // Listed after the warm-up, once the services' pools have opened their PostgreSQL connections.
   const pids: Pids = { bench: [process.pid] };
   for (const { name, pid } of await processesOf(dataDir)) pids[name] = [...(pids[name] ?? []), pid];
@@ -258,11 +274,6 @@ try {
 
   const results: PhaseResult[] = [];
   results.push(await phase('gateway -> tickets -> inventory (bookJourney)', pids, booking(gatewayUrl)));
-  const tripPhase = await phase(
-    'gateway -> tickets -> inventory, trips with a change (bookJourney)',
-    pids,
-    booking(gatewayUrl, (i) => trips[i % trips.length]!),
-  );
   results.push(await phase('tickets directly (bookJourney)', pids, booking(ticketsUrl)));
 
   // inventory directly: holdSeats with tickets' own service token, on the same journeys.
@@ -332,6 +343,23 @@ try {
     await engine.close();
   }
 
+  // Trips with a change beside direct journeys, end to end, alternating in three rounds (the
+  // machine drifts within minutes): the median of the per-round ratios.
+  const roundSeconds = Math.max(5, Math.round(seconds / 3));
+  const rounds: Array<{ direct: PhaseResult; trip: PhaseResult }> = [];
+  for (let round = 1; round <= 3; round += 1) {
+    const direct = () =>
+      phase(`round ${round}: direct journeys`, pids, booking(gatewayUrl, roundJourney), roundSeconds);
+    const trip = () => phase(`round ${round}: trips with a change`, pids, booking(gatewayUrl, roundTrip), roundSeconds);
+    if (round % 2 === 1) {
+      const d = await direct();
+      rounds.push({ direct: d, trip: await trip() });
+    } else {
+      const t = await trip();
+      rounds.push({ direct: await direct(), trip: t });
+    }
+  }
+
   const e2e = results[0]!;
   print('');
   print(`load average at the end ${await loadAverage()}`);
@@ -345,7 +373,7 @@ try {
   print('');
   print('| phase | CPU % of one core per process | CPU ms per ok answer per process |');
   print('| --- | --- | --- |');
-  for (const r of [results[0]!, tripPhase, ...results.slice(1, 3)]) {
+  for (const r of results.slice(0, 3)) {
     const perAnswer = r.cpu.map(([name, share]) => `${name} ${((share * 10) / r.rate).toFixed(1)}`).join(', ');
     print(`| ${r.name} | ${cpuList(r.cpu)} | ${perAnswer} |`);
   }
@@ -353,10 +381,19 @@ try {
   // The system's processes only: the bench's own share is the load it generates.
   const cpuPerBooking = (r: PhaseResult) =>
     r.cpu.filter(([name]) => name !== 'bench').reduce((sum, [, share]) => sum + (share * 10) / r.rate, 0);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  print('| round | direct ok/s | trip ok/s | trip ÷ direct | CPU ms per booking, direct | trip | trip ÷ direct |');
+  print('| --- | --- | --- | --- | --- | --- | --- |');
+  rounds.forEach(({ direct, trip }, i) =>
+    print(
+      `| ${i + 1} | ${direct.rate.toFixed(1)} | ${trip.rate.toFixed(1)} | ${(trip.rate / direct.rate).toFixed(2)} | ` +
+        `${cpuPerBooking(direct).toFixed(1)} | ${cpuPerBooking(trip).toFixed(1)} | ${(cpuPerBooking(trip) / cpuPerBooking(direct)).toFixed(2)} |`,
+    ),
+  );
   print(
-    `trips with a change: ${tripPhase.rate.toFixed(1)}/s = ${(tripPhase.rate / e2e.rate).toFixed(2)} × direct journeys' ` +
-      `${e2e.rate.toFixed(1)}/s; CPU per booking, the system's processes, ${cpuPerBooking(tripPhase).toFixed(1)} ms vs ` +
-      `${cpuPerBooking(e2e).toFixed(1)} ms (${(cpuPerBooking(tripPhase) / cpuPerBooking(e2e)).toFixed(2)} ×)`,
+    `trips with a change (two legs) ÷ direct journeys, median of ${rounds.length} rounds: ` +
+      `${median(rounds.map((r) => r.trip.rate / r.direct.rate)).toFixed(2)} × the bookings/s, ` +
+      `${median(rounds.map((r) => cpuPerBooking(r.trip) / cpuPerBooking(r.direct))).toFixed(2)} × the CPU per booking`,
   );
   if (tpcb !== undefined) {
     print('');
