@@ -224,7 +224,7 @@ await describeEachDatabase('exchanging a booking', (target) => {
     if (!cancelled) expect(outcomes[6]).toBe('NOT_CANCELLABLE');
 
     // One refund of the old booking; the new run holds at most the winner's seats; every
-    // loser's new booking FAILED with its hold released and its card voided.
+    // loser's new booking that got that far FAILED with its hold released and its card voided.
     expect(await database.prisma.refund.count({ where: { bookingId: booking.id } })).toBe(1);
     expect(inventory.freeOn(NEW_RUN)).toBe(20 - 2 * exchangedTo.length);
     expect(inventory.freeOn(OLD_RUN)).toBe(10);
@@ -232,7 +232,8 @@ await describeEachDatabase('exchanging a booking', (target) => {
       where: { exchangedFromId: booking.id, status: { not: 'CONFIRMED' } },
       include: { payment: true },
     });
-    expect(losers).toHaveLength(6 - exchangedTo.length);
+    // A loser refused before its key was claimed (the old booking already gone) wrote nothing.
+    expect(losers.length).toBeLessThanOrEqual(6 - exchangedTo.length);
     for (const loser of losers) {
       expect(loser).toMatchObject({ status: 'FAILED', failureCode: 'NOT_EXCHANGEABLE' });
       expect(inventory.holds.get(loser.id)?.state).toBe('RELEASED');

@@ -84,6 +84,16 @@ export interface DisruptionFacts {
 export type MailContent =
   | { kind: 'confirmation'; booking: BookingFacts; tickets: TicketLine[]; receipt: Receipt }
   | { kind: 'disruption'; booking: BookingFacts; disruption: DisruptionFacts }
+  | {
+      kind: 'exchange';
+      booking: BookingFacts;
+      /** The booking that replaced this one (its confirmation is an email of its own). */
+      exchangedTo: string;
+      /** What came back for the old tickets, and the fee kept. */
+      refund: Money;
+      fee: Money;
+      toCard: boolean;
+    }
   | { kind: 'cancellation'; booking: BookingFacts; cancelled: TicketLine[]; refund: RefundFacts }
   | {
       kind: 'tickets-cancelled';
@@ -104,9 +114,9 @@ export interface ReportedElsewhere {
 export function skipReasonOf(event: Pick<BookingEvent, 'kind' | 'ownerKind' | 'payload'>): string | null {
   if (event.ownerKind === 'CLIENT') return 'partner booking: partners follow their booking event stream';
   const payload = event.payload as { status?: string };
-  // An exchange ends the old booking; the new booking's confirmation is the traveller's email.
-  if (event.kind === 'BookingExchanged' || (event.kind === 'SeatsReleased' && payload.status === 'EXCHANGED')) {
-    return "exchanged: the new booking's confirmation is the email";
+  // An exchange's BookingExchanged email tells the seats it gave back with the refund.
+  if (event.kind === 'SeatsReleased' && payload.status === 'EXCHANGED') {
+    return 'reported in the BookingExchanged email of the same exchange';
   }
   // A cancellation that ended the booking records BookingCancelled, then SeatsReleased for
   // its seats: the BookingCancelled email reports both.
@@ -190,6 +200,17 @@ export async function contentOf(
     };
   }
 
+  if (payload.kind === 'BookingExchanged') {
+    return {
+      kind: 'exchange',
+      booking: await bookingFactsOf(booking, legs, journeys),
+      exchangedTo: payload.exchangedTo,
+      refund: payload.refund,
+      fee: payload.fee,
+      toCard: toCard(payload.refund.amountMinor),
+    };
+  }
+
   if (payload.kind === 'BookingDisrupted') {
     return {
       kind: 'disruption',
@@ -202,7 +223,6 @@ export async function contentOf(
     };
   }
 
-  if (payload.kind !== 'SeatsReleased') throw new Error(`no email for a ${payload.kind} event`);
   // Single tickets cancelled: the released seats name them on the event's leg (a trip's legs
   // may share a seat label on different trains), their refund lines the refund.
   const leg =

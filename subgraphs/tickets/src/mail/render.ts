@@ -195,6 +195,29 @@ export async function renderMail(content: MailContent, to: Contact): Promise<Ren
     };
   }
 
+  if (content.kind === 'exchange') {
+    const subject = `Booking changed: ${title}${date ? `, ${date}` : ''}`;
+    const intro =
+      `Your booking is changed for booking ${content.exchangedTo}, whose tickets come in an email of their own. ` +
+      'The tickets of this booking are no longer valid.';
+    const rows: Row[] = [
+      ...journeyRows(booking),
+      ...(trip ? legRows(trip) : []),
+      ['Back to you', formatMoney(content.refund)],
+      ...(content.fee.amountMinor > 0 ? ([['Exchange fee', formatMoney(content.fee)]] as Row[]) : []),
+      ...(content.toCard ? ([['Paid back to', 'the card you paid with; it shows within a few days']] as Row[]) : []),
+    ];
+    return {
+      subject,
+      text: [greeting(to), intro, textRows(rows), signature].join('\n\n'),
+      html: htmlPage(
+        subject,
+        `<p>${escapeHtml(greeting(to))}</p><p>${escapeHtml(intro)}</p>${htmlRows(rows)}<p>${signature}</p>`,
+      ),
+      attachments: [],
+    };
+  }
+
   if (content.kind === 'disruption') {
     const { disruption } = content;
     const subject = `Train cancelled: ${title}${date ? `, ${date}` : ''}`;
