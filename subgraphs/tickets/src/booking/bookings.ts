@@ -9,7 +9,7 @@ import { eventsForOwner, sharedPublishing } from './events.js';
 import { confirmedSeats, holdOwnership } from './inventory-lookups.js';
 import { disruptionsOf, type DisruptionView } from '../disruptions/views.js';
 import { Exchanges, type ExchangeQuoteView, type ExchangeRequest } from '../exchange/exchanges.js';
-import { furtherLegsOf, legsOf, legsOfBooking, type LegView } from './legs.js';
+import { legsOfBooking, legsOfMany, type LegView } from './legs.js';
 import {
   nowOf,
   type BookingDeps,
@@ -142,10 +142,8 @@ export class Bookings {
   }
 
   /** Each booking's legs in travel order (one for a direct journey, read from the row alone). */
-  async legsOfMany(bookings: readonly BookingWithTickets[]): Promise<LegView[][]> {
-    const trips = bookings.filter((b) => b.legCount > 1).map((b) => b.id);
-    const further = trips.length > 0 ? await furtherLegsOf(this.deps.prisma, trips) : new Map();
-    return bookings.map((b) => legsOf(b, further.get(b.id) ?? []));
+  legsOfMany(bookings: readonly BookingWithTickets[]): Promise<LegView[][]> {
+    return legsOfMany(this.deps.prisma, bookings);
   }
 
   listForOwner(

@@ -1,7 +1,7 @@
 import { repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import { VOIDABLE } from '../payments/records.js';
-import { furtherLegsOf, legsOf } from './legs.js';
+import { legsOfMany } from './legs.js';
 import { enqueue, type OutboxPayload, type OutboxRelay } from './outbox.js';
 import { assertMove } from './status.js';
 
@@ -31,13 +31,12 @@ export async function expireStalledBookings(
     orderBy: { createdAt: 'asc' },
     take: limit,
   });
-  const trips = stalled.filter((b) => b.legCount > 1).map((b) => b.id);
-  const further = trips.length > 0 ? await furtherLegsOf(prisma, trips) : new Map<string, never[]>();
+  const legsOfStalled = await legsOfMany(prisma, stalled);
   const expired: string[] = [];
-  for (const booking of stalled) {
+  for (const [i, booking] of stalled.entries()) {
     assertMove('PENDING', 'EXPIRED');
     const requestId = `expiry-${booking.id}`;
-    const legs = legsOf(booking, further.get(booking.id) ?? []);
+    const legs = legsOfStalled[i]!;
     const voidPayload: OutboxPayload = { holdId: booking.holdId, requestId, bookingId: booking.id };
     let voidId: string | null = null;
     const releases = await prisma.$transaction(async (tx) => {

@@ -76,13 +76,18 @@ export async function furtherLegsOf(
   return byBooking;
 }
 
+type BookingLegs = Pick<Booking, 'id' | 'legCount' | 'runId' | 'fromStop' | 'toStop' | 'holdId' | 'heldSeats'>;
+
+/** Each booking's legs in travel order, reading further legs only for the trips among them. */
+export async function legsOfMany(prisma: LegReader, bookings: readonly BookingLegs[]): Promise<LegView[][]> {
+  const trips = bookings.filter((b) => b.legCount > 1).map((b) => b.id);
+  const further = trips.length > 0 ? await furtherLegsOf(prisma, trips) : new Map<string, BookingLeg[]>();
+  return bookings.map((b) => legsOf(b, further.get(b.id) ?? []));
+}
+
 /** Every leg of one booking, reading its further legs only when it has some. */
-export async function legsOfBooking(
-  prisma: LegReader,
-  booking: Pick<Booking, 'id' | 'legCount' | 'runId' | 'fromStop' | 'toStop' | 'holdId' | 'heldSeats'>,
-): Promise<LegView[]> {
-  if (booking.legCount <= 1) return [firstLeg(booking)];
-  return legsOf(booking, (await furtherLegsOf(prisma, [booking.id])).get(booking.id) ?? []);
+export async function legsOfBooking(prisma: LegReader, booking: BookingLegs): Promise<LegView[]> {
+  return (await legsOfMany(prisma, [booking]))[0]!;
 }
 
 /** A hold's leg of a booking, with what re-holding its seats needs: the booking's class and the leg's active tickets. */

@@ -50,7 +50,7 @@ export async function commitExchange(
       where: { id: oldBookingId },
       include: { tickets: ticketsInOrder },
     });
-    const terms = exchangeTerms(old, await exchangeTiersOfBooking(tx, old), now);
+    const terms = exchangeTerms(old, (await exchangeTiersOfBooking(tx, old)).tiers, now);
     // The transaction's client runs the commit's statement as its own (`runnerFor` falls back
     // to the client's raw queries), so the new booking commits with the old one's move or not at all.
     const committed = await commitBooking(tx as unknown as PrismaClient, c);

@@ -6,7 +6,7 @@ import type { BookingOwner } from '../booking/owner.js';
 import { bookingByKey, bookingForOwner } from '../booking/queries.js';
 import type { BookingSaga } from '../booking/saga.js';
 import type { MoneyView } from '../booking/views.js';
-import { cappedAtPaid, isDisrupted } from '../disruptions/terms.js';
+import { cappedAtPaid } from '../disruptions/terms.js';
 import { exchangeTiersOfBooking } from './rules.js';
 import { assertFitsBooking, exchangeTerms, type ExchangeTerms } from './terms.js';
 
@@ -98,7 +98,8 @@ export class Exchanges {
   ): Promise<{ booking: BookingWithTickets; terms: ExchangeTerms; quote: QuoteClaims }> {
     const booking = await bookingForOwner(this.deps.prisma, owner, request.bookingId);
     if (!booking) throw notFound('Booking', request.bookingId);
-    const terms = exchangeTerms(booking, await exchangeTiersOfBooking(this.deps.prisma, booking), nowOf(this.deps));
+    const { tiers, disrupted } = await exchangeTiersOfBooking(this.deps.prisma, booking);
+    const terms = exchangeTerms(booking, tiers, nowOf(this.deps));
     const quote = await this.deps.quotes.verify(request.quoteToken, {
       passengers: request.passengers.map((p) => ({ type: p.type, age: p.age ?? null })),
     });
@@ -108,7 +109,7 @@ export class Exchanges {
       quote,
     );
     // A disrupted booking's rebooking is free: no passenger pays more than they paid.
-    if (await isDisrupted(this.deps.prisma, booking.id)) {
+    if (disrupted) {
       const paid = terms.passengers.map((p) =>
         booking.tickets
           .filter((t) => t.status === 'ACTIVE' && t.position === p.position)

@@ -27,13 +27,16 @@ const DEFAULT_EXCHANGE_TIERS: Record<string, readonly ExchangeTier[]> = {
 };
 const FALLBACK_TIERS: readonly ExchangeTier[] = [{ minutesBeforeDeparture: 0, feeMinor: 0 }];
 
-/** The tiers a booking is exchanged under: free while a run of it is cancelled (`disruptions/terms.ts`), else its class's. */
+/**
+ * The tiers a booking is exchanged under: free while a run of it is cancelled
+ * (`disruptions/terms.ts`), else its class's; and whether it is disrupted (its fares are then capped too).
+ */
 export async function exchangeTiersOfBooking(
   prisma: Pick<PrismaClient, 'exchangeRule' | 'bookingDisruption'>,
   booking: { id: string; seatClass: string },
-): Promise<ExchangeTier[]> {
-  if (await isDisrupted(prisma, booking.id)) return [...DISRUPTED_EXCHANGE_TIERS];
-  return exchangeTiersFor(prisma, booking.seatClass);
+): Promise<{ tiers: ExchangeTier[]; disrupted: boolean }> {
+  if (await isDisrupted(prisma, booking.id)) return { tiers: [...DISRUPTED_EXCHANGE_TIERS], disrupted: true };
+  return { tiers: await exchangeTiersFor(prisma, booking.seatClass), disrupted: false };
 }
 
 /** The class's own tiers from the table, else the table's tiers for every class, else the defaults. */
