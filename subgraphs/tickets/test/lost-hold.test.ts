@@ -126,6 +126,40 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     expect(await doubleSoldSeats(database.prisma)).toBe(0);
   });
 
+  it('commits the attempts on free seats that share a batch with rivals for a taken one (the batch falls back to one by one)', async () => {
+    const inventory = new JourneySeats();
+    inventory.forgetful = true;
+    const { bookings } = await saga(inventory);
+    // Commits that arrive together go in one statement; 12 rivals for SEAT ride with 12
+    // bookings of seats of their own, in every batch the saga makes of them.
+    const attempts = Array.from({ length: 24 }, (_, i) => {
+      const seat = i % 2 === 0 ? SEAT : `2-${i}B`;
+      return codeOf(
+        bookings.book(
+          { kind: 'CLIENT', id: `partner-mixed-${i}` },
+          {
+            quoteToken: 'token',
+            passengers: ['ADULT'],
+            idempotencyKey: `key-mixed-${i}-${randomUUID()}`,
+            seats: [seat],
+          },
+          `request-mixed-${i}`,
+        ),
+      );
+    });
+    const outcomes = await Promise.all(attempts);
+    const rivals = outcomes.filter((_, i) => i % 2 === 0);
+    expect(rivals.filter((code) => code === 'no error')).toHaveLength(1);
+    expect(rivals.filter((code) => code === 'SEAT_TAKEN')).toHaveLength(11);
+    expect(outcomes.filter((_, i) => i % 2 === 1)).toEqual(Array.from({ length: 12 }, () => 'no error'));
+    const sold = await confirmedOn();
+    expect(sold).toHaveLength(13);
+    expect(new Set(sold.flatMap((b) => b.tickets.map((t) => `${t.coach}-${t.seatLabel}`))).size).toBe(13);
+    expect(await database.prisma.booking.count({ where: { status: 'FAILED', failureCode: 'SEAT_TAKEN' } })).toBe(11);
+    expect(await database.prisma.outboxMessage.count()).toBe(0);
+    expect(await doubleSoldSeats(database.prisma)).toBe(0);
+  });
+
   it('fails the attempt that commits second with SEAT_TAKEN when the rival already sold the seat', async () => {
     const inventory = new JourneySeats();
     const { bookings } = await saga(inventory);

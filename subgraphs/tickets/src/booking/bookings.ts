@@ -10,6 +10,7 @@ import { confirmedSeats, holdOwnership } from './inventory-lookups.js';
 import { disruptionsOf, type DisruptionView } from '../disruptions/views.js';
 import { Exchanges, type ExchangeQuoteView, type ExchangeRequest } from '../exchange/exchanges.js';
 import { legsOfBooking, legsOfMany, type LegView } from './legs.js';
+import { SagaWrites } from './saga-statements.js';
 import {
   nowOf,
   type BookingDeps,
@@ -39,7 +40,12 @@ export class Bookings {
   private readonly completions: BookingSaga;
   private readonly exchanges: Exchanges;
 
-  constructor(private readonly deps: BookingDeps) {
+  private readonly deps: BookingDeps;
+
+  constructor(given: BookingDeps) {
+    // One batch of writes for every saga below, so concurrent bookings share statements.
+    const deps: BookingDeps = { ...given, writes: given.writes ?? new SagaWrites(given.prisma) };
+    this.deps = deps;
     const publish = sharedPublishing(deps.prisma, deps.log);
     const publishEvents = async () => {
       await publish();

@@ -6,6 +6,7 @@ import type { PaymentProvider } from '../payments/provider.js';
 import type { AdmissionGate } from './admission.js';
 import type { InventoryClient } from './inventory-client.js';
 import type { OutboxRelay } from './outbox.js';
+import type { SagaWrites } from './saga-statements.js';
 import type { SoldOutMemo } from './sold-out-memo.js';
 import type { TicketVerdict } from './ticket-code.js';
 
@@ -96,6 +97,11 @@ export interface BookingDeps {
   cancelledRuns?: { has(runId: string): boolean };
   /** Called after each publishing of events this process committed (the mail dispatcher's nudge). */
   onEventsPublished?: () => void;
+  /**
+   * The saga's batched writes, shared by every saga of the process so concurrent bookings'
+   * statements go together (`Bookings` makes one); a saga without makes its own.
+   */
+  writes?: SagaWrites;
 }
 
 /** What the booking queue at a rush is made of; `service.ts` builds it from the environment. */

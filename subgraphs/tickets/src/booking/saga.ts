@@ -18,10 +18,9 @@ import { legsOfBooking } from './legs.js';
 import { bookingByKey, isUuid, ticketsInOrder } from './queries.js';
 import { bookedLegs, seatsPerLeg, type BookedLeg } from './quote-legs.js';
 import {
-  claimKey,
-  commitBooking,
-  recordHeldSeats,
+  SagaWrites,
   type AuthorizedCard,
+  type Confirmed,
   type Commit,
   type PaymentToAuthorize,
   type TicketRow,
@@ -86,6 +85,7 @@ type SagaDeps = Pick<
   | 'onOutcome'
   | 'clock'
   | 'cancelledRuns'
+  | 'writes'
 >;
 
 /** What the commit needs of an attempt: also rebuilt from the booking row when 3-D Secure finishes it. */
@@ -95,11 +95,16 @@ type Committing = Pick<Attempt, 'owner' | 'requestId' | 'bookingId' | 'exchangeF
 };
 
 export class BookingSaga {
+  /** Steps 3 and 4's writes, batched with concurrent sagas' (one `SagaWrites` per process, in the deps). */
+  private readonly writes: SagaWrites;
+
   constructor(
     private readonly deps: SagaDeps,
     /** Publishes the events just committed (see `sharedPublishing`). */
     private readonly publishEvents: () => Promise<void>,
-  ) {}
+  ) {
+    this.writes = deps.writes ?? new SagaWrites(deps.prisma);
+  }
 
   /**
    * One attempt; `verified` is the request's quote when the caller has just verified it with
@@ -143,7 +148,7 @@ export class BookingSaga {
     }
     // 2-3. The key claimed in one statement; a key seen before (or claimed by a concurrent first
     // attempt that won) replays its first attempt.
-    const claimed = await claimKey(this.deps.prisma, {
+    const claimed = await this.writes.claimKey({
       bookingId,
       owner,
       idempotencyKey: checked.idempotencyKey,
@@ -393,7 +398,7 @@ export class BookingSaga {
       if (refused) throw refused.reason;
       const seatsByLeg = held.map((r) => (r as PromiseFulfilledResult<HeldSeat[]>).value);
       // Should inventory lose its state before the commit, the run it rebuilds keeps these seats.
-      await recordHeldSeats(this.deps.prisma, bookingId, seatsByLeg, this.paymentToAuthorize(attempt));
+      await this.writes.recordHeldSeats(bookingId, seatsByLeg, this.paymentToAuthorize(attempt));
       return seatsByLeg;
     } catch (error) {
       const mayHoldSeats = held.some((r) => r.status === 'fulfilled' || !(r.reason instanceof DomainError));
@@ -420,7 +425,7 @@ export class BookingSaga {
       const commit: Commit = { bookingId, owner, quote, legs, seatsByLeg, tickets, requestId, payment };
       // An exchange commits the new booking with the old one's move, in one transaction.
       if (exchangeFrom) return await commitExchange(this.deps.prisma, commit, exchangeFrom, nowOf(this.deps));
-      return { ...(await commitBooking(this.deps.prisma, commit)), releases: [], refundStep: null };
+      return { ...(await this.writes.commit(commit)), releases: [], refundStep: null };
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.SEAT_TAKEN) {
         this.deps.log.warn(
@@ -554,7 +559,7 @@ export class BookingSaga {
 }
 
 /** What the commit (of a booking, or of an exchange) queued, to deliver after it. */
-type Committed = Awaited<ReturnType<typeof commitBooking>> & ExchangedOut;
+type Committed = Confirmed & ExchangedOut;
 
 /** The hold ids of an attempt's legs. */
 const holdsOf = ({ legs }: { legs: ReadonlyArray<Pick<BookedLeg, 'holdId'>> }): string[] => legs.map((l) => l.holdId);

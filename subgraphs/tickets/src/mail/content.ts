@@ -1,4 +1,4 @@
-import type { BookingEvent, PrismaClient, Ticket } from '../__generated__/prisma/client.js';
+import type { BookingEvent, Prisma, PrismaClient, Ticket } from '../__generated__/prisma/client.js';
 import type { BookingEventPayload } from '../booking/events.js';
 import { seatIdOf } from '../booking/model.js';
 import { ticketsInOrder } from '../booking/queries.js';
@@ -140,26 +140,47 @@ const ticketLine = (ticket: Ticket): TicketLine => ({
 /** Why a trip's later-leg SeatsReleased event gets no email: its cancellation's first leg's event reports it all. */
 export const REPORTED_WITH_EARLIER_LEG = "reported in the email of the same cancellation's earlier leg";
 
+/** What an email reads of its booking: its tickets in travel order with their refunds, and its payment. */
+const MAIL_BOOKING = {
+  // Travel order, then as the passengers were booked: the order every email lists them in.
+  tickets: {
+    ...ticketsInOrder,
+    include: { refundLine: { include: { refund: { select: { createdAt: true } } } } },
+  },
+  payment: true,
+} satisfies Prisma.BookingInclude;
+
+export type MailBooking = Prisma.BookingGetPayload<{ include: typeof MAIL_BOOKING }>;
+
+/**
+ * The bookings of a batch of events, by id, read together: one query per relation for the
+ * whole batch, where one booking at a time cost five per email (a rush sends one per sale).
+ */
+export async function mailBookingsOf(
+  prisma: PrismaClient,
+  bookingIds: readonly string[],
+): Promise<Map<string, MailBooking>> {
+  if (bookingIds.length === 0) return new Map();
+  const rows = await prisma.booking.findMany({
+    where: { id: { in: [...new Set(bookingIds)] } },
+    include: MAIL_BOOKING,
+  });
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
 /**
  * The email content of an event `skipReasonOf` passes, or why another event's email reports
- * it. Rejects when trains cannot answer.
+ * it; `booking` is the event's booking as `mailBookingsOf` read it (read here when not given).
+ * Rejects when trains cannot answer.
  */
 export async function contentOf(
   prisma: PrismaClient,
   event: BookingEvent,
   journeys: JourneyDirectory,
+  read?: MailBooking,
 ): Promise<MailContent | ReportedElsewhere> {
-  const booking = await prisma.booking.findUniqueOrThrow({
-    where: { id: event.bookingId },
-    include: {
-      // Travel order, then as the passengers were booked: the order every email lists them in.
-      tickets: {
-        ...ticketsInOrder,
-        include: { refundLine: { include: { refund: { select: { createdAt: true } } } } },
-      },
-      payment: true,
-    },
-  });
+  const booking =
+    read ?? (await prisma.booking.findUniqueOrThrow({ where: { id: event.bookingId }, include: MAIL_BOOKING }));
   const legs = await storedLegsOf(prisma, booking);
   const payload = { kind: event.kind, ...(event.payload as object) } as BookingEventPayload;
   const toCard = (amountMinor: number) =>

@@ -1,6 +1,6 @@
 import { repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { BookingEvent, PrismaClient } from '../__generated__/prisma/client.js';
-import { contentOf, skipReasonOf } from './content.js';
+import { contentOf, mailBookingsOf, skipReasonOf, type MailBooking } from './content.js';
 import type { JourneyDirectory } from './journeys.js';
 import { messageIdFor } from './message-id.js';
 import {
@@ -147,6 +147,15 @@ export class MailDispatcher {
       ]),
     );
     const contacts = await this.contactsFor([...events.values()]);
+    const mailed = [...events.values()].filter((e) => skipReasonOf(e) === null);
+    // Should the batch's read fail, each email reads its own booking and retries as it always did.
+    const bookings = await mailBookingsOf(
+      prisma,
+      mailed.map((e) => e.bookingId),
+    ).catch((error: unknown) => {
+      this.deps.log.warn({ err: error }, "a mail batch's bookings could not be read together; reading each");
+      return new Map<string, MailBooking>();
+    });
     let settled = 0;
     let retries = 0;
     for (const [i, message] of claimed.entries()) {
@@ -163,7 +172,7 @@ export class MailDispatcher {
       const event = events.get(message.eventId);
       // The foreign key keeps the event; never reached.
       if (!event) continue;
-      const outcome = await this.attempt(event, contacts);
+      const outcome = await this.attempt(event, contacts, bookings.get(event.bookingId));
       if (outcome.status === 'RETRY') retries += 1;
       if (await settleMessage(prisma, message, claimedUntil, outcome)) {
         settled += 1;
@@ -186,7 +195,11 @@ export class MailDispatcher {
   }
 
   /** One attempt at an event's email; every failure is an outcome, none is thrown. */
-  private async attempt(event: BookingEvent, contacts: Map<string, Contact | null> | Error): Promise<MailOutcome> {
+  private async attempt(
+    event: BookingEvent,
+    contacts: Map<string, Contact | null> | Error,
+    booking: MailBooking | undefined,
+  ): Promise<MailOutcome> {
     const skip = skipReasonOf(event);
     if (skip) return { status: 'SKIPPED', reason: skip };
     if (contacts instanceof Error) return { status: 'RETRY', error: `users cannot be asked: ${contacts.message}` };
@@ -196,7 +209,7 @@ export class MailDispatcher {
     const recipient = contact.email;
     let mail;
     try {
-      const content = await contentOf(this.deps.prisma, event, this.deps.journeys);
+      const content = await contentOf(this.deps.prisma, event, this.deps.journeys, booking);
       // Another event of the same change sends the email that reports this one.
       if (content.kind === 'skipped') return { status: 'SKIPPED', reason: content.reason };
       const rendered = await renderMail(content, contact);

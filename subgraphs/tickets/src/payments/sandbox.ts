@@ -33,6 +33,18 @@ const declineMessages: Record<string, string> = {
 
 type SandboxStatus = 'REQUIRES_ACTION' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'DECLINED';
 
+/** A payment as an authorization writes it, unless its key was written before. */
+interface NewPayment {
+  id: string;
+  idempotencyKey: string;
+  amountMinor: number;
+  currency: string;
+  method: string;
+  status: SandboxStatus;
+  declineCode: string | null;
+  clientSecret: string | null;
+}
+
 const newId = (prefix: string) => `${prefix}_sandbox_${randomBytes(12).toString('hex')}`;
 
 /** The shape of the client secrets this sandbox gives out: anything else awaits no payment. */
@@ -140,6 +152,42 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
     });
   });
 
+  /**
+   * Authorizations, those asked for while a statement runs together in the next (at a rush every
+   * booking authorizes): one row per key, whoever writes first, and a key written before is read
+   * back in the same statement; the answer is the stored payment under each key, or null for a
+   * key a concurrent twin wrote after the statement's snapshot (read again by the caller).
+   */
+  const authorizeTogether = coalescingEach<NewPayment, (StoredState & { idempotencyKey: string }) | null>(
+    async (payments) => {
+      const stored = await runnerFor(prisma).run<StoredState & { idempotencyKey: string }>(statement(
+        'tickets.sandbox-authorize-batch',
+      )`
+        WITH input AS (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(payments)}::jsonb) AS p(id text, "idempotencyKey" text,
+            "amountMinor" int, currency text, method text, status text, "declineCode" text, "clientSecret" text)
+        ), inserted AS (
+          INSERT INTO "SandboxPayment" ("id", "idempotencyKey", "amountMinor", "currency", "method", "status",
+            "declineCode", "clientSecret", "updatedAt")
+          SELECT id, "idempotencyKey", "amountMinor", currency, method, status, "declineCode", "clientSecret", now()
+          FROM input
+          ON CONFLICT ("idempotencyKey") DO NOTHING
+          RETURNING "id", "status", "method", "amountMinor", "currency", "declineCode", "clientSecret",
+            "capturedMinor", "refundedMinor", "idempotencyKey"
+        )
+        SELECT * FROM inserted
+        UNION ALL
+        SELECT "id", "status", "method", "amountMinor", "currency", "declineCode", "clientSecret", "capturedMinor",
+          "refundedMinor", "idempotencyKey"
+        FROM "SandboxPayment"
+        WHERE "idempotencyKey" IN (SELECT "idempotencyKey" FROM input)
+          AND "idempotencyKey" NOT IN (SELECT "idempotencyKey" FROM inserted)`);
+      // A key twice in one batch is written once (the first), and both callers read that row.
+      const byKey = new Map(stored.map((payment) => [payment.idempotencyKey, payment]));
+      return payments.map((p) => byKey.get(p.idempotencyKey) ?? null);
+    },
+  );
+
   return {
     name: 'sandbox',
 
@@ -160,24 +208,16 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
           ? behaviour.code
           : null;
       const clientSecret = status === 'REQUIRES_ACTION' ? `${id}_secret_${randomBytes(12).toString('hex')}` : null;
-      const [written] = await runnerFor(prisma).run<StoredState & Record<string, unknown>>(statement(
-        'tickets.sandbox-authorize',
-      )`
-        WITH inserted AS (
-          INSERT INTO "SandboxPayment" ("id", "idempotencyKey", "amountMinor", "currency", "method", "status",
-            "declineCode", "clientSecret", "updatedAt")
-          VALUES (${id}, ${request.idempotencyKey}, ${request.amountMinor}, ${request.currency}, ${request.method},
-            ${status}, ${declineCode}, ${clientSecret}, now())
-          ON CONFLICT ("idempotencyKey") DO NOTHING
-          RETURNING "id", "status", "method", "amountMinor", "currency", "declineCode", "clientSecret",
-            "capturedMinor", "refundedMinor"
-        )
-        SELECT * FROM inserted
-        UNION ALL
-        SELECT "id", "status", "method", "amountMinor", "currency", "declineCode", "clientSecret", "capturedMinor",
-          "refundedMinor"
-        FROM "SandboxPayment"
-        WHERE "idempotencyKey" = ${request.idempotencyKey} AND NOT EXISTS (SELECT 1 FROM inserted)`);
+      const written = await authorizeTogether({
+        id,
+        idempotencyKey: request.idempotencyKey,
+        amountMinor: request.amountMinor,
+        currency: request.currency,
+        method: request.method,
+        status,
+        declineCode,
+        clientSecret,
+      });
       const stored =
         written ??
         (await prisma.sandboxPayment.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } }));
