@@ -1,0 +1,194 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { importJWK, type CryptoKey } from 'jose';
+import { PNG } from 'pngjs';
+import QRCode from 'qrcode';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKey } from '@railgraph/signing-keys';
+import { signTicketCode, ticketValidity } from '../src/booking/ticket-code.js';
+import { qrPng } from '../src/mail/qr.js';
+import { qrSymbol, type MaskPattern } from '../src/mail/qr-symbol.js';
+import { decodeQr } from './mail-support.js';
+
+/**
+ * The emails' QR codes: qrSymbol must make exactly the symbol the qrcode library makes (its mask
+ * choice, its modules) and qrPng an image of exactly those modules that decodes to the code.
+ */
+
+type LibraryMatrix = QRCode.QRCode['modules'];
+/** The library's own scoring, the reference for qrSymbol's. */
+const libraryPenalties = createRequire(import.meta.url)('qrcode/lib/core/mask-pattern.js') as Record<
+  'getPenaltyN1' | 'getPenaltyN2' | 'getPenaltyN3' | 'getPenaltyN4',
+  (matrix: LibraryMatrix) => number
+>;
+
+const MASKS: MaskPattern[] = [0, 1, 2, 3, 4, 5, 6, 7];
+
+const library = (code: string, maskPattern?: MaskPattern) =>
+  QRCode.create([{ data: Buffer.from(code, 'latin1'), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+    ...(maskPattern === undefined ? {} : { maskPattern }),
+  });
+
+const libraryPenalty = (matrix: LibraryMatrix) =>
+  libraryPenalties.getPenaltyN1(matrix) +
+  libraryPenalties.getPenaltyN2(matrix) +
+  libraryPenalties.getPenaltyN3(matrix) +
+  libraryPenalties.getPenaltyN4(matrix);
+
+const NAMES = [
+  'Zoë O’Brien-Smith',
+  'Jan de Vries',
+  'Anna-Lena Müller-Lüdenscheidt',
+  'Li Wei',
+  'Maximilian Alexander Graf von Hohenberg-Sternfeld',
+  'Ólafur Ragnar Grímsson',
+  'María José García-Hernández de la Fuente',
+];
+const TRAINS = ['IC', 'ICE', 'EC', 'TGV', 'RJX', 'ES', 'NJ'];
+const PASSENGERS = ['ADULT', 'CHILD', 'SENIOR', 'YOUTH'];
+
+/** Ticket codes as bookings sign them, with the spread of lengths real tickets have. */
+async function ticketCodes(count: number): Promise<string[]> {
+  const stored = await generateSigningKey();
+  const key = { kid: stored.kid, privateKey: (await importJWK(stored.privateJwk, 'ES256')) as CryptoKey };
+  const codes: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const day = `2026-12-${String(randomInt(1, 29)).padStart(2, '0')}`;
+    const runId = `${TRAINS[randomInt(TRAINS.length)]!}${randomInt(1, 10_000)}:${day}`;
+    const fromStop = randomInt(0, 20);
+    const departure = {
+      at: new Date(`${day}T${String(randomInt(0, 24)).padStart(2, '0')}:15:00Z`),
+      timeZone: 'Europe/Amsterdam',
+    };
+    codes.push(
+      await signTicketCode(
+        {
+          ticketId: randomUUID(),
+          runId,
+          fromStop,
+          toStop: fromStop + randomInt(1, 20),
+          coach: randomInt(1, 20),
+          seat: `${randomInt(1, 120)}${'ABCDEF'[randomInt(6)]!}`,
+          passenger: PASSENGERS[randomInt(PASSENGERS.length)]!,
+          passengerName: randomInt(4) === 0 ? null : NAMES[randomInt(NAMES.length)]!,
+          validity: ticketValidity(randomInt(10) === 0 ? null : departure, runId),
+        },
+        key,
+      ),
+    );
+  }
+  return codes;
+}
+
+/** base64url text of every length a QR code at M holds (versions 1 to 40), some at the limits. */
+function anyLengthCodes(count: number): string[] {
+  const lengths = [0, 1, 14, 15, 2331, ...Array.from({ length: count - 5 }, () => randomInt(1, 2332))];
+  return lengths.map((length) => randomBytes(1750).toString('base64url').slice(0, length));
+}
+
+const sameModules = (modules: Uint8Array, matrix: LibraryMatrix) =>
+  Buffer.from(modules.buffer, modules.byteOffset, modules.length).equals(
+    Buffer.from(matrix.data.buffer, matrix.data.byteOffset, matrix.data.length),
+  );
+
+describe('QR codes for the emails', () => {
+  let signed: string[];
+  beforeAll(async () => {
+    signed = await ticketCodes(2000);
+  }, 120_000);
+
+  it('choose the mask the library chooses and draw the same modules, for thousands of ticket codes', () => {
+    const lengths = signed.map((code) => code.length);
+    // Realistic: a few hundred characters, over several QR versions.
+    expect(Math.min(...lengths)).toBeGreaterThan(300);
+    const versions = new Set<number>();
+    const masks = new Set<number>();
+    for (const code of signed) {
+      const reference = library(code);
+      const symbol = qrSymbol(code);
+      versions.add(reference.version);
+      masks.add(reference.maskPattern!);
+      expect({ code, maskPattern: symbol.maskPattern, size: symbol.size }).toEqual({
+        code,
+        maskPattern: reference.maskPattern,
+        size: reference.modules.size,
+      });
+      expect(sameModules(symbol.modules, reference.modules), code).toBe(true);
+    }
+    expect(versions.size).toBeGreaterThan(1);
+    expect(masks.size).toBeGreaterThan(3);
+  }, 120_000);
+
+  it('choose the same mask as the library for text of any length, versions 1 to 40', () => {
+    const versions = new Set<number>();
+    for (const code of anyLengthCodes(200)) {
+      const reference = library(code);
+      const symbol = qrSymbol(code);
+      versions.add(reference.version);
+      expect({ length: code.length, maskPattern: symbol.maskPattern }).toEqual({
+        length: code.length,
+        maskPattern: reference.maskPattern,
+      });
+      expect(sameModules(symbol.modules, reference.modules), code).toBe(true);
+    }
+    expect(versions).toContain(1);
+    expect(versions).toContain(40);
+  }, 120_000);
+
+  it('score every mask as the library does and draw each with its own format information', () => {
+    // The library never chooses some masks for such codes (0 among them), so each is checked
+    // drawn on its own: modules, format bits and penalty score.
+    for (const code of [...signed.slice(0, 150), ...anyLengthCodes(40)]) {
+      for (const maskPattern of MASKS) {
+        const reference = library(code, maskPattern);
+        const symbol = qrSymbol(code, maskPattern);
+        expect(symbol.maskPattern).toBe(maskPattern);
+        expect(sameModules(symbol.modules, reference.modules), `${code} mask ${maskPattern}`).toBe(true);
+        expect({ code, maskPattern, penalty: symbol.penalty }).toEqual({
+          code,
+          maskPattern,
+          penalty: libraryPenalty(reference.modules),
+        });
+      }
+    }
+  }, 120_000);
+
+  it('render exactly those modules, with a four-module quiet zone, and decode to the code', () => {
+    for (const [index, code] of signed.slice(0, 120).entries()) {
+      const { modules } = library(code);
+      const image = PNG.sync.read(qrPng(code));
+      const scale = 4;
+      const margin = 4;
+      expect(image.width).toBe((modules.size + 2 * margin) * scale);
+      expect(image.height).toBe(image.width);
+      const wrong: string[] = [];
+      for (let y = 0; y < image.height; y += 1)
+        for (let x = 0; x < image.width; x += 1) {
+          const row = Math.floor(y / scale) - margin;
+          const col = Math.floor(x / scale) - margin;
+          const inside = row >= 0 && row < modules.size && col >= 0 && col < modules.size;
+          const expected = inside && modules.get(row, col) ? 0 : 255;
+          if (image.data[(y * image.width + x) * 4] !== expected) wrong.push(`${x},${y}`);
+        }
+      expect(wrong.slice(0, 5), code).toEqual([]);
+      if (index < 40) expect(decodeQr(qrPng(code))).toBe(code);
+    }
+  }, 120_000);
+
+  it('refuse a code too long for any QR code, as the library does, and keep working', () => {
+    const tooLong = 'A'.repeat(2332);
+    expect(() => library(tooLong)).toThrow('too big');
+    expect(() => qrSymbol(tooLong)).toThrow('too big');
+    expect(() => qrPng(tooLong)).toThrow('too big');
+    const code = signed[0]!;
+    expect(sameModules(qrSymbol(code).modules, library(code).modules)).toBe(true);
+  });
+
+  it('refuse a mask pattern that does not exist', () => {
+    const code = signed[0]!;
+    for (const maskPattern of [8, -1, 1.5, Number.NaN])
+      expect(() => qrSymbol(code, maskPattern as MaskPattern)).toThrow(RangeError);
+    expect(sameModules(qrSymbol(code).modules, library(code).modules)).toBe(true);
+  });
+});
