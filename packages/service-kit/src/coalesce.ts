@@ -44,3 +44,56 @@ export function coalescingEach<T, R>(flush: (items: readonly T[]) => Promise<rea
     return answers[index]!;
   };
 }
+
+/** One `coalescingEach` and what it is doing: a call under way (and when it went), items waiting for the next. */
+interface Lane<T, R> {
+  add: (item: T) => Promise<R>;
+  running: boolean;
+  /** Order in which the lanes' current calls went out. */
+  started: number;
+  waiting: number;
+}
+
+/**
+ * `coalescingEach` with up to `lanes` calls of `flush` under way at once. An item joins a lane
+ * with no call running (its call goes out after the current microtask, with the items handed
+ * in alongside); when every lane is busy, the one already gathering items for its next call,
+ * else the one whose call went out first (likely the first to end). So a call that hangs (an
+ * answer lost until its timeout) holds back only the items gathered behind it, not every item
+ * handed in meanwhile, while a rush still goes out in a few large calls. Each item gets its own
+ * answer, as with `coalescingEach`.
+ */
+export function coalescingLanes<T, R>(
+  lanes: number,
+  flush: (items: readonly T[]) => Promise<readonly R[]>,
+): (item: T) => Promise<R> {
+  let calls = 0;
+  const all: Array<Lane<T, R>> = Array.from({ length: Math.max(1, lanes) }, () => {
+    const lane: Lane<T, R> = {
+      running: false,
+      started: 0,
+      waiting: 0,
+      add: coalescingEach<T, R>(async (items) => {
+        lane.waiting -= items.length;
+        lane.running = true;
+        lane.started = ++calls;
+        try {
+          return await flush(items);
+        } finally {
+          lane.running = false;
+        }
+      }),
+    };
+    return lane;
+  });
+  const pick = (): Lane<T, R> =>
+    all.find((lane) => !lane.running && lane.waiting > 0) ??
+    all.find((lane) => !lane.running) ??
+    all.find((lane) => lane.waiting > 0) ??
+    all.reduce((first, lane) => (lane.started < first.started ? lane : first));
+  return (item: T) => {
+    const lane = pick();
+    lane.waiting += 1;
+    return lane.add(item);
+  };
+}

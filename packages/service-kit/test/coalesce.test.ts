@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalescing, coalescingEach } from '../src/coalesce.js';
+import { coalescing, coalescingEach, coalescingLanes } from '../src/coalesce.js';
 
 /** A flush that records its batches and finishes when told. */
 function recordingFlush() {
@@ -76,5 +76,45 @@ describe('coalescingEach', () => {
   it('rejects the batch when the answers do not match the items', async () => {
     const add = coalescingEach(async () => ['only one']);
     await expect(Promise.all([add(1), add(2)])).rejects.toThrow('1 answers for 2 items');
+  });
+});
+
+describe('coalescingLanes', () => {
+  it('runs up to `lanes` calls at once and gathers what comes meanwhile into the next', async () => {
+    const seen: number[][] = [];
+    const pending: Array<() => void> = [];
+    const add = coalescingLanes(2, async (items: readonly number[]) => {
+      seen.push([...items]);
+      await new Promise<void>((resolve) => pending.push(resolve));
+      return items.map((item) => item * 10);
+    });
+    const first = add(1);
+    await Promise.resolve();
+    const second = add(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Two calls under way: the next items wait together, behind the call that went out first.
+    const rest = [add(3), add(4), add(5)];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([[1], [2]]);
+    pending.shift()!();
+    await expect(first).resolves.toBe(10);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([[1], [2], [3, 4, 5]]);
+    while (pending.length > 0) pending.shift()!();
+    await expect(Promise.all([second, ...rest])).resolves.toEqual([20, 30, 40, 50]);
+  });
+
+  it('keeps a hung call from holding back items that arrive after it', async () => {
+    let hang = true;
+    const add = coalescingLanes(2, async (items: readonly string[]) => {
+      if (hang) {
+        hang = false;
+        await new Promise(() => undefined);
+      }
+      return items.map((item) => item.toUpperCase());
+    });
+    void add('stuck');
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(Promise.all([add('a'), add('b')])).resolves.toEqual(['A', 'B']);
   });
 });

@@ -29,6 +29,7 @@ const hold = (holdId: string) => ({
   input: { holdId, runId: layout.runId, fromStop: 0, toStop: 2, seatClass: 'STANDARD', count: 2, ttlSeconds: 60 },
 });
 const HOLD = 'mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { holdId } }';
+const HOLD_MANY = 'mutation($inputs: [HoldSeatsInput!]!) { holdSeatsBatch(inputs: $inputs) { holdId code } }';
 const CONFIRM = 'mutation($holdId: ID!) { confirmHold(holdId: $holdId) { holdId } }';
 const RELEASE = 'mutation($holdId: ID!) { releaseHold(holdId: $holdId) { holdId } }';
 const CONFIRM_MANY = 'mutation($holdIds: [ID!]!) { confirmHolds(holdIds: $holdIds) { holdId confirmed code message } }';
@@ -90,6 +91,7 @@ describe('inventory internal operations', () => {
     const header = await authorization();
     for (const [query, variables] of [
       [HOLD, hold(`hold-${code}`)],
+      [HOLD_MANY, { inputs: [hold(`hold-many-${code}`).input] }],
       [CONFIRM, { holdId: 'hold-by-someone' }],
       [CONFIRM_MANY, { holdIds: ['hold-by-someone'] }],
       [RELEASE, { holdId: 'hold-by-someone' }],

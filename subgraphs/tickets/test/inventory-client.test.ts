@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceTokenSource } from '@railgraph/auth';
-import { inventoryOverHttp } from '../src/booking/inventory-client.js';
+import { DomainError, PeerUnavailableError } from '@railgraph/service-kit';
+import { inventoryOverHttp, type HoldRequest } from '../src/booking/inventory-client.js';
 
 /** A token endpoint handing out `token-1`, `token-2`, ... and an inventory accepting only `accepted`. */
 let issued = 0;
@@ -52,18 +53,76 @@ const confirming = http.createServer((req, res) => {
   });
 });
 
+/**
+ * An inventory answering `holdSeatsBatch` as inventory does, by hold id: `sold-out`, `taken`,
+ * `bad` and `broken` are refused (the last with an internal error), a call holding `fail-call`
+ * fails as a whole (HTTP 503), and every other hold gets one seat. Records each call.
+ */
+const holdCalls: Array<{ requestId: string | undefined; inputs: Array<{ holdId: string; requestId?: string }> }> = [];
+const refusals: Record<string, Record<string, unknown>> = {
+  'sold-out': { code: 'SOLD_OUT', message: 'Only 1 STANDARD seats are left on this journey; 2 wanted', seatsLeft: 1 },
+  taken: { code: 'SEAT_TAKEN', message: 'Seat 3-12A is taken on part of this journey', takenSeats: ['3-12A'] },
+  bad: { code: 'BAD_USER_INPUT', message: 'count must be 1-9; got 10' },
+  broken: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' },
+};
+/** Calls holding a `slow-…` id wait for this before inventory answers. */
+let slowAnswers = Promise.resolve();
+const holding = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const { variables } = JSON.parse(Buffer.concat(chunks).toString()) as {
+      variables: { inputs: Array<{ holdId: string; requestId?: string }> };
+    };
+    holdCalls.push({ requestId: req.headers['x-request-id'] as string | undefined, inputs: variables.inputs });
+    const slow = variables.inputs.some((input) => input.holdId.startsWith('slow-'));
+    void (slow ? slowAnswers : Promise.resolve()).then(() => answerHolds(res, variables.inputs));
+  });
+});
+
+function answerHolds(res: http.ServerResponse, inputs: Array<{ holdId: string }>): void {
+  const variables = { inputs };
+  res.setHeader('content-type', 'application/json');
+  if (variables.inputs.some((input) => input.holdId === 'fail-call')) {
+    res.statusCode = 503;
+    res.end('{}');
+    return;
+  }
+  const outcomes = variables.inputs.map(({ holdId }) => ({
+    holdId,
+    hold: refusals[holdId] ? null : { seats: [{ coach: 3, label: '1A' }] },
+    code: null,
+    message: null,
+    seatsLeft: null,
+    takenSeats: null,
+    ...refusals[holdId],
+  }));
+  res.end(JSON.stringify({ data: { holdSeatsBatch: outcomes } }));
+}
+
+const holdRequest = (holdId: string): HoldRequest => ({
+  holdId,
+  runId: 'IC1:2026-12-01',
+  fromStop: 0,
+  toStop: 2,
+  seatClass: 'STANDARD',
+  count: 1,
+  ttlSeconds: 120,
+});
+
 const urlOf = (server: http.Server, route: string) =>
   `http://127.0.0.1:${(server.address() as AddressInfo).port}${route}`;
 const listen = (server: http.Server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
 beforeAll(async () => {
-  await Promise.all([listen(tokenEndpoint), listen(inventory), listen(confirming)]);
+  await Promise.all([listen(tokenEndpoint), listen(inventory), listen(confirming), listen(holding)]);
 });
 
 afterAll(() => {
   tokenEndpoint.close();
   inventory.close();
   confirming.close();
+  holding.close();
 });
 
 const client = () =>
@@ -95,6 +154,104 @@ describe('inventory client', () => {
     expect(confirmCalls).toEqual([['h-1', 'gone', 'h-2']]);
     expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((answers[1] as PromiseRejectedResult).reason).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it("holds asked for together in one call, each booking's request id in its input, each with its own answer", async () => {
+    const together = inventoryOverHttp(urlOf(holding, '/graphql'), null);
+    holdCalls.length = 0;
+    const holdIds = ['h-1', 'sold-out', 'taken', 'bad', 'broken', 'h-2'];
+    const answers = await Promise.allSettled(
+      holdIds.map((holdId, i) => together.hold(holdRequest(holdId), `req-${i}`)),
+    );
+    expect(holdCalls).toEqual([
+      {
+        requestId: 'req-0',
+        inputs: holdIds.map((holdId, i) => expect.objectContaining({ holdId, requestId: `req-${i}` })),
+      },
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(answers[0]).toEqual({ status: 'fulfilled', value: [{ coach: 3, label: '1A' }] });
+    const reasons = answers.map((a) => (a.status === 'rejected' ? (a.reason as Error) : null));
+    // Contract refusals are the DomainErrors a lone holdSeats gave, with inventory's details.
+    expect(reasons[1]).toBeInstanceOf(DomainError);
+    expect(reasons[1]).toMatchObject({
+      message: refusals['sold-out']!['message'],
+      extensions: { code: 'SOLD_OUT', seatsLeft: 1 },
+    });
+    expect(reasons[2]).toMatchObject({ extensions: { code: 'SEAT_TAKEN', seats: ['3-12A'] } });
+    expect(reasons[3]).toBeInstanceOf(DomainError);
+    expect(reasons[3]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    // An internal error is the peer being unavailable, as callSubgraph makes of it: not a contract refusal.
+    expect(reasons[4]).toBeInstanceOf(PeerUnavailableError);
+    expect(reasons[4]).not.toBeInstanceOf(DomainError);
+    expect(reasons[4]).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  });
+
+  it('holds more than 100 asked for at once in calls of at most 100; a failed call fails only its own holds', async () => {
+    const together = inventoryOverHttp(urlOf(holding, '/graphql'), null);
+    holdCalls.length = 0;
+    const holdIds = Array.from({ length: 230 }, (_, i) => (i === 150 ? 'fail-call' : `many-${i}`));
+    const answers = await Promise.allSettled(
+      holdIds.map((holdId) => together.hold(holdRequest(holdId), `req-${holdId}`)),
+    );
+    expect(holdCalls.map((call) => call.inputs.length)).toEqual([100, 100, 30]);
+    expect(holdCalls.flatMap((call) => call.inputs.map((input) => input.holdId))).toEqual(holdIds);
+    expect(holdCalls.map((call) => call.requestId)).toEqual(['req-many-0', 'req-many-100', 'req-many-200']);
+    const failed = answers.flatMap((a, i) => (a.status === 'rejected' ? [i] : []));
+    expect(failed).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
+    for (const i of failed) {
+      const reason = (answers[i] as PromiseRejectedResult).reason as Error;
+      expect(reason).toBeInstanceOf(PeerUnavailableError);
+      expect(reason).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    }
+  });
+
+  it('does not hold back holds behind a call still waiting for its answer; two calls at once, the rest gathered', async () => {
+    const together = inventoryOverHttp(urlOf(holding, '/graphql'), null);
+    holdCalls.length = 0;
+    let answerSlow = () => undefined as void;
+    slowAnswers = new Promise<void>((resolve) => (answerSlow = resolve));
+    const slow = together.hold(holdRequest('slow-1'), 'req-slow-1');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(together.hold(holdRequest('quick-1'), 'req-quick-1')).resolves.toHaveLength(1);
+    // Both calls under way now: the holds asked for meanwhile wait, then go out in one call.
+    const secondSlow = together.hold(holdRequest('slow-2'), 'req-slow-2');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const gathered = ['late-1', 'late-2', 'late-3'].map((holdId) =>
+      together.hold(holdRequest(holdId), `req-${holdId}`),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(holdCalls.map((call) => call.inputs.map((input) => input.holdId))).toEqual([
+      ['slow-1'],
+      ['quick-1'],
+      ['slow-2'],
+    ]);
+    answerSlow();
+    await Promise.all([slow, secondSlow, ...gathered]);
+    expect(holdCalls.map((call) => call.inputs.map((input) => input.holdId))).toEqual([
+      ['slow-1'],
+      ['quick-1'],
+      ['slow-2'],
+      ['late-1', 'late-2', 'late-3'],
+    ]);
+  });
+
+  it('fails each hold with SERVICE_UNAVAILABLE when inventory cannot be reached', async () => {
+    const unreachable = inventoryOverHttp('http://127.0.0.1:9/graphql', null);
+    const answers = await Promise.allSettled(
+      ['a', 'b'].map((holdId) => unreachable.hold(holdRequest(holdId), 'req-x')),
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBe('rejected');
+      expect((answer as PromiseRejectedResult).reason).toBeInstanceOf(PeerUnavailableError);
+    }
   });
 
   it('gives up with UNAUTHENTICATED after one retry', async () => {

@@ -1,4 +1,4 @@
-import { badInput, DomainError, ErrorCode, type ServiceMetrics } from '@railgraph/service-kit';
+import { badInput, DomainError, ErrorCode, type Logger, type ServiceMetrics } from '@railgraph/service-kit';
 import {
   MAX_SEATS_PER_HOLD,
   type ClassAvailability,
@@ -10,6 +10,7 @@ import type { SeatPreference } from '../engine/allocate.js';
 import type { SeatClass } from '../engine/layout.js';
 import type { JourneyModel, TrainRunModel } from '../layouts/representation.js';
 import type { RunLayoutSource } from '../layouts/trains-layouts.js';
+import { failedOutcome, heldOutcome, type HoldOutcome } from './hold-outcome.js';
 
 /** One coach of a seat map. */
 export interface SeatMapCoach {
@@ -28,6 +29,8 @@ export interface HoldSeatsCommand {
   seats?: readonly string[] | null | undefined;
   ttlSeconds?: number | null | undefined;
   preference?: SeatPreference | null | undefined;
+  /** The booking's request id, when it is not the call's (holds of several bookings in one call). */
+  requestId?: string | null | undefined;
 }
 
 /** What the resolvers call: the engine plus layouts, input checks and business counters. */
@@ -35,6 +38,11 @@ export interface SeatInventory {
   availability(journey: JourneyModel): Promise<ClassAvailability[]>;
   seatMap(run: TrainRunModel, fromStop: number, toStop: number, seatClass: SeatClass | null): Promise<SeatMapCoach[]>;
   holdSeats(command: HoldSeatsCommand, requestId: string): Promise<Hold>;
+  /**
+   * Holds each command on its own, as `holdSeats` would: a command's typed error, or a failure
+   * of its own (logged on `log`), is its outcome and never touches the others.
+   */
+  holdSeatsBatch(commands: readonly HoldSeatsCommand[], requestId: string, log: Logger): Promise<HoldOutcome[]>;
   confirmHold(holdId: string): Promise<Hold>;
   /** Confirms each hold on its own; a hold's typed error is its outcome, a store failure fails the call. */
   confirmHolds(holdIds: readonly string[]): Promise<HoldConfirmation[]>;
@@ -60,9 +68,13 @@ export interface HoldConfirmation {
 
 /** Most holds one `confirmHolds` call confirms. */
 export const MAX_HOLDS_PER_CONFIRMATION = 100;
+/** Most inputs one `holdSeatsBatch` call holds. */
+export const MAX_HOLDS_PER_BATCH = 100;
 
 const MAX_HOLD_TTL_SECONDS = 3600;
 const holdIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+/** What the server accepts as an `x-request-id` (service-kit's server.ts): a hold's goes on to trains in that header. */
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
   const { engine, layouts } = deps;
@@ -74,6 +86,43 @@ export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
     'inventory_sold_out_total',
     'Holds refused because too few seats were free',
   );
+
+  /** One hold, the path of `holdSeats` and of each input of `holdSeatsBatch`. */
+  async function holdOne(command: HoldSeatsCommand, callRequestId: string): Promise<Hold> {
+    try {
+      if (!holdIdPattern.test(command.holdId)) throw badInput('holdId must be 1-128 letters, digits or . _ : -');
+      if (command.requestId != null && !requestIdPattern.test(command.requestId))
+        throw badInput('requestId must be 1-128 letters, digits or . _ : -');
+      const requestId = command.requestId ?? callRequestId;
+      const ttlSeconds = command.ttlSeconds ?? deps.defaultHoldTtlSeconds;
+      if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_HOLD_TTL_SECONDS) {
+        throw badInput(`ttlSeconds must be 1-${MAX_HOLD_TTL_SECONDS}; got ${ttlSeconds}`);
+      }
+      const layout = await layouts.layoutOf(command.runId, requestId).catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND)
+          throw badInput(`Unknown train run ${command.runId}`, { runId: command.runId });
+        throw error;
+      });
+      const hold = await engine.hold(layout, {
+        holdId: command.holdId,
+        fromStop: command.fromStop,
+        toStop: command.toStop,
+        seatClass: command.seatClass,
+        count: command.count ?? undefined,
+        seats: command.seats ?? undefined,
+        preference: command.preference ?? undefined,
+        ttlMs: ttlSeconds * 1000,
+        now: clock(),
+      });
+      holdsTotal.inc({ outcome: 'held' });
+      return hold;
+    } catch (error) {
+      const outcome = outcomeOf(error);
+      holdsTotal.inc({ outcome });
+      if (outcome === 'sold_out') soldOutTotal.inc();
+      throw error;
+    }
+  }
 
   return {
     async availability(journey) {
@@ -93,37 +142,26 @@ export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
         }));
     },
 
-    async holdSeats(command, requestId) {
-      try {
-        if (!holdIdPattern.test(command.holdId)) throw badInput('holdId must be 1-128 letters, digits or . _ : -');
-        const ttlSeconds = command.ttlSeconds ?? deps.defaultHoldTtlSeconds;
-        if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_HOLD_TTL_SECONDS) {
-          throw badInput(`ttlSeconds must be 1-${MAX_HOLD_TTL_SECONDS}; got ${ttlSeconds}`);
+    holdSeats: (command, requestId) => holdOne(command, requestId),
+
+    async holdSeatsBatch(commands, requestId, log) {
+      if (commands.length < 1 || commands.length > MAX_HOLDS_PER_BATCH)
+        throw badInput(`Hold between 1 and ${MAX_HOLDS_PER_BATCH} inputs at once; got ${commands.length}`);
+      // All at once: the engines decide concurrent holds together (the Redis engine in one
+      // script call per tick), each on its own, so one input's refusal cannot undo another.
+      const settled = await Promise.allSettled(commands.map((command) => holdOne(command, requestId)));
+      return settled.map((result, i): HoldOutcome => {
+        const command = commands[i]!;
+        if (result.status === 'fulfilled') return heldOutcome(result.value);
+        const { outcome, internal } = failedOutcome(command.holdId, result.reason);
+        if (internal) {
+          log.error(
+            { err: result.reason, holdId: command.holdId, holdRequestId: command.requestId ?? requestId },
+            'a hold of holdSeatsBatch failed',
+          );
         }
-        const layout = await layouts.layoutOf(command.runId, requestId).catch((error: unknown) => {
-          if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND)
-            throw badInput(`Unknown train run ${command.runId}`, { runId: command.runId });
-          throw error;
-        });
-        const hold = await engine.hold(layout, {
-          holdId: command.holdId,
-          fromStop: command.fromStop,
-          toStop: command.toStop,
-          seatClass: command.seatClass,
-          count: command.count ?? undefined,
-          seats: command.seats ?? undefined,
-          preference: command.preference ?? undefined,
-          ttlMs: ttlSeconds * 1000,
-          now: clock(),
-        });
-        holdsTotal.inc({ outcome: 'held' });
-        return hold;
-      } catch (error) {
-        const outcome = outcomeOf(error);
-        holdsTotal.inc({ outcome });
-        if (outcome === 'sold_out') soldOutTotal.inc();
-        throw error;
-      }
+        return outcome;
+      });
     },
 
     confirmHold: (holdId) => engine.confirm(holdId),

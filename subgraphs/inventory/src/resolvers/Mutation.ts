@@ -9,6 +9,10 @@ export const Mutation: MutationResolvers = {
     requireScope(principal, internal);
     return inventory.holdSeats(input, requestId);
   },
+  holdSeatsBatch: (_parent, { inputs }, { inventory, principal, requestId, log }) => {
+    requireScope(principal, internal);
+    return inventory.holdSeatsBatch(inputs, requestId, log);
+  },
   confirmHold: (_parent, { holdId }, { inventory, principal }) => {
     requireScope(principal, internal);
     return inventory.confirmHold(holdId);

@@ -1,5 +1,13 @@
 import { ServiceTokenError, type ServiceTokenSource } from '@railgraph/auth';
-import { DomainError, ErrorCode, callSubgraph, coalescingEach, type SubgraphCall } from '@railgraph/service-kit';
+import {
+  DomainError,
+  ErrorCode,
+  PeerUnavailableError,
+  callSubgraph,
+  coalescingEach,
+  coalescingLanes,
+  type SubgraphCall,
+} from '@railgraph/service-kit';
 
 export interface HeldSeat {
   coach: number;
@@ -26,17 +34,40 @@ export interface InventoryClient {
   releaseSeats(holdId: string, seats: readonly string[], requestId: string): Promise<void>;
 }
 
-const holdMutation = /* GraphQL */ `
-  mutation HoldSeats($input: HoldSeatsInput!) {
-    holdSeats(input: $input) {
+const holdManyMutation = /* GraphQL */ `
+  mutation HoldSeatsBatch($inputs: [HoldSeatsInput!]!) {
+    holdSeatsBatch(inputs: $inputs) {
       holdId
-      seats {
-        coach
-        label
+      hold {
+        seats {
+          coach
+          label
+        }
       }
+      code
+      message
+      seatsLeft
+      takenSeats
     }
   }
 `;
+/** One input's answer: the held seats, or the error `holdSeats` would have answered it with. */
+interface HoldOutcome {
+  holdId: string;
+  hold: { seats: HeldSeat[] } | null;
+  code: string | null;
+  message: string | null;
+  seatsLeft: number | null;
+  takenSeats: string[] | null;
+}
+/** Inventory's bound on one `holdSeatsBatch` call. */
+const MAX_HOLDS_PER_BATCH = 100;
+/**
+ * Hold calls under way at once. A hold is on the booking's path: with one call at a time, one
+ * slow answer (a run being restored, a lost reply waiting out its timeout) would hold back every
+ * booking of the process; two still gather a rush's holds into few calls.
+ */
+const HOLD_LANES = 2;
 const confirmManyMutation = /* GraphQL */ `
   mutation ConfirmHolds($holdIds: [ID!]!) {
     confirmHolds(holdIds: $holdIds) {
@@ -115,16 +146,49 @@ export function inventoryOverHttp(url: string, tokens: ServiceTokenSource | null
     }
     return answers;
   });
+  /**
+   * Holds go out together the same way (`holdSeatsBatch`), at most 100 a call and up to
+   * HOLD_LANES calls at once, each input carrying its booking's request id: inventory uses it
+   * for that hold's calls to trains and log lines, and the call itself goes under the first
+   * booking's. A call that fails fails only the holds it carried, each as a lone `holdSeats`
+   * call failing would have.
+   */
+  const holdTogether = coalescingLanes<{ input: Record<string, unknown>; requestId: string }, HoldAnswer>(
+    HOLD_LANES,
+    async (items) => {
+      const chunks: Array<typeof items> = [];
+      for (let start = 0; start < items.length; start += MAX_HOLDS_PER_BATCH)
+        chunks.push(items.slice(start, start + MAX_HOLDS_PER_BATCH));
+      const answers = await Promise.all(
+        chunks.map(async (chunk): Promise<HoldAnswer[]> => {
+          try {
+            const data = await call<{ holdSeatsBatch: HoldOutcome[] }>({
+              query: holdManyMutation,
+              variables: { inputs: chunk.map((item) => ({ ...item.input, requestId: item.requestId })) },
+              requestId: chunk[0]!.requestId,
+            });
+            if (data.holdSeatsBatch.length !== chunk.length)
+              throw new Error(`inventory answered ${data.holdSeatsBatch.length} holds for ${chunk.length}`);
+            return data.holdSeatsBatch.map((outcome) => ({ outcome }));
+          } catch (error) {
+            return chunk.map(() => ({ failed: error }));
+          }
+        }),
+      );
+      return answers.flat();
+    },
+  );
   return {
     async hold(request, requestId) {
       const { seats, count, ...rest } = request;
       const input = seats && seats.length > 0 ? { ...rest, seats } : { ...rest, count };
-      const data = await call<{ holdSeats: { seats: HeldSeat[] } }>({
-        query: holdMutation,
-        variables: { input },
-        requestId,
-      });
-      return data.holdSeats.seats;
+      const answer = await holdTogether({ input, requestId });
+      if ('failed' in answer) throw answer.failed;
+      const { outcome } = answer;
+      if (outcome.holdId !== request.holdId)
+        throw new Error(`inventory answered for hold ${outcome.holdId}, not ${request.holdId}`);
+      if (outcome.hold) return outcome.hold.seats;
+      throw holdError(url, outcome);
     },
     async confirm(holdId, requestId) {
       const answer = await confirmTogether({ holdId, requestId });
@@ -145,4 +209,23 @@ export function inventoryOverHttp(url: string, tokens: ServiceTokenSource | null
       await call({ query: releaseSeatsMutation, variables: { holdId, seats }, requestId });
     },
   };
+}
+
+/** A hold's answer from one `holdSeatsBatch` call, or how the call failed. */
+type HoldAnswer = { outcome: HoldOutcome } | { failed: unknown };
+
+/**
+ * The error `hold` throws for a refused input: what `callSubgraph` makes of the same error
+ * answered to a lone `holdSeats` (a contract code is that DomainError, anything else the peer
+ * being unavailable), with the details inventory gives (SOLD_OUT's `seatsLeft`, SEAT_TAKEN's `seats`).
+ */
+function holdError(url: string, outcome: HoldOutcome): Error {
+  const message = outcome.message ?? 'The seats could not be held';
+  const code = outcome.code;
+  if (!code || code === ErrorCode.INTERNAL_SERVER_ERROR || !(code in ErrorCode))
+    return new PeerUnavailableError(url, new Error(message));
+  return new DomainError(code as Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>, message, {
+    ...(outcome.seatsLeft !== null ? { seatsLeft: outcome.seatsLeft } : {}),
+    ...(outcome.takenSeats !== null ? { seats: outcome.takenSeats } : {}),
+  });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QuoteClaims } from '@railgraph/quotes';
 import { runnerFor, statement, type StatementRunner } from '@railgraph/database';
-import { coalescingEach, DomainError, ErrorCode } from '@railgraph/service-kit';
+import { coalescingLanes, DomainError, ErrorCode } from '@railgraph/service-kit';
 import { Prisma, type PrismaClient } from '../__generated__/prisma/client.js';
 import { nextOccurredAt, type BookingEventPayload } from './events.js';
 import type { HeldSeat } from './inventory-client.js';
@@ -58,8 +58,9 @@ interface HeldSeatsRecord {
 }
 
 /**
- * The saga's writes of steps 3 and 4, each made for every booking that asks while the last one
- * runs in a single statement (`coalescingEach`): at a rush every booking claims its key and
+ * The saga's writes of steps 3, 4 and 5, each made for every booking that asks while the last
+ * ones run in a single statement (`coalescingLanes`, two statements of a kind under way at
+ * most, so one held up by a lock holds back only the bookings gathered behind it): at a rush every booking claims its key and
  * records its held seats, and one statement for many saves the round trip, the statement's
  * overhead in both processes and a WAL flush per booking. Each booking's rows are its own
  * (the statements only insert rows keyed by the booking, or update its own row while it is
@@ -74,19 +75,19 @@ export class SagaWrites {
 
   constructor(prisma: PrismaClient) {
     // The runner is looked up per batch: the pool may be bound to the client after this is made.
-    this.claimTogether = coalescingEach<NewBooking, boolean>(async (batch) => {
+    this.claimTogether = coalescingLanes<NewBooking, boolean>(SAGA_LANES, async (batch) => {
       const claimed = new Set<string>();
       for (let i = 0; i < batch.length; i += BATCH_MAX) {
         for (const row of await claimKeys(runnerFor(prisma), batch.slice(i, i + BATCH_MAX))) claimed.add(row.id);
       }
       return batch.map((b) => claimed.has(b.bookingId));
     });
-    this.recordTogether = coalescingEach<HeldSeatsRecord, undefined>(async (batch) => {
+    this.recordTogether = coalescingLanes<HeldSeatsRecord, undefined>(SAGA_LANES, async (batch) => {
       for (let i = 0; i < batch.length; i += BATCH_MAX)
         await recordHeldSeats(runnerFor(prisma), batch.slice(i, i + BATCH_MAX));
       return batch.map(() => undefined);
     });
-    this.commitTogether = coalescingEach<Commit, Confirmed | Error>(async (batch) => {
+    this.commitTogether = coalescingLanes<Commit, Confirmed | Error>(SAGA_LANES, async (batch) => {
       const answers: Array<Confirmed | Error> = [];
       for (let i = 0; i < batch.length; i += BATCH_MAX)
         answers.push(...(await commitTogether(prisma, batch.slice(i, i + BATCH_MAX))));
@@ -121,6 +122,9 @@ export class SagaWrites {
     return answer;
   }
 }
+
+/** Statements of one kind under way at once (`coalescingLanes`). */
+const SAGA_LANES = 2;
 
 /** Most bookings one statement of `SagaWrites` carries (the parameters stay a few hundred kB at most). */
 const BATCH_MAX = 200;
@@ -313,15 +317,17 @@ function seatTaken(c: Commit): DomainError {
  * `commitBooking` commits one. The statement is one transaction, so a seat another booking
  * holds (a unique violation: inventory lost a hold, which is rare) refuses the whole batch and
  * writes nothing; each booking of it is then committed alone, so only the one whose seat was
- * taken gets SEAT_TAKEN. The answer per booking is its commit, or the error it alone gets.
+ * taken gets SEAT_TAKEN (and likewise for any other failure of the batch). The answer per
+ * booking is its commit, or the error it alone gets.
  */
 async function commitTogether(prisma: PrismaClient, batch: readonly Commit[]): Promise<Array<Confirmed | Error>> {
   if (batch.length === 1) return [await commitBooking(prisma, batch[0]!).catch(asError)];
   let committed: Map<string, Confirmed>;
   try {
     committed = await commitMany(runnerFor(prisma), batch);
-  } catch (error) {
-    if (!isUniqueViolation(error)) return batch.map(() => asError(error));
+  } catch {
+    // A taken seat, or anything else (a deadlock with another writer, a dropped connection):
+    // each booking then commits alone, so none fails for another's sake.
     return Promise.all(batch.map((c) => commitBooking(prisma, c).catch(asError)));
   }
   return batch.map(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { runnerFor, statement } from '@railgraph/database';
-import { coalescingEach } from '@railgraph/service-kit';
+import { coalescingEach, coalescingLanes } from '@railgraph/service-kit';
 import type { PrismaClient, SandboxPayment } from '../__generated__/prisma/client.js';
 import { isUniqueViolation } from '../booking/saga-statements.js';
 import type { AuthorizeRequest, PaymentProvider, ProviderPaymentState, RefundResult } from './provider.js';
@@ -158,7 +158,8 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
    * back in the same statement; the answer is the stored payment under each key, or null for a
    * key a concurrent twin wrote after the statement's snapshot (read again by the caller).
    */
-  const authorizeTogether = coalescingEach<NewPayment, (StoredState & { idempotencyKey: string }) | null>(
+  const authorizeTogether = coalescingLanes<NewPayment, (StoredState & { idempotencyKey: string }) | null>(
+    2,
     async (payments) => {
       const stored = await runnerFor(prisma).run<StoredState & { idempotencyKey: string }>(statement(
         'tickets.sandbox-authorize-batch',
