@@ -1,8 +1,9 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { Agent, fetch, Response } from 'undici';
-import { DomainError, ErrorCode, type Logger } from '@railgraph/service-kit';
+import { Agent, type Dispatcher } from 'undici';
+import { CallDeadline, DomainError, ErrorCode, requestTarget, type Logger } from '@railgraph/service-kit';
 import { currentOperation, type OperationScope } from './budget.js';
+import { SubgraphResponse } from './subgraph-response.js';
 
 /**
  * The gateway's calls to its subgraphs (design §11): each bounded by a timeout, by its
@@ -11,7 +12,7 @@ import { currentOperation, type OperationScope } from './budget.js';
  */
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+type FetcherRequestInit = Parameters<Fetcher>[1];
 
 /**
  * How long the gateway keeps an idle connection to a subgraph. The subgraphs close theirs
@@ -33,43 +34,85 @@ const isTimeout = (error: unknown): boolean => error instanceof Error && error.n
 /**
  * A fetch for `RemoteGraphQLDataSource`: aborted after `timeoutMs` (headers and body), or when
  * its operation is stopped; the answer's bytes are counted against the operation's bound, from
- * `Content-Length` before the body is read, or as it arrives when there is none.
+ * `Content-Length` before the body is read, or as it arrives when there is none. It goes
+ * through undici's `Dispatcher.request` and answers a `SubgraphResponse`, not through the
+ * WHATWG `fetch`, whose Request/Response objects and web streams cost several per cent of the
+ * gateway's CPU.
  */
 export function subgraphFetcher({ timeoutMs, dispatcher }: { timeoutMs: number; dispatcher: Agent }): Fetcher {
-  return async (url, init) => {
+  const fetcher = async (url: string, init?: FetcherRequestInit): Promise<SubgraphResponse> => {
     const operation = currentOperation();
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = operation ? AbortSignal.any([timeout, operation.signal]) : timeout;
-    const response = await fetch(url, {
-      ...(init?.method ? { method: init.method } : {}),
-      ...(init?.headers ? { headers: init.headers } : {}),
-      ...(init?.body !== undefined ? { body: init.body } : {}),
-      signal,
-      dispatcher,
-    });
-    return (operation ? await counted(response, operation) : response) as unknown as FetcherResponse;
+    const deadline = new CallDeadline(timeoutMs, operation?.signal);
+    let answer: Dispatcher.ResponseData;
+    try {
+      const { origin, path } = requestTarget(url);
+      answer = await dispatcher.request({
+        origin,
+        path,
+        method: init?.method ?? 'GET',
+        ...(init?.headers ? { headers: init.headers } : {}),
+        ...(init?.body !== undefined ? { body: init.body } : {}),
+        signal: deadline.signal,
+      });
+    } catch (error) {
+      deadline.end();
+      throw error;
+    }
+    const { statusCode, statusText, headers, body } = answer;
+    const readBody = operation ? await counted(answer, operation, deadline) : read(body, deadline);
+    return new SubgraphResponse(url, statusCode, statusText, headers, readBody);
   };
+  // The data source reads only the members `SubgraphResponse` has (see there); the rest of
+  // `FetcherResponse` (clone, arrayBuffer, a writable Headers) it never touches.
+  return fetcher as unknown as Fetcher;
 }
 
-async function counted(response: Response, operation: OperationScope): Promise<Response> {
-  const declared = response.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared)) {
+type Body = Dispatcher.ResponseData['body'];
+
+/** Reads the body when the data source asks for it, within the call's deadline, which it then ends. */
+const read = (body: Body, deadline: CallDeadline) => async (): Promise<string> => {
+  try {
+    return await body.text();
+  } finally {
+    deadline.end();
+  }
+};
+
+/**
+ * The body reader of a call made for an operation, after counting the answer's bytes against
+ * the operation's bound: the declared length at once, or the body as it arrives (read here,
+ * before the data source asks for it) when no length was declared.
+ */
+async function counted(
+  { headers, body }: Dispatcher.ResponseData,
+  operation: OperationScope,
+  deadline: CallDeadline,
+): Promise<() => Promise<string>> {
+  const declared = headers['content-length'];
+  if (typeof declared === 'string' && /^\d+$/.test(declared)) {
     operation.receive(Number(declared));
-    if (operation.stoppedWith) throw operation.stoppedWith; // the body is not read: the abort drops it
-    return response;
+    stopIfStopped(operation, deadline); // the body is not read: stopping the operation aborted the call
+    return read(body, deadline);
   }
-  if (!response.body) return response;
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of response.body) {
-    operation.receive(chunk.byteLength);
-    if (operation.stoppedWith) throw operation.stoppedWith;
-    chunks.push(chunk);
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      operation.receive(chunk.byteLength);
+      stopIfStopped(operation, deadline);
+      chunks.push(chunk);
+    }
+    const whole = Buffer.concat(chunks).toString('utf8');
+    return () => Promise.resolve(whole);
+  } finally {
+    deadline.end();
   }
-  return new Response(Buffer.concat(chunks), {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+}
+
+function stopIfStopped(operation: OperationScope, deadline: CallDeadline): void {
+  const stoppedWith = operation.stoppedWith;
+  if (!stoppedWith) return;
+  deadline.end();
+  throw stoppedWith;
 }
 
 /**

@@ -9,6 +9,7 @@ export * from './server.js';
 export * from './limits/index.js';
 export * from './shutdown.js';
 export * from './subgraph-client.js';
+export * from './http-call.js';
 export * from './subgraph.js';
 export * from './run-subgraph.js';
 export * from './ports.js';
