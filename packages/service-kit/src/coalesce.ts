@@ -45,55 +45,73 @@ export function coalescingEach<T, R>(flush: (items: readonly T[]) => Promise<rea
   };
 }
 
-/** One `coalescingEach` and what it is doing: a call under way (and when it went), items waiting for the next. */
-interface Lane<T, R> {
-  add: (item: T) => Promise<R>;
-  running: boolean;
-  /** Order in which the lanes' current calls went out. */
-  started: number;
-  waiting: number;
-}
-
 /**
- * `coalescingEach` with up to `lanes` calls of `flush` under way at once. An item joins a lane
- * with no call running (its call goes out after the current microtask, with the items handed
- * in alongside); when every lane is busy, the one already gathering items for its next call,
- * else the one whose call went out first (likely the first to end). So a call that hangs (an
- * answer lost until its timeout) holds back only the items gathered behind it, not every item
- * handed in meanwhile, while a rush still goes out in a few large calls. Each item gets its own
- * answer, as with `coalescingEach`.
+ * `coalescingEach` that a stalled call does not hold up: items gather while the call under way
+ * runs and go out together in the next, as with `coalescingEach`, so a rush goes out in few
+ * large calls; but once every call under way has run `stalledAfterMs` without an answer (one
+ * lost until its timeout, a lock waited on), the items waiting go out in another call, up to
+ * `lanes` calls at once. Each item gets its own answer; a failed call rejects its items only.
  */
 export function coalescingLanes<T, R>(
   lanes: number,
+  stalledAfterMs: number,
   flush: (items: readonly T[]) => Promise<readonly R[]>,
 ): (item: T) => Promise<R> {
-  let calls = 0;
-  const all: Array<Lane<T, R>> = Array.from({ length: Math.max(1, lanes) }, () => {
-    const lane: Lane<T, R> = {
-      running: false,
-      started: 0,
-      waiting: 0,
-      add: coalescingEach<T, R>(async (items) => {
-        lane.waiting -= items.length;
-        lane.running = true;
-        lane.started = ++calls;
-        try {
-          return await flush(items);
-        } finally {
-          lane.running = false;
-        }
-      }),
-    };
-    return lane;
-  });
-  const pick = (): Lane<T, R> =>
-    all.find((lane) => !lane.running && lane.waiting > 0) ??
-    all.find((lane) => !lane.running) ??
-    all.find((lane) => lane.waiting > 0) ??
-    all.reduce((first, lane) => (lane.started < first.started ? lane : first));
-  return (item: T) => {
-    const lane = pick();
-    lane.waiting += 1;
-    return lane.add(item);
+  interface Waiting {
+    item: T;
+    resolve: (answer: R) => void;
+    reject: (error: unknown) => void;
+  }
+  let waiting: Waiting[] = [];
+  /** When each call under way went out (ms, monotonic). */
+  const running = new Set<{ startedAt: number }>();
+  let scheduled = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const pump = (): void => {
+    scheduled = false;
+    if (waiting.length === 0) return;
+    const now = performance.now();
+    const youngest = Math.max(-Infinity, ...[...running].map((call) => call.startedAt));
+    if (running.size > 0 && (running.size >= Math.max(1, lanes) || now - youngest < stalledAfterMs)) {
+      // Wait for a call to end, or for the youngest to stall while a lane is free.
+      if (running.size < lanes && !timer) {
+        timer = setTimeout(
+          () => {
+            timer = null;
+            pump();
+          },
+          Math.max(1, youngest + stalledAfterMs - now),
+        );
+      }
+      return;
+    }
+    const batch = waiting;
+    waiting = [];
+    const call = { startedAt: now };
+    running.add(call);
+    flush(batch.map((w) => w.item))
+      .then(
+        (answers) => {
+          if (answers.length !== batch.length) throw new Error(`${answers.length} answers for ${batch.length} items`);
+          batch.forEach((w, i) => w.resolve(answers[i]!));
+        },
+        (error: unknown) => batch.forEach((w) => w.reject(error)),
+      )
+      .catch((error: unknown) => batch.forEach((w) => w.reject(error)))
+      .finally(() => {
+        running.delete(call);
+        pump();
+      });
   };
+
+  return (item: T) =>
+    new Promise<R>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      // After the current microtask, so items handed in together share a call.
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(pump);
+      }
+    });
 }

@@ -80,41 +80,66 @@ describe('coalescingEach', () => {
 });
 
 describe('coalescingLanes', () => {
-  it('runs up to `lanes` calls at once and gathers what comes meanwhile into the next', async () => {
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('gathers the items handed in while a call runs into the next, as coalescingEach', async () => {
     const seen: number[][] = [];
     const pending: Array<() => void> = [];
-    const add = coalescingLanes(2, async (items: readonly number[]) => {
+    const add = coalescingLanes(2, 1_000, async (items: readonly number[]) => {
       seen.push([...items]);
       await new Promise<void>((resolve) => pending.push(resolve));
       return items.map((item) => item * 10);
     });
-    const first = add(1);
-    await Promise.resolve();
-    const second = add(2);
-    await new Promise((resolve) => setImmediate(resolve));
-    // Two calls under way: the next items wait together, behind the call that went out first.
+    const first = [add(1), add(2)];
+    await tick();
     const rest = [add(3), add(4), add(5)];
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(seen).toEqual([[1], [2]]);
+    await tick();
+    // One call under way and not stalled: the rest wait for it, together.
+    expect(seen).toEqual([[1, 2]]);
     pending.shift()!();
-    await expect(first).resolves.toBe(10);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(seen).toEqual([[1], [2], [3, 4, 5]]);
-    while (pending.length > 0) pending.shift()!();
-    await expect(Promise.all([second, ...rest])).resolves.toEqual([20, 30, 40, 50]);
+    await expect(Promise.all(first)).resolves.toEqual([10, 20]);
+    await tick();
+    expect(seen).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+    pending.shift()!();
+    await expect(Promise.all(rest)).resolves.toEqual([30, 40, 50]);
   });
 
-  it('keeps a hung call from holding back items that arrive after it', async () => {
-    let hang = true;
-    const add = coalescingLanes(2, async (items: readonly string[]) => {
-      if (hang) {
-        hang = false;
-        await new Promise(() => undefined);
-      }
+  it('sends the waiting items on another lane once the call under way has stalled, up to `lanes` calls', async () => {
+    const seen: string[][] = [];
+    const add = coalescingLanes(2, 30, async (items: readonly string[]) => {
+      seen.push([...items]);
+      if (items.includes('stuck') || items.includes('stuck too')) await new Promise(() => undefined);
       return items.map((item) => item.toUpperCase());
     });
     void add('stuck');
-    await new Promise((resolve) => setImmediate(resolve));
+    await tick();
+    const started = performance.now();
     await expect(Promise.all([add('a'), add('b')])).resolves.toEqual(['A', 'B']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(20);
+    expect(seen).toEqual([['stuck'], ['a', 'b']]);
+    // Two lanes, both stalled: a third item waits for one of them.
+    void add('stuck too');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    let third = false;
+    void add('c').then(() => (third = true));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(third).toBe(false);
+    expect(seen).toEqual([['stuck'], ['a', 'b'], ['stuck too']]);
+  });
+
+  it('rejects the items of a failed call only, and of a call answering the wrong count', async () => {
+    let calls = 0;
+    const add = coalescingLanes(2, 1_000, async (items: readonly number[]) => {
+      calls += 1;
+      if (calls === 1) throw new Error('store down');
+      if (calls === 2) return [];
+      return items.map((item) => -item);
+    });
+    await expect(add(1)).rejects.toThrow('store down');
+    await expect(add(2)).rejects.toThrow('0 answers for 1 items');
+    await expect(add(3)).resolves.toBe(-3);
   });
 });

@@ -63,11 +63,13 @@ interface HoldOutcome {
 /** Inventory's bound on one `holdSeatsBatch` call. */
 const MAX_HOLDS_PER_BATCH = 100;
 /**
- * Hold calls under way at once. A hold is on the booking's path: with one call at a time, one
- * slow answer (a run being restored, a lost reply waiting out its timeout) would hold back every
- * booking of the process; two still gather a rush's holds into few calls.
+ * Hold calls under way at once, at most, and how long one runs before the holds waiting for it
+ * go out in another. A hold is on the booking's path: with one call at a time, one slow answer
+ * (a run being restored, a lost reply waiting out its timeout) would hold back every booking of
+ * the process; a call usually answers within milliseconds, so holds still gather behind it.
  */
 const HOLD_LANES = 2;
+const HOLD_STALLED_MS = 250;
 const confirmManyMutation = /* GraphQL */ `
   mutation ConfirmHolds($holdIds: [ID!]!) {
     confirmHolds(holdIds: $holdIds) {
@@ -148,13 +150,14 @@ export function inventoryOverHttp(url: string, tokens: ServiceTokenSource | null
   });
   /**
    * Holds go out together the same way (`holdSeatsBatch`), at most 100 a call and up to
-   * HOLD_LANES calls at once, each input carrying its booking's request id: inventory uses it
+   * HOLD_LANES calls at once (a second once the first has run HOLD_STALLED_MS), each input carrying its booking's request id: inventory uses it
    * for that hold's calls to trains and log lines, and the call itself goes under the first
    * booking's. A call that fails fails only the holds it carried, each as a lone `holdSeats`
    * call failing would have.
    */
   const holdTogether = coalescingLanes<{ input: Record<string, unknown>; requestId: string }, HoldAnswer>(
     HOLD_LANES,
+    HOLD_STALLED_MS,
     async (items) => {
       const chunks: Array<typeof items> = [];
       for (let start = 0; start < items.length; start += MAX_HOLDS_PER_BATCH)

@@ -59,8 +59,9 @@ interface HeldSeatsRecord {
 
 /**
  * The saga's writes of steps 3, 4 and 5, each made for every booking that asks while the last
- * ones run in a single statement (`coalescingLanes`, two statements of a kind under way at
- * most, so one held up by a lock holds back only the bookings gathered behind it): at a rush every booking claims its key and
+ * ones run in a single statement (`coalescingLanes`: a second statement of a kind goes out only
+ * once the one under way has run SAGA_STALLED_MS, so one held up by a lock does not hold up
+ * every booking): at a rush every booking claims its key and
  * records its held seats, and one statement for many saves the round trip, the statement's
  * overhead in both processes and a WAL flush per booking. Each booking's rows are its own
  * (the statements only insert rows keyed by the booking, or update its own row while it is
@@ -75,19 +76,19 @@ export class SagaWrites {
 
   constructor(prisma: PrismaClient) {
     // The runner is looked up per batch: the pool may be bound to the client after this is made.
-    this.claimTogether = coalescingLanes<NewBooking, boolean>(SAGA_LANES, async (batch) => {
+    this.claimTogether = coalescingLanes<NewBooking, boolean>(SAGA_LANES, SAGA_STALLED_MS, async (batch) => {
       const claimed = new Set<string>();
       for (let i = 0; i < batch.length; i += BATCH_MAX) {
         for (const row of await claimKeys(runnerFor(prisma), batch.slice(i, i + BATCH_MAX))) claimed.add(row.id);
       }
       return batch.map((b) => claimed.has(b.bookingId));
     });
-    this.recordTogether = coalescingLanes<HeldSeatsRecord, undefined>(SAGA_LANES, async (batch) => {
+    this.recordTogether = coalescingLanes<HeldSeatsRecord, undefined>(SAGA_LANES, SAGA_STALLED_MS, async (batch) => {
       for (let i = 0; i < batch.length; i += BATCH_MAX)
         await recordHeldSeats(runnerFor(prisma), batch.slice(i, i + BATCH_MAX));
       return batch.map(() => undefined);
     });
-    this.commitTogether = coalescingLanes<Commit, Confirmed | Error>(SAGA_LANES, async (batch) => {
+    this.commitTogether = coalescingLanes<Commit, Confirmed | Error>(SAGA_LANES, SAGA_STALLED_MS, async (batch) => {
       const answers: Array<Confirmed | Error> = [];
       for (let i = 0; i < batch.length; i += BATCH_MAX)
         answers.push(...(await commitTogether(prisma, batch.slice(i, i + BATCH_MAX))));
@@ -123,8 +124,14 @@ export class SagaWrites {
   }
 }
 
-/** Statements of one kind under way at once (`coalescingLanes`). */
+/** Statements of one kind under way at once, at most (`coalescingLanes`). */
 const SAGA_LANES = 2;
+
+/**
+ * How long a statement runs before the bookings waiting for it go out in another: far beyond
+ * a statement's usual few milliseconds, even on a saturated machine, so batches stay whole.
+ */
+const SAGA_STALLED_MS = 250;
 
 /** Most bookings one statement of `SagaWrites` carries (the parameters stay a few hundred kB at most). */
 const BATCH_MAX = 200;

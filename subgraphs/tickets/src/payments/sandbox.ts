@@ -160,6 +160,7 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
    */
   const authorizeTogether = coalescingLanes<NewPayment, (StoredState & { idempotencyKey: string }) | null>(
     2,
+    250,
     async (payments) => {
       const stored = await runnerFor(prisma).run<StoredState & { idempotencyKey: string }>(statement(
         'tickets.sandbox-authorize-batch',
