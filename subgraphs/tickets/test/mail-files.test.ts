@@ -81,6 +81,24 @@ describe('booking emails as .eml files', () => {
     expect(decodeQr(image!.content)).toBe(confirmation.kind === 'confirmation' ? confirmation.tickets[0]!.code : '');
   });
 
+  it('makes its folder once, and again when it was removed meanwhile', async () => {
+    const mailDir = path.join(dir, 'mail-again');
+    const transport = fileTransport(mailDir);
+    const rendered = await renderMail(confirmation, { email: 'ada@example.com', name: 'Ada' });
+    const mail = (id: string) => ({
+      ...rendered,
+      eventId: id,
+      from: MAIL_FROM,
+      to: { name: 'Ada', address: 'ada@example.com' },
+      messageId: messageIdFor(id, MAIL_FROM),
+    });
+    await transport.send(mail('first'));
+    await rm(mailDir, { recursive: true, force: true });
+    await transport.send(mail('second'));
+    transport.close();
+    expect(await readdir(mailDir)).toEqual(['second.eml']);
+  });
+
   it('writes into DATA_DIR/mail by default, or MAIL_DIR, from Railgraph <tickets@railgraph.local>', () => {
     expect(readTicketsEnv({ DATA_DIR: '/srv/railgraph' }).mail).toMatchObject({
       smtpUrl: null,

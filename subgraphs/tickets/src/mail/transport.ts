@@ -70,14 +70,29 @@ export function smtpTransport(url: string): MailTransport {
  */
 export function fileTransport(dir: string): MailTransport {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  // The folder is made once, and again should it vanish (a write then fails ENOENT).
+  let made: Promise<unknown> | null = null;
+  const write = async (partial: string, message: Buffer) => {
+    made ??= mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      made = null;
+      throw error;
+    });
+    await made;
+    await writeFile(partial, message);
+  };
   return {
     target: dir,
     async send(mail) {
       const info = await composer.sendMail(nodemailerMessage(mail));
-      await mkdir(dir, { recursive: true });
       const file = path.join(dir, `${mail.eventId}.eml`);
       const partial = `${file}.${process.pid}.partial`;
-      await writeFile(partial, info.message as Buffer);
+      try {
+        await write(partial, info.message as Buffer);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        made = null;
+        await write(partial, info.message as Buffer);
+      }
       await rename(partial, file);
     },
     close: () => composer.close(),
