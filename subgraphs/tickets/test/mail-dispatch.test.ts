@@ -166,7 +166,7 @@ await describeEachDatabase('booking emails', (target) => {
       expect(back.received).toHaveLength(1);
       expect(back.received[0]!.to).toEqual([email]);
       expect(back.received[0]!.mail.messageId).toBe(messageIdFor(event!.id, MAIL_FROM));
-      expect(await mailOf(event!.id)).toMatchObject({ status: 'SENT', attempts: 3 });
+      expect(await mailOf(event!.id)).toMatchObject({ status: 'SENT', attempts: 3, lastError: null });
     } finally {
       await back.close();
     }
@@ -189,7 +189,7 @@ await describeEachDatabase('booking emails', (target) => {
 
     await dispatcher.pass(later());
     expect(receivedFor(event!.id).map((r) => r.to)).toEqual([[email]]);
-    expect(await mailOf(event!.id)).toMatchObject({ status: 'SENT', attempts: 2 });
+    expect(await mailOf(event!.id)).toMatchObject({ status: 'SENT', attempts: 2, lastError: null });
   });
 
   it("records a partner's booking as SKIPPED with the reason, and sends nothing", async () => {

@@ -1,3 +1,4 @@
+import { runnerFor, statement } from '@railgraph/database';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import { backoffMs } from '../booking/outbox.js';
 
@@ -95,21 +96,14 @@ export async function settleMessage(
   outcome: MailOutcome,
   now = new Date(),
 ): Promise<boolean> {
-  const attempts = message.attempts + 1;
-  const data =
+  // What the outcome sets; null keeps the column as it is. A retry stays PENDING, due later.
+  const set =
     outcome.status === 'SENT'
-      ? {
-          status: 'SENT' as const,
-          messageId: outcome.messageId,
-          recipient: outcome.recipient,
-          sentAt: now,
-          lastError: null,
-        }
+      ? { messageId: outcome.messageId, recipient: outcome.recipient, sentAt: now, clearError: true }
       : outcome.status === 'SKIPPED'
-        ? { status: 'SKIPPED' as const, reason: outcome.reason }
+        ? { reason: outcome.reason }
         : outcome.status === 'FAILED'
           ? {
-              status: 'FAILED' as const,
               reason: outcome.reason,
               recipient: outcome.recipient,
               messageId: outcome.messageId,
@@ -118,14 +112,37 @@ export async function settleMessage(
           : {
               nextAttemptAt: new Date(now.getTime() + backoffMs(message.attempts)),
               lastError: outcome.error.slice(0, 2_000),
-              ...(outcome.messageId ? { messageId: outcome.messageId } : {}),
-              ...(outcome.recipient ? { recipient: outcome.recipient } : {}),
+              messageId: outcome.messageId,
+              recipient: outcome.recipient,
             };
-  const settled = await prisma.mailMessage.updateMany({
-    where: { eventId: message.eventId, status: 'PENDING', nextAttemptAt: claimedUntil },
-    data: { ...data, attempts },
-  });
-  return settled.count === 1;
+  const values: SettledColumns = { clearError: false, ...set };
+  // A named statement on the pool: every sale sends an email, and this runs once for each.
+  const settled = await runnerFor(prisma).run(statement('tickets.mail-settle')`
+    UPDATE "MailMessage" SET
+      "status" = ${outcome.status === 'RETRY' ? 'PENDING' : outcome.status}::"MailStatus",
+      "messageId" = coalesce(${values.messageId ?? null}, "messageId"),
+      "recipient" = coalesce(${values.recipient ?? null}, "recipient"),
+      "reason" = coalesce(${values.reason ?? null}, "reason"),
+      "sentAt" = coalesce(${values.sentAt ?? null}::timestamp(3), "sentAt"),
+      "lastError" = CASE WHEN ${values.clearError} THEN NULL ELSE coalesce(${values.lastError ?? null}, "lastError") END,
+      "nextAttemptAt" = coalesce(${values.nextAttemptAt ?? null}::timestamp(3), "nextAttemptAt"),
+      "attempts" = ${message.attempts + 1}
+    WHERE "eventId" = ${message.eventId}::uuid AND "status" = 'PENDING'
+      AND "nextAttemptAt" = ${claimedUntil}::timestamp(3)
+    RETURNING 1 AS "settled"`);
+  return settled.length === 1;
+}
+
+/** The columns an outcome sets (`settleMessage`); absent ones keep their value. */
+interface SettledColumns {
+  messageId?: string | undefined;
+  recipient?: string | undefined;
+  reason?: string;
+  sentAt?: Date;
+  lastError?: string;
+  nextAttemptAt?: Date;
+  /** SENT clears the last error of earlier attempts. */
+  clearError: boolean;
 }
 
 /** Ends this dispatcher's claim on messages it will not reach in this pass: due again at once. */
