@@ -8,28 +8,45 @@
  * Each caller's promise settles with its batch: a failed `flush` rejects every item in it,
  * and the next batch still runs.
  */
-export function coalescing<T>(flush: (items: readonly T[]) => Promise<unknown>): (item: T) => Promise<void> {
+export function coalescing<T>(
+  flush: (items: readonly T[]) => Promise<unknown>,
+  options: CoalescingOptions = {},
+): (item: T) => Promise<void> {
   const add = coalescingEach<T, undefined>(async (items) => {
     await flush(items);
     return items.map(() => undefined);
-  });
+  }, options);
   return async (item: T) => {
     await add(item);
   };
+}
+
+export interface CoalescingOptions {
+  /**
+   * How long a batch keeps taking items once its turn has come, before it goes out: for work
+   * nobody waits on for long (deleting delivered outbox rows, recording captures), a few
+   * milliseconds that gather a rush's items into far fewer calls. 0 (the default): at once.
+   */
+  lingerMs?: number;
 }
 
 /**
  * `coalescing` with an answer per item: `flush` returns one result per item, in order, and
  * each caller gets its own (a caller may turn its result into an error).
  */
-export function coalescingEach<T, R>(flush: (items: readonly T[]) => Promise<readonly R[]>): (item: T) => Promise<R> {
+export function coalescingEach<T, R>(
+  flush: (items: readonly T[]) => Promise<readonly R[]>,
+  { lingerMs = 0 }: CoalescingOptions = {},
+): (item: T) => Promise<R> {
   /** The batch still taking items, and the settling of the last batch started. */
   let filling: { items: T[]; done: Promise<readonly R[]> } | null = null;
   let previous: Promise<unknown> = Promise.resolve();
   return async (item: T) => {
     if (!filling) {
       const items: T[] = [];
-      const done = previous.then(async () => {
+      const lingered =
+        lingerMs > 0 ? previous.then(() => new Promise((resolve) => setTimeout(resolve, lingerMs))) : previous;
+      const done = lingered.then(async () => {
         // The batch closes as it starts: later items fill the next one.
         if (filling?.items === items) filling = null;
         const answers = await flush(items);

@@ -79,6 +79,25 @@ describe('coalescingEach', () => {
   });
 });
 
+describe('coalescing with a linger', () => {
+  it('keeps taking items for `lingerMs` once its turn has come, then sends them in one call', async () => {
+    const seen: number[][] = [];
+    const add = coalescing(
+      async (items: readonly number[]) => {
+        seen.push([...items]);
+      },
+      { lingerMs: 40 },
+    );
+    const first = add(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = add(2);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen).toEqual([]);
+    await Promise.all([first, second, add(3)]);
+    expect(seen).toEqual([[1, 2, 3]]);
+  });
+});
+
 describe('coalescingLanes', () => {
   const tick = () => new Promise((resolve) => setImmediate(resolve));
 

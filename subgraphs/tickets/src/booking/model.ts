@@ -112,6 +112,13 @@ export interface BookingRush {
   onMemoHit?: () => void;
 }
 
+/**
+ * How long the batched work after a commit (deleting delivered rows, capturing and recording
+ * captures) waits for more bookings' items before it goes out: at 200 bookings a second, 10 ms
+ * gathers about four bookings' worth where going at once found one or two.
+ */
+export const AFTER_COMMIT_LINGER_MS = 10;
+
 /** Now by the deps' clock: the system clock unless a test sets one. */
 export const nowOf = (deps: Pick<BookingDeps, 'clock'>): Date => deps.clock?.() ?? new Date();
 

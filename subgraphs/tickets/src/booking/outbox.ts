@@ -13,6 +13,7 @@ import type { PaymentProvider } from '../payments/provider.js';
 import { isPaymentStep, PaymentSteps, type PaymentStepKind } from '../payments/steps.js';
 import type { InventoryClient } from './inventory-client.js';
 import { legOfHold } from './legs.js';
+import { AFTER_COMMIT_LINGER_MS } from './model.js';
 
 /**
  * Saga steps that must happen even if this process dies after the booking committed:
@@ -79,12 +80,15 @@ export class OutboxRelay {
   private readonly schedule: RepeatingTask;
   /**
    * Deletes delivered rows, those of concurrent deliveries in one statement: at a rush every
-   * booking delivers two rows (the hold's confirmation and the capture).
+   * booking delivers two rows (the hold's confirmation and the capture), at different moments,
+   * so a batch lingers a few milliseconds for more (a delivered row is claimed meanwhile).
    */
-  private readonly remove = coalescing<string>((ids) =>
-    runnerFor(this.prisma).run(
-      statement('tickets.outbox-delete')`DELETE FROM "OutboxMessage" WHERE "id" = ANY(${ids}::uuid[])`,
-    ),
+  private readonly remove = coalescing<string>(
+    (ids) =>
+      runnerFor(this.prisma).run(
+        statement('tickets.outbox-delete')`DELETE FROM "OutboxMessage" WHERE "id" = ANY(${ids}::uuid[])`,
+      ),
+    { lingerMs: AFTER_COMMIT_LINGER_MS },
   );
 
   /** Captures, voids and refunds payments (the payment steps); without a provider those steps wait. */

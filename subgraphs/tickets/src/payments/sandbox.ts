@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { runnerFor, statement } from '@railgraph/database';
 import { coalescingEach, coalescingLanes } from '@railgraph/service-kit';
 import type { PrismaClient, SandboxPayment } from '../__generated__/prisma/client.js';
+import { AFTER_COMMIT_LINGER_MS } from '../booking/model.js';
 import { isUniqueViolation } from '../booking/saga-statements.js';
 import type { AuthorizeRequest, PaymentProvider, ProviderPaymentState, RefundResult } from './provider.js';
 
@@ -135,22 +136,25 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
    * booking captures right after its commit): each AUTHORIZED payment moves to CAPTURED; the
    * answer is the payment moved, or null for one that was not AUTHORIZED.
    */
-  const captureTogether = coalescingEach<string, StoredState | null>(async (ids) => {
-    const moved = await runnerFor(prisma).run<StoredState & Record<string, unknown>>(statement(
-      'tickets.sandbox-capture',
-    )`
+  const captureTogether = coalescingEach<string, StoredState | null>(
+    async (ids) => {
+      const moved = await runnerFor(prisma).run<StoredState & Record<string, unknown>>(statement(
+        'tickets.sandbox-capture',
+      )`
       UPDATE "SandboxPayment" SET "status" = 'CAPTURED', "capturedMinor" = "amountMinor", "updatedAt" = now()
       WHERE "id" = ANY(${ids}::text[]) AND "status" = 'AUTHORIZED'
       RETURNING "id", "status", "method", "amountMinor", "currency", "declineCode", "clientSecret", "capturedMinor",
         "refundedMinor"`);
-    const byMovedId = new Map(moved.map((payment) => [payment.id, payment]));
-    // The same payment twice in a batch moves once: the second caller reads it as it is.
-    return ids.map((id) => {
-      const payment = byMovedId.get(id) ?? null;
-      byMovedId.delete(id);
-      return payment;
-    });
-  });
+      const byMovedId = new Map(moved.map((payment) => [payment.id, payment]));
+      // The same payment twice in a batch moves once: the second caller reads it as it is.
+      return ids.map((id) => {
+        const payment = byMovedId.get(id) ?? null;
+        byMovedId.delete(id);
+        return payment;
+      });
+    },
+    { lingerMs: AFTER_COMMIT_LINGER_MS },
+  );
 
   /**
    * Authorizations, those asked for while a statement runs together in the next (at a rush every

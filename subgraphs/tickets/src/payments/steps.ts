@@ -1,5 +1,6 @@
 import { runnerFor, statement } from '@railgraph/database';
 import { coalescing } from '@railgraph/service-kit';
+import { AFTER_COMMIT_LINGER_MS } from '../booking/model.js';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
 import type { PaymentProvider, ProviderPaymentState } from './provider.js';
 import { recordProviderState, VOIDABLE } from './records.js';
@@ -35,12 +36,14 @@ export interface PaymentStepPayload {
 /** Delivers payment steps at one provider; the relay keeps one beside its inventory calls. */
 export class PaymentSteps {
   /** Records captures on their payments, those of concurrent captures in one statement. */
-  private readonly recordCapture = coalescing<CaptureRecord>((records) =>
-    runnerFor(this.prisma).run(statement('tickets.record-captures')`
+  private readonly recordCapture = coalescing<CaptureRecord>(
+    (records) =>
+      runnerFor(this.prisma).run(statement('tickets.record-captures')`
       UPDATE "Payment" AS payment SET "capturedMinor" = captured."capturedMinor", "updatedAt" = now(),
         "status" = CASE WHEN payment."status" = 'AUTHORIZED' THEN 'CAPTURED'::"PaymentStatus" ELSE payment."status" END
       FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS captured("bookingId" uuid, "capturedMinor" int)
       WHERE payment."bookingId" = captured."bookingId"`),
+    { lingerMs: AFTER_COMMIT_LINGER_MS },
   );
 
   constructor(
