@@ -1,4 +1,4 @@
-import type { Booking, PrismaClient } from '../__generated__/prisma/client.js';
+import type { Booking, BookingLeg, PrismaClient } from '../__generated__/prisma/client.js';
 import { furtherLegsOf } from '../booking/legs.js';
 import type { BookingFacts, LegFacts } from './content.js';
 import type { JourneyDetails, JourneyDirectory } from './journeys.js';
@@ -24,12 +24,16 @@ type BookingJourney = Pick<
   'id' | 'runId' | 'fromStop' | 'toStop' | 'seatClass' | 'legCount' | 'departure' | 'departureTimeZone'
 >;
 
-/** Every leg of the booking in travel order; a direct booking reads no leg rows, its journey is the row's own. */
+/**
+ * Every leg of the booking in travel order; a direct booking reads no leg rows, its journey is
+ * the row's own, and a trip's further legs are read unless the booking comes with them.
+ */
 export async function storedLegsOf(
   prisma: Pick<PrismaClient, 'bookingLeg'>,
-  booking: BookingJourney,
+  booking: BookingJourney & { legs?: readonly BookingLeg[] },
 ): Promise<StoredLeg[]> {
-  const further = booking.legCount > 1 ? ((await furtherLegsOf(prisma, [booking.id])).get(booking.id) ?? []) : [];
+  const further =
+    booking.legCount <= 1 ? [] : (booking.legs ?? (await furtherLegsOf(prisma, [booking.id])).get(booking.id) ?? []);
   return [
     {
       leg: 0,

@@ -148,6 +148,8 @@ const MAIL_BOOKING = {
     include: { refundLine: { include: { refund: { select: { createdAt: true } } } } },
   },
   payment: true,
+  // A trip's further legs (none for a direct journey), read with the batch rather than per email.
+  legs: { orderBy: { leg: 'asc' } },
 } satisfies Prisma.BookingInclude;
 
 export type MailBooking = Prisma.BookingGetPayload<{ include: typeof MAIL_BOOKING }>;
