@@ -61,9 +61,9 @@ interface HeldSeatsRecord {
  * The saga's writes of steps 3, 4 and 5, each made for every booking that asks while the last
  * ones run in a single statement (`coalescingLanes`: a second statement of a kind goes out only
  * once the one under way has run SAGA_STALLED_MS, so one held up by a lock does not hold up
- * every booking): at a rush every booking claims its key and
- * records its held seats, and one statement for many saves the round trip, the statement's
- * overhead in both processes and a WAL flush per booking. Each booking's rows are its own
+ * every booking). At a rush every booking makes each of these writes, and one statement for
+ * many saves the round trip, the statement's overhead in both processes and a WAL flush per
+ * booking. Each booking's rows are its own
  * (the statements only insert rows keyed by the booking, or update its own row while it is
  * PENDING), so one booking's outcome never depends on another's in the batch; a statement that
  * fails fails each of its bookings, which compensate as if theirs alone had failed.
