@@ -38,28 +38,7 @@ export function coalescingEach<T, R>(
   flush: (items: readonly T[]) => Promise<readonly R[]>,
   { lingerMs = 0 }: CoalescingOptions = {},
 ): (item: T) => Promise<R> {
-  /** The batch still taking items, and the settling of the last batch started. */
-  let filling: { items: T[]; done: Promise<readonly R[]> } | null = null;
-  let previous: Promise<unknown> = Promise.resolve();
-  return async (item: T) => {
-    if (!filling) {
-      const items: T[] = [];
-      const lingered =
-        lingerMs > 0 ? previous.then(() => new Promise((resolve) => setTimeout(resolve, lingerMs))) : previous;
-      const done = lingered.then(async () => {
-        // The batch closes as it starts: later items fill the next one.
-        if (filling?.items === items) filling = null;
-        const answers = await flush(items);
-        if (answers.length !== items.length) throw new Error(`${answers.length} answers for ${items.length} items`);
-        return answers;
-      });
-      filling = { items, done };
-      previous = done.catch(() => undefined);
-    }
-    const index = filling.items.push(item) - 1;
-    const answers = await filling.done;
-    return answers[index]!;
-  };
+  return batching(flush, { lanes: 1, stalledAfterMs: Infinity, lingerMs });
 }
 
 /**
@@ -74,6 +53,18 @@ export function coalescingLanes<T, R>(
   stalledAfterMs: number,
   flush: (items: readonly T[]) => Promise<readonly R[]>,
 ): (item: T) => Promise<R> {
+  return batching(flush, { lanes: Math.max(1, lanes), stalledAfterMs, lingerMs: 0 });
+}
+
+/**
+ * The one engine behind `coalescingEach` and `coalescingLanes`: items wait while `lanes`
+ * calls run, or while the youngest of them has run less than `stalledAfterMs`; once one may go
+ * out, the waiting items linger `lingerMs` more for company, then go out in one call.
+ */
+function batching<T, R>(
+  flush: (items: readonly T[]) => Promise<readonly R[]>,
+  { lanes, stalledAfterMs, lingerMs }: { lanes: number; stalledAfterMs: number; lingerMs: number },
+): (item: T) => Promise<R> {
   interface Waiting {
     item: T;
     resolve: (answer: R) => void;
@@ -83,19 +74,22 @@ export function coalescingLanes<T, R>(
   /** When each call under way went out (ms, monotonic). */
   const running = new Set<{ startedAt: number }>();
   let scheduled = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  /** Wakes the waiting items when the youngest call stalls. */
+  let stallTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The linger of the next call: under way, or over (the call may go). */
+  let linger: 'none' | 'lingering' | 'over' = 'none';
 
   const pump = (): void => {
     scheduled = false;
     if (waiting.length === 0) return;
     const now = performance.now();
     const youngest = Math.max(-Infinity, ...[...running].map((call) => call.startedAt));
-    if (running.size > 0 && (running.size >= Math.max(1, lanes) || now - youngest < stalledAfterMs)) {
+    if (running.size > 0 && (running.size >= lanes || now - youngest < stalledAfterMs)) {
       // Wait for a call to end, or for the youngest to stall while a lane is free.
-      if (running.size < lanes && !timer) {
-        timer = setTimeout(
+      if (running.size < lanes && !stallTimer) {
+        stallTimer = setTimeout(
           () => {
-            timer = null;
+            stallTimer = null;
             pump();
           },
           Math.max(1, youngest + stalledAfterMs - now),
@@ -103,18 +97,27 @@ export function coalescingLanes<T, R>(
       }
       return;
     }
+    if (lingerMs > 0 && linger !== 'over') {
+      if (linger === 'none') {
+        linger = 'lingering';
+        setTimeout(() => {
+          linger = 'over';
+          pump();
+        }, lingerMs);
+      }
+      return;
+    }
+    linger = 'none';
     const batch = waiting;
     waiting = [];
     const call = { startedAt: now };
     running.add(call);
-    flush(batch.map((w) => w.item))
-      .then(
-        (answers) => {
-          if (answers.length !== batch.length) throw new Error(`${answers.length} answers for ${batch.length} items`);
-          batch.forEach((w, i) => w.resolve(answers[i]!));
-        },
-        (error: unknown) => batch.forEach((w) => w.reject(error)),
-      )
+    Promise.resolve()
+      .then(() => flush(batch.map((w) => w.item)))
+      .then((answers) => {
+        if (answers.length !== batch.length) throw new Error(`${answers.length} answers for ${batch.length} items`);
+        batch.forEach((w, i) => w.resolve(answers[i]!));
+      })
       .catch((error: unknown) => batch.forEach((w) => w.reject(error)))
       .finally(() => {
         running.delete(call);
