@@ -207,15 +207,7 @@ export async function renderMail(content: MailContent, to: Contact): Promise<Ren
       ...(content.fee.amountMinor > 0 ? ([['Exchange fee', formatMoney(content.fee)]] as Row[]) : []),
       ...(content.toCard ? ([['Paid back to', 'the card you paid with; it shows within a few days']] as Row[]) : []),
     ];
-    return {
-      subject,
-      text: [greeting(to), intro, textRows(rows), signature].join('\n\n'),
-      html: htmlPage(
-        subject,
-        `<p>${escapeHtml(greeting(to))}</p><p>${escapeHtml(intro)}</p>${htmlRows(rows)}<p>${signature}</p>`,
-      ),
-      attachments: [],
-    };
+    return notice(subject, to, intro, rows);
   }
 
   if (content.kind === 'disruption') {
@@ -261,6 +253,11 @@ export async function renderMail(content: MailContent, to: Contact): Promise<Ren
     ...remainingRows,
     ...refundRows(content.refund),
   ];
+  return notice(subject, to, intro, rows);
+}
+
+/** An email of one paragraph and a table, no images: an exchange's, a cancellation's. */
+function notice(subject: string, to: Contact, intro: string, rows: Row[]): RenderedMail {
   return {
     subject,
     text: [greeting(to), intro, textRows(rows), signature].join('\n\n'),
