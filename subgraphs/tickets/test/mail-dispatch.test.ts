@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '@railgraph/database/testing';
 import type { BookingOwner } from '../src/booking/owner.js';
 import { messageIdFor } from '../src/mail/message-id.js';
@@ -11,6 +11,7 @@ import {
   later,
   smtpTo,
   startSmtp,
+  suiteSmtp,
   testContacts,
   testDispatcher,
   type TestSmtp,
@@ -25,14 +26,7 @@ import { FARE, keepingInventory, partner, quoteFor, request, traveller } from '.
 await describeEachDatabase('booking emails', (target) => {
   const database = suiteDatabase(target);
   const contacts = testContacts();
-  let smtp: TestSmtp;
-
-  beforeAll(async () => {
-    smtp = await startSmtp();
-  });
-  afterAll(async () => {
-    await smtp?.close();
-  });
+  const smtp = suiteSmtp();
 
   /** A traveller users knows, under `name` and a fresh address. */
   const knownTraveller = (name = 'Ada Lovelace'): { owner: BookingOwner; email: string } => {

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { QuoteClaims, QuoteVerifier } from '@railgraph/quotes';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '@railgraph/database/testing';
 import { messageIdFor } from '../src/mail/message-id.js';
 import { CountedSeats } from './counted-seats.js';
 import { beforeDeparture, suiteDatabase, testBookings, testQuote } from './fixtures.js';
-import {
-  MAIL_FROM,
-  smtpTo,
-  startSmtp,
-  testContacts,
-  testDispatcher,
-  testJourneys,
-  type TestSmtp,
-} from './mail-support.js';
+import { MAIL_FROM, smtpTo, suiteSmtp, testContacts, testDispatcher, testJourneys } from './mail-support.js';
 import { request, traveller } from './payment-support.js';
 
 /**
@@ -25,14 +17,7 @@ import { request, traveller } from './payment-support.js';
 await describeEachDatabase('booking emails of an exchange', (target) => {
   const database = suiteDatabase(target);
   const contacts = testContacts();
-  let smtp: TestSmtp;
-
-  beforeAll(async () => {
-    smtp = await startSmtp();
-  });
-  afterAll(async () => {
-    await smtp?.close();
-  });
+  const smtp = suiteSmtp();
 
   it('tells the traveller the booking changed, which one replaced it and what goes back to the card', async () => {
     const owner = traveller();

@@ -8,7 +8,7 @@ import { MailDispatcher } from '../src/mail/dispatcher.js';
 import type { JourneyDetails, JourneyDirectory } from '../src/mail/journeys.js';
 import type { Contact, ContactDirectory } from '../src/mail/recipients.js';
 import { smtpTransport, type MailTransport } from '../src/mail/transport.js';
-import { testLog } from './fixtures.js';
+import { forSuite, testLog } from './fixtures.js';
 
 /** Shared set-up of the mail suites: a real SMTP server, and users and trains as the dispatcher asks them. */
 
@@ -26,6 +26,13 @@ export interface TestSmtp {
   received: ReceivedMail[];
   close(): Promise<void>;
 }
+
+/** A real SMTP server for the suite's tests: started before them, closed after them (`forSuite`). */
+export const suiteSmtp = (): TestSmtp =>
+  forSuite(
+    () => startSmtp(),
+    (smtp) => smtp.close(),
+  );
 
 /** A port nothing listens on now (the SMTP server may be started on it later). */
 export async function freePort(): Promise<number> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { QuoteClaims } from '@railgraph/quotes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '@railgraph/database/testing';
 import type { InventoryClient } from '../src/booking/inventory-client.js';
 import type { BookingOwner } from '../src/booking/owner.js';
@@ -9,16 +9,7 @@ import type { JourneyDetails, JourneyDirectory } from '../src/mail/journeys.js';
 import { messageIdFor } from '../src/mail/message-id.js';
 import { renderMail } from '../src/mail/render.js';
 import { acceptingQuotes, beforeDeparture, suiteDatabase, testBookings, testQuote } from './fixtures.js';
-import {
-  EC117,
-  MAIL_FROM,
-  decodeQr,
-  smtpTo,
-  startSmtp,
-  testContacts,
-  testDispatcher,
-  type TestSmtp,
-} from './mail-support.js';
+import { EC117, MAIL_FROM, decodeQr, smtpTo, suiteSmtp, testContacts, testDispatcher } from './mail-support.js';
 import { request, traveller } from './payment-support.js';
 
 /**
@@ -98,14 +89,7 @@ function sameSeatsOnEveryLeg(): InventoryClient {
 await describeEachDatabase('booking emails of trips with changes', (target) => {
   const database = suiteDatabase(target);
   const contacts = testContacts();
-  let smtp: TestSmtp;
-
-  beforeAll(async () => {
-    smtp = await startSmtp();
-  });
-  afterAll(async () => {
-    await smtp?.close();
-  });
+  const smtp = suiteSmtp();
 
   const knownTraveller = (): { owner: BookingOwner; email: string } => {
     const owner = traveller();
