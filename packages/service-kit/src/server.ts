@@ -21,6 +21,9 @@ import { operationLimitsFor, type OperationLimitsOptions } from './limits/index.
 export const REQUEST_ID_HEADER = 'x-request-id';
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Whether `value` is a request id this server takes from `x-request-id` (and so passes on in it). */
+export const isRequestId = (value: string): boolean => requestIdPattern.test(value);
+
 /** A named dependency `/readyz` checks, e.g. the database or a peer service. */
 export interface ReadinessCheck {
   name: string;
@@ -60,7 +63,7 @@ export interface RunningService {
 
 function requestIdOf(req: Request): string {
   const given = req.header(REQUEST_ID_HEADER);
-  return given && requestIdPattern.test(given) ? given : randomUUID();
+  return given && isRequestId(given) ? given : randomUUID();
 }
 
 /**

@@ -1,4 +1,11 @@
-import { badInput, DomainError, ErrorCode, type Logger, type ServiceMetrics } from '@railgraph/service-kit';
+import {
+  badInput,
+  DomainError,
+  ErrorCode,
+  isRequestId,
+  type Logger,
+  type ServiceMetrics,
+} from '@railgraph/service-kit';
 import {
   MAX_SEATS_PER_HOLD,
   type ClassAvailability,
@@ -73,8 +80,6 @@ export const MAX_HOLDS_PER_BATCH = 100;
 
 const MAX_HOLD_TTL_SECONDS = 3600;
 const holdIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
-/** What the server accepts as an `x-request-id` (service-kit's server.ts): a hold's goes on to trains in that header. */
-const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
   const { engine, layouts } = deps;
@@ -91,7 +96,8 @@ export function createSeatInventory(deps: SeatInventoryDeps): SeatInventory {
   async function holdOne(command: HoldSeatsCommand, callRequestId: string): Promise<Hold> {
     try {
       if (!holdIdPattern.test(command.holdId)) throw badInput('holdId must be 1-128 letters, digits or . _ : -');
-      if (command.requestId != null && !requestIdPattern.test(command.requestId))
+      // A hold's request id goes on to trains in `x-request-id`: only one the servers take.
+      if (command.requestId != null && !isRequestId(command.requestId))
         throw badInput('requestId must be 1-128 letters, digits or . _ : -');
       const requestId = command.requestId ?? callRequestId;
       const ttlSeconds = command.ttlSeconds ?? deps.defaultHoldTtlSeconds;
