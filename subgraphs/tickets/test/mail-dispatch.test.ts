@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '@railgraph/database/testing';
 import type { BookingOwner } from '../src/booking/owner.js';
+import { backoffMs } from '../src/booking/outbox.js';
 import { messageIdFor } from '../src/mail/message-id.js';
+import { claimDueMessages, followEventStream, handBack, settleMessages } from '../src/mail/queue.js';
 import { beforeDeparture, suiteDatabase, testBookings } from './fixtures.js';
 import {
   MAIL_FROM,
@@ -343,5 +345,75 @@ await describeEachDatabase('booking emails', (target) => {
     const published = await database.prisma.bookingEvent.count({ where: { position: { not: null } } });
     expect(await database.prisma.mailMessage.count()).toBe(published);
     expect(await database.prisma.mailMessage.count({ where: { status: 'PENDING' } })).toBe(0);
+  });
+
+  it('settles outcomes that share a statement each under its own claim only', async () => {
+    const bookings = await booker(1);
+    const made = await Promise.all(
+      ['kept', 'lapsed', 'settled', 'retried'].map((key) =>
+        bookings.book(knownTraveller().owner, request('pm_card_visa'), `shared-settle-${key}`),
+      ),
+    );
+    const eventIds = await Promise.all(made.map(async (booking) => (await eventsOf(booking.id))[0]!.id));
+    await followEventStream(database.prisma);
+    const now = new Date();
+    const claimedUntil = new Date(now.getTime() + 60_000);
+    const claimed = await claimDueMessages(database.prisma, now, claimedUntil, 100);
+    await handBack(
+      database.prisma,
+      claimed.filter((m) => !eventIds.includes(m.eventId)).map((m) => m.eventId),
+      claimedUntil,
+    );
+    const [kept, lapsed, settled, retried] = eventIds.map((id) => claimed.find((m) => m.eventId === id)!);
+    // The lapsed claim was taken by another dispatcher since; the settled one was recorded already.
+    const othersClaim = new Date(now.getTime() + 120_000);
+    await database.prisma.mailMessage.update({
+      where: { eventId: lapsed!.eventId },
+      data: { nextAttemptAt: othersClaim },
+    });
+    const sent = (eventId: string) => ({
+      status: 'SENT' as const,
+      messageId: messageIdFor(eventId, MAIL_FROM),
+      recipient: `${eventId}@example.com`,
+    });
+    expect(
+      await settleMessages(database.prisma, [{ message: settled!, claimedUntil, outcome: sent(settled!.eventId) }]),
+    ).toEqual([true]);
+
+    const settledAt = new Date();
+    const counted = await settleMessages(
+      database.prisma,
+      [
+        { message: kept!, claimedUntil, outcome: sent(kept!.eventId) },
+        { message: lapsed!, claimedUntil, outcome: sent(lapsed!.eventId) },
+        { message: settled!, claimedUntil, outcome: { status: 'RETRY', error: 'not sent: again' } },
+        { message: retried!, claimedUntil, outcome: { status: 'RETRY', error: 'not sent: 421 try later' } },
+      ],
+      settledAt,
+    );
+    expect(counted).toEqual([true, false, false, true]);
+    expect(await mailOf(kept!.eventId)).toMatchObject({
+      status: 'SENT',
+      attempts: kept!.attempts + 1,
+      messageId: messageIdFor(kept!.eventId, MAIL_FROM),
+      recipient: `${kept!.eventId}@example.com`,
+      sentAt: settledAt,
+      lastError: null,
+    });
+    expect(await mailOf(lapsed!.eventId)).toMatchObject({
+      status: 'PENDING',
+      attempts: lapsed!.attempts,
+      nextAttemptAt: othersClaim,
+      sentAt: null,
+    });
+    expect(await mailOf(settled!.eventId)).toMatchObject({ status: 'SENT', attempts: settled!.attempts + 1 });
+    expect(await mailOf(retried!.eventId)).toMatchObject({
+      status: 'PENDING',
+      attempts: retried!.attempts + 1,
+      lastError: 'not sent: 421 try later',
+      nextAttemptAt: new Date(settledAt.getTime() + backoffMs(retried!.attempts)),
+    });
+    await handBack(database.prisma, [lapsed!.eventId, retried!.eventId], othersClaim);
+    await handBack(database.prisma, [retried!.eventId], new Date(settledAt.getTime() + backoffMs(retried!.attempts)));
   });
 });

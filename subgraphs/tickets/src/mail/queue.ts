@@ -84,65 +84,98 @@ export type MailOutcome =
   | { status: 'FAILED'; reason: string; recipient: string; messageId: string }
   | { status: 'RETRY'; error: string; messageId?: string; recipient?: string };
 
-/**
- * Records an attempt's outcome, only while the claim is still this dispatcher's (its
- * `nextAttemptAt` is still `claimedUntil`): a claim that lapsed belongs to whoever took the row
- * since. A retry comes due after `backoffMs` of its attempts so far. Returns whether it counted.
- */
-export async function settleMessage(
-  prisma: PrismaClient,
-  message: ClaimedMessage,
-  claimedUntil: Date,
-  outcome: MailOutcome,
-  now = new Date(),
-): Promise<boolean> {
-  // What the outcome sets; null keeps the column as it is. A retry stays PENDING, due later.
-  const set =
-    outcome.status === 'SENT'
-      ? { messageId: outcome.messageId, recipient: outcome.recipient, sentAt: now, clearError: true }
-      : outcome.status === 'SKIPPED'
-        ? { reason: outcome.reason }
-        : outcome.status === 'FAILED'
-          ? {
-              reason: outcome.reason,
-              recipient: outcome.recipient,
-              messageId: outcome.messageId,
-              lastError: outcome.reason,
-            }
-          : {
-              nextAttemptAt: new Date(now.getTime() + backoffMs(message.attempts)),
-              lastError: outcome.error.slice(0, 2_000),
-              messageId: outcome.messageId,
-              recipient: outcome.recipient,
-            };
-  const values: SettledColumns = { clearError: false, ...set };
-  // A named statement on the pool: every sale sends an email, and this runs once for each.
-  const settled = await runnerFor(prisma).run(statement('tickets.mail-settle')`
-    UPDATE "MailMessage" SET
-      "status" = ${outcome.status === 'RETRY' ? 'PENDING' : outcome.status}::"MailStatus",
-      "messageId" = coalesce(${values.messageId ?? null}, "messageId"),
-      "recipient" = coalesce(${values.recipient ?? null}, "recipient"),
-      "reason" = coalesce(${values.reason ?? null}, "reason"),
-      "sentAt" = coalesce(${values.sentAt ?? null}::timestamp(3), "sentAt"),
-      "lastError" = CASE WHEN ${values.clearError} THEN NULL ELSE coalesce(${values.lastError ?? null}, "lastError") END,
-      "nextAttemptAt" = coalesce(${values.nextAttemptAt ?? null}::timestamp(3), "nextAttemptAt"),
-      "attempts" = ${message.attempts + 1}
-    WHERE "eventId" = ${message.eventId}::uuid AND "status" = 'PENDING'
-      AND "nextAttemptAt" = ${claimedUntil}::timestamp(3)
-    RETURNING 1 AS "settled"`);
-  return settled.length === 1;
+/** An attempt's outcome, to be recorded against the claim it was made under. */
+export interface Settlement {
+  message: ClaimedMessage;
+  /** The claim's end, as `claimDueMessages` set it: the row's `nextAttemptAt` while the claim holds. */
+  claimedUntil: Date;
+  outcome: MailOutcome;
 }
 
-/** The columns an outcome sets (`settleMessage`); absent ones keep their value. */
+/**
+ * Records attempts' outcomes, each only while its claim is still this dispatcher's (the row's
+ * `nextAttemptAt` is still its `claimedUntil`): a claim that lapsed belongs to whoever took the
+ * row since. A retry comes due after `backoffMs` of its attempts so far. One statement for them
+ * all, each row conditional on its own claim alone; says, in order, whether each counted.
+ */
+export async function settleMessages(
+  prisma: PrismaClient,
+  settlements: readonly Settlement[],
+  now = new Date(),
+): Promise<boolean[]> {
+  if (settlements.length === 0) return [];
+  const rows = settlements.map(({ message, claimedUntil, outcome }) => ({
+    eventId: message.eventId,
+    status: outcome.status === 'RETRY' ? 'PENDING' : outcome.status,
+    claimedUntil: claimedUntil.toISOString(),
+    attempts: message.attempts + 1,
+    clearError: false,
+    ...settledColumns(message, outcome, now),
+  }));
+  // A named statement on the pool: every sale sends an email, and the emails settled together
+  // share this one. Times travel as UTC ISO text, as every timestamp(3) column holds them.
+  const settled = await runnerFor(prisma).run<{ eventId: string }>(statement('tickets.mail-settle-batch')`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS s("eventId" uuid, status text,
+        "claimedUntil" text, attempts int, "clearError" boolean, "messageId" text, recipient text, reason text,
+        "sentAt" text, "lastError" text, "nextAttemptAt" text)
+    )
+    UPDATE "MailMessage" AS m SET
+      "status" = s.status::"MailStatus",
+      "messageId" = coalesce(s."messageId", m."messageId"),
+      "recipient" = coalesce(s.recipient, m."recipient"),
+      "reason" = coalesce(s.reason, m."reason"),
+      "sentAt" = coalesce(s."sentAt"::timestamp(3), m."sentAt"),
+      "lastError" = CASE WHEN s."clearError" THEN NULL ELSE coalesce(s."lastError", m."lastError") END,
+      "nextAttemptAt" = coalesce(s."nextAttemptAt"::timestamp(3), m."nextAttemptAt"),
+      "attempts" = s.attempts
+    FROM input AS s
+    WHERE m."eventId" = s."eventId" AND m."status" = 'PENDING'
+      AND m."nextAttemptAt" = s."claimedUntil"::timestamp(3)
+    RETURNING m."eventId"::text AS "eventId"`);
+  const counted = new Set(settled.map((row) => row.eventId));
+  return settlements.map(({ message }) => counted.has(message.eventId));
+}
+
+/** What an outcome sets; an absent column keeps its value. A retry stays PENDING, due later. */
+function settledColumns(message: ClaimedMessage, outcome: MailOutcome, now: Date): SettledColumns {
+  switch (outcome.status) {
+    case 'SENT':
+      return {
+        messageId: outcome.messageId,
+        recipient: outcome.recipient,
+        sentAt: now.toISOString(),
+        clearError: true,
+      };
+    case 'SKIPPED':
+      return { reason: outcome.reason };
+    case 'FAILED':
+      return {
+        reason: outcome.reason,
+        recipient: outcome.recipient,
+        messageId: outcome.messageId,
+        lastError: outcome.reason,
+      };
+    case 'RETRY':
+      return {
+        nextAttemptAt: new Date(now.getTime() + backoffMs(message.attempts)).toISOString(),
+        lastError: outcome.error.slice(0, 2_000),
+        messageId: outcome.messageId,
+        recipient: outcome.recipient,
+      };
+  }
+}
+
+/** The columns an outcome sets (`settleMessages`), times as ISO text; absent ones keep their value. */
 interface SettledColumns {
   messageId?: string | undefined;
   recipient?: string | undefined;
   reason?: string;
-  sentAt?: Date;
+  sentAt?: string;
   lastError?: string;
-  nextAttemptAt?: Date;
+  nextAttemptAt?: string;
   /** SENT clears the last error of earlier attempts. */
-  clearError: boolean;
+  clearError?: boolean;
 }
 
 /** Ends this dispatcher's claim on messages it will not reach in this pass: due again at once. */
