@@ -6,7 +6,9 @@
 //   4. holds (each followed by the release of an older one) on the inventory engine inside this process (in-process engine, and the
 //      Redis engine when REDIS_URL is set), with no HTTP at all.
 // Each HTTP phase runs `concurrency` requests in flight for `seconds`, and reports rate, p50/p99
-// and each process's CPU share over the phase (from /proc/<pid>/stat), and CPU per booking.
+// and each process's CPU share over the phase (from /proc/<pid>/stat), and CPU per booking. A
+// booking phase lasts until the last of its confirmation emails is out (none waits in tickets'
+// database), so its rate and CPU are what the system sustains, emails included.
 // Tickets keeps its bookings on the embedded PostgreSQL server (as `npm start` runs it) unless
 // TICKETS_DATABASE_URL is set. With tickets on that PostgreSQL, pgbench's TPC-B-like run (8
 // clients, scale 8) on the same server comes first, in the same run: the end-to-end rate is
@@ -19,11 +21,12 @@
 // keys live under a unique prefix and are deleted at the end.
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { openDatabase } from '@railgraph/database';
+import { openDatabase, type DatabaseSettings } from '@railgraph/database';
 import { passableTempDir } from '@railgraph/database/embedded';
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import { createMemoryEngine, createRedisEngine, type InventoryEngine } from '@railgraph/inventory/engine';
+import { mailWaitingCount, readMailWaiting } from '@railgraph/invariants';
 import { graphql, startSystem, type RunningSystem } from '@railgraph/launcher/system';
 import { postgresAdminUrl, redisUrlIfSet, ticketsDatabaseUrlIfSet, ticketsDatabaseUrlSet } from '../lib/env.js';
 import {
@@ -129,17 +132,24 @@ interface PhaseResult {
   outcomes: Record<string, number>;
   /** Each process's CPU over the phase, in % of one core, busiest first (those at 0.5 % or more). */
   cpu: Array<[string, number]>;
+  /** Seconds from the end of the load until the phase's work was done (its emails out), part of the phase. */
+  drainSeconds: number;
 }
 
 const cpuList = (cpu: PhaseResult['cpu']): string =>
   cpu.map(([name, share]) => `${name} ${share.toFixed(0)}`).join(', ');
 
-/** Closed loop: `concurrency` workers call `task` until `seconds` pass; `task` answers 'ok' or why not. */
+/**
+ * Closed loop: `concurrency` workers call `task` until `seconds` pass; `task` answers 'ok' or
+ * why not. `drained`, when given, waits for the work the answers left behind (a booking's
+ * email), and the phase (its rate and CPU) lasts until it resolves.
+ */
 async function phase(
   name: string,
   pids: Pids,
   task: (i: number) => Promise<string>,
   duration = seconds,
+  drained?: () => Promise<void>,
 ): Promise<PhaseResult> {
   const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
@@ -163,6 +173,9 @@ async function phase(
       }
     }),
   );
+  const loaded = performance.now();
+  await drained?.();
+  const drainSeconds = (performance.now() - loaded) / 1000;
   const wall = (performance.now() - started) / 1000;
   const used = cpuUsed(pids, before, await cpuSnapshot(pids));
   latencies.sort((a, b) => a - b);
@@ -177,12 +190,34 @@ async function phase(
     p99: percentile(latencies, 99),
     outcomes,
     cpu,
+    drainSeconds,
   };
   print(
     `${name}: ${result.rate.toFixed(1)}/s ok, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ` +
-      `outcomes ${JSON.stringify(outcomes)}; CPU (% of one core) ${cpuList(cpu)}`,
+      `outcomes ${JSON.stringify(outcomes)}${drained ? `, emails out ${drainSeconds.toFixed(1)} s after the last answer` : ''}; ` +
+      `CPU (% of one core) ${cpuList(cpu)}`,
   );
   return result;
+}
+
+/** Longest a booking phase waits for its emails before the bench gives up on the system. */
+const EMAILS_OUT_MAX_MS = 120_000;
+
+/**
+ * Resolves once no booking email waits in tickets' database, published or not (the invariants'
+ * own reading); throws after EMAILS_OUT_MAX_MS.
+ */
+async function emailsOut(settings: DatabaseSettings): Promise<void> {
+  const db = await openDatabase(settings);
+  try {
+    const deadline = performance.now() + EMAILS_OUT_MAX_MS;
+    while (mailWaitingCount(await readMailWaiting(db.sql)) > 0) {
+      if (performance.now() > deadline) throw new Error(`booking emails still waiting after ${EMAILS_OUT_MAX_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await db.close();
+  }
 }
 
 async function loadAverage(): Promise<string> {
@@ -263,6 +298,13 @@ try {
   const roundTrip = (i: number) => trips[i % trips.length]!;
   await Promise.all(Array.from({ length: roundJourneys.length }, (_, i) => booking(gatewayUrl, roundJourney)(i)));
   await Promise.all(Array.from({ length: trips.length }, (_, i) => booking(gatewayUrl, roundTrip)(i)));
+  // Tickets' database, where each booking phase sees its emails go out; the warm-up's go first.
+  const ticketsUrlSet = ticketsDatabaseUrlIfSet();
+  const ticketsDatabase: DatabaseSettings = ticketsUrlSet
+    ? { url: ticketsUrlSet }
+    : { embedded: { dataDir, name: 'tickets' } };
+  const emails = () => emailsOut(ticketsDatabase);
+  await emails();
   // Listed after the warm-up, once the services' pools have opened their PostgreSQL connections.
   const pids: Pids = { bench: [process.pid] };
   for (const { name, pid } of await processesOf(dataDir)) pids[name] = [...(pids[name] ?? []), pid];
@@ -273,8 +315,10 @@ try {
   if (tpcb !== undefined) print(`pgbench TPC-B-like, 8 clients, scale 8: ${tpcb.toFixed(0)} tps`);
 
   const results: PhaseResult[] = [];
-  results.push(await phase('gateway -> tickets -> inventory (bookJourney)', pids, booking(gatewayUrl)));
-  results.push(await phase('tickets directly (bookJourney)', pids, booking(ticketsUrl)));
+  results.push(
+    await phase('gateway -> tickets -> inventory (bookJourney)', pids, booking(gatewayUrl), seconds, emails),
+  );
+  results.push(await phase('tickets directly (bookJourney)', pids, booking(ticketsUrl), seconds, emails));
 
   // inventory directly: holdSeats with tickets' own service token, on the same journeys.
   const tokenAnswer = await fetch(`http://127.0.0.1:${ports.users}/oauth/token`, {
@@ -349,8 +393,9 @@ try {
   const rounds: Array<{ direct: PhaseResult; trip: PhaseResult }> = [];
   for (let round = 1; round <= 3; round += 1) {
     const direct = () =>
-      phase(`round ${round}: direct journeys`, pids, booking(gatewayUrl, roundJourney), roundSeconds);
-    const trip = () => phase(`round ${round}: trips with a change`, pids, booking(gatewayUrl, roundTrip), roundSeconds);
+      phase(`round ${round}: direct journeys`, pids, booking(gatewayUrl, roundJourney), roundSeconds, emails);
+    const trip = () =>
+      phase(`round ${round}: trips with a change`, pids, booking(gatewayUrl, roundTrip), roundSeconds, emails);
     if (round % 2 === 1) {
       const d = await direct();
       rounds.push({ direct: d, trip: await trip() });

@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { composeMessage, mailboxOf } from './mime.js';
 import type { InlineImage } from './render.js';
 
 /** One email, ready to go. */
@@ -32,16 +33,6 @@ const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, sock
 /** The longest one SMTP delivery can take with those timeouts. */
 export const SMTP_SEND_MAX_MS = 40_000;
 
-const nodemailerMessage = (mail: OutgoingMail) => ({
-  from: mail.from,
-  to: mail.to,
-  subject: mail.subject,
-  text: mail.text,
-  html: mail.html,
-  attachments: mail.attachments,
-  messageId: mail.messageId,
-});
-
 /** `smtp://user:pass@host:587` as `smtp://host:587`. */
 export function withoutCredentials(url: string): string {
   const parsed = new URL(url);
@@ -51,13 +42,16 @@ export function withoutCredentials(url: string): string {
 /**
  * SMTP through nodemailer, one connection per message (mail is a trickle next to bookings):
  * `smtp://` upgrades with STARTTLS when the server offers it, `smtps://` is TLS from the start.
+ * The message is composed here (`composeMessage`); nodemailer only holds the SMTP conversation,
+ * with the envelope named outright: MAIL FROM the From address, RCPT TO the traveller.
  */
 export function smtpTransport(url: string): MailTransport {
   const transporter = nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
   return {
     target: withoutCredentials(url),
     async send(mail) {
-      await transporter.sendMail(nodemailerMessage(mail));
+      const raw = composeMessage(mail);
+      await transporter.sendMail({ envelope: { from: mailboxOf(mail.from).address, to: [mail.to.address] }, raw });
     },
     close: () => transporter.close(),
   };
@@ -69,7 +63,6 @@ export function smtpTransport(url: string): MailTransport {
  * to a temporary name and renamed, so a reader never sees half a message.
  */
 export function fileTransport(dir: string): MailTransport {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true });
   // The folder is made once, and again should it vanish (a write then fails ENOENT).
   let made: Promise<unknown> | null = null;
   const write = async (partial: string, message: Buffer) => {
@@ -83,19 +76,20 @@ export function fileTransport(dir: string): MailTransport {
   return {
     target: dir,
     async send(mail) {
-      const info = await composer.sendMail(nodemailerMessage(mail));
+      const message = composeMessage(mail);
       const file = path.join(dir, `${mail.eventId}.eml`);
       const partial = `${file}.${process.pid}.partial`;
       try {
-        await write(partial, info.message as Buffer);
+        await write(partial, message);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         made = null;
-        await write(partial, info.message as Buffer);
+        await write(partial, message);
       }
       await rename(partial, file);
     },
-    close: () => composer.close(),
+    // Nothing is held open between messages.
+    close: () => undefined,
   };
 }
 
