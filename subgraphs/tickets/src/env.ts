@@ -28,7 +28,7 @@ export const ticketsEnvSchema = z
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
     // The queue at a rush (docs/design.md §4): sagas in flight at once, requests waiting for
     // one of them and how long each may wait, and how long a SOLD_OUT answers for others (0: never).
-    BOOKING_CONCURRENCY: z.coerce.number().int().min(1).max(1_024).default(32),
+    BOOKING_CONCURRENCY: z.coerce.number().int().min(1).max(1_024).default(256),
     BOOKING_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(1_000),
     BOOKING_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     BOOKING_SOLD_OUT_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
