@@ -116,6 +116,9 @@ export async function startGraphQLService<TContext extends RequestContext>(
   const { log, metrics } = options;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: express would hash every answer to make one, and GraphQL answers (POSTs) are never
+  // revalidated; the health, metrics and key-set answers are small and read afresh.
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   // Kept-alive connections stay open longer than clients and proxies keep theirs idle (Node's
   // default is 5 s; Kong keeps upstream connections 60 s, the gateway's agent 30 s): otherwise a
