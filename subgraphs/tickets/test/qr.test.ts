@@ -7,12 +7,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '@railgraph/signing-keys';
 import { signTicketCode, ticketValidity } from '../src/booking/ticket-code.js';
 import { qrPng } from '../src/mail/qr.js';
-import { qrSymbol, type MaskPattern } from '../src/mail/qr-symbol.js';
+import { encodeQr, type QrMatrix } from '../src/mail/qr-encode.js';
+import { maskedSymbol, qrSymbol, type MaskPattern } from '../src/mail/qr-symbol.js';
 import { decodeQr } from './mail-support.js';
 
 /**
- * The emails' QR codes: qrSymbol must make exactly the symbol the qrcode library makes (its mask
- * choice, its modules) and qrPng an image of exactly those modules that decodes to the code.
+ * The emails' QR codes: encodeQr must draw exactly the mask-0 matrix the qrcode library draws
+ * (version, modules, function modules), qrSymbol must make exactly the symbol the library makes
+ * (its mask choice, its modules) and qrPng an image of exactly those modules that decodes to the
+ * code.
  */
 
 type LibraryMatrix = QRCode.QRCode['modules'];
@@ -29,6 +32,32 @@ const library = (code: string, maskPattern?: MaskPattern) =>
     errorCorrectionLevel: 'M',
     ...(maskPattern === undefined ? {} : { maskPattern }),
   });
+
+/** The library's byte-mode capacity at M of each version: what decides the version it picks. */
+const libraryVersion = createRequire(import.meta.url)('qrcode/lib/core/version.js') as {
+  getCapacity(version: number, errorCorrectionLevel: unknown, mode: unknown): number;
+};
+const libraryLevels = createRequire(import.meta.url)('qrcode/lib/core/error-correction-level.js') as { M: unknown };
+const libraryModes = createRequire(import.meta.url)('qrcode/lib/core/mode.js') as { BYTE: unknown };
+const libraryCapacity = (version: number) => libraryVersion.getCapacity(version, libraryLevels.M, libraryModes.BYTE);
+
+/** The library's matrix for `data` drawn with mask 0, the one encodeQr draws. */
+const libraryMask0 = (data: Uint8Array) =>
+  QRCode.create([{ data: Buffer.from(data.buffer, data.byteOffset, data.length), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+    maskPattern: 0,
+  });
+
+const bytesOf = (array: Uint8Array) => Buffer.from(array.buffer, array.byteOffset, array.length);
+
+/** Where encodeQr's matrix differs from the library's (version, size, modules, function modules), or ''. */
+function matrixDifference(matrix: QrMatrix, reference: QRCode.QRCode): string {
+  if (matrix.version !== reference.version) return `version ${matrix.version}, not ${reference.version}`;
+  if (matrix.size !== reference.modules.size) return `size ${matrix.size}, not ${reference.modules.size}`;
+  if (!bytesOf(matrix.modules).equals(bytesOf(reference.modules.data))) return 'modules differ';
+  if (!bytesOf(matrix.reserved).equals(bytesOf(reference.modules.reservedBit))) return 'function modules differ';
+  return '';
+}
 
 const libraryPenalty = (matrix: LibraryMatrix) =>
   libraryPenalties.getPenaltyN1(matrix) +
@@ -175,6 +204,66 @@ describe('QR codes for the emails', () => {
       if (index < 40) expect(decodeQr(qrPng(code))).toBe(code);
     }
   }, 120_000);
+
+  it("encode each ticket code into exactly the library's mask-0 matrix, for thousands of codes", () => {
+    const versions = new Set<number>();
+    for (const code of signed) {
+      const data = Buffer.from(code, 'latin1');
+      const matrix = encodeQr(data);
+      versions.add(matrix.version);
+      expect(matrixDifference(matrix, libraryMask0(data)), code).toBe('');
+    }
+    expect(versions.size).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('pick the version the library picks at each capacity boundary: the longest data that fits and one byte more', () => {
+    for (let version = 1; version <= 40; version += 1) {
+      const capacity = libraryCapacity(version);
+      const fits = randomBytes(capacity);
+      expect(encodeQr(fits).version).toBe(version);
+      expect(matrixDifference(encodeQr(fits), libraryMask0(fits)), `${capacity} bytes`).toBe('');
+      const over = randomBytes(capacity + 1);
+      if (version === 40) {
+        expect(() => libraryMask0(over)).toThrow('too big');
+        expect(() => encodeQr(over)).toThrow('too big');
+      } else {
+        expect(encodeQr(over).version).toBe(version + 1);
+        expect(matrixDifference(encodeQr(over), libraryMask0(over)), `${capacity + 1} bytes`).toBe('');
+      }
+    }
+  }, 120_000);
+
+  it('encode any bytes of any length the library does, versions 1 to 40', () => {
+    const versions = new Set<number>();
+    for (const length of [0, 1, 2331, ...Array.from({ length: 400 }, () => randomInt(0, 2332))]) {
+      const data = randomBytes(length);
+      const matrix = encodeQr(data);
+      versions.add(matrix.version);
+      expect(matrixDifference(matrix, libraryMask0(data)), `${length} bytes`).toBe('');
+    }
+    expect(versions).toContain(1);
+    expect(versions).toContain(40);
+    expect(versions.size).toBeGreaterThan(30);
+  }, 120_000);
+
+  it('give each code modules of its own: changing one symbol leaves the next as the library draws it', () => {
+    const code = Buffer.from(signed[0]!, 'latin1');
+    const first = encodeQr(code);
+    first.modules.fill(1);
+    const other = encodeQr(Buffer.from(signed[1]!, 'latin1'));
+    other.modules.fill(0);
+    expect(matrixDifference(encodeQr(code), libraryMask0(code))).toBe('');
+  });
+
+  it("choose the library's mask on the library's own matrix as on the encoder's", () => {
+    for (const code of signed.slice(0, 50)) {
+      const { modules } = libraryMask0(Buffer.from(code, 'latin1'));
+      const fromLibrary = maskedSymbol({ size: modules.size, modules: modules.data, reserved: modules.reservedBit });
+      const fromEncoder = qrSymbol(code);
+      expect(fromLibrary.maskPattern).toBe(fromEncoder.maskPattern);
+      expect(bytesOf(fromLibrary.modules).equals(bytesOf(fromEncoder.modules)), code).toBe(true);
+    }
+  });
 
   it('refuse a code too long for any QR code, as the library does, and keep working', () => {
     const tooLong = 'A'.repeat(2332);

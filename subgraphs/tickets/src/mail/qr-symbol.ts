@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import { encodeQr, type QrMatrix } from './qr-encode.js';
 
 /** ISO 18004's eight data mask patterns. */
 export type MaskPattern = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -15,29 +15,43 @@ export interface QrSymbol {
 }
 
 /**
- * The QR code of a ticket code (error correction M, one byte-mode segment): exactly the symbol
- * `QRCode.create` makes, the same mask and the same modules, for a fraction of the CPU.
+ * The QR code of a ticket code (error correction M, one byte-mode segment, the code's
+ * characters as Latin-1 bytes): exactly the symbol the qrcode library's `QRCode.create` makes,
+ * the same version, the same mask and the same modules, for a fraction of the CPU.
+ *
+ * The symbol is drawn with mask 0 by `encodeQr` (the library built it a bit at a time and spent
+ * most of its time dividing polynomials), then the mask is chosen by `maskedSymbol`.
+ *
+ * With `maskPattern`, that mask rather than the best (as the library's option of that name).
+ * Throws, as the library does, for a code too long for any QR code.
+ */
+export function qrSymbol(code: string, maskPattern?: MaskPattern): QrSymbol {
+  checkMaskPattern(maskPattern);
+  return maskedSymbol(encodeQr(Buffer.from(code, 'latin1')), maskPattern);
+}
+
+/**
+ * The symbol with the library's choice of mask (or `maskPattern`) of a QR code drawn with mask 0
+ * and mask 0's format information, whichever encoder drew it: `encodeQr`'s, or the library's
+ * `modules` as `{ size, modules: data, reserved: reservedBit }`. When mask 0 is the one, the
+ * symbol's modules are `matrix.modules` itself.
  *
  * The library chooses the mask by applying each of the eight patterns to its matrix and scoring
  * it with the four penalty rules of ISO 18004 through a method call per module read, which was
- * nine tenths of the work for every ticket sold. Here the symbol is built once with mask 0,
- * packed into bits by row and by column, and each candidate is that XOR a per-size table, scored
- * 32 modules at a time. The scoring follows the library's `getBestMask` and `getPenaltyN1`..`N4`
- * rather than the standard's text where they differ (N3 looks for the 1:1:3:1:1 pattern with
- * four light modules on one side within the symbol only; each candidate is scored with its own
- * format information; the first lowest score wins), since the same codes must come out.
- *
- * With `maskPattern`, that mask rather than the best (as the library's option of that name).
+ * nine tenths of the work for every ticket sold. Here the symbol is packed into bits by row and
+ * by column, and each candidate is that XOR a per-size table, scored 32 modules at a time. The
+ * scoring follows the library's `getBestMask` and `getPenaltyN1`..`N4` rather than the
+ * standard's text where they differ (N3 looks for the 1:1:3:1:1 pattern with four light modules
+ * on one side within the symbol only; each candidate is scored with its own format information;
+ * the first lowest score wins), since the same codes must come out.
  */
-export function qrSymbol(code: string, maskPattern?: MaskPattern): QrSymbol {
-  if (maskPattern !== undefined && !MASKS.includes(maskPattern))
-    throw new RangeError(`No QR mask pattern ${String(maskPattern)}: they are 0 to 7`);
-  const { modules: matrix } = QRCode.create([{ data: Buffer.from(code, 'latin1'), mode: 'byte' }], {
-    errorCorrectionLevel: 'M',
-    maskPattern: 0,
-  });
-  const { size, data } = matrix;
-  const layout = layoutOf(size, matrix.reservedBit);
+export function maskedSymbol(
+  matrix: Pick<QrMatrix, 'size' | 'modules' | 'reserved'>,
+  maskPattern?: MaskPattern,
+): QrSymbol {
+  checkMaskPattern(maskPattern);
+  const { size, modules: data } = matrix;
+  const layout = layoutOf(size, matrix.reserved);
   const { words } = layout;
   const baseRows = new Int32Array(size * words);
   const baseColumns = new Int32Array(size * words);
@@ -70,6 +84,11 @@ export function qrSymbol(code: string, maskPattern?: MaskPattern): QrSymbol {
   const modules = new Uint8Array(data.length);
   for (let at = 0; at < data.length; at += 1) modules[at] = data[at]! ^ moduleDelta[at]!;
   return { size, modules, maskPattern: best, penalty: lowest };
+}
+
+function checkMaskPattern(maskPattern: MaskPattern | undefined): void {
+  if (maskPattern !== undefined && !MASKS.includes(maskPattern))
+    throw new RangeError(`No QR mask pattern ${String(maskPattern)}: they are 0 to 7`);
 }
 
 const MASK_PATTERNS = 8;
