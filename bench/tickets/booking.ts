@@ -15,7 +15,7 @@
 // reported as a ratio of its tps.
 //
 //   npm run build
-//   node bench/dist/tickets/booking.js [seconds=20] [concurrency=32]
+//   node bench/dist/tickets/booking.js [seconds=20] [concurrency=32] [e2e: the end-to-end phase only]
 //   REDIS_URL=redis://127.0.0.1:6379 TICKETS_DATABASE_URL=postgresql://... node bench/dist/tickets/booking.js
 // REDIS_URL and *_DATABASE_URL are handed to the system as `npm start` would take them; Redis
 // keys live under a unique prefix and are deleted at the end.
@@ -46,6 +46,7 @@ import { intercityRun, isSoldOut, print, seededRandom } from '../inventory/commo
 
 const seconds = Number(process.argv[2] ?? 20);
 const concurrency = Number(process.argv[3] ?? 32);
+const endToEndOnly = process.argv[4] === 'e2e';
 const redisUrl = redisUrlIfSet();
 const redisPrefix = uniqueKeyPrefix('booking');
 
@@ -220,6 +221,10 @@ async function emailsOut(settings: DatabaseSettings): Promise<void> {
   }
 }
 
+/** The yardstick's line: the end-to-end rate as a ratio of pgbench's TPC-B tps. */
+const ratioToPgbench = (e2e: PhaseResult, tpcb: number): string =>
+  `end to end ${e2e.rate.toFixed(1)} confirmed bookings/s = ${(e2e.rate / tpcb).toFixed(3)} × pgbench TPC-B ${tpcb.toFixed(0)} tps`;
+
 async function loadAverage(): Promise<string> {
   return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
 }
@@ -318,133 +323,137 @@ try {
   results.push(
     await phase('gateway -> tickets -> inventory (bookJourney)', pids, booking(gatewayUrl), seconds, emails),
   );
-  results.push(await phase('tickets directly (bookJourney)', pids, booking(ticketsUrl), seconds, emails));
+  // `e2e`: the end-to-end phase alone, the yardstick's ratio, and nothing after it.
+  if (endToEndOnly) {
+    const e2e = results[0]!;
+    if (tpcb !== undefined) print(ratioToPgbench(e2e, tpcb));
+  } else {
+    results.push(await phase('tickets directly (bookJourney)', pids, booking(ticketsUrl), seconds, emails));
 
-  // inventory directly: holdSeats with tickets' own service token, on the same journeys.
-  const tokenAnswer = await fetch(`http://127.0.0.1:${ports.users}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`tickets:${secrets.tickets}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'inventory:internal' }).toString(),
-  });
-  const serviceToken = `Bearer ${((await tokenAnswer.json()) as { access_token: string }).access_token}`;
-  const HOLD = 'mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { holdId } }';
-  results.push(
-    await phase('inventory directly (holdSeats)', pids, async (i) => {
-      const quote = quoteFor(i);
-      const answer = await graphql<{ holdSeats: { holdId: string } | null }>(
-        inventoryUrl,
-        HOLD,
-        {
-          input: {
-            holdId: `bench-hold-${i}-${randomBytes(4).toString('hex')}`,
-            runId: quote.runId,
-            fromStop: quote.fromStop,
-            toStop: quote.toStop,
+    // inventory directly: holdSeats with tickets' own service token, on the same journeys.
+    const tokenAnswer = await fetch(`http://127.0.0.1:${ports.users}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`tickets:${secrets.tickets}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'inventory:internal' }).toString(),
+    });
+    const serviceToken = `Bearer ${((await tokenAnswer.json()) as { access_token: string }).access_token}`;
+    const HOLD = 'mutation($input: HoldSeatsInput!) { holdSeats(input: $input) { holdId } }';
+    results.push(
+      await phase('inventory directly (holdSeats)', pids, async (i) => {
+        const quote = quoteFor(i);
+        const answer = await graphql<{ holdSeats: { holdId: string } | null }>(
+          inventoryUrl,
+          HOLD,
+          {
+            input: {
+              holdId: `bench-hold-${i}-${randomBytes(4).toString('hex')}`,
+              runId: quote.runId,
+              fromStop: quote.fromStop,
+              toStop: quote.toStop,
+              seatClass: 'STANDARD',
+              count: 1,
+              ttlSeconds: 5,
+            },
+          },
+          { authorization: serviceToken },
+        );
+        return answer.data?.holdSeats ? 'ok' : failureOf(answer);
+      }),
+    );
+
+    // The engine alone, in this process: single-seat holds on 40 runs of a 30-stop intercity train.
+    const runs = Array.from({ length: 40 }, (_, i) => intercityRun(`IC${1000 + i}:2026-12-01`, 30));
+    const engineHolds = async (name: string, engine: InventoryEngine) => {
+      await Promise.all(runs.map((layout) => engine.availability(layout, 0, layout.legCount)));
+      const random = seededRandom(7);
+      return phase(name, { bench: [process.pid] }, async (i) => {
+        const fromStop = Math.floor(random() * 28);
+        try {
+          await engine.hold(runs[i % runs.length]!, {
+            holdId: `engine-${i}`,
+            fromStop,
+            toStop: fromStop + 1 + Math.floor(random() * Math.min(8, 29 - fromStop - 1)),
             seatClass: 'STANDARD',
             count: 1,
-            ttlSeconds: 5,
-          },
-        },
-        { authorization: serviceToken },
-      );
-      return answer.data?.holdSeats ? 'ok' : failureOf(answer);
-    }),
-  );
-
-  // The engine alone, in this process: single-seat holds on 40 runs of a 30-stop intercity train.
-  const runs = Array.from({ length: 40 }, (_, i) => intercityRun(`IC${1000 + i}:2026-12-01`, 30));
-  const engineHolds = async (name: string, engine: InventoryEngine) => {
-    await Promise.all(runs.map((layout) => engine.availability(layout, 0, layout.legCount)));
-    const random = seededRandom(7);
-    return phase(name, { bench: [process.pid] }, async (i) => {
-      const fromStop = Math.floor(random() * 28);
-      try {
-        await engine.hold(runs[i % runs.length]!, {
-          holdId: `engine-${i}`,
-          fromStop,
-          toStop: fromStop + 1 + Math.floor(random() * Math.min(8, 29 - fromStop - 1)),
-          seatClass: 'STANDARD',
-          count: 1,
-          ttlMs: 120_000,
-          now: new Date(),
-        });
-        // Keep about 4000 holds live, so the runs never sell out however long the phase.
-        if (i >= 4000) await engine.release(`engine-${i - 4000}`).catch(() => undefined);
-        return 'ok';
-      } catch (error) {
-        if (isSoldOut(error)) return 'SOLD_OUT';
-        throw error;
-      }
-    });
-  };
-  results.push(await engineHolds('in-process engine (hold + release of an older hold)', createMemoryEngine()));
-  if (redisUrl) {
-    const engine = createRedisEngine({ url: redisUrl, keyPrefix: `${redisPrefix}engine:` });
-    results.push(await engineHolds('Redis engine (hold + release of an older hold)', engine));
-    await engine.close();
-  }
-
-  // Trips with a change beside direct journeys, end to end, alternating in three rounds (the
-  // machine drifts within minutes): the median of the per-round ratios.
-  const roundSeconds = Math.max(5, Math.round(seconds / 3));
-  const rounds: Array<{ direct: PhaseResult; trip: PhaseResult }> = [];
-  for (let round = 1; round <= 3; round += 1) {
-    const direct = () =>
-      phase(`round ${round}: direct journeys`, pids, booking(gatewayUrl, roundJourney), roundSeconds, emails);
-    const trip = () =>
-      phase(`round ${round}: trips with a change`, pids, booking(gatewayUrl, roundTrip), roundSeconds, emails);
-    if (round % 2 === 1) {
-      const d = await direct();
-      rounds.push({ direct: d, trip: await trip() });
-    } else {
-      const t = await trip();
-      rounds.push({ direct: await direct(), trip: t });
+            ttlMs: 120_000,
+            now: new Date(),
+          });
+          // Keep about 4000 holds live, so the runs never sell out however long the phase.
+          if (i >= 4000) await engine.release(`engine-${i - 4000}`).catch(() => undefined);
+          return 'ok';
+        } catch (error) {
+          if (isSoldOut(error)) return 'SOLD_OUT';
+          throw error;
+        }
+      });
+    };
+    results.push(await engineHolds('in-process engine (hold + release of an older hold)', createMemoryEngine()));
+    if (redisUrl) {
+      const engine = createRedisEngine({ url: redisUrl, keyPrefix: `${redisPrefix}engine:` });
+      results.push(await engineHolds('Redis engine (hold + release of an older hold)', engine));
+      await engine.close();
     }
-  }
 
-  const e2e = results[0]!;
-  print('');
-  print(`load average at the end ${await loadAverage()}`);
-  print('| layer | ok/s | × end to end | p50 ms | p99 ms |');
-  print('| --- | --- | --- | --- | --- |');
-  for (const r of results) {
-    print(
-      `| ${r.name} | ${r.rate.toFixed(1)} | ${(r.rate / e2e.rate).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`,
-    );
-  }
-  print('');
-  print('| phase | CPU % of one core per process | CPU ms per ok answer per process |');
-  print('| --- | --- | --- |');
-  for (const r of results.slice(0, 3)) {
-    const perAnswer = r.cpu.map(([name, share]) => `${name} ${((share * 10) / r.rate).toFixed(1)}`).join(', ');
-    print(`| ${r.name} | ${cpuList(r.cpu)} | ${perAnswer} |`);
-  }
-  print('');
-  // The system's processes only: the bench's own share is the load it generates.
-  const cpuPerBooking = (r: PhaseResult) =>
-    r.cpu.filter(([name]) => name !== 'bench').reduce((sum, [, share]) => sum + (share * 10) / r.rate, 0);
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  print('| round | direct ok/s | trip ok/s | trip ÷ direct | CPU ms per booking, direct | trip | trip ÷ direct |');
-  print('| --- | --- | --- | --- | --- | --- | --- |');
-  rounds.forEach(({ direct, trip }, i) =>
-    print(
-      `| ${i + 1} | ${direct.rate.toFixed(1)} | ${trip.rate.toFixed(1)} | ${(trip.rate / direct.rate).toFixed(2)} | ` +
-        `${cpuPerBooking(direct).toFixed(1)} | ${cpuPerBooking(trip).toFixed(1)} | ${(cpuPerBooking(trip) / cpuPerBooking(direct)).toFixed(2)} |`,
-    ),
-  );
-  print(
-    `trips with a change (two legs) ÷ direct journeys, median of ${rounds.length} rounds: ` +
-      `${median(rounds.map((r) => r.trip.rate / r.direct.rate)).toFixed(2)} × the bookings/s, ` +
-      `${median(rounds.map((r) => cpuPerBooking(r.trip) / cpuPerBooking(r.direct))).toFixed(2)} × the CPU per booking`,
-  );
-  if (tpcb !== undefined) {
+    // Trips with a change beside direct journeys, end to end, alternating in three rounds (the
+    // machine drifts within minutes): the median of the per-round ratios.
+    const roundSeconds = Math.max(5, Math.round(seconds / 3));
+    const rounds: Array<{ direct: PhaseResult; trip: PhaseResult }> = [];
+    for (let round = 1; round <= 3; round += 1) {
+      const direct = () =>
+        phase(`round ${round}: direct journeys`, pids, booking(gatewayUrl, roundJourney), roundSeconds, emails);
+      const trip = () =>
+        phase(`round ${round}: trips with a change`, pids, booking(gatewayUrl, roundTrip), roundSeconds, emails);
+      if (round % 2 === 1) {
+        const d = await direct();
+        rounds.push({ direct: d, trip: await trip() });
+      } else {
+        const t = await trip();
+        rounds.push({ direct: await direct(), trip: t });
+      }
+    }
+
+    const e2e = results[0]!;
     print('');
-    print(
-      `end to end ${e2e.rate.toFixed(1)} confirmed bookings/s = ${(e2e.rate / tpcb).toFixed(3)} × pgbench TPC-B ${tpcb.toFixed(0)} tps`,
+    print(`load average at the end ${await loadAverage()}`);
+    print('| layer | ok/s | × end to end | p50 ms | p99 ms |');
+    print('| --- | --- | --- | --- | --- |');
+    for (const r of results) {
+      print(
+        `| ${r.name} | ${r.rate.toFixed(1)} | ${(r.rate / e2e.rate).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`,
+      );
+    }
+    print('');
+    print('| phase | CPU % of one core per process | CPU ms per ok answer per process |');
+    print('| --- | --- | --- |');
+    for (const r of results.slice(0, 3)) {
+      const perAnswer = r.cpu.map(([name, share]) => `${name} ${((share * 10) / r.rate).toFixed(1)}`).join(', ');
+      print(`| ${r.name} | ${cpuList(r.cpu)} | ${perAnswer} |`);
+    }
+    print('');
+    // The system's processes only: the bench's own share is the load it generates.
+    const cpuPerBooking = (r: PhaseResult) =>
+      r.cpu.filter(([name]) => name !== 'bench').reduce((sum, [, share]) => sum + (share * 10) / r.rate, 0);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    print('| round | direct ok/s | trip ok/s | trip ÷ direct | CPU ms per booking, direct | trip | trip ÷ direct |');
+    print('| --- | --- | --- | --- | --- | --- | --- |');
+    rounds.forEach(({ direct, trip }, i) =>
+      print(
+        `| ${i + 1} | ${direct.rate.toFixed(1)} | ${trip.rate.toFixed(1)} | ${(trip.rate / direct.rate).toFixed(2)} | ` +
+          `${cpuPerBooking(direct).toFixed(1)} | ${cpuPerBooking(trip).toFixed(1)} | ${(cpuPerBooking(trip) / cpuPerBooking(direct)).toFixed(2)} |`,
+      ),
     );
+    print(
+      `trips with a change (two legs) ÷ direct journeys, median of ${rounds.length} rounds: ` +
+        `${median(rounds.map((r) => r.trip.rate / r.direct.rate)).toFixed(2)} × the bookings/s, ` +
+        `${median(rounds.map((r) => cpuPerBooking(r.trip) / cpuPerBooking(r.direct))).toFixed(2)} × the CPU per booking`,
+    );
+    if (tpcb !== undefined) {
+      print('');
+      print(ratioToPgbench(e2e, tpcb));
+    }
   }
 } finally {
   await stop();
