@@ -26,7 +26,7 @@ import { passableTempDir } from '@railgraph/database/embedded';
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import { createMemoryEngine, createRedisEngine, type InventoryEngine } from '@railgraph/inventory/engine';
-import { mailWaitingCount, readMailWaiting } from '@railgraph/invariants';
+import { mailSettledWithin } from '@railgraph/invariants';
 import { graphql, startSystem, type RunningSystem } from '@railgraph/launcher/system';
 import { postgresAdminUrl, redisUrlIfSet, ticketsDatabaseUrlIfSet, ticketsDatabaseUrlSet } from '../lib/env.js';
 import {
@@ -211,11 +211,8 @@ const EMAILS_OUT_MAX_MS = 120_000;
 async function emailsOut(settings: DatabaseSettings): Promise<void> {
   const db = await openDatabase(settings);
   try {
-    const deadline = performance.now() + EMAILS_OUT_MAX_MS;
-    while (mailWaitingCount(await readMailWaiting(db.sql)) > 0) {
-      if (performance.now() > deadline) throw new Error(`booking emails still waiting after ${EMAILS_OUT_MAX_MS} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    if (!(await mailSettledWithin(db.sql, EMAILS_OUT_MAX_MS, 100)))
+      throw new Error(`booking emails still waiting after ${EMAILS_OUT_MAX_MS} ms`);
   } finally {
     await db.close();
   }

@@ -1,7 +1,7 @@
 import type { SystemStores } from '@railgraph/database/system-stores';
 import { systemStores } from '@railgraph/database/system-stores';
 import { openDatabase, type DatabaseSettings } from '@railgraph/database';
-import { mailWaitingCount, readMailWaiting, readTicketsStore, type TicketsStore } from '@railgraph/invariants';
+import { mailSettledWithin, readTicketsStore, type TicketsStore } from '@railgraph/invariants';
 import { startSystem, type RunningSystem } from '@railgraph/launcher/system';
 import type { LoadOptions } from './options.js';
 
@@ -148,12 +148,7 @@ const MAIL_SETTLE_WAIT_MS = 10_000;
 async function mailSettled(settings: DatabaseSettings, ms: number): Promise<boolean> {
   const db = await openDatabase(settings);
   try {
-    const deadline = Date.now() + ms;
-    do {
-      if (mailWaitingCount(await readMailWaiting(db.sql)) === 0) return true;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    } while (Date.now() < deadline);
-    return false;
+    return await mailSettledWithin(db.sql, ms);
   } finally {
     await db.close();
   }

@@ -1,6 +1,6 @@
 export { checkInvariants, CONTRACTUAL_FAILURES, type InvariantInput, type InvariantResult } from './check.js';
 export { readRunClassState, type RunClassState } from './inventory-state.js';
-export { mailWaitingCount, readMailWaiting, type MailWaiting } from './mail-waiting.js';
+export { mailSettledWithin, mailWaitingCount, readMailWaiting, type MailWaiting } from './mail-waiting.js';
 export {
   readTicketsStore,
   type StoredBooking,

@@ -39,3 +39,17 @@ export async function readMailWaiting(sql: SqlClient): Promise<MailWaiting> {
   const since = (step: Step) => rows.filter((row) => row.step === step).map((row) => new Date(row.since));
   return { pendingSince: since('pending'), untakenSince: since('untaken'), unpublishedSince: since('unpublished') };
 }
+
+/**
+ * Polls until no email waits, published or not (`mailWaitingCount` of 0), every `pollMs`: what a
+ * load run or a benchmark waits for before it reads the store or stops its clock. False if `ms`
+ * passes first.
+ */
+export async function mailSettledWithin(sql: SqlClient, ms: number, pollMs = 500): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  do {
+    if (mailWaitingCount(await readMailWaiting(sql)) === 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  } while (Date.now() < deadline);
+  return false;
+}

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate, openDatabase, type DatabaseSettings, type ServiceDatabase } from '@railgraph/database';
 import { describeEachDatabase } from '@railgraph/database/testing';
-import { mailWaitingCount, readMailWaiting, readTicketsStore } from '../src/index.js';
+import { mailSettledWithin, mailWaitingCount, readMailWaiting, readTicketsStore } from '../src/index.js';
 
 const ticketsMigrations = fileURLToPath(new URL('../../../prisma/tickets/migrations', import.meta.url));
 
@@ -93,5 +93,17 @@ await describeEachDatabase('the booking emails still waiting', (database) => {
       pendingSince: [],
       untakenSince: [],
     });
+  });
+
+  it('waits while an email waits, and answers as soon as none does', async () => {
+    // One event published past the cursor (the store as the test before left it, and one more).
+    await addEvent(5, 5, 9);
+    const started = Date.now();
+    expect(await mailSettledWithin(db.sql, 300, 50)).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const settled = mailSettledWithin(db.sql, 10_000, 50);
+    await addMessage(5, 'SENT', 10);
+    await moveCursor(5);
+    expect(await settled).toBe(true);
   });
 });
