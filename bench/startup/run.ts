@@ -21,6 +21,7 @@ import { freePortBlock, graphql, SYSTEM_TEST_RATE_LIMITS, type GraphQLResponse }
 import { BOOK_JOURNEY, failureOf, signUpTraveller, standardQuotes, TEST_PAYMENT_METHOD } from '../lib/journeys.js';
 import { memoryOf, processesOf } from '../lib/proc.js';
 import { launchSystem, PORT_BLOCK, portVariables } from '../lib/system.js';
+import { median } from '../lib/median.js';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 
@@ -147,7 +148,6 @@ async function startOnce(dataDir: string, withBookings: boolean): Promise<Start>
   }
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const results: { baseline: number[]; cold: Start[]; warm: Start[] } = { baseline: [], cold: [], warm: [] };
 for (let round = 0; round < rounds; round += 1) {
   const dataDir = await passableTempDir('railgraph-startup-');

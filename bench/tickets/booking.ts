@@ -43,6 +43,7 @@ import { pgbenchTps } from '../lib/pgbench.js';
 import { cpuMsOf, parentOf, processesOf, treeCpuMsOf } from '../lib/proc.js';
 import { deleteKeysUnder, uniqueKeyPrefix } from '../lib/redis.js';
 import { intercityRun, isSoldOut, print, seededRandom } from '../inventory/common.js';
+import { median } from '../lib/median.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 const concurrency = Number(process.argv[3] ?? 32);
@@ -433,7 +434,6 @@ try {
     // The system's processes only: the bench's own share is the load it generates.
     const cpuPerBooking = (r: PhaseResult) =>
       r.cpu.filter(([name]) => name !== 'bench').reduce((sum, [, share]) => sum + (share * 10) / r.rate, 0);
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     print('| round | direct ok/s | trip ok/s | trip ÷ direct | CPU ms per booking, direct | trip | trip ÷ direct |');
     print('| --- | --- | --- | --- | --- | --- | --- |');
     rounds.forEach(({ direct, trip }, i) =>

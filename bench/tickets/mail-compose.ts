@@ -9,6 +9,7 @@
 import nodemailer from 'nodemailer';
 import { composeMessage } from '@railgraph/tickets/mail/mime';
 import { print } from '../inventory/common.js';
+import { median } from '../lib/median.js';
 
 const rounds = Number(process.argv[2] ?? 7);
 const perRound = Number(process.argv[3] ?? 2_000);
@@ -103,8 +104,6 @@ async function cpuMsPerMessage(compose: () => Promise<Buffer>, count: number): P
   const used = process.cpuUsage(before);
   return (used.user + used.system) / 1000 / count;
 }
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // Warm-up: both paths compiled and their caches filled before anything is counted.
 await cpuMsPerMessage(viaNodemailer, 500);

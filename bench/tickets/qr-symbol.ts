@@ -17,6 +17,7 @@ import QRCode from 'qrcode';
 import { encodeQr } from '@railgraph/tickets/mail/qr-encode';
 import { maskedSymbol, qrSymbol, type QrSymbol } from '@railgraph/tickets/mail/qr-symbol';
 import { print } from '../inventory/common.js';
+import { median } from '../lib/median.js';
 
 const rounds = Number(process.argv[2] ?? 7);
 const perRound = Number(process.argv[3] ?? 2_000);
@@ -86,8 +87,6 @@ function cpuMsPerSymbol(draw: (code: string) => unknown, count: number, first: n
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000 / count;
 }
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const names = Object.keys(ways) as Way[];
 // Warm-up: every way compiled and its caches (per-version tables, per-size masks) filled.
