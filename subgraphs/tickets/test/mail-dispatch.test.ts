@@ -388,10 +388,12 @@ await describeEachDatabase('booking emails', (target) => {
         { message: lapsed!, claimedUntil, outcome: sent(lapsed!.eventId) },
         { message: settled!, claimedUntil, outcome: { status: 'RETRY', error: 'not sent: again' } },
         { message: retried!, claimedUntil, outcome: { status: 'RETRY', error: 'not sent: 421 try later' } },
+        // The kept message again, under an older claim of its own: that one does not count.
+        { message: kept!, claimedUntil: new Date(claimedUntil.getTime() - 60_000), outcome: sent(kept!.eventId) },
       ],
       settledAt,
     );
-    expect(counted).toEqual([true, false, false, true]);
+    expect(counted).toEqual([true, false, false, true, false]);
     expect(await mailOf(kept!.eventId)).toMatchObject({
       status: 'SENT',
       attempts: kept!.attempts + 1,

@@ -114,7 +114,9 @@ export async function settleMessages(
   }));
   // A named statement on the pool: every sale sends an email, and the emails settled together
   // share this one. Times travel as UTC ISO text, as every timestamp(3) column holds them.
-  const settled = await runnerFor(prisma).run<{ eventId: string }>(statement('tickets.mail-settle-batch')`
+  const settled = await runnerFor(prisma).run<{ eventId: string; claimedUntil: string }>(statement(
+    'tickets.mail-settle-batch',
+  )`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS s("eventId" uuid, status text,
         "claimedUntil" text, attempts int, "clearError" boolean, "messageId" text, recipient text, reason text,
@@ -132,9 +134,11 @@ export async function settleMessages(
     FROM input AS s
     WHERE m."eventId" = s."eventId" AND m."status" = 'PENDING'
       AND m."nextAttemptAt" = s."claimedUntil"::timestamp(3)
-    RETURNING m."eventId"::text AS "eventId"`);
-  const counted = new Set(settled.map((row) => row.eventId));
-  return settlements.map(({ message }) => counted.has(message.eventId));
+    RETURNING m."eventId"::text AS "eventId", s."claimedUntil"`);
+  // By event and claim: should one event come twice (under an old claim and a new), only the
+  // claim that holds counts.
+  const counted = new Set(settled.map((row) => `${row.eventId} ${row.claimedUntil}`));
+  return rows.map((row) => counted.has(`${row.eventId} ${row.claimedUntil}`));
 }
 
 /** What an outcome sets; an absent column keeps its value. A retry stays PENDING, due later. */
