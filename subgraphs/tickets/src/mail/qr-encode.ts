@@ -287,11 +287,11 @@ function drawFunctionPatterns(version: number, size: number, set: (row: number, 
         for (let c = -2; c <= 2; c += 1)
           set(axis[i]! + r, axis[j]! + c, Math.max(Math.abs(r), Math.abs(c)) === 1 ? 0 : 1);
     }
-  const format = FORMAT_BITS_M_MASK_0;
+  const format = FORMAT_BITS_M[0]!;
   for (let i = 0; i < 15; i += 1) {
     const dark = (format >> i) & 1;
-    set(i < 6 ? i : i < 8 ? i + 1 : size - 15 + i, 8, dark);
-    set(8, i < 8 ? size - i - 1 : i < 9 ? 15 - i : 15 - i - 1, dark);
+    set(formatRow(size, i), 8, dark);
+    set(8, formatColumn(size, i), dark);
   }
   set(size - 8, 8, 1);
   if (version >= 7) {
@@ -315,10 +315,20 @@ function bchRemainder(value: number, generator: number, degree: number): number 
 }
 
 /**
- * Format information for level M (00) and mask 0: the 5 data bits, a (15, 5) BCH code with
- * generator x^10 + x^8 + x^5 + x^4 + x^2 + x + 1, XOR 101010000010010.
+ * The 15 format information bits for error correction M and each mask: the 5 data bits (M is
+ * 00, then the mask), a (15, 5) BCH code with generator x^10 + x^8 + x^5 + x^4 + x^2 + x + 1,
+ * XOR 101010000010010. The symbol is drawn with mask 0's; `maskedSymbol` swaps in another's.
  */
-const FORMAT_BITS_M_MASK_0 = ((0 << 10) | bchRemainder(0, 0b10100110111, 10)) ^ 0b101010000010010;
+export const FORMAT_BITS_M: readonly number[] = Array.from(
+  { length: 8 },
+  (_, mask) => ((mask << 10) | bchRemainder(mask, 0b10100110111, 10)) ^ 0b101010000010010,
+);
+
+/** The row of format bit `i` (0-14) in the strip beside column 8, as the library's setupFormatInfo places it. */
+export const formatRow = (size: number, i: number): number => (i < 6 ? i : i < 8 ? i + 1 : size - 15 + i);
+
+/** The column of format bit `i` (0-14) in the strip beside row 8, as the library's setupFormatInfo places it. */
+export const formatColumn = (size: number, i: number): number => (i < 8 ? size - i - 1 : i < 9 ? 15 - i : 15 - i - 1);
 
 /** Version information: 6 bits of version and an (18, 6) BCH code, generator 0x1f25. */
 function versionBits(version: number): number {

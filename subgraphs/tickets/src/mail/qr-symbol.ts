@@ -1,4 +1,4 @@
-import { encodeQr, type QrMatrix } from './qr-encode.js';
+import { encodeQr, FORMAT_BITS_M, formatColumn, formatRow, type QrMatrix } from './qr-encode.js';
 
 /** ISO 18004's eight data mask patterns. */
 export type MaskPattern = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -127,9 +127,9 @@ function layoutOf(size: number, reserved: Uint8Array): Layout {
   if (known) return known;
   const words = (size + 31) >> 5;
   const formatCells: number[] = [];
-  // The positions the library's setupFormatInfo writes bit i to, vertical then horizontal.
-  for (let i = 0; i < 15; i += 1) formatCells.push((i < 6 ? i : i < 8 ? i + 1 : size - 15 + i) * size + 8);
-  for (let i = 0; i < 15; i += 1) formatCells.push(8 * size + (i < 8 ? size - i - 1 : i < 9 ? 7 : 15 - i - 1));
+  // Where format bit i is drawn, beside column 8 then beside row 8.
+  for (let i = 0; i < 15; i += 1) formatCells.push(formatRow(size, i) * size + 8);
+  for (let i = 0; i < 15; i += 1) formatCells.push(8 * size + formatColumn(size, i));
   const moduleDelta: Uint8Array[] = [];
   const rowDelta: Int32Array[] = [];
   const columnDelta: Int32Array[] = [];
@@ -195,17 +195,6 @@ function maskAt(pattern: number, row: number, col: number): boolean {
       return (((row * col) % 3) + ((row + col) % 2)) % 2 === 0;
   }
 }
-
-/**
- * The 15 format information bits for error correction M and each mask: the 5 data bits (M is
- * 00, then the mask), a (15, 5) BCH code, XOR 101010000010010.
- */
-const FORMAT_BITS_M = Array.from({ length: MASK_PATTERNS }, (_, pattern) => {
-  const GENERATOR = 0b10100110111;
-  let remainder = pattern << 10;
-  for (let bit = 14; bit >= 10; bit -= 1) if (remainder & (1 << bit)) remainder ^= GENERATOR << (bit - 10);
-  return ((pattern << 10) | remainder) ^ 0b101010000010010;
-});
 
 /**
  * The library's penalty score of a symbol packed by rows and by columns: N1 runs of five or
