@@ -134,8 +134,6 @@ interface PhaseResult {
   outcomes: Record<string, number>;
   /** Each process's CPU over the phase, in % of one core, busiest first (those at 0.5 % or more). */
   cpu: Array<[string, number]>;
-  /** Seconds from the end of the load until the phase's work was done (its emails out), part of the phase. */
-  drainSeconds: number;
 }
 
 const cpuList = (cpu: PhaseResult['cpu']): string =>
@@ -192,7 +190,6 @@ async function phase(
     p99: percentile(latencies, 99),
     outcomes,
     cpu,
-    drainSeconds,
   };
   print(
     `${name}: ${result.rate.toFixed(1)}/s ok, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ` +
