@@ -27,7 +27,7 @@ export const launcherEnvSchema = z.object({
   STRIPE_PUBLISHABLE_KEY: z.string().optional(),
   DATA_DIR: envFields.dataDir('.data'),
   READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(120),
-  /** `small` (default): every process tuned to stay small (memory-profile.ts); `fast`: Node's defaults. */
+  /** `small` (default): every process tuned to stay small (memory-profile.ts); `fast`: as the chart runs the services (memory-profile.ts). */
   PROCESS_MEMORY: z.enum(['small', 'fast']).default('small'),
   /**
    * Whether a process that crashes once the system is running is started again (after 1 s,
