@@ -143,6 +143,8 @@ export async function startGateway({
       rateLimitPlugin<GatewayContext>(limiter),
     ],
     operationLabel: admission.operationLabel,
+    // CORS and the large-request gate are express middleware on /graphql (`routes` above).
+    graphqlThroughExpress: true,
     // The bearer token is checked once here, before planning: a bad token never reaches a subgraph.
     buildContext: async (base, req) => {
       const caller = limiter.addresses.resolve(req.socket.remoteAddress, req.header('x-forwarded-for'));

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Principal } from '@railgraph/auth';
 import {
@@ -9,6 +8,7 @@ import {
   type GraphQLServiceOptions,
   type Logger,
   type OperationLabel,
+  type ContextRequest,
   type RequestContext,
 } from '@railgraph/service-kit';
 import { loadTrustedDocuments, noTrustedDocuments, type TrustedDocuments } from './trusted-documents.js';
@@ -32,7 +32,7 @@ type Plugin<TContext extends RequestContext> = NonNullable<GraphQLServiceOptions
  */
 export interface OperationAdmission<TContext extends RequestContext> {
   /** Throws the typed error that refuses the request; returns when it may go on. */
-  admit(req: Request, principal: Principal | null): void;
+  admit(req: ContextRequest, principal: Principal | null): void;
   /** Replaces a trusted document's id by its text before Apollo reads the request. */
   plugin: Plugin<TContext>;
   /** The metrics label: a trusted document's operation name, else `other`. */
@@ -100,7 +100,7 @@ export function admitOperation(
 }
 
 /** The text and hash of a request as Apollo will read them: the JSON body, or the query string of a GET. */
-export function operationRequestOf(req: Request): OperationRequest {
+export function operationRequestOf(req: ContextRequest): OperationRequest {
   if (req.method === 'GET') {
     const params = req.query as Record<string, unknown>;
     const text = typeof params['query'] === 'string' ? params['query'] : undefined;

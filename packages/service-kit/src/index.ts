@@ -6,6 +6,7 @@ export * from './budget.js';
 export * from './metrics.js';
 export * from './context.js';
 export * from './server.js';
+export type { ContextRequest } from './graphql-http.js';
 export * from './limits/index.js';
 export * from './shutdown.js';
 export * from './subgraph-client.js';

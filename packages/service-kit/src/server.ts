@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Request, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -17,6 +17,7 @@ import { operationMetricsPlugin } from './metrics.js';
 import { maskInternalError, isClientError } from './errors.js';
 import type { RequestContext } from './context.js';
 import { operationLimitsFor, type OperationLimitsOptions } from './limits/index.js';
+import { graphqlPost, type ContextRequest } from './graphql-http.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -38,15 +39,21 @@ export interface GraphQLServiceOptions<TContext extends RequestContext> {
   metrics: ServiceMetrics;
   /** A federated subgraph schema, or an Apollo gateway. */
   graph: { schema: GraphQLSchema } | { gateway: GatewayInterface };
-  buildContext: (base: RequestContext, req: Request) => Promise<TContext> | TContext;
+  buildContext: (base: RequestContext, req: ContextRequest) => Promise<TContext> | TContext;
   readiness?: ReadinessCheck[];
   /** Landing page, introspection and field suggestions in errors: on outside production. */
   development: boolean;
   plugins?: ApolloServerPlugin<TContext>[];
   /** Extra routes mounted before `/graphql` (e.g. JWKS, OAuth token endpoint, CORS). */
   routes?: (app: Express) => void;
-  /** Largest accepted JSON body. */
-  bodyLimit?: string;
+  /** Largest accepted JSON body, in bytes (default DEFAULT_BODY_LIMIT_BYTES). */
+  bodyLimitBytes?: number;
+  /**
+   * POST /graphql through express and the `routes` mounted on `/graphql` (the gateway's CORS
+   * and large-request gate). Otherwise (the subgraphs, which mount none) Node's server hands it
+   * straight to Apollo (`graphql-http.ts`), and express serves every other request.
+   */
+  graphqlThroughExpress?: boolean;
   /** Operation limits checked before planning or execution (design §11); defaults when absent. */
   limits?: OperationLimitsOptions;
   /** The metrics' `operation` label (default: the operation's one root field, else `other`). */
@@ -61,9 +68,29 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
-function requestIdOf(req: Request): string {
-  const given = req.header(REQUEST_ID_HEADER);
-  return given && isRequestId(given) ? given : randomUUID();
+/** 1 MiB, express.json()'s `1mb`. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+function requestIdOf(req: http.IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && isRequestId(given) ? given : randomUUID();
+}
+
+/** What every request gets before it is served: its id (answered in `x-request-id`), its logger and its HTTP timer. */
+function requestScope(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  log: Logger,
+  metrics: ServiceMetrics,
+  route: () => string,
+): { requestId: string; log: Logger } {
+  const requestId = requestIdOf(req);
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  const endTimer = metrics.httpRequestDuration.startTimer({ method: req.method ?? 'GET' });
+  res.on('finish', () => {
+    endTimer({ route: route(), status: String(res.statusCode) });
+  });
+  return { requestId, log: log.child({ requestId }) };
 }
 
 /**
@@ -119,7 +146,14 @@ export async function startGraphQLService<TContext extends RequestContext>(
   // No ETag: express would hash every answer to make one, and GraphQL answers (POSTs) are never
   // revalidated; the health, metrics and key-set answers are small and read afresh.
   app.set('etag', false);
-  const httpServer = http.createServer(app);
+  let graphqlPostHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  const httpServer = http.createServer((req, res) => {
+    if (graphqlPostHandler && req.method === 'POST' && (req.url === '/graphql' || req.url?.startsWith('/graphql?'))) {
+      graphqlPostHandler(req, res);
+    } else {
+      app(req, res);
+    }
+  });
   // Kept-alive connections stay open longer than clients and proxies keep theirs idle (Node's
   // default is 5 s; Kong keeps upstream connections 60 s, the gateway's agent 30 s): otherwise a
   // client that reuses a connection just as the server drops it sees a transport error instead
@@ -158,18 +192,13 @@ export async function startGraphQLService<TContext extends RequestContext>(
   });
   await apollo.start();
 
-  const requestScope: RequestHandler = (req, res, next) => {
-    const requestId = requestIdOf(req);
-    res.locals['requestId'] = requestId;
-    res.locals['log'] = log.child({ requestId });
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    const endTimer = metrics.httpRequestDuration.startTimer({ method: req.method });
-    res.on('finish', () => {
-      endTimer({ route: routeOf(req.originalUrl.split('?')[0] ?? ''), status: String(res.statusCode) });
-    });
+  const scoped: RequestHandler = (req, res, next) => {
+    const scope = requestScope(req, res, log, metrics, () => routeOf(req.originalUrl.split('?')[0] ?? ''));
+    res.locals['requestId'] = scope.requestId;
+    res.locals['log'] = scope.log;
     next();
   };
-  app.use(requestScope);
+  app.use(scoped);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.service });
@@ -196,9 +225,22 @@ export async function startGraphQLService<TContext extends RequestContext>(
 
   options.routes?.(app);
 
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  if (!options.graphqlThroughExpress) {
+    const post = graphqlPost(apollo, {
+      bodyLimitBytes,
+      onUnexpected: (error) => log.error({ err: error }, 'unhandled HTTP error'),
+    });
+    graphqlPostHandler = (req, res) => {
+      const { requestId, log: requestLog } = requestScope(req, res, log, metrics, () => '/graphql');
+      void post(req, res, async (request) =>
+        options.buildContext({ requestId, log: requestLog, authorization: request.header('authorization') }, request),
+      );
+    };
+  }
   app.use(
     '/graphql',
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    express.json({ limit: bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const base: RequestContext = {

@@ -1,7 +1,8 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
-import type { Request, Express } from 'express';
+import type { Express } from 'express';
+import type { ContextRequest } from './graphql-http.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import type { RepeatingTask } from './repeat.js';
@@ -74,7 +75,7 @@ export interface SubgraphScope<TEnv extends SubgraphSettings> {
 
 /** A subgraph's own parts, which its `setup` builds once its stores are open. */
 export interface SubgraphParts<TContext extends RequestContext, TExposed extends object> {
-  buildContext: (base: RequestContext, req: Request) => Promise<TContext> | TContext;
+  buildContext: (base: RequestContext, req: ContextRequest) => Promise<TContext> | TContext;
   /** Dependencies `/readyz` checks. */
   readiness?: ReadinessCheck[];
   /** Extra routes mounted before `/graphql` (e.g. JWKS, the OAuth token endpoint). */

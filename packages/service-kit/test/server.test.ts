@@ -145,6 +145,52 @@ describe('subgraph server', () => {
     expect(response.status).toBe(413);
   });
 
+  it('refuses a body over 1 MB sent without a length, and answers the next request', async () => {
+    const chunks = (async function* () {
+      for (let i = 0; i < 12; i += 1) yield new TextEncoder().encode(`${'x'.repeat(100_000)}`);
+    })();
+    const response = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: ReadableStream.from(chunks),
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(
+      ((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code,
+    ).toBe('PAYLOAD_TOO_LARGE');
+    expect((await post({ query: '{ requestId }' })).status).toBe(200);
+  });
+
+  it('answers a compressed body with a typed 415 instead of guessing at it', async () => {
+    const response = await post({ query: '{ broken }' }, { 'content-encoding': 'gzip' });
+    expect(response.status).toBe(415);
+    expect(
+      ((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code,
+    ).toBe('BAD_REQUEST');
+  });
+
+  it('answers a body that is not JSON with a typed 400, never running it', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const response = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': type, 'apollo-require-preflight': 'true' },
+        body: JSON.stringify({ query: '{ broken }' }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).not.toContain('secret_table');
+    }
+  });
+
+  it('takes a JSON body under a +json type and a charset, and a query string on the URL', async () => {
+    const response = await fetch(`${service.url}/graphql?from=test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/graphql-response+json; charset=utf-8' },
+      body: JSON.stringify({ query: '{ requestId }' }),
+    });
+    expect(await response.json()).toEqual({ data: { requestId: response.headers.get('x-request-id') } });
+  });
+
   it('masks internal errors and logs them with the request id', async () => {
     const response = await post({ query: '{ broken }' }, { 'x-request-id': 'req-broken-1' });
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
