@@ -14,14 +14,14 @@ import {
   type ServiceMetrics,
 } from '@railgraph/service-kit';
 import type { GatewayEnv } from './env.js';
-import { corsFor } from './cors.js';
+import { corsOf } from './cors.js';
 import { operationResolutionPlugin } from './operation-resolution.js';
 import { subgraphNames, type SubgraphName } from './subgraphs.js';
 import { createRateLimiter } from './rate-limit/limiter.js';
 import { rateLimitPlugin } from './rate-limit/plugin.js';
 import { loadOperationAdmission } from './trusted-operations.js';
 import { boundedGateway } from './budget.js';
-import { largeRequestGate } from './large-requests.js';
+import { isLargeRequest, largeRequestGate } from './large-requests.js';
 import { subgraphAgent, subgraphFailure, subgraphFetcher } from './subgraph-fetch.js';
 
 export interface GatewayContext extends RequestContext {
@@ -116,6 +116,7 @@ export async function startGateway({
 
   const admission = await loadOperationAdmission<GatewayContext>(env, log);
   const limiter = await createRateLimiter(env.rateLimits, log, metrics);
+  const cors = corsOf(env.corsOrigins);
   const service = await startGraphQLService<GatewayContext>({
     service: 'gateway',
     host: env.host,
@@ -133,7 +134,7 @@ export async function startGateway({
     limits: { limits: env.operationLimits, fanOutFields: fanOutFieldsOf(parse(supergraphSdl)) },
     development: env.nodeEnv !== 'production',
     routes: (app) => {
-      app.use(corsFor(env.corsOrigins));
+      app.use((req, res, next) => void (cors(req, res) || next()));
       app.use('/graphql', largeRequestGate({ maxWaitMs: env.budget.operationBudgetMs, log }));
     },
     plugins: [
@@ -143,8 +144,9 @@ export async function startGateway({
       rateLimitPlugin<GatewayContext>(limiter),
     ],
     operationLabel: admission.operationLabel,
-    // CORS and the large-request gate are express middleware on /graphql (`routes` above).
-    graphqlThroughExpress: true,
+    // Large POSTs wait at the gate (express, `routes` above); the rest go straight to Apollo
+    // with the same CORS headers express gives every other answer.
+    directGraphQL: { accepts: (req) => !isLargeRequest(req), prepare: (req, res) => void cors(req, res) },
     // The bearer token is checked once here, before planning: a bad token never reaches a subgraph.
     buildContext: async (base, req) => {
       const caller = limiter.addresses.resolve(req.socket.remoteAddress, req.header('x-forwarded-for'));

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import express, { type RequestHandler, type Response } from 'express';
 import { ErrorCode, REQUEST_TIMEOUT_MS, type Logger } from '@railgraph/service-kit';
 import { Turns } from './turns.js';
@@ -37,6 +38,10 @@ export interface LargeRequestGateOptions {
 const isLarge = (contentLength: string | undefined, transferEncoding: string | undefined): boolean =>
   contentLength !== undefined ? Number(contentLength) > LARGE_BODY_BYTES : transferEncoding !== undefined;
 
+/** A POST whose body is large, or of unknown length: it waits for its turn at the gate. */
+export const isLargeRequest = (req: IncomingMessage): boolean =>
+  req.method === 'POST' && isLarge(req.headers['content-length'], req.headers['transfer-encoding']);
+
 function refuse(res: Response, message: string): void {
   if (res.headersSent || res.destroyed) return;
   res
@@ -59,9 +64,7 @@ export function largeRequestGate({
   const parseBody = express.json({ limit: '1mb' });
 
   return (req, res, next) => {
-    if (req.method !== 'POST' || !isLarge(req.headers['content-length'], req.headers['transfer-encoding'])) {
-      return next();
-    }
+    if (!isLargeRequest(req)) return next();
     const queued = turns.queued;
     // A caller that leaves while waiting gives up its place.
     const left = new AbortController();

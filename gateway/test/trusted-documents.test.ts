@@ -303,6 +303,24 @@ describe('the production gateway’s settings', () => {
       expect(answer.headers.get('access-control-allow-origin')).toBeNull();
     }
   });
+
+  it('gives the listed origin its CORS headers on answers to small and to large POSTs alike', async () => {
+    const stations = JSON.stringify(byId(webDocumentId('Stations')));
+    // Past LARGE_BODY_BYTES, so this one waits at the large-request gate (express) instead.
+    const large = `${stations.slice(0, -1)}, "operationName": null${' '.repeat(70 * 1024)}}`;
+    for (const body of [stations, large]) {
+      const answer = await fetch(productionUrl, {
+        method: 'POST',
+        headers: { origin: WEB_ORIGIN, 'content-type': 'application/json' },
+        body,
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN);
+      expect(answer.headers.get('access-control-expose-headers')).toBe('x-request-id');
+      expect(answer.headers.get('vary')).toMatch(/Origin/);
+      expect(((await answer.json()) as { data?: unknown }).data).toBeTruthy();
+    }
+  });
 });
 
 describe('the operation metric’s labels', () => {

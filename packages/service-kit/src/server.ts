@@ -49,11 +49,15 @@ export interface GraphQLServiceOptions<TContext extends RequestContext> {
   /** Largest accepted JSON body, in bytes (default DEFAULT_BODY_LIMIT_BYTES). */
   bodyLimitBytes?: number;
   /**
-   * POST /graphql through express and the `routes` mounted on `/graphql` (the gateway's CORS
-   * and large-request gate). Otherwise (the subgraphs, which mount none) Node's server hands it
-   * straight to Apollo (`graphql-http.ts`), and express serves every other request.
+   * Which POST /graphql requests Node's server hands straight to Apollo (`graphql-http.ts`), and
+   * what is done to each first (the gateway's CORS headers); the others go through express and
+   * the `routes` mounted on `/graphql` (the gateway's large-request gate). Default: every one,
+   * nothing first: the subgraphs mount nothing on `/graphql`.
    */
-  graphqlThroughExpress?: boolean;
+  directGraphQL?: {
+    accepts: (req: http.IncomingMessage) => boolean;
+    prepare?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  };
   /** Operation limits checked before planning or execution (design §11); defaults when absent. */
   limits?: OperationLimitsOptions;
   /** The metrics' `operation` label (default: the operation's one root field, else `other`). */
@@ -146,14 +150,8 @@ export async function startGraphQLService<TContext extends RequestContext>(
   // No ETag: express would hash every answer to make one, and GraphQL answers (POSTs) are never
   // revalidated; the health, metrics and key-set answers are small and read afresh.
   app.set('etag', false);
-  let graphqlPostHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
-  const httpServer = http.createServer((req, res) => {
-    if (graphqlPostHandler && req.method === 'POST' && (req.url === '/graphql' || req.url?.startsWith('/graphql?'))) {
-      graphqlPostHandler(req, res);
-    } else {
-      app(req, res);
-    }
-  });
+  // Its request handler is added once Apollo has started, below.
+  const httpServer = http.createServer();
   // Kept-alive connections stay open longer than clients and proxies keep theirs idle (Node's
   // default is 5 s; Kong keeps upstream connections 60 s, the gateway's agent 30 s): otherwise a
   // client that reuses a connection just as the server drops it sees a transport error instead
@@ -226,18 +224,23 @@ export async function startGraphQLService<TContext extends RequestContext>(
   options.routes?.(app);
 
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  if (!options.graphqlThroughExpress) {
-    const post = graphqlPost(apollo, {
-      bodyLimitBytes,
-      onUnexpected: (error) => log.error({ err: error }, 'unhandled HTTP error'),
-    });
-    graphqlPostHandler = (req, res) => {
-      const { requestId, log: requestLog } = requestScope(req, res, log, metrics, () => '/graphql');
-      void post(req, res, async (request) =>
-        options.buildContext({ requestId, log: requestLog, authorization: request.header('authorization') }, request),
-      );
-    };
-  }
+  const post = graphqlPost(apollo, {
+    bodyLimitBytes,
+    onUnexpected: (error) => log.error({ err: error }, 'unhandled HTTP error'),
+  });
+  const direct = options.directGraphQL;
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const isGraphQLPost = req.method === 'POST' && (req.url === '/graphql' || req.url?.startsWith('/graphql?'));
+    if (!isGraphQLPost || (direct && !direct.accepts(req))) {
+      app(req, res);
+      return;
+    }
+    const { requestId, log: requestLog } = requestScope(req, res, log, metrics, () => '/graphql');
+    direct?.prepare?.(req, res);
+    void post(req, res, async (request) =>
+      options.buildContext({ requestId, log: requestLog, authorization: request.header('authorization') }, request),
+    );
+  });
   app.use(
     '/graphql',
     express.json({ limit: bodyLimitBytes }),
