@@ -17,15 +17,20 @@ import type { Contact, ContactDirectory } from './recipients.js';
 import { renderMail } from './render.js';
 import { recipientRefused, SMTP_SEND_MAX_MS, type MailTransport } from './transport.js';
 
-/** Most messages one claim takes. */
-const MAIL_BATCH = 40;
+/**
+ * Most messages one claim takes. Each claim first waits on its reads (the events, the
+ * travellers at users, the bookings) before any message starts: claims of 40 fell seconds
+ * behind sales of 400 bookings/s (bench/RESULTS.md), claims of 200 keep pace.
+ */
+const MAIL_BATCH = 200;
 
 /**
- * Messages of a claim under way at once: a message spends most of its time waiting (users,
- * the SMTP server, the file system, its settle), so a few side by side keep pace with a rush's
- * sales where one at a time fell behind them.
+ * Messages of a claim under way at once, so at most this many SMTP connections per process: a
+ * message spends most of its time waiting (users, the SMTP server, the file system, its
+ * settle), so several side by side keep pace with a rush's sales where one at a time fell
+ * behind them (8 still trailed 400 bookings/s by ~2 s).
  */
-const MAIL_PARALLEL = 8;
+const MAIL_PARALLEL = 16;
 
 /** How often a dispatcher clears the addresses of old messages. */
 const FORGET_EVERY_MS = 60 * 60 * 1000;
