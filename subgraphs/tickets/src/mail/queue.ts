@@ -32,8 +32,11 @@ export async function followEventStream(prisma: PrismaClient): Promise<number> {
         SELECT "position" FROM "MailCursor" WHERE "id" = ${CURSOR_ID} FOR UPDATE SKIP LOCKED
       ), batch AS (
         SELECT event."id", event."bookingId", event."kind", event."position"
-        FROM "BookingEvent" AS event, cursor
-        WHERE event."position" > cursor."position"
+        FROM "BookingEvent" AS event
+        -- A value, not a join: the index is entered at the cursor (a join read every position
+        -- from the first, ever more of them as the events add up). No cursor row (another
+        -- dispatcher holds it) gives NULL, and no batch.
+        WHERE event."position" > (SELECT "position" FROM cursor)
         ORDER BY event."position"
         LIMIT ${FOLLOW_BATCH}
       ), inserted AS (

@@ -186,8 +186,10 @@ export function createSandboxProvider(prisma: PrismaClient): SandboxProvider {
         SELECT "id", "status", "method", "amountMinor", "currency", "declineCode", "clientSecret", "capturedMinor",
           "refundedMinor", "idempotencyKey"
         FROM "SandboxPayment"
-        WHERE "idempotencyKey" IN (SELECT "idempotencyKey" FROM input)
-          AND "idempotencyKey" NOT IN (SELECT "idempotencyKey" FROM inserted)`);
+        -- As arrays, so that the keys are looked up in their index: as subqueries, a reused
+        -- (generic) plan scanned the whole table once it held a few thousand payments.
+        WHERE "idempotencyKey" = ANY(ARRAY(SELECT "idempotencyKey" FROM input))
+          AND "idempotencyKey" <> ALL(ARRAY(SELECT "idempotencyKey" FROM inserted))`);
       // A key twice in one batch is written once (the first), and both callers read that row.
       const byKey = new Map(stored.map((payment) => [payment.idempotencyKey, payment]));
       return payments.map((p) => byKey.get(p.idempotencyKey) ?? null);
