@@ -27,7 +27,7 @@ export async function followEventStream(prisma: PrismaClient): Promise<number> {
   for (;;) {
     // Times from this process's clock, like every claim compared with them (not the server's `now()`).
     const takenAt = new Date();
-    const [step] = await prisma.$queryRaw<Array<{ taken: number }>>`
+    const [step] = await runnerFor(prisma).run<{ taken: number }>(statement('tickets.mail-follow')`
       WITH cursor AS (
         SELECT "position" FROM "MailCursor" WHERE "id" = ${CURSOR_ID} FOR UPDATE SKIP LOCKED
       ), batch AS (
@@ -38,16 +38,16 @@ export async function followEventStream(prisma: PrismaClient): Promise<number> {
         -- dispatcher holds it) gives NULL, and no batch.
         WHERE event."position" > (SELECT "position" FROM cursor)
         ORDER BY event."position"
-        LIMIT ${FOLLOW_BATCH}
+        LIMIT ${FOLLOW_BATCH}::int
       ), inserted AS (
         INSERT INTO "MailMessage" ("eventId", "bookingId", "kind", "nextAttemptAt", "createdAt")
-        SELECT "id", "bookingId", "kind", ${takenAt}, ${takenAt} FROM batch
+        SELECT "id", "bookingId", "kind", ${takenAt}::timestamp(3), ${takenAt}::timestamp(3) FROM batch
         ON CONFLICT ("eventId") DO NOTHING
       ), moved AS (
-        UPDATE "MailCursor" SET "position" = (SELECT max("position") FROM batch), "updatedAt" = ${takenAt}
+        UPDATE "MailCursor" SET "position" = (SELECT max("position") FROM batch), "updatedAt" = ${takenAt}::timestamp(3)
         WHERE "id" = ${CURSOR_ID} AND EXISTS (SELECT 1 FROM batch)
       )
-      SELECT count(*)::int AS taken FROM batch`;
+      SELECT count(*)::int AS taken FROM batch`);
     const count = step?.taken ?? 0;
     taken += count;
     if (count < FOLLOW_BATCH) return taken;

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bindRawSql, openDatabase, type SqlClient } from '@railgraph/database';
+import { describeOnPostgres } from '@railgraph/database/testing';
+import { PrismaClient } from '../src/__generated__/prisma/client.js';
+import { followEventStream } from '../src/mail/queue.js';
+import { createSandboxProvider } from '../src/payments/sandbox.js';
+import { PaymentSteps } from '../src/payments/steps.js';
+import { migrationsDir } from './fixtures.js';
+
+/** Rows in each table before the statements are planned: a few days of sales at a small operator. */
+const ROWS = 4_000;
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Cond'?: string;
+  Plans?: PlanNode[];
+}
+
+const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+
+/**
+ * PostgreSQL's plan of every named statement run through it, by name, then the statement run as
+ * usual: the statements are the production code's own, with its parameters.
+ */
+function planRecording(sql: SqlClient, plans: Map<string, PlanNode[]>): SqlClient {
+  return {
+    ...sql,
+    named: async (name, text, params) => {
+      const [row] = await sql.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+        `EXPLAIN (FORMAT JSON) ${text}`,
+        params,
+      );
+      plans.set(name, nodesOf(row!['QUERY PLAN'][0]!.Plan));
+      return sql.named(name, text, params);
+    },
+  };
+}
+
+/** The plan's nodes that read `table`; none of them a whole-table scan. */
+function readsByKey(plan: PlanNode[] | undefined, table: string): PlanNode[] {
+  expect(plan, 'the statement ran').toBeDefined();
+  const reads = plan!.filter((node) => node['Relation Name'] === table);
+  expect(reads.length).toBeGreaterThan(0);
+  for (const node of reads) expect(node['Node Type'], `${table} read by ${node['Node Type']}`).not.toBe('Seq Scan');
+  return reads;
+}
+
+// docs/design.md §4 and §12: the statements every booking runs look their rows up by key or
+// enter an index at a bound, so their cost per booking stays flat as the tables grow. Each read
+// through a join with the batch's rows alone; PostgreSQL, which guesses such a batch at 100
+// rows, planned a whole-table scan once the tables held a few thousand.
+await describeOnPostgres('the hot statements as the tables grow', (database) => {
+  let prisma: PrismaClient;
+  let close: () => Promise<void>;
+  const plans = new Map<string, PlanNode[]>();
+
+  beforeAll(async () => {
+    const db = await openDatabase(await database.settings());
+    await db.migrate(migrationsDir);
+    await db.sql.exec(`
+      INSERT INTO "Booking" ("id", "ownerKind", "ownerId", "idempotencyKey", "requestHash", "status", "quoteId",
+        "runId", "fromStop", "toStop", "seatClass", "totalMinor", "currency", "holdId", "updatedAt")
+      SELECT gen_random_uuid(), 'TRAVELLER', 'traveller-' || g, 'key-' || g, 'hash', 'CONFIRMED', 'quote-' || g,
+        'EC101:2026-12-06', 0, 1, 'STANDARD', 4200, 'GBP', 'hold-' || g, now()
+      FROM generate_series(1, ${ROWS}) AS g;
+      INSERT INTO "Payment" ("bookingId", "provider", "amountMinor", "currency", "status", "updatedAt")
+      SELECT "id", 'sandbox', 4200, 'GBP', 'CAPTURED', now() FROM "Booking";
+      INSERT INTO "BookingEvent" ("id", "kind", "bookingId", "ownerKind", "ownerId", "payload", "position")
+      SELECT gen_random_uuid(), 'BookingConfirmed', "id", 'TRAVELLER', "ownerId", '{}',
+        row_number() OVER (ORDER BY "idempotencyKey")
+      FROM "Booking";
+      INSERT INTO "SandboxPayment" ("id", "idempotencyKey", "amountMinor", "currency", "method", "status", "updatedAt")
+      SELECT 'pi_' || g, 'payment-key-' || g, 4200, 'GBP', 'pm_card_visa', 'CAPTURED', now()
+      FROM generate_series(1, ${ROWS}) AS g;
+      -- Mailed up to the last few events: the next follow takes the rest.
+      UPDATE "MailCursor" SET "position" = ${ROWS - 10};
+      ANALYZE;
+    `);
+    prisma = bindRawSql(new PrismaClient({ adapter: db.adapter }), planRecording(db.sql, plans));
+    close = async () => {
+      await prisma.$disconnect();
+      await db.close();
+    };
+  });
+  afterAll(async () => {
+    await close?.();
+  });
+
+  it('follows the event stream from the cursor, not from the first event', async () => {
+    expect(await followEventStream(prisma)).toBe(10);
+    const reads = readsByKey(plans.get('tickets.mail-follow'), 'BookingEvent');
+    expect(reads.every((node) => node['Index Cond']?.includes('position'))).toBe(true);
+  });
+
+  it('authorizes sandbox payments and records captures by key', async () => {
+    const sandbox = createSandboxProvider(prisma);
+    const authorized = await sandbox.authorize({
+      idempotencyKey: randomUUID(),
+      amountMinor: 4200,
+      currency: 'GBP',
+      method: 'pm_card_visa',
+      description: 'a booking',
+      metadata: {},
+    });
+    expect(authorized.status).toBe('AUTHORIZED');
+    readsByKey(plans.get('tickets.sandbox-authorize-batch'), 'SandboxPayment');
+
+    const [booking] = await prisma.booking.findMany({ take: 1, select: { id: true } });
+    await prisma.payment.update({ where: { bookingId: booking!.id }, data: { status: 'AUTHORIZED' } });
+    await new PaymentSteps(prisma, sandbox).deliver('CAPTURE_PAYMENT', {
+      bookingId: booking!.id,
+      provider: 'sandbox',
+      providerPaymentId: authorized.paymentId,
+    });
+    readsByKey(plans.get('tickets.record-captures'), 'Payment');
+    const payment = await prisma.payment.findUniqueOrThrow({ where: { bookingId: booking!.id } });
+    expect(payment.status).toBe('CAPTURED');
+  });
+});
