@@ -110,6 +110,7 @@ await describeOnPostgres('the hot statements as the tables grow', (database) => 
     const [booking] = await prisma.booking.findMany({ take: 1, select: { id: true } });
     await prisma.payment.update({ where: { bookingId: booking!.id }, data: { status: 'AUTHORIZED' } });
     await new PaymentSteps(prisma, sandbox).deliver('CAPTURE_PAYMENT', {
+      holdId: booking!.id,
       bookingId: booking!.id,
       provider: 'sandbox',
       providerPaymentId: authorized.paymentId,
