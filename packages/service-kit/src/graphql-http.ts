@@ -45,24 +45,25 @@ const isJson = (contentType: string | undefined): boolean => {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 };
 
-/** The whole body, or RequestRefused once it is known to be past the bound. */
+/**
+ * The whole body, or RequestRefused once it is known to be past the bound. Compressed bodies
+ * never come here: the server sends them through express, whose body parser inflates them.
+ */
 async function bodyOf(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
-  const encoding = req.headers['content-encoding'];
-  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    throw new RequestRefused(
-      415,
-      'BAD_REQUEST',
-      `Content-Encoding ${encoding} is not accepted; send the body as it is`,
-    );
-  }
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of req) {
-    length += (chunk as Buffer).length;
-    if (length > limit) throw tooLarge(limit);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      length += (chunk as Buffer).length;
+      if (length > limit) throw tooLarge(limit);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof RequestRefused) throw error;
+    // The caller went away mid-body (as body-parser's "request aborted"): theirs, not ours.
+    throw new RequestRefused(400, 'BAD_REQUEST', 'The request body did not arrive whole');
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
 }

@@ -231,7 +231,10 @@ export async function startGraphQLService<TContext extends RequestContext>(
   const direct = options.directGraphQL;
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const isGraphQLPost = req.method === 'POST' && (req.url === '/graphql' || req.url?.startsWith('/graphql?'));
-    if (!isGraphQLPost || (direct && !direct.accepts(req))) {
+    // A compressed body goes through express's body parser, which inflates it.
+    const encoding = req.headers['content-encoding'];
+    const compressed = encoding !== undefined && encoding.toLowerCase() !== 'identity';
+    if (!isGraphQLPost || compressed || (direct && !direct.accepts(req))) {
       app(req, res);
       return;
     }

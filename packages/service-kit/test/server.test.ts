@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { connect } from 'node:net';
 import { pino } from 'pino';
 import { createMetrics } from '../src/metrics.js';
 import { DomainError, ErrorCode } from '../src/errors.js';
@@ -162,12 +164,38 @@ describe('subgraph server', () => {
     expect((await post({ query: '{ requestId }' })).status).toBe(200);
   });
 
-  it('answers a compressed body with a typed 415 instead of guessing at it', async () => {
-    const response = await post({ query: '{ broken }' }, { 'content-encoding': 'gzip' });
-    expect(response.status).toBe(415);
+  it('takes a gzip-compressed body as before, and answers one that is not gzip with a typed 400', async () => {
+    const compressed = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ query: '{ requestId }' })),
+    });
+    expect(compressed.status).toBe(200);
+    expect(((await compressed.json()) as { data: { requestId: string } }).data.requestId).toBeTruthy();
+    const garbled = await post({ query: '{ broken }' }, { 'content-encoding': 'gzip' });
+    expect(garbled.status).toBe(400);
     expect(
-      ((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code,
+      ((await garbled.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code,
     ).toBe('BAD_REQUEST');
+  });
+
+  it('takes a caller that leaves mid-body as theirs: nothing logged as an error, and the next request answered', async () => {
+    const before = logLines.filter((line) => line['level'] === 50).length;
+    const { hostname, port } = new URL(service.url);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write('POST /graphql HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n');
+        socket.write('Content-Length: 1000\r\n\r\n{"query": "{ requ');
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      });
+      socket.on('error', reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await post({ query: '{ requestId }' })).status).toBe(200);
+    expect(logLines.filter((line) => line['level'] === 50).length).toBe(before);
   });
 
   it('answers a body that is not JSON with a typed 400, never running it', async () => {
