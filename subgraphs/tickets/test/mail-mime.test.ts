@@ -442,30 +442,6 @@ describe('composed emails over SMTP', () => {
     expectReadBack(received[0]!.mail, mail);
   });
 
-  it('share a few connections: 40 sent at once, a refused one among them, over at most 16', async () => {
-    const server = await startSmtp(0, ['nobody@example.com']);
-    const transport = smtpTransport(server.url);
-    try {
-      const mails = Array.from({ length: 40 }, (_, i) =>
-        mailWith({
-          messageId: `<pooled-${i}@railgraph.test>`,
-          to:
-            i === 7
-              ? { name: 'Nobody', address: 'nobody@example.com' }
-              : { name: 'Zoë', address: `zoe${i}@example.com` },
-        }),
-      );
-      const outcomes = await Promise.allSettled(mails.map((mail) => transport.send(mail)));
-      expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1);
-      expect(recipientRefused((outcomes[7] as PromiseRejectedResult).reason)).toBe(true);
-      expect(server.received).toHaveLength(39);
-      expect(server.connections).toBeLessThanOrEqual(16);
-    } finally {
-      transport.close();
-      await server.close();
-    }
-  });
-
   it('fail as refused when the server refuses the recipient for good', async () => {
     const refusing = await startSmtp(0, ['nobody@example.com']);
     const transport = smtpTransport(refusing.url);

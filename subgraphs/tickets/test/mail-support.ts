@@ -24,8 +24,6 @@ export interface TestSmtp {
   port: number;
   url: string;
   received: ReceivedMail[];
-  /** Connections the server accepted so far. */
-  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -53,15 +51,10 @@ export async function freePort(): Promise<number> {
  */
 export async function startSmtp(port = 0, refuse: readonly string[] = []): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
-  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
-    onConnect(_session, callback) {
-      connections += 1;
-      callback();
-    },
     onRcptTo(address, _session, callback) {
       if (!refuse.includes(address.address)) return callback();
       const refusal = new Error('5.1.1 No such mailbox here') as Error & { responseCode: number };
@@ -89,9 +82,6 @@ export async function startSmtp(port = 0, refuse: readonly string[] = []): Promi
     port: bound,
     url: `smtp://127.0.0.1:${bound}`,
     received,
-    get connections() {
-      return connections;
-    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

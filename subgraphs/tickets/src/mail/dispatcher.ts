@@ -25,10 +25,10 @@ import { recipientRefused, SMTP_SEND_MAX_MS, type MailTransport } from './transp
 const MAIL_BATCH = 200;
 
 /**
- * Messages of a claim under way at once (over SMTP they share the transport's pool of
- * connections, `transport.ts`): a message spends most of its time waiting (users, the SMTP
- * server, the file system, its settle), so several side by side keep pace with a rush's sales
- * where one at a time fell behind them (8 still trailed 400 bookings/s by ~2 s).
+ * Messages of a claim under way at once, so at most this many SMTP connections per process: a
+ * message spends most of its time waiting (users, the SMTP server, the file system, its
+ * settle), so several side by side keep pace with a rush's sales where one at a time fell
+ * behind them (8 still trailed 400 bookings/s by ~2 s).
  */
 const MAIL_PARALLEL = 16;
 

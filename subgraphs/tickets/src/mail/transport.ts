@@ -40,29 +40,13 @@ export function withoutCredentials(url: string): string {
 }
 
 /**
- * Connections to the SMTP server at once, each carrying up to SMTP_MESSAGES_PER_CONNECTION
- * messages (RSET between them) before it is closed and another opened: at a rush one
- * connection (and TLS handshake) per message would open a connection per sale against the
- * relay. As many as the dispatcher's messages at once (`MAIL_PARALLEL`), so that no message
- * waits for a connection: a claim's time allows for one delivery per message, not a queue.
- */
-const SMTP_CONNECTIONS = 16;
-const SMTP_MESSAGES_PER_CONNECTION = 100;
-
-/**
- * SMTP through nodemailer's pool (SMTP_CONNECTIONS): `smtp://` upgrades with STARTTLS when the
- * server offers it, `smtps://` is TLS from the start. The message is composed here
- * (`composeMessage`); nodemailer only holds the SMTP conversation, with the envelope named
- * outright: MAIL FROM the From address, RCPT TO the traveller.
+ * SMTP through nodemailer, one connection per message (mail is a trickle next to bookings):
+ * `smtp://` upgrades with STARTTLS when the server offers it, `smtps://` is TLS from the start.
+ * The message is composed here (`composeMessage`); nodemailer only holds the SMTP conversation,
+ * with the envelope named outright: MAIL FROM the From address, RCPT TO the traveller.
  */
 export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport({
-    url,
-    pool: true,
-    maxConnections: SMTP_CONNECTIONS,
-    maxMessages: SMTP_MESSAGES_PER_CONNECTION,
-    ...SMTP_TIMEOUTS,
-  });
+  const transporter = nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
   return {
     target: withoutCredentials(url),
     async send(mail) {
