@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import express, { type RequestHandler, type Response } from 'express';
-import { ErrorCode, REQUEST_TIMEOUT_MS, type Logger } from '@railgraph/service-kit';
+import { DEFAULT_BODY_LIMIT_BYTES, ErrorCode, REQUEST_TIMEOUT_MS, type Logger } from '@railgraph/service-kit';
 import { Turns } from './turns.js';
 
 /**
@@ -61,7 +61,7 @@ export function largeRequestGate({
   const turns = new Turns(maxQueued);
 
   // The same limit as every process's body parser (service-kit's server): 413 PAYLOAD_TOO_LARGE.
-  const parseBody = express.json({ limit: '1mb' });
+  const parseBody = express.json({ limit: DEFAULT_BODY_LIMIT_BYTES });
 
   return (req, res, next) => {
     if (!isLargeRequest(req)) return next();
