@@ -20,7 +20,7 @@ import { subgraphNames, type SubgraphName } from './subgraphs.js';
 import { createRateLimiter } from './rate-limit/limiter.js';
 import { rateLimitPlugin } from './rate-limit/plugin.js';
 import { loadOperationAdmission } from './trusted-operations.js';
-import { boundedGateway } from './budget.js';
+import { boundedGateway, OPERATION_SCOPE_HEADER, scopeOfContext } from './budget.js';
 import { isLargeRequest, largeRequestGate } from './large-requests.js';
 import { subgraphAgent, subgraphFailure, subgraphFetcher } from './subgraph-fetch.js';
 
@@ -47,6 +47,9 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     if (!('requestId' in context)) return; // health checks and schema loading carry no request
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    // For the fetcher, which takes it off the call (budget.ts).
+    const operation = scopeOfContext(context);
+    if (operation) request.http?.headers.set(OPERATION_SCOPE_HEADER, operation.id);
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     // users throttles sign-ins per client address: the last hop is the one the gateway saw.
     if (context.forwardedFor) request.http?.headers.set('x-forwarded-for', context.forwardedFor);
@@ -54,7 +57,12 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   /** A failed call (refused, timed out, not GraphQL JSON) is typed, never an internal error (design §10). */
   override didEncounterError(error: Error, _request: unknown, _response: unknown, context?: GatewayContext): never {
-    throw subgraphFailure(error, this.subgraph, context && 'log' in context ? context.log : undefined);
+    throw subgraphFailure(
+      error,
+      this.subgraph,
+      context && 'log' in context ? context.log : undefined,
+      scopeOfContext(context),
+    );
   }
 
   /**

@@ -2,7 +2,7 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Agent, type Dispatcher } from 'undici';
 import { CallDeadline, DomainError, ErrorCode, requestTarget, type Logger } from '@railgraph/service-kit';
-import { currentOperation, type OperationScope } from './budget.js';
+import { takeCallScope, type OperationScope } from './budget.js';
 import { SubgraphResponse } from './subgraph-response.js';
 
 /**
@@ -41,7 +41,7 @@ const isTimeout = (error: unknown): boolean => error instanceof Error && error.n
  */
 export function subgraphFetcher({ timeoutMs, dispatcher }: { timeoutMs: number; dispatcher: Agent }): Fetcher {
   const fetcher = async (url: string, init?: FetcherRequestInit): Promise<SubgraphResponse> => {
-    const operation = currentOperation();
+    const operation = takeCallScope(init?.headers);
     const deadline = new CallDeadline(timeoutMs, operation?.signal);
     let answer: Dispatcher.ResponseData;
     try {
@@ -121,8 +121,13 @@ function stopIfStopped(operation: OperationScope, deadline: CallDeadline): void 
  * (`errorFromResponse`); anything else (refused connection, timeout, an answer that is not
  * GraphQL JSON: HTML, garbage, a 5xx) SERVICE_UNAVAILABLE, logged with the cause.
  */
-export function subgraphFailure(error: unknown, subgraph: string, log: Logger | undefined): GraphQLError {
-  const stoppedWith = currentOperation()?.stoppedWith;
+export function subgraphFailure(
+  error: unknown,
+  subgraph: string,
+  log: Logger | undefined,
+  operation: OperationScope | undefined,
+): GraphQLError {
+  const stoppedWith = operation?.stoppedWith;
   if (stoppedWith) return stoppedWith;
   const code = error instanceof GraphQLError ? error.extensions['code'] : undefined;
   if (typeof code === 'string' && code !== ErrorCode.SERVICE_UNAVAILABLE && code !== ErrorCode.INTERNAL_SERVER_ERROR) {

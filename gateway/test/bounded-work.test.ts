@@ -28,6 +28,8 @@ interface StandIn {
   abandoned: number;
   /** Calls received since the test began. */
   calls: number;
+  /** Their request headers. */
+  headers: http.IncomingHttpHeaders[];
 }
 
 const json = (res: http.ServerResponse, body: unknown, status = 200) => {
@@ -36,9 +38,10 @@ const json = (res: http.ServerResponse, body: unknown, status = 200) => {
 const amsterdam: Behaviour = (_req, res) => json(res, { data: { station: { name: 'Amsterdam Centraal' } } });
 
 async function startStandIn(): Promise<StandIn> {
-  const standIn = { behave: amsterdam, abandoned: 0, calls: 0 } as StandIn;
+  const standIn = { behave: amsterdam, abandoned: 0, calls: 0, headers: [] } as unknown as StandIn;
   standIn.server = http.createServer((req, res) => {
     standIn.calls += 1;
+    standIn.headers.push(req.headers);
     req.resume();
     // A call the gateway gave up on closes before the answer was sent.
     res.on('close', () => {
@@ -163,6 +166,7 @@ beforeEach(() => {
   standIn.behave = amsterdam;
   standIn.abandoned = 0;
   standIn.calls = 0;
+  standIn.headers = [];
   logLines.length = 0;
 });
 
@@ -229,6 +233,13 @@ describe('the operation budget', () => {
   it('lets an operation within its budget through', async () => {
     const answer = await ask(oneSecond, STATION);
     expect(answer.body).toEqual({ data: { station: { name: 'Amsterdam Centraal' } } });
+  });
+
+  it('keeps the header that carries the operation to the fetcher inside the gateway', async () => {
+    await ask(oneSecond, STATION, { requestId: 'scope-header-check' });
+    expect(standIn.headers).toHaveLength(1);
+    expect(standIn.headers[0]?.['x-request-id']).toBe('scope-header-check');
+    expect(Object.keys(standIn.headers[0] ?? {}).filter((name) => name.includes('scope'))).toEqual([]);
   });
 });
 
