@@ -2,6 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -134,6 +135,27 @@ function operationLogPlugin<TContext extends RequestContext>(): ApolloServerPlug
   };
 }
 
+/** What `noStorePlugin` answers: a GraphQL answer is about one caller at one instant. */
+const NO_STORE = 'no-store';
+const noStoreListener = {
+  async willSendResponse({ response }: { response: { http: { headers: Map<string, string> } } }) {
+    response.http.headers.set('cache-control', NO_STORE);
+  },
+};
+
+/**
+ * Every GraphQL answer says `Cache-Control: no-store`, as Apollo's cache-control plugin said of
+ * answers without cache hints, and no schema here gives any (bookings, holds and fares are
+ * each caller's own, and change by the second). That plugin is switched off: it hooked every
+ * resolved field of every operation to gather hints nobody sets, about 3 KB of garbage and
+ * the CPU to make it per booking in tickets, per field in inventory and at the gateway.
+ */
+const noStorePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return noStoreListener;
+  },
+};
+
 /** How long an idle kept-alive connection stays open. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** How long a started request may take to send its headers. */
@@ -179,6 +201,8 @@ export async function startGraphQLService<TContext extends RequestContext>(
     stopOnTerminationSignals: false,
     logger: log,
     plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin as ApolloServerPlugin<TContext>,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       operationMetricsPlugin(metrics, options.operationLabel) as ApolloServerPlugin<TContext>,
       operationLogPlugin<TContext>(),

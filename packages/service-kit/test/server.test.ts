@@ -219,6 +219,21 @@ describe('subgraph server', () => {
     expect(await response.json()).toEqual({ data: { requestId: response.headers.get('x-request-id') } });
   });
 
+  it('says Cache-Control: no-store on every GraphQL answer, over POST and GET, errors included', async () => {
+    // Not `station`: the histogram test below counts its operations.
+    const answered = await post({ query: '{ requestId }' });
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get('cache-control')).toBe('no-store');
+    const refused = await post({ query: '{ soldOut }' });
+    expect(((await refused.json()) as { errors: unknown[] }).errors).toHaveLength(1);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    const overGet = await fetch(`${service.url}/graphql?query=${encodeURIComponent('{ requestId }')}`, {
+      headers: { 'apollo-require-preflight': 'true', 'x-request-id': 'over-get' },
+    });
+    expect(await overGet.json()).toEqual({ data: { requestId: 'over-get' } });
+    expect(overGet.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('masks internal errors and logs them with the request id', async () => {
     const response = await post({ query: '{ broken }' }, { 'x-request-id': 'req-broken-1' });
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
