@@ -104,31 +104,14 @@ const PUBLISH_BATCH = 500;
  * commit, so a position is never given while a smaller one is still invisible: a reader's
  * cursor never passes an event it has not seen. A publisher that finds the lock taken does
  * not wait (bookings must not queue behind it): the one holding it, or the next periodic pass,
- * places the events.
+ * places the events. All of it is one statement, the function `tickets_publish_events` (its
+ * migration says why it is one): at a rush a pass runs every few sales, and the ORM's
+ * interactive transaction cost four round trips and its own machinery each time.
  */
 export async function publishEvents(prisma: PrismaClient): Promise<number> {
-  const [waiting] = await runnerFor(prisma).run<{ any: boolean }>(statement('tickets.events-unpublished')`
-    SELECT EXISTS (SELECT 1 FROM "BookingEvent" WHERE "position" IS NULL) AS "any"`);
-  if (!waiting?.any) return 0;
-  return prisma.$transaction(async (tx) => {
-    const [turn] = await tx.$queryRaw<Array<{ mine: boolean }>>`
-      SELECT pg_try_advisory_xact_lock(hashtext('tickets:booking-events')) AS mine
-    `;
-    if (!turn?.mine) return 0;
-    return tx.$executeRaw`
-      UPDATE "BookingEvent" AS event
-      SET "position" = stream.last + unpublished.rank
-      FROM (
-        SELECT "id", row_number() OVER (ORDER BY "occurredAt", "id") AS rank
-        FROM "BookingEvent"
-        WHERE "position" IS NULL
-        ORDER BY "occurredAt", "id"
-        LIMIT ${PUBLISH_BATCH}
-      ) AS unpublished,
-      (SELECT coalesce(max("position"), 0) AS last FROM "BookingEvent") AS stream
-      WHERE event."id" = unpublished."id"
-    `;
-  });
+  const [pass] = await runnerFor(prisma).run<{ placed: number }>(statement('tickets.events-publish')`
+    SELECT "tickets_publish_events"(${PUBLISH_BATCH}::integer) AS "placed"`);
+  return pass?.placed ?? 0;
 }
 
 /**
