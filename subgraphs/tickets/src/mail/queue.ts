@@ -70,14 +70,15 @@ export function claimDueMessages(
   claimedUntil: Date,
   limit: number,
 ): Promise<ClaimedMessage[]> {
-  return prisma.$queryRaw<ClaimedMessage[]>`
-    UPDATE "MailMessage" SET "nextAttemptAt" = ${claimedUntil}
+  // A named statement: every dispatcher pass claims, several times a second at a rush.
+  return runnerFor(prisma).run<{ eventId: string; attempts: number }>(statement('tickets.mail-claim')`
+    UPDATE "MailMessage" SET "nextAttemptAt" = ${claimedUntil}::timestamp(3)
     WHERE "eventId" IN (
       SELECT "eventId" FROM "MailMessage"
-      WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${now}
-      ORDER BY "nextAttemptAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED
+      WHERE "status" = 'PENDING' AND "nextAttemptAt" <= ${now}::timestamp(3)
+      ORDER BY "nextAttemptAt" LIMIT ${limit}::integer FOR UPDATE SKIP LOCKED
     )
-    RETURNING "eventId"::text AS "eventId", "attempts"`;
+    RETURNING "eventId"::text AS "eventId", "attempts"`);
 }
 
 /** How a delivery attempt ended. */
