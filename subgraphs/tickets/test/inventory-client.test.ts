@@ -214,38 +214,33 @@ describe('inventory client', () => {
   });
 
   it('does not hold back holds behind a call stalled waiting for its answer; two calls at once, the rest gathered', async () => {
-    const together = inventoryOverHttp(urlOf(holding, '/graphql'), null);
+    // Longer than the client's own 250 ms, so that a loaded machine's slow timers cannot make
+    // a call look stalled before the test has looked.
+    const stalledMs = 1_500;
+    const together = inventoryOverHttp(urlOf(holding, '/graphql'), null, { holdStalledMs: stalledMs });
     holdCalls.length = 0;
     let answerSlow = () => undefined as void;
     slowAnswers = new Promise<void>((resolve) => (answerSlow = resolve));
+    const calls = () => holdCalls.map((call) => call.inputs.map((input) => input.holdId));
     const slow = together.hold(holdRequest('slow-1'), 'req-slow-1');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(calls).toEqual([['slow-1']]);
     // A call under way for a moment gathers the holds asked for meanwhile; once it has run
-    // 250 ms without an answer, they go out in another call.
+    // `stalledMs` without an answer, they go out in another call.
     const quick = together.hold(holdRequest('quick-1'), 'req-quick-1');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(holdCalls.map((call) => call.inputs.map((input) => input.holdId))).toEqual([['slow-1']]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls()).toEqual([['slow-1']]);
     await expect(quick).resolves.toHaveLength(1);
     // Both calls under way now: the holds asked for meanwhile wait, then go out in one call.
     const secondSlow = together.hold(holdRequest('slow-2'), 'req-slow-2');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(calls).toEqual([['slow-1'], ['quick-1'], ['slow-2']]);
     const gathered = ['late-1', 'late-2', 'late-3'].map((holdId) =>
       together.hold(holdRequest(holdId), `req-${holdId}`),
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(holdCalls.map((call) => call.inputs.map((input) => input.holdId))).toEqual([
-      ['slow-1'],
-      ['quick-1'],
-      ['slow-2'],
-    ]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls()).toEqual([['slow-1'], ['quick-1'], ['slow-2']]);
     answerSlow();
     await Promise.all([slow, secondSlow, ...gathered]);
-    expect(holdCalls.map((call) => call.inputs.map((input) => input.holdId))).toEqual([
-      ['slow-1'],
-      ['quick-1'],
-      ['slow-2'],
-      ['late-1', 'late-2', 'late-3'],
-    ]);
+    expect(calls()).toEqual([['slow-1'], ['quick-1'], ['slow-2'], ['late-1', 'late-2', 'late-3']]);
   });
 
   it('fails each hold with SERVICE_UNAVAILABLE when inventory cannot be reached', async () => {

@@ -110,7 +110,12 @@ const releaseSeatsMutation = /* GraphQL */ `
  * Inventory answering UNAUTHENTICATED means the token went stale (a key rotation, a users
  * restart): the token is fetched anew and the call tried once more.
  */
-export function inventoryOverHttp(url: string, tokens: ServiceTokenSource | null): InventoryClient {
+export function inventoryOverHttp(
+  url: string,
+  tokens: ServiceTokenSource | null,
+  /** How long a hold call runs before the holds waiting behind it go out in another (tests lengthen it). */
+  { holdStalledMs = HOLD_STALLED_MS }: { holdStalledMs?: number } = {},
+): InventoryClient {
   const authorization = async (): Promise<string | undefined> => {
     if (!tokens) return undefined;
     try {
@@ -157,7 +162,7 @@ export function inventoryOverHttp(url: string, tokens: ServiceTokenSource | null
    */
   const holdTogether = coalescingLanes<{ input: Record<string, unknown>; requestId: string }, HoldAnswer>(
     HOLD_LANES,
-    HOLD_STALLED_MS,
+    holdStalledMs,
     async (items) => {
       const chunks: Array<typeof items> = [];
       for (let start = 0; start < items.length; start += MAX_HOLDS_PER_BATCH)
