@@ -2,13 +2,12 @@ import {
   createLocalJWKSet,
   createRemoteJWKSet,
   errors as joseErrors,
-  jwtVerify,
   type JSONWebKeySet,
   type JWTVerifyGetKey,
 } from 'jose';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
+import { verifyJwtEs256 } from '@railgraph/signing-keys';
 import {
-  QUOTE_ALGORITHM,
   QUOTE_ISSUER,
   QUOTE_TOKEN_TYPE,
   claimsOfPayload,
@@ -45,7 +44,11 @@ export interface QuoteVerifierOptions {
   clock?: () => Date;
 }
 
-/** Verifies against prices' published JWKS, fetched and cached by jose. */
+/**
+ * Verifies against prices' published JWKS, fetched and cached by jose (refetched for an
+ * unknown kid). The signature itself is checked synchronously with node:crypto
+ * (`verifyJwtEs256`), with the checks and errors of jose's `jwtVerify`.
+ */
 export function createQuoteVerifier(opts: { jwksUrl: string } & QuoteVerifierOptions): QuoteVerifier {
   return verifierOver(createRemoteJWKSet(new URL(opts.jwksUrl)), opts.clock);
 }
@@ -60,8 +63,7 @@ function verifierOver(keys: JWTVerifyGetKey, clock: () => Date = () => new Date(
     async verify(token, request) {
       let payload: unknown;
       try {
-        ({ payload } = await jwtVerify(token, keys, {
-          algorithms: [QUOTE_ALGORITHM],
+        ({ payload } = await verifyJwtEs256(token, keys, {
           issuer: QUOTE_ISSUER,
           typ: QUOTE_TOKEN_TYPE,
           requiredClaims: ['exp', 'jti'],

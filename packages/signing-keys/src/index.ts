@@ -3,6 +3,17 @@ import type { SqlClient } from '@railgraph/database';
 import { isSealed, openJwk, sealJwk } from './at-rest.js';
 
 export { parseKeyEncryptionKey } from './at-rest.js';
+export type { Es256Key } from './es256-keys.js';
+export {
+  ES256,
+  signCompactEs256,
+  verifyCompactEs256,
+  type CompactJwsVerifyOptions,
+  type Es256KeyResolver,
+  type Es256SigningKey,
+  type VerifiedCompactJws,
+} from './jws.js';
+export { verifyJwtEs256, type JwtVerifyOptions, type VerifiedJwt } from './jwt.js';
 
 /**
  * ES256 signing keys kept in a service's own database (its `SigningKey` table, the same in
