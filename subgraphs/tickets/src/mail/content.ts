@@ -2,6 +2,7 @@ import type { BookingEvent, Prisma, PrismaClient, Ticket } from '../__generated_
 import type { BookingEventPayload } from '../booking/events.js';
 import { seatIdOf } from '../booking/model.js';
 import { ticketsInOrder } from '../booking/queries.js';
+import { readMailBookings } from './batch-reads.js';
 import { bookingFactsOf, storedLegsOf } from './booking-facts.js';
 import type { JourneyDetails, JourneyDirectory } from './journeys.js';
 
@@ -140,8 +141,12 @@ const ticketLine = (ticket: Ticket): TicketLine => ({
 /** Why a trip's later-leg SeatsReleased event gets no email: its cancellation's first leg's event reports it all. */
 export const REPORTED_WITH_EARLIER_LEG = "reported in the email of the same cancellation's earlier leg";
 
-/** What an email reads of its booking: its tickets in travel order with their refunds, and its payment. */
-const MAIL_BOOKING = {
+/**
+ * What an email reads of its booking: its tickets in travel order with their refunds, and its
+ * payment. A batch reads the same as a named statement (`readMailBookings`), a single email
+ * through the ORM.
+ */
+export const MAIL_BOOKING = {
   // Travel order, then as the passengers were booked: the order every email lists them in.
   tickets: {
     ...ticketsInOrder,
@@ -155,18 +160,16 @@ const MAIL_BOOKING = {
 export type MailBooking = Prisma.BookingGetPayload<{ include: typeof MAIL_BOOKING }>;
 
 /**
- * The bookings of a batch of events, by id, read together: one query per relation for the
- * whole batch, where one booking at a time cost five per email (a rush sends one per sale).
+ * The bookings of a batch of events, by id, read together: one statement for the whole batch
+ * (`readMailBookings`), where one booking at a time cost five queries per email (a rush sends
+ * one per sale).
  */
 export async function mailBookingsOf(
   prisma: PrismaClient,
   bookingIds: readonly string[],
 ): Promise<Map<string, MailBooking>> {
   if (bookingIds.length === 0) return new Map();
-  const rows = await prisma.booking.findMany({
-    where: { id: { in: [...new Set(bookingIds)] } },
-    include: MAIL_BOOKING,
-  });
+  const rows = await readMailBookings(prisma, [...new Set(bookingIds)]);
   return new Map(rows.map((row) => [row.id, row]));
 }
 

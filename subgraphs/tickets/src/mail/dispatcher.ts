@@ -1,5 +1,6 @@
 import { coalescingEach, repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { BookingEvent, PrismaClient } from '../__generated__/prisma/client.js';
+import { readBookingEvents } from './batch-reads.js';
 import { contentOf, mailBookingsOf, skipReasonOf, type MailBooking } from './content.js';
 import type { JourneyDirectory } from './journeys.js';
 import { messageIdFor } from './message-id.js';
@@ -159,12 +160,8 @@ export class MailDispatcher {
     const claimedUntil = new Date(now.getTime() + MAIL_CLAIM_MS);
     const claimed = await claimDueMessages(prisma, now, claimedUntil, MAIL_BATCH);
     if (claimed.length === 0) return { claimed: 0, settled: 0, retries: 0 };
-    const events = new Map(
-      (await prisma.bookingEvent.findMany({ where: { id: { in: claimed.map((m) => m.eventId) } } })).map((e) => [
-        e.id,
-        e,
-      ]),
-    );
+    const eventIds = claimed.map((m) => m.eventId);
+    const events = new Map((await readBookingEvents(prisma, eventIds)).map((e) => [e.id, e]));
     const contacts = await this.contactsFor([...events.values()]);
     const mailed = [...events.values()].filter((e) => skipReasonOf(e) === null);
     // Should the batch's read fail, each email reads its own booking and retries as it always did.
