@@ -265,6 +265,36 @@ describe('QR codes for the emails', () => {
     }
   });
 
+  it("choose the library's mask on a matrix read a byte at a time (not aligned for word reads), leaving it as it was", () => {
+    const masks = new Set<number>();
+    for (const code of [...signed.slice(0, 100), ...anyLengthCodes(40)]) {
+      const { modules } = libraryMask0(Buffer.from(code, 'latin1'));
+      // One byte into a larger buffer: the packing and the mask's XOR take their byte-wise paths.
+      const unaligned = new Uint8Array(modules.data.length + 1).subarray(1);
+      unaligned.set(modules.data);
+      const given = Buffer.from(unaligned);
+      const symbol = maskedSymbol({ size: modules.size, modules: unaligned, reserved: modules.reservedBit });
+      const reference = library(code);
+      masks.add(symbol.maskPattern);
+      expect(symbol.maskPattern).toBe(reference.maskPattern);
+      expect(sameModules(symbol.modules, reference.modules), code).toBe(true);
+      expect(bytesOf(unaligned).equals(given), code).toBe(true);
+    }
+    expect(masks.size).toBeGreaterThan(3);
+  }, 120_000);
+
+  it('draw the chosen mask over the symbol of its own code only: the next code, and the same again, come out as the library draws them', () => {
+    // Mask 0 leaves the encoder's modules as they are: a code the library draws with another.
+    const [first, second] = signed.slice(0, 20).filter((code) => library(code).maskPattern !== 0) as [string, string];
+    const symbol = qrSymbol(first);
+    symbol.modules.fill(1);
+    expect(sameModules(qrSymbol(second).modules, library(second).modules)).toBe(true);
+    expect(sameModules(qrSymbol(first).modules, library(first).modules)).toBe(true);
+    expect(matrixDifference(encodeQr(Buffer.from(first, 'latin1')), libraryMask0(Buffer.from(first, 'latin1')))).toBe(
+      '',
+    );
+  });
+
   it('refuse a code too long for any QR code, as the library does, and keep working', () => {
     const tooLong = 'A'.repeat(2332);
     expect(() => library(tooLong)).toThrow('too big');
