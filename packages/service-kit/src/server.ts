@@ -108,8 +108,10 @@ function operationLogPlugin<TContext extends RequestContext>(): ApolloServerPlug
       const started = performance.now();
       return {
         async willSendResponse(ctx) {
+          // Below info (a rush's load runs at warn), no line: nothing to gather for one.
+          if (!ctx.contextValue.log?.isLevelEnabled('info')) return;
           const codes = answeredCodes(ctx.response);
-          ctx.contextValue.log?.info(
+          ctx.contextValue.log.info(
             {
               operation: ctx.operationName ?? null,
               type: ctx.operation?.operation ?? null,
