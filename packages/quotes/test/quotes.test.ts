@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll } from 'vitest';
+import { b64, codeOf, decodePart } from './support.js';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import {
   createLocalQuoteVerifier,
@@ -32,19 +33,6 @@ const request: QuoteRequest = {
 async function makeKey(kid: string): Promise<{ key: QuoteSigningKey; publicJwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   return { key: { kid, privateKey }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
-}
-
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const decodePart = (part: string) =>
-  JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-    return 'no error';
-  } catch (error) {
-    return (error as { extensions?: { code?: unknown } }).extensions?.code;
-  }
 }
 
 describe('quotes', () => {

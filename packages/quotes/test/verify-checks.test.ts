@@ -1,5 +1,6 @@
 import { KeyObject, sign as nodeSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { b64, codeOf, decodePart } from './support.js';
 import { createLocalJWKSet, errors, exportJWK, generateKeyPair, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import { signCompactEs256 } from '@railgraph/signing-keys';
 import {
@@ -35,18 +36,6 @@ const claims: QuoteClaims = {
 };
 const request: QuoteRequest = { passengers: ['ADULT'] };
 
-const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-    return 'no error';
-  } catch (error) {
-    return (error as { extensions?: { code?: unknown } }).extensions?.code;
-  }
-}
-
 describe('quote verification on node:crypto', () => {
   let privateKey: CryptoKey;
   let publicJwk: JWK;
@@ -57,7 +46,7 @@ describe('quote verification on node:crypto', () => {
     const pair = await generateKeyPair('ES256');
     privateKey = pair.privateKey;
     publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'prices-1', alg: 'ES256', use: 'sig' };
-    payload = decode((await signQuote(claims, { kid: 'prices-1', privateKey })).split('.')[1]!);
+    payload = decodePart((await signQuote(claims, { kid: 'prices-1', privateKey })).split('.')[1]!);
   });
 
   const verifier = () => createLocalQuoteVerifier({ keys: [publicJwk] }, { clock });
@@ -86,8 +75,8 @@ describe('quote verification on node:crypto', () => {
   }
   const quote = (changes: Record<string, unknown> = {}, headerChanges: Record<string, unknown> = {}) =>
     signed(
-      segment(Object.fromEntries(Object.entries({ ...header, ...headerChanges }).filter(([, v]) => v !== undefined))),
-      segment(Object.fromEntries(Object.entries({ ...payload, ...changes }).filter(([, v]) => v !== undefined))),
+      b64(Object.fromEntries(Object.entries({ ...header, ...headerChanges }).filter(([, v]) => v !== undefined))),
+      b64(Object.fromEntries(Object.entries({ ...payload, ...changes }).filter(([, v]) => v !== undefined))),
     );
 
   const cases: Array<[string, string, () => string]> = [
@@ -110,18 +99,18 @@ describe('quote verification on node:crypto', () => {
     ['nbf in a second', 'QUOTE_INVALID', () => quote({ nbf: nowSeconds + 1 })],
     ['nbf now', 'no error', () => quote({ nbf: nowSeconds })],
     ['iat not a number', 'QUOTE_INVALID', () => quote({ iat: 'now' })],
-    ['a null payload', 'QUOTE_INVALID', () => signed(segment(header), segment(null))],
-    ['an array payload', 'QUOTE_INVALID', () => signed(segment(header), segment([payload]))],
+    ['a null payload', 'QUOTE_INVALID', () => signed(b64(header), b64(null))],
+    ['an array payload', 'QUOTE_INVALID', () => signed(b64(header), b64([payload]))],
     ['alg none', 'QUOTE_INVALID', () => quote({}, { alg: 'none' })],
     ['alg HS256', 'QUOTE_INVALID', () => quote({}, { alg: 'HS256' })],
     ['a crit header', 'QUOTE_INVALID', () => quote({}, { crit: ['exp'], exp: 1 })],
     ['an unknown kid', 'QUOTE_INVALID', () => quote({}, { kid: 'prices-2' })],
     ['no kid', 'no error', () => quote({}, { kid: undefined })],
-    ['a DER signature', 'QUOTE_INVALID', () => signed(segment(header), segment(payload), 'der')],
+    ['a DER signature', 'QUOTE_INVALID', () => signed(b64(header), b64(payload), 'der')],
     [
       'an altered payload',
       'QUOTE_INVALID',
-      () => quote().replace(/\.[^.]+\./, `.${segment({ ...payload, breakdown: [1] })}.`),
+      () => quote().replace(/\.[^.]+\./, `.${b64({ ...payload, breakdown: [1] })}.`),
     ],
     ['a signature one byte short', 'QUOTE_INVALID', () => quote().slice(0, -3)],
     ['a fourth segment', 'QUOTE_INVALID', () => `${quote()}.e30`],
@@ -153,7 +142,7 @@ describe('quote verification on node:crypto', () => {
 
   it('verifies a quote signed on node:crypto with typ, as jose does', async () => {
     const token = signCompactEs256(JSON.stringify(payload), { kid: 'prices-1', privateKey }, { typ: QUOTE_TOKEN_TYPE });
-    expect(token.split('.')[0]).toBe(segment(header));
+    expect(token.split('.')[0]).toBe(b64(header));
     expect(await joseCode(token)).toBe('no error');
     expect(await verifier().verify(token, request)).toEqual(claims);
   });
