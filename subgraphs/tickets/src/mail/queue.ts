@@ -117,7 +117,10 @@ export async function settleMessages(
     ...settledColumns(message, outcome, now),
   }));
   // A named statement on the pool: every sale sends an email, and the emails settled together
-  // share this one. Times travel as UTC ISO text, as every timestamp(3) column holds them.
+  // share this one. Times travel as UTC ISO text, as every timestamp(3) column holds them. The
+  // rows by key, the status compared as text (docs/design.md §4): PENDING, rare among the rows,
+  // led PostgreSQL into the status index, whose PENDING range also holds an entry for every
+  // message settled since the last vacuum.
   const settled = await runnerFor(prisma).run<{ eventId: string; claimedUntil: string }>(statement(
     'tickets.mail-settle-batch',
   )`
@@ -136,8 +139,8 @@ export async function settleMessages(
       "nextAttemptAt" = coalesce(s."nextAttemptAt"::timestamp(3), m."nextAttemptAt"),
       "attempts" = s.attempts
     FROM input AS s
-    WHERE m."eventId" = s."eventId" AND m."status" = 'PENDING'
-      AND m."nextAttemptAt" = s."claimedUntil"::timestamp(3)
+    WHERE m."eventId" = s."eventId" AND m."eventId" = ANY(${rows.map((row) => row.eventId)}::uuid[])
+      AND m."status"::text = 'PENDING' AND m."nextAttemptAt" = s."claimedUntil"::timestamp(3)
     RETURNING m."eventId"::text AS "eventId", s."claimedUntil"`);
   // By event and claim: should one event come twice (under an old claim and a new), only the
   // claim that holds counts.
