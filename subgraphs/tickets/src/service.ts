@@ -20,6 +20,7 @@ import {
 } from '@railgraph/service-kit';
 import { PrismaClient } from './__generated__/prisma/client.js';
 import { AdmissionGate } from './booking/admission.js';
+import { AfterCommit } from './booking/after-commit.js';
 import { Bookings } from './booking/bookings.js';
 import { inventoryOverHttp, type InventoryClient } from './booking/inventory-client.js';
 import { eventPublisher, sharedPublishing } from './booking/events.js';
@@ -65,6 +66,8 @@ export interface RunningTickets extends RunningSubgraph {
   relay: OutboxRelay;
   mail: MailDispatcher;
   prisma: PrismaClient;
+  /** Step 6 of the bookings answered (`settled()` waits for it). */
+  afterCommit: AfterCommit;
 }
 
 /** Opens and migrates the tickets database, starts the saga's relay, sweeper and event publisher and serves the subgraph. */
@@ -105,6 +108,7 @@ export function startTickets({
       const mail = confirmationMail(env, overrides, { prisma, log, metrics });
       const rush = bookingRush(env.bookingQueue, metrics);
       const cancelledRuns = new CancelledRuns();
+      const afterCommit = new AfterCommit(log);
       const bookings = new Bookings({
         prisma,
         inventory,
@@ -120,6 +124,7 @@ export function startTickets({
         rush,
         cancelledRuns,
         onEventsPublished: () => mail.nudge(),
+        afterCommit,
       });
       const publishDisruptions = sharedPublishing(prisma, log);
       const disruptions = disruptionFollower(
@@ -166,10 +171,11 @@ export function startTickets({
           app.get(JWKS_PATH, (_req, res) => void res.json(keys.jwks));
           paymentWebhooks?.(app);
         },
-        // Stopped last first: the sweeper, then the publisher, then the relay the sweeper hands
-        // releases to; the mail dispatcher last of all, after the publisher it follows.
-        tasks: [mail, relay, publisher, sweeper, disruptions],
-        expose: { bookings, relay, mail, prisma },
+        // Stopped last first: the work after the answers of the last bookings, the sweeper, then
+        // the publisher, then the relay the sweeper hands releases to; the mail dispatcher last
+        // of all, after the publisher it follows.
+        tasks: [mail, relay, publisher, sweeper, disruptions, afterCommit],
+        expose: { bookings, relay, mail, prisma, afterCommit },
       };
     },
   });

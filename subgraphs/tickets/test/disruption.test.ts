@@ -225,6 +225,8 @@ await describeEachDatabase('disruptions', (target) => {
       difference: { amountMinor: 0 },
     });
     const rebooked = await bookings.exchange(owner, request, 'rebook');
+    // The new hold confirmed after the answer (step 6).
+    await bookings.afterCommitDone();
     expect(rebooked).toMatchObject({ status: 'CONFIRMED', totalMinor: 6_000, exchangedFromId: disrupted.id });
     expect(rebooked.tickets.map((t) => t.fareMinor)).toEqual([3_000, 3_000]);
     expect(inventory.holds.get(rebooked.id)?.state).toBe('CONFIRMED');

@@ -54,6 +54,8 @@ await describeEachDatabase('booking events', (target) => {
     const bookings = await saga();
     const owner = partner();
     const booked = await book(bookings, owner);
+    // The sale's event is published after the answer (step 6).
+    await bookings.afterCommitDone();
     const seats = booked.tickets.map((t) => `${t.coach}-${t.seatLabel}`);
     const [confirmed] = await bookings.eventsFor(owner, 10);
     expect(confirmed).toMatchObject({
@@ -90,6 +92,8 @@ await describeEachDatabase('booking events', (target) => {
     const bookings = await saga();
     const owner = partner();
     const booked = await book(bookings, owner);
+    // The sale's own event is published after the answer (step 6): in the stream before the late one.
+    await bookings.afterCommitDone();
     const before = await bookings.eventsFor(owner, 10);
     // An event whose process died before publishing it: stored, not yet in the stream.
     const lateId = randomUUID();

@@ -81,6 +81,8 @@ await describeEachDatabase('exchanging a booking', (target) => {
       },
       'book',
     );
+    // Its hold confirmed and its payment captured (step 6, after the answer): the state exchanges start from.
+    await made.bookings.afterCommitDone();
     return { inventory, ...made, owner, booking };
   }
 
@@ -117,6 +119,8 @@ await describeEachDatabase('exchanging a booking', (target) => {
     expect(quote.rule).toBe('Free exchange until 18:00 on 2026-11-30 (Europe/London)');
 
     const replaced = await bookings.exchange(owner, request, 'exchange');
+    // The old hold released, the new one confirmed and the new payment captured after the answer (step 6).
+    await bookings.afterCommitDone();
     expect(replaced).toMatchObject({ status: 'CONFIRMED', exchangedFromId: booking.id, totalMinor: 8_000 });
     // The travellers keep their names on the new tickets.
     expect(replaced.tickets.map((t) => [t.passengerName, t.fareMinor])).toEqual([
@@ -217,6 +221,8 @@ await describeEachDatabase('exchanging a booking', (target) => {
         (e: { extensions: { code: string } }) => e.extensions.code,
       ),
     ]);
+    // A winning exchange releases the old booking's seats after its answer (step 6).
+    await bookings.afterCommitDone();
     const exchangedTo = outcomes.slice(0, 6).filter((o) => !['NOT_EXCHANGEABLE', 'NOT_CANCELLABLE'].includes(o));
     const cancelled = outcomes[6] === 'cancelled';
     expect(exchangedTo.length + (cancelled ? 1 : 0)).toBe(1);

@@ -109,6 +109,8 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     inventory.forgetful = true;
     const { bookings } = await saga(inventory);
     const outcomes = await Promise.all(Array.from({ length: 24 }, (_, i) => codeOf(book(bookings, `hammer-${i}`))));
+    // The winner's hold confirmed after its answer (step 6).
+    await bookings.afterCommitDone();
     expect(outcomes.filter((code) => code === 'no error')).toHaveLength(1);
     expect(outcomes.filter((code) => code === 'SEAT_TAKEN')).toHaveLength(23);
     const sold = await confirmedOn();
@@ -148,6 +150,8 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
       );
     });
     const outcomes = await Promise.all(attempts);
+    // The holds of the sales confirmed after their answers (step 6).
+    await bookings.afterCommitDone();
     const rivals = outcomes.filter((_, i) => i % 2 === 0);
     expect(rivals.filter((code) => code === 'no error')).toHaveLength(1);
     expect(rivals.filter((code) => code === 'SEAT_TAKEN')).toHaveLength(11);
@@ -172,6 +176,8 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     };
     expect(await codeOf(book(bookings, 'first'))).toBe('SEAT_TAKEN');
     expect(rival?.status).toBe('CONFIRMED');
+    // The rival's hold confirmed after its answer (step 6).
+    await bookings.afterCommitDone();
     const first = await database.prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-first' } });
     expect(first).toMatchObject({ status: 'FAILED', failureCode: 'SEAT_TAKEN' });
     expect(inventory.ownerOf(SEAT)).toBe(rival?.holdId);
@@ -196,10 +202,11 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
       rival = codeOf(book(bookings, 'rival'));
       await rivalHolds;
     };
-    // The first attempt commits while the rival holds the seat: its confirmation finds the
-    // hold gone and the seat held for the rival, so the step stays in the outbox.
+    // The first attempt commits while the rival holds the seat: its confirmation (step 6, after
+    // the answer) finds the hold gone and the seat held for the rival, so the step stays in the outbox.
     const first = await book(bookings, 'first');
     expect(first.status).toBe('CONFIRMED');
+    await bookings.afterCommitDone();
     expect(await database.prisma.outboxMessage.findMany({ select: { kind: true } })).toEqual([
       { kind: 'CONFIRM_HOLD' },
     ]);
@@ -224,6 +231,8 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     const inventory = new JourneySeats();
     const { bookings } = await saga(inventory);
     const first = await book(bookings, 'first');
+    // Its hold confirmed (step 6, after the answer) before it is cancelled.
+    await bookings.afterCommitDone();
     await bookings.cancel({ kind: 'CLIENT', id: 'partner-first' }, first.id, 'request-cancel');
     expect(await database.prisma.soldSeatLeg.count({ where: { bookingId: first.id } })).toBe(0);
     const again = await book(bookings, 'again');
@@ -237,6 +246,8 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     const inventory = new JourneySeats();
     const { bookings } = await saga(inventory);
     const first = await book(bookings, 'first');
+    // Its hold confirmed (step 6, after the answer) before inventory loses it.
+    await bookings.afterCommitDone();
     const pendingId = randomUUID();
     await database.prisma.booking.create({
       data: testQuoteBookingRow(pendingId, { kind: 'CLIENT', id: 'partner-pending' }, 'PENDING', {

@@ -75,9 +75,13 @@ await describeEachDatabase('the mail batch reads', (target) => {
       { ...request('pm_card_visa', 2), passengerNames: ["Zoë O'Brien", 'Émile Zola'] },
       'reads-1',
     );
+    // Each booking's step 6 (the hold confirmed, the payment captured) runs after its answer:
+    // awaited, so the cancellations refund a captured payment and the rows stay as read below.
+    await direct.bookings.afterCommitDone();
     await direct.bookings.cancelTickets(owner, paid.id, [paid.tickets[1]!.id], 'reads-2');
     // Cancelled whole: every ticket with its refund line, the payment refunded.
     const cancelled = await direct.bookings.book(owner, request('pm_card_mastercard', 2), 'reads-3');
+    await direct.bookings.afterCommitDone();
     await direct.bookings.cancel(owner, cancelled.id, 'reads-4');
     // A partner's, on account, one passenger named and one not.
     const onAccount = await direct.bookings.book(
@@ -85,6 +89,7 @@ await describeEachDatabase('the mail batch reads', (target) => {
       { ...request(null, 2), passengerNames: [null, 'Ada Lovelace'] },
       'reads-5',
     );
+    await direct.bookings.afterCommitDone();
     // Declined (FAILED, with the decline), and waiting for 3-D Secure (its signed tickets pending on the payment).
     const refusedBooking = async (method: string, code: string, requestId: string) => {
       const refused = traveller();
@@ -97,6 +102,7 @@ await describeEachDatabase('the mail batch reads', (target) => {
     // A trip of two trains (its second leg a `BookingLeg`), one passenger's tickets then cancelled on both.
     const tripOwner = traveller();
     const trip = await trips.bookings.book(tripOwner, request('pm_card_visa', 2), 'reads-8');
+    await trips.bookings.afterCommitDone();
     await trips.bookings.cancelTickets(
       tripOwner,
       trip.id,

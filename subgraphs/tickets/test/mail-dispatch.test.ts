@@ -54,6 +54,8 @@ await describeEachDatabase('booking emails', (target) => {
       { ...request('pm_card_visa', 2), passengerNames: ["Zoë O'Brien", 'Émile Zola'] },
       'mail-1',
     );
+    // Its event published and its payment captured after the answer (step 6).
+    await bookings.afterCommitDone();
     const dispatcher = testDispatcher(database.prisma, smtpTo(smtp), contacts);
     await dispatcher.pass();
     await dispatcher.pass();
@@ -123,6 +125,8 @@ await describeEachDatabase('booking emails', (target) => {
     const made = await Promise.all(
       Array.from({ length: 6 }, (_, i) => bookings.book(knownTraveller().owner, request('pm_card_visa'), `race-${i}`)),
     );
+    // Their events published after the answers (step 6).
+    await bookings.afterCommitDone();
     const one = testDispatcher(database.prisma, smtpTo(smtp), contacts);
     const other = testDispatcher(database.prisma, smtpTo(smtp), contacts);
     await Promise.all([one.pass(), other.pass(), one.pass(), other.pass()]);
@@ -139,7 +143,10 @@ await describeEachDatabase('booking emails', (target) => {
   it('keeps a message while the SMTP server is down and delivers it once the server is back', async () => {
     const port = await freePort();
     const { owner, email } = knownTraveller();
-    const booked = await (await booker(1)).book(owner, request('pm_card_visa'), 'down-1');
+    const bookings = await booker(1);
+    const booked = await bookings.book(owner, request('pm_card_visa'), 'down-1');
+    // Its event published after the answer (step 6).
+    await bookings.afterCommitDone();
     const [event] = await eventsOf(booked.id);
     const dispatcher = testDispatcher(
       database.prisma,
@@ -170,7 +177,10 @@ await describeEachDatabase('booking emails', (target) => {
 
   it('waits while users cannot be asked for the address, then sends', async () => {
     const { owner, email } = knownTraveller();
-    const booked = await (await booker(1)).book(owner, request('pm_card_visa'), 'users-down');
+    const bookings = await booker(1);
+    const booked = await bookings.book(owner, request('pm_card_visa'), 'users-down');
+    // Its event published after the answer (step 6).
+    await bookings.afterCommitDone();
     const [event] = await eventsOf(booked.id);
     const dispatcher = testDispatcher(database.prisma, smtpTo(smtp), contacts);
     contacts.down = true;
@@ -190,7 +200,10 @@ await describeEachDatabase('booking emails', (target) => {
 
   it("records a partner's booking as SKIPPED with the reason, and sends nothing", async () => {
     const owner = partner();
-    const booked = await (await booker(1)).book(owner, request(null), 'partner-1');
+    const bookings = await booker(1);
+    const booked = await bookings.book(owner, request(null), 'partner-1');
+    // Its event published after the answer (step 6).
+    await bookings.afterCommitDone();
     const [event] = await eventsOf(booked.id);
     const sentBefore = smtp.received.length;
     await testDispatcher(database.prisma, smtpTo(smtp), contacts).pass();
@@ -209,6 +222,8 @@ await describeEachDatabase('booking emails', (target) => {
     const bookings = await booker(1);
     const old = await bookings.book(owner, request('pm_card_visa'), 'retention-old');
     const recent = await bookings.book(owner, request('pm_card_visa'), 'retention-recent');
+    // Both events published after the answers (step 6).
+    await bookings.afterCommitDone();
     await testDispatcher(database.prisma, smtpTo(smtp), contacts).pass();
     const [oldEvent] = await eventsOf(old.id);
     const [recentEvent] = await eventsOf(recent.id);
@@ -223,7 +238,10 @@ await describeEachDatabase('booking emails', (target) => {
 
   it('records SKIPPED for a traveller users has no account for', async () => {
     const owner = traveller();
-    const booked = await (await booker(1)).book(owner, request('pm_card_visa'), 'no-account');
+    const bookings = await booker(1);
+    const booked = await bookings.book(owner, request('pm_card_visa'), 'no-account');
+    // Its event published after the answer (step 6).
+    await bookings.afterCommitDone();
     const [event] = await eventsOf(booked.id);
     await testDispatcher(database.prisma, smtpTo(smtp), contacts).pass();
     expect(await mailOf(event!.id)).toMatchObject({ status: 'SKIPPED', reason: `users has no account ${owner.id}` });
@@ -234,7 +252,10 @@ await describeEachDatabase('booking emails', (target) => {
     const { owner, email } = knownTraveller();
     const refusing = await startSmtp(0, [email]);
     try {
-      const booked = await (await booker(1)).book(owner, request('pm_card_visa'), 'refused');
+      const bookings = await booker(1);
+      const booked = await bookings.book(owner, request('pm_card_visa'), 'refused');
+      // Its event published after the answer (step 6).
+      await bookings.afterCommitDone();
       const [event] = await eventsOf(booked.id);
       const dispatcher = testDispatcher(database.prisma, smtpTo(refusing), contacts);
       await dispatcher.pass();
@@ -252,6 +273,8 @@ await describeEachDatabase('booking emails', (target) => {
     const { owner, email } = knownTraveller();
     const bookings = await booker(2);
     const booked = await bookings.book(owner, request('pm_card_visa', 2), 'cancel-1');
+    // Its event published and its payment captured after the answer (step 6).
+    await bookings.afterCommitDone();
     const dispatcher = testDispatcher(database.prisma, smtpTo(smtp), contacts);
     await dispatcher.pass();
     const [first, second] = booked.tickets;
@@ -315,6 +338,8 @@ await describeEachDatabase('booking emails', (target) => {
     const bookings = await booker(1);
     const made = [];
     for (let i = 0; i < 45; i++) made.push(await bookings.book(partner(), request(null), `backlog-${i}`));
+    // Their events published after the answers (step 6).
+    await bookings.afterCommitDone();
     expect(await testDispatcher(database.prisma, smtpTo(smtp), contacts).pass()).toBeGreaterThanOrEqual(45);
     expect(
       await database.prisma.mailMessage.count({
@@ -325,7 +350,10 @@ await describeEachDatabase('booking emails', (target) => {
 
   it('takes in only published events, and each once, whatever passes run', async () => {
     const { owner } = knownTraveller();
-    const booked = await (await booker(1)).book(owner, request('pm_card_visa'), 'published-only');
+    const bookings = await booker(1);
+    const booked = await bookings.book(owner, request('pm_card_visa'), 'published-only');
+    // Its own event published after the answer (step 6), before the unpublished one is written.
+    await bookings.afterCommitDone();
     // An event written but not published yet (its process died before publishing) has no message.
     const unpublished = randomUUID();
     await database.prisma.bookingEvent.create({
@@ -354,6 +382,8 @@ await describeEachDatabase('booking emails', (target) => {
         bookings.book(knownTraveller().owner, request('pm_card_visa'), `shared-settle-${key}`),
       ),
     );
+    // Their events published after the answers (step 6).
+    await bookings.afterCommitDone();
     const eventIds = await Promise.all(made.map(async (booking) => (await eventsOf(booking.id))[0]!.id));
     await followEventStream(database.prisma);
     const now = new Date();

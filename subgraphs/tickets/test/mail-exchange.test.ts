@@ -47,6 +47,8 @@ await describeEachDatabase('booking emails of an exchange', (target) => {
       },
     );
     const old = await bookings.book(owner, { ...request('pm_card_visa'), quoteToken: 'old' }, 'book');
+    // Its hold confirmed and its payment captured (step 6, after the answer) before it is exchanged.
+    await bookings.afterCommitDone();
     const replaced = await bookings.exchange(
       owner,
       {
@@ -58,6 +60,8 @@ await describeEachDatabase('booking emails of an exchange', (target) => {
       },
       'exchange',
     );
+    // The exchange's events published after its answer (step 6).
+    await bookings.afterCommitDone();
     await testDispatcher(database.prisma, smtpTo(smtp), contacts, testJourneys()).pass();
 
     const eventsOf = (bookingId: string) =>

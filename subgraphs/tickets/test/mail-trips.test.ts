@@ -109,6 +109,8 @@ await describeEachDatabase('booking emails of trips with changes', (target) => {
       { ...request('pm_card_visa', 2), passengerNames: ["Zoë O'Brien", 'Émile Zola'] },
       `trip-${randomUUID()}`,
     );
+    // Its event published and its payment captured after the answer (step 6).
+    await bookings.afterCommitDone();
     return { owner, email, bookings, booked };
   };
   const ticketsOf = (bookingId: string) =>

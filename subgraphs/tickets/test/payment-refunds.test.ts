@@ -18,6 +18,8 @@ await describeEachDatabase('payment refunds', (target) => {
     const { bookings } = await setUp();
     const owner = traveller();
     const booked = await bookings.book(owner, request('pm_card_visa', PARTY), 'r-1');
+    // Captured after the answer (step 6): refunds come out of the capture.
+    await bookings.afterCommitDone();
     await bookings.cancelTickets(owner, booked.id, [booked.tickets[0]!.id], 'r-2');
     let { bookings: rows, sandbox } = await writtenBy(database.prisma, owner);
     expect(rows[0]!.payment).toMatchObject({
@@ -40,6 +42,8 @@ await describeEachDatabase('payment refunds', (target) => {
     const { bookings, relay } = await setUp();
     const owner = traveller();
     const booked = await bookings.book(owner, request('pm_card_visa', PARTY), 'r-4');
+    // Captured after the answer (step 6): refunds come out of the capture.
+    await bookings.afterCommitDone();
     const outcomes = await Promise.allSettled([
       ...booked.tickets.map((t, i) => bookings.cancelTickets(owner, booked.id, [t.id], `r-t${i}`)),
       bookings.cancel(owner, booked.id, 'r-all'),
@@ -67,6 +71,8 @@ await describeEachDatabase('payment refunds', (target) => {
     const { bookings, payments } = await setUp();
     const owner = traveller();
     const booked = await bookings.book(owner, request('pm_card_visa', PARTY), 'r-5');
+    // Captured after the answer (step 6): refunds come out of the capture.
+    await bookings.afterCommitDone();
     const { sandbox } = await writtenBy(database.prisma, owner);
     const paymentId = sandbox[0]!.id;
     const first = await payments.refund(paymentId, FARE, 'refund-key-1');

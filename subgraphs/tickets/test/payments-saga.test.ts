@@ -57,6 +57,8 @@ await describeEachDatabase('booking payments', (target) => {
     const sent = request('pm_card_visa');
     const booked = await bookings.book(owner, sent, 'r-3');
     expect(booked.status).toBe('CONFIRMED');
+    // The hold confirmed and the payment captured after the answer (step 6).
+    await bookings.afterCommitDone();
     expect(inventory.holds.get(booked.id)).toBe('CONFIRMED');
     const again = await bookings.book(owner, sent, 'r-4');
     expect(again.id).toBe(booked.id);
@@ -139,6 +141,8 @@ await describeEachDatabase('booking payments', (target) => {
     expect(await payments.authenticate(clientSecret, false)).toBe(false);
     const confirmed = await bookings.completePayment(owner, bookingId, 'r-10');
     expect(confirmed).toMatchObject({ id: bookingId, status: 'CONFIRMED' });
+    // The hold confirmed and the payment captured after the answer (step 6).
+    await bookings.afterCommitDone();
     expect(confirmed.tickets).toHaveLength(1);
     expect(inventory.holds.get(bookingId)).toBe('CONFIRMED');
     // Idempotent: the booking again, captured once.
@@ -235,12 +239,14 @@ await describeEachDatabase('booking payments', (target) => {
     const { bookings, relay, payments } = await setUp();
     const owner = traveller();
     const capture = payments.capture.bind(payments);
-    // The provider is down at the commit (as if the process died before its capture).
+    // The provider is down after the commit (as if the process died before its capture).
     payments.capture = async () => {
       throw new PaymentProviderUnavailable('provider down');
     };
     const booked = await bookings.book(owner, request('pm_card_mastercard'), 'r-17');
     expect(booked.status).toBe('CONFIRMED');
+    // The capture tried, and failed, after the answer (step 6).
+    await bookings.afterCommitDone();
     expect((await writtenBy(database.prisma, owner)).bookings[0]!.payment).toMatchObject({
       status: 'AUTHORIZED',
       capturedMinor: 0,

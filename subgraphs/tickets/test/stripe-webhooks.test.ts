@@ -144,6 +144,8 @@ describe.skipIf(!binary)('Stripe webhooks', () => {
     proxy.when(isCapture, { set: { status: 'succeeded', amount_received: FARE } });
 
     expect(await deliver(payload)).toEqual({ status: 200, body: { received: true } });
+    // The hold confirmed and the payment captured after the booking's commit (step 6).
+    await tickets.afterCommit.settled();
     const confirmed = await stateOf(bookingId);
     expect(confirmed).toMatchObject({
       status: 'CONFIRMED',
@@ -166,6 +168,8 @@ describe.skipIf(!binary)('Stripe webhooks', () => {
       amount_received: FARE,
     });
     expect((await deliver(captured)).status).toBe(200);
+    // Nothing left to run after them either.
+    await tickets.afterCommit.settled();
     expect(await stateOf(bookingId)).toEqual(confirmed);
     expect(proxy.requests).toEqual([]);
   });
@@ -254,6 +258,8 @@ describe.skipIf(!binary)('Stripe webhooks', () => {
       status: 'requires_capture',
     });
     expect((await deliver(authorized)).status).toBe(200);
+    // The hold confirmed and the capture tried, and refused, after the booking's commit (step 6).
+    await tickets.afterCommit.settled();
     expect(await stateOf(bookingId)).toMatchObject({
       status: 'CONFIRMED',
       payment: { status: 'AUTHORIZED', capturedMinor: 0 },

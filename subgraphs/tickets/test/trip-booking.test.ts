@@ -112,6 +112,8 @@ await describeEachDatabase('booking a trip with changes', (target) => {
     async (_name, rush) => {
       const { inventory, bookings } = await setUp({ [FIRST_RUN]: 10, [SECOND_RUN]: 10 }, rush());
       const booking = await bookings.book(traveller(), await request(), 'request-trip');
+      // Both holds confirmed and the payment captured after the answer (step 6).
+      await bookings.afterCommitDone();
 
       expect(booking).toMatchObject({ status: 'CONFIRMED', legCount: 2, totalMinor: 13_000, runId: FIRST_RUN });
       // Travel order, then passenger order; each leg's fare and seat.
@@ -310,6 +312,8 @@ await describeEachDatabase('booking a trip with changes', (target) => {
     await payments.authenticate(waiting.extensions['clientSecret'] as string, true);
     const done = await bookings.completePayment(owner, bookingId, 'complete');
     expect(done.status).toBe('CONFIRMED');
+    // Every leg's hold confirmed after the answer (step 6).
+    await bookings.afterCommitDone();
     expect(done.tickets.map((t) => [t.tripLeg, t.position])).toEqual([
       [0, 0],
       [0, 1],

@@ -4,6 +4,7 @@ import { paymentsOf, paymentViewOf, type PaymentView } from '../payments/records
 import type { SandboxProvider } from '../payments/sandbox.js';
 import type { RefundQuoteView, RefundView } from '../refunds/refunds.js';
 import { accountStatement, type AccountStatementView } from '../statements/statement.js';
+import { AfterCommit } from './after-commit.js';
 import { Cancellations } from './cancellation.js';
 import { eventsForOwner, sharedPublishing } from './events.js';
 import { confirmedSeats, holdOwnership } from './inventory-lookups.js';
@@ -41,10 +42,17 @@ export class Bookings {
   private readonly exchanges: Exchanges;
 
   private readonly deps: BookingDeps;
+  private readonly afterCommit: AfterCommit;
 
   constructor(given: BookingDeps) {
-    // One batch of writes for every saga below, so concurrent bookings share statements.
-    const deps: BookingDeps = { ...given, writes: given.writes ?? new SagaWrites(given.prisma) };
+    // One batch of writes and one place for step 6 for every saga below, so concurrent bookings
+    // share statements and stopping waits for every booking's step 6.
+    this.afterCommit = given.afterCommit ?? new AfterCommit(given.log);
+    const deps: BookingDeps = {
+      ...given,
+      writes: given.writes ?? new SagaWrites(given.prisma),
+      afterCommit: this.afterCommit,
+    };
     this.deps = deps;
     const publish = sharedPublishing(deps.prisma, deps.log);
     const publishEvents = async () => {
@@ -95,6 +103,14 @@ export class Bookings {
   /** Each booking's payment as the API shows it, in their order; null for bookings made before payments. */
   async paymentsOfMany(bookingIds: readonly string[]): Promise<Array<PaymentView | null>> {
     return (await paymentsOf(this.deps.prisma, bookingIds)).map((p) => (p ? paymentViewOf(p) : null));
+  }
+
+  /**
+   * Resolves once step 6 (after the answer: the events published, the holds confirmed, the
+   * payments captured) has run for every booking committed so far.
+   */
+  afterCommitDone(): Promise<void> {
+    return this.afterCommit.settled();
   }
 
   book(owner: BookingOwner, request: BookJourneyRequest, requestId: string): Promise<BookingWithTickets> {

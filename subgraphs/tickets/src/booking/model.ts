@@ -4,6 +4,7 @@ import type { Logger } from '@railgraph/service-kit';
 import type { PrismaClient, Booking, Payment, Ticket } from '../__generated__/prisma/client.js';
 import type { PaymentProvider } from '../payments/provider.js';
 import type { AdmissionGate } from './admission.js';
+import type { AfterCommit } from './after-commit.js';
 import type { InventoryClient } from './inventory-client.js';
 import type { OutboxRelay } from './outbox.js';
 import type { SagaWrites } from './saga-statements.js';
@@ -102,6 +103,11 @@ export interface BookingDeps {
    * statements go together (`Bookings` makes one); a saga without makes its own.
    */
   writes?: SagaWrites;
+  /**
+   * Where step 6 runs once a booking is committed, after its answer (`after-commit.ts`), shared
+   * by every saga of the process so stopping waits for all of it; a saga without makes its own.
+   */
+  afterCommit?: AfterCommit;
 }
 
 /** What the booking queue at a rush is made of; `service.ts` builds it from the environment. */

@@ -25,6 +25,7 @@ import {
   type PaymentToAuthorize,
   type TicketRow,
 } from './saga-statements.js';
+import { AfterCommit } from './after-commit.js';
 import { commitExchange, type ExchangedOut } from '../exchange/commit.js';
 import { assertMove } from './status.js';
 import { signTicketCode, ticketValidity } from './ticket-code.js';
@@ -86,6 +87,7 @@ type SagaDeps = Pick<
   | 'clock'
   | 'cancelledRuns'
   | 'writes'
+  | 'afterCommit'
 >;
 
 /** What the commit needs of an attempt: also rebuilt from the booking row when 3-D Secure finishes it. */
@@ -97,6 +99,8 @@ type Committing = Pick<Attempt, 'owner' | 'requestId' | 'bookingId' | 'exchangeF
 export class BookingSaga {
   /** Steps 3 and 4's writes, batched with concurrent sagas' (one `SagaWrites` per process, in the deps). */
   private readonly writes: SagaWrites;
+  /** Step 6, after the answer (one `AfterCommit` per process, in the deps). */
+  private readonly afterCommit: AfterCommit;
 
   constructor(
     private readonly deps: SagaDeps,
@@ -104,6 +108,7 @@ export class BookingSaga {
     private readonly publishEvents: () => Promise<void>,
   ) {
     this.writes = deps.writes ?? new SagaWrites(deps.prisma);
+    this.afterCommit = deps.afterCommit ?? new AfterCommit(deps.log);
   }
 
   /**
@@ -163,12 +168,12 @@ export class BookingSaga {
       return this.replay(earlier, requestHash);
     }
     const attempt: Attempt = { owner, request: checked, requestId, bookingId, quote, legs, seatsNamed, exchangeFrom };
-    // 4-6. Hold, pay, commit, confirm; steps 4 and 5 compensate (7) before they throw.
+    // 4-5. Hold, pay, commit; steps 4 and 5 compensate (7) before they throw. Step 6 follows the answer.
     const seatsByLeg = await this.holdSeats(attempt);
     const tickets = await this.signTicketsOrCompensate(attempt, seatsByLeg);
     const payment = await this.pay(attempt, tickets);
     const committed = await this.commit(attempt, seatsByLeg, tickets, payment);
-    await this.confirmHold(attempt, committed, payment === 'account' ? null : payment);
+    this.confirmHold(attempt, committed, payment === 'account' ? null : payment);
     return committed.booking;
   }
 
@@ -232,7 +237,7 @@ export class BookingSaga {
     try {
       const card = { provider: payment.provider, providerPaymentId: payment.providerPaymentId };
       const committed = await this.commit(committing, seatsByLeg, tickets, card);
-      await this.confirmHold(committing, committed, card);
+      this.confirmHold(committing, committed, card);
       return committed.booking;
     } catch (error) {
       // A concurrent call (or the sweeper) moved the booking first: its outcome stands.
@@ -483,17 +488,29 @@ export class BookingSaga {
   }
 
   /**
-   * Step 6, after the commit: counts the sale, publishes its event, has inventory confirm the
-   * hold and the provider capture the payment now (the relay retries the outbox rows
-   * `confirmId` and `captureId` should this fail).
+   * Step 6, once committed: counts the sale and, after the answer (`AfterCommit`), publishes
+   * its event, has inventory confirm the hold and the provider capture the payment (the relay
+   * delivers the outbox rows `confirmations` and `captureId` should this fail, and the events
+   * publisher publishes what this did not).
    */
-  private async confirmHold(
+  private confirmHold(
     { requestId, bookingId }: Pick<Attempt, 'requestId' | 'bookingId'>,
+    committed: Committed,
+    card: AuthorizedCard | null,
+  ): void {
+    this.deps.onOutcome?.('confirmed');
+    const context = { bookingId, requestId };
+    this.afterCommit.run(() => this.publishEvents(), context);
+    this.afterCommit.run(() => this.deliverSteps(requestId, bookingId, committed, card), context);
+  }
+
+  /** The outbox rows a commit queued, delivered now: each that fails stays for the relay. */
+  private async deliverSteps(
+    requestId: string,
+    bookingId: string,
     { confirmations, captureId, releases, refundStep }: Committed,
     card: AuthorizedCard | null,
   ): Promise<void> {
-    this.deps.onOutcome?.('confirmed');
-    await this.publishEvents();
     await Promise.all(
       confirmations.map(({ outboxId, holdId }) =>
         this.deps.relay.deliver(outboxId, 'CONFIRM_HOLD', { holdId, requestId }),
