@@ -109,6 +109,11 @@ export function startTickets({
       const rush = bookingRush(env.bookingQueue, metrics);
       const cancelledRuns = new CancelledRuns();
       const afterCommit = new AfterCommit(log);
+      metrics.observedGauge(
+        'tickets_after_commit_in_flight',
+        'Pieces of step 6 under way in this process for bookings already answered (two each: the events, the outbox rows)',
+        async () => afterCommit.inFlight,
+      );
       const bookings = new Bookings({
         prisma,
         inventory,

@@ -146,6 +146,8 @@ describe.skipIf(!binary)('Stripe webhooks', () => {
     expect(await deliver(payload)).toEqual({ status: 200, body: { received: true } });
     // The hold confirmed and the payment captured after the booking's commit (step 6).
     await tickets.afterCommit.settled();
+    const metrics = await (await fetch(`${tickets.url}/metrics`)).text();
+    expect(metrics).toMatch(/^tickets_after_commit_in_flight{service="tickets"} 0$/m);
     const confirmed = await stateOf(bookingId);
     expect(confirmed).toMatchObject({
       status: 'CONFIRMED',
