@@ -17,6 +17,15 @@ async function pidOf(system: RunningSystem, entry: string): Promise<number | und
   return undefined;
 }
 
+/** `eventually`, and when it times out, the launcher's last lines in the failure. */
+async function until(system: RunningSystem, what: string, check: () => Promise<boolean>, ms?: number): Promise<void> {
+  await eventually(what, check, ms).catch((error: Error) => {
+    throw new Error(
+      `${error.message}; the launcher's last lines:\n${system.output().split('\n').slice(-30).join('\n')}`,
+    );
+  });
+}
+
 const ready = async (port: number) =>
   (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200;
 
@@ -41,7 +50,8 @@ describe('a service killed while the system runs', () => {
     await eventually('the launcher restarts tickets', async () =>
       system!.output().includes('tickets exited unexpectedly (signal SIGKILL); restarting it in 1 s'),
     );
-    await eventually(
+    await until(
+      system,
       'tickets is ready again',
       async () => /tickets restarted \(pid \d+\) and ready/.test(system!.output()),
       60_000,
@@ -64,7 +74,8 @@ describe('a service killed while the system runs', () => {
     await eventually('the launcher restarts the server', async () =>
       system!.output().includes('the embedded PostgreSQL server exited unexpectedly (signal SIGKILL); restarting it'),
     );
-    await eventually(
+    await until(
+      system,
       'the server is ready again',
       async () => /the embedded PostgreSQL server restarted \(pid \d+\) and ready/.test(system!.output()),
       60_000,

