@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openServiceDatabase, type DatabaseSettings } from '../src/index.js';
+import { databaseUrlOf, openDatabase, openServiceDatabase, type DatabaseSettings } from '../src/index.js';
 import { describeEachDatabase } from '../src/testing.js';
 
 /** Stands in for a generated PrismaClient: remembers its adapter and whether it was disconnected. */
@@ -92,5 +92,23 @@ await describeEachDatabase('a service database', (database) => {
       [{ fields: { applied: ['20261102000000_more'] }, message: 'migrated the things database' }],
       [],
     ]);
+  });
+
+  it('starts every connection with JIT off, and keeps the options the URL gives (which win)', async () => {
+    const plain = await openDatabase(settings);
+    try {
+      expect(await plain.sql.query('SHOW jit')).toEqual([{ jit: 'off' }]);
+    } finally {
+      await plain.close();
+    }
+    const url = new URL(await databaseUrlOf(settings));
+    url.searchParams.set('options', '-c statement_timeout=1234 -c jit=on');
+    const given = await openDatabase({ url: url.toString() });
+    try {
+      expect(await given.sql.query('SHOW statement_timeout')).toEqual([{ statement_timeout: '1234ms' }]);
+      expect(await given.sql.query('SHOW jit')).toEqual([{ jit: 'on' }]);
+    } finally {
+      await given.close();
+    }
   });
 });
