@@ -12,6 +12,10 @@
 // warm-up that is not counted: WARM_UP_SECONDS of bookings at the same concurrency on trains of
 // another day, so that the phases measure the services as they run after their first minute
 // (V8's optimised code, its young generation grown to its size), not their first seconds.
+// Runs back to back: leave ~45 s between them. A run ends by deleting its data folder (some
+// 20,000 email files), and on this machine's ext4 (no journal) making a file then passes over
+// each inode deleted in the last ~30 s: the next run's emails cost tickets ~0.3 ms more CPU
+// each, in the kernel (perf), and the rate ~10 % (bench/RESULTS.md).
 // Tickets keeps its bookings on the embedded PostgreSQL server (as `npm start` runs it) unless
 // TICKETS_DATABASE_URL is set. With tickets on that PostgreSQL, pgbench's TPC-B-like run (8
 // clients, scale 8) on the same server comes first, in the same run: the end-to-end rate is
