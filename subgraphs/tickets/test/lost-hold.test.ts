@@ -111,8 +111,14 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     const outcomes = await Promise.all(Array.from({ length: 24 }, (_, i) => codeOf(book(bookings, `hammer-${i}`))));
     // The winner's hold confirmed after its answer (step 6).
     await bookings.afterCommitDone();
-    expect(outcomes.filter((code) => code === 'no error')).toHaveLength(1);
-    expect(outcomes.filter((code) => code === 'SEAT_TAKEN')).toHaveLength(23);
+    expect(
+      outcomes.filter((code) => code === 'no error'),
+      outcomes.join(', '),
+    ).toHaveLength(1);
+    expect(
+      outcomes.filter((code) => code === 'SEAT_TAKEN'),
+      outcomes.join(', '),
+    ).toHaveLength(23);
     const sold = await confirmedOn();
     expect(sold).toHaveLength(1);
     expect(sold[0]!.tickets.map((t) => `${t.coach}-${t.seatLabel}`)).toEqual([SEAT]);
