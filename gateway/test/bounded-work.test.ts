@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closedPort, type ClosedPort } from '@railgraph/service-kit/testing';
 
 /**
  * Bounded work at the gateway (design §11), against a stand-in for the subgraphs that answers
@@ -54,14 +55,8 @@ async function startStandIn(): Promise<StandIn> {
   return standIn;
 }
 
-/** A port nothing listens on: a subgraph that was killed. */
-async function deadUrl(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/graphql`;
-}
+/** A port nothing listens on, held while the tests run: a subgraph that was killed. */
+let deadPort: ClosedPort | undefined;
 
 const logLines: Array<Record<string, unknown>> = [];
 
@@ -131,6 +126,8 @@ async function ask(
   return { status: response.status, text, body: JSON.parse(text) as Answer['body'] };
 }
 
+/** How long an effect the gateway has already caused may take to show, on a machine busy with other tests. */
+const SOON = { timeout: 5_000 };
 const codesOf = (answer: Answer) => answer.body.errors?.map((e) => e.extensions?.code);
 const STATION = '{ station(code: "AMS") { name } }';
 const STATIONS = '{ stations(first: 100) { name } }';
@@ -152,12 +149,14 @@ beforeAll(async () => {
   shortFetches = await gatewayTo(standIn.url, { SUBGRAPH_TIMEOUT_MS: '1000', GRAPHQL_OPERATION_BUDGET_MS: '20000' });
   shortOperations = await gatewayTo(standIn.url, { SUBGRAPH_TIMEOUT_MS: '20000', GRAPHQL_OPERATION_BUDGET_MS: '300' });
   smallAnswers = await gatewayTo(standIn.url, { GRAPHQL_MAX_RESPONSE_BYTES: '4096' });
-  allDown = await gatewayTo(await deadUrl(), {});
+  deadPort = await closedPort();
+  allDown = await gatewayTo(`http://127.0.0.1:${deadPort.port}/graphql`, {});
   oneSecond = await gatewayTo(standIn.url, { SUBGRAPH_TIMEOUT_MS: '20000', GRAPHQL_OPERATION_BUDGET_MS: '1000' });
 }, 60_000);
 
 afterAll(async () => {
   for (const gateway of [shortFetches, shortOperations, smallAnswers, allDown, oneSecond]) await gateway?.stop();
+  await deadPort?.release();
   standIn?.server.closeAllConnections();
   await new Promise<void>((resolve) => (standIn ? standIn.server.close(() => resolve()) : resolve()));
 });
@@ -214,7 +213,7 @@ describe('a failed subgraph call', () => {
     expect(answer.status).toBe(200);
     expect(codesOf(answer)).toEqual(['SERVICE_UNAVAILABLE']);
     expect(logLines.find((line) => line['msg'] === 'call to subgraph trains failed')?.['reason']).toBe('timeout');
-    await expect.poll(() => standIn.abandoned).toBe(1);
+    await expect.poll(() => standIn.abandoned, SOON).toBe(1);
   });
 });
 
@@ -226,7 +225,7 @@ describe('the operation budget', () => {
     expect(codesOf(answer)).toEqual(['OPERATION_TIMEOUT']);
     expect(answer.body.errors?.[0]?.message).toMatch(/time budget of 300 ms/);
     expect(answer.body.data).toBeNull();
-    await expect.poll(() => standIn.abandoned).toBe(1);
+    await expect.poll(() => standIn.abandoned, SOON).toBe(1);
     expect(logLines.some((line) => line['outcome'] === 'OPERATION_TIMEOUT')).toBe(true);
   });
 
@@ -274,7 +273,7 @@ describe('the response size bound', () => {
     expect(codesOf(answer)).toEqual(['RESPONSE_TOO_LARGE']);
     const stopped = (line: Record<string, unknown>) =>
       line['msg'] === 'operation stopped' && line['code'] === 'RESPONSE_TOO_LARGE';
-    await expect.poll(() => logLines.some(stopped)).toBe(true);
+    await expect.poll(() => logLines.some(stopped), SOON).toBe(true);
   });
 
   it('stops reading a streamed subgraph answer (no length) once past the bound', async () => {
@@ -289,7 +288,7 @@ describe('the response size bound', () => {
     expect(codesOf(answer)).toEqual(['RESPONSE_TOO_LARGE']);
     const stopped = (line: Record<string, unknown>) =>
       line['msg'] === 'operation stopped' && line['code'] === 'RESPONSE_TOO_LARGE';
-    await expect.poll(() => logLines.some(stopped)).toBe(true);
+    await expect.poll(() => logLines.some(stopped), SOON).toBe(true);
   });
 });
 
@@ -337,7 +336,7 @@ describe('large requests', () => {
       if (req.headers['x-request-id'] !== 'holds-the-turn') amsterdam(req, res);
     };
     const holding = ask(oneSecond, STATION, { variables: padding, requestId: 'holds-the-turn' });
-    await expect.poll(() => standIn.calls).toBe(1); // the first large request is being handled
+    await expect.poll(() => standIn.calls, SOON).toBe(1); // the first large request is being handled
     const small = await ask(oneSecond, STATION);
     expect(small.body).toEqual({ data: { station: { name: 'Amsterdam Centraal' } } });
     const response = await fetch(`${oneSecond.url}/graphql`, {
@@ -367,7 +366,7 @@ describe('heavy operations', () => {
     const first = await ask(oneSecond, STATIONS);
     expect((first.body.data?.['stations'] as unknown[]).length).toBe(1500); // now known heavy
     const holding = ask(oneSecond, STATIONS, { requestId: 'holds-the-turn' });
-    await expect.poll(() => standIn.calls).toBe(2); // the heavy operation holds the turn
+    await expect.poll(() => standIn.calls, SOON).toBe(2); // the heavy operation holds the turn
     const small = await ask(oneSecond, STATION, { requestId: 'small' });
     expect(small.body).toEqual({ data: { station: { name: 'Amsterdam Centraal' } } });
     const waiting = await ask(oneSecond, STATIONS);
@@ -407,7 +406,7 @@ describe('the web app’s own operations', () => {
       };
       expect((await byId()).data?.['stations']).toHaveLength(1500); // moved about 160 KB
       const holding = byId('holds-the-call');
-      await expect.poll(() => standIn.calls).toBe(2);
+      await expect.poll(() => standIn.calls, SOON).toBe(2);
       // Another run of the same document goes straight through: no turn to wait for.
       expect((await byId()).data?.['stations']).toHaveLength(1500);
       expect(standIn.calls).toBe(3);

@@ -111,13 +111,18 @@ describe('the embedded PostgreSQL server', () => {
       "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT count(*) FROM generate_series%'",
     );
     expect(backend?.pid).toBeGreaterThan(0);
+    let outputEnded = false;
+    void first.outputEnded.then(() => (outputEnded = true));
     process.kill(first.pid, 'SIGKILL');
     await first.exited;
-    // The backend runs on without its server (it would for minutes), holding the shared memory.
+    // The backend runs on without its server (it would for minutes), holding the shared memory
+    // and the server's output.
     expect(existsSync(`/proc/${backend!.pid}`)).toBe(true);
+    expect(outputEnded).toBe(false);
 
     const again = await start(dir, port);
     expect(existsSync(`/proc/${backend!.pid}`)).toBe(false);
+    await first.outputEnded;
     const [row] = await query<{ ok: number }>(again.url('tickets'), 'SELECT 1 AS ok');
     expect(row?.ok).toBe(1);
     await busy;

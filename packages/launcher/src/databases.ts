@@ -43,7 +43,8 @@ export async function startDatabases(
       databases: services,
       log: (chunk) => log.write(chunk),
     });
-    void server.exited.then(() => log.end());
+    // Not at its exit: the server's last lines can arrive after it.
+    void server.outputEnded.then(() => log.end());
     return {
       env: Object.fromEntries(services.map((service) => [urlSetting(service), server.url(service)])),
       server,

@@ -48,12 +48,9 @@ export class Supervisor {
     });
     child.stdout?.on('data', (chunk: Buffer) => this.capture(plan.name, chunk, log));
     child.stderr?.on('data', (chunk: Buffer) => this.capture(plan.name, chunk, log, true));
-    const exited = new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => {
-        log.end();
-        resolve(code);
-      });
-    });
+    // The log ends with the child's output, which can go on after its exit (the last lines of a crash).
+    child.once('close', () => log.end());
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const entry: Child = { plan, process: child, logFile, exited };
     this.children.push(entry);
     void exited.then((code) => {

@@ -1,6 +1,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closedPort } from '@railgraph/service-kit/testing';
 import {
   createRoundRobinProxy,
   endToEndHeaders,
@@ -37,13 +38,11 @@ async function replica(name: string, handler?: Handler): Promise<{ port: number;
   return state;
 }
 
-/** A port nothing listens on (taken, then let go). */
+/** A port nothing listens on, held until the test ends. */
 async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  const closed = await closedPort();
+  opened.push({ close: closed.release });
+  return closed.port;
 }
 
 async function proxyOver(ports: number[], name = 'tickets'): Promise<{ proxy: RoundRobinProxy; url: string }> {

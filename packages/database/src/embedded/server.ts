@@ -41,6 +41,11 @@ export interface EmbeddedPostgres {
   url(database: string): string;
   /** Settles when the server process ends, for whatever reason. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Settles when the server's output has ended: after `exited`, once the last process holding it
+   * is gone (the backends of a killed server keep writing until they end too).
+   */
+  outputEnded: Promise<void>;
   /** A fast shutdown (clients disconnected, a checkpoint written), then harder if it does not end. */
   stop(): Promise<void>;
 }
@@ -95,6 +100,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  const outputEnded = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const connection: EmbeddedConnection = { host: '127.0.0.1', port: options.port, user: SUPERUSER, password };
   const url = (database: string) => connectionUrl(connection, database);
   const stop = () => stopServer(child, exited);
@@ -106,7 +112,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await stop();
     throw error;
   }
-  return { port: options.port, pid: child.pid!, user: user.name, created, url, exited, stop };
+  return { port: options.port, pid: child.pid!, user: user.name, created, url, exited, outputEnded, stop };
 }
 
 /**
