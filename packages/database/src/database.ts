@@ -62,6 +62,15 @@ export async function databaseUrlOf(settings: DatabaseSettings): Promise<string>
  */
 export const SESSION_SETTINGS = '-c jit=off';
 
+/**
+ * Every service's Prisma interactive transactions: one waits for a pool connection, and runs,
+ * up to 8 s (a subgraph's budget for a whole operation, design §11), not Prisma's 2 s and 5 s.
+ * Statements wait their turn on a busy pool for as long as it takes; a transaction that gave
+ * up after 2 s failed an operation that had time left (P2028, found at a rush on a saturated
+ * machine).
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 8_000, timeout: 8_000 } as const;
+
 /** `url` with SESSION_SETTINGS in its `options` parameter, ahead of the options it gives. */
 export function withSessionSettings(url: string): string {
   const parsed = new URL(url);

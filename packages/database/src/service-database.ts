@@ -1,5 +1,5 @@
 import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
-import { openDatabase, type DatabaseSettings, type ServiceDatabase } from './database.js';
+import { openDatabase, TRANSACTION_OPTIONS, type DatabaseSettings, type ServiceDatabase } from './database.js';
 import { bindRawSql } from './statements.js';
 
 /** The part of a logger `openServiceDatabase` writes to (pino's `Logger` is one). */
@@ -10,6 +10,7 @@ export interface MigrationLog {
 /** A service's generated `PrismaClient` class, made over a driver adapter and disconnected on close. */
 export type ServicePrismaClass<TClient extends { $disconnect(): Promise<void> }> = new (options: {
   adapter: SqlDriverAdapterFactory;
+  transactionOptions: typeof TRANSACTION_OPTIONS;
 }) => TClient;
 
 export interface ServiceDatabaseOptions {
@@ -43,7 +44,7 @@ export async function openServiceDatabase<TClient extends { $disconnect(): Promi
   onClose(() => db.close());
   const migration = await db.migrate(migrationsDir);
   if (migration.applied.length > 0) log.info({ applied: migration.applied }, migratedMessage);
-  const prisma = bindRawSql(new PrismaClient({ adapter: db.adapter }), db.sql);
+  const prisma = bindRawSql(new PrismaClient({ adapter: db.adapter, transactionOptions: TRANSACTION_OPTIONS }), db.sql);
   onClose(() => prisma.$disconnect());
   return { db, prisma };
 }

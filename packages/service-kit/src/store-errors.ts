@@ -5,8 +5,12 @@
  * than an internal error.
  */
 
-/** Prisma's codes for a database it cannot reach, lost, or waited too long for a connection to. */
-const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/**
+ * Prisma's codes for a database it cannot reach, lost, or waited too long for a connection to
+ * (P2024; P2028 when an interactive transaction could not start or finish in its time, which a
+ * saturated pool causes).
+ */
+const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 
 /**
  * PostgreSQL's SQLSTATEs: class 08 (connection exception), 57P01-57P03 (the server shutting

@@ -37,6 +37,12 @@ describe('a store that cannot be reached', () => {
     ['PostgreSQL still recovering', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
     ['a connection exception', Object.assign(new Error('x'), { code: '08006' })],
     ['Prisma cannot reach the server', Object.assign(new Error('x'), { code: 'P1001' })],
+    [
+      'Prisma could not start a transaction in time (a saturated pool)',
+      Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), {
+        code: 'P2028',
+      }),
+    ],
     ['a driver adapter lost its connection', Object.assign(new Error('x'), { cause: { kind: 'ConnectionClosed' } })],
     [
       'Prisma met PostgreSQL recovering',

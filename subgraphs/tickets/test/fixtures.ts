@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
 import { afterAll, beforeAll } from 'vitest';
-import { bindRawSql, type ServiceDatabase } from '@railgraph/database';
+import { bindRawSql, TRANSACTION_OPTIONS, type ServiceDatabase } from '@railgraph/database';
 import type { DatabaseUnderTest } from '@railgraph/database/testing';
 import { createLocalQuoteVerifier, type QuoteClaims, type QuoteVerifier } from '@railgraph/quotes';
 import { createLogger } from '@railgraph/service-kit';
@@ -40,11 +40,12 @@ export function recordingInventory(): InventoryClient & { released: string[]; re
   };
 }
 
-/** The contract error code a promise fails with, or 'no error'. */
-export const codeOf = (promise: Promise<unknown>): Promise<string | undefined> =>
+/** The contract error code a promise fails with, 'no error', or `no code: <stack>` for an error without one (a defect). */
+export const codeOf = (promise: Promise<unknown>): Promise<string> =>
   promise.then(
     () => 'no error',
-    (error: { extensions?: { code?: string } }) => error.extensions?.code,
+    (error: { extensions?: { code?: string }; message?: string; stack?: string }) =>
+      error.extensions?.code ?? `no code: ${error.stack ?? error.message ?? String(error)}`,
   );
 
 /** A verified quote for tests that leave signatures out: one first-class adult unless told otherwise. */
@@ -133,7 +134,7 @@ export interface MigratedDatabase {
 export async function migratedDatabase(database: DatabaseUnderTest): Promise<MigratedDatabase> {
   const db = await database.open();
   await db.migrate(migrationsDir);
-  const prisma = bindRawSql(new PrismaClient({ adapter: db.adapter }), db.sql);
+  const prisma = bindRawSql(new PrismaClient({ adapter: db.adapter, transactionOptions: TRANSACTION_OPTIONS }), db.sql);
   return {
     db,
     prisma,

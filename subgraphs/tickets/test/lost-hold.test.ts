@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DomainError, ErrorCode } from '@railgraph/service-kit';
 import type { Bookings } from '../src/booking/bookings.js';
 import type { HeldSeat, HoldRequest, InventoryClient } from '../src/booking/inventory-client.js';
+import { expireStalledBookings } from '../src/booking/expiry.js';
 import { doubleSoldSeats } from '../src/booking/oversell-audit.js';
 import { describeEachDatabase } from '@railgraph/database/testing';
 import {
@@ -130,6 +131,55 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     // Every loser's hold went back; the winner's was confirmed; nothing is left to do.
     expect(inventory.released.sort()).toEqual(failed.map((b) => b.holdId).sort());
     expect([...inventory.holds]).toEqual([[sold[0]!.holdId, { seats: [SEAT], confirmed: true }]]);
+    expect(await database.prisma.outboxMessage.count()).toBe(0);
+    expect(await doubleSoldSeats(database.prisma)).toBe(0);
+  });
+
+  /**
+   * A trigger on the losers' move to FAILED: `pg_sleep` makes the database slow to record them,
+   * an exception makes it refuse to. Dropped after each test.
+   */
+  const onFailure = (body: string) =>
+    database.db.sql.exec(`
+      CREATE OR REPLACE FUNCTION test_on_failure() RETURNS trigger AS $$
+      BEGIN IF NEW.status = 'FAILED' THEN ${body}; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+      CREATE TRIGGER test_on_failure BEFORE UPDATE ON "Booking" FOR EACH ROW EXECUTE FUNCTION test_on_failure();`);
+  afterEach(() => database.db.sql.exec('DROP TRIGGER IF EXISTS test_on_failure ON "Booking"'));
+
+  it('answers every loser SEAT_TAKEN and fails its booking when the database is slow to record the failures', async () => {
+    // 23 failures of a second each, a pool of 10 connections: the last waits seconds for one.
+    await onFailure('PERFORM pg_sleep(1)');
+    const inventory = new JourneySeats();
+    inventory.forgetful = true;
+    const { bookings } = await saga(inventory);
+    const outcomes = await Promise.all(Array.from({ length: 24 }, (_, i) => codeOf(book(bookings, `slow-${i}`))));
+    await bookings.afterCommitDone();
+    expect(outcomes.toSorted(), outcomes.join(', ')).toEqual([...Array(23).fill('SEAT_TAKEN'), 'no error']);
+    expect(await database.prisma.booking.count({ where: { status: 'FAILED', failureCode: 'SEAT_TAKEN' } })).toBe(23);
+    expect(inventory.released).toHaveLength(23);
+    expect(await database.prisma.outboxMessage.count()).toBe(0);
+    expect(await doubleSoldSeats(database.prisma)).toBe(0);
+  }, 30_000);
+
+  it('answers every loser SEAT_TAKEN when its failure cannot be recorded; the expiry sweep ends the booking later', async () => {
+    await onFailure(`RAISE EXCEPTION 'no failures today'`);
+    const inventory = new JourneySeats();
+    inventory.forgetful = true;
+    const { bookings, relay } = await saga(inventory);
+    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => codeOf(book(bookings, `refused-${i}`))));
+    await bookings.afterCommitDone();
+    expect(outcomes.toSorted(), outcomes.join(', ')).toEqual([...Array(5).fill('SEAT_TAKEN'), 'no error']);
+    // Nothing was recorded: the losers are PENDING, their holds still out.
+    const pending = await database.prisma.booking.findMany({ where: { status: 'PENDING' } });
+    expect(pending).toHaveLength(5);
+    expect(inventory.released).toEqual([]);
+
+    await database.db.sql.exec('DROP TRIGGER test_on_failure ON "Booking"');
+    const later = new Date(Date.now() + 121_000);
+    const expired = await expireStalledBookings(database.prisma, relay, { holdTtlMs: 120_000, now: later });
+    expect(expired.sort()).toEqual(pending.map((b) => b.id).sort());
+    expect(inventory.released.sort()).toEqual(pending.map((b) => b.holdId).sort());
+    expect(await database.prisma.booking.count({ where: { status: 'CONFIRMED' } })).toBe(1);
     expect(await database.prisma.outboxMessage.count()).toBe(0);
     expect(await doubleSoldSeats(database.prisma)).toBe(0);
   });

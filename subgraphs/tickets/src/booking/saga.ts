@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { QuoteClaims } from '@railgraph/quotes';
+import { runnerFor } from '@railgraph/database';
 import { DomainError, ErrorCode, notFound } from '@railgraph/service-kit';
 import type { ProviderPaymentState } from '../payments/provider.js';
-import { paymentActionRequired, paymentDeclined, recordProviderState, VOIDABLE } from '../payments/records.js';
+import { paymentActionRequired, paymentDeclined, recordProviderState } from '../payments/records.js';
 import { checkBookRequest, replay, requestHashOf } from './book-request.js';
 import type { HeldSeat } from './inventory-client.js';
 import {
@@ -12,7 +13,7 @@ import {
   type BookingWithPayment,
   type BookingWithTickets,
 } from './model.js';
-import { enqueue, type OutboxPayload } from './outbox.js';
+import { failAttempt } from './fail-attempt.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { legsOfBooking } from './legs.js';
 import { bookingByKey, isUuid, ticketsInOrder } from './queries.js';
@@ -527,8 +528,11 @@ export class BookingSaga {
   /**
    * Step 7, compensation: marks an attempt FAILED and, when seats may be held for it, releases
    * each of its legs' holds (`holds`), and voids its payment when one may be authorized (through
-   * the outbox, so it survives a crash). Only the call that moves the booking out of PENDING
-   * queues anything.
+   * the outbox, so it survives a crash: `failAttempt`). Only the call that moves the booking out
+   * of PENDING queues anything. It never fails the attempt a second time: the attempt's own
+   * error is the answer, and should the failure not be recorded (the database gone meanwhile),
+   * the booking stays PENDING until the expiry sweep ends it and releases its holds
+   * (`expireStalledBookings`), once they have lapsed.
    */
   private async compensate(
     bookingId: string,
@@ -542,32 +546,27 @@ export class BookingSaga {
     const counted: string[] = [ErrorCode.SOLD_OUT, ErrorCode.SEAT_TAKEN, ErrorCode.PAYMENT_DECLINED];
     this.deps.onOutcome?.(counted.includes(code) ? code.toLowerCase() : 'failed');
     assertMove('PENDING', 'FAILED');
-    const failed = {
-      where: { id: bookingId, status: 'PENDING' as const },
-      data: { status: 'FAILED' as const, failureCode: code, failureMessage: message },
-    };
-    if (!mayHoldSeats) {
-      await this.deps.prisma.booking.updateMany(failed);
-      return;
+    try {
+      const queued = await failAttempt(runnerFor(this.deps.prisma), {
+        bookingId,
+        code,
+        message,
+        holds: mayHoldSeats ? holds : [],
+        requestId,
+      });
+      if (!queued) return;
+      await Promise.all(
+        queued.releases.map(({ id, holdId }) => this.deps.relay.deliver(id, 'RELEASE_HOLD', { holdId, requestId })),
+      );
+      if (queued.voidId) {
+        await this.deps.relay.deliver(queued.voidId, 'VOID_PAYMENT', { holdId: bookingId, requestId, bookingId });
+      }
+    } catch (failure) {
+      this.deps.log.error(
+        { err: failure, bookingId, requestId, code },
+        'could not record the failed booking attempt; the expiry sweep ends it once its holds lapse',
+      );
     }
-    const voidPayload: OutboxPayload = { holdId: bookingId, requestId, bookingId };
-    const queued = await this.deps.prisma.$transaction(async (tx) => {
-      const moved = await tx.booking.updateMany(failed);
-      if (moved.count !== 1) return null;
-      const payment = await tx.payment.findUnique({ where: { bookingId }, select: { status: true } });
-      const releases: Array<{ id: string; holdId: string }> = [];
-      for (const holdId of holds)
-        releases.push({ id: await enqueue(tx, 'RELEASE_HOLD', { holdId, requestId }), holdId });
-      return {
-        releases,
-        voidId: payment && VOIDABLE.includes(payment.status) ? await enqueue(tx, 'VOID_PAYMENT', voidPayload) : null,
-      };
-    });
-    if (!queued) return;
-    await Promise.all(
-      queued.releases.map(({ id, holdId }) => this.deps.relay.deliver(id, 'RELEASE_HOLD', { holdId, requestId })),
-    );
-    if (queued.voidId) await this.deps.relay.deliver(queued.voidId, 'VOID_PAYMENT', voidPayload);
   }
 
   private findByKey(owner: BookingOwner, idempotencyKey: string): Promise<BookingWithPayment | null> {
