@@ -128,6 +128,14 @@ function positiveInteger(flag: string, value: string | undefined): number | unde
   return n;
 }
 
+/**
+ * Most users started per second unless `--spawn-rate` says otherwise. Every user signs up as it
+ * starts, and a sign-up hashes a password (argon2id, tens of ms of CPU by design): 400 rush
+ * buyers started at 40 a second on this 2-core machine queued sign-ups past a subgraph's 8 s
+ * budget, and those buyers never got to the rush. At 20 a second they all did.
+ */
+export const MAX_SPAWN_RATE = 20;
+
 /** Users and run time of one scenario when not given; a smoke run is short. */
 export function scenarioShape(
   scenario: LocustScenario,
@@ -150,6 +158,6 @@ export function scenarioShape(
   return {
     users,
     duration: options.duration ?? shape.duration,
-    spawnRate: options.spawnRate ?? Math.max(1, Math.ceil(users / 10)),
+    spawnRate: options.spawnRate ?? Math.min(MAX_SPAWN_RATE, Math.max(1, Math.ceil(users / 10))),
   };
 }

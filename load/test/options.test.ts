@@ -7,7 +7,15 @@ describe('npm run load options', () => {
   it('take a scenario and its settings', () => {
     const options = parseLoadArgs(['rush', '--stores', 'real', '--users', '250', '--duration', '90s']);
     expect(options).toMatchObject({ scenario: 'rush', stores: 'real', users: 250, duration: '90s', smoke: false });
-    expect(scenarioShape('rush', options)).toEqual({ users: 250, duration: '90s', spawnRate: 25 });
+    expect(scenarioShape('rush', options)).toEqual({ users: 250, duration: '90s', spawnRate: 20 });
+  });
+
+  it('start all users within about ten seconds, at most 20 a second (each signs up), unless told', () => {
+    const shape = (args: string[]) => scenarioShape('rush', parseLoadArgs(['rush', ...args]));
+    expect(shape(['--users', '5']).spawnRate).toBe(1);
+    expect(shape(['--users', '150']).spawnRate).toBe(15);
+    expect(shape(['--users', '400']).spawnRate).toBe(20);
+    expect(shape(['--users', '400', '--spawn-rate', '40']).spawnRate).toBe(40);
   });
 
   it('run one process of each service unless --replicas asks for more, on real stores', () => {
