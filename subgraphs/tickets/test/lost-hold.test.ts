@@ -184,6 +184,29 @@ await describeEachDatabase('a hold lost before its booking commits', (target) =>
     expect(await doubleSoldSeats(database.prisma)).toBe(0);
   });
 
+  it('answers as a retry would when the expiry sweep ended the attempt before its commit', async () => {
+    const inventory = new JourneySeats();
+    const { bookings, relay } = await saga(inventory);
+    let expired: string[] = [];
+    inventory.onHeld = async () => {
+      // The attempt stalls past the hold TTL: the sweep ends it and releases its hold.
+      const later = new Date(Date.now() + 121_000);
+      expired = await expireStalledBookings(database.prisma, relay, { holdTtlMs: 120_000, now: later });
+    };
+    const attempt = book(bookings, 'stalled');
+    await expect(attempt).rejects.toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      message: 'The booking could not be completed in time; nothing was charged',
+    });
+    const booking = await database.prisma.booking.findFirstOrThrow({ where: { ownerId: 'partner-stalled' } });
+    expect(expired).toEqual([booking.id]);
+    expect(booking).toMatchObject({ status: 'EXPIRED', failureCode: 'SERVICE_UNAVAILABLE' });
+    expect(inventory.released).toEqual([booking.holdId]);
+    expect(await database.prisma.ticket.count()).toBe(0);
+    expect(await database.prisma.soldSeatLeg.count()).toBe(0);
+    expect(await database.prisma.outboxMessage.count()).toBe(0);
+  });
+
   it('commits the attempts on free seats that share a batch with rivals for a taken one (the batch falls back to one by one)', async () => {
     const inventory = new JourneySeats();
     inventory.forgetful = true;

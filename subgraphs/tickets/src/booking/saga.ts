@@ -173,7 +173,15 @@ export class BookingSaga {
     const seatsByLeg = await this.holdSeats(attempt);
     const tickets = await this.signTicketsOrCompensate(attempt, seatsByLeg);
     const payment = await this.pay(attempt, tickets);
-    const committed = await this.commit(attempt, seatsByLeg, tickets, payment);
+    let committed: Committed;
+    try {
+      committed = await this.commit(attempt, seatsByLeg, tickets, payment);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      // Another path ended the booking first (the expiry sweep, should the attempt outlive its
+      // hold): its outcome stands, as a retry of the key would get it.
+      return this.settled(bookingId, error);
+    }
     this.confirmHold(attempt, committed, payment === 'account' ? null : payment);
     return committed.booking;
   }
