@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
-import { passableTempDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/index.js';
+import { passableTempDir, reserveFreePorts, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/index.js';
 
 /**
  * Embedded PostgreSQL servers for tests: the one a whole `vitest run` shares (started by the
@@ -28,9 +27,6 @@ const TEST_SETTINGS: Record<string, string> = {
   synchronous_commit: 'off',
   full_page_writes: 'off',
 };
-
-/** Where test servers listen: below the kernel's range for outgoing connections' ports, as the test systems do. */
-const PORTS = { from: 20_000, to: 32_000 };
 
 /** Starts an embedded server on a free port in a new temporary folder, with `databases` made. */
 export async function startTestPostgres(label: string, databases: readonly string[] = []): Promise<TestPostgres> {
@@ -76,18 +72,8 @@ export async function stopServer(server: EmbeddedPostgres): Promise<void> {
   await server.stop();
 }
 
-/** A port free on 127.0.0.1 in the test range. */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = net.createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
+/** A port free on 127.0.0.1 in the test range, reserved for this process (`reserveFreePorts`). */
+export const freePort = (): Promise<number> => reserveFreePorts(1);
 
 /** The key under which the shared server's admin URL is provided to the test files. */
 export const EMBEDDED_ADMIN_URL = 'railgraphEmbeddedPostgresAdminUrl';

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { passableTempDir } from '@railgraph/database/embedded';
+import { passableTempDir, portIsFree, reserveFreePorts } from '@railgraph/database/embedded';
 import { Agent, request } from 'undici';
 
 /**
@@ -31,29 +30,12 @@ export interface RunningSystem {
 }
 
 /**
- * Where test systems listen: below Linux's default range for outgoing connections' local
- * ports (32768-60999), which the kernel hands out without asking, so a port found free here
- * is not taken by some client's connection before the service binds it.
+ * The first of `count` consecutive free ports, reserved for this process, below the range of
+ * outgoing connections' local ports (`reserveFreePorts`, @railgraph/database/embedded).
  */
-const TEST_PORTS = { from: 20_000, to: 32_000 };
+export const freePortBlock = (count: number): Promise<number> => reserveFreePorts(count);
 
-/** The first of `count` consecutive free ports in the test range. */
-export async function freePortBlock(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = TEST_PORTS.from + Math.floor(Math.random() * (TEST_PORTS.to - TEST_PORTS.from - count));
-    const free = await Promise.all(Array.from({ length: count }, (_, i) => portIsFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free block of ports');
-}
-
-export function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
+export { portIsFree };
 
 /** The `<SERVICE>_PORT` settings that put the gateway and the five subgraphs on `ports`. */
 export const portVariables = (
