@@ -1,8 +1,9 @@
-import { repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
+import { runnerFor } from '@railgraph/database';
+import { ErrorCode, repeatEvery, type Logger, type RepeatingTask } from '@railgraph/service-kit';
 import type { PrismaClient } from '../__generated__/prisma/client.js';
-import { VOIDABLE } from '../payments/records.js';
+import { deliverEnd, endAttempt } from './end-attempt.js';
 import { legsOfMany } from './legs.js';
-import { enqueue, type OutboxPayload, type OutboxRelay } from './outbox.js';
+import type { OutboxRelay } from './outbox.js';
 import { assertMove } from './status.js';
 
 /**
@@ -35,34 +36,19 @@ export async function expireStalledBookings(
   const expired: string[] = [];
   for (const [i, booking] of stalled.entries()) {
     assertMove('PENDING', 'EXPIRED');
-    const requestId = `expiry-${booking.id}`;
     const legs = legsOfStalled[i]!;
-    const voidPayload: OutboxPayload = { holdId: booking.holdId, requestId, bookingId: booking.id };
-    let voidId: string | null = null;
-    const releases = await prisma.$transaction(async (tx) => {
-      const moved = await tx.booking.updateMany({
-        where: { id: booking.id, status: 'PENDING' },
-        data: {
-          status: 'EXPIRED',
-          failureCode: 'SERVICE_UNAVAILABLE',
-          failureMessage: 'The booking could not be completed in time; nothing was charged',
-        },
-      });
-      if (moved.count !== 1) return null;
-      const payment = await tx.payment.findUnique({ where: { bookingId: booking.id }, select: { status: true } });
-      if (payment && VOIDABLE.includes(payment.status)) voidId = await enqueue(tx, 'VOID_PAYMENT', voidPayload);
-      // Every leg's hold: a trip's legs each hold seats of their own.
-      const queued: Array<{ id: string; payload: OutboxPayload }> = [];
-      for (const { holdId } of legs) {
-        const payload = { holdId, requestId };
-        queued.push({ id: await enqueue(tx, 'RELEASE_HOLD', payload), payload });
-      }
-      return queued;
+    // Every leg's hold: a trip's legs each hold seats of their own.
+    const queued = await endAttempt(runnerFor(prisma), {
+      bookingId: booking.id,
+      status: 'EXPIRED',
+      code: ErrorCode.SERVICE_UNAVAILABLE,
+      message: 'The booking could not be completed in time; nothing was charged',
+      holds: legs.map(({ holdId }) => holdId),
+      requestId: `expiry-${booking.id}`,
     });
-    if (!releases) continue;
+    if (!queued) continue;
     expired.push(booking.id);
-    await Promise.all(releases.map(({ id, payload }) => relay.deliver(id, 'RELEASE_HOLD', payload)));
-    if (voidId) await relay.deliver(voidId, 'VOID_PAYMENT', voidPayload);
+    await deliverEnd(relay, queued);
     for (const { runId } of legs) onReleased(runId);
   }
   return expired;

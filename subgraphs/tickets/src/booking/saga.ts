@@ -13,7 +13,7 @@ import {
   type BookingWithPayment,
   type BookingWithTickets,
 } from './model.js';
-import { failAttempt } from './fail-attempt.js';
+import { deliverEnd, endAttempt } from './end-attempt.js';
 import { sameOwner, type BookingOwner } from './owner.js';
 import { legsOfBooking } from './legs.js';
 import { bookingByKey, isUuid, ticketsInOrder } from './queries.js';
@@ -536,7 +536,7 @@ export class BookingSaga {
   /**
    * Step 7, compensation: marks an attempt FAILED and, when seats may be held for it, releases
    * each of its legs' holds (`holds`), and voids its payment when one may be authorized (through
-   * the outbox, so it survives a crash: `failAttempt`). Only the call that moves the booking out
+   * the outbox, so it survives a crash: `endAttempt`). Only the call that moves the booking out
    * of PENDING queues anything. It never fails the attempt a second time: the attempt's own
    * error is the answer, and should the failure not be recorded (the database gone meanwhile),
    * the booking stays PENDING until the expiry sweep ends it and releases its holds
@@ -555,20 +555,15 @@ export class BookingSaga {
     this.deps.onOutcome?.(counted.includes(code) ? code.toLowerCase() : 'failed');
     assertMove('PENDING', 'FAILED');
     try {
-      const queued = await failAttempt(runnerFor(this.deps.prisma), {
+      const queued = await endAttempt(runnerFor(this.deps.prisma), {
         bookingId,
+        status: 'FAILED',
         code,
         message,
         holds: mayHoldSeats ? holds : [],
         requestId,
       });
-      if (!queued) return;
-      await Promise.all(
-        queued.releases.map(({ id, holdId }) => this.deps.relay.deliver(id, 'RELEASE_HOLD', { holdId, requestId })),
-      );
-      if (queued.voidId) {
-        await this.deps.relay.deliver(queued.voidId, 'VOID_PAYMENT', { holdId: bookingId, requestId, bookingId });
-      }
+      if (queued) await deliverEnd(this.deps.relay, queued);
     } catch (failure) {
       this.deps.log.error(
         { err: failure, bookingId, requestId, code },
