@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { EnvError } from '@railgraph/service-kit';
 import { readLauncherEnv } from '../src/env.js';
 import { GATEWAY_HEAP_MB, processPlan, replicaCounts } from '../src/plan.js';
-import { freeReplicaPorts, REPLICA_PORTS } from '../src/replica-ports.js';
+import { LOCAL_SERVER_PORTS } from '@railgraph/database/embedded';
+import { freeReplicaPorts } from '../src/replica-ports.js';
 import { portIsFree } from '../src/system.js';
 
 const real = {
@@ -86,8 +87,8 @@ describe('replicas of tickets, inventory and the gateway', () => {
     const ports = await freeReplicaPorts(12, [4000, 4001]);
     expect(new Set(ports).size).toBe(12);
     for (const port of ports) {
-      expect(port).toBeGreaterThanOrEqual(REPLICA_PORTS.from);
-      expect(port).toBeLessThan(REPLICA_PORTS.to);
+      expect(port).toBeGreaterThanOrEqual(LOCAL_SERVER_PORTS.from);
+      expect(port).toBeLessThan(LOCAL_SERVER_PORTS.to);
       expect(await portIsFree(port)).toBe(true);
     }
   });

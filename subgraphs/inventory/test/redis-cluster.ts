@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { portIsFree } from '@railgraph/database/embedded';
 import { realStoresRequired } from '@railgraph/database/testing';
 
 /**
@@ -27,14 +27,6 @@ export function clusterAvailable(): boolean {
   if (realStoresRequired()) throw new Error(`${message} and REQUIRE_REAL_STORES=1: the real-store suites must run`);
   process.stderr.write(`${message}: skipping the Redis Cluster suite\n`);
   return false;
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
 
 /**

@@ -1,8 +1,9 @@
-import net from 'node:net';
+import type net from 'node:net';
 import jsQRModule from 'jsqr';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { PNG } from 'pngjs';
 import { SMTPServer } from 'smtp-server';
+import { reserveFreePorts } from '@railgraph/database/embedded';
 import type { PrismaClient } from '../src/__generated__/prisma/client.js';
 import { MailDispatcher } from '../src/mail/dispatcher.js';
 import type { JourneyDetails, JourneyDirectory } from '../src/mail/journeys.js';
@@ -34,14 +35,11 @@ export const suiteSmtp = (): TestSmtp =>
     (smtp) => smtp.close(),
   );
 
-/** A port nothing listens on now (the SMTP server may be started on it later). */
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
+/**
+ * A port nothing listens on now, reserved for this process, so the SMTP server can be started on
+ * it later without another process having taken it meanwhile (`reserveFreePorts`).
+ */
+export const freePort = (): Promise<number> => reserveFreePorts(1);
 
 /**
  * A real SMTP server (the `smtp-server` package) on `port` (a free one by default), without
