@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,18 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   passableTempDir,
   readConnection,
+  reserveFreePorts,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
 } from '../src/embedded/index.js';
 
-/** A port nothing listens on now (the kernel's pick). */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+/** A port nothing listens on now, reserved for this process until its server binds it. */
+const freePort = () => reserveFreePorts(1);
 
 /** The embedded PostgreSQL server `npm start` runs: real PostgreSQL, started, reopened and stopped. */
 describe('the embedded PostgreSQL server', () => {
